@@ -1,0 +1,190 @@
+// Package models holds Rounds' data: the GORM models, the one concrete Store
+// that reads and writes them, and the ordered migrations that shape the
+// schema. It runs on an embedded SQLite file or on PostgreSQL.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Engine names the database engine behind a Store.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the only way the rest of Rounds reaches the database.
+type Store struct {
+	db     *gorm.DB
+	engine Engine
+}
+
+// Errors the store returns for outcomes callers act on.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("changed by someone else")
+	ErrLocked   = errors.New("topic is locked")
+)
+
+// SQLitePath is where the embedded database lives inside a data directory.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "rounds.db") }
+
+// Open connects to PostgreSQL when databaseURL is a postgres URL, and
+// otherwise to the SQLite file in dataDir (created if missing). It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:                 newGormLogger(log),
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	var (
+		db     *gorm.DB
+		engine Engine
+		err    error
+	)
+	switch {
+	case databaseURL == "":
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(SQLitePath(dataDir))), cfg)
+		engine = SQLite
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
+		engine = Postgres
+	default:
+		return nil, fmt.Errorf("unsupported database URL scheme in %q: want postgres:// or empty for SQLite", redactURL(databaseURL))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", engine, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", engine, err)
+	}
+	switch engine {
+	case SQLite:
+		// One file, many readers thanks to WAL; writers queue on the busy
+		// timeout, and every transaction takes the write lock up front so two
+		// writers never deadlock upgrading from a read lock.
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+	case Postgres:
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	s := &Store{db: db, engine: engine}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close() // the ping error is the one worth reporting
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteDSN turns on WAL, a busy timeout, foreign keys and immediate write
+// transactions for every connection in the pool.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-32000)")
+	q.Add("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Engine says which database the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// DB exposes the GORM handle for migrations tooling and tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("database handle: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", s.engine, err)
+	}
+	return nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("database handle: %w", err)
+	}
+	return sqlDB.Close()
+}
+
+// redactURL hides a password in a database URL before it reaches a log or
+// an error message.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// notFound maps GORM's not-found onto ours, wrapping everything else.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+type gormLogger struct {
+	log  *slog.Logger
+	slow time.Duration
+}
+
+func newGormLogger(log *slog.Logger) logger.Interface {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &gormLogger{log: log, slow: 200 * time.Millisecond}
+}
+
+func (l *gormLogger) LogMode(logger.LogLevel) logger.Interface { return l }
+func (l *gormLogger) Info(ctx context.Context, msg string, args ...any) {
+	l.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (l *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
+	l.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
+	l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+}
+
+// Trace reports slow queries only; errors are returned to and logged by the
+// caller with more context than GORM has.
+func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if elapsed := time.Since(begin); elapsed >= l.slow {
+		sql, rows := fc()
+		l.log.WarnContext(ctx, "slow query", "elapsed", elapsed, "rows", rows, "sql", sql)
+	}
+}

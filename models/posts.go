@@ -1,0 +1,258 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+var errNoRows = sql.ErrNoRows
+
+// Post is one member's contribution to a topic. Source is the markdown they
+// wrote; Cooked is its sanitized HTML, made once at write time.
+type Post struct {
+	ID          int64
+	TopicID     int64
+	Number      int
+	AuthorID    int64
+	Source      string
+	Cooked      string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DeletedAt   *time.Time
+	DeletedByID *int64
+}
+
+// IsDeleted says whether the post is a tombstone.
+func (p *Post) IsDeleted() bool { return p.DeletedAt != nil }
+
+// IsEdited says whether the post has more than its first version.
+func (p *Post) IsEdited() bool { return p.Version > 1 }
+
+// PostView is a post as the topic page shows it, with its author.
+type PostView struct {
+	Post
+	AuthorUsername   string
+	AuthorName       string
+	AuthorSpecialty  string
+	AuthorProfession string
+}
+
+// PostRevision keeps one version of a post. Title is the topic's title at
+// that version when the post opens its topic.
+type PostRevision struct {
+	ID        int64
+	PostID    int64
+	Version   int
+	Title     string
+	Source    string
+	EditorID  int64
+	CreatedAt time.Time
+}
+
+// RevisionView is a revision with the name of whoever wrote it.
+type RevisionView struct {
+	PostRevision
+	EditorName string
+}
+
+// PostsInTopic returns the posts numbered first through last, in order,
+// with their authors. A deleted post comes back as a tombstone: its content
+// never leaves the database through this path.
+func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int) ([]PostView, error) {
+	var posts []PostView
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT p.id, p.topic_id, p.number, p.author_id, p.version, p.created_at, p.updated_at,
+			p.deleted_at, p.deleted_by_id,
+			CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END AS cooked,
+			u.username AS author_username, u.display_name AS author_name,
+			u.specialty AS author_specialty, u.profession AS author_profession
+		FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
+		ORDER BY p.number`, topicID, first, last).Scan(&posts).Error
+	if err != nil {
+		return nil, fmt.Errorf("list posts %d-%d of topic %d: %w", first, last, topicID, err)
+	}
+	return posts, nil
+}
+
+// PostByID loads one post, content included.
+func (s *Store) PostByID(ctx context.Context, id int64) (*Post, error) {
+	var p Post
+	if err := s.db.WithContext(ctx).Take(&p, id).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("load post %d", id))
+	}
+	return &p, nil
+}
+
+// PostRevisions lists every version of a post, newest first.
+func (s *Store) PostRevisions(ctx context.Context, postID int64) ([]RevisionView, error) {
+	var revs []RevisionView
+	err := s.db.WithContext(ctx).Table("post_revisions r").
+		Select("r.*, u.display_name AS editor_name").
+		Joins("JOIN users u ON u.id = r.editor_id").
+		Where("r.post_id = ?", postID).Order("r.version DESC").Scan(&revs).Error
+	if err != nil {
+		return nil, fmt.Errorf("list revisions of post %d: %w", postID, err)
+	}
+	return revs, nil
+}
+
+// NewReply is a member's reply to a topic.
+type NewReply struct {
+	TopicID  int64
+	AuthorID int64
+	Source   string
+	Cooked   string
+}
+
+// CreateReply numbers and writes a reply with its first revision, and bumps
+// its topic and board, all in one transaction. A locked topic refuses it.
+func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
+	now := time.Now().UTC()
+	post := &Post{
+		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The row lock taken here orders concurrent replies, so numbers stay
+		// dense and unique.
+		var bumped struct {
+			PostCount int
+			BoardID   int64
+		}
+		res := tx.Raw(`UPDATE topics SET post_count = post_count + 1, bumped_at = ?, updated_at = ?
+			WHERE id = ? AND locked = ? RETURNING post_count, board_id`,
+			now, now, nr.TopicID, false).Scan(&bumped)
+		if res.Error != nil {
+			return fmt.Errorf("bump topic: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return s.topicWriteError(tx, nr.TopicID)
+		}
+		post.Number = bumped.PostCount
+		if err := insertPost(tx, post, ""); err != nil {
+			return err
+		}
+		err := tx.Exec(`UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`,
+			now, bumped.BoardID).Error
+		if err != nil {
+			return fmt.Errorf("count reply on board: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reply to topic %d: %w", nr.TopicID, err)
+	}
+	return post, nil
+}
+
+func insertPost(tx *gorm.DB, post *Post, title string) error {
+	if err := tx.Create(post).Error; err != nil {
+		return fmt.Errorf("insert post: %w", err)
+	}
+	rev := PostRevision{
+		PostID: post.ID, Version: post.Version, Title: title, Source: post.Source,
+		EditorID: post.AuthorID, CreatedAt: post.CreatedAt,
+	}
+	if err := tx.Create(&rev).Error; err != nil {
+		return fmt.Errorf("insert revision: %w", err)
+	}
+	return nil
+}
+
+// PostEdit replaces a post's content. BaseVersion is the version the editor
+// started from: if someone saved in between, the edit fails with ErrConflict
+// instead of silently overwriting them. Title and Tags apply only to a
+// topic's opening post and are left alone when nil.
+type PostEdit struct {
+	PostID      int64
+	EditorID    int64
+	BaseVersion int
+	Title       *string
+	Tags        *[]string
+	Source      string
+	Cooked      string
+}
+
+// EditPost saves a new version of a post and keeps it as a revision.
+func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
+	now := time.Now().UTC()
+	var post Post
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+			e.Source, e.Cooked, now, e.PostID, e.BaseVersion)
+		if res.Error != nil {
+			return fmt.Errorf("update post: %w", res.Error)
+		}
+		if err := tx.Take(&post, e.PostID).Error; err != nil {
+			return notFound(err, "reload post")
+		}
+		if res.RowsAffected == 0 {
+			if post.IsDeleted() {
+				return ErrNotFound
+			}
+			return ErrConflict
+		}
+		title := ""
+		if post.Number == 1 {
+			var topic Topic
+			if err := tx.Take(&topic, post.TopicID).Error; err != nil {
+				return notFound(err, "load topic")
+			}
+			title = topic.Title
+			if e.Title != nil {
+				title = *e.Title
+				err := tx.Exec(`UPDATE topics SET title = ?, slug = ?, updated_at = ? WHERE id = ?`,
+					title, Slugify(title), now, post.TopicID).Error
+				if err != nil {
+					return fmt.Errorf("retitle topic: %w", err)
+				}
+			}
+			if e.Tags != nil {
+				if err := replaceTags(tx, post.TopicID, *e.Tags); err != nil {
+					return err
+				}
+			}
+		}
+		rev := PostRevision{
+			PostID: post.ID, Version: post.Version, Title: title, Source: e.Source,
+			EditorID: e.EditorID, CreatedAt: now,
+		}
+		if err := tx.Create(&rev).Error; err != nil {
+			return fmt.Errorf("insert revision: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("edit post %d: %w", e.PostID, err)
+	}
+	return &post, nil
+}
+
+// DeletePost turns a post into a tombstone. Its revisions stay for the
+// moderators.
+func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
+	now := time.Now().UTC()
+	res := s.db.WithContext(ctx).Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, now, byID, now, postID)
+	if res.Error != nil {
+		return fmt.Errorf("delete post %d: %w", postID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.PostByID(ctx, postID); err != nil {
+			return err
+		}
+		// Already a tombstone: deleting twice is not an error.
+	}
+	return nil
+}
+
+// errorIsNotFound is a convenience for callers outside the package.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,64 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Session is a signed-in browser. ID is the SHA-256 of the token in the
+// cookie, so a copy of the table cannot be replayed as a sign-in.
+type Session struct {
+	ID         string
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	UserAgent  string
+}
+
+// CreateSession stores a new session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	if err := s.db.WithContext(ctx).Create(sess).Error; err != nil {
+		return fmt.Errorf("create session for user %d: %w", sess.UserID, err)
+	}
+	return nil
+}
+
+// SessionMember loads a live session and its member in one query.
+func (s *Store) SessionMember(ctx context.Context, id string, now time.Time) (*Session, *User, error) {
+	var row struct {
+		Session
+		User User `gorm:"embedded;embeddedPrefix:u_"`
+	}
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT s.*, u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
+			u.profession AS u_profession, u.specialty AS u_specialty, u.role AS u_role,
+			u.status AS u_status, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id = ? AND s.expires_at > ?`, id, now).Scan(&row).Error
+	if err != nil {
+		return nil, nil, fmt.Errorf("load session: %w", err)
+	}
+	if row.Session.ID == "" {
+		return nil, nil, fmt.Errorf("load session: %w", ErrNotFound)
+	}
+	return &row.Session, &row.User, nil
+}
+
+// TouchSession records activity on a session, at most as often as the
+// caller decides.
+func (s *Store) TouchSession(ctx context.Context, id string, now time.Time) error {
+	if err := s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id).Error; err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM sessions WHERE id = ?`, id).Error; err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}

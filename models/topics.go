@@ -1,0 +1,318 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Topic kinds: a plain discussion, a shared podcast episode, a case link.
+const (
+	KindDiscussion = "discussion"
+	KindPodcast    = "podcast"
+	KindCase       = "case"
+)
+
+// Topic is a thread of posts on a board; its first post opens it.
+type Topic struct {
+	ID        int64
+	BoardID   int64
+	Kind      string
+	Title     string
+	Slug      string
+	AuthorID  int64
+	Pinned    bool
+	Locked    bool
+	PostCount int // the highest post number, tombstones included
+	BumpedAt  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TopicSummary is a topic as a list shows it.
+type TopicSummary struct {
+	Topic
+	AuthorName      string
+	AuthorSpecialty string
+	BoardSlug       string
+	BoardTitle      string
+	Tags            []string `gorm:"-"`
+}
+
+// Replies counts the posts after the opening one.
+func (t *Topic) Replies() int { return max(t.PostCount-1, 0) }
+
+// TopicCursor marks a place in a board's activity order, for keyset paging.
+type TopicCursor struct {
+	BumpedAt time.Time
+	ID       int64
+}
+
+// String encodes the cursor for a URL.
+func (c TopicCursor) String() string {
+	return strconv.FormatInt(c.BumpedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
+}
+
+// ParseTopicCursor reads a cursor made by String.
+func ParseTopicCursor(s string) (TopicCursor, error) {
+	at, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return TopicCursor{}, fmt.Errorf("cursor %q: missing separator", s)
+	}
+	micros, err := strconv.ParseInt(at, 10, 64)
+	if err != nil {
+		return TopicCursor{}, fmt.Errorf("cursor %q: %w", s, err)
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return TopicCursor{}, fmt.Errorf("cursor %q: bad topic id", s)
+	}
+	return TopicCursor{BumpedAt: time.UnixMicro(micros).UTC(), ID: n}, nil
+}
+
+// TopicPage asks for one page of a board's unpinned topics: the newest page
+// when both cursors are nil, the page older than After, or the page newer
+// than Before.
+type TopicPage struct {
+	After  *TopicCursor
+	Before *TopicCursor
+	Limit  int
+}
+
+const topicSummaryColumns = `t.*, u.display_name AS author_name, u.specialty AS author_specialty,
+	b.slug AS board_slug, b.title AS board_title`
+
+// TopicsInBoard returns one page of a board's unpinned topics by last
+// activity, and whether more lie beyond it in the direction paged. Every
+// page is an index range scan, so the 500th costs what the first does.
+func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage) ([]TopicSummary, bool, error) {
+	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+		Joins("JOIN users u ON u.id = t.author_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("t.board_id = ? AND t.pinned = ?", boardID, false).
+		Limit(page.Limit + 1)
+	switch {
+	case page.Before != nil:
+		q = q.Where("(t.bumped_at, t.id) > (?, ?)", page.Before.BumpedAt, page.Before.ID).
+			Order("t.bumped_at ASC, t.id ASC")
+	case page.After != nil:
+		q = q.Where("(t.bumped_at, t.id) < (?, ?)", page.After.BumpedAt, page.After.ID).
+			Order("t.bumped_at DESC, t.id DESC")
+	default:
+		q = q.Order("t.bumped_at DESC, t.id DESC")
+	}
+	var topics []TopicSummary
+	if err := q.Scan(&topics).Error; err != nil {
+		return nil, false, fmt.Errorf("list topics in board %d: %w", boardID, err)
+	}
+	more := len(topics) > page.Limit
+	if more {
+		topics = topics[:page.Limit]
+	}
+	if page.Before != nil {
+		slices.Reverse(topics)
+	}
+	return topics, more, s.attachTags(ctx, topics)
+}
+
+// PinnedTopics lists a board's pinned topics, most recently active first.
+func (s *Store) PinnedTopics(ctx context.Context, boardID int64) ([]TopicSummary, error) {
+	var topics []TopicSummary
+	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+		Joins("JOIN users u ON u.id = t.author_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("t.board_id = ? AND t.pinned = ?", boardID, true).
+		Order("t.bumped_at DESC, t.id DESC").Limit(50).Scan(&topics).Error
+	if err != nil {
+		return nil, fmt.Errorf("list pinned topics in board %d: %w", boardID, err)
+	}
+	return topics, s.attachTags(ctx, topics)
+}
+
+// TopicsWithTag returns one page of the topics carrying a tag, newest first,
+// starting below beforeID (0 for the first page), and whether more follow.
+func (s *Store) TopicsWithTag(ctx context.Context, tag string, beforeID int64, limit int) ([]TopicSummary, bool, error) {
+	q := s.db.WithContext(ctx).Table("topic_tags tt").Select(topicSummaryColumns).
+		Joins("JOIN topics t ON t.id = tt.topic_id").
+		Joins("JOIN users u ON u.id = t.author_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("tt.tag = ?", tag).
+		Order("tt.topic_id DESC").Limit(limit + 1)
+	if beforeID > 0 {
+		q = q.Where("tt.topic_id < ?", beforeID)
+	}
+	var topics []TopicSummary
+	if err := q.Scan(&topics).Error; err != nil {
+		return nil, false, fmt.Errorf("list topics tagged %q: %w", tag, err)
+	}
+	more := len(topics) > limit
+	if more {
+		topics = topics[:limit]
+	}
+	return topics, more, s.attachTags(ctx, topics)
+}
+
+func (s *Store) attachTags(ctx context.Context, topics []TopicSummary) error {
+	if len(topics) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(topics))
+	for i := range topics {
+		ids[i] = topics[i].ID
+	}
+	tags, err := s.TagsForTopics(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range topics {
+		topics[i].Tags = tags[topics[i].ID]
+	}
+	return nil
+}
+
+// TagsForTopics returns each topic's tags in alphabetical order.
+func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64][]string, error) {
+	var rows []struct {
+		TopicID int64
+		Tag     string
+	}
+	err := s.db.WithContext(ctx).Table("topic_tags").Select("topic_id, tag").
+		Where("topic_id IN ?", topicIDs).Order("topic_id, tag").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load tags: %w", err)
+	}
+	tags := make(map[int64][]string, len(topicIDs))
+	for _, r := range rows {
+		tags[r.TopicID] = append(tags[r.TopicID], r.Tag)
+	}
+	return tags, nil
+}
+
+// TopicByID loads a topic with its board and tags.
+func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) {
+	var t TopicSummary
+	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+		Joins("JOIN users u ON u.id = t.author_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("t.id = ?", id).Take(&t).Error
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("load topic %d", id))
+	}
+	tags, err := s.TagsForTopics(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	t.Tags = tags[id]
+	return &t, nil
+}
+
+// NewTopic is what a member submits to open a topic; Cooked is the
+// sanitized HTML of Source, rendered before the store sees it.
+type NewTopic struct {
+	BoardID  int64
+	AuthorID int64
+	Kind     string
+	Title    string
+	Tags     []string
+	Source   string
+	Cooked   string
+}
+
+// CreateTopic writes a topic, its opening post, that post's first revision
+// and its tags in one transaction.
+func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, error) {
+	now := time.Now().UTC()
+	kind := nt.Kind
+	if kind == "" {
+		kind = KindDiscussion
+	}
+	topic := &Topic{
+		BoardID: nt.BoardID, Kind: kind, Title: nt.Title, Slug: Slugify(nt.Title),
+		AuthorID: nt.AuthorID, PostCount: 1, BumpedAt: now, CreatedAt: now, UpdatedAt: now,
+	}
+	post := &Post{
+		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked,
+		Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(topic).Error; err != nil {
+			return fmt.Errorf("insert topic: %w", err)
+		}
+		post.TopicID = topic.ID
+		if err := insertPost(tx, post, nt.Title); err != nil {
+			return err
+		}
+		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
+			return err
+		}
+		res := tx.Exec(`UPDATE boards SET topic_count = topic_count + 1, post_count = post_count + 1,
+			last_post_at = ? WHERE id = ?`, now, nt.BoardID)
+		if res.Error != nil {
+			return fmt.Errorf("count topic on board: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("board %d: %w", nt.BoardID, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("create topic %q: %w", nt.Title, err)
+	}
+	return topic, post, nil
+}
+
+func replaceTags(tx *gorm.DB, topicID int64, tags []string) error {
+	if err := tx.Exec(`DELETE FROM topic_tags WHERE topic_id = ?`, topicID).Error; err != nil {
+		return fmt.Errorf("clear tags: %w", err)
+	}
+	for _, tag := range tags {
+		if err := tx.Exec(`INSERT INTO topic_tags (topic_id, tag) VALUES (?, ?)`, topicID, tag).Error; err != nil {
+			return fmt.Errorf("tag topic %q: %w", tag, err)
+		}
+	}
+	return nil
+}
+
+// Slugify makes the readable part of a topic URL from its title.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// errTopicMissingOrLocked tells a failed bump apart.
+func (s *Store) topicWriteError(tx *gorm.DB, topicID int64) error {
+	var locked bool
+	err := tx.Raw(`SELECT locked FROM topics WHERE id = ?`, topicID).Row().Scan(&locked)
+	if errors.Is(err, errNoRows) {
+		return fmt.Errorf("topic %d: %w", topicID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("load topic %d: %w", topicID, err)
+	}
+	if locked {
+		return fmt.Errorf("topic %d: %w", topicID, ErrLocked)
+	}
+	return fmt.Errorf("topic %d: not updated", topicID)
+}

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Role is what a member may do beyond reading and posting.
+type Role string
+
+const (
+	RoleMember    Role = "member"
+	RoleModerator Role = "moderator"
+	RoleAdmin     Role = "admin"
+)
+
+// Status is where a member stands in verification.
+type Status string
+
+const (
+	StatusPending   Status = "pending"
+	StatusApplied   Status = "applied"
+	StatusVerified  Status = "verified"
+	StatusRejected  Status = "rejected"
+	StatusSuspended Status = "suspended"
+)
+
+// User is a member of Rounds: a clinician once verified.
+type User struct {
+	ID          int64
+	Username    string
+	DisplayName string
+	Profession  string
+	Specialty   string
+	Role        Role
+	Status      Status
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// IsVerified says whether the member may read and post.
+func (u *User) IsVerified() bool { return u != nil && u.Status == StatusVerified }
+
+// IsModerator says whether the member may moderate.
+func (u *User) IsModerator() bool {
+	return u != nil && u.IsVerified() && (u.Role == RoleModerator || u.Role == RoleAdmin)
+}
+
+// CreateUser inserts a member.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	if u.Role == "" {
+		u.Role = RoleMember
+	}
+	if u.Status == "" {
+		u.Status = StatusPending
+	}
+	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
+		return fmt.Errorf("create user %q: %w", u.Username, err)
+	}
+	return nil
+}
+
+// UserByID loads one member.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("load user %d", id))
+	}
+	return &u, nil
+}
+
+// UserByUsername loads one member by their unique username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("load user %q", username))
+	}
+	return &u, nil
+}
+
+// VerifiedUsers lists verified members by name, for the demo sign-in page.
+func (s *Store) VerifiedUsers(ctx context.Context, limit int) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("status = ?", StatusVerified).
+		Order("display_name").Limit(limit).Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("list verified users: %w", err)
+	}
+	return users, nil
+}
+
+// CountUsers counts every account.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
