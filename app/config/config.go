@@ -1,0 +1,232 @@
+// Package config reads Rounds' settings from ROUNDS_* environment variables
+// once at start-up and checks them, so a bad value stops the process with a
+// message that names the variable instead of failing later.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the server reads from its environment.
+type Config struct {
+	Addr               string        // ROUNDS_ADDR
+	BaseURL            *url.URL      // ROUNDS_BASE_URL
+	DataDir            string        // ROUNDS_DATA_DIR
+	DatabaseURL        string        // ROUNDS_DATABASE_URL; empty means SQLite in DataDir
+	Secret             []byte        // ROUNDS_SECRET, or generated into DataDir
+	SMTPURL            *url.URL      // ROUNDS_SMTP_URL; nil means .eml files in DataDir
+	AdminEmails        []string      // ROUNDS_ADMIN_EMAILS
+	VerifyEmailDomains []string      // ROUNDS_VERIFY_EMAIL_DOMAINS
+	LogFormat          string        // ROUNDS_LOG_FORMAT: text or json
+	LogLevel           slog.Level    // ROUNDS_LOG_LEVEL
+	ShutdownTimeout    time.Duration // ROUNDS_SHUTDOWN_TIMEOUT
+	SessionIdle        time.Duration // ROUNDS_SESSION_IDLE
+	SessionMax         time.Duration // ROUNDS_SESSION_MAX
+}
+
+// Error names the variable that holds a bad value.
+type Error struct {
+	Var     string
+	Problem string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Problem }
+
+// Load reads the environment through getenv (os.Getenv in production) and
+// validates every value, reporting all problems at once.
+func Load(getenv func(string) string) (*Config, error) {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, &Error{Var: name, Problem: fmt.Sprintf(format, args...)})
+	}
+	get := func(name, fallback string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return fallback
+	}
+	duration := func(name string, fallback time.Duration) time.Duration {
+		raw := get(name, "")
+		if raw == "" {
+			return fallback
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 {
+			bad(name, "%q is not a positive duration such as 30s, 12h or 720h", raw)
+			return fallback
+		}
+		return d
+	}
+
+	c := &Config{
+		Addr:            get("ROUNDS_ADDR", ":8080"),
+		DataDir:         get("ROUNDS_DATA_DIR", "./data"),
+		DatabaseURL:     get("ROUNDS_DATABASE_URL", ""),
+		LogFormat:       get("ROUNDS_LOG_FORMAT", "text"),
+		ShutdownTimeout: duration("ROUNDS_SHUTDOWN_TIMEOUT", 20*time.Second),
+		SessionIdle:     duration("ROUNDS_SESSION_IDLE", 7*24*time.Hour),
+		SessionMax:      duration("ROUNDS_SESSION_MAX", 30*24*time.Hour),
+	}
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("ROUNDS_ADDR", "%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("ROUNDS_ADDR", "%q has no valid port", c.Addr)
+	}
+
+	base := get("ROUNDS_BASE_URL", "")
+	if base == "" {
+		base = "http://localhost" + portSuffix(c.Addr)
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("ROUNDS_BASE_URL", "%q is not an absolute http(s) URL such as https://rounds.example.org", base)
+	} else if u.RawQuery != "" || u.Fragment != "" {
+		bad("ROUNDS_BASE_URL", "%q must not have a query or fragment", base)
+	} else {
+		u.Path = strings.TrimRight(u.Path, "/")
+		c.BaseURL = u
+	}
+
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		switch {
+		case err != nil:
+			bad("ROUNDS_DATABASE_URL", "cannot be parsed as a URL")
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			bad("ROUNDS_DATABASE_URL", "scheme %q is not supported: use postgres://user:password@host:5432/dbname, or leave it empty for SQLite in ROUNDS_DATA_DIR", u.Scheme)
+		case u.Host == "":
+			bad("ROUNDS_DATABASE_URL", "has no host")
+		}
+	}
+
+	if raw := get("ROUNDS_SMTP_URL", ""); raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			bad("ROUNDS_SMTP_URL", "cannot be parsed as a URL")
+		case u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+starttls":
+			bad("ROUNDS_SMTP_URL", "scheme %q is not supported: use smtp://, smtp+starttls:// or smtps://", u.Scheme)
+		case u.Hostname() == "":
+			bad("ROUNDS_SMTP_URL", "has no host")
+		default:
+			c.SMTPURL = u
+		}
+	}
+
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("ROUNDS_LOG_FORMAT", "%q is not text or json", c.LogFormat)
+	}
+	if raw := get("ROUNDS_LOG_LEVEL", "info"); c.LogLevel.UnmarshalText([]byte(raw)) != nil {
+		bad("ROUNDS_LOG_LEVEL", "%q is not debug, info, warn or error", raw)
+	}
+
+	c.AdminEmails = list(get("ROUNDS_ADMIN_EMAILS", ""))
+	for _, e := range c.AdminEmails {
+		if at := strings.LastIndexByte(e, '@'); at < 1 || at == len(e)-1 {
+			bad("ROUNDS_ADMIN_EMAILS", "%q is not an email address", e)
+		}
+	}
+	c.VerifyEmailDomains = list(get("ROUNDS_VERIFY_EMAIL_DOMAINS", ""))
+	for _, d := range c.VerifyEmailDomains {
+		if strings.ContainsAny(d, "@/ ") || !strings.Contains(d, ".") {
+			bad("ROUNDS_VERIFY_EMAIL_DOMAINS", "%q is not a domain such as hospital.org", d)
+		}
+	}
+
+	if c.SessionIdle > c.SessionMax {
+		bad("ROUNDS_SESSION_IDLE", "%s is longer than ROUNDS_SESSION_MAX (%s)", c.SessionIdle, c.SessionMax)
+	}
+
+	if secret := getenv("ROUNDS_SECRET"); secret != "" {
+		if len(secret) < 32 {
+			bad("ROUNDS_SECRET", "is %d characters; use at least 32 random characters (for example: openssl rand -hex 32)", len(secret))
+		}
+		c.Secret = []byte(secret)
+	}
+
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// Secure says whether the site is served over TLS, which decides cookie
+// names and flags and HSTS.
+func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
+
+// EnsureSecret loads the secret from DataDir, creating it there on first
+// start, unless ROUNDS_SECRET supplied one.
+func (c *Config) EnsureSecret() error {
+	if len(c.Secret) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		secret := strings.TrimSpace(string(raw))
+		if len(secret) < 32 {
+			return fmt.Errorf("%s is too short to be a secret; delete it to have a new one made, or set ROUNDS_SECRET", path)
+		}
+		c.Secret = []byte(secret)
+		return nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read secret: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory %s: %w", c.DataDir, err)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("generate secret: %w", err)
+	}
+	secret := hex.EncodeToString(b[:])
+	// O_EXCL so two processes starting together cannot each write their own.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return c.EnsureSecret()
+	}
+	if err != nil {
+		return fmt.Errorf("create secret: %w", err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		_ = f.Close() // the write error is the one to report
+		return fmt.Errorf("write secret: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write secret: %w", err)
+	}
+	c.Secret = []byte(secret)
+	return nil
+}
+
+func portSuffix(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" || port == "80" {
+		return ""
+	}
+	return ":" + port
+}
+
+func list(raw string) []string {
+	var out []string
+	for _, item := range strings.Split(raw, ",") {
+		if item = strings.ToLower(strings.TrimSpace(item)); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
