@@ -1,0 +1,47 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzRenderIsSafe(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"plain *text* with ~~strike~~ and www.example.com",
+		"[x](javascript:alert(1)) [y](JaVaScRiPt&#58;alert(1)) ![z](data:text/html,<script>)",
+		"<a href=\"javascript:alert(1)\">x</a><img src=x onerror=alert(1)>",
+		"| a | b |\n|:-:|--:|\n| <script> | [x](vbscript:y) |",
+		"- [x] done\n- [ ] <input type=text>",
+		"text[^1]\n\n[^1]: note with [link](https://example.com)",
+		"```\"><script>alert(1)</script>\ncode\n```",
+		"<https://example.com/\" onmouseover=\"alert(1)>",
+		"[x]( java\tscript:alert(1) )",
+	} {
+		f.Add(seed)
+	}
+	if lists, err := loadPayloads(); err == nil {
+		for _, list := range lists {
+			for _, payload := range list.lines {
+				f.Add(payload)
+			}
+		}
+	}
+
+	r := New()
+	f.Fuzz(func(t *testing.T, source string) {
+		for _, form := range payloadForms {
+			out, err := r.Render(form.wrap(source))
+			if err != nil {
+				t.Fatalf("Render(%s form): %v", form.name, err)
+			}
+			assertSafe(t, out)
+			if !utf8.ValidString(out) || strings.IndexByte(out, 0) >= 0 {
+				t.Errorf("Render(%s form) = %q: not valid UTF-8 without NUL", form.name, out)
+			}
+		}
+		// PlainText must not panic either.
+		r.PlainText(source)
+	})
+}
