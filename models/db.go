@@ -188,3 +188,11 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		l.log.WarnContext(ctx, "slow query", "elapsed", elapsed, "rows", rows, "sql", sql)
 	}
 }
+
+// InTransaction runs fn with a store whose every write joins one
+// transaction: all of fn's writes land together or not at all.
+func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, engine: s.engine})
+	})
+}

@@ -98,3 +98,16 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// SetRole changes what a member may do.
+func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"role": role, "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return fmt.Errorf("set role of user %d: %w", userID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("set role of user %d: %w", userID, ErrNotFound)
+	}
+	return nil
+}

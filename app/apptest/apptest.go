@@ -1,0 +1,246 @@
+// Package apptest builds Rounds servers for tests: a fresh database per
+// test (SQLite always, PostgreSQL too when configured), fixture builders
+// that read like the story a test tells, and a browser that keeps cookies
+// and sends forms the way a real one does.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app"
+	"rounds/app/config"
+	"rounds/app/markdown"
+	"rounds/models"
+	"rounds/models/modelstest"
+)
+
+// App is a Rounds server under test.
+type App struct {
+	Fiber  *fiber.App
+	Store  *models.Store
+	Config *config.Config
+	md     *markdown.Renderer
+	t      testing.TB
+}
+
+// Options adjust the server under test.
+type Options struct {
+	// Serve builds the server as `rounds serve` does, without the demo
+	// sign-in. Browsers then cannot sign in.
+	Serve bool
+	// BaseURL overrides http://rounds.test.
+	BaseURL string
+}
+
+// New starts a server on a fresh SQLite database.
+func New(t testing.TB, opts ...Options) *App {
+	t.Helper()
+	return NewOn(t, modelstest.Engines(t)[0], opts...)
+}
+
+// NewOn starts a server on the given engine.
+func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	base := o.BaseURL
+	if base == "" {
+		base = "http://rounds.test"
+	}
+	cfg, err := config.Load(func(k string) string {
+		switch k {
+		case "ROUNDS_DATA_DIR":
+			return e.DataDir
+		case "ROUNDS_DATABASE_URL":
+			return e.DatabaseURL
+		case "ROUNDS_BASE_URL":
+			return base
+		case "ROUNDS_SECRET":
+			return "test-secret-test-secret-test-secret-0123"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatalf("test config: %v", err)
+	}
+	store := modelstest.Migrated(t, e)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve})
+	if err != nil {
+		t.Fatalf("build app: %v", err)
+	}
+	return &App{Fiber: server, Store: store, Config: cfg, md: markdown.New(), t: t}
+}
+
+// Run calls fn with a fresh server on every engine under test.
+func Run(t *testing.T, fn func(t *testing.T, a *App)) {
+	t.Helper()
+	for _, e := range modelstest.Engines(t) {
+		t.Run(string(e.Name), func(t *testing.T) { fn(t, NewOn(t, e)) })
+	}
+}
+
+// VerifiedMember makes a verified clinician.
+func (a *App) VerifiedMember(t testing.TB, username, displayName, specialty string) *models.User {
+	t.Helper()
+	u := &models.User{Username: username, DisplayName: displayName, Profession: "physician",
+		Specialty: specialty, Status: models.StatusVerified}
+	if err := a.Store.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// PendingMember makes an account that is not verified yet.
+func (a *App) PendingMember(t testing.TB, username string) *models.User {
+	t.Helper()
+	u := &models.User{Username: username, DisplayName: username, Status: models.StatusPending}
+	if err := a.Store.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// Board makes a board.
+func (a *App) Board(t testing.TB, slug, title string) *models.Board {
+	t.Helper()
+	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: time.Now().UTC()}
+	if err := a.Store.CreateBoard(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Topic opens a topic with a markdown opening post.
+func (a *App) Topic(t testing.TB, board *models.Board, author *models.User, title, body string, tags ...string) *models.Topic {
+	t.Helper()
+	cooked, err := a.md.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, _, err := a.Store.CreateTopic(context.Background(), models.NewTopic{BoardID: board.ID, AuthorID: author.ID,
+		Title: title, Tags: tags, Source: body, Cooked: cooked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topic
+}
+
+// Reply adds a reply.
+func (a *App) Reply(t testing.TB, topic *models.Topic, author *models.User, body string) *models.Post {
+	t.Helper()
+	cooked, err := a.md.Render(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := a.Store.CreateReply(context.Background(), models.NewReply{TopicID: topic.ID, AuthorID: author.ID, Source: body, Cooked: cooked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return post
+}
+
+// Browser is a visitor with a cookie jar.
+type Browser struct {
+	app     *App
+	t       testing.TB
+	cookies map[string]string
+}
+
+// Browser starts a visitor with no cookies.
+func (a *App) Browser(t testing.TB) *Browser {
+	return &Browser{app: a, t: t, cookies: map[string]string{}}
+}
+
+// Response is what the browser got back.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Location is where a redirect points.
+func (r *Response) Location() string { return r.Header.Get("Location") }
+
+// Do sends a request with the browser's cookies and keeps the ones set.
+func (b *Browser) Do(req *http.Request) *Response {
+	b.t.Helper()
+	for name, value := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	res, err := b.app.Fiber.Test(req, 10000)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatalf("read body: %v", err)
+	}
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+// Get fetches a page.
+func (b *Browser) Get(path string) *Response {
+	b.t.Helper()
+	return b.Do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// Post sends a form as it stands, without adding a CSRF token.
+func (b *Browser) Post(path string, form url.Values) *Response {
+	b.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.Do(req)
+}
+
+var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// Submit loads the page that holds a form, takes its CSRF token, and posts
+// the form to action, as a person filling it in would.
+func (b *Browser) Submit(page, action string, form url.Values) *Response {
+	b.t.Helper()
+	res := b.Get(page)
+	m := csrfInput.FindStringSubmatch(res.Body)
+	if m == nil {
+		b.t.Fatalf("no CSRF token on %s (status %d)", page, res.Status)
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", htmlUnescape(m[1]))
+	return b.Post(action, form)
+}
+
+// SignIn signs the browser in as a member through the demo sign-in.
+func (b *Browser) SignIn(u *models.User) {
+	b.t.Helper()
+	res := b.Submit("/demo/sign-in", "/demo/sign-in", url.Values{"username": {u.Username}})
+	if res.Status != http.StatusSeeOther {
+		b.t.Fatalf("sign in as %s: status %d\n%s", u.Username, res.Status, res.Body)
+	}
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&#43;", "+", "&#61;", "=", "&amp;", "&").Replace(s)
+}

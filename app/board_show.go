@@ -1,0 +1,62 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+const topicsPerPage = 30
+
+type boardPage struct {
+	Board  *models.Board
+	Pinned []models.TopicSummary
+	Topics []models.TopicSummary
+	Newer  string // cursor for the page before, empty on the first page
+	Older  string // cursor for the page after, empty on the last page
+}
+
+func (h *Handler) boardShow(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return errNotFound("That board", err)
+	}
+	page := models.TopicPage{Limit: topicsPerPage}
+	if raw := c.Query("after"); raw != "" {
+		cur, err := models.ParseTopicCursor(raw)
+		if err != nil {
+			return errBadRequest("That page link is damaged; start again from the board.", err)
+		}
+		page.After = &cur
+	} else if raw := c.Query("before"); raw != "" {
+		cur, err := models.ParseTopicCursor(raw)
+		if err != nil {
+			return errBadRequest("That page link is damaged; start again from the board.", err)
+		}
+		page.Before = &cur
+	}
+	topics, more, err := h.store.TopicsInBoard(ctx, board.ID, page)
+	if err != nil {
+		return err
+	}
+	p := boardPage{Board: board, Topics: topics}
+	first := page.After == nil && (page.Before == nil || !more)
+	if first {
+		if p.Pinned, err = h.store.PinnedTopics(ctx, board.ID); err != nil {
+			return err
+		}
+	}
+	if len(topics) > 0 {
+		head, tail := topics[0], topics[len(topics)-1]
+		if !first {
+			p.Newer = models.TopicCursor{BumpedAt: head.BumpedAt, ID: head.ID}.String()
+		}
+		if more || page.Before != nil {
+			p.Older = models.TopicCursor{BumpedAt: tail.BumpedAt, ID: tail.ID}.String()
+		}
+	}
+	data := h.page(c, board.Title)
+	data.Page = p
+	return h.views.render(c, "board_show", data)
+}

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+// pageData is what the base layout needs, with the page's own data in Page.
+type pageData struct {
+	Title  string
+	Member *models.User
+	Demo   bool
+	Path   string
+	Page   any
+
+	csrf func() string
+}
+
+// CSRF is computed only when a template asks for it, so pages without a
+// form set no cookie.
+func (p pageData) CSRF() string { return p.csrf() }
+
+func (h *Handler) page(c *fiber.Ctx, title string) pageData {
+	return pageData{
+		Title:  title,
+		Member: member(c),
+		Demo:   h.demo,
+		Path:   c.OriginalURL(),
+		csrf:   func() string { return h.csrfToken(c) },
+	}
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// idParam reads a positive integer route parameter.
+func idParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound("That page", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+type postEditPage struct {
+	Topic *models.TopicSummary
+	Post  *models.Post
+	Form  *composer
+	// Current is the version saved by someone else while this member was
+	// editing, shown above their own text so they can merge.
+	Current *models.Post
+}
+
+// ownPost loads a post the member may change: their own, not deleted.
+func (h *Handler) ownPost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	post, err := h.store.PostByID(c.UserContext(), id)
+	if err != nil || post.IsDeleted() {
+		return nil, nil, errNotFound("That post", err)
+	}
+	if post.AuthorID != member(c).ID {
+		return nil, nil, errForbidden("You can only change your own posts.")
+	}
+	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
+	if err != nil {
+		return nil, nil, errNotFound("That topic", err)
+	}
+	return post, topic, nil
+}
+
+func (h *Handler) postEdit(c *fiber.Ctx) error {
+	post, topic, err := h.ownPost(c)
+	if err != nil {
+		return err
+	}
+	form := &composer{Body: post.Source, Version: post.Version, WithTitle: post.Number == 1}
+	if form.WithTitle {
+		form.Title, form.Tags = topic.Title, strings.Join(topic.Tags, ", ")
+	}
+	return h.renderPostEdit(c, postEditPage{Topic: topic, Post: post, Form: form})
+}
+
+func (h *Handler) renderPostEdit(c *fiber.Ctx, p postEditPage) error {
+	p.Form.Action = fmt.Sprintf("/p/%d/edit", p.Post.ID)
+	p.Form.Submit = "Save changes"
+	p.Form.Cancel = fmt.Sprintf("/p/%d", p.Post.ID)
+	data := h.page(c, "Edit post")
+	data.Page = p
+	c.Status(statusFor(p.Form))
+	return h.views.render(c, "post_edit", data)
+}
+
+func (h *Handler) postUpdate(c *fiber.Ctx) error {
+	post, topic, err := h.ownPost(c)
+	if err != nil {
+		return err
+	}
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"),
+		WithTitle: post.Number == 1}
+	if v, convErr := parseVersion(c.FormValue("version")); convErr == nil {
+		form.Version = v
+	} else {
+		form.fail("body", "The form was missing its version; your text is kept, save again.")
+		form.Version = post.Version
+	}
+	title, tags := form.validate()
+	page := postEditPage{Topic: topic, Post: post, Form: form}
+	if form.Errors != nil || c.FormValue("preview") != "" {
+		return h.renderComposerAgain(c, form, func() error { return h.renderPostEdit(c, page) })
+	}
+	cooked, err := h.markdown.Render(form.Body)
+	if err != nil {
+		return err
+	}
+	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
+		Source: form.Body, Cooked: cooked}
+	if form.WithTitle {
+		edit.Title, edit.Tags = &title, &tags
+	}
+	saved, err := h.store.EditPost(c.UserContext(), edit)
+	if errors.Is(err, models.ErrConflict) {
+		current, loadErr := h.store.PostByID(c.UserContext(), post.ID)
+		if loadErr != nil {
+			return loadErr
+		}
+		form.fail("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
+			"your text is kept below. Merge what you need and save again.")
+		form.Version = current.Version
+		page.Current = current
+		return h.renderPostEdit(c, page)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(saved.Number)), saved.Number), fiber.StatusSeeOther)
+}
+
+func parseVersion(raw string) (int, error) {
+	var v int
+	_, err := fmt.Sscan(raw, &v)
+	if err == nil && v < 1 {
+		err = errors.New("version below 1")
+	}
+	return v, err
+}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"html/template"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits on what a member may write.
+const (
+	titleMin = 5
+	titleMax = 200
+	bodyMin  = 1
+	bodyMax  = 32000
+	tagsMax  = 5
+)
+
+var tagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,29}$`)
+
+// composer is the form for a new topic, a reply or an edit. It always holds
+// what the member typed, so a refused submission never loses their words.
+type composer struct {
+	Action    string
+	Title     string
+	Tags      string
+	Body      string
+	Version   int
+	WithTitle bool
+	Submit    string
+	Errors    map[string]string
+	Notice    string
+	Preview   template.HTML
+	Cancel    string
+}
+
+func (f *composer) fail(field, message string) {
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	f.Errors[field] = message
+}
+
+// validate checks the form against the limits and returns the cleaned
+// title and tags.
+func (f *composer) validate() (title string, tags []string) {
+	if f.WithTitle {
+		title = strings.Join(strings.Fields(f.Title), " ")
+		switch n := utf8.RuneCountInString(title); {
+		case n < titleMin:
+			f.fail("title", "The title needs at least 5 characters.")
+		case n > titleMax:
+			f.fail("title", "The title can be at most 200 characters; it has "+itoa(n)+".")
+		}
+		var err string
+		tags, err = parseTags(f.Tags)
+		if err != "" {
+			f.fail("tags", err)
+		}
+	}
+	body := strings.TrimSpace(f.Body)
+	switch n := utf8.RuneCountInString(body); {
+	case n < bodyMin:
+		f.fail("body", "Write something before posting.")
+	case n > bodyMax:
+		f.fail("body", "A post can be at most 32,000 characters; this one has "+itoa(n)+". Split it into two posts.")
+	}
+	if !utf8.ValidString(f.Body) || !utf8.ValidString(f.Title) {
+		f.fail("body", "The text contains characters that are not valid UTF-8.")
+	}
+	return title, tags
+}
+
+// parseTags reads up to five comma- or space-separated lower-case tags.
+func parseTags(raw string) ([]string, string) {
+	var tags []string
+	seen := map[string]bool{}
+	for _, t := range strings.FieldsFunc(strings.ToLower(raw), func(r rune) bool { return r == ',' || r == ' ' || r == '#' }) {
+		if seen[t] {
+			continue
+		}
+		if !tagPattern.MatchString(t) {
+			return nil, "Tags are single lower-case words of letters, digits and hyphens (at most 30 characters): “" + t + "” is not."
+		}
+		seen[t] = true
+		tags = append(tags, t)
+	}
+	if len(tags) > tagsMax {
+		return nil, "A topic can carry at most five tags."
+	}
+	return tags, ""
+}
+
+// itoa writes a count with thousands separators, as people read them.
+func itoa(n int) string {
+	s := []byte{}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for i := 0; n > 0 || i == 0; i++ {
+		if i > 0 && i%3 == 0 {
+			s = append(s, ',')
+		}
+		s = append(s, byte('0'+n%10))
+		n /= 10
+	}
+	if neg {
+		s = append(s, '-')
+	}
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+	return string(s)
+}

@@ -1,0 +1,25 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// postShow is a post's permanent link: it sends the reader to the page of
+// the topic where the post sits.
+func (h *Handler) postShow(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	post, err := h.store.PostByID(c.UserContext(), id)
+	if err != nil {
+		return errNotFound("That post", err)
+	}
+	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
+	if err != nil {
+		return errNotFound("That topic", err)
+	}
+	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusFound)
+}

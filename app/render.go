@@ -1,0 +1,144 @@
+package app
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/bytebufferpool"
+
+	"rounds/models"
+)
+
+// postCard is one post in a topic, with whether the reader wrote it.
+type postCard struct {
+	Post *models.PostView
+	Mine bool
+}
+
+// composerView is what the composer partial needs.
+type composerView struct {
+	Form *composer
+	CSRF string
+}
+
+// viewSet holds one parsed template per page, each with the base layout and
+// the partials, all parsed at start-up.
+type viewSet struct {
+	pages map[string]*template.Template
+}
+
+func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
+	shared, err := template.New("base").Funcs(funcs).ParseFS(fsys, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
+	files, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list pages: %w", err)
+	}
+	v := &viewSet{pages: make(map[string]*template.Template, len(files))}
+	for _, file := range files {
+		t, err := shared.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", file, err)
+		}
+		if _, err := t.ParseFS(fsys, file); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
+		}
+		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
+	}
+	return v, nil
+}
+
+// render executes a page into a pooled buffer first, so a template error
+// becomes a clean error page rather than half a page.
+func (v *viewSet) render(c *fiber.Ctx, name string, data any) error {
+	t, ok := v.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.B)
+}
+
+// renderFragment executes a named partial alone, for the preview endpoint.
+func (v *viewSet) renderFragment(c *fiber.Ctx, page, name string, data any) error {
+	t, ok := v.pages[page]
+	if !ok {
+		return fmt.Errorf("no page template %q", page)
+	}
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	if err := t.ExecuteTemplate(buf, name, data); err != nil {
+		return fmt.Errorf("render %s/%s: %w", page, name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.B)
+}
+
+func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
+	return template.FuncMap{
+		"asset": assets.url,
+		"ago": func(t time.Time) string {
+			return ago(now().Sub(t))
+		},
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"stamp":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+		"plural":     plural,
+		"add":        func(a, b int) int { return a + b },
+		"profession": professionLabel,
+		"int":        func(n int64) int { return int(n) },
+		"cooked":     cookedHTML,
+		"postCard": func(p models.PostView, m *models.User) postCard {
+			return postCard{Post: &p, Mine: m != nil && m.ID == p.AuthorID}
+		},
+		"compose": func(form *composer, csrf string) composerView {
+			return composerView{Form: form, CSRF: csrf}
+		},
+	}
+}
+
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute", "minutes") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour", "hours") + " ago"
+	case d < 60*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day", "days") + " ago"
+	case d < 2*365*24*time.Hour:
+		return plural(int(d/(30*24*time.Hour)), "month", "months") + " ago"
+	default:
+		return plural(int(d/(365*24*time.Hour)), "year", "years") + " ago"
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+var professions = map[string]string{
+	"physician":           "Physician",
+	"nurse_practitioner":  "Nurse practitioner",
+	"physician_assistant": "Physician assistant",
+	"nurse":               "Nurse",
+	"pharmacist":          "Pharmacist",
+	"other":               "Licensed clinician",
+}
+
+func professionLabel(p string) string { return professions[p] }

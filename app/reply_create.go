@@ -1,0 +1,71 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+func (h *Handler) replyCreate(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	topic, err := h.store.TopicByID(ctx, id)
+	if err != nil {
+		return errNotFound("That topic", err)
+	}
+	form := &composer{Body: c.FormValue("body")}
+	form.validate()
+	if topic.Locked {
+		form.fail("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
+	}
+	if form.Errors != nil || c.FormValue("preview") != "" {
+		return h.renderComposerAgain(c, form, func() error {
+			return h.replyFormAgain(c, topic, form)
+		})
+	}
+	cooked, err := h.markdown.Render(form.Body)
+	if err != nil {
+		return err
+	}
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked})
+	if errors.Is(err, models.ErrLocked) {
+		topic.Locked = true
+		form.fail("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")
+		return h.replyFormAgain(c, topic, form)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusSeeOther)
+}
+
+// replyFormAgain shows the last page of the topic with the reply form
+// holding what the member wrote.
+func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, form *composer) error {
+	page := max(pageOfPost(topic.PostCount), 1)
+	first := (page-1)*postsPerPage + 1
+	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
+	if err != nil {
+		return err
+	}
+	c.Status(statusFor(form))
+	if topic.Locked {
+		// The topic page hides the composer on a locked topic; keep the text
+		// on screen anyway.
+		data := h.page(c, topic.Title)
+		data.Page = lockedReply{Topic: topic, Form: form}
+		return h.views.render(c, "reply_locked", data)
+	}
+	return h.renderTopic(c, topic, posts, page, form)
+}
+
+type lockedReply struct {
+	Topic *models.TopicSummary
+	Form  *composer
+}

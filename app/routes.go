@@ -1,0 +1,82 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// access is the least standing a route needs.
+type access int
+
+const (
+	anyone access = iota
+	verifiedMember
+	moderator
+)
+
+// readAccess is who may read boards and topics. Sign-in (a later step)
+// raises it to verifiedMember, which makes the whole site peer-only at once.
+const readAccess = anyone
+
+type route struct {
+	method string
+	path   string
+	needs  access
+	handle fiber.Handler
+}
+
+// routes is the whole site in one table, each route with the least access
+// it needs.
+func (h *Handler) routes(app *fiber.App) {
+	table := []route{
+		{fiber.MethodGet, "/", readAccess, h.boardIndex},
+		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
+		{fiber.MethodGet, "/b/:slug/new", verifiedMember, h.topicNew},
+		{fiber.MethodPost, "/b/:slug/new", verifiedMember, h.topicCreate},
+		{fiber.MethodGet, "/t/:id<int>", readAccess, h.topicShow},
+		{fiber.MethodGet, "/t/:id<int>/:slug", readAccess, h.topicShow},
+		{fiber.MethodPost, "/t/:id<int>/reply", verifiedMember, h.replyCreate},
+		{fiber.MethodGet, "/p/:id<int>", readAccess, h.postShow},
+		{fiber.MethodGet, "/p/:id<int>/edit", verifiedMember, h.postEdit},
+		{fiber.MethodPost, "/p/:id<int>/edit", verifiedMember, h.postUpdate},
+		{fiber.MethodGet, "/p/:id<int>/history", verifiedMember, h.postHistory},
+		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
+		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
+		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
+		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
+		{fiber.MethodPost, "/sign-out", anyone, h.signOut},
+	}
+	if h.demo {
+		table = append(table,
+			route{fiber.MethodGet, "/demo/sign-in", anyone, h.demoSignInForm},
+			route{fiber.MethodPost, "/demo/sign-in", anyone, h.demoSignIn},
+		)
+	}
+	for _, r := range table {
+		app.Add(r.method, r.path, h.require(r.needs), r.handle)
+	}
+}
+
+// require refuses a request from someone without the access a route needs.
+func (h *Handler) require(needs access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		m := member(c)
+		switch {
+		case needs == anyone:
+			return c.Next()
+		case m == nil:
+			return h.signInNeeded(c)
+		case !m.IsVerified():
+			return errForbidden("Your account is not verified yet, so this is not open to you.")
+		case needs == moderator && !m.IsModerator():
+			return errForbidden("Only moderators can do that.")
+		}
+		return c.Next()
+	}
+}
+
+func (h *Handler) signInNeeded(c *fiber.Ctx) error {
+	if h.demo && c.Method() == fiber.MethodGet {
+		return c.Redirect("/demo/sign-in?return="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	return &Error{Status: fiber.StatusUnauthorized, Message: "Please sign in to do that."}
+}

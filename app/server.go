@@ -1,0 +1,121 @@
+// Package app is the Rounds web application: the Fiber server, its
+// middleware, the route table and one handler per page or action.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"rounds/app/config"
+	"rounds/app/markdown"
+	"rounds/models"
+	"rounds/public"
+	"rounds/views"
+)
+
+// Handler holds what every page needs. There are no package-level globals:
+// tests build as many independent servers as they like.
+type Handler struct {
+	cfg      *config.Config
+	store    *models.Store
+	markdown *markdown.Renderer
+	views    *viewSet
+	assets   *assets
+	log      *slog.Logger
+	now      func() time.Time
+	demo     bool
+}
+
+// Options wires a server. Demo turns on the demo sign-in; only the demo
+// command sets it, so `rounds serve` has no way to reach it.
+type Options struct {
+	Config *config.Config
+	Store  *models.Store
+	Logger *slog.Logger
+	Demo   bool
+	Now    func() time.Time
+}
+
+// New builds the application: templates and static files are parsed here,
+// so a broken one fails the start instead of a request.
+func New(opts Options) (*fiber.App, error) {
+	if opts.Config == nil || opts.Store == nil {
+		return nil, fmt.Errorf("app: config and store are required")
+	}
+	if len(opts.Config.Secret) < 32 {
+		return nil, fmt.Errorf("app: secret missing or too short")
+	}
+	h := &Handler{
+		cfg:      opts.Config,
+		store:    opts.Store,
+		markdown: markdown.New(),
+		log:      opts.Logger,
+		now:      opts.Now,
+		demo:     opts.Demo,
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	var err error
+	if h.assets, err = loadAssets(public.FS); err != nil {
+		return nil, err
+	}
+	if h.views, err = loadViews(views.FS, templateFuncs(h.assets, h.now)); err != nil {
+		return nil, err
+	}
+
+	app := fiber.New(fiber.Config{
+		AppName:               "Rounds",
+		ErrorHandler:          h.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		BodyLimit:             1 << 20,
+		ReadBufferSize:        16 << 10,
+		// Rounds sits behind a proxy in production; the proxy's headers are
+		// not trusted unless configured, so nothing here reads them.
+		EnableTrustedProxyCheck: true,
+	})
+	app.Use(h.securityHeaders)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
+	app.Use(h.requestLog)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Get(staticPrefix+"*", h.assets.serve)
+	app.Get("/healthz", h.healthz)
+	app.Get("/readyz", h.readyz)
+	app.Use(h.loadMember)
+	app.Use(h.checkCSRF)
+	h.routes(app)
+	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
+	return app, nil
+}
+
+func (h *Handler) logPanic(c *fiber.Ctx, e any) {
+	h.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", fmt.Sprint(e))
+}
+
+func (h *Handler) healthz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString("ok\n")
+}
+
+func (h *Handler) readyz(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.Warn("not ready", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable\n")
+	}
+	return c.SendString("ready\n")
+}

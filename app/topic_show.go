@@ -1,0 +1,114 @@
+package app
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+const postsPerPage = 20
+
+type topicPage struct {
+	Topic   *models.TopicSummary
+	Posts   []models.PostView
+	Page    int
+	Pages   int
+	URL     string
+	Reply   *composer
+	Pager   []pageLink
+	CanPost bool
+}
+
+type pageLink struct {
+	Number  int
+	Current bool
+	Gap     bool
+}
+
+func topicURL(t *models.Topic) string {
+	if t.Slug == "" {
+		return "/t/" + strconv.FormatInt(t.ID, 10)
+	}
+	return "/t/" + strconv.FormatInt(t.ID, 10) + "/" + t.Slug
+}
+
+func topicPageURL(t *models.Topic, page int) string {
+	if page <= 1 {
+		return topicURL(t)
+	}
+	return topicURL(t) + "?page=" + strconv.Itoa(page)
+}
+
+func pageOfPost(number int) int { return (number-1)/postsPerPage + 1 }
+
+func (h *Handler) topicShow(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	topic, err := h.store.TopicByID(c.UserContext(), id)
+	if err != nil {
+		return errNotFound("That topic", err)
+	}
+	page := c.QueryInt("page", 1)
+	pages := max(pageOfPost(topic.PostCount), 1)
+	if page < 1 || page > pages {
+		return errNotFound("That page of the topic", nil)
+	}
+	// The slug is optional; a wrong one (say, after a retitle) moves the
+	// reader to the right address.
+	if slug := c.Params("slug"); slug != "" && slug != topic.Slug {
+		return c.Redirect(topicPageURL(&topic.Topic, page), fiber.StatusMovedPermanently)
+	}
+	first := (page-1)*postsPerPage + 1
+	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
+	if err != nil {
+		return err
+	}
+	return h.renderTopic(c, topic, posts, page, nil)
+}
+
+func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, posts []models.PostView, page int, reply *composer) error {
+	pages := max(pageOfPost(topic.PostCount), 1)
+	m := member(c)
+	p := topicPage{Topic: topic, Posts: posts, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
+		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked}
+	if p.CanPost {
+		if reply == nil {
+			reply = &composer{}
+		}
+		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
+		reply.Submit = "Post reply"
+		p.Reply = reply
+	}
+	data := h.page(c, topic.Title)
+	data.Page = p
+	return h.views.render(c, "topic_show", data)
+}
+
+// pager lists the page links to show: the first, the last and a window
+// around the current one, with gaps between.
+func pager(current, total int) []pageLink {
+	if total <= 1 {
+		return nil
+	}
+	var links []pageLink
+	last := 0
+	for n := 1; n <= total; n++ {
+		if n == 1 || n == total || (n >= current-2 && n <= current+2) {
+			if last != 0 && n != last+1 {
+				links = append(links, pageLink{Gap: true})
+			}
+			links = append(links, pageLink{Number: n, Current: n == current})
+			last = n
+		}
+	}
+	return links
+}
+
+// cookedHTML marks HTML that was sanitized when the post was saved.
+func cookedHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec // sanitized at write time
