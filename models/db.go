@@ -5,6 +5,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,6 +33,8 @@ const (
 type Store struct {
 	db     *gorm.DB
 	engine Engine
+	hotq   *hotQueries
+	root   *sql.DB // the pool, kept for stores bound to a transaction
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -91,7 +94,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, engine: engine}
+	s := &Store{db: db, engine: engine, hotq: &hotQueries{}}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close() // the ping error is the one worth reporting
 		return nil, err
@@ -132,6 +135,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the connection pool.
 func (s *Store) Close() error {
+	s.hotq.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("database handle: %w", err)
@@ -193,6 +197,19 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 // transaction: all of fn's writes land together or not at all.
 func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, engine: s.engine})
+		root, err := s.pool()
+		if err != nil {
+			return err
+		}
+		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root})
 	})
+}
+
+// pool is the connection pool behind the store, also when the store is
+// bound to a transaction.
+func (s *Store) pool() (*sql.DB, error) {
+	if s.root != nil {
+		return s.root, nil
+	}
+	return s.db.DB()
 }

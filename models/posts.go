@@ -61,26 +61,6 @@ type RevisionView struct {
 	EditorName string
 }
 
-// PostsInTopic returns the posts numbered first through last, in order,
-// with their authors. A deleted post comes back as a tombstone: its content
-// never leaves the database through this path.
-func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int) ([]PostView, error) {
-	var posts []PostView
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT p.id, p.topic_id, p.number, p.author_id, p.version, p.created_at, p.updated_at,
-			p.deleted_at, p.deleted_by_id,
-			CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END AS cooked,
-			u.username AS author_username, u.display_name AS author_name,
-			u.specialty AS author_specialty, u.profession AS author_profession
-		FROM posts p JOIN users u ON u.id = p.author_id
-		WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
-		ORDER BY p.number`, topicID, first, last).Scan(&posts).Error
-	if err != nil {
-		return nil, fmt.Errorf("list posts %d-%d of topic %d: %w", first, last, topicID, err)
-	}
-	return posts, nil
-}
-
 // PostByID loads one post, content included.
 func (s *Store) PostByID(ctx context.Context, id int64) (*Post, error) {
 	var p Post

@@ -194,24 +194,6 @@ func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64]
 	return tags, nil
 }
 
-// TopicByID loads a topic with its board and tags.
-func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) {
-	var t TopicSummary
-	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
-		Joins("JOIN users u ON u.id = t.author_id").
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.id = ?", id).Take(&t).Error
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("load topic %d", id))
-	}
-	tags, err := s.TagsForTopics(ctx, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	t.Tags = tags[id]
-	return &t, nil
-}
-
 // NewTopic is what a member submits to open a topic; Cooked is the
 // sanitized HTML of Source, rendered before the store sees it.
 type NewTopic struct {

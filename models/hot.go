@@ -1,0 +1,154 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// hotQueries are the statements behind the topic page, the most visited
+// page of the site. They skip GORM's reflection and are prepared once, so
+// the database parses them once per connection rather than per request.
+type hotQueries struct {
+	once  sync.Once
+	err   error
+	posts *sql.Stmt
+	topic *sql.Stmt
+	tags  *sql.Stmt
+}
+
+// inTx binds a pool statement to the store's transaction, if it has one,
+// so reads inside InTransaction see that transaction's writes.
+func (s *Store) inTx(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
+	if tx, ok := s.db.Statement.ConnPool.(*sql.Tx); ok {
+		return tx.StmtContext(ctx, stmt)
+	}
+	return stmt
+}
+
+func (s *Store) hot(ctx context.Context) (*hotQueries, error) {
+	h := s.hotq
+	h.once.Do(func() {
+		h.err = h.prepare(ctx, s)
+	})
+	return h, h.err
+}
+
+func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
+	sqlDB, err := s.pool()
+	if err != nil {
+		return err
+	}
+	{
+		prepare := func(query string) *sql.Stmt {
+			if h.err != nil {
+				return nil
+			}
+			// Prepared on the pool without the request's deadline: the
+			// statement outlives the request that happened to come first.
+			stmt, err := sqlDB.PrepareContext(context.WithoutCancel(ctx), s.placeholders(query))
+			if err != nil {
+				h.err = fmt.Errorf("prepare %q: %w", query, err)
+			}
+			return stmt
+		}
+		h.posts = prepare(`
+			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, p.created_at, p.updated_at,
+				p.deleted_at, p.deleted_by_id,
+				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
+				u.username, u.display_name, u.specialty, u.profession
+			FROM posts p JOIN users u ON u.id = p.author_id
+			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
+			ORDER BY p.number`)
+		h.topic = prepare(`
+			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
+				t.bumped_at, t.created_at, t.updated_at,
+				u.display_name, u.specialty, b.slug, b.title
+			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
+			WHERE t.id = ?`)
+		h.tags = prepare(`SELECT tag FROM topic_tags WHERE topic_id = ? ORDER BY tag`)
+	}
+	return h.err
+}
+
+// PostsInTopic returns the posts numbered first through last, in order,
+// with their authors. A deleted post comes back as a tombstone: its content
+// never leaves the database through this path.
+func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int) ([]PostView, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.inTx(ctx, h.posts).QueryContext(ctx, topicID, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("list posts %d-%d of topic %d: %w", first, last, topicID, err)
+	}
+	defer rows.Close()
+	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
+	for rows.Next() {
+		var p PostView
+		var deletedAt sql.NullTime
+		var deletedBy sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &p.CreatedAt, &p.UpdatedAt,
+			&deletedAt, &deletedBy, &p.Cooked,
+			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
+			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
+		}
+		if deletedAt.Valid {
+			at := deletedAt.Time
+			p.DeletedAt = &at
+		}
+		if deletedBy.Valid {
+			by := deletedBy.Int64
+			p.DeletedByID = &by
+		}
+		posts = append(posts, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list posts of topic %d: %w", topicID, err)
+	}
+	return posts, nil
+}
+
+// TopicByID loads a topic with its board and tags.
+func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t TopicSummary
+	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
+		&t.Pinned, &t.Locked, &t.PostCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
+		&t.AuthorName, &t.AuthorSpecialty, &t.BoardSlug, &t.BoardTitle)
+	if err == sql.ErrNoRows {
+		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load topic %d: %w", id, err)
+	}
+	rows, err := s.inTx(ctx, h.tags).QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load tags of topic %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tag string
+		if err := rows.Scan(&tag); err != nil {
+			return nil, fmt.Errorf("read tag of topic %d: %w", id, err)
+		}
+		t.Tags = append(t.Tags, tag)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load tags of topic %d: %w", id, err)
+	}
+	return &t, nil
+}
+
+func (h *hotQueries) close() {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.tags} {
+		if stmt != nil {
+			_ = stmt.Close() // closing the pool right after releases them anyway
+		}
+	}
+}
