@@ -10,15 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/bytebufferpool"
-
-	"rounds/models"
 )
-
-// postCard is one post in a topic, with whether the reader wrote it.
-type postCard struct {
-	Post *models.PostView
-	Mine bool
-}
 
 // composerView is what the composer partial needs.
 type composerView struct {
@@ -99,14 +91,15 @@ func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
 		"profession": professionLabel,
 		"int":        func(n int64) int { return int(n) },
 		"cooked":     cookedHTML,
-		"postCard": func(p models.PostView, m *models.User) postCard {
-			return postCard{Post: &p, Mine: m != nil && m.ID == p.AuthorID}
-		},
 		"compose": func(form *composer, csrf string) composerView {
 			return composerView{Form: form, CSRF: csrf}
 		},
 	}
 }
+
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func stampTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 
 func ago(d time.Duration) string {
 	switch {
