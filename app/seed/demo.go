@@ -1,0 +1,103 @@
+package seed
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Demo returns the hand-written demo community shown by `rounds demo`: a
+// small forum of clinicians talking shop, with post times spread over the
+// roughly sixty days before now. The same now gives the same community.
+func Demo(now time.Time) Community {
+	// Whole minutes read more naturally than the caller's clock, and
+	// truncating only moves times earlier, so every post stays before now.
+	base := now.UTC().Truncate(time.Minute)
+
+	c := Community{Members: demoMembers(), Boards: demoBoards()}
+	members := make(map[string]int, len(c.Members))
+	for i, m := range c.Members {
+		members[m.Username] = i
+	}
+	boards := make(map[string]int, len(c.Boards))
+	for i, b := range c.Boards {
+		boards[b.Slug] = i
+	}
+
+	for _, dt := range demoTopics() {
+		board, ok := boards[dt.board]
+		if !ok {
+			panic(fmt.Sprintf("seed: demo topic %q is on unknown board %q", dt.title, dt.board))
+		}
+		t := Topic{Board: board, Title: dt.title, Tags: dt.tags, Pinned: dt.pinned}
+		opened := base.Add(-dt.opened)
+		for _, dp := range dt.posts {
+			author, ok := members[dp.author]
+			if !ok {
+				panic(fmt.Sprintf("seed: demo topic %q has a post by unknown member %q", dt.title, dp.author))
+			}
+			t.Posts = append(t.Posts, Post{
+				Author: author,
+				Body:   strings.TrimSpace(dp.body),
+				At:     opened.Add(dp.after),
+			})
+		}
+		c.Topics = append(c.Topics, t)
+	}
+	return c
+}
+
+// demoTopic is a topic as written by hand: board and authors by name,
+// times relative to when the topic was opened.
+type demoTopic struct {
+	board  string // board slug
+	title  string
+	tags   []string
+	pinned bool
+	opened time.Duration // how long before now the opening post was written
+	posts  []demoPost
+}
+
+type demoPost struct {
+	author string        // username
+	after  time.Duration // after the opening post; zero for the opening post
+	body   string
+}
+
+// span is days, hours and minutes as a duration, for writing post times.
+func span(days, hours, minutes int) time.Duration {
+	return time.Duration(days)*24*time.Hour + time.Duration(hours)*time.Hour + time.Duration(minutes)*time.Minute
+}
+
+func demoMembers() []Member {
+	return []Member{
+		{Username: "samcohen", DisplayName: "Dr. Samuel Cohen", Profession: "physician", Specialty: "Hospital Medicine"},
+		{Username: "amara_okafor", DisplayName: "Dr. Amara Okafor", Profession: "physician", Specialty: "Cardiology"},
+		{Username: "dreyes", DisplayName: "Dr. Daniel Reyes", Profession: "physician", Specialty: "Emergency Medicine"},
+		{Username: "jweber_rn", DisplayName: "Jonas Weber, RN", Profession: "nurse", Specialty: "Critical Care Nursing"},
+		{Username: "priya_pharmd", DisplayName: "Priya Nair, PharmD", Profession: "pharmacist", Specialty: "Clinical Pharmacy"},
+		{Username: "htanaka", DisplayName: "Dr. Hiroshi Tanaka", Profession: "physician", Specialty: "Critical Care Medicine"},
+		{Username: "leila_haddad", DisplayName: "Dr. Leila Haddad", Profession: "physician", Specialty: "Pediatric Emergency Medicine"},
+		{Username: "sofia_marquez", DisplayName: "Sofía Márquez, NP", Profession: "nurse_practitioner", Specialty: "Heart Failure"},
+		{Username: "kmensah_pa", DisplayName: "Kwame Mensah, PA-C", Profession: "physician_assistant", Specialty: "Emergency Medicine"},
+		{Username: "epetrova", DisplayName: "Dr. Elena Petrova", Profession: "physician", Specialty: "Infectious Diseases"},
+		{Username: "grace_obrien", DisplayName: "Grace O'Brien, RN", Profession: "nurse", Specialty: "Pediatric Nursing"},
+		{Username: "meilin_zhang", DisplayName: "Mei Lin Zhang, PharmD", Profession: "pharmacist", Specialty: "Critical Care Pharmacy"},
+		{Username: "tomas_rrt", DisplayName: "Tomás Álvarez, RRT", Profession: "other", Specialty: "Respiratory Therapy"},
+		{Username: "fatima_alsayed", DisplayName: "Dr. Fatima Al-Sayed", Profession: "physician", Specialty: "Neonatology"},
+		{Username: "ingrid_larsen", DisplayName: "Ingrid Larsen, RN", Profession: "nurse", Specialty: "Emergency Nursing"},
+	}
+}
+
+func demoBoards() []Board {
+	return []Board{
+		{Slug: "community", Title: "Community", Description: "Announcements, introductions and feedback about Rounds itself."},
+		{Slug: "cardiology", Title: "Cardiology", Description: "Arrhythmias, heart failure, coronary disease and cardiac imaging."},
+		{Slug: "emergency-medicine", Title: "Emergency Medicine", Description: "Resuscitation, airway, toxicology and everything else that comes through the front door."},
+		{Slug: "critical-care", Title: "Critical Care", Description: "Shock, mechanical ventilation, sedation and the rest of ICU practice."},
+		{Slug: "pediatrics", Title: "Pediatrics", Description: "General pediatrics, PICU, NICU and pediatric emergency care."},
+		{Slug: "pharmacotherapy", Title: "Pharmacotherapy", Description: "Dosing, interactions, formularies and medication safety."},
+		{Slug: "podcasts", Title: "Podcasts", Description: "Episode discussions for the Rounds podcast and other clinical shows worth your commute."},
+		{Slug: "cases", Title: "Cases", Description: "De-identified cases: present, ask for input, and come back with the follow-up."},
+	}
+}

@@ -1,0 +1,250 @@
+package seed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"rounds/app/markdown"
+	"rounds/models"
+)
+
+// LoadDemo fills an empty database with the demo community and reports
+// whether it did; a database that already has members is left alone. It
+// writes everything in one transaction, so an interrupted first start
+// leaves nothing half-made and the next start tries again.
+func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, now time.Time) (bool, error) {
+	n, err := store.CountUsers(ctx)
+	if err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	c := Demo(now)
+	err = store.InTransaction(ctx, func(tx *models.Store) error {
+		userIDs, err := createMembers(ctx, tx, c.Members, now)
+		if err != nil {
+			return err
+		}
+		// The first members run the demo: an admin and a moderator.
+		for i, role := range []models.Role{models.RoleAdmin, models.RoleModerator} {
+			if i < len(userIDs) {
+				if err := tx.SetRole(ctx, userIDs[i], role); err != nil {
+					return err
+				}
+			}
+		}
+		boardIDs, err := createBoards(ctx, tx, c.Boards, now)
+		if err != nil {
+			return err
+		}
+		topics, err := importTopics(c.Topics, userIDs, boardIDs, md)
+		if err != nil {
+			return err
+		}
+		return tx.ImportTopics(ctx, topics)
+	})
+	if err != nil {
+		return false, fmt.Errorf("load demo community: %w", err)
+	}
+	return true, nil
+}
+
+// Options shapes a synthetic data set.
+type Options struct {
+	Topics  int
+	Replies int // per topic
+	Members int
+	Seed    uint64
+	Now     time.Time
+	// Progress, when set, is told how many posts have been written so far.
+	Progress func(posts int)
+}
+
+// chunkTopics is how many topics go into one import transaction: large
+// enough to amortise the commit, small enough to keep memory flat.
+const chunkTopics = 500
+
+// LoadSynthetic writes a synthetic community. Text is generated and
+// rendered on every core while a single writer imports finished chunks in
+// order, so topic i is always the same topic.
+func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Renderer, opts Options) error {
+	if opts.Topics < 0 || opts.Replies < 0 || opts.Members < 1 {
+		return errors.New("seed: topics and replies must not be negative and there must be at least one member")
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now().UTC()
+	}
+	g := NewGenerator(opts.Seed)
+	userIDs, err := ensureMembers(ctx, store, g.Members(opts.Members), opts.Now)
+	if err != nil {
+		return err
+	}
+	boardIDs, err := ensureBoards(ctx, store, g.Boards(), opts.Now)
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		topics []models.ImportTopic
+		err    error
+	}
+	chunks := (opts.Topics + chunkTopics - 1) / chunkTopics
+	jobs := make(chan int)
+	// One future per chunk, queued in order; a bounded queue keeps the
+	// producers only a little ahead of the writer.
+	order := make(chan chan result, 2*runtime.GOMAXPROCS(0))
+	futures := make([]chan result, chunks)
+	for i := range futures {
+		futures[i] = make(chan result, 1)
+	}
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		for i := range chunks {
+			select {
+			case order <- futures[i]:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			gen := NewGenerator(opts.Seed)
+			for chunk := range jobs {
+				first := chunk * chunkTopics
+				last := min(first+chunkTopics, opts.Topics)
+				generated := make([]Topic, 0, last-first)
+				for i := first; i < last; i++ {
+					generated = append(generated, gen.Topic(i, opts.Replies, len(userIDs), opts.Now))
+				}
+				topics, err := importTopics(generated, userIDs, boardIDs, md)
+				futures[chunk] <- result{topics, err}
+			}
+		}()
+	}
+
+	written := 0
+	for future := range order {
+		var r result
+		select {
+		case r = <-future:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.err != nil {
+			return r.err
+		}
+		if err := store.ImportTopics(ctx, r.topics); err != nil {
+			return err
+		}
+		for _, t := range r.topics {
+			written += len(t.Posts)
+		}
+		if opts.Progress != nil {
+			opts.Progress(written)
+		}
+	}
+	return nil
+}
+
+func importTopics(topics []Topic, userIDs, boardIDs []int64, md *markdown.Renderer) ([]models.ImportTopic, error) {
+	out := make([]models.ImportTopic, len(topics))
+	for i, t := range topics {
+		posts := make([]models.ImportPost, len(t.Posts))
+		for j, p := range t.Posts {
+			cooked, err := md.Render(p.Body)
+			if err != nil {
+				return nil, fmt.Errorf("render post %d of %q: %w", j+1, t.Title, err)
+			}
+			posts[j] = models.ImportPost{AuthorID: userIDs[p.Author], Source: p.Body, Cooked: cooked, At: p.At}
+		}
+		out[i] = models.ImportTopic{BoardID: boardIDs[t.Board], Kind: models.KindDiscussion,
+			Title: t.Title, Tags: t.Tags, Pinned: t.Pinned, Posts: posts}
+	}
+	return out, nil
+}
+
+func createMembers(ctx context.Context, store *models.Store, members []Member, now time.Time) ([]int64, error) {
+	ids := make([]int64, len(members))
+	for i, m := range members {
+		u := &models.User{Username: m.Username, DisplayName: m.DisplayName, Profession: m.Profession,
+			Specialty: m.Specialty, Status: models.StatusVerified, CreatedAt: now, UpdatedAt: now}
+		if err := store.CreateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		ids[i] = u.ID
+	}
+	return ids, nil
+}
+
+func createBoards(ctx context.Context, store *models.Store, boards []Board, now time.Time) ([]int64, error) {
+	ids := make([]int64, len(boards))
+	for i, b := range boards {
+		board := &models.Board{Slug: b.Slug, Title: b.Title, Description: b.Description, Position: i, CreatedAt: now}
+		if err := store.CreateBoard(ctx, board); err != nil {
+			return nil, err
+		}
+		ids[i] = board.ID
+	}
+	return ids, nil
+}
+
+// ensureMembers reuses members that an earlier seed made, so seeding twice
+// adds topics rather than failing on taken usernames.
+func ensureMembers(ctx context.Context, store *models.Store, members []Member, now time.Time) ([]int64, error) {
+	ids := make([]int64, len(members))
+	err := store.InTransaction(ctx, func(tx *models.Store) error {
+		for i, m := range members {
+			u, err := tx.UserByUsername(ctx, m.Username)
+			if errors.Is(err, models.ErrNotFound) {
+				created, err := createMembers(ctx, tx, []Member{m}, now)
+				if err != nil {
+					return err
+				}
+				ids[i] = created[0]
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ids[i] = u.ID
+		}
+		return nil
+	})
+	return ids, err
+}
+
+func ensureBoards(ctx context.Context, store *models.Store, boards []Board, now time.Time) ([]int64, error) {
+	ids := make([]int64, len(boards))
+	err := store.InTransaction(ctx, func(tx *models.Store) error {
+		for i, b := range boards {
+			board, err := tx.BoardBySlug(ctx, b.Slug)
+			if errors.Is(err, models.ErrNotFound) {
+				created, err := createBoards(ctx, tx, []Board{b}, now)
+				if err != nil {
+					return err
+				}
+				ids[i] = created[0]
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ids[i] = board.ID
+		}
+		return nil
+	})
+	return ids, err
+}

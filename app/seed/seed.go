@@ -1,0 +1,49 @@
+// Package seed generates believable clinical community content: the
+// hand-written demo community shown by `rounds demo`, and synthetic members,
+// boards and topics at any scale for benchmarks.
+//
+// It knows nothing about databases or HTTP. Everything it returns is a plain
+// Go value; the caller decides how to store it. Posts refer to their author
+// and topics to their board by index, so the caller maps indexes to the IDs
+// its store assigns.
+package seed
+
+import "time"
+
+// Member is a verified clinician who posts in the community.
+type Member struct {
+	Username    string // lower-case, [a-z0-9_], 3-30 chars, unique within a set
+	DisplayName string // e.g. "Dr. Amara Okafor", "Jonas Weber, RN", "Priya Nair, PharmD"
+	Profession  string // one of: physician, nurse_practitioner, physician_assistant, nurse, pharmacist, other
+	Specialty   string // e.g. "Cardiology", "Emergency Medicine", "Critical Care Nursing"
+}
+
+// Board is a place for topics on one subject, usually a specialty.
+type Board struct {
+	Slug        string // lower-case, [a-z0-9-]
+	Title       string
+	Description string // one sentence
+}
+
+// Post is one markdown message in a topic.
+type Post struct {
+	Author int       // index into the Members slice
+	Body   string    // markdown
+	At     time.Time // UTC
+}
+
+// Topic is a thread: an opening post and its replies.
+type Topic struct {
+	Board  int      // index into the Boards slice
+	Title  string   // 5-200 characters
+	Tags   []string // 0-5 tags, each lower-case [a-z0-9-], 1-30 chars, no duplicates
+	Pinned bool
+	Posts  []Post // first post is the opening post; the rest are replies; At strictly increasing
+}
+
+// Community is everything needed to fill an empty forum.
+type Community struct {
+	Members []Member
+	Boards  []Board
+	Topics  []Topic
+}
