@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"rounds/app/markdown"
+	"rounds/app/seed"
+)
+
+func runSeed(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("seed", stdout)
+	topics := fs.Int("topics", 1000, "number of topics to write")
+	replies := fs.Int("replies", 19, "replies in each topic")
+	members := fs.Int("members", 500, "number of members who write them")
+	seedValue := fs.Uint64("seed", 1, "random seed; the same seed writes the same content")
+	if helped, err := parseFlags(fs, args); helped || err != nil {
+		return err
+	}
+	if *topics < 0 || *replies < 0 || *members < 1 {
+		return usageError{"rounds seed: --topics and --replies must be zero or more, --members at least 1"}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e, err := setup(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := e.store.Close(); err != nil {
+			e.log.Error("close database", "err", err)
+		}
+	}()
+
+	total := *topics * (*replies + 1)
+	start := time.Now()
+	var progress func(int)
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
+			progressbar.OptionSetDescription("seeding posts"), progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(), progressbar.OptionSetItsString("posts"),
+			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		progress = func(done int) { _ = bar.Set(done) } // a failed redraw is not worth stopping for
+	} else {
+		last := time.Now()
+		progress = func(done int) {
+			if time.Since(last) >= 5*time.Second || done == total {
+				last = time.Now()
+				e.log.Info("seeding", "posts", done, "of", total,
+					"posts_per_second", int(float64(done)/time.Since(start).Seconds()))
+			}
+		}
+	}
+	err = seed.LoadSynthetic(ctx, e.store, markdown.New(), seed.Options{
+		Topics: *topics, Replies: *replies, Members: *members, Seed: *seedValue, Progress: progress,
+	})
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "seeded %d topics and %d posts in %.1fs (%.0f posts/s) into %s\n",
+		*topics, total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), e.store.Engine())
+	return nil
+}
+
+// loadDemo fills an empty database with the demo community.
+func loadDemo(ctx context.Context, e *env) error {
+	loaded, err := seed.LoadDemo(ctx, e.store, markdown.New(), time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if loaded {
+		e.log.Info("loaded the demo community")
+	}
+	return nil
+}
