@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -15,7 +16,6 @@ type hotQueries struct {
 	err   error
 	posts *sql.Stmt
 	topic *sql.Stmt
-	tags  *sql.Stmt
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -61,13 +61,18 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 			ORDER BY p.number`)
+		// Tags ride along as one comma-joined column (tags never contain a
+		// comma), saving the page a query.
+		tagList := `(SELECT group_concat(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
+		if s.engine == Postgres {
+			tagList = `(SELECT string_agg(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
+		}
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
 				t.bumped_at, t.created_at, t.updated_at,
-				u.display_name, u.specialty, b.slug, b.title
+				u.display_name, u.specialty, b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 			WHERE t.id = ?`)
-		h.tags = prepare(`SELECT tag FROM topic_tags WHERE topic_id = ? ORDER BY tag`)
 	}
 	return h.err
 }
@@ -118,35 +123,24 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 		return nil, err
 	}
 	var t TopicSummary
+	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.BoardSlug, &t.BoardTitle)
+		&t.AuthorName, &t.AuthorSpecialty, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load topic %d: %w", id, err)
 	}
-	rows, err := s.inTx(ctx, h.tags).QueryContext(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("load tags of topic %d: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var tag string
-		if err := rows.Scan(&tag); err != nil {
-			return nil, fmt.Errorf("read tag of topic %d: %w", id, err)
-		}
-		t.Tags = append(t.Tags, tag)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load tags of topic %d: %w", id, err)
+	if tags != "" {
+		t.Tags = strings.Split(tags, ",")
 	}
 	return &t, nil
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.tags} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

@@ -349,3 +349,36 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+func TestReadsInsideATransactionSeeItsWrites(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		err := store.InTransaction(ctx, func(tx *models.Store) error {
+			topic, _, err := tx.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
+				Title: "Inside a transaction", Tags: []string{"b", "a"}, Source: "s", Cooked: "c"})
+			if err != nil {
+				return err
+			}
+			got, err := tx.TopicByID(ctx, topic.ID)
+			if err != nil {
+				return err
+			}
+			posts, err := tx.PostsInTopic(ctx, topic.ID, 1, 20)
+			if err != nil {
+				return err
+			}
+			if got.Title != "Inside a transaction" || fmt.Sprint(got.Tags) != "[a b]" || len(posts) != 1 {
+				t.Errorf("inside the transaction: %+v, %d posts", got, len(posts))
+			}
+			return errors.New("roll back")
+		})
+		if err == nil || err.Error() != "roll back" {
+			t.Fatalf("InTransaction returned %v", err)
+		}
+		topics, _, err := store.TopicsInBoard(ctx, f.board.ID, models.TopicPage{Limit: 10})
+		if err != nil || len(topics) != 0 {
+			t.Fatalf("rolled-back topic is visible: %d topics, %v", len(topics), err)
+		}
+	})
+}
