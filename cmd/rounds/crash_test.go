@@ -116,7 +116,9 @@ func runCrashRounds(t *testing.T, bin string, e modelstest.Engine, rng *rand.Ran
 	srv := startServer(t, bin, env, base)
 	srv.stop(t)
 	checkCrashState(t, e, sent, acked)
-	t.Logf("%d replies acknowledged over %d crashes, all present and whole", len(acked), crashRounds)
+	if !t.Failed() {
+		t.Logf("%d replies acknowledged over %d crashes, all present and whole", len(acked), crashRounds)
+	}
 }
 
 // crashReply is one reply a writer sent. Number is the post number the
