@@ -20,7 +20,7 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
 	if err != nil {
-		return errNotFound("That board", err)
+		return missing("That board", err)
 	}
 	page := models.TopicPage{Limit: topicsPerPage}
 	if raw := c.Query("after"); raw != "" {

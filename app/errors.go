@@ -33,6 +33,15 @@ func errNotFound(what string, err error) *Error {
 	return &Error{Status: http.StatusNotFound, Message: what + " was not found.", Err: err}
 }
 
+// missing turns a store's not-found into a 404 that names what is missing,
+// and passes any other failure on as the error it is.
+func missing(what string, err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return errNotFound(what, err)
+	}
+	return err
+}
+
 func errForbidden(message string) *Error {
 	return &Error{Status: http.StatusForbidden, Message: message}
 }

@@ -26,15 +26,18 @@ func (h *Handler) ownPost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, err
 		return nil, nil, err
 	}
 	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil || post.IsDeleted() {
-		return nil, nil, errNotFound("That post", err)
+	if err != nil {
+		return nil, nil, missing("That post", err)
+	}
+	if post.IsDeleted() {
+		return nil, nil, errNotFound("That post", nil)
 	}
 	if post.AuthorID != member(c).ID {
 		return nil, nil, errForbidden("You can only change your own posts.")
 	}
 	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
 	if err != nil {
-		return nil, nil, errNotFound("That topic", err)
+		return nil, nil, missing("That topic", err)
 	}
 	return post, topic, nil
 }

@@ -22,7 +22,7 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	post, err := h.store.PostByID(ctx, id)
 	if err != nil {
-		return errNotFound("That post", err)
+		return missing("That post", err)
 	}
 	m := member(c)
 	switch {
@@ -34,7 +34,7 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 	}
 	topic, err := h.store.TopicByID(ctx, post.TopicID)
 	if err != nil {
-		return errNotFound("That topic", err)
+		return missing("That topic", err)
 	}
 	revs, err := h.store.PostRevisions(ctx, post.ID)
 	if err != nil {

@@ -15,11 +15,11 @@ func (h *Handler) postShow(c *fiber.Ctx) error {
 	}
 	post, err := h.store.PostByID(c.UserContext(), id)
 	if err != nil {
-		return errNotFound("That post", err)
+		return missing("That post", err)
 	}
 	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
 	if err != nil {
-		return errNotFound("That topic", err)
+		return missing("That topic", err)
 	}
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusFound)
 }

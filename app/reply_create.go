@@ -17,7 +17,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	topic, err := h.store.TopicByID(ctx, id)
 	if err != nil {
-		return errNotFound("That topic", err)
+		return missing("That topic", err)
 	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()

@@ -14,7 +14,7 @@ type topicNewPage struct {
 func (h *Handler) topicNew(c *fiber.Ctx) error {
 	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
-		return errNotFound("That board", err)
+		return missing("That board", err)
 	}
 	return h.renderTopicForm(c, board, &composer{}, fiber.StatusOK)
 }
@@ -33,7 +33,7 @@ func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *compo
 func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
-		return errNotFound("That board", err)
+		return missing("That board", err)
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()

@@ -52,11 +52,10 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	}
 	topic, err := h.store.TopicByID(c.UserContext(), id)
 	if err != nil {
-		return errNotFound("That topic", err)
+		return missing("That topic", err)
 	}
 	page := c.QueryInt("page", 1)
-	pages := max(pageOfPost(topic.PostCount), 1)
-	if page < 1 || page > pages {
+	if page < 1 || page > max(pageOfPost(topic.PostCount), 1) {
 		return errNotFound("That page of the topic", nil)
 	}
 	// The slug is optional; a wrong one (say, after a retitle) moves the

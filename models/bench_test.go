@@ -1,0 +1,62 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"rounds/models"
+	"rounds/models/modelstest"
+)
+
+// BenchmarkBoardPaging compares the first page of a board of 30,000 topics
+// with a page 500 pages deep: keyset paging makes them cost the same.
+func BenchmarkBoardPaging(b *testing.B) {
+	ctx := context.Background()
+	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
+	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
+	if err := store.CreateUser(ctx, author); err != nil {
+		b.Fatal(err)
+	}
+	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()}
+	if err := store.CreateBoard(ctx, board); err != nil {
+		b.Fatal(err)
+	}
+	const n = 30000
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	topics := make([]models.ImportTopic, n)
+	for i := range topics {
+		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: []string{"ecg"},
+			Posts: []models.ImportPost{{AuthorID: author.ID, Source: "s", Cooked: "<p>s</p>", At: base.Add(time.Duration(i) * time.Minute)}}}
+	}
+	if err := store.ImportTopics(ctx, topics); err != nil {
+		b.Fatal(err)
+	}
+	// The cursor after 500 pages of 30 topics, newest first.
+	deep := models.TopicCursor{BumpedAt: base.Add(time.Duration(n-500*30) * time.Minute), ID: int64(n - 500*30 + 1)}
+	for _, bc := range []struct {
+		name string
+		page models.TopicPage
+	}{
+		{"page1", models.TopicPage{Limit: 30}},
+		{"page500", models.TopicPage{Limit: 30, After: &deep}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				got, _, err := store.TopicsInBoard(ctx, board.ID, bc.page)
+				if err != nil || len(got) != 30 {
+					b.Fatalf("%d topics, %v", len(got), err)
+				}
+			}
+		})
+	}
+	b.Run("tag-page500", func(b *testing.B) {
+		for b.Loop() {
+			got, _, err := store.TopicsWithTag(ctx, "ecg", int64(n-500*30), 30)
+			if err != nil || len(got) != 30 {
+				b.Fatalf("%d topics, %v", len(got), err)
+			}
+		}
+	})
+}
