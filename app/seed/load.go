@@ -204,45 +204,48 @@ func createBoards(ctx context.Context, store *models.Store, boards []Board, now 
 // ensureMembers reuses members that an earlier seed made, so seeding twice
 // adds topics rather than failing on taken usernames.
 func ensureMembers(ctx context.Context, store *models.Store, members []Member, now time.Time) ([]int64, error) {
-	ids := make([]int64, len(members))
-	err := store.InTransaction(ctx, func(tx *models.Store) error {
-		for i, m := range members {
+	return ensure(ctx, store, members,
+		func(tx *models.Store, m Member) (int64, error) {
 			u, err := tx.UserByUsername(ctx, m.Username)
-			if errors.Is(err, models.ErrNotFound) {
-				created, err := createMembers(ctx, tx, []Member{m}, now)
-				if err != nil {
-					return err
-				}
-				ids[i] = created[0]
-				continue
-			}
 			if err != nil {
-				return err
+				return 0, err
 			}
-			ids[i] = u.ID
-		}
-		return nil
-	})
-	return ids, err
+			return u.ID, nil
+		},
+		func(tx *models.Store, m Member) ([]int64, error) { return createMembers(ctx, tx, []Member{m}, now) })
 }
 
+// ensureBoards reuses boards that an earlier seed made.
 func ensureBoards(ctx context.Context, store *models.Store, boards []Board, now time.Time) ([]int64, error) {
-	ids := make([]int64, len(boards))
-	err := store.InTransaction(ctx, func(tx *models.Store) error {
-		for i, b := range boards {
+	return ensure(ctx, store, boards,
+		func(tx *models.Store, b Board) (int64, error) {
 			board, err := tx.BoardBySlug(ctx, b.Slug)
+			if err != nil {
+				return 0, err
+			}
+			return board.ID, nil
+		},
+		func(tx *models.Store, b Board) ([]int64, error) { return createBoards(ctx, tx, []Board{b}, now) })
+}
+
+// ensure finds each item or creates it, in one transaction, and returns
+// their IDs in order.
+func ensure[T any](ctx context.Context, store *models.Store, items []T,
+	find func(*models.Store, T) (int64, error), create func(*models.Store, T) ([]int64, error)) ([]int64, error) {
+	ids := make([]int64, len(items))
+	err := store.InTransaction(ctx, func(tx *models.Store) error {
+		for i, item := range items {
+			id, err := find(tx, item)
 			if errors.Is(err, models.ErrNotFound) {
-				created, err := createBoards(ctx, tx, []Board{b}, now)
+				created, err := create(tx, item)
 				if err != nil {
 					return err
 				}
-				ids[i] = created[0]
-				continue
-			}
-			if err != nil {
+				id = created[0]
+			} else if err != nil {
 				return err
 			}
-			ids[i] = board.ID
+			ids[i] = id
 		}
 		return nil
 	})

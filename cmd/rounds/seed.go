@@ -34,11 +34,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := e.store.Close(); err != nil {
-			e.log.Error("close database", "err", err)
-		}
-	}()
+	defer e.close()
 
 	total := *topics * (*replies + 1)
 	start := time.Now()

@@ -57,6 +57,13 @@ func setup(ctx context.Context, stderr io.Writer) (*env, error) {
 	return &env{cfg: cfg, log: log, store: store}, nil
 }
 
+// close releases the database at the end of a command.
+func (e *env) close() {
+	if err := e.store.Close(); err != nil {
+		e.log.Error("close database", "err", err)
+	}
+}
+
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stdout)
 	if helped, err := parseFlags(fs, args); helped || err != nil {
@@ -80,11 +87,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := e.store.Close(); err != nil {
-			e.log.Error("close database", "err", err)
-		}
-	}()
+	defer e.close()
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {
 			return err
