@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"rounds/app/apptest"
 	"rounds/models"
@@ -416,4 +417,23 @@ func TestTitlesAreEscaped(t *testing.T) {
 	res := a.Browser(t).Get(fmt.Sprintf("/t/%d", topic.ID))
 	mustNotContain(t, res, `<script>alert`, "<b>Okafor</b>")
 	mustContain(t, res, "&lt;script&gt;")
+}
+
+func TestIdleSessionEnds(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	a.Board(t, "cardiology", "Cardiology")
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	wantStatus(t, b.Get("/b/cardiology/new"), http.StatusOK)
+	idle := time.Now().UTC().Add(-a.Config.SessionIdle - time.Minute)
+	if err := a.Store.DB().Exec(`UPDATE sessions SET last_seen_at = ?`, idle).Error; err != nil {
+		t.Fatal(err)
+	}
+	res := b.Get("/b/cardiology/new")
+	wantStatus(t, res, http.StatusSeeOther)
+	var n int64
+	if err := a.Store.DB().Raw(`SELECT COUNT(*) FROM sessions`).Scan(&n).Error; err != nil || n != 0 {
+		t.Fatalf("%d sessions left after the idle one ended (%v)", n, err)
+	}
 }

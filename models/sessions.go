@@ -62,3 +62,13 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// DeleteExpiredSessions removes sessions past their absolute lifetime or
+// idle for longer than idle, and says how many went.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?`, now, now.Add(-idle))
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -382,3 +382,33 @@ func TestReadsInsideATransactionSeeItsWrites(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionsEndAndAreSwept(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		now := time.Now().UTC()
+		for _, s := range []models.Session{
+			{ID: "live", UserID: f.author.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)},
+			{ID: "expired", UserID: f.author.ID, CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now, ExpiresAt: now.Add(-time.Hour)},
+			{ID: "idle", UserID: f.peer.ID, CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now.Add(-25 * time.Hour), ExpiresAt: now.Add(time.Hour)},
+		} {
+			if err := store.CreateSession(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, u, err := store.SessionMember(ctx, "live", now); err != nil || u.Username != "okafor" {
+			t.Fatalf("live session: %v %v", u, err)
+		}
+		if _, _, err := store.SessionMember(ctx, "expired", now); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("expired session: %v", err)
+		}
+		n, err := store.DeleteExpiredSessions(ctx, now, 24*time.Hour)
+		if err != nil || n != 2 {
+			t.Fatalf("swept %d sessions, %v; want 2", n, err)
+		}
+		if _, _, err := store.SessionMember(ctx, "live", now); err != nil {
+			t.Fatalf("the live session was swept: %v", err)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"rounds/app"
 	"rounds/app/config"
@@ -93,6 +94,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			return err
 		}
 	}
+	go sweepSessions(ctx, e)
 	server, err := app.New(app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo})
 	if err != nil {
 		return err
@@ -116,6 +118,27 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// sweepSessions deletes ended sessions once an hour, so the table holds only
+// live ones. Every node may do it; the deletes do not conflict.
+func sweepSessions(ctx context.Context, e *env) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := e.store.DeleteExpiredSessions(ctx, time.Now().UTC(), e.cfg.SessionIdle)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.log.Error("sweep sessions", "err", err)
+		case n > 0:
+			e.log.Info("swept ended sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
