@@ -174,9 +174,16 @@ type bulkInsert struct {
 }
 
 func newBulkInsert(engine Engine, prefix string, columns int) *bulkInsert {
-	// Both engines cap the variables in one statement (SQLite at 32,766,
-	// PostgreSQL at 65,535); stay well below.
-	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: 16000 / columns}
+	// PostgreSQL takes up to 65,535 parameters in a statement and binds
+	// them in linear time; stay well below. The embedded SQLite driver
+	// matches each parameter against the whole argument list, so a
+	// statement's cost grows with the square of its parameters: there a
+	// few hundred per statement is fastest.
+	params := 16000
+	if engine == SQLite {
+		params = 900
+	}
+	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: max(params/columns, 1)}
 }
 
 func (b *bulkInsert) add(values ...any) {
