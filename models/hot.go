@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
 // hotQueries are the statements behind the topic page, the most visited
@@ -53,9 +54,15 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			}
 			return stmt
 		}
+		// Times come as Unix seconds: both engines hand those over faster
+		// than timestamps, and pages show no finer time.
+		epoch := func(col string) string { return `CAST(strftime('%s', ` + col + `) AS INTEGER)` }
+		if s.engine == Postgres {
+			epoch = func(col string) string { return `CAST(FLOOR(EXTRACT(EPOCH FROM ` + col + `)) AS BIGINT)` }
+		}
 		h.posts = prepare(`
-			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, p.created_at, p.updated_at,
-				p.deleted_at, p.deleted_by_id,
+			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
+				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
 				u.username, u.display_name, u.specialty, u.profession
 			FROM posts p JOIN users u ON u.id = p.author_id
@@ -93,15 +100,15 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	for rows.Next() {
 		var p PostView
-		var deletedAt sql.NullTime
-		var deletedBy sql.NullInt64
-		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &p.CreatedAt, &p.UpdatedAt,
+		var created, updated, deletedAt, deletedBy sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
 			&deletedAt, &deletedBy, &p.Cooked,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
+		p.CreatedAt, p.UpdatedAt = time.Unix(created.Int64, 0).UTC(), time.Unix(updated.Int64, 0).UTC()
 		if deletedAt.Valid {
-			at := deletedAt.Time
+			at := time.Unix(deletedAt.Int64, 0).UTC()
 			p.DeletedAt = &at
 		}
 		if deletedBy.Valid {
