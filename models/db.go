@@ -55,7 +55,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		Logger:                 newGormLogger(log),
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                nowUTC,
 	}
 	var (
 		db     *gorm.DB
@@ -116,6 +116,14 @@ func sqliteDSN(path string) string {
 	q.Add("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
+
+// nowUTC is the store's clock: UTC, to the microsecond, which is what
+// PostgreSQL keeps and what page cursors carry, so a time read back
+// compares equal to the one written on both engines.
+func nowUTC() time.Time { return storeTime(time.Now()) }
+
+// storeTime is t as the store keeps it.
+func storeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // Engine says which database the store runs on.
 func (s *Store) Engine() Engine { return s.engine }

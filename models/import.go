@@ -87,14 +87,14 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				kind = KindDiscussion
 			}
 			topicRows.add(topicID, t.BoardID, kind, t.Title, Slugify(t.Title), first.AuthorID,
-				t.Pinned, false, len(t.Posts), last.At.UTC(), first.At.UTC(), last.At.UTC())
+				t.Pinned, false, len(t.Posts), storeTime(last.At), storeTime(first.At), storeTime(last.At))
 			for _, tag := range t.Tags {
 				tagRows.add(topicID, tag)
 			}
 			for i, p := range t.Posts {
 				postID++
 				revID++
-				at := p.At.UTC()
+				at := storeTime(p.At)
 				postRows.add(postID, topicID, i+1, p.AuthorID, p.Source, p.Cooked, 1, at, at)
 				title := ""
 				if i == 0 {
@@ -115,7 +115,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			d.topics++
 			d.posts += int64(len(t.Posts))
 			if last.At.After(d.last) {
-				d.last = last.At.UTC()
+				d.last = storeTime(last.At)
 			}
 		}
 		if err := flushAll(); err != nil {

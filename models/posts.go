@@ -94,7 +94,7 @@ type NewReply struct {
 // CreateReply numbers and writes a reply with its first revision, and bumps
 // its topic and board, all in one transaction. A locked topic refuses it.
 func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
-	now := time.Now().UTC()
+	now := nowUTC()
 	post := &Post{
 		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
 		Version: 1, CreatedAt: now, UpdatedAt: now,
@@ -162,7 +162,7 @@ type PostEdit struct {
 
 // EditPost saves a new version of a post and keeps it as a revision.
 func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
-	now := time.Now().UTC()
+	now := nowUTC()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, version = version + 1, updated_at = ?
@@ -219,7 +219,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 // DeletePost turns a post into a tombstone. Its revisions stay for the
 // moderators.
 func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
-	now := time.Now().UTC()
+	now := nowUTC()
 	res := s.db.WithContext(ctx).Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
 		WHERE id = ? AND deleted_at IS NULL`, now, byID, now, postID)
 	if res.Error != nil {

@@ -209,7 +209,7 @@ type NewTopic struct {
 // CreateTopic writes a topic, its opening post, that post's first revision
 // and its tags in one transaction.
 func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, error) {
-	now := time.Now().UTC()
+	now := nowUTC()
 	kind := nt.Kind
 	if kind == "" {
 		kind = KindDiscussion

@@ -102,7 +102,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 // SetRole changes what a member may do.
 func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
 	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"role": role, "updated_at": time.Now().UTC()})
+		Updates(map[string]any{"role": role, "updated_at": nowUTC()})
 	if res.Error != nil {
 		return fmt.Errorf("set role of user %d: %w", userID, res.Error)
 	}
