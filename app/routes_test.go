@@ -1,0 +1,150 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"rounds/app/apptest"
+	"rounds/models"
+)
+
+// routeAccess is who may use each route. Every route the app registers
+// must be listed: a route added without saying who may use it fails
+// TestEveryRouteChecksItsAccess.
+var routeAccess = map[string]string{
+	"GET /":                   "anyone",
+	"GET /healthz":            "anyone",
+	"GET /readyz":             "anyone",
+	"GET /static/*":           "anyone",
+	"GET /b/:slug":            "anyone",
+	"GET /b/:slug/new":        "member",
+	"POST /b/:slug/new":       "member",
+	"GET /t/:id<int>":         "anyone",
+	"GET /t/:id<int>/:slug":   "anyone",
+	"POST /t/:id<int>/reply":  "member",
+	"GET /p/:id<int>":         "anyone",
+	"GET /p/:id<int>/edit":    "member",
+	"POST /p/:id<int>/edit":   "member",
+	"GET /p/:id<int>/history": "member",
+	"GET /p/:id<int>/delete":  "member",
+	"POST /p/:id<int>/delete": "member",
+	"GET /tags/:tag":          "anyone",
+	"POST /preview":           "member",
+	"POST /sign-out":          "anyone",
+	"GET /demo/sign-in":       "anyone",
+	"POST /demo/sign-in":      "anyone",
+}
+
+// roles in order of standing; "member" means a verified member.
+var roles = []string{"guest", "pending", "member", "moderator"}
+
+func allowed(needs, role string) bool {
+	switch needs {
+	case "anyone":
+		return true
+	case "member":
+		return role == "member" || role == "moderator"
+	case "moderator":
+		return role == "moderator"
+	}
+	return false
+}
+
+func TestEveryRouteChecksItsAccess(t *testing.T) {
+	probe := apptest.New(t)
+	var keys []string
+	seen := map[string]bool{}
+	for _, r := range probe.Fiber.GetRoutes(true) {
+		if r.Method == http.MethodHead || r.Method == "USE" {
+			continue
+		}
+		key := r.Method + " " + r.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, ok := routeAccess[key]; !ok {
+			t.Errorf("route %s is not in routeAccess: say who may use it", key)
+			continue
+		}
+		keys = append(keys, key)
+	}
+	for key := range routeAccess {
+		if !seen[key] {
+			t.Errorf("routeAccess lists %s, which the app no longer has", key)
+		}
+	}
+	sort.Strings(keys)
+
+	for _, role := range roles {
+		for _, key := range keys {
+			method, pattern, _ := strings.Cut(key, " ")
+			if pattern == "/static/*" {
+				continue // covered by the security header tests
+			}
+			t.Run(role+" "+key, func(t *testing.T) {
+				// A fresh site per request: some requests change things.
+				a := apptest.New(t)
+				author := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+				board := a.Board(t, "cardiology", "Cardiology")
+				topic := a.Topic(t, board, author, "Amiodarone and warfarin", "Opening post", "anticoagulation")
+				var user *models.User
+				switch role {
+				case "pending":
+					user = a.PendingMember(t, "newcomer")
+				case "member":
+					user = author
+				case "moderator":
+					user = a.VerifiedMember(t, "park", "Dr. Lena Park", "Internal Medicine")
+					if err := a.Store.SetRole(t.Context(), user.ID, models.RoleModerator); err != nil {
+						t.Fatal(err)
+					}
+				}
+				post := topic.ID // the opening post of the only topic
+				if user != nil && user.ID != author.ID && user.IsVerified() {
+					post = a.Reply(t, topic, user, "A reply of my own").ID
+				}
+				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation").Replace(pattern)
+				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
+					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
+				}
+				if strings.HasPrefix(pattern, "/p/") {
+					path = strings.Replace(pattern, ":id<int>", fmt.Sprint(post), 1)
+				}
+
+				b := a.Browser(t)
+				if user != nil {
+					b.SignIn(user)
+				}
+				var res *apptest.Response
+				if method == http.MethodGet {
+					res = b.Get(path)
+				} else {
+					form := url.Values{"body": {"Checked by the access test"}, "title": {"An access test topic"}, "version": {"1"},
+						"username": {"okafor"}, "return": {"/"}}
+					res = b.Submit("/demo/sign-in", path, form)
+				}
+				refused := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
+					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/demo/sign-in"))
+				want := allowed(routeAccess[key], role)
+				if want && refused {
+					t.Fatalf("%s was refused %s (status %d, location %q)", role, key, res.Status, res.Location())
+				}
+				if !want && !refused {
+					t.Fatalf("%s was let through %s (status %d)", role, key, res.Status)
+				}
+				if !want && role == "guest" && method == http.MethodGet &&
+					!(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/demo/sign-in")) {
+					t.Fatalf("a guest is not sent to sign in for %s: status %d", key, res.Status)
+				}
+				if res.Status >= 500 {
+					t.Fatalf("%s %s: status %d", role, key, res.Status)
+				}
+			})
+		}
+	}
+}
