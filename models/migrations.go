@@ -108,6 +108,33 @@ var migrations = []migration{
 		`CREATE INDEX sessions_user ON sessions (user_id)`,
 		`CREATE INDEX sessions_expires ON sessions (expires_at)`,
 	}},
+	{3, "npi registry", []string{
+		// A copy of the public US NPI registry (NPPES), one row per NPI,
+		// read by moderators weighing an NPI a member gives as evidence.
+		`CREATE TABLE npi_providers (
+			npi TEXT PRIMARY KEY,
+			entity_type INTEGER NOT NULL DEFAULT 0,
+			last_name TEXT NOT NULL DEFAULT '',
+			first_name TEXT NOT NULL DEFAULT '',
+			credential TEXT NOT NULL DEFAULT '',
+			taxonomy_code TEXT NOT NULL DEFAULT '',
+			license_number TEXT NOT NULL DEFAULT '',
+			license_state TEXT NOT NULL DEFAULT '',
+			practice_state TEXT NOT NULL DEFAULT '',
+			deactivated BOOLEAN NOT NULL DEFAULT FALSE,
+			imported_at {{time}} NOT NULL
+		)`,
+		// One row per import run; finished_at stays empty when a run stops
+		// part-way, so "never imported" is told apart from "not found".
+		`CREATE TABLE npi_imports (
+			id {{id}},
+			source TEXT NOT NULL DEFAULT '',
+			rows_imported {{bigint}} NOT NULL DEFAULT 0,
+			rows_skipped {{bigint}} NOT NULL DEFAULT 0,
+			started_at {{time}} NOT NULL,
+			finished_at {{time}}
+		)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
