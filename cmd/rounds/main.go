@@ -28,6 +28,7 @@ func commands() []command {
 		{"demo", "run the server with demo content and a demo sign-in", "rounds demo\n\nLike serve, on the embedded default (SQLite and the index under ROUNDS_DATA_DIR, ./data unless set).\nOn its first start it fills an empty database with an invented community of clinicians; later starts keep\nwhat is there. A demo sign-in lets you act as any demo member. Never use it for real members.", runDemo},
 		{"migrate", "bring the database schema up to date", "rounds migrate\n\nApplies any migrations not yet applied and prints the schema version. Safe to run again.", runMigrate},
 		{"seed", "fill the database with synthetic content for benchmarks", "rounds seed [--topics N] [--replies M] [--members K] [--seed S]\n\nWrites N synthetic topics of M replies each (N×(M+1) posts) in clinical English into the configured\ndatabase, for load tests. Shows a progress bar on a terminal and log lines otherwise.", runSeed},
+		{"npi", "import the public NPI registry used as verification evidence", "rounds npi import FILE\n\nStreams the NPPES 'npidata_pfile' CSV (unzipped from the monthly CMS download) into the database, so\nmoderators see whether an applicant's NPI is registered, active, and matches their name and license state.\nA multi-GB file needs little memory; a progress bar shows on a terminal. Safe to run again with a newer file.", runNPI},
 		{"version", "print the version", "rounds version\n\nPrints the version of this build.", runVersion},
 	}
 }

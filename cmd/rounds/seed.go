@@ -9,9 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"rounds/app/markdown"
 	"rounds/app/seed"
 )
@@ -38,25 +35,9 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 
 	total := *topics * (*replies + 1)
 	start := time.Now()
-	var progress func(int)
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetDescription("seeding posts"), progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(), progressbar.OptionSetItsString("posts"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-		progress = func(done int) { _ = bar.Set(done) } // a failed redraw is not worth stopping for
-	} else {
-		last := time.Now()
-		progress = func(done int) {
-			if time.Since(last) >= 5*time.Second || done == total {
-				last = time.Now()
-				e.log.Info("seeding", "posts", done, "of", total,
-					"posts_per_second", int(float64(done)/time.Since(start).Seconds()))
-			}
-		}
-	}
+	report := progress(stderr, e.log, int64(total), "posts", false)
 	err = seed.LoadSynthetic(ctx, e.store, markdown.New(), seed.Options{
-		Topics: *topics, Replies: *replies, Members: *members, Seed: *seedValue, Progress: progress,
+		Topics: *topics, Replies: *replies, Members: *members, Seed: *seedValue, Progress: func(done int) { report(int64(done)) },
 	})
 	if err != nil {
 		return err

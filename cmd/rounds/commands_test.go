@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"rounds/models"
+)
+
+func TestHelpNamesEveryCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"help"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(out.String(), "  "+c.name+" ") {
+			t.Errorf("help does not list %s:\n%s", c.name, out.String())
+		}
+		var one bytes.Buffer
+		if err := run([]string{c.name, "-h"}, &one, &one); err != nil {
+			t.Errorf("%s -h: %v", c.name, err)
+		}
+		if !strings.HasPrefix(one.String(), "rounds "+c.name) {
+			t.Errorf("%s -h says %q", c.name, one.String())
+		}
+	}
+	var usage usageError
+	if err := run([]string{"frobnicate"}, &out, &out); !errors.As(err, &usage) {
+		t.Fatalf("an unknown command gave %v, want a usage error", err)
+	}
+}
+
+func TestBadConfigurationNamesTheVariable(t *testing.T) {
+	t.Setenv("ROUNDS_DATA_DIR", t.TempDir())
+	t.Setenv("ROUNDS_DATABASE_URL", "mysql://root@localhost/rounds")
+	var out bytes.Buffer
+	err := run([]string{"migrate"}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "ROUNDS_DATABASE_URL") {
+		t.Fatalf("migrate with a bad database URL: %v", err)
+	}
+}
+
+func TestMigrateAndImportTheNPIRegistry(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ROUNDS_DATA_DIR", dir)
+	t.Setenv("ROUNDS_DATABASE_URL", "")
+	t.Setenv("ROUNDS_LOG_LEVEL", "warn")
+	var out bytes.Buffer
+	for range 2 { // the second run finds nothing to do
+		out.Reset()
+		if err := run([]string{"migrate"}, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "schema version") {
+			t.Fatalf("migrate said %q", out.String())
+		}
+	}
+	out.Reset()
+	if err := run([]string{"npi", "import", "../../app/npi/testdata/npidata_pfile_sample.csv"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "imported 9 providers") {
+		t.Fatalf("npi import said %q", out.String())
+	}
+	store, err := models.Open(context.Background(), "", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if n, err := store.CountNPIProviders(context.Background()); err != nil || n != 9 {
+		t.Fatalf("%d providers in the registry (%v), want 9", n, err)
+	}
+	if err := run([]string{"npi", "import"}, &out, &out); err == nil {
+		t.Fatal("npi import without a file succeeded")
+	}
+}
