@@ -455,11 +455,11 @@ func (s *site) open(t *testing.T, path string) {
 }
 
 // signInAt opens a members-only page as a guest, is sent to the demo
-// sign-in, clicks the member's button and comes back to the page.
+// sign-in page, clicks the demo member's button and comes back to the page.
 func (s *site) signInAt(t *testing.T, path string) {
 	t.Helper()
 	s.do(t, "open "+path, chromedp.Navigate(s.url(path)))
-	s.wantPath(t, "/demo/sign-in")
+	s.wantPath(t, "/sign-in")
 	button := fmt.Sprintf(`form:has(input[name="username"][value=%q]) button.member-button`, s.member.Username)
 	res := s.follow(t, "sign in as "+s.member.Username, chromedp.Click(chromedp.CSS(button)))
 	if res.Status != 200 {

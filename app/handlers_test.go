@@ -288,7 +288,7 @@ func TestWritesNeedAVerifiedMemberAndCSRF(t *testing.T) {
 	guest := a.Browser(t)
 	res := guest.Get("/b/cardiology/new")
 	wantStatus(t, res, http.StatusSeeOther)
-	if !strings.HasPrefix(res.Location(), "/demo/sign-in?return=") {
+	if !strings.HasPrefix(res.Location(), "/sign-in?return=") {
 		t.Fatalf("guest sent to %q", res.Location())
 	}
 	mustNotContain(t, guest.Get(path), `action="/t/`)

@@ -14,6 +14,7 @@ type pageData struct {
 	Title  string
 	Member *models.User
 	Demo   bool
+	SignIn bool // whether the site offers a way to sign in
 	Path   string
 	Page   any
 
@@ -29,6 +30,7 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		Title:  title,
 		Member: member(c),
 		Demo:   h.demo,
+		SignIn: h.canSignIn(),
 		Path:   c.OriginalURL(),
 		csrf:   func() string { return h.csrfToken(c) },
 	}

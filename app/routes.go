@@ -43,6 +43,9 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
+		{fiber.MethodGet, "/sign-in", anyone, h.signInForm},
+		{fiber.MethodPost, "/auth/:provider", anyone, h.authStart},
+		{fiber.MethodGet, "/auth/:provider/callback", anyone, h.authCallback},
 		{fiber.MethodPost, "/sign-out", anyone, h.signOut},
 	}
 	if h.demo {
@@ -75,8 +78,11 @@ func (h *Handler) require(needs access) fiber.Handler {
 }
 
 func (h *Handler) signInNeeded(c *fiber.Ctx) error {
-	if h.demo && c.Method() == fiber.MethodGet {
-		return c.Redirect("/demo/sign-in?return="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	if h.canSignIn() && c.Method() == fiber.MethodGet {
+		return c.Redirect("/sign-in?return="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return &Error{Status: fiber.StatusUnauthorized, Message: "Please sign in to do that."}
 }
+
+// canSignIn says whether this site offers any way to sign in.
+func (h *Handler) canSignIn() bool { return h.demo || len(h.providers) > 0 }

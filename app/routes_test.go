@@ -16,27 +16,30 @@ import (
 // must be listed: a route added without saying who may use it fails
 // TestEveryRouteChecksItsAccess.
 var routeAccess = map[string]string{
-	"GET /":                   "anyone",
-	"GET /healthz":            "anyone",
-	"GET /readyz":             "anyone",
-	"GET /static/*":           "anyone",
-	"GET /b/:slug":            "anyone",
-	"GET /b/:slug/new":        "member",
-	"POST /b/:slug/new":       "member",
-	"GET /t/:id<int>":         "anyone",
-	"GET /t/:id<int>/:slug":   "anyone",
-	"POST /t/:id<int>/reply":  "member",
-	"GET /p/:id<int>":         "anyone",
-	"GET /p/:id<int>/edit":    "member",
-	"POST /p/:id<int>/edit":   "member",
-	"GET /p/:id<int>/history": "member",
-	"GET /p/:id<int>/delete":  "member",
-	"POST /p/:id<int>/delete": "member",
-	"GET /tags/:tag":          "anyone",
-	"POST /preview":           "member",
-	"POST /sign-out":          "anyone",
-	"GET /demo/sign-in":       "anyone",
-	"POST /demo/sign-in":      "anyone",
+	"GET /":                        "anyone",
+	"GET /healthz":                 "anyone",
+	"GET /readyz":                  "anyone",
+	"GET /static/*":                "anyone",
+	"GET /b/:slug":                 "anyone",
+	"GET /b/:slug/new":             "member",
+	"POST /b/:slug/new":            "member",
+	"GET /t/:id<int>":              "anyone",
+	"GET /t/:id<int>/:slug":        "anyone",
+	"POST /t/:id<int>/reply":       "member",
+	"GET /p/:id<int>":              "anyone",
+	"GET /p/:id<int>/edit":         "member",
+	"POST /p/:id<int>/edit":        "member",
+	"GET /p/:id<int>/history":      "member",
+	"GET /p/:id<int>/delete":       "member",
+	"POST /p/:id<int>/delete":      "member",
+	"GET /tags/:tag":               "anyone",
+	"POST /preview":                "member",
+	"POST /sign-out":               "anyone",
+	"GET /sign-in":                 "anyone",
+	"POST /auth/:provider":         "anyone",
+	"GET /auth/:provider/callback": "anyone",
+	"GET /demo/sign-in":            "anyone",
+	"POST /demo/sign-in":           "anyone",
 }
 
 // roles in order of standing; "member" means a verified member.
@@ -129,7 +132,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					res = b.Submit("/demo/sign-in", path, form)
 				}
 				refused := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
-					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/demo/sign-in"))
+					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/sign-in"))
 				want := allowed(routeAccess[key], role)
 				if want && refused {
 					t.Fatalf("%s was refused %s (status %d, location %q)", role, key, res.Status, res.Location())
@@ -138,7 +141,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					t.Fatalf("%s was let through %s (status %d)", role, key, res.Status)
 				}
 				if !want && role == "guest" && method == http.MethodGet &&
-					!(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/demo/sign-in")) {
+					!(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/sign-in")) {
 					t.Fatalf("a guest is not sent to sign in for %s: status %d", key, res.Status)
 				}
 				if res.Status >= 500 {

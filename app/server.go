@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"rounds/app/auth"
 	"rounds/app/config"
 	"rounds/app/markdown"
 	"rounds/models"
@@ -30,6 +31,9 @@ type Handler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	demo     bool
+	// providers are the configured sign-in providers, in the order the
+	// sign-in page shows them.
+	providers []*auth.Provider
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -52,12 +56,13 @@ func New(opts Options) (*fiber.App, error) {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:      opts.Config,
-		store:    opts.Store,
-		markdown: markdown.New(),
-		log:      opts.Logger,
-		now:      opts.Now,
-		demo:     opts.Demo,
+		cfg:       opts.Config,
+		store:     opts.Store,
+		markdown:  markdown.New(),
+		log:       opts.Logger,
+		now:       opts.Now,
+		demo:      opts.Demo,
+		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if h.log == nil {
 		h.log = slog.Default()

@@ -70,7 +70,11 @@ func (h *Handler) loadMember(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if now.Sub(sess.LastSeenAt) > h.cfg.SessionIdle || now.Sub(sess.CreatedAt) > h.cfg.SessionMax {
+	// A session ends when it idles or ages out, and at once when its
+	// member is suspended or rejected.
+	ended := now.Sub(sess.LastSeenAt) > h.cfg.SessionIdle || now.Sub(sess.CreatedAt) > h.cfg.SessionMax ||
+		user.Status == models.StatusSuspended || user.Status == models.StatusRejected
+	if ended {
 		if err := h.store.DeleteSession(c.UserContext(), sess.ID); err != nil {
 			return err
 		}

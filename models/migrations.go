@@ -135,6 +135,38 @@ var migrations = []migration{
 			finished_at {{time}}
 		)`,
 	}},
+	{4, "sign-in identities and login attempts", []string{
+		// A member's accounts at sign-in providers. The key is the
+		// provider's own (issuer, subject): an email address never links
+		// an identity to an account.
+		`CREATE TABLE identities (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			provider TEXT NOT NULL,
+			issuer TEXT NOT NULL,
+			subject TEXT NOT NULL,
+			email TEXT NOT NULL DEFAULT '',
+			email_verified BOOLEAN NOT NULL DEFAULT FALSE,
+			created_at {{time}} NOT NULL,
+			last_used_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX identities_key ON identities (provider, issuer, subject)`,
+		`CREATE INDEX identities_user ON identities (user_id)`,
+		// One row per sign-in attempt between leaving for the provider and
+		// coming back: state (hashed), nonce and PKCE verifier, bound to the
+		// browser that started it, used once.
+		`CREATE TABLE login_attempts (
+			id TEXT PRIMARY KEY,
+			browser TEXT NOT NULL,
+			provider TEXT NOT NULL,
+			nonce TEXT NOT NULL,
+			verifier TEXT NOT NULL,
+			return_to TEXT NOT NULL DEFAULT '/',
+			created_at {{time}} NOT NULL,
+			expires_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX login_attempts_expires ON login_attempts (expires_at)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

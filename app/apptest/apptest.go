@@ -41,6 +41,10 @@ type Options struct {
 	Serve bool
 	// BaseURL overrides http://rounds.test.
 	BaseURL string
+	// OIDC adds sign-in providers, such as an in-process mockoidc.
+	OIDC []config.OIDCProvider
+	// AdminEmails stands in for ROUNDS_ADMIN_EMAILS.
+	AdminEmails []string
 }
 
 // New starts a server on a fresh SQLite database.
@@ -76,6 +80,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	if err != nil {
 		t.Fatalf("test config: %v", err)
 	}
+	cfg.OIDC, cfg.AdminEmails = o.OIDC, o.AdminEmails
 	store := modelstest.Migrated(t, e)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve})
@@ -86,10 +91,10 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 }
 
 // Run calls fn with a fresh server on every engine under test.
-func Run(t *testing.T, fn func(t *testing.T, a *App)) {
+func Run(t *testing.T, fn func(t *testing.T, a *App), opts ...Options) {
 	t.Helper()
 	for _, e := range modelstest.Engines(t) {
-		t.Run(string(e.Name), func(t *testing.T) { fn(t, NewOn(t, e)) })
+		t.Run(string(e.Name), func(t *testing.T) { fn(t, NewOn(t, e, opts...)) })
 	}
 }
 

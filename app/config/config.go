@@ -20,19 +20,20 @@ import (
 
 // Config is every setting the server reads from its environment.
 type Config struct {
-	Addr               string        // ROUNDS_ADDR
-	BaseURL            *url.URL      // ROUNDS_BASE_URL
-	DataDir            string        // ROUNDS_DATA_DIR
-	DatabaseURL        string        // ROUNDS_DATABASE_URL; empty means SQLite in DataDir
-	Secret             []byte        // ROUNDS_SECRET, or generated into DataDir
-	SMTPURL            *url.URL      // ROUNDS_SMTP_URL; nil means .eml files in DataDir
-	AdminEmails        []string      // ROUNDS_ADMIN_EMAILS
-	VerifyEmailDomains []string      // ROUNDS_VERIFY_EMAIL_DOMAINS
-	LogFormat          string        // ROUNDS_LOG_FORMAT: text or json
-	LogLevel           slog.Level    // ROUNDS_LOG_LEVEL
-	ShutdownTimeout    time.Duration // ROUNDS_SHUTDOWN_TIMEOUT
-	SessionIdle        time.Duration // ROUNDS_SESSION_IDLE
-	SessionMax         time.Duration // ROUNDS_SESSION_MAX
+	Addr               string         // ROUNDS_ADDR
+	BaseURL            *url.URL       // ROUNDS_BASE_URL
+	DataDir            string         // ROUNDS_DATA_DIR
+	DatabaseURL        string         // ROUNDS_DATABASE_URL; empty means SQLite in DataDir
+	Secret             []byte         // ROUNDS_SECRET, or generated into DataDir
+	SMTPURL            *url.URL       // ROUNDS_SMTP_URL; nil means .eml files in DataDir
+	AdminEmails        []string       // ROUNDS_ADMIN_EMAILS
+	VerifyEmailDomains []string       // ROUNDS_VERIFY_EMAIL_DOMAINS
+	LogFormat          string         // ROUNDS_LOG_FORMAT: text or json
+	LogLevel           slog.Level     // ROUNDS_LOG_LEVEL
+	ShutdownTimeout    time.Duration  // ROUNDS_SHUTDOWN_TIMEOUT
+	SessionIdle        time.Duration  // ROUNDS_SESSION_IDLE
+	SessionMax         time.Duration  // ROUNDS_SESSION_MAX
+	OIDC               []OIDCProvider // ROUNDS_OIDC_<NAME>_*, see LoadProviders
 }
 
 // Error names the variable that holds a bad value.

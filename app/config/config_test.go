@@ -77,3 +77,47 @@ func TestSecretIsMadeOnceAndKept(t *testing.T) {
 		t.Fatalf("secrets differ or are short: %q vs %q", first.Secret, second.Secret)
 	}
 }
+
+func TestOIDCProvidersFromTheEnvironment(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.LoadProviders([]string{
+		"PATH=/usr/bin",
+		"ROUNDS_OIDC_STMARY_ISSUER=https://sso.stmary.example.org/",
+		"ROUNDS_OIDC_STMARY_CLIENT_ID=rounds",
+		"ROUNDS_OIDC_STMARY_CLIENT_SECRET=s3cret",
+		"ROUNDS_OIDC_STMARY_LABEL=St Mary's Hospital",
+		"ROUNDS_OIDC_STMARY_TRUSTED=true",
+		"ROUNDS_OIDC_LOCAL_ISSUER=http://127.0.0.1:5556",
+		"ROUNDS_OIDC_LOCAL_CLIENT_ID=id",
+		"ROUNDS_OIDC_LOCAL_CLIENT_SECRET=secret",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.OIDC) != 2 {
+		t.Fatalf("providers: %+v", c.OIDC)
+	}
+	local, stmary := c.OIDC[0], c.OIDC[1]
+	if stmary.Name != "stmary" || stmary.Issuer != "https://sso.stmary.example.org" || !stmary.Trusted || stmary.Label != "St Mary's Hospital" {
+		t.Fatalf("stmary: %+v", stmary)
+	}
+	if local.Label != "Local" || local.Trusted {
+		t.Fatalf("local: %+v", local)
+	}
+	for _, tc := range []struct {
+		environ []string
+		names   string
+	}{
+		{[]string{"ROUNDS_OIDC_X_ISSUER=http://sso.example.org", "ROUNDS_OIDC_X_CLIENT_ID=a", "ROUNDS_OIDC_X_CLIENT_SECRET=b"}, "ROUNDS_OIDC_X_ISSUER"},
+		{[]string{"ROUNDS_OIDC_X_ISSUER=https://sso.example.org"}, "ROUNDS_OIDC_X_CLIENT_ID"},
+		{[]string{"ROUNDS_OIDC_X_ISSUER=https://sso.example.org", "ROUNDS_OIDC_X_CLIENT_ID=a", "ROUNDS_OIDC_X_CLIENT_SECRET=b", "ROUNDS_OIDC_X_TRUSTED=maybe"}, "ROUNDS_OIDC_X_TRUSTED"},
+		{[]string{"ROUNDS_OIDC_x-y_ISSUER=https://sso.example.org"}, "ROUNDS_OIDC_x-y_ISSUER"},
+	} {
+		if err := c.LoadProviders(tc.environ); err == nil || !strings.Contains(err.Error(), tc.names) {
+			t.Errorf("LoadProviders(%v) = %v, want an error naming %s", tc.environ, err, tc.names)
+		}
+	}
+}

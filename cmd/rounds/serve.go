@@ -29,6 +29,9 @@ type env struct {
 // its schema up to date.
 func setup(ctx context.Context, stderr io.Writer) (*env, error) {
 	cfg, err := config.Load(os.Getenv)
+	if err == nil {
+		err = cfg.LoadProviders(os.Environ())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
@@ -120,18 +123,23 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	return nil
 }
 
-// sweepSessions deletes ended sessions once an hour, so the table holds only
-// live ones. Every node may do it; the deletes do not conflict.
+// sweepSessions deletes ended sessions and abandoned sign-in attempts once
+// an hour, so the tables hold only live ones. Every node may do it; the deletes do not conflict.
 func sweepSessions(ctx context.Context, e *env) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
 		n, err := e.store.DeleteExpiredSessions(ctx, time.Now().UTC(), e.cfg.SessionIdle)
+		if err == nil {
+			var attempts int64
+			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, time.Now().UTC())
+			n += attempts
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			e.log.Error("sweep sessions", "err", err)
 		case n > 0:
-			e.log.Info("swept ended sessions", "count", n)
+			e.log.Info("swept ended sessions and sign-in attempts", "count", n)
 		}
 		select {
 		case <-ctx.Done():
