@@ -442,3 +442,23 @@ func TestBoardPagingWithLiveTimestamps(t *testing.T) {
 		}
 	})
 }
+
+func TestChangingARoleEndsSessions(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		now := time.Now().UTC()
+		if err := store.CreateSession(ctx, &models.Session{ID: "s", UserID: f.author.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetRole(ctx, f.author.ID, models.RoleModerator); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := store.SessionMember(ctx, "s", now); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("the session outlived the role change: %v", err)
+		}
+		if err := store.SetRole(ctx, f.author.ID, "overlord"); err == nil {
+			t.Fatal("an unknown role was accepted")
+		}
+	})
+}

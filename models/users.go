@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Role is what a member may do beyond reading and posting.
@@ -99,15 +101,38 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// SetRole changes what a member may do.
+// SetRole changes what a member may do, and ends all their sessions in the
+// same transaction: a changed role takes effect at the next sign-in.
 func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"role": role, "updated_at": nowUTC()})
-	if res.Error != nil {
-		return fmt.Errorf("set role of user %d: %w", userID, res.Error)
+	switch role {
+	case RoleMember, RoleModerator, RoleAdmin:
+	default:
+		return fmt.Errorf("set role of user %d: unknown role %q", userID, role)
 	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("set role of user %d: %w", userID, ErrNotFound)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&User{}).Where("id = ?", userID).
+			Updates(map[string]any{"role": role, "updated_at": nowUTC()})
+		if res.Error != nil {
+			return fmt.Errorf("set role of user %d: %w", userID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("set role of user %d: %w", userID, ErrNotFound)
+		}
+		if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, userID).Error; err != nil {
+			return fmt.Errorf("end sessions of user %d: %w", userID, err)
+		}
+		return nil
+	})
+}
+
+// UsersByEmail finds the members who signed in with an address, as their
+// providers reported it, for operators' commands.
+func (s *Store) UsersByEmail(ctx context.Context, email string) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("id IN (SELECT user_id FROM identities WHERE email = ?)", email).
+		Order("id").Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("find users with email %q: %w", email, err)
 	}
-	return nil
+	return users, nil
 }

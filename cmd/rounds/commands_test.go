@@ -77,3 +77,41 @@ func TestMigrateAndImportTheNPIRegistry(t *testing.T) {
 		t.Fatal("npi import without a file succeeded")
 	}
 }
+
+func TestUserRoleCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ROUNDS_DATA_DIR", dir)
+	t.Setenv("ROUNDS_DATABASE_URL", "")
+	t.Setenv("ROUNDS_LOG_LEVEL", "warn")
+	var out bytes.Buffer
+	if err := run([]string{"migrate"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := models.Open(ctx, "", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	u, _, err := store.SignIn(ctx, models.Identity{Provider: "hospital", Issuer: "https://sso.example.org", Subject: "s1",
+		Email: "chief@stmary.example.org", EmailVerified: true}, models.User{Username: "chief", DisplayName: "Dr. Chief"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"user", "role", "Chief@stmary.example.org", "admin"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.UserByID(ctx, u.ID)
+	if err != nil || got.Role != models.RoleAdmin {
+		t.Fatalf("role after the command: %+v, %v", got, err)
+	}
+	for _, args := range [][]string{
+		{"user", "role", "nobody@example.org", "admin"},
+		{"user", "role", "chief@stmary.example.org", "superuser"},
+		{"user", "promote", "chief@stmary.example.org"},
+	} {
+		if err := run(args, &out, &out); err == nil {
+			t.Errorf("rounds %v succeeded", args)
+		}
+	}
+}

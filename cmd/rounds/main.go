@@ -29,6 +29,7 @@ func commands() []command {
 		{"migrate", "bring the database schema up to date", "rounds migrate\n\nApplies any migrations not yet applied and prints the schema version. Safe to run again.", runMigrate},
 		{"seed", "fill the database with synthetic content for benchmarks", "rounds seed [--topics N] [--replies M] [--members K] [--seed S]\n\nWrites N synthetic topics of M replies each (N×(M+1) posts) in clinical English into the configured\ndatabase, for load tests. Shows a progress bar on a terminal and log lines otherwise.", runSeed},
 		{"npi", "import the public NPI registry used as verification evidence", "rounds npi import FILE\n\nStreams the NPPES 'npidata_pfile' CSV (unzipped from the monthly CMS download) into the database, so\nmoderators see whether an applicant's NPI is registered, active, and matches their name and license state.\nA multi-GB file needs little memory; a progress bar shows on a terminal. Safe to run again with a newer file.", runNPI},
+		{"user", "change a member's role", "rounds user role EMAIL member|moderator|admin\n\nGives the account that signed in with EMAIL (as its provider reported it) a role, and ends its sessions\nso the change applies at the next sign-in. Refuses when no account, or more than one, has that address.", runUser},
 		{"version", "print the version", "rounds version\n\nPrints the version of this build.", runVersion},
 	}
 }
