@@ -390,7 +390,7 @@ type site struct {
 
 func newSite(t *testing.T, browser context.Context) *site {
 	t.Helper()
-	a := apptest.New(t)
+	a := apptest.New(t, apptest.Options{Listen: true})
 	s := &site{App: a, log: &pageLog{}}
 	s.member = a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 	// A second member, so that signing in means picking the right button.

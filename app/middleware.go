@@ -11,9 +11,20 @@ import (
 
 // contentSecurityPolicy allows only our own scripts, styles and fonts, and
 // images over https (members link them in posts).
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' https: data:; font-src 'self'; connect-src 'self'; form-action 'self'; " +
-	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+var contentSecurityPolicy = cspFormAction(nil)
+
+// cspFormAction is the policy with forms allowed to go, besides this site,
+// to the given origins. Browsers hold a form's redirects to form-action
+// too, so a sign-in form must name the providers it sends members to.
+func cspFormAction(origins []string) string {
+	action := "'self'"
+	for _, o := range origins {
+		action += " " + o
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " +
+		"img-src 'self' https: data:; font-src 'self'; connect-src 'self'; form-action " + action + "; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+}
 
 // securityHeaders runs first so every response carries them: pages, error
 // pages and static files alike. It also gives the request its ID.

@@ -14,6 +14,7 @@ import (
 
 	"rounds/app/auth"
 	"rounds/app/config"
+	"rounds/app/demoidp"
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/public"
@@ -34,6 +35,10 @@ type Handler struct {
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
+	// demoProvider is the demo's in-process provider, behind the demo's
+	// identity picker; nil outside the demo.
+	demoProvider *auth.Provider
+	demoIssuer   string
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -43,7 +48,9 @@ type Options struct {
 	Store  *models.Store
 	Logger *slog.Logger
 	Demo   bool
-	Now    func() time.Time
+	// DemoIdP is the demo's own identity provider, required with Demo.
+	DemoIdP *demoidp.IdP
+	Now     func() time.Time
 }
 
 // New builds the application: templates and static files are parsed here,
@@ -66,6 +73,13 @@ func New(opts Options) (*fiber.App, error) {
 	}
 	if h.log == nil {
 		h.log = slog.Default()
+	}
+	if opts.Demo {
+		if opts.DemoIdP == nil {
+			return nil, fmt.Errorf("app: the demo needs its identity provider")
+		}
+		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
+		h.demoIssuer = opts.DemoIdP.Issuer()
 	}
 	if h.now == nil {
 		h.now = time.Now

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,9 +37,27 @@ func (h *Handler) signInForm(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	h.allowSignInForms(c)
 	data := h.page(c, "Sign in")
 	data.Page = p
 	return h.views.render(c, "sign_in", data)
+}
+
+// allowSignInForms lets this page's forms lead to the sign-in providers.
+func (h *Handler) allowSignInForms(c *fiber.Ctx) {
+	var origins []string
+	providers := h.providers
+	if h.demoProvider != nil {
+		providers = append(slices.Clone(providers), h.demoProvider)
+	}
+	for _, p := range providers {
+		for _, o := range p.Origins() {
+			if o != "" && !slices.Contains(origins, o) {
+				origins = append(origins, o)
+			}
+		}
+	}
+	c.Set("Content-Security-Policy", cspFormAction(origins))
 }
 
 // browserID names the browser that starts a sign-in: the hash of its CSRF
@@ -57,6 +77,13 @@ func (h *Handler) authStart(c *fiber.Ctx) error {
 	if p == nil {
 		return errNotFound("That sign-in provider", nil)
 	}
+	return h.beginSignIn(c, p, c.FormValue("return"), "")
+}
+
+// beginSignIn records a single-use attempt bound to this browser and sends
+// the browser to the provider. loginHint, when set, tells the provider who
+// is signing in (the demo's provider uses it to pick the identity).
+func (h *Handler) beginSignIn(c *fiber.Ctx, p *auth.Provider, returnTo, loginHint string) error {
 	start, err := p.Begin()
 	if err != nil {
 		h.log.Error("sign-in provider unavailable", "provider", p.Name, "err", err)
@@ -66,13 +93,17 @@ func (h *Handler) authStart(c *fiber.Ctx) error {
 	now := h.now().UTC()
 	err = h.store.CreateLoginAttempt(c.UserContext(), &models.LoginAttempt{
 		ID: hashToken(start.State), Browser: h.browserID(c), Provider: p.Name,
-		Nonce: start.Nonce, Verifier: start.Verifier, ReturnTo: safeReturn(c.FormValue("return")),
+		Nonce: start.Nonce, Verifier: start.Verifier, ReturnTo: safeReturn(returnTo),
 		CreatedAt: now, ExpiresAt: now.Add(loginAttemptTTL),
 	})
 	if err != nil {
 		return err
 	}
-	return c.Redirect(start.URL, fiber.StatusSeeOther)
+	target := start.URL
+	if loginHint != "" {
+		target += "&login_hint=" + url.QueryEscape(loginHint)
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
 }
 
 var errSignInAgain = &Error{Status: http.StatusBadRequest,
@@ -83,6 +114,9 @@ var errSignInAgain = &Error{Status: http.StatusBadRequest,
 // completes is single-use and bound to the browser that started it.
 func (h *Handler) authCallback(c *fiber.Ctx) error {
 	p := auth.Find(h.providers, c.Params("provider"))
+	if p == nil && h.demoProvider != nil && c.Params("provider") == h.demoProvider.Name {
+		p = h.demoProvider
+	}
 	if p == nil {
 		return errNotFound("That sign-in provider", nil)
 	}

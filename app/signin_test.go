@@ -333,3 +333,42 @@ func withoutParam(pathQuery, key string) string {
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
 }
+
+func TestDemoPickerSignsInThroughItsOwnProvider(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	a.Board(t, "cardiology", "Cardiology")
+
+	// The picker's forms may lead to the demo provider, and only there.
+	page := a.Browser(t).Get("/sign-in")
+	mustContain(t, page, "A new applicant", "Dr. Amara Okafor")
+	csp := page.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "form-action 'self' http://127.0.0.1:") || strings.Contains(csp, "https:;") {
+		t.Fatalf("sign-in page CSP %q", csp)
+	}
+
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	wantStatus(t, b.Get("/b/cardiology/new"), http.StatusOK)
+	var ids []models.Identity
+	if err := a.Store.DB().Where("user_id = ?", okafor.ID).Find(&ids).Error; err != nil || len(ids) != 1 || ids[0].Provider != "demo" {
+		t.Fatalf("okafor's identities: %+v, %v", ids, err)
+	}
+	// Signing in again uses the same identity.
+	again := a.Browser(t)
+	again.SignIn(okafor)
+	if n := userCount(t, a); n != 1 {
+		t.Fatalf("%d users after two sign-ins", n)
+	}
+
+	// A new applicant is a new, pending account.
+	applicant := a.Browser(t)
+	applicant.SignInAs("applicant")
+	if n := userCount(t, a); n != 2 {
+		t.Fatalf("%d users after the applicant signed in", n)
+	}
+	res := applicant.Get("/b/cardiology/new")
+	if res.Status != http.StatusForbidden && res.Status != http.StatusSeeOther {
+		t.Fatalf("a pending applicant opened the composer: status %d", res.Status)
+	}
+}

@@ -136,3 +136,18 @@ func (s *Store) UsernameTaken(ctx context.Context, username string) (bool, error
 	}
 	return n > 0, nil
 }
+
+// LinkIdentity attaches an identity to an existing member unless it is
+// already attached; the demo uses it to give its invented members an
+// account at its own provider.
+func (s *Store) LinkIdentity(ctx context.Context, userID int64, id Identity) error {
+	now := nowUTC()
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO identities
+		(user_id, provider, issuer, subject, email, email_verified, created_at, last_used_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, issuer, subject) DO NOTHING`,
+		userID, id.Provider, id.Issuer, id.Subject, id.Email, id.EmailVerified, now, now).Error
+	if err != nil {
+		return fmt.Errorf("link identity to user %d: %w", userID, err)
+	}
+	return nil
+}

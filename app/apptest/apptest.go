@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 
 	"rounds/app"
 	"rounds/app/config"
+	"rounds/app/demoidp"
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -32,6 +34,8 @@ type App struct {
 	Config *config.Config
 	md     *markdown.Renderer
 	t      testing.TB
+	// listener is the port taken by Options.Listen, for Serve.
+	listener net.Listener
 }
 
 // Options adjust the server under test.
@@ -45,6 +49,10 @@ type Options struct {
 	OIDC []config.OIDCProvider
 	// AdminEmails stands in for ROUNDS_ADMIN_EMAILS.
 	AdminEmails []string
+	// Listen takes a port on 127.0.0.1 before the server is built, so its
+	// base URL is the real address a browser (and a sign-in provider's
+	// redirect) can reach; Serve then serves on it.
+	Listen bool
 }
 
 // New starts a server on a fresh SQLite database.
@@ -63,6 +71,14 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	base := o.BaseURL
 	if base == "" {
 		base = "http://rounds.test"
+	}
+	var ln net.Listener
+	if o.Listen {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatalf("listen on 127.0.0.1: %v", err)
+		}
+		base = "http://" + ln.Addr().String()
 	}
 	cfg, err := config.Load(func(k string) string {
 		switch k {
@@ -83,11 +99,22 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	cfg.OIDC, cfg.AdminEmails = o.OIDC, o.AdminEmails
 	store := modelstest.Migrated(t, e)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve})
+	var idp *demoidp.IdP
+	if !o.Serve {
+		if idp, err = demoidp.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := idp.Stop(); err != nil {
+				t.Errorf("stop the demo identity provider: %v", err)
+			}
+		})
+	}
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, md: markdown.New(), t: t}
+	return &App{Fiber: server, Store: store, Config: cfg, md: markdown.New(), t: t, listener: ln}
 }
 
 // Run calls fn with a fresh server on every engine under test.
@@ -237,13 +264,51 @@ func (b *Browser) Submit(page, action string, form url.Values) *Response {
 	return b.Post(action, form)
 }
 
-// SignIn signs the browser in as a member through the demo sign-in.
+// SignIn signs the browser in as a member through the demo's picker and
+// its identity provider, by the OpenID Connect code flow.
 func (b *Browser) SignIn(u *models.User) {
 	b.t.Helper()
-	res := b.Submit("/demo/sign-in", "/demo/sign-in", url.Values{"username": {u.Username}})
+	b.SignInAs(u.Username)
+}
+
+// SignInAs picks a demo identity by username ("applicant" for someone new)
+// and follows the code flow to the provider and back.
+func (b *Browser) SignInAs(username string) *Response {
+	b.t.Helper()
+	res := b.Submit("/demo/sign-in", "/demo/sign-in", url.Values{"username": {username}})
 	if res.Status != http.StatusSeeOther {
-		b.t.Fatalf("sign in as %s: status %d\n%s", u.Username, res.Status, res.Body)
+		b.t.Fatalf("sign in as %s: status %d\n%s", username, res.Status, res.Body)
 	}
+	back := b.Provider(res.Location())
+	res = b.Get(back)
+	if res.Status != http.StatusSeeOther {
+		b.t.Fatalf("sign in as %s: the callback answered %d\n%s", username, res.Status, res.Body)
+	}
+	return res
+}
+
+var noRedirects = &http.Client{Timeout: 10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Provider visits an identity provider's authorization URL, as the
+// browser would, and returns the path and query it sends the browser back
+// to on this site.
+func (b *Browser) Provider(authURL string) string {
+	b.t.Helper()
+	res, err := noRedirects.Get(authURL)
+	if err != nil {
+		b.t.Fatalf("visit the provider: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusFound {
+		b.t.Fatalf("the provider answered %d: %s", res.StatusCode, body)
+	}
+	back, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		b.t.Fatalf("the provider sent the browser to %q: %v", res.Header.Get("Location"), err)
+	}
+	return back.RequestURI()
 }
 
 func htmlUnescape(s string) string {

@@ -13,9 +13,12 @@ import (
 // server stops when the test ends.
 func (a *App) Serve(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen on 127.0.0.1: %v", err)
+	ln := a.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatalf("listen on 127.0.0.1: %v", err)
+		}
 	}
 	served := make(chan error, 1)
 	go func() { served <- a.Fiber.Listener(ln) }()

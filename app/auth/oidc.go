@@ -187,6 +187,27 @@ func random() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
+// Origins are where signing in with the provider sends the browser: the
+// issuer's origin and, once the provider is known, its authorization
+// endpoint's. A provider that cannot be reached yet contributes its issuer.
+func (p *Provider) Origins() []string {
+	origins := []string{origin(p.cfg.Issuer)}
+	if o, err := p.discovered(); err == nil {
+		if auth := origin(o.OpenIDConfig.AuthEndpoint); auth != "" && auth != origins[0] {
+			origins = append(origins, auth)
+		}
+	}
+	return origins
+}
+
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // Find returns the provider with the given name.
 func Find(providers []*Provider, name string) *Provider {
 	for _, p := range providers {

@@ -15,6 +15,7 @@ import (
 
 	"rounds/app"
 	"rounds/app/config"
+	"rounds/app/demoidp"
 	"rounds/models"
 )
 
@@ -92,13 +93,24 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
+	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo}
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {
 			return err
 		}
+		// The demo's members sign in through its own OpenID Connect
+		// provider, on loopback, alive as long as the server.
+		if opts.DemoIdP, err = demoidp.Start(); err != nil {
+			return err
+		}
+		defer func() {
+			if err := opts.DemoIdP.Stop(); err != nil {
+				e.log.Error("stop the demo identity provider", "err", err)
+			}
+		}()
 	}
 	go sweepSessions(ctx, e)
-	server, err := app.New(app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo})
+	server, err := app.New(opts)
 	if err != nil {
 		return err
 	}
