@@ -295,7 +295,12 @@ func TestWritesNeedAVerifiedMemberAndCSRF(t *testing.T) {
 
 	p := a.Browser(t)
 	p.SignIn(pending)
-	wantStatus(t, p.Get("/b/cardiology/new"), http.StatusForbidden)
+	res = p.Get("/b/cardiology/new")
+	wantStatus(t, res, http.StatusSeeOther)
+	if res.Location() != "/verify" {
+		t.Fatalf("pending member sent to %q, want /verify", res.Location())
+	}
+	wantStatus(t, p.Submit("/verify", path+"/reply", url.Values{"body": {"x"}}), http.StatusForbidden)
 
 	b := a.Browser(t)
 	b.SignIn(okafor)
@@ -449,4 +454,35 @@ func TestRefusedFormKeepsLeadingNewlines(t *testing.T) {
 	res := b.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"VT?"}, "body": {"\n    indented code\nline two"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	mustContain(t, res, ">\n\n    indented code\nline two</textarea>")
+}
+
+func TestMembersSeeAndEndTheirSessions(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+	a.Board(t, "cardiology", "Cardiology")
+	laptop, phone, other := a.Browser(t), a.Browser(t), a.Browser(t)
+	laptop.SignIn(okafor)
+	phone.SignIn(okafor)
+	other.SignIn(weber)
+
+	res := laptop.Get("/settings/sessions")
+	wantStatus(t, res, http.StatusOK)
+	if n := strings.Count(res.Body, `name="id"`); n != 2 {
+		t.Fatalf("the page lists %d sessions, want okafor's 2", n)
+	}
+	mustContain(t, res, "This browser")
+
+	// Another member's session cannot be ended from here.
+	var weberSession string
+	if err := a.Store.DB().Raw(`SELECT id FROM sessions WHERE user_id = ?`, weber.ID).Scan(&weberSession).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, laptop.Submit("/settings/sessions", "/settings/sessions/end", url.Values{"id": {weberSession}}), http.StatusNotFound)
+	wantStatus(t, other.Get("/b/cardiology/new"), http.StatusOK)
+
+	// Ending every other session signs the phone out and keeps the laptop.
+	wantStatus(t, laptop.Submit("/settings/sessions", "/settings/sessions/end", url.Values{"others": {"1"}}), http.StatusSeeOther)
+	wantStatus(t, phone.Get("/b/cardiology/new"), http.StatusSeeOther)
+	wantStatus(t, laptop.Get("/b/cardiology/new"), http.StatusOK)
 }

@@ -94,6 +94,8 @@ func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
 		"compose": func(form *composer, csrf string) composerView {
 			return composerView{Form: form, CSRF: csrf}
 		},
+		// The text inputs of the verification application.
+		"verifyField": verifyField,
 	}
 }
 

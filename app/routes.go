@@ -9,6 +9,9 @@ type access int
 
 const (
 	anyone access = iota
+	// signedIn is any account, verified or not: a pending member reaches
+	// only the verification pages.
+	signedIn
 	verifiedMember
 	moderator
 )
@@ -47,6 +50,15 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/auth/:provider", anyone, h.authStart},
 		{fiber.MethodGet, "/auth/:provider/callback", anyone, h.authCallback},
 		{fiber.MethodPost, "/sign-out", anyone, h.signOut},
+		{fiber.MethodGet, "/verify", signedIn, h.verifyShow},
+		{fiber.MethodPost, "/verify", signedIn, h.verifyApply},
+		{fiber.MethodPost, "/verify/email", signedIn, h.verifyEmailSend},
+		{fiber.MethodPost, "/verify/email/confirm", signedIn, h.verifyEmailConfirm},
+		{fiber.MethodGet, "/mod/verifications", moderator, h.modVerifications},
+		{fiber.MethodGet, "/mod/verifications/:id<int>", moderator, h.modVerification},
+		{fiber.MethodPost, "/mod/verifications/:id<int>/decide", moderator, h.verifyDecide},
+		{fiber.MethodGet, "/settings/sessions", signedIn, h.settingsSessions},
+		{fiber.MethodPost, "/settings/sessions/end", signedIn, h.settingsSessionEnd},
 	}
 	if h.demo {
 		table = append(table,
@@ -68,8 +80,13 @@ func (h *Handler) require(needs access) fiber.Handler {
 			return c.Next()
 		case m == nil:
 			return h.signInNeeded(c)
+		case needs == signedIn:
+			return c.Next()
+		case !m.IsVerified() && c.Method() == fiber.MethodGet:
+			// Show a pending member the one thing they can do.
+			return c.Redirect("/verify", fiber.StatusSeeOther)
 		case !m.IsVerified():
-			return errForbidden("Your account is not verified yet, so this is not open to you.")
+			return errForbidden("Your account is not verified yet, so this is not open to you. Apply for verification at /verify.")
 		case needs == moderator && !m.IsModerator():
 			return errForbidden("Only moderators can do that.")
 		}

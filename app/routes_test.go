@@ -40,6 +40,17 @@ var routeAccess = map[string]string{
 	"GET /auth/:provider/callback": "anyone",
 	"GET /demo/sign-in":            "anyone",
 	"POST /demo/sign-in":           "anyone",
+
+	// Verification: a pending member reaches these and nothing else.
+	"GET /verify":                             "signedIn",
+	"POST /verify":                            "signedIn",
+	"POST /verify/email":                      "signedIn",
+	"POST /verify/email/confirm":              "signedIn",
+	"GET /mod/verifications":                  "moderator",
+	"GET /mod/verifications/:id<int>":         "moderator",
+	"POST /mod/verifications/:id<int>/decide": "moderator",
+	"GET /settings/sessions":                  "signedIn",
+	"POST /settings/sessions/end":             "signedIn",
 }
 
 // roles in order of standing; "member" means a verified member.
@@ -49,6 +60,8 @@ func allowed(needs, role string) bool {
 	switch needs {
 	case "anyone":
 		return true
+	case "signedIn":
+		return role != "guest"
 	case "member":
 		return role == "member" || role == "moderator"
 	case "moderator":
@@ -132,7 +145,9 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					res = b.Submit("/demo/sign-in", path, form)
 				}
 				refused := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
-					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/sign-in"))
+					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/sign-in")) ||
+					// A pending member is shown the verification page instead.
+					(res.Status == http.StatusSeeOther && role == "pending" && method == http.MethodGet && res.Location() == "/verify")
 				want := allowed(routeAccess[key], role)
 				if want && refused {
 					t.Fatalf("%s was refused %s (status %d, location %q)", role, key, res.Status, res.Location())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,6 +16,7 @@ import (
 	"rounds/app/auth"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/public"
@@ -32,6 +34,7 @@ type Handler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	demo     bool
+	mailer   *mail.Mailer
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -51,6 +54,10 @@ type Options struct {
 	// DemoIdP is the demo's own identity provider, required with Demo.
 	DemoIdP *demoidp.IdP
 	Now     func() time.Time
+	// Mailer sends verification codes and decisions; when nil, New makes
+	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
+	// files in the data directory's "mail" folder.
+	Mailer *mail.Mailer
 }
 
 // New builds the application: templates and static files are parsed here,
@@ -69,6 +76,7 @@ func New(opts Options) (*fiber.App, error) {
 		log:       opts.Logger,
 		now:       opts.Now,
 		demo:      opts.Demo,
+		mailer:    opts.Mailer,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if h.log == nil {
@@ -85,6 +93,12 @@ func New(opts Options) (*fiber.App, error) {
 		h.now = time.Now
 	}
 	var err error
+	if h.mailer == nil {
+		dir := filepath.Join(opts.Config.DataDir, "mail")
+		if h.mailer, err = mail.New(opts.Config.SMTPURL, opts.Config.MailFrom, dir, h.log); err != nil {
+			return nil, err
+		}
+	}
 	if h.assets, err = loadAssets(public.FS); err != nil {
 		return nil, err
 	}

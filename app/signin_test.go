@@ -116,8 +116,11 @@ func TestSignInThroughOpenIDConnect(t *testing.T) {
 		if res.Location() != "/b/cardiology" {
 			t.Fatalf("returned to %q", res.Location())
 		}
-		// A new account is pending: signed in, but not yet a member.
-		wantStatus(t, b.Get("/b/cardiology/new"), http.StatusForbidden)
+		// A new account is pending: signed in, but not yet a member, so it
+		// is sent to the verification form.
+		if res := b.Get("/b/cardiology/new"); res.Status != http.StatusSeeOther || res.Location() != "/verify" {
+			t.Fatalf("pending member: status %d, location %q", res.Status, res.Location())
+		}
 		if userCount(t, a) != 1 {
 			t.Fatalf("%d users after the first sign-in", userCount(t, a))
 		}

@@ -167,6 +167,57 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX login_attempts_expires ON login_attempts (expires_at)`,
 	}},
+	{5, "verification applications, email codes and the audit log", []string{
+		// One application per member, kept after the decision so the
+		// evidence and the moderator's reason stay readable.
+		`CREATE TABLE verifications (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			status TEXT NOT NULL DEFAULT 'submitted',
+			full_name TEXT NOT NULL DEFAULT '',
+			profession TEXT NOT NULL DEFAULT '',
+			specialty TEXT NOT NULL DEFAULT '',
+			npi TEXT NOT NULL DEFAULT '',
+			license_country TEXT NOT NULL DEFAULT '',
+			license_state TEXT NOT NULL DEFAULT '',
+			license_number TEXT NOT NULL DEFAULT '',
+			institution TEXT NOT NULL DEFAULT '',
+			work_email TEXT NOT NULL DEFAULT '',
+			work_email_confirmed_at {{time}},
+			evidence TEXT NOT NULL DEFAULT '',
+			decided_by_id {{bigint}} REFERENCES users (id),
+			decision_reason TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL,
+			submitted_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX verifications_user ON verifications (user_id)`,
+		// The moderators' queue: oldest submission first.
+		`CREATE INDEX verifications_queue ON verifications (status, submitted_at, id)`,
+		// One-time codes sent to a work email; only the hash is kept.
+		`CREATE TABLE email_codes (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			email TEXT NOT NULL,
+			code_hash TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			expires_at {{time}} NOT NULL,
+			created_at {{time}} NOT NULL,
+			used_at {{time}}
+		)`,
+		`CREATE INDEX email_codes_user_created ON email_codes (user_id, created_at)`,
+		// Who decided what, when and why. The app only ever inserts here.
+		`CREATE TABLE audit_events (
+			id {{id}},
+			actor_id {{bigint}} REFERENCES users (id),
+			action TEXT NOT NULL,
+			subject_type TEXT NOT NULL,
+			subject_id {{bigint}} NOT NULL,
+			reason TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id, id)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -72,3 +72,27 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time, idle t
 	}
 	return res.RowsAffected, nil
 }
+
+// SessionsOf lists a member's live sessions, most recently used first.
+func (s *Store) SessionsOf(ctx context.Context, userID int64, now time.Time) ([]Session, error) {
+	var sessions []Session
+	err := s.db.WithContext(ctx).Where("user_id = ? AND expires_at > ?", userID, now).
+		Order("last_seen_at DESC").Find(&sessions).Error
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of user %d: %w", userID, err)
+	}
+	return sessions, nil
+}
+
+// EndSessionOf ends one of a member's sessions; another member's session
+// ID finds nothing.
+func (s *Store) EndSessionOf(ctx context.Context, userID int64, id string) error {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID)
+	if res.Error != nil {
+		return fmt.Errorf("end session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("end session: %w", ErrNotFound)
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,6 +29,7 @@ type Config struct {
 	SMTPURL            *url.URL       // ROUNDS_SMTP_URL; nil means .eml files in DataDir
 	AdminEmails        []string       // ROUNDS_ADMIN_EMAILS
 	VerifyEmailDomains []string       // ROUNDS_VERIFY_EMAIL_DOMAINS
+	MailFrom           string         // ROUNDS_MAIL_FROM; default Rounds <rounds@HOST of the base URL>
 	LogFormat          string         // ROUNDS_LOG_FORMAT: text or json
 	LogLevel           slog.Level     // ROUNDS_LOG_LEVEL
 	ShutdownTimeout    time.Duration  // ROUNDS_SHUTDOWN_TIMEOUT
@@ -144,6 +146,13 @@ func Load(getenv func(string) string) (*Config, error) {
 	for _, d := range c.VerifyEmailDomains {
 		if strings.ContainsAny(d, "@/ ") || !strings.Contains(d, ".") {
 			bad("ROUNDS_VERIFY_EMAIL_DOMAINS", "%q is not a domain such as hospital.org", d)
+		}
+	}
+
+	if c.BaseURL != nil {
+		c.MailFrom = get("ROUNDS_MAIL_FROM", "Rounds <rounds@"+c.BaseURL.Hostname()+">")
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			bad("ROUNDS_MAIL_FROM", "%q is not an address such as Rounds <rounds@example.org>", c.MailFrom)
 		}
 	}
 

@@ -37,6 +37,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_SESSION_IDLE", "forever"},
 		{"ROUNDS_ADMIN_EMAILS", "admin"},
 		{"ROUNDS_VERIFY_EMAIL_DOMAINS", "@hospital"},
+		{"ROUNDS_MAIL_FROM", "Rounds"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))
@@ -119,5 +120,19 @@ func TestOIDCProvidersFromTheEnvironment(t *testing.T) {
 		if err := c.LoadProviders(tc.environ); err == nil || !strings.Contains(err.Error(), tc.names) {
 			t.Errorf("LoadProviders(%v) = %v, want an error naming %s", tc.environ, err, tc.names)
 		}
+	}
+}
+
+func TestMailFromDefaultsToTheBaseURLHost(t *testing.T) {
+	c, err := Load(env(map[string]string{"ROUNDS_BASE_URL": "https://rounds.example.org:8443/forum"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MailFrom != "Rounds <rounds@rounds.example.org>" {
+		t.Fatalf("default sender %q", c.MailFrom)
+	}
+	c, err = Load(env(map[string]string{"ROUNDS_MAIL_FROM": "Rounds Team <team@example.org>"}))
+	if err != nil || c.MailFrom != "Rounds Team <team@example.org>" {
+		t.Fatalf("sender %v, %v", c, err)
 	}
 }
