@@ -200,18 +200,28 @@ func TestBrowser(t *testing.T) {
 			s.wantQuiet(t)
 		}
 		for _, page := range []struct{ name, path string }{
-			{"board index", "/"},
-			{"board", "/b/cardiology"},
-			{"topic", topicPath},
-			{"tag", "/tags/arrhythmia"},
+			{"landing", "/"},
+			{"sign-in", "/sign-in"},
 		} {
 			t.Run(page.name+" as a guest", func(t *testing.T) {
 				s.open(t, page.path)
 				s.wantQuiet(t)
 			})
 		}
+		s.signInAt(t, "/b/cardiology")
+		for _, page := range []struct{ name, path string }{
+			{"board index", "/"},
+			{"board", "/b/cardiology"},
+			{"topic", topicPath},
+			{"tag", "/tags/arrhythmia"},
+		} {
+			t.Run(page.name+" as a member", func(t *testing.T) {
+				s.open(t, page.path)
+				s.wantQuiet(t)
+			})
+		}
 		t.Run("composer with a live preview", func(t *testing.T) {
-			s.signInAt(t, "/b/cardiology/new")
+			s.open(t, "/b/cardiology/new")
 			check(t, "preview a post",
 				chromedp.SendKeys(chromedp.CSS("#field-body"), "**bold**"),
 				chromedp.Click(chromedp.CSS("[data-preview-button]")),
@@ -249,6 +259,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("keyboard focus is visible", func(t *testing.T) {
 		s := newSite(t, browser)
+		s.signInAt(t, "/b/cardiology")
 		s.open(t, "/")
 		s.do(t, "give the page focus", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tgt, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})

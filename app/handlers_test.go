@@ -50,6 +50,7 @@ func TestBoardsAndTopicsRead(t *testing.T) {
 		// The reply bumped the older topic above the newer one.
 
 		b := a.Browser(t)
+		b.SignIn(okafor)
 		res := b.Get("/")
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, `href="/b/cardiology"`, "Pediatrics", "2 topics", "3 posts")
@@ -97,6 +98,7 @@ func TestTopicPagesAndBoardPaging(t *testing.T) {
 		a.Reply(t, topic, okafor, fmt.Sprintf("Reply number %d", i))
 	}
 	b := a.Browser(t)
+	b.SignIn(okafor)
 	res := b.Get(fmt.Sprintf("/t/%d?page=3", topic.ID))
 	wantStatus(t, res, http.StatusOK)
 	mustContain(t, res, `id="post-41"`, "Reply number 45", `aria-current="page">3<`)
@@ -419,7 +421,9 @@ func TestTitlesAreEscaped(t *testing.T) {
 	a := apptest.New(t)
 	okafor := a.VerifiedMember(t, "okafor", "Dr. <b>Okafor</b>", "Cardiology")
 	topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, `<script>alert("t")</script> title`, "body")
-	res := a.Browser(t).Get(fmt.Sprintf("/t/%d", topic.ID))
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	res := b.Get(fmt.Sprintf("/t/%d", topic.ID))
 	mustNotContain(t, res, `<script>alert`, "<b>Okafor</b>")
 	mustContain(t, res, "&lt;script&gt;")
 }

@@ -16,9 +16,10 @@ const (
 	moderator
 )
 
-// readAccess is who may read boards and topics. Sign-in (a later step)
-// raises it to verifiedMember, which makes the whole site peer-only at once.
-const readAccess = anyone
+// readAccess is who may read boards and topics: verified members only.
+// Guests see the landing page and the sign-in; a pending member sees the
+// verification form and their status.
+const readAccess = verifiedMember
 
 type route struct {
 	method string
@@ -31,7 +32,7 @@ type route struct {
 // it needs.
 func (h *Handler) routes(app *fiber.App) {
 	table := []route{
-		{fiber.MethodGet, "/", readAccess, h.boardIndex},
+		{fiber.MethodGet, "/", anyone, h.home},
 		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
 		{fiber.MethodGet, "/b/:slug/new", verifiedMember, h.topicNew},
 		{fiber.MethodPost, "/b/:slug/new", verifiedMember, h.topicCreate},

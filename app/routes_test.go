@@ -16,23 +16,23 @@ import (
 // must be listed: a route added without saying who may use it fails
 // TestEveryRouteChecksItsAccess.
 var routeAccess = map[string]string{
-	"GET /":                        "anyone",
+	"GET /":                        "home",
 	"GET /healthz":                 "anyone",
 	"GET /readyz":                  "anyone",
 	"GET /static/*":                "anyone",
-	"GET /b/:slug":                 "anyone",
+	"GET /b/:slug":                 "member",
 	"GET /b/:slug/new":             "member",
 	"POST /b/:slug/new":            "member",
-	"GET /t/:id<int>":              "anyone",
-	"GET /t/:id<int>/:slug":        "anyone",
+	"GET /t/:id<int>":              "member",
+	"GET /t/:id<int>/:slug":        "member",
 	"POST /t/:id<int>/reply":       "member",
-	"GET /p/:id<int>":              "anyone",
+	"GET /p/:id<int>":              "member",
 	"GET /p/:id<int>/edit":         "member",
 	"POST /p/:id<int>/edit":        "member",
 	"GET /p/:id<int>/history":      "member",
 	"GET /p/:id<int>/delete":       "member",
 	"POST /p/:id<int>/delete":      "member",
-	"GET /tags/:tag":               "anyone",
+	"GET /tags/:tag":               "member",
 	"POST /preview":                "member",
 	"POST /sign-out":               "anyone",
 	"GET /sign-in":                 "anyone",
@@ -58,7 +58,7 @@ var roles = []string{"guest", "pending", "member", "moderator"}
 
 func allowed(needs, role string) bool {
 	switch needs {
-	case "anyone":
+	case "anyone", "home":
 		return true
 	case "signedIn":
 		return role != "guest"
@@ -148,6 +148,19 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					(res.Status == http.StatusSeeOther && strings.HasPrefix(res.Location(), "/sign-in")) ||
 					// A pending member is shown the verification page instead.
 					(res.Status == http.StatusSeeOther && role == "pending" && method == http.MethodGet && res.Location() == "/verify")
+				if routeAccess[key] == "home" {
+					// The home page is everyone's, and differs by who asks.
+					want := map[string]string{"guest": "Case discussion among verified clinicians",
+						"member": `href="/b/cardiology"`, "moderator": `href="/b/cardiology"`}[role]
+					if role == "pending" {
+						if res.Status != http.StatusSeeOther || res.Location() != "/verify" {
+							t.Fatalf("a pending member's home is %d %q, want the verification page", res.Status, res.Location())
+						}
+					} else if res.Status != http.StatusOK || !strings.Contains(res.Body, want) {
+						t.Fatalf("%s's home: status %d, lacks %q", role, res.Status, want)
+					}
+					return
+				}
 				want := allowed(routeAccess[key], role)
 				if want && refused {
 					t.Fatalf("%s was refused %s (status %d, location %q)", role, key, res.Status, res.Location())

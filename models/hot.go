@@ -13,10 +13,11 @@ import (
 // page of the site. They skip GORM's reflection and are prepared once, so
 // the database parses them once per connection rather than per request.
 type hotQueries struct {
-	once  sync.Once
-	err   error
-	posts *sql.Stmt
-	topic *sql.Stmt
+	once    sync.Once
+	err     error
+	posts   *sql.Stmt
+	session *sql.Stmt
+	topic   *sql.Stmt
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -60,6 +61,13 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		if s.engine == Postgres {
 			epoch = func(col string) string { return `CAST(FLOOR(EXTRACT(EPOCH FROM ` + col + `)) AS BIGINT)` }
 		}
+		// Every signed-in request reads its session and member.
+		h.session = prepare(`
+			SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent,
+				u.id, u.username, u.display_name, u.profession, u.specialty, u.role, u.status,
+				u.created_at, u.updated_at
+			FROM sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.id = ? AND s.expires_at > ?`)
 		h.posts = prepare(`
 			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
@@ -147,7 +155,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

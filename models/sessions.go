@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -27,23 +29,23 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 
 // SessionMember loads a live session and its member in one query.
 func (s *Store) SessionMember(ctx context.Context, id string, now time.Time) (*Session, *User, error) {
-	var row struct {
-		Session
-		User User `gorm:"embedded;embeddedPrefix:u_"`
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	err := s.db.WithContext(ctx).Raw(`
-		SELECT s.*, u.id AS u_id, u.username AS u_username, u.display_name AS u_display_name,
-			u.profession AS u_profession, u.specialty AS u_specialty, u.role AS u_role,
-			u.status AS u_status, u.created_at AS u_created_at, u.updated_at AS u_updated_at
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.expires_at > ?`, id, now).Scan(&row).Error
+	var sess Session
+	var u User
+	err = s.inTx(ctx, h.session).QueryRowContext(ctx, id, now).Scan(
+		&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.UserAgent,
+		&u.ID, &u.Username, &u.DisplayName, &u.Profession, &u.Specialty, &u.Role, &u.Status,
+		&u.CreatedAt, &u.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("load session: %w", ErrNotFound)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("load session: %w", err)
 	}
-	if row.Session.ID == "" {
-		return nil, nil, fmt.Errorf("load session: %w", ErrNotFound)
-	}
-	return &row.Session, &row.User, nil
+	return &sess, &u, nil
 }
 
 // TouchSession records activity on a session, at most as often as the

@@ -21,6 +21,11 @@ function init(args)
       os.exit(2)
    end
    topics = math.floor(topics)
+   -- Topic pages are for members: send the signed-in session.
+   local cookie = os.getenv("BENCH_COOKIE")
+   if cookie ~= nil and cookie ~= "" then
+      wrk.headers["Cookie"] = cookie
+   end
    math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
    -- Discard the first values; LuaJIT's first draws after seeding are poorly mixed.
    for _ = 1, 10 do math.random() end
