@@ -14,6 +14,7 @@ const (
 	signedIn
 	verifiedMember
 	moderator
+	admin
 )
 
 // readAccess is who may read boards and topics: verified members only.
@@ -58,6 +59,8 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/mod/verifications", moderator, h.modVerifications},
 		{fiber.MethodGet, "/mod/verifications/:id<int>", moderator, h.modVerification},
 		{fiber.MethodPost, "/mod/verifications/:id<int>/decide", moderator, h.verifyDecide},
+		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},
+		{fiber.MethodGet, "/admin/outbox/:name", admin, h.adminOutboxMessage},
 		{fiber.MethodGet, "/settings/sessions", signedIn, h.settingsSessions},
 		{fiber.MethodPost, "/settings/sessions/end", signedIn, h.settingsSessionEnd},
 	}
@@ -90,6 +93,8 @@ func (h *Handler) require(needs access) fiber.Handler {
 			return errForbidden("Your account is not verified yet, so this is not open to you. Apply for verification at /verify.")
 		case needs == moderator && !m.IsModerator():
 			return errForbidden("Only moderators can do that.")
+		case needs == admin && !m.IsAdmin():
+			return errForbidden("Only administrators can do that.")
 		}
 		return c.Next()
 	}

@@ -49,12 +49,14 @@ var routeAccess = map[string]string{
 	"GET /mod/verifications":                  "moderator",
 	"GET /mod/verifications/:id<int>":         "moderator",
 	"POST /mod/verifications/:id<int>/decide": "moderator",
+	"GET /admin/outbox":                       "admin",
+	"GET /admin/outbox/:name":                 "admin",
 	"GET /settings/sessions":                  "signedIn",
 	"POST /settings/sessions/end":             "signedIn",
 }
 
 // roles in order of standing; "member" means a verified member.
-var roles = []string{"guest", "pending", "member", "moderator"}
+var roles = []string{"guest", "pending", "member", "moderator", "admin"}
 
 func allowed(needs, role string) bool {
 	switch needs {
@@ -63,9 +65,11 @@ func allowed(needs, role string) bool {
 	case "signedIn":
 		return role != "guest"
 	case "member":
-		return role == "member" || role == "moderator"
+		return role == "member" || role == "moderator" || role == "admin"
 	case "moderator":
-		return role == "moderator"
+		return role == "moderator" || role == "admin"
+	case "admin":
+		return role == "admin"
 	}
 	return false
 }
@@ -114,9 +118,9 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					user = a.PendingMember(t, "newcomer")
 				case "member":
 					user = author
-				case "moderator":
+				case "moderator", "admin":
 					user = a.VerifiedMember(t, "park", "Dr. Lena Park", "Internal Medicine")
-					if err := a.Store.SetRole(t.Context(), user.ID, models.RoleModerator); err != nil {
+					if err := a.Store.SetRole(t.Context(), user.ID, models.Role(role)); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -151,7 +155,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				if routeAccess[key] == "home" {
 					// The home page is everyone's, and differs by who asks.
 					want := map[string]string{"guest": "Case discussion among verified clinicians",
-						"member": `href="/b/cardiology"`, "moderator": `href="/b/cardiology"`}[role]
+						"member": `href="/b/cardiology"`, "moderator": `href="/b/cardiology"`, "admin": `href="/b/cardiology"`}[role]
 					if role == "pending" {
 						if res.Status != http.StatusSeeOther || res.Location() != "/verify" {
 							t.Fatalf("a pending member's home is %d %q, want the verification page", res.Status, res.Location())

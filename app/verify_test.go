@@ -255,3 +255,30 @@ func mustAtoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func TestAdminsReadTheOutbox(t *testing.T) {
+	a := apptest.New(t)
+	newcomer := a.PendingMember(t, "newcomer")
+	root := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
+	if err := a.Store.SetRole(t.Context(), root.ID, models.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	b := a.Browser(t)
+	b.SignIn(newcomer)
+	wantStatus(t, b.Submit("/verify", "/verify", application("okafor@stmary.example.org")), http.StatusSeeOther)
+	wantStatus(t, b.Submit("/verify", "/verify/email", nil), http.StatusOK)
+	code := latestCode(t, a, "okafor@stmary.example.org")
+
+	admin := a.Browser(t)
+	admin.SignIn(root)
+	list := admin.Get("/admin/outbox")
+	wantStatus(t, list, http.StatusOK)
+	mustContain(t, list, "okafor@stmary.example.org")
+	link := regexp.MustCompile(`href="(/admin/outbox/[^"]+)"`).FindStringSubmatch(list.Body)
+	if link == nil {
+		t.Fatalf("no message listed:\n%s", list.Body)
+	}
+	mustContain(t, admin.Get(link[1]), code)
+	wantStatus(t, admin.Get("/admin/outbox/..%2F..%2Fsecret"), http.StatusNotFound)
+	wantStatus(t, b.Get("/admin/outbox"), http.StatusSeeOther) // a pending account is sent to /verify
+}

@@ -49,6 +49,9 @@ func (u *User) IsModerator() bool {
 	return u != nil && u.IsVerified() && (u.Role == RoleModerator || u.Role == RoleAdmin)
 }
 
+// IsAdmin says whether the member may run the site.
+func (u *User) IsAdmin() bool { return u != nil && u.IsVerified() && u.Role == RoleAdmin }
+
 // CreateUser inserts a member.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	if u.Role == "" {
