@@ -139,7 +139,7 @@ func (h *Handler) authCallback(c *fiber.Ctx) error {
 	if attempt.Provider != p.Name || attempt.Browser == "" || attempt.Browser != h.browserID(c) {
 		return errSignInAgain
 	}
-	claims, err := p.Finish(c.Query("code"), attempt.Verifier, attempt.Nonce)
+	claims, err := p.Finish(ctx, c.Query("code"), attempt.Verifier, attempt.Nonce)
 	if err != nil {
 		h.log.Warn("sign-in rejected", "provider", p.Name, "err", err)
 		return &Error{Status: http.StatusBadRequest, Err: err,

@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +12,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/oauth2-proxy/mockoidc"
 
 	"rounds/app/apptest"
@@ -373,5 +378,112 @@ func TestDemoPickerSignsInThroughItsOwnProvider(t *testing.T) {
 	res := applicant.Get("/b/cardiology/new")
 	if res.Status != http.StatusForbidden && res.Status != http.StatusSeeOther {
 		t.Fatalf("a pending applicant opened the composer: status %d", res.Status)
+	}
+}
+
+// fakeProvider is an OpenID Connect provider whose token endpoint answers
+// with whatever ID token claims the test sets, to check what the app does
+// with a token it must not accept.
+type fakeProvider struct {
+	srv    *httptest.Server
+	key    *rsa.PrivateKey
+	claims func(nonce string) map[string]any
+	nonce  string
+	signed bool
+}
+
+func newFakeProvider(t *testing.T) *fakeProvider {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeProvider{key: key, signed: true}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
+			{Key: &key.PublicKey, KeyID: "k1", Algorithm: string(jose.RS256), Use: "sig"}}})
+	})
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"issuer": f.srv.URL, "authorization_endpoint": f.srv.URL + "/authorize",
+			"token_endpoint": f.srv.URL + "/token", "jwks_uri": f.srv.URL + "/jwks"})
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		payload, err := json.Marshal(f.claims(f.nonce))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		enc := base64.RawURLEncoding.EncodeToString
+		token := enc([]byte(`{"alg":"none"}`)) + "." + enc(payload) + "."
+		if f.signed {
+			signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: f.key},
+				(&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "k1"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			sig, err := signer.Sign(payload)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			if token, err = sig.CompactSerialize(); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer",
+			"expires_in": 3600, "id_token": token})
+	})
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func TestIDTokensThatMustNotSignIn(t *testing.T) {
+	f := newFakeProvider(t)
+	a := apptest.New(t, apptest.Options{OIDC: []config.OIDCProvider{{Name: "hospital", Label: "St Mary's",
+		Issuer: f.srv.URL, ClientID: "rounds", ClientSecret: "secret"}}})
+	valid := func(nonce string) map[string]any {
+		return map[string]any{"iss": f.srv.URL, "aud": "rounds", "sub": "s1", "nonce": nonce,
+			"exp": float64(time.Now().Add(time.Hour).Unix()), "email": "x@stmary.example.org", "email_verified": true}
+	}
+	for _, tc := range []struct {
+		name     string
+		change   func(map[string]any)
+		want     int
+		unsigned bool
+	}{
+		// goth alone would take these claims; without the provider's
+		// signature they must not sign anyone in.
+		{"valid claims but no signature", func(map[string]any) {}, http.StatusBadRequest, true},
+		{"a valid signed token signs in", func(map[string]any) {}, http.StatusSeeOther, false},
+		{"wrong audience", func(c map[string]any) { c["aud"] = "another-client" }, http.StatusBadRequest, false},
+		{"wrong issuer", func(c map[string]any) { c["iss"] = "https://impostor.example.org" }, http.StatusBadRequest, false},
+		{"expired", func(c map[string]any) { c["exp"] = float64(time.Now().Add(-time.Hour).Unix()) }, http.StatusBadRequest, false},
+		{"no nonce", func(c map[string]any) { delete(c, "nonce") }, http.StatusBadRequest, false},
+		{"no subject", func(c map[string]any) { delete(c, "sub") }, http.StatusBadRequest, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.signed = !tc.unsigned
+			f.claims = func(nonce string) map[string]any {
+				c := valid(nonce)
+				tc.change(c)
+				return c
+			}
+			b := a.Browser(t)
+			authURL, err := url.Parse(toProvider(t, b, "/"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.nonce = authURL.Query().Get("nonce")
+			res := b.Get("/auth/hospital/callback?code=c&state=" + url.QueryEscape(authURL.Query().Get("state")))
+			wantStatus(t, res, tc.want)
+		})
 	}
 }

@@ -6,6 +6,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -17,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/markbates/goth/providers/openidConnect"
 
 	"rounds/app/config"
@@ -32,8 +34,9 @@ type Provider struct {
 	callback string
 	client   *http.Client
 
-	mu   sync.Mutex
-	oidc *openidConnect.Provider // discovered on first use
+	mu       sync.Mutex
+	oidc     *openidConnect.Provider // discovered on first use
+	verifier *gooidc.IDTokenVerifier // checks ID token signatures against the provider's keys
 }
 
 // NewProviders makes the configured providers; each calls back to
@@ -72,6 +75,13 @@ func (p *Provider) discovered() (*openidConnect.Provider, error) {
 	// Only the ID token's claims count: the userinfo endpoint's answer is
 	// not bound to this sign-in by a nonce.
 	o.SkipUserInfoRequest = true
+	// goth reads the ID token's claims without checking its signature;
+	// the provider's published keys must have signed it.
+	keys, err := gooidc.NewProvider(gooidc.ClientContext(context.Background(), p.client), o.OpenIDConfig.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("read the signing keys' location of %s: %w", p.Name, err)
+	}
+	p.verifier = keys.Verifier(&gooidc.Config{ClientID: p.cfg.ClientID})
 	p.oidc = o
 	return o, nil
 }
@@ -138,8 +148,9 @@ type Claims struct {
 var ErrRejected = errors.New("sign-in rejected")
 
 // Finish trades the code for tokens with the PKCE verifier and checks the
-// ID token: issuer, audience and expiry (goth), and the nonce (here).
-func (p *Provider) Finish(code, verifier, nonce string) (*Claims, error) {
+// ID token: its signature against the provider's keys, issuer, audience
+// and expiry (go-oidc, and goth again), and the nonce (here).
+func (p *Provider) Finish(ctx context.Context, code, verifier, nonce string) (*Claims, error) {
 	o, err := p.discovered()
 	if err != nil {
 		return nil, err
@@ -150,6 +161,9 @@ func (p *Provider) Finish(code, verifier, nonce string) (*Claims, error) {
 	sess := &openidConnect.Session{}
 	if _, err := sess.Authorize(o, url.Values{"code": {code}, "code_verifier": {verifier}}); err != nil {
 		return nil, fmt.Errorf("%w: token exchange with %s: %v", ErrRejected, p.Name, err)
+	}
+	if _, err := p.verifier.Verify(ctx, sess.IDToken); err != nil {
+		return nil, fmt.Errorf("%w: ID token from %s: %v", ErrRejected, p.Name, err)
 	}
 	user, err := o.FetchUser(sess)
 	if err != nil {
