@@ -340,6 +340,7 @@ func startChromium(t *testing.T) context.Context {
 		chromedp.NoSandbox, // the tests run as root
 		chromedp.Headless,
 		chromedp.DisableGPU,
+		chromedp.WindowSize(1200, 900),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-background-networking", true),
