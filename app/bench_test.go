@@ -22,6 +22,11 @@ func BenchmarkTopicPage(b *testing.B) {
 	for i := range 19 {
 		a.Reply(b, topic, peer, fmt.Sprintf("Reply %d. %s", i, body))
 	}
+	// Topics are for verified members, so the page is read signed in, with
+	// the board's access check it makes on every view.
+	reader := a.Browser(b)
+	reader.SignIn(peer)
+	cookies := reader.Cookies()
 	handler := a.Fiber.Handler()
 	path := fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 	b.ReportAllocs()
@@ -30,6 +35,9 @@ func BenchmarkTopicPage(b *testing.B) {
 		var ctx fasthttp.RequestCtx
 		ctx.Request.SetRequestURI(path)
 		ctx.Request.Header.SetMethod(fasthttp.MethodGet)
+		for name, value := range cookies {
+			ctx.Request.Header.SetCookie(name, value)
+		}
 		handler(&ctx)
 		if ctx.Response.StatusCode() != fasthttp.StatusOK {
 			b.Fatalf("status %d", ctx.Response.StatusCode())

@@ -24,7 +24,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 }
 
 func (h *Handler) boardIndex(c *fiber.Ctx) error {
-	boards, err := h.store.Boards(c.UserContext())
+	boards, err := h.store.ReadableBoards(c.UserContext(), member(c))
 	if err != nil {
 		return err
 	}

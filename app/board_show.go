@@ -14,6 +14,8 @@ type boardPage struct {
 	Topics []models.TopicSummary
 	Newer  string // cursor for the page before, empty on the first page
 	Older  string // cursor for the page after, empty on the last page
+	// Refusal says why this member cannot start a topic here, if they cannot.
+	Refusal string
 }
 
 func (h *Handler) boardShow(c *fiber.Ctx) error {
@@ -21,6 +23,10 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
 	if err != nil {
 		return missing("That board", err)
+	}
+	access, err := h.readableBoard(c, board.ID, "That board")
+	if err != nil {
+		return err
 	}
 	page := models.TopicPage{Limit: topicsPerPage}
 	if raw := c.Query("after"); raw != "" {
@@ -40,7 +46,7 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := boardPage{Board: board, Topics: topics}
+	p := boardPage{Board: board, Topics: topics, Refusal: postRefusal(access)}
 	first := page.After == nil && (page.Before == nil || !more)
 	if first {
 		if p.Pinned, err = h.store.PinnedTopics(ctx, board.ID); err != nil {

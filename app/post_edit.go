@@ -32,12 +32,16 @@ func (h *Handler) ownPost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, err
 	if post.IsDeleted() {
 		return nil, nil, errNotFound("That post", nil)
 	}
-	if post.AuthorID != member(c).ID {
-		return nil, nil, errForbidden("You can only change your own posts.")
-	}
 	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
 	if err != nil {
 		return nil, nil, missing("That topic", err)
+	}
+	// Readability first: a post on a closed board is not there at all.
+	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
+		return nil, nil, err
+	}
+	if post.AuthorID != member(c).ID {
+		return nil, nil, errForbidden("You can only change your own posts.")
 	}
 	return post, topic, nil
 }

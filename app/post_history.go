@@ -24,6 +24,13 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That post", err)
 	}
+	topic, err := h.store.TopicByID(ctx, post.TopicID)
+	if err != nil {
+		return missing("That topic", err)
+	}
+	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
+		return err
+	}
 	m := member(c)
 	switch {
 	case m.IsModerator():
@@ -31,10 +38,6 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 		return errNotFound("That post", nil)
 	case post.AuthorID != m.ID:
 		return errForbidden("Only the author and moderators can see the history of a post.")
-	}
-	topic, err := h.store.TopicByID(ctx, post.TopicID)
-	if err != nil {
-		return missing("That topic", err)
 	}
 	revs, err := h.store.PostRevisions(ctx, post.ID)
 	if err != nil {

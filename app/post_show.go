@@ -21,5 +21,8 @@ func (h *Handler) postShow(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That topic", err)
 	}
+	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
+		return err
+	}
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusFound)
 }

@@ -96,6 +96,7 @@ func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
 		},
 		// The text inputs of the verification application.
 		"verifyField": verifyField,
+		"adminField":  adminField,
 	}
 }
 

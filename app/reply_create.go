@@ -19,14 +19,20 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That topic", err)
 	}
+	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	if err != nil {
+		return err
+	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
 	if topic.Locked {
 		form.fail("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
+	} else if refusal := postRefusal(access); refusal != "" {
+		form.fail("body", refusal+" Your text is kept below.")
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
-			return h.replyFormAgain(c, topic, form)
+			return h.replyFormAgain(c, topic, access, form)
 		})
 	}
 	cooked, err := h.markdown.Render(form.Body)
@@ -37,7 +43,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.fail("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")
-		return h.replyFormAgain(c, topic, form)
+		return h.replyFormAgain(c, topic, access, form)
 	}
 	if err != nil {
 		return err
@@ -47,7 +53,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 
 // replyFormAgain shows the last page of the topic with the reply form
 // holding what the member wrote.
-func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, form *composer) error {
+func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, form *composer) error {
 	page := max(pageOfPost(topic.PostCount), 1)
 	first := (page-1)*postsPerPage + 1
 	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
@@ -55,17 +61,22 @@ func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, form 
 		return err
 	}
 	c.Status(statusFor(form))
+	refusal := postRefusal(access)
 	if topic.Locked {
-		// The topic page hides the composer on a locked topic; keep the text
-		// on screen anyway.
+		refusal = "" // the lock says it all
+	}
+	if topic.Locked || refusal != "" {
+		// The topic page hides the composer where no reply is taken; keep
+		// the text on screen anyway.
 		data := h.page(c, topic.Title)
-		data.Page = lockedReply{Topic: topic, Form: form}
+		data.Page = lockedReply{Topic: topic, Form: form, Refusal: refusal}
 		return h.views.render(c, "reply_locked", data)
 	}
-	return h.renderTopic(c, topic, posts, page, form)
+	return h.renderTopic(c, topic, access, posts, page, form)
 }
 
 type lockedReply struct {
-	Topic *models.TopicSummary
-	Form  *composer
+	Topic   *models.TopicSummary
+	Form    *composer
+	Refusal string // why the board takes no reply; empty when the topic is locked
 }

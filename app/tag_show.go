@@ -23,7 +23,7 @@ func (h *Handler) tagShow(c *fiber.Ctx) error {
 	if before < 0 {
 		return errBadRequest("That page link is damaged; start again from the tag.", nil)
 	}
-	topics, more, err := h.store.TopicsWithTag(c.UserContext(), tag, before, topicsPerPage)
+	topics, more, err := h.store.TopicsWithTag(c.UserContext(), member(c), tag, before, topicsPerPage)
 	if err != nil {
 		return err
 	}

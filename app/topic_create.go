@@ -12,11 +12,25 @@ type topicNewPage struct {
 }
 
 func (h *Handler) topicNew(c *fiber.Ctx) error {
-	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
+	board, access, err := h.boardToWrite(c)
 	if err != nil {
-		return missing("That board", err)
+		return err
+	}
+	if refusal := postRefusal(access); refusal != "" {
+		return errForbidden(refusal)
 	}
 	return h.renderTopicForm(c, board, &composer{}, fiber.StatusOK)
+}
+
+// boardToWrite loads the board of a new topic and what the member may do on
+// it; an unreadable board is not found.
+func (h *Handler) boardToWrite(c *fiber.Ctx) (*models.Board, models.BoardAccess, error) {
+	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, models.BoardAccess{}, missing("That board", err)
+	}
+	access, err := h.readableBoard(c, board.ID, "That board")
+	return board, access, err
 }
 
 func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *composer, status int) error {
@@ -31,12 +45,15 @@ func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *compo
 }
 
 func (h *Handler) topicCreate(c *fiber.Ctx) error {
-	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
+	board, access, err := h.boardToWrite(c)
 	if err != nil {
-		return missing("That board", err)
+		return err
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
+	if refusal := postRefusal(access); refusal != "" {
+		form.fail("body", refusal+" Your text is kept below.")
+	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
 			return h.renderTopicForm(c, board, form, statusFor(form))

@@ -21,6 +21,8 @@ type topicPage struct {
 	Reply     *composer
 	Pager     []pageLink
 	CanPost   bool
+	// Refusal says why this member cannot reply here, if the board is why.
+	Refusal string
 }
 
 type pageLink struct {
@@ -54,6 +56,10 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That topic", err)
 	}
+	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	if err != nil {
+		return err
+	}
 	page := c.QueryInt("page", 1)
 	if page < 1 || page > max(pageOfPost(topic.PostCount), 1) {
 		return errNotFound("That page of the topic", nil)
@@ -68,14 +74,15 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderTopic(c, topic, posts, page, nil)
+	return h.renderTopic(c, topic, access, posts, page, nil)
 }
 
-func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, posts []models.PostView, page int, reply *composer) error {
+func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, PostsHTML: renderPosts(h.postItems(posts, m)), Page: page, Pages: pages, URL: topicURL(&topic.Topic),
-		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked}
+		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
+		Refusal: postRefusal(access)}
 	if p.CanPost {
 		if reply == nil {
 			reply = &composer{}

@@ -53,7 +53,7 @@ func BenchmarkBoardPaging(b *testing.B) {
 	}
 	b.Run("tag-page500", func(b *testing.B) {
 		for b.Loop() {
-			got, _, err := store.TopicsWithTag(ctx, "ecg", int64(n-500*30), 30)
+			got, _, err := store.TopicsWithTag(ctx, nil, "ecg", int64(n-500*30), 30)
 			if err != nil || len(got) != 30 {
 				b.Fatalf("%d topics, %v", len(got), err)
 			}

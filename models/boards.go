@@ -13,10 +13,12 @@ type Board struct {
 	Title       string
 	Description string
 	Position    int
-	TopicCount  int64
-	PostCount   int64
-	LastPostAt  *time.Time
-	CreatedAt   time.Time
+	// Archived boards stay readable but take no new topics or replies.
+	Archived   bool
+	TopicCount int64
+	PostCount  int64
+	LastPostAt *time.Time
+	CreatedAt  time.Time
 }
 
 // Boards lists every board in display order.
@@ -49,6 +51,9 @@ func (s *Store) BoardByID(ctx context.Context, id int64) (*Board, error) {
 // CreateBoard inserts a board.
 func (s *Store) CreateBoard(ctx context.Context, b *Board) error {
 	if err := s.db.WithContext(ctx).Create(b).Error; err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("board %q: %w", b.Slug, ErrTaken)
+		}
 		return fmt.Errorf("create board %q: %w", b.Slug, err)
 	}
 	return nil

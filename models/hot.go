@@ -18,6 +18,7 @@ type hotQueries struct {
 	posts   *sql.Stmt
 	session *sql.Stmt
 	topic   *sql.Stmt
+	access  *sql.Stmt
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -88,6 +89,11 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 				u.display_name, u.specialty, b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 			WHERE t.id = ?`)
+		// Every topic page checks its board's access; the first parameter
+		// lets a moderator read everything.
+		read, post := permittedSQL("can_read"), permittedSQL("can_post")
+		h.access = prepare(`SELECT b.archived, CASE WHEN ? OR ` + read + ` THEN 1 ELSE 0 END,
+			CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`)
 	}
 	return h.err
 }
@@ -155,7 +161,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

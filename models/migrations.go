@@ -218,6 +218,37 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id, id)`,
 	}},
+	{6, "groups, board access and archived boards", []string{
+		// A group is a named set of members: listed by hand in
+		// group_members, or matched at check time by profession or
+		// specialty, so a change to a member or a rule applies at once.
+		`CREATE TABLE groups (
+			id {{id}},
+			name TEXT NOT NULL,
+			description TEXT NOT NULL DEFAULT '',
+			auto_profession TEXT NOT NULL DEFAULT '',
+			auto_specialty TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX groups_name ON groups (name)`,
+		`CREATE TABLE group_members (
+			group_id {{bigint}} NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (group_id, user_id)
+		)`,
+		`CREATE INDEX group_members_user ON group_members (user_id)`,
+		// A board without read rows is open to every verified member; one
+		// without post rows lets everyone who reads it post.
+		`CREATE TABLE board_groups (
+			board_id {{bigint}} NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+			group_id {{bigint}} NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+			can_read BOOLEAN NOT NULL DEFAULT FALSE,
+			can_post BOOLEAN NOT NULL DEFAULT FALSE,
+			PRIMARY KEY (board_id, group_id)
+		)`,
+		`ALTER TABLE boards ADD COLUMN archived BOOLEAN NOT NULL DEFAULT FALSE`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

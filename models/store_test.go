@@ -302,7 +302,7 @@ func TestBoardPagingWalksEveryTopicOnce(t *testing.T) {
 		if more || fmt.Sprint(ids(back)) != fmt.Sprint(ids(pages[0])) {
 			t.Fatalf("page before second = %v (more %v), want %v", ids(back), more, ids(pages[0]))
 		}
-		tagged, more, err := store.TopicsWithTag(ctx, "ecg", 0, 30)
+		tagged, more, err := store.TopicsWithTag(ctx, nil, "ecg", 0, 30)
 		if err != nil || more || len(tagged) != 23 {
 			t.Fatalf("tagged: %d more=%v err=%v", len(tagged), more, err)
 		}

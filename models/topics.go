@@ -135,9 +135,11 @@ func (s *Store) PinnedTopics(ctx context.Context, boardID int64) ([]TopicSummary
 	return topics, s.attachTags(ctx, topics)
 }
 
-// TopicsWithTag returns one page of the topics carrying a tag, newest first,
-// starting below beforeID (0 for the first page), and whether more follow.
-func (s *Store) TopicsWithTag(ctx context.Context, tag string, beforeID int64, limit int) ([]TopicSummary, bool, error) {
+// TopicsWithTag returns one page of the topics carrying a tag on boards the
+// viewer may read, newest first, starting below beforeID (0 for the first
+// page), and whether more follow. A nil viewer is the system, which reads
+// everything.
+func (s *Store) TopicsWithTag(ctx context.Context, viewer *User, tag string, beforeID int64, limit int) ([]TopicSummary, bool, error) {
 	q := s.db.WithContext(ctx).Table("topic_tags tt").Select(topicSummaryColumns).
 		Joins("JOIN topics t ON t.id = tt.topic_id").
 		Joins("JOIN users u ON u.id = t.author_id").
@@ -146,6 +148,10 @@ func (s *Store) TopicsWithTag(ctx context.Context, tag string, beforeID int64, l
 		Order("tt.topic_id DESC").Limit(limit + 1)
 	if beforeID > 0 {
 		q = q.Where("tt.topic_id < ?", beforeID)
+	}
+	if viewer != nil {
+		cond, args := readable(viewer)
+		q = q.Where(cond, args...)
 	}
 	var topics []TopicSummary
 	if err := q.Scan(&topics).Error; err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -197,6 +198,9 @@ func (a *App) Browser(t testing.TB) *Browser {
 	return &Browser{app: a, t: t, cookies: map[string]string{}}
 }
 
+// Cookies are the browser's cookies by name, for requests made by hand.
+func (b *Browser) Cookies() map[string]string { return maps.Clone(b.cookies) }
+
 // Response is what the browser got back.
 type Response struct {
 	Status int
@@ -313,4 +317,46 @@ func (b *Browser) Provider(authURL string) string {
 
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&#43;", "+", "&#61;", "=", "&amp;", "&").Replace(s)
+}
+
+// Clinician makes a verified member of any profession.
+func (a *App) Clinician(t testing.TB, username, displayName, profession, specialty string) *models.User {
+	t.Helper()
+	u := &models.User{Username: username, DisplayName: displayName, Profession: profession,
+		Specialty: specialty, Status: models.StatusVerified}
+	if err := a.Store.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// Group makes a group, optionally filled by profession or specialty, with
+// members listed by hand.
+func (a *App) Group(t testing.TB, name, autoProfession, autoSpecialty string, members ...*models.User) *models.Group {
+	t.Helper()
+	g := &models.Group{Name: name, AutoProfession: autoProfession, AutoSpecialty: autoSpecialty}
+	if err := a.Store.SaveGroup(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if err := a.Store.AddGroupMember(context.Background(), g.ID, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return g
+}
+
+// Restrict sets which groups may read and which may post on a board.
+func (a *App) Restrict(t testing.TB, board *models.Board, read, post []*models.Group) {
+	t.Helper()
+	ids := func(gs []*models.Group) []int64 {
+		out := make([]int64, len(gs))
+		for i, g := range gs {
+			out[i] = g.ID
+		}
+		return out
+	}
+	if err := a.Store.SetBoardGroups(context.Background(), board.ID, ids(read), ids(post)); err != nil {
+		t.Fatal(err)
+	}
 }

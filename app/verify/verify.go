@@ -102,6 +102,9 @@ func (a *Application) Validate() map[string]string {
 	return errs
 }
 
+// ValidProfession says whether p is one of the Professions.
+func ValidProfession(p string) bool { return knownProfession(p) }
+
 func knownProfession(p string) bool {
 	for _, known := range Professions {
 		if known.Value == p {

@@ -1,0 +1,39 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+func (h *Handler) adminBoardNew(c *fiber.Ctx) error {
+	return h.renderBoardForm(c, "New board", &boardForm{Action: "/admin/boards/new", Submit: "Create board"})
+}
+
+func (h *Handler) adminBoardCreate(c *fiber.Ctx) error {
+	f := readBoardForm(c)
+	f.Action, f.Submit = "/admin/boards/new", "Create board"
+	if f.Errors != nil {
+		return h.renderBoardForm(c, "New board", f)
+	}
+	board := &models.Board{CreatedAt: h.now().UTC()}
+	f.apply(board)
+	ctx := c.UserContext()
+	err := h.store.InTransaction(ctx, func(tx *models.Store) error {
+		if err := tx.CreateBoard(ctx, board); err != nil {
+			return err
+		}
+		return tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post))
+	})
+	if errors.Is(err, models.ErrTaken) {
+		f.fail("slug", "Another board already has the address /b/"+f.Slug+".")
+		return h.renderBoardForm(c, "New board", f)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/boards/%d?saved=1", board.ID), fiber.StatusSeeOther)
+}

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/verify"
+	"rounds/models"
+)
+
+// groupForm is the administrators' form for a group, with its hand-listed
+// members on the edit page. It holds what was typed.
+type groupForm struct {
+	Action         string
+	Submit         string
+	GroupID        int64
+	Name           string
+	Description    string
+	AutoProfession string
+	AutoSpecialty  string
+	Professions    []verify.Profession
+	Members        []models.GroupMember
+	Username       string // the member to add, as typed
+	Errors         map[string]string
+	Saved          bool
+}
+
+func (f *groupForm) fail(field, message string) {
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	f.Errors[field] = message
+}
+
+func groupFormFrom(g *models.Group) *groupForm {
+	return &groupForm{GroupID: g.ID, Name: g.Name, Description: g.Description,
+		AutoProfession: g.AutoProfession, AutoSpecialty: g.AutoSpecialty}
+}
+
+// readGroupForm takes the submitted fields and checks them.
+func readGroupForm(c *fiber.Ctx) *groupForm {
+	f := &groupForm{Name: strings.Join(strings.Fields(c.FormValue("name")), " "),
+		Description:    strings.TrimSpace(c.FormValue("description")),
+		AutoProfession: c.FormValue("auto_profession"), AutoSpecialty: strings.TrimSpace(c.FormValue("auto_specialty"))}
+	if n := utf8.RuneCountInString(f.Name); n < 2 || n > 60 {
+		f.fail("name", "A group name has 2 to 60 characters.")
+	}
+	if utf8.RuneCountInString(f.Description) > 500 {
+		f.fail("description", "The description can be at most 500 characters.")
+	}
+	if f.AutoProfession != "" && !verify.ValidProfession(f.AutoProfession) {
+		f.fail("auto_profession", "Choose one of the listed professions, or none.")
+	}
+	if utf8.RuneCountInString(f.AutoSpecialty) > 100 {
+		f.fail("auto_specialty", "A specialty can be at most 100 characters.")
+	}
+	return f
+}
+
+func (f *groupForm) group(id int64) *models.Group {
+	return &models.Group{ID: id, Name: f.Name, Description: f.Description,
+		AutoProfession: f.AutoProfession, AutoSpecialty: f.AutoSpecialty}
+}
+
+// renderGroupForm shows the form, and on the edit page the members.
+func (h *Handler) renderGroupForm(c *fiber.Ctx, title string, f *groupForm) error {
+	f.Professions = verify.Professions
+	if f.GroupID != 0 {
+		members, err := h.store.GroupMembers(c.UserContext(), f.GroupID)
+		if err != nil {
+			return err
+		}
+		f.Members = members
+	}
+	f.Saved = c.Method() == fiber.MethodGet && c.Query("saved") != ""
+	if f.Errors != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	data := h.page(c, title)
+	data.Page = f
+	return h.views.render(c, "admin_group_form", data)
+}

@@ -1,0 +1,33 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+func (h *Handler) adminGroupNew(c *fiber.Ctx) error {
+	return h.renderGroupForm(c, "New group", &groupForm{Action: "/admin/groups/new", Submit: "Create group"})
+}
+
+func (h *Handler) adminGroupCreate(c *fiber.Ctx) error {
+	f := readGroupForm(c)
+	f.Action, f.Submit = "/admin/groups/new", "Create group"
+	if f.Errors != nil {
+		return h.renderGroupForm(c, "New group", f)
+	}
+	g := f.group(0)
+	g.CreatedAt = h.now().UTC()
+	err := h.store.SaveGroup(c.UserContext(), g)
+	if errors.Is(err, models.ErrTaken) {
+		f.fail("name", "Another group is already called "+f.Name+".")
+		return h.renderGroupForm(c, "New group", f)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/groups/%d?saved=1", g.ID), fiber.StatusSeeOther)
+}
