@@ -79,6 +79,9 @@ func New(opts Options) (*fiber.App, error) {
 		mailer:    opts.Mailer,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
+	if opts.Config.GitHub != nil {
+		h.providers = append(h.providers, auth.NewGitHub(*opts.Config.GitHub, opts.Config.BaseURL.String()))
+	}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -48,6 +48,8 @@ type Options struct {
 	BaseURL string
 	// OIDC adds sign-in providers, such as an in-process mockoidc.
 	OIDC []config.OIDCProvider
+	// GitHub adds GitHub sign-in, such as against a fake GitHub.
+	GitHub *config.GitHubApp
 	// AdminEmails stands in for ROUNDS_ADMIN_EMAILS.
 	AdminEmails []string
 	// Listen takes a port on 127.0.0.1 before the server is built, so its
@@ -97,7 +99,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	if err != nil {
 		t.Fatalf("test config: %v", err)
 	}
-	cfg.OIDC, cfg.AdminEmails = o.OIDC, o.AdminEmails
+	cfg.OIDC, cfg.AdminEmails, cfg.GitHub = o.OIDC, o.AdminEmails, o.GitHub
 	store := modelstest.Migrated(t, e)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var idp *demoidp.IdP

@@ -1,5 +1,6 @@
-// Package auth signs members in through OpenID Connect providers: a
-// hospital's single sign-on or any other issuer configured by environment.
+// Package auth signs members in through OpenID Connect providers (a
+// hospital's single sign-on, Google, Microsoft Entra ID or any other issuer
+// configured by environment) and through GitHub's OAuth 2.0 (github.go).
 // It makes and checks the per-attempt secrets (state, nonce, PKCE) and the
 // ID token's issuer, audience, expiry and nonce; the app binds attempts to
 // the browser and keeps them single-use.
@@ -33,6 +34,8 @@ type Provider struct {
 	cfg      config.OIDCProvider
 	callback string
 	client   *http.Client
+
+	github *gitHub // set for GitHub, which is OAuth 2.0 without OpenID Connect
 
 	mu       sync.Mutex
 	oidc     *openidConnect.Provider // discovered on first use
@@ -98,6 +101,9 @@ type Start struct {
 // Begin makes fresh state, nonce and PKCE verifier and the provider URL
 // that carries them.
 func (p *Provider) Begin() (*Start, error) {
+	if p.github != nil {
+		return p.beginGitHub()
+	}
 	o, err := p.discovered()
 	if err != nil {
 		return nil, err
@@ -151,6 +157,9 @@ var ErrRejected = errors.New("sign-in rejected")
 // ID token: its signature against the provider's keys, issuer, audience
 // and expiry (go-oidc, and goth again), and the nonce (here).
 func (p *Provider) Finish(ctx context.Context, code, verifier, nonce string) (*Claims, error) {
+	if p.github != nil {
+		return p.finishGitHub(ctx, code, verifier)
+	}
 	o, err := p.discovered()
 	if err != nil {
 		return nil, err
@@ -205,6 +214,9 @@ func random() (string, error) {
 // issuer's origin and, once the provider is known, its authorization
 // endpoint's. A provider that cannot be reached yet contributes its issuer.
 func (p *Provider) Origins() []string {
+	if p.github != nil {
+		return []string{origin(p.github.authURL)}
+	}
 	origins := []string{origin(p.cfg.Issuer)}
 	if o, err := p.discovered(); err == nil {
 		if auth := origin(o.OpenIDConfig.AuthEndpoint); auth != "" && auth != origins[0] {

@@ -35,7 +35,8 @@ type Config struct {
 	ShutdownTimeout    time.Duration  // ROUNDS_SHUTDOWN_TIMEOUT
 	SessionIdle        time.Duration  // ROUNDS_SESSION_IDLE
 	SessionMax         time.Duration  // ROUNDS_SESSION_MAX
-	OIDC               []OIDCProvider // ROUNDS_OIDC_<NAME>_*, see LoadProviders
+	OIDC               []OIDCProvider // ROUNDS_OIDC_<NAME>_*, ROUNDS_GOOGLE_*, ROUNDS_MICROSOFT_*, see LoadProviders
+	GitHub             *GitHubApp     // ROUNDS_GITHUB_*, nil when not configured
 }
 
 // Error names the variable that holds a bad value.

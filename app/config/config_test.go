@@ -136,3 +136,73 @@ func TestMailFromDefaultsToTheBaseURLHost(t *testing.T) {
 		t.Fatalf("sender %v, %v", c, err)
 	}
 }
+
+func TestNamedProvidersFromTheEnvironment(t *testing.T) {
+	const tenant = "72F988BF-86F1-41AF-91AB-2D7CD011DB47"
+	c := &Config{}
+	err := c.LoadProviders([]string{
+		"ROUNDS_OIDC_STMARY_ISSUER=https://sso.stmary.example.org",
+		"ROUNDS_OIDC_STMARY_CLIENT_ID=rounds",
+		"ROUNDS_OIDC_STMARY_CLIENT_SECRET=s3cret",
+		"ROUNDS_GOOGLE_CLIENT_ID=g-id",
+		"ROUNDS_GOOGLE_CLIENT_SECRET=g-secret",
+		"ROUNDS_MICROSOFT_TENANT=" + tenant,
+		"ROUNDS_MICROSOFT_CLIENT_ID=m-id",
+		"ROUNDS_MICROSOFT_CLIENT_SECRET=m-secret",
+		"ROUNDS_MICROSOFT_TRUSTED=true",
+		"ROUNDS_GITHUB_CLIENT_ID=gh-id",
+		"ROUNDS_GITHUB_CLIENT_SECRET=gh-secret",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.OIDC) != 3 || c.OIDC[0].Name != "stmary" {
+		t.Fatalf("providers: %+v", c.OIDC)
+	}
+	google, microsoft := c.OIDC[1], c.OIDC[2]
+	if google != (OIDCProvider{Name: "google", Label: "Google", Issuer: "https://accounts.google.com", ClientID: "g-id", ClientSecret: "g-secret"}) {
+		t.Fatalf("google: %+v", google)
+	}
+	if microsoft != (OIDCProvider{Name: "microsoft", Label: "Microsoft", Issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+		ClientID: "m-id", ClientSecret: "m-secret", Trusted: true}) {
+		t.Fatalf("microsoft: %+v", microsoft)
+	}
+	if c.GitHub == nil || *c.GitHub != (GitHubApp{ClientID: "gh-id", ClientSecret: "gh-secret"}) {
+		t.Fatalf("github: %+v", c.GitHub)
+	}
+
+	if err := c.LoadProviders(nil); err != nil || c.OIDC != nil || c.GitHub != nil {
+		t.Fatalf("nothing configured: %+v, %+v, %v", c.OIDC, c.GitHub, err)
+	}
+
+	ms := func(tenant string, more ...string) []string {
+		return append([]string{"ROUNDS_MICROSOFT_TENANT=" + tenant, "ROUNDS_MICROSOFT_CLIENT_ID=a", "ROUNDS_MICROSOFT_CLIENT_SECRET=b"}, more...)
+	}
+	for _, tc := range []struct {
+		environ []string
+		names   string
+	}{
+		{[]string{"ROUNDS_GOOGLE_CLIENT_ID=a"}, "ROUNDS_GOOGLE_CLIENT_SECRET"},
+		{[]string{"ROUNDS_GOOGLE_CLIENT_SECRET=b"}, "ROUNDS_GOOGLE_CLIENT_ID"},
+		{[]string{"ROUNDS_GITHUB_CLIENT_ID=a"}, "ROUNDS_GITHUB_CLIENT_SECRET"},
+		{[]string{"ROUNDS_GITHUB_CLIENT_SECRET=b"}, "ROUNDS_GITHUB_CLIENT_ID"},
+		{[]string{"ROUNDS_MICROSOFT_CLIENT_ID=a", "ROUNDS_MICROSOFT_CLIENT_SECRET=b"}, "ROUNDS_MICROSOFT_TENANT"},
+		{ms("common"), "ROUNDS_MICROSOFT_TENANT"},
+		{ms("organizations"), "ROUNDS_MICROSOFT_TENANT"},
+		{ms("Consumers"), "ROUNDS_MICROSOFT_TENANT"},
+		{ms("hospital.org"), "ROUNDS_MICROSOFT_TENANT"},
+		{ms("72f988bf86f141af91ab2d7cd011db47"), "ROUNDS_MICROSOFT_TENANT"},
+		{ms(tenant, "ROUNDS_MICROSOFT_TRUSTED=maybe"), "ROUNDS_MICROSOFT_TRUSTED"},
+		{[]string{"ROUNDS_MICROSOFT_TENANT=" + tenant}, "ROUNDS_MICROSOFT_CLIENT_ID"},
+		{[]string{"ROUNDS_MICROSOFT_TRUSTED=true"}, "ROUNDS_MICROSOFT_TRUSTED"},
+		{[]string{"ROUNDS_MICROSOFT_TENANT=" + tenant, "ROUNDS_MICROSOFT_CLIENT_ID=a"}, "ROUNDS_MICROSOFT_CLIENT_SECRET"},
+		{[]string{"ROUNDS_OIDC_GOOGLE_ISSUER=https://accounts.google.com", "ROUNDS_OIDC_GOOGLE_CLIENT_ID=a", "ROUNDS_OIDC_GOOGLE_CLIENT_SECRET=b"}, "ROUNDS_OIDC_GOOGLE_ISSUER"},
+		{[]string{"ROUNDS_OIDC_GITHUB_ISSUER=https://github.example.org", "ROUNDS_OIDC_GITHUB_CLIENT_ID=a", "ROUNDS_OIDC_GITHUB_CLIENT_SECRET=b"}, "ROUNDS_OIDC_GITHUB_ISSUER"},
+		{[]string{"ROUNDS_OIDC_MICROSOFT_ISSUER=https://login.example.org", "ROUNDS_OIDC_MICROSOFT_CLIENT_ID=a", "ROUNDS_OIDC_MICROSOFT_CLIENT_SECRET=b"}, "ROUNDS_OIDC_MICROSOFT_ISSUER"},
+	} {
+		c := &Config{}
+		if err := c.LoadProviders(tc.environ); err == nil || !strings.Contains(err.Error(), tc.names) {
+			t.Errorf("LoadProviders(%v) = %v, want an error naming %s", tc.environ, err, tc.names)
+		}
+	}
+}

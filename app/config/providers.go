@@ -75,9 +75,97 @@ func (c *Config) LoadProviders(environ []string) error {
 			}
 			p.Trusted = trusted
 		}
+		if reservedNames[p.Name] {
+			errs = append(errs, &Error{Var: prefix + "ISSUER", Problem: fmt.Sprintf("NAME %s is reserved for ROUNDS_%s_*; choose another NAME", name, name)})
+		}
 		c.OIDC = append(c.OIDC, p)
 	}
+	errs = append(errs, c.loadNamedProviders(environ)...)
 	return errors.Join(errs...)
+}
+
+// reservedNames are the providers configured by their own variables.
+var reservedNames = map[string]bool{"google": true, "microsoft": true, "github": true}
+
+// GitHubApp is a GitHub OAuth app (GitHub offers OAuth 2.0 without OpenID
+// Connect), configured by ROUNDS_GITHUB_CLIENT_ID and _CLIENT_SECRET.
+type GitHubApp struct {
+	ClientID     string
+	ClientSecret string
+	// AuthURL, TokenURL and APIURL replace GitHub's own endpoints in
+	// tests; they are never read from the environment.
+	AuthURL, TokenURL, APIURL string
+}
+
+// tenantGUID is a Microsoft Entra tenant ID.
+var tenantGUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// loadNamedProviders reads Google, Microsoft Entra ID and GitHub.
+func (c *Config) loadNamedProviders(environ []string) []error {
+	vars := map[string]string{}
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = strings.TrimSpace(v)
+	}
+	var errs []error
+	// pair reads a client ID and secret: both or neither.
+	pair := func(prefix string) (id, secret string, ok bool) {
+		id, secret = vars[prefix+"CLIENT_ID"], vars[prefix+"CLIENT_SECRET"]
+		switch {
+		case id == "" && secret == "":
+			return "", "", false
+		case id == "":
+			errs = append(errs, &Error{Var: prefix + "CLIENT_ID", Problem: "is required when " + prefix + "CLIENT_SECRET is set"})
+			return "", "", false
+		case secret == "":
+			errs = append(errs, &Error{Var: prefix + "CLIENT_SECRET", Problem: "is required when " + prefix + "CLIENT_ID is set"})
+			return "", "", false
+		}
+		return id, secret, true
+	}
+	if id, secret, ok := pair("ROUNDS_GOOGLE_"); ok {
+		c.OIDC = append(c.OIDC, OIDCProvider{Name: "google", Label: "Google", Issuer: "https://accounts.google.com",
+			ClientID: id, ClientSecret: secret})
+	}
+	tenant := vars["ROUNDS_MICROSOFT_TENANT"]
+	id, secret, ok := pair("ROUNDS_MICROSOFT_")
+	if ok || tenant != "" {
+		switch lower := strings.ToLower(tenant); {
+		case tenant == "":
+			errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_TENANT", Problem: "is required: your organisation's Entra tenant ID (a GUID)"})
+			ok = false
+		case lower == "common" || lower == "organizations" || lower == "consumers":
+			errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_TENANT", Problem: fmt.Sprintf("%q would let any Microsoft account sign in and has no fixed issuer; use your organisation's tenant ID (a GUID)", tenant)})
+			ok = false
+		case !tenantGUID.MatchString(tenant):
+			errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_TENANT", Problem: fmt.Sprintf("%q is not a tenant ID: use the GUID (Entra admin center, Overview, Tenant ID), not a domain", tenant)})
+			ok = false
+		}
+		if tenant != "" && id == "" && secret == "" {
+			errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_CLIENT_ID", Problem: "is required when ROUNDS_MICROSOFT_TENANT is set"})
+		}
+		p := OIDCProvider{Name: "microsoft", Label: "Microsoft", Issuer: "https://login.microsoftonline.com/" + strings.ToLower(tenant) + "/v2.0",
+			ClientID: id, ClientSecret: secret}
+		if raw := vars["ROUNDS_MICROSOFT_TRUSTED"]; raw != "" {
+			trusted, err := strconv.ParseBool(raw)
+			if err != nil {
+				errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_TRUSTED", Problem: fmt.Sprintf("%q is not true or false", raw)})
+				ok = false
+			}
+			p.Trusted = trusted
+		}
+		if ok {
+			c.OIDC = append(c.OIDC, p)
+		}
+	}
+	if tenant == "" && id == "" && secret == "" && vars["ROUNDS_MICROSOFT_TRUSTED"] != "" {
+		errs = append(errs, &Error{Var: "ROUNDS_MICROSOFT_TRUSTED", Problem: "is set but ROUNDS_MICROSOFT_TENANT is not"})
+	}
+	c.GitHub = nil
+	if id, secret, ok := pair("ROUNDS_GITHUB_"); ok {
+		c.GitHub = &GitHubApp{ClientID: id, ClientSecret: secret}
+	}
+	return errs
 }
 
 // checkIssuer accepts an https issuer, or http on a loopback address for a
