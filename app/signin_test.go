@@ -487,3 +487,30 @@ func TestIDTokensThatMustNotSignIn(t *testing.T) {
 		})
 	}
 }
+
+func TestAnUnverifiedEmailOnAnAllowedDomainVerifiesNobody(t *testing.T) {
+	m := idp(t)
+	a := apptest.New(t, apptest.Options{OIDC: []config.OIDCProvider{hospital(m, false)},
+		AdminEmails: []string{"chief@stmary.example.org"}})
+	a.Config.VerifyEmailDomains = []string{"stmary.example.org"}
+	a.Board(t, "cardiology", "Cardiology")
+	b := a.Browser(t)
+	wantStatus(t, signInThrough(t, m, b, clinician("sub-x", "chief@stmary.example.org", false), "/"), http.StatusSeeOther)
+	var id models.Identity
+	if err := a.Store.DB().Where("subject = ?", "sub-x").Take(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	u, err := a.Store.UserByID(context.Background(), id.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Neither the allowed domain nor the admin list counts for an address
+	// the provider has not verified.
+	if u.Status != models.StatusPending || u.Role != models.RoleMember {
+		t.Fatalf("an unverified address on an allowed domain gave status %s, role %s", u.Status, u.Role)
+	}
+	res := b.Get("/b/cardiology")
+	if res.Status != http.StatusSeeOther || res.Location() != "/verify" {
+		t.Fatalf("the account reads boards: %d %q", res.Status, res.Location())
+	}
+}

@@ -282,3 +282,39 @@ func TestAdminsReadTheOutbox(t *testing.T) {
 	wantStatus(t, admin.Get("/admin/outbox/..%2F..%2Fsecret"), http.StatusNotFound)
 	wantStatus(t, b.Get("/admin/outbox"), http.StatusSeeOther) // a pending account is sent to /verify
 }
+
+// TestNewClinicianJourney is the whole way in, through the app's own
+// handlers and the demo's mockoidc provider: a new account is pending,
+// applies, a moderator approves, and the member reads a board.
+func TestNewClinicianJourney(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		author := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		board := a.Board(t, "cardiology", "Cardiology")
+		a.Topic(t, board, author, "Heparin nomogram in obesity", "Which weight do you dose on?")
+		mod := moderator(t, a)
+
+		b := a.Browser(t)
+		b.SignInAs("applicant")
+		res := b.Get("/b/cardiology")
+		wantStatus(t, res, http.StatusSeeOther)
+		if res.Location() != "/verify" {
+			t.Fatalf("a new account was sent to %q, want /verify", res.Location())
+		}
+		wantStatus(t, b.Submit("/verify", "/verify", application("sam.rivera@stmary.example.org")), http.StatusSeeOther)
+		mustContain(t, b.Get("/verify"), "Your application is with the moderators")
+
+		m := a.Browser(t)
+		m.SignIn(mod)
+		queue := m.Get("/mod/verifications")
+		link := regexp.MustCompile(`href="(/mod/verifications/\d+)"`).FindStringSubmatch(queue.Body)
+		if link == nil {
+			t.Fatalf("the application is not in the queue:\n%s", queue.Body)
+		}
+		wantStatus(t, m.Submit(link[1], link[1]+"/decide", url.Values{"decision": {"approve"}}), http.StatusSeeOther)
+
+		// The approval ended nothing for the applicant, whose next page is a board.
+		res = b.Get("/b/cardiology")
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Heparin nomogram in obesity")
+	})
+}
