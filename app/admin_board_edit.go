@@ -49,7 +49,7 @@ func (h *Handler) adminBoardUpdate(c *fiber.Ctx) error {
 		return tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post))
 	})
 	if errors.Is(err, models.ErrTaken) {
-		f.fail("slug", "Another board already has the address /b/"+f.Slug+".")
+		f.Errors.add("slug", "Another board already has the address /b/"+f.Slug+".")
 		return h.renderBoardEditForm(c, board, f)
 	}
 	if err != nil {

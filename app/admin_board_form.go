@@ -26,15 +26,8 @@ type boardForm struct {
 	Groups      []models.Group
 	Read        map[int64]bool
 	Post        map[int64]bool
-	Errors      map[string]string
+	Errors      fieldErrors
 	Saved       bool
-}
-
-func (f *boardForm) fail(field, message string) {
-	if f.Errors == nil {
-		f.Errors = map[string]string{}
-	}
-	f.Errors[field] = message
 }
 
 // readBoardForm takes the submitted fields and checks them.
@@ -43,16 +36,16 @@ func readBoardForm(c *fiber.Ctx) *boardForm {
 		Description: strings.TrimSpace(c.FormValue("description")), Position: strings.TrimSpace(c.FormValue("position")),
 		Archived: c.FormValue("archived") != "", Read: checkedIDs(c, "read"), Post: checkedIDs(c, "post")}
 	if n := utf8.RuneCountInString(f.Title); n < 2 || n > 100 {
-		f.fail("title", "A board title has 2 to 100 characters.")
+		f.Errors.add("title", "A board title has 2 to 100 characters.")
 	}
 	if !slugPattern.MatchString(f.Slug) {
-		f.fail("slug", "The address is lower-case letters, digits and hyphens, starting with a letter or digit (at most 50).")
+		f.Errors.add("slug", "The address is lower-case letters, digits and hyphens, starting with a letter or digit (at most 50).")
 	}
 	if utf8.RuneCountInString(f.Description) > 500 {
-		f.fail("description", "The description can be at most 500 characters.")
+		f.Errors.add("description", "The description can be at most 500 characters.")
 	}
 	if _, err := strconv.Atoi(f.positionOrZero()); err != nil {
-		f.fail("position", "The order is a whole number, such as 10; lower comes first.")
+		f.Errors.add("position", "The order is a whole number, such as 10; lower comes first.")
 	}
 	return f
 }

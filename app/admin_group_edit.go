@@ -29,7 +29,7 @@ func (h *Handler) adminGroupUpdate(c *fiber.Ctx) error {
 	}
 	err = h.store.SaveGroup(c.UserContext(), f.group(g.ID))
 	if errors.Is(err, models.ErrTaken) {
-		f.fail("name", "Another group is already called "+f.Name+".")
+		f.Errors.add("name", "Another group is already called "+f.Name+".")
 		return h.renderGroupEditForm(c, g, f)
 	}
 	if err != nil {

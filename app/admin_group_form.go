@@ -23,15 +23,8 @@ type groupForm struct {
 	Professions    []verify.Profession
 	Members        []models.GroupMember
 	Username       string // the member to add, as typed
-	Errors         map[string]string
+	Errors         fieldErrors
 	Saved          bool
-}
-
-func (f *groupForm) fail(field, message string) {
-	if f.Errors == nil {
-		f.Errors = map[string]string{}
-	}
-	f.Errors[field] = message
 }
 
 func groupFormFrom(g *models.Group) *groupForm {
@@ -45,16 +38,16 @@ func readGroupForm(c *fiber.Ctx) *groupForm {
 		Description:    strings.TrimSpace(c.FormValue("description")),
 		AutoProfession: c.FormValue("auto_profession"), AutoSpecialty: strings.TrimSpace(c.FormValue("auto_specialty"))}
 	if n := utf8.RuneCountInString(f.Name); n < 2 || n > 60 {
-		f.fail("name", "A group name has 2 to 60 characters.")
+		f.Errors.add("name", "A group name has 2 to 60 characters.")
 	}
 	if utf8.RuneCountInString(f.Description) > 500 {
-		f.fail("description", "The description can be at most 500 characters.")
+		f.Errors.add("description", "The description can be at most 500 characters.")
 	}
 	if f.AutoProfession != "" && !verify.ValidProfession(f.AutoProfession) {
-		f.fail("auto_profession", "Choose one of the listed professions, or none.")
+		f.Errors.add("auto_profession", "Choose one of the listed professions, or none.")
 	}
 	if utf8.RuneCountInString(f.AutoSpecialty) > 100 {
-		f.fail("auto_specialty", "A specialty can be at most 100 characters.")
+		f.Errors.add("auto_specialty", "A specialty can be at most 100 characters.")
 	}
 	return f
 }

@@ -21,7 +21,7 @@ func (h *Handler) adminGroupMemberAdd(c *fiber.Ctx) error {
 	if models.IsNotFound(err) || (err == nil && !u.IsVerified()) {
 		f := groupFormFrom(g)
 		f.Username = username
-		f.fail("username", "No verified member has the username “"+username+"”.")
+		f.Errors.add("username", "No verified member has the username “"+username+"”.")
 		return h.renderGroupEditForm(c, g, f)
 	}
 	if err != nil {

@@ -23,7 +23,7 @@ func (h *Handler) adminGroupCreate(c *fiber.Ctx) error {
 	g.CreatedAt = h.now().UTC()
 	err := h.store.SaveGroup(c.UserContext(), g)
 	if errors.Is(err, models.ErrTaken) {
-		f.fail("name", "Another group is already called "+f.Name+".")
+		f.Errors.add("name", "Another group is already called "+f.Name+".")
 		return h.renderGroupForm(c, "New group", f)
 	}
 	if err != nil {

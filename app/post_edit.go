@@ -78,7 +78,7 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if v, convErr := parseVersion(c.FormValue("version")); convErr == nil {
 		form.Version = v
 	} else {
-		form.fail("body", "The form was missing its version; your text is kept, save again.")
+		form.Errors.add("body", "The form was missing its version; your text is kept, save again.")
 		form.Version = post.Version
 	}
 	title, tags := form.validate()
@@ -101,7 +101,7 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 		if loadErr != nil {
 			return loadErr
 		}
-		form.fail("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
+		form.Errors.add("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
 			"your text is kept below. Merge what you need and save again.")
 		form.Version = current.Version
 		page.Current = current

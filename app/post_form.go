@@ -18,6 +18,17 @@ const (
 
 var tagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,29}$`)
 
+// fieldErrors are a form's problems by field name, each shown beside its
+// field; nil when the form is fine.
+type fieldErrors map[string]string
+
+func (e *fieldErrors) add(field, message string) {
+	if *e == nil {
+		*e = fieldErrors{}
+	}
+	(*e)[field] = message
+}
+
 // composer is the form for a new topic, a reply or an edit. It always holds
 // what the member typed, so a refused submission never loses their words.
 type composer struct {
@@ -28,17 +39,10 @@ type composer struct {
 	Version   int
 	WithTitle bool
 	Submit    string
-	Errors    map[string]string
+	Errors    fieldErrors
 	Notice    string
 	Preview   template.HTML
 	Cancel    string
-}
-
-func (f *composer) fail(field, message string) {
-	if f.Errors == nil {
-		f.Errors = map[string]string{}
-	}
-	f.Errors[field] = message
 }
 
 // validate checks the form against the limits and returns the cleaned
@@ -48,25 +52,25 @@ func (f *composer) validate() (title string, tags []string) {
 		title = strings.Join(strings.Fields(f.Title), " ")
 		switch n := utf8.RuneCountInString(title); {
 		case n < titleMin:
-			f.fail("title", "The title needs at least 5 characters.")
+			f.Errors.add("title", "The title needs at least 5 characters.")
 		case n > titleMax:
-			f.fail("title", "The title can be at most 200 characters; it has "+itoa(n)+".")
+			f.Errors.add("title", "The title can be at most 200 characters; it has "+itoa(n)+".")
 		}
 		var err string
 		tags, err = parseTags(f.Tags)
 		if err != "" {
-			f.fail("tags", err)
+			f.Errors.add("tags", err)
 		}
 	}
 	body := strings.TrimSpace(f.Body)
 	switch n := utf8.RuneCountInString(body); {
 	case n < bodyMin:
-		f.fail("body", "Write something before posting.")
+		f.Errors.add("body", "Write something before posting.")
 	case n > bodyMax:
-		f.fail("body", "A post can be at most 32,000 characters; this one has "+itoa(n)+". Split it into two posts.")
+		f.Errors.add("body", "A post can be at most 32,000 characters; this one has "+itoa(n)+". Split it into two posts.")
 	}
 	if !utf8.ValidString(f.Body) || !utf8.ValidString(f.Title) {
-		f.fail("body", "The text contains characters that are not valid UTF-8.")
+		f.Errors.add("body", "The text contains characters that are not valid UTF-8.")
 	}
 	return title, tags
 }

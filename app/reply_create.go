@@ -26,9 +26,9 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
 	if topic.Locked {
-		form.fail("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
+		form.Errors.add("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
 	} else if refusal := postRefusal(access); refusal != "" {
-		form.fail("body", refusal+" Your text is kept below.")
+		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
@@ -42,7 +42,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
-		form.fail("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")
+		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")
 		return h.replyFormAgain(c, topic, access, form)
 	}
 	if err != nil {

@@ -52,7 +52,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
 	if refusal := postRefusal(access); refusal != "" {
-		form.fail("body", refusal+" Your text is kept below.")
+		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
