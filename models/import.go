@@ -61,8 +61,10 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			version, created_at, updated_at) VALUES `, 9)
 		revRows := newBulkInsert(s.engine, `INSERT INTO post_revisions (id, post_id, version, title, source,
 			editor_id, created_at) VALUES `, 7)
+		// One search outbox row per topic: the indexers read its posts.
+		outboxRows := newBulkInsert(s.engine, `INSERT INTO search_outbox (topic_id, created_at) VALUES `, 2)
 		// Parents go before children, so foreign keys hold at every statement.
-		inserts := []*bulkInsert{topicRows, tagRows, postRows, revRows}
+		inserts := []*bulkInsert{topicRows, tagRows, postRows, revRows, outboxRows}
 		flushAll := func() error {
 			for _, b := range inserts {
 				if err := b.flush(ctx, conn); err != nil {
@@ -91,6 +93,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			for _, tag := range t.Tags {
 				tagRows.add(topicID, tag)
 			}
+			outboxRows.add(topicID, nowUTC())
 			for i, p := range t.Posts {
 				postID++
 				revID++
@@ -101,7 +104,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 					title = t.Title
 				}
 				revRows.add(revID, postID, 1, title, p.Source, p.AuthorID, at)
-				if postRows.full() || revRows.full() || topicRows.full() || tagRows.full() {
+				if postRows.full() || revRows.full() || topicRows.full() || tagRows.full() || outboxRows.full() {
 					if err := flushAll(); err != nil {
 						return err
 					}

@@ -249,6 +249,19 @@ var migrations = []migration{
 		)`,
 		`ALTER TABLE boards ADD COLUMN archived BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
+	{7, "search outbox", []string{
+		// Every write that changes what search should find adds a row here
+		// in its own transaction; each node's indexer applies the rows in
+		// id order and keeps the last id it applied inside its index. A row
+		// without a post means the whole topic (its title, tags or board
+		// changed, or it was imported).
+		`CREATE TABLE search_outbox (
+			id {{id}},
+			topic_id {{bigint}} NOT NULL,
+			post_id {{bigint}},
+			created_at {{time}} NOT NULL
+		)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -119,6 +119,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
+		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+			return err
+		}
 		err := tx.Exec(`UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`,
 			now, bumped.BoardID).Error
 		if err != nil {
@@ -208,7 +211,13 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		return nil
+		// The opening post carries the topic's title and tags: search
+		// looks again at the whole topic.
+		queued := post.ID
+		if post.Number == 1 {
+			queued = 0
+		}
+		return queueSearch(tx, post.TopicID, queued, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("edit post %d: %w", e.PostID, err)
@@ -220,16 +229,23 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 // moderators.
 func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 	now := nowUTC()
-	res := s.db.WithContext(ctx).Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
-		WHERE id = ? AND deleted_at IS NULL`, now, byID, now, postID)
-	if res.Error != nil {
-		return fmt.Errorf("delete post %d: %w", postID, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		if _, err := s.PostByID(ctx, postID); err != nil {
-			return err
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var post Post
+		if err := tx.Take(&post, postID).Error; err != nil {
+			return notFound(err, "load post")
 		}
-		// Already a tombstone: deleting twice is not an error.
+		res := tx.Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NULL`, now, byID, now, postID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil // already a tombstone: deleting twice is not an error
+		}
+		return queueSearch(tx, post.TopicID, post.ID, now)
+	})
+	if err != nil {
+		return fmt.Errorf("delete post %d: %w", postID, err)
 	}
 	return nil
 }

@@ -239,6 +239,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
 			return err
 		}
+		if err := queueSearch(tx, topic.ID, 0, now); err != nil {
+			return err
+		}
 		res := tx.Exec(`UPDATE boards SET topic_count = topic_count + 1, post_count = post_count + 1,
 			last_post_at = ? WHERE id = ?`, now, nt.BoardID)
 		if res.Error != nil {

@@ -529,6 +529,16 @@ func checkNothingHalfWritten(t *testing.T, store *models.Store) {
 	if len(orphans) > 0 {
 		t.Errorf("revisions without a post: %v", orphans)
 	}
+	// Search must hear of every post: its own outbox entry, or one for its
+	// whole topic written no earlier than the post.
+	var unqueued []int64
+	if err := db.Raw(`SELECT p.id FROM posts p WHERE NOT EXISTS (SELECT 1 FROM search_outbox o
+		WHERE o.topic_id = p.topic_id AND (o.post_id = p.id OR (o.post_id IS NULL AND o.created_at >= p.created_at)))`).Scan(&unqueued).Error; err != nil {
+		t.Fatalf("check the search outbox: %v", err)
+	}
+	if len(unqueued) > 0 {
+		t.Errorf("posts search was never told of: %v", unqueued)
+	}
 	var homeless []int64
 	if err := db.Raw(`SELECT p.id FROM posts p LEFT JOIN topics t ON t.id = p.topic_id
 		WHERE t.id IS NULL`).Scan(&homeless).Error; err != nil {
