@@ -92,9 +92,7 @@ func (h *Handler) renderBoardForm(c *fiber.Ctx, title string, f *boardForm) erro
 	}
 	f.Groups = groups
 	f.Saved = c.Method() == fiber.MethodGet && c.Query("saved") != ""
-	if f.Errors != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-	}
+	c.Status(f.Errors.status())
 	data := h.page(c, title)
 	data.Page = f
 	return h.views.render(c, "admin_board_form", data)

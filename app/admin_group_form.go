@@ -68,9 +68,7 @@ func (h *Handler) renderGroupForm(c *fiber.Ctx, title string, f *groupForm) erro
 		f.Members = members
 	}
 	f.Saved = c.Method() == fiber.MethodGet && c.Query("saved") != ""
-	if f.Errors != nil {
-		c.Status(fiber.StatusUnprocessableEntity)
-	}
+	c.Status(f.Errors.status())
 	data := h.page(c, title)
 	data.Page = f
 	return h.views.render(c, "admin_group_form", data)

@@ -64,7 +64,7 @@ func (h *Handler) renderPostEdit(c *fiber.Ctx, p postEditPage) error {
 	p.Form.Cancel = fmt.Sprintf("/p/%d", p.Post.ID)
 	data := h.page(c, "Edit post")
 	data.Page = p
-	c.Status(statusFor(p.Form))
+	c.Status(p.Form.Errors.status())
 	return h.views.render(c, "post_edit", data)
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/gofiber/fiber/v2"
 	"html/template"
 	"regexp"
 	"strings"
@@ -27,6 +28,15 @@ func (e *fieldErrors) add(field, message string) {
 		*e = fieldErrors{}
 	}
 	(*e)[field] = message
+}
+
+// status is the HTTP status of a form shown with these problems: 422 when
+// there are any, so a refused submission is never mistaken for success.
+func (e fieldErrors) status() int {
+	if e != nil {
+		return fiber.StatusUnprocessableEntity
+	}
+	return fiber.StatusOK
 }
 
 // composer is the form for a new topic, a reply or an edit. It always holds

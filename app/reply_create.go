@@ -60,7 +60,7 @@ func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, acces
 	if err != nil {
 		return err
 	}
-	c.Status(statusFor(form))
+	c.Status(form.Errors.status())
 	refusal := postRefusal(access)
 	if topic.Locked {
 		refusal = "" // the lock says it all

@@ -56,7 +56,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
-			return h.renderTopicForm(c, board, form, statusFor(form))
+			return h.renderTopicForm(c, board, form, form.Errors.status())
 		})
 	}
 	cooked, err := h.markdown.Render(form.Body)
@@ -84,11 +84,4 @@ func (h *Handler) renderComposerAgain(c *fiber.Ctx, form *composer, render func(
 		form.Preview = cookedHTML(cooked)
 	}
 	return render()
-}
-
-func statusFor(form *composer) int {
-	if form.Errors != nil {
-		return fiber.StatusUnprocessableEntity
-	}
-	return fiber.StatusOK
 }
