@@ -60,3 +60,53 @@ func BenchmarkBoardPaging(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSearchDocsAfter reads a batch of 1,000 documents for a rebuild at
+// the start and near the end of 100,000 posts, on every engine under test:
+// keyset paging on the posts' primary key makes them cost the same.
+func BenchmarkSearchDocsAfter(b *testing.B) {
+	for _, e := range modelstest.Engines(b) {
+		b.Run(string(e.Name), func(b *testing.B) {
+			ctx := context.Background()
+			store := modelstest.Migrated(b, e)
+			author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
+			if err := store.CreateUser(ctx, author); err != nil {
+				b.Fatal(err)
+			}
+			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()}
+			if err := store.CreateBoard(ctx, board); err != nil {
+				b.Fatal(err)
+			}
+			const topics, perTopic = 10000, 10
+			base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			batch := make([]models.ImportTopic, topics)
+			for i := range batch {
+				batch[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: []string{"ecg", "syncope"}}
+				for j := range perTopic {
+					batch[i].Posts = append(batch[i].Posts, models.ImportPost{AuthorID: author.ID,
+						Source: "A paragraph of what a clinician might write about the case.", Cooked: "<p>s</p>",
+						At: base.Add(time.Duration(i*perTopic+j) * time.Second)})
+				}
+			}
+			if err := store.ImportTopics(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			for _, bc := range []struct {
+				name  string
+				after int64
+			}{
+				{"first", 0},
+				{"deep", topics*perTopic - 2000},
+			} {
+				b.Run(bc.name, func(b *testing.B) {
+					for b.Loop() {
+						got, err := store.SearchDocsAfter(ctx, bc.after, 1000)
+						if err != nil || len(got) != 1000 {
+							b.Fatalf("%d documents, %v", len(got), err)
+						}
+					}
+				})
+			}
+		})
+	}
+}

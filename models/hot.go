@@ -73,6 +73,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
+				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous,
 				u.username, u.display_name, u.specialty, u.profession
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
@@ -86,8 +87,9 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
 				t.bumped_at, t.created_at, t.updated_at,
-				u.display_name, u.specialty, b.slug, b.title, COALESCE(` + tagList + `, '')
+				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
+				` + openingPostJoin + `
 			WHERE t.id = ?`)
 		// Every topic page checks its board's access; the first parameter
 		// lets a moderator read everything.
@@ -100,7 +102,9 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 
 // PostsInTopic returns the posts numbered first through last, in order,
 // with their authors. A deleted post comes back as a tombstone: its content
-// never leaves the database through this path.
+// never leaves the database through this path. A hidden post keeps its
+// content, which moderators still read: whoever shows it to anyone else
+// must leave it out.
 func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int) ([]PostView, error) {
 	h, err := s.hot(ctx)
 	if err != nil {
@@ -114,9 +118,9 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	for rows.Next() {
 		var p PostView
-		var created, updated, deletedAt, deletedBy sql.NullInt64
+		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked,
+			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
@@ -128,6 +132,14 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		if deletedBy.Valid {
 			by := deletedBy.Int64
 			p.DeletedByID = &by
+		}
+		if hiddenAt.Valid {
+			at := time.Unix(hiddenAt.Int64, 0).UTC()
+			p.HiddenAt = &at
+		}
+		if hiddenBy.Valid {
+			by := hiddenBy.Int64
+			p.HiddenByID = &by
 		}
 		posts = append(posts, p)
 	}
@@ -147,7 +159,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}

@@ -141,6 +141,12 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 					return fmt.Errorf("import: advance %s ids: %w", table, err)
 				}
 			}
+			// Fresh statistics, or the planner keeps the row counts of the
+			// empty tables it last saw and reads a keyset page such as a
+			// search rebuild's batch by scanning and sorting whole tables.
+			if _, err := conn.ExecContext(ctx, `ANALYZE topics, topic_tags, posts`); err != nil {
+				return fmt.Errorf("import: analyze: %w", err)
+			}
 		}
 		return nil
 	})

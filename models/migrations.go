@@ -262,6 +262,15 @@ var migrations = []migration{
 			created_at {{time}} NOT NULL
 		)`,
 	}},
+	{8, "hidden and anonymous posts", []string{
+		// Moderators hide a post instead of deleting it: the content stays
+		// for them, and the reason is shown to everyone in its place.
+		`ALTER TABLE posts ADD COLUMN hidden_at {{time}} NULL`,
+		`ALTER TABLE posts ADD COLUMN hidden_by_id {{bigint}} NULL REFERENCES users (id)`,
+		`ALTER TABLE posts ADD COLUMN hidden_reason TEXT NOT NULL DEFAULT ''`,
+		// An anonymous post shows its author by specialty only.
+		`ALTER TABLE posts ADD COLUMN anonymous BOOLEAN NOT NULL DEFAULT FALSE`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

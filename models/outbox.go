@@ -43,3 +43,40 @@ func (s *Store) OutboxAfter(ctx context.Context, position int64, limit int) ([]O
 	}
 	return entries, nil
 }
+
+// OutboxOldest is the id of the oldest entry still kept, 0 when none is.
+func (s *Store) OutboxOldest(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(MIN(id), 0) FROM search_outbox`).Scan(&id).Error
+	if err != nil {
+		return 0, fmt.Errorf("read oldest search outbox entry: %w", err)
+	}
+	return id, nil
+}
+
+// OutboxPositionBefore is the id of the newest entry written before t, 0
+// when none was. A rebuild starts its index there: entries written since,
+// committed or not yet, are applied again by the indexer.
+func (s *Store) OutboxPositionBefore(ctx context.Context, t time.Time) (int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Raw(`SELECT id FROM search_outbox WHERE created_at < ? ORDER BY id DESC LIMIT 1`,
+		storeTime(t)).Scan(&ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("read search outbox position: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// PruneOutbox deletes entries written before t, keeping the newest entry
+// so that ids keep growing on engines that reuse the largest free id.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM search_outbox WHERE created_at < ?
+		AND id < (SELECT MAX(id) FROM search_outbox)`, storeTime(before))
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune search outbox: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

@@ -26,10 +26,29 @@ type Post struct {
 	UpdatedAt   time.Time
 	DeletedAt   *time.Time
 	DeletedByID *int64
+	// A hidden post stays in place for moderators; everyone else sees
+	// HiddenReason where its content was.
+	HiddenAt     *time.Time
+	HiddenByID   *int64
+	HiddenReason string
+	// Anonymous shows the author by specialty only.
+	Anonymous bool
 }
 
 // IsDeleted says whether the post is a tombstone.
 func (p *Post) IsDeleted() bool { return p.DeletedAt != nil }
+
+// IsHidden says whether moderators have hidden the post.
+func (p *Post) IsHidden() bool { return p.HiddenAt != nil }
+
+// AnonymousAuthor is how the author of an anonymous post appears: by
+// specialty only, so peers know the field without knowing the member.
+func AnonymousAuthor(specialty string) string {
+	if specialty == "" {
+		return "Anonymous clinician"
+	}
+	return "Anonymous " + specialty
+}
 
 // IsEdited says whether the post has more than its first version.
 func (p *Post) IsEdited() bool { return p.Version > 1 }
@@ -85,10 +104,11 @@ func (s *Store) PostRevisions(ctx context.Context, postID int64) ([]RevisionView
 
 // NewReply is a member's reply to a topic.
 type NewReply struct {
-	TopicID  int64
-	AuthorID int64
-	Source   string
-	Cooked   string
+	TopicID   int64
+	AuthorID  int64
+	Source    string
+	Cooked    string
+	Anonymous bool
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -97,7 +117,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 	now := nowUTC()
 	post := &Post{
 		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
-		Version: 1, CreatedAt: now, UpdatedAt: now,
+		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The row lock taken here orders concurrent replies, so numbers stay
@@ -246,6 +266,65 @@ func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 	})
 	if err != nil {
 		return fmt.Errorf("delete post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// HidePost hides a post from members, keeping it for moderators, and
+// records who hid it and why. Hiding a hidden post changes nothing.
+func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason string) error {
+	now := nowUTC()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var post Post
+		if err := tx.Take(&post, postID).Error; err != nil {
+			return notFound(err, "load post")
+		}
+		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = ?, hidden_reason = ?
+			WHERE id = ? AND hidden_at IS NULL`, now, moderatorID, reason, postID)
+		if res.Error != nil {
+			return fmt.Errorf("update post: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil // already hidden: the first hide's reason and record stand
+		}
+		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+			return err
+		}
+		return recordAudit(tx, &AuditEvent{ActorID: &moderatorID, Action: "post.hide",
+			SubjectType: "post", SubjectID: post.ID, Reason: reason, CreatedAt: now})
+	})
+	if err != nil {
+		return fmt.Errorf("hide post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// UnhidePost shows a hidden post to members again. Unhiding a post that is
+// not hidden changes nothing.
+func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error {
+	now := nowUTC()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var post Post
+		if err := tx.Take(&post, postID).Error; err != nil {
+			return notFound(err, "load post")
+		}
+		res := tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
+			WHERE id = ? AND hidden_at IS NOT NULL`, postID)
+		if res.Error != nil {
+			return fmt.Errorf("update post: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+			return err
+		}
+		// The hide's reason stays on its own audit event.
+		return recordAudit(tx, &AuditEvent{ActorID: &moderatorID, Action: "post.unhide",
+			SubjectType: "post", SubjectID: post.ID, CreatedAt: now})
+	})
+	if err != nil {
+		return fmt.Errorf("unhide post %d: %w", postID, err)
 	}
 	return nil
 }

@@ -40,9 +40,20 @@ type TopicSummary struct {
 	Topic
 	AuthorName      string
 	AuthorSpecialty string
-	BoardSlug       string
-	BoardTitle      string
-	Tags            []string `gorm:"-"`
+	// Anonymous says the opening post is anonymous, so lists show the
+	// author as AnonymousAuthor(AuthorSpecialty).
+	Anonymous  bool
+	BoardSlug  string
+	BoardTitle string
+	Tags       []string `gorm:"-"`
+}
+
+// Byline is the author as a list of topics shows them.
+func (t *TopicSummary) Byline() string {
+	if t.Anonymous {
+		return AnonymousAuthor(t.AuthorSpecialty)
+	}
+	return t.AuthorName
 }
 
 // Replies counts the posts after the opening one.
@@ -86,7 +97,11 @@ type TopicPage struct {
 }
 
 const topicSummaryColumns = `t.*, u.display_name AS author_name, u.specialty AS author_specialty,
-	b.slug AS board_slug, b.title AS board_title`
+	COALESCE(op.anonymous, FALSE) AS anonymous, b.slug AS board_slug, b.title AS board_title`
+
+// openingPostJoin finds a topic's opening post by the (topic_id, number)
+// index, for whether it is anonymous.
+const openingPostJoin = "LEFT JOIN posts op ON op.topic_id = t.id AND op.number = 1"
 
 // TopicsInBoard returns one page of a board's unpinned topics by last
 // activity, and whether more lie beyond it in the direction paged. Every
@@ -94,6 +109,7 @@ const topicSummaryColumns = `t.*, u.display_name AS author_name, u.specialty AS 
 func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage) ([]TopicSummary, bool, error) {
 	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
 		Joins("JOIN users u ON u.id = t.author_id").
+		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Where("t.board_id = ? AND t.pinned = ?", boardID, false).
 		Limit(page.Limit + 1)
@@ -126,6 +142,7 @@ func (s *Store) PinnedTopics(ctx context.Context, boardID int64) ([]TopicSummary
 	var topics []TopicSummary
 	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
 		Joins("JOIN users u ON u.id = t.author_id").
+		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Where("t.board_id = ? AND t.pinned = ?", boardID, true).
 		Order("t.bumped_at DESC, t.id DESC").Limit(50).Scan(&topics).Error
@@ -143,6 +160,7 @@ func (s *Store) TopicsWithTag(ctx context.Context, viewer *User, tag string, bef
 	q := s.db.WithContext(ctx).Table("topic_tags tt").Select(topicSummaryColumns).
 		Joins("JOIN topics t ON t.id = tt.topic_id").
 		Joins("JOIN users u ON u.id = t.author_id").
+		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Where("tt.tag = ?", tag).
 		Order("tt.topic_id DESC").Limit(limit + 1)
@@ -184,18 +202,27 @@ func (s *Store) attachTags(ctx context.Context, topics []TopicSummary) error {
 
 // TagsForTopics returns each topic's tags in alphabetical order.
 func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64][]string, error) {
-	var rows []struct {
-		TopicID int64
-		Tag     string
-	}
-	err := s.db.WithContext(ctx).Table("topic_tags").Select("topic_id, tag").
-		Where("topic_id IN ?", topicIDs).Order("topic_id, tag").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("load tags: %w", err)
-	}
 	tags := make(map[int64][]string, len(topicIDs))
-	for _, r := range rows {
-		tags[r.TopicID] = append(tags[r.TopicID], r.Tag)
+	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
+		rows, err := s.db.WithContext(ctx).Raw(`SELECT topic_id, tag FROM topic_tags
+			WHERE topic_id IN ? ORDER BY topic_id, tag`, chunk).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("load tags: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var tag string
+			if err := rows.Scan(&id, &tag); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load tags: %w", err)
+			}
+			tags[id] = append(tags[id], tag)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load tags: %w", err)
+		}
 	}
 	return tags, nil
 }
@@ -203,13 +230,14 @@ func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64]
 // NewTopic is what a member submits to open a topic; Cooked is the
 // sanitized HTML of Source, rendered before the store sees it.
 type NewTopic struct {
-	BoardID  int64
-	AuthorID int64
-	Kind     string
-	Title    string
-	Tags     []string
-	Source   string
-	Cooked   string
+	BoardID   int64
+	AuthorID  int64
+	Kind      string
+	Title     string
+	Tags      []string
+	Source    string
+	Cooked    string
+	Anonymous bool
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -226,7 +254,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 	}
 	post := &Post{
 		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked,
-		Version: 1, CreatedAt: now, UpdatedAt: now,
+		Anonymous: nt.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(topic).Error; err != nil {
