@@ -1,0 +1,106 @@
+package search
+
+import (
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// MappingVersion names the shape of the index. Change it whenever the
+// mapping or what goes into a document changes: a node that finds an index
+// built with another version rebuilds it from the database.
+const MappingVersion = "1"
+
+// Field names in the index.
+const (
+	fieldTitle   = "title"   // the topic's title, on the post that opens it
+	fieldBody    = "body"    // the post's text, without markup
+	fieldTopic   = "topic"   // topic id, to find a topic's documents when it changes
+	fieldBoard   = "board"   // board id
+	fieldKind    = "kind"    // discussion, podcast or case
+	fieldTags    = "tags"    // the topic's tags
+	fieldAuthor  = "author"  // username; absent for anonymous posts
+	fieldCreated = "created" // when the post was written
+	fieldUpdated = "updated" // when it last changed
+	fieldVersion = "version" // the post's version, to compare the index with the database
+)
+
+// titleBoost weighs a match in a topic's title over one in a post's body.
+const titleBoost = 2.5
+
+// textAnalyzer is English analysis with stemming, used for titles, bodies
+// and the words of a query alike.
+const textAnalyzer = en.AnalyzerName
+
+// document is what the index holds for one post. Bleve indexes every
+// field it finds, empty or not, so fields that a post may lack are
+// pointers, left nil: a reply has no title, an anonymous post no author.
+type document struct {
+	Title   *string   `json:"title,omitempty"`
+	Body    string    `json:"body"`
+	Topic   string    `json:"topic"`
+	Board   string    `json:"board"`
+	Kind    string    `json:"kind"`
+	Tags    []string  `json:"tags,omitempty"`
+	Author  *string   `json:"author,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	Version float64   `json:"version"`
+}
+
+func newMapping() mapping.IndexMapping {
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = true // phrases need positions
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keywordField := func(docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		return f
+	}
+	date := func() *mapping.FieldMapping {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true // order:newest sorts on it
+		return f
+	}
+	version := bleve.NewNumericFieldMapping()
+	version.Store = true
+	version.IncludeInAll = false
+	version.DocValues = false
+
+	post := bleve.NewDocumentStaticMapping()
+	post.AddFieldMappingsAt(fieldTitle, text())
+	post.AddFieldMappingsAt(fieldBody, text())
+	post.AddFieldMappingsAt(fieldTopic, keywordField(false))
+	post.AddFieldMappingsAt(fieldBoard, keywordField(false))
+	post.AddFieldMappingsAt(fieldKind, keywordField(false))
+	post.AddFieldMappingsAt(fieldTags, keywordField(false))
+	post.AddFieldMappingsAt(fieldAuthor, keywordField(false))
+	post.AddFieldMappingsAt(fieldCreated, date())
+	post.AddFieldMappingsAt(fieldUpdated, date())
+	post.AddFieldMappingsAt(fieldVersion, version)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = post
+	m.DefaultAnalyzer = textAnalyzer
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	m.ScoringModel = index.BM25Scoring
+	return m
+}
