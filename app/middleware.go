@@ -78,3 +78,17 @@ func (h *Handler) requestLog(c *fiber.Ctx) error {
 		slog.String("request_id", requestID(c)))
 	return err
 }
+
+// wakeSearch has the search index catch up as soon as a change has been
+// written, so a member finds their own post at once rather than at the
+// next poll. A change is any request other than a read that succeeded.
+func (h *Handler) wakeSearch(c *fiber.Ctx) error {
+	err := c.Next()
+	if err != nil || c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return err
+	}
+	if c.Response().StatusCode() < fiber.StatusBadRequest {
+		h.search.Wake()
+	}
+	return nil
+}

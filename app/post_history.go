@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
@@ -10,10 +12,14 @@ type postHistoryPage struct {
 	Topic     *models.TopicSummary
 	Post      *models.Post
 	Revisions []models.RevisionView
+	// Withheld is a hidden post seen by its author: the page says why it
+	// was hidden and shows no content.
+	Withheld bool
 }
 
 // postHistory shows every version of a post to its author, and to
-// moderators, who alone still see the history of a deleted post.
+// moderators, who alone still see the history of a deleted post and the
+// content of a hidden one.
 func (h *Handler) postHistory(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -39,11 +45,34 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 	case post.AuthorID != m.ID:
 		return errForbidden("Only the author and moderators can see the history of a post.")
 	}
-	revs, err := h.store.PostRevisions(ctx, post.ID)
-	if err != nil {
-		return err
+	p := postHistoryPage{Topic: topic, Post: post, Withheld: post.IsHidden() && !m.IsModerator()}
+	if !p.Withheld {
+		if p.Revisions, err = h.store.PostRevisions(ctx, post.ID); err != nil {
+			return err
+		}
+		if err := h.anonymizeEditors(c, post, p.Revisions); err != nil {
+			return err
+		}
 	}
 	data := h.page(c, "History of a post")
-	data.Page = postHistoryPage{Topic: topic, Post: post, Revisions: revs}
+	data.Page = p
 	return h.views.render(c, "post_history", data)
+}
+
+// anonymizeEditors shows the author of an anonymous post as the topic page
+// does wherever they appear as the editor of a version.
+func (h *Handler) anonymizeEditors(c *fiber.Ctx, post *models.Post, revs []models.RevisionView) error {
+	if !post.Anonymous {
+		return nil
+	}
+	author, err := h.store.UserByID(c.UserContext(), post.AuthorID)
+	if err != nil {
+		return fmt.Errorf("load author of post %d: %w", post.ID, err)
+	}
+	for i := range revs {
+		if revs[i].EditorID == post.AuthorID {
+			revs[i].EditorName = models.AnonymousAuthor(author.Specialty)
+		}
+	}
+	return nil
 }

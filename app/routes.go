@@ -47,6 +47,8 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
+		{fiber.MethodGet, "/search", readAccess, h.searchShow},
+		{fiber.MethodGet, "/search/help", readAccess, h.searchHelp},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
 		{fiber.MethodGet, "/sign-in", anyone, h.signInForm},
 		{fiber.MethodPost, "/auth/:provider", anyone, h.authStart},

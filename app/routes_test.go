@@ -33,6 +33,8 @@ var routeAccess = map[string]string{
 	"GET /p/:id<int>/delete":       "member",
 	"POST /p/:id<int>/delete":      "member",
 	"GET /tags/:tag":               "member",
+	"GET /search":                  "member",
+	"GET /search/help":             "member",
 	"POST /preview":                "member",
 	"POST /sign-out":               "anyone",
 	"GET /sign-in":                 "anyone",

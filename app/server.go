@@ -20,6 +20,7 @@ import (
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/public"
+	"rounds/search"
 	"rounds/views"
 )
 
@@ -35,6 +36,7 @@ type Handler struct {
 	now      func() time.Time
 	demo     bool
 	mailer   *mail.Mailer
+	search   *search.Index
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -58,13 +60,15 @@ type Options struct {
 	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
 	// files in the data directory's "mail" folder.
 	Mailer *mail.Mailer
+	// Search is this node's search index; the caller runs and closes it.
+	Search *search.Index
 }
 
 // New builds the application: templates and static files are parsed here,
 // so a broken one fails the start instead of a request.
 func New(opts Options) (*fiber.App, error) {
-	if opts.Config == nil || opts.Store == nil {
-		return nil, fmt.Errorf("app: config and store are required")
+	if opts.Config == nil || opts.Store == nil || opts.Search == nil {
+		return nil, fmt.Errorf("app: config, store and search index are required")
 	}
 	if len(opts.Config.Secret) < 32 {
 		return nil, fmt.Errorf("app: secret missing or too short")
@@ -77,6 +81,7 @@ func New(opts Options) (*fiber.App, error) {
 		now:       opts.Now,
 		demo:      opts.Demo,
 		mailer:    opts.Mailer,
+		search:    opts.Search,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if opts.Config.GitHub != nil {
@@ -131,6 +136,7 @@ func New(opts Options) (*fiber.App, error) {
 	app.Get("/readyz", h.readyz)
 	app.Use(h.loadMember)
 	app.Use(h.checkCSRF)
+	app.Use(h.wakeSearch)
 	h.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
 	return app, nil

@@ -25,8 +25,14 @@ func renderPosts(posts []postItem) template.HTML {
 		num := strconv.Itoa(p.Number)
 		id := strconv.FormatInt(p.ID, 10)
 		b.WriteString(`<article class="post`)
-		if p.Deleted {
+		switch {
+		case p.Deleted:
 			b.WriteString(` deleted`)
+		case p.Hidden:
+			b.WriteString(` moderated`)
+		}
+		if p.Anonymous {
+			b.WriteString(` anonymous`)
 		}
 		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
@@ -47,6 +53,23 @@ func renderPosts(posts []postItem) template.HTML {
 </article>
 `)
 			continue
+		}
+		if p.Withheld {
+			b.WriteString(`  <p class="tombstone">This post was hidden by the moderators.`)
+			if p.HiddenReason != "" {
+				b.WriteString(` Reason: ` + esc(p.HiddenReason))
+			}
+			b.WriteString("</p>\n</article>\n")
+			continue
+		}
+		if p.Hidden {
+			b.WriteString(`  <p class="notice moderation">Hidden by moderators`)
+			if p.HiddenReason != "" {
+				b.WriteString(`: ` + esc(p.HiddenReason))
+			} else {
+				b.WriteString(`.`)
+			}
+			b.WriteString("</p>\n")
 		}
 		b.WriteString(`  <div class="post-body">`)
 		b.WriteString(string(p.Cooked))

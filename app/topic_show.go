@@ -121,20 +121,26 @@ func pager(current, total int) []pageLink {
 // template field lookups through embedded structs and function calls cost
 // far more than plain fields.
 type postItem struct {
-	ID          int64
-	Number      int
-	AuthorName  string
-	Specialty   string
-	Cooked      template.HTML
-	Deleted     bool
-	Edited      bool
-	Mine        bool
-	CreatedISO  string
-	CreatedAgo  string
-	CreatedFull string
-	UpdatedISO  string
-	UpdatedAgo  string
-	UpdatedFull string
+	ID         int64
+	Number     int
+	AuthorName string
+	Specialty  string
+	Anonymous  bool
+	Cooked     template.HTML
+	Deleted    bool
+	// Hidden posts show members a tombstone with HiddenReason (Withheld,
+	// Cooked left empty) and moderators the content under a notice.
+	Hidden       bool
+	Withheld     bool
+	HiddenReason string
+	Edited       bool
+	Mine         bool
+	CreatedISO   string
+	CreatedAgo   string
+	CreatedFull  string
+	UpdatedISO   string
+	UpdatedAgo   string
+	UpdatedFull  string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -145,8 +151,16 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		items[i] = postItem{
 			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
+			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			Mine:       m != nil && m.ID == p.AuthorID,
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
+		}
+		if p.Anonymous {
+			// The specialty is all anyone learns of the author.
+			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AuthorSpecialty), "", true
+		}
+		if items[i].Hidden && !m.IsModerator() {
+			items[i].Withheld, items[i].Cooked = true, ""
 		}
 		if items[i].Edited {
 			items[i].UpdatedISO, items[i].UpdatedAgo, items[i].UpdatedFull =

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,6 +27,7 @@ import (
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/search"
 )
 
 // App is a Rounds server under test.
@@ -33,8 +35,11 @@ type App struct {
 	Fiber  *fiber.App
 	Store  *models.Store
 	Config *config.Config
-	md     *markdown.Renderer
-	t      testing.TB
+	// Index is the server's search index, built empty at start and kept
+	// current by its indexer; CatchUp applies writes at once.
+	Index *search.Index
+	md    *markdown.Renderer
+	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
 }
@@ -56,6 +61,10 @@ type Options struct {
 	// base URL is the real address a browser (and a sign-in provider's
 	// redirect) can reach; Serve then serves on it.
 	Listen bool
+	// SearchUnbuilt leaves the search index unbuilt and its indexer not
+	// running, as a node is while it rebuilds: search answers that it is
+	// being rebuilt.
+	SearchUnbuilt bool
 }
 
 // New starts a server on a fresh SQLite database.
@@ -113,11 +122,72 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 			}
 		})
 	}
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp})
+	index := startIndex(t, store, log, !o.SearchUnbuilt)
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, md: markdown.New(), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, md: markdown.New(), t: t, listener: ln}
+}
+
+// startIndex opens a search index in a fresh folder and, when run is set,
+// runs its indexer until the test ends and waits for the first build.
+func startIndex(t testing.TB, store *models.Store, log *slog.Logger, run bool) *search.Index {
+	t.Helper()
+	index, err := search.Open(filepath.Join(t.TempDir(), "search"), store, log)
+	if err != nil {
+		t.Fatalf("open search index: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	if run {
+		go func() {
+			defer close(stopped)
+			index.Run(ctx)
+		}()
+	} else {
+		close(stopped)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-stopped
+		if err := index.Close(); err != nil {
+			t.Errorf("close search index: %v", err)
+		}
+	})
+	if !run {
+		return index
+	}
+	// The first build of an empty database takes milliseconds; the limit
+	// only stops a broken build from hanging the test.
+	for deadline := time.Now().Add(30 * time.Second); !index.Status().Ready; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the search index was not built: %s", index.Status().Reason)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return index
+}
+
+// CatchUp makes every write so far searchable: it wakes the indexer and
+// waits until it has applied the whole search outbox. (Index.CatchUp itself
+// must not be called while the indexer runs: both would move its position.)
+// A write that rolled back leaves a hole in the outbox on PostgreSQL, which
+// the indexer waits out for minutes, so call it only after writes that
+// succeeded.
+func (a *App) CatchUp(t testing.TB) {
+	t.Helper()
+	head, err := a.Store.OutboxHead(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); a.Index.Position() < head; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the search index stayed at outbox entry %d of %d: %+v", a.Index.Position(), head, a.Index.Status())
+		}
+		a.Index.Wake()
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // Run calls fn with a fresh server on every engine under test.
@@ -162,12 +232,24 @@ func (a *App) Board(t testing.TB, slug, title string) *models.Board {
 // Topic opens a topic with a markdown opening post.
 func (a *App) Topic(t testing.TB, board *models.Board, author *models.User, title, body string, tags ...string) *models.Topic {
 	t.Helper()
+	return a.topic(t, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: title, Tags: tags}, body)
+}
+
+// AnonymousTopic opens a topic whose opening post shows its author by
+// specialty only.
+func (a *App) AnonymousTopic(t testing.TB, board *models.Board, author *models.User, title, body string, tags ...string) *models.Topic {
+	t.Helper()
+	return a.topic(t, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: title, Tags: tags, Anonymous: true}, body)
+}
+
+func (a *App) topic(t testing.TB, nt models.NewTopic, body string) *models.Topic {
+	t.Helper()
 	cooked, err := a.md.Render(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	topic, _, err := a.Store.CreateTopic(context.Background(), models.NewTopic{BoardID: board.ID, AuthorID: author.ID,
-		Title: title, Tags: tags, Source: body, Cooked: cooked})
+	nt.Source, nt.Cooked = body, cooked
+	topic, _, err := a.Store.CreateTopic(context.Background(), nt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,15 +259,46 @@ func (a *App) Topic(t testing.TB, board *models.Board, author *models.User, titl
 // Reply adds a reply.
 func (a *App) Reply(t testing.TB, topic *models.Topic, author *models.User, body string) *models.Post {
 	t.Helper()
+	return a.reply(t, models.NewReply{TopicID: topic.ID, AuthorID: author.ID}, body)
+}
+
+// AnonymousReply adds a reply that shows its author by specialty only.
+func (a *App) AnonymousReply(t testing.TB, topic *models.Topic, author *models.User, body string) *models.Post {
+	t.Helper()
+	return a.reply(t, models.NewReply{TopicID: topic.ID, AuthorID: author.ID, Anonymous: true}, body)
+}
+
+func (a *App) reply(t testing.TB, nr models.NewReply, body string) *models.Post {
+	t.Helper()
 	cooked, err := a.md.Render(body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	post, err := a.Store.CreateReply(context.Background(), models.NewReply{TopicID: topic.ID, AuthorID: author.ID, Source: body, Cooked: cooked})
+	nr.Source, nr.Cooked = body, cooked
+	post, err := a.Store.CreateReply(context.Background(), nr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return post
+}
+
+// Moderator makes a verified clinician who moderates.
+func (a *App) Moderator(t testing.TB, username, displayName, specialty string) *models.User {
+	t.Helper()
+	u := a.VerifiedMember(t, username, displayName, specialty)
+	if err := a.Store.SetRole(context.Background(), u.ID, models.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	u.Role = models.RoleModerator
+	return u
+}
+
+// Hide has a moderator hide a post, giving a reason (or none).
+func (a *App) Hide(t testing.TB, post *models.Post, moderator *models.User, reason string) {
+	t.Helper()
+	if err := a.Store.HidePost(context.Background(), post.ID, moderator.ID, reason); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Browser is a visitor with a cookie jar.

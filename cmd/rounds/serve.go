@@ -17,6 +17,7 @@ import (
 	"rounds/app/config"
 	"rounds/app/demoidp"
 	"rounds/models"
+	"rounds/search"
 )
 
 // env holds what every command that touches the database starts from.
@@ -109,6 +110,27 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			}
 		}()
 	}
+	// Opened after the demo is loaded, so a first build indexes it all.
+	index, err := search.Open(searchDir(e.cfg.DataDir), e.store, e.log)
+	if err != nil {
+		return err
+	}
+	// The indexer stops after the server has, so requests in flight can
+	// still search; the index closes once the indexer has returned.
+	indexCtx, stopIndex := context.WithCancel(context.WithoutCancel(ctx))
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		index.Run(indexCtx)
+	}()
+	defer func() {
+		stopIndex()
+		<-indexed
+		if err := index.Close(); err != nil {
+			e.log.Error("close search index", "err", err)
+		}
+	}()
+	opts.Search = index
 	go sweepSessions(ctx, e)
 	server, err := app.New(opts)
 	if err != nil {

@@ -1,0 +1,68 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// The search page shows what the index found, but reads it back from the
+// database through these, so a post deleted or hidden since it was
+// indexed, or a board the member has lost access to, never shows even when
+// the index is behind.
+
+// ReadableTopicsByID loads the topics among ids that lie on boards the
+// viewer may read, with their board and author, by id. Ids missing or out
+// of reach are simply absent.
+func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]TopicSummary, error) {
+	out := make(map[int64]TopicSummary, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cond, args := readable(viewer)
+	var topics []TopicSummary
+	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+		Joins("JOIN users u ON u.id = t.author_id").
+		Joins(openingPostJoin).
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("t.id IN ?", ids).Where(cond, args...).Scan(&topics).Error
+	if err != nil {
+		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
+	}
+	if err := s.attachTags(ctx, topics); err != nil {
+		return nil, err
+	}
+	for _, t := range topics {
+		out[t.ID] = t
+	}
+	return out, nil
+}
+
+// VisiblePostsByID loads the posts among ids that members may see —
+// neither deleted nor hidden — on boards the viewer may read, with their
+// authors, by id. An anonymous post comes without its author's username
+// and name: only the specialty leaves the database.
+func (s *Store) VisiblePostsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]PostView, error) {
+	out := make(map[int64]PostView, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cond, args := readable(viewer)
+	var posts []PostView
+	err := s.db.WithContext(ctx).Table("posts p").
+		Select(`p.*,
+			CASE WHEN p.anonymous THEN '' ELSE u.username END AS author_username,
+			CASE WHEN p.anonymous THEN '' ELSE u.display_name END AS author_name,
+			u.specialty AS author_specialty, u.profession AS author_profession`).
+		Joins("JOIN users u ON u.id = p.author_id").
+		Joins("JOIN topics t ON t.id = p.topic_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Where("p.id IN ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL", ids).
+		Where(cond, args...).Scan(&posts).Error
+	if err != nil {
+		return nil, fmt.Errorf("load %d posts for member %d: %w", len(ids), viewer.ID, err)
+	}
+	for _, p := range posts {
+		out[p.ID] = p
+	}
+	return out, nil
+}

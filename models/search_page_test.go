@@ -1,0 +1,107 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"rounds/models"
+	"rounds/models/modelstest"
+)
+
+func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		outsider := &models.User{Username: "stone", DisplayName: "Dr. Ada Stone", Profession: "physician",
+			Specialty: "Dermatology", Status: models.StatusVerified}
+		if err := store.CreateUser(ctx, outsider); err != nil {
+			t.Fatal(err)
+		}
+		open := f.topic(t, "Amiodarone and warfarin")
+		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Anonymous: true,
+			Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Source: "gone", Cooked: "<p>gone</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.DeletePost(ctx, deleted.ID, f.peer.ID); err != nil {
+			t.Fatal(err)
+		}
+		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Source: "advert", Cooked: "<p>advert</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.HidePost(ctx, hidden.ID, f.author.ID, "Advertising"); err != nil {
+			t.Fatal(err)
+		}
+
+		closed := &models.Board{Slug: "cardiac-nursing", Title: "Cardiac nursing", CreatedAt: time.Now().UTC()}
+		if err := store.CreateBoard(ctx, closed); err != nil {
+			t.Fatal(err)
+		}
+		nursing := &models.Group{Name: "Cardiology", AutoSpecialty: "cardiology"}
+		if err := store.SaveGroup(ctx, nursing); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetBoardGroups(ctx, closed.ID, []int64{nursing.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		private, privateOP, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID,
+			Title: "Members only", Source: "secret", Cooked: "<p>secret</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		topicIDs := []int64{open.ID, private.ID, 99999}
+		postIDs := []int64{open.ID, anon.ID, deleted.ID, hidden.ID, privateOP.ID, 99999}
+		for _, tc := range []struct {
+			viewer *models.User
+			topics []int64
+			posts  []int64
+		}{
+			{f.author, []int64{open.ID, private.ID}, []int64{anon.ID, privateOP.ID}},
+			{outsider, []int64{open.ID}, []int64{anon.ID}},
+		} {
+			topics, err := store.ReadableTopicsByID(ctx, tc.viewer, topicIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(topics) != len(tc.topics) {
+				t.Errorf("%s reads topics %v, want %v", tc.viewer.Username, topics, tc.topics)
+			}
+			for _, id := range tc.topics {
+				if topics[id].BoardSlug == "" || topics[id].AuthorName != "Dr. Amara Okafor" {
+					t.Errorf("%s: topic %d loaded as %+v", tc.viewer.Username, id, topics[id])
+				}
+			}
+			posts, err := store.VisiblePostsByID(ctx, tc.viewer, postIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The opening post of the open topic is visible to both.
+			if _, ok := posts[open.ID]; !ok {
+				t.Errorf("%s does not get the opening post", tc.viewer.Username)
+			}
+			for _, id := range tc.posts {
+				if _, ok := posts[id]; !ok {
+					t.Errorf("%s does not get post %d", tc.viewer.Username, id)
+				}
+			}
+			if len(posts) != len(tc.posts)+1 {
+				t.Errorf("%s gets %d posts, want %d", tc.viewer.Username, len(posts), len(tc.posts)+1)
+			}
+			a := posts[anon.ID]
+			if !a.Anonymous || a.AuthorUsername != "" || a.AuthorName != "" || a.AuthorSpecialty != "Critical Care Nursing" ||
+				a.Source != "Check the INR weekly" {
+				t.Errorf("anonymous post loaded as %+v", a)
+			}
+			if p := posts[open.ID]; p.AuthorUsername != "okafor" || p.Source == "" || p.CreatedAt.IsZero() {
+				t.Errorf("opening post loaded as %+v", p)
+			}
+		}
+	})
+}
