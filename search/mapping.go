@@ -13,7 +13,7 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "1"
+const MappingVersion = "2"
 
 // Field names in the index.
 const (
@@ -74,12 +74,14 @@ func newMapping() mapping.IndexMapping {
 	date := func() *mapping.FieldMapping {
 		f := bleve.NewDateTimeFieldMapping()
 		f.Store = false
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = true // order:newest sorts on it
 		return f
 	}
 	version := bleve.NewNumericFieldMapping()
 	version.Store = true
+	version.IncludeTermVectors = false
 	version.IncludeInAll = false
 	version.DocValues = false
 

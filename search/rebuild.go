@@ -31,8 +31,9 @@ type RebuildStats struct {
 // How a rebuild reads and writes.
 const (
 	rebuildPage    = 1000 // posts read from the database at a time
-	rebuildBatch   = 5000 // documents written to the index at a time
+	rebuildBatch   = 2000 // documents written to the index at a time
 	rebuildWriters = 2    // batches in flight at once
+	unpersisted    = 4    // batches written but not yet on disk
 )
 
 // Rebuild builds a new index under dir from every visible post in the
@@ -210,6 +211,7 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 
 	// Two writers: while one batch is turned into a segment (one goroutine
 	// in Bleve), the other's documents are analysed.
+	inMemory := make(chan struct{}, unpersisted)
 	var (
 		done     atomic.Int64
 		writers  sync.WaitGroup
@@ -226,6 +228,19 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 					return nil
 				}
 				n := int64(batch.Size())
+				// Unsafe batches return before they are on disk; at most
+				// unpersisted of them may wait there, which keeps memory flat.
+				select {
+				case inMemory <- struct{}{}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				batch.SetPersistedCallback(func(err error) {
+					<-inMemory
+					if err != nil {
+						errOnce.Do(func() { writeErr = err; cancel() })
+					}
+				})
 				if err := idx.Batch(batch); err != nil {
 					return err
 				}
