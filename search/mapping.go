@@ -13,12 +13,12 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "2"
+const MappingVersion = "3"
 
 // Field names in the index.
 const (
 	fieldTitle   = "title"   // the topic's title, on the post that opens it
-	fieldBody    = "body"    // the post's text, without markup
+	fieldBody    = "body"    // the post's text, without markup, after the title on an opening post
 	fieldTopic   = "topic"   // topic id, to find a topic's documents when it changes
 	fieldBoard   = "board"   // board id
 	fieldKind    = "kind"    // discussion, podcast or case
@@ -30,7 +30,7 @@ const (
 )
 
 // titleBoost weighs a match in a topic's title over one in a post's body.
-const titleBoost = 2.5
+const titleBoost = 1.0
 
 // textAnalyzer is English analysis with stemming, used for titles, bodies
 // and the words of a query alike.

@@ -256,7 +256,7 @@ func TestNewestFirstStaysInScope(t *testing.T) {
 		w.catchUp(t)
 		outsider := w.scopeOf(t, w.peer)
 		res := w.search(t, "order:newest digoxin", outsider)
-		if res.Posts != maxHits+20 {
+		if res.Posts != uint64(maxHits+20) {
 			t.Fatalf("an outsider's newest-first search counts %d posts, want %d", res.Posts, maxHits+20)
 		}
 		var hits []int64

@@ -88,7 +88,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 			return nil, err
 		}
 		res.AnyWord = sr.Total > 0
-	} else if !x.plain && !newest && sr.Total < maxHits && len(plan.concepts) > 1 {
+	} else if !x.plain && !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
 		// Fewer posts have every word than a search groups: posts with
 		// some of the words follow them, best first.
 		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
@@ -126,21 +126,35 @@ func (q Query) filtered() bool {
 }
 
 // find runs a query, best first or newest first. Sorting by date reads
-// every hit's date, so a newest-first search looks at the last month first,
-// then the last half year, then two years, and only then at everything:
-// when a window holds a full page of hits, nothing older can be among them.
+// every hit's date, so a newest-first search looks at the last two days,
+// then a week, a month, half a year, two years, and only then at
+// everything: when a window holds a full page of hits, nothing older can
+// be among them.
 func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool, after time.Time) (*bleve.SearchResult, error) {
 	if !newest {
 		return x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
 	}
-	count, err := x.run(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone)
-	if err != nil {
-		return nil, err
+	// The count runs beside the windows: it reads every hit, they read few.
+	type counted struct {
+		sr  *bleve.SearchResult
+		err error
+	}
+	counting := make(chan counted, 1)
+	go func() {
+		sr, err := x.run(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone)
+		counting <- counted{sr, err}
+	}()
+	total := func() (uint64, error) {
+		c := <-counting
+		if c.err != nil {
+			return 0, c.err
+		}
+		return c.sr.Total, nil
 	}
 	now := time.Now()
 	for _, days := range newestWindows {
 		from := now.AddDate(0, 0, -days)
-		if count.Total < maxHits || (!after.IsZero() && !from.After(after)) {
+		if !after.IsZero() && !from.After(after) {
 			break
 		}
 		yes := true
@@ -152,30 +166,46 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 		sr, err := x.run(ctx, text, within, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
 		if err != nil {
+			_, _ = total()
 			return nil, err
 		}
 		if len(sr.Hits) >= maxHits {
-			sr.Total = count.Total
-			return sr, nil
+			sr.Total, err = total()
+			return sr, err
 		}
 	}
 	sr, err := x.run(ctx, text, filter, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
 	if err != nil {
+		_, _ = total()
 		return nil, err
 	}
-	sr.Total = count.Total
-	return sr, nil
+	sr.Total, err = total()
+	return sr, err
 }
 
 // newestWindows are the spans, in days, a newest-first search tries.
-var newestWindows = []int{30, 182, 730}
+var newestWindows = []int{2, 7, 30, 182, 730}
 
 func (x *Index) run(ctx context.Context, text, filter query.Query, order []string, size int, score string) (*bleve.SearchResult, error) {
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	if text != nil {
-		bq.AddMust(text)
+	var bq *query.BooleanQuery
+	switch t := text.(type) {
+	case *query.BooleanQuery:
+		filtered := *t
+		bq = &filtered
+	case nil:
+		// Filters alone: their postings drive the search, which is far
+		// cheaper than testing every document against them.
+		if filter == nil {
+			return nil, fmt.Errorf("search: a query with neither words nor filters")
+		}
+		bq = &query.BooleanQuery{Must: filter}
+		filter = nil
+	default:
+		bq = &query.BooleanQuery{Must: t}
 	}
-	bq.AddFilter(filter)
+	if filter != nil {
+		bq.Filter = filter
+	}
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
 	req.SortBy(order)
 	req.Score = score
@@ -254,7 +284,7 @@ func (x *Index) filter(q Query, scope Scope, boardID int64) query.Query {
 	if len(must) == 0 {
 		return nil
 	}
-	return query.NewConjunctionQuery(must)
+	return conjunction(must)
 }
 
 // plan is the text part of a query, analysed: each concept is a word (or
@@ -262,6 +292,7 @@ func (x *Index) filter(q Query, scope Scope, boardID int64) query.Query {
 type plan struct {
 	concepts []query.Query
 	phrases  []query.Query
+	titled   []query.Query // the concepts and phrases in titles: optional, they raise the score
 	excluded []query.Query
 	terms    map[string]bool // analysed terms, for highlighting
 }
@@ -278,14 +309,31 @@ func (p plan) query(anyWord bool) query.Query {
 		return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, p.excluded)
 	}
 	must := append([]query.Query(nil), p.phrases...)
-	if anyWord && len(p.concepts) > 0 {
+	if anyWord && len(p.concepts) > 1 {
 		some := query.NewDisjunctionQuery(p.concepts)
 		some.SetMin(1)
 		must = append(must, some)
 	} else {
 		must = append(must, p.concepts...)
 	}
-	return query.NewBooleanQuery(must, nil, p.excluded)
+	// Built by hand rather than with NewBooleanQuery, which wraps even one
+	// clause in a conjunction that costs time on every hit.
+	bq := &query.BooleanQuery{Must: conjunction(must)}
+	if len(p.titled) > 0 {
+		bq.Should = query.NewDisjunctionQuery(p.titled)
+	}
+	if len(p.excluded) > 0 {
+		bq.MustNot = query.NewDisjunctionQuery(p.excluded)
+	}
+	return bq
+}
+
+// conjunction requires every query; one needs no wrapping.
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 // synonymWeight discounts a match on a synonym against the word typed.
@@ -297,12 +345,15 @@ const longestSynonym = 6
 // plan analyses the query's words, phrases and exclusions.
 func (x *Index) plan(q Query) plan {
 	p := plan{terms: map[string]bool{}}
-	fields := []fieldWeight{{fieldTitle, titleBoost}, {fieldBody, 1}}
-	if x.plain {
-		fields[0].weight = 1
-	}
+	// Every word is looked for in the body, which holds the title too; a
+	// match in the title adds to the score.
+	fields := []fieldWeight{{fieldBody, 1}}
+	titles := []fieldWeight{{fieldTitle, titleBoost}}
 	if q.InTitle {
-		fields = fields[:1]
+		fields, titles = []fieldWeight{{fieldTitle, 1}}, nil
+	}
+	if x.plain {
+		titles = nil
 	}
 	words := q.Words
 	for i := 0; i < len(words); {
@@ -320,9 +371,12 @@ func (x *Index) plan(q Query) plan {
 			continue // only common words such as "the"
 		}
 		alternatives := []query.Query{allTokens(tokens, fields, 1)}
+		if titles != nil {
+			p.titled = append(p.titled, allTokens(tokens, titles, 1))
+		}
 		for _, syn := range x.expand(typed) {
 			if t := x.analyze(syn, p.terms); len(t) > 0 {
-				alternatives = append(alternatives, phrase(t, fields, synonymWeight))
+				alternatives = append(alternatives, allTokens(t, fields, synonymWeight))
 			}
 		}
 		if len(alternatives) == 1 {
@@ -334,11 +388,14 @@ func (x *Index) plan(q Query) plan {
 	for _, ph := range q.Phrases {
 		if t := x.analyze(ph, p.terms); len(t) > 0 {
 			p.phrases = append(p.phrases, phrase(t, fields, 1))
+			if titles != nil {
+				p.titled = append(p.titled, phrase(t, titles, 1))
+			}
 		}
 	}
 	for _, ex := range q.Excluded {
 		if t := x.analyze(ex, nil); len(t) > 0 {
-			p.excluded = append(p.excluded, phrase(t, []fieldWeight{{fieldTitle, 1}, {fieldBody, 1}}, 1))
+			p.excluded = append(p.excluded, phrase(t, []fieldWeight{{fieldBody, 1}}, 1))
 		}
 	}
 	return p

@@ -307,6 +307,7 @@ func toDocument(d models.SearchDoc) document {
 	}
 	if d.Number == 1 {
 		doc.Title = &d.Title
+		doc.Body = d.Title + "\n\n" + doc.Body
 	}
 	if d.Author != "" {
 		doc.Author = &d.Author

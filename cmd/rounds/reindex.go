@@ -30,7 +30,7 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(640 << 20)
+		debug.SetMemoryLimit(400 << 20)
 	}
 	e, err := setup(ctx, stderr)
 	if err != nil {
