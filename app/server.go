@@ -159,5 +159,12 @@ func (h *Handler) readyz(c *fiber.Ctx) error {
 		h.log.Warn("not ready", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable\n")
 	}
-	return c.SendString("ready\n")
+	// The search index never holds readiness back: the site serves while
+	// it is rebuilt. Its state is here for whoever watches the nodes.
+	status := h.search.Status()
+	if !status.Ready {
+		return c.SendString(fmt.Sprintf("ready\nsearch: rebuilding, %d of %d posts indexed (%s)\n",
+			status.Built, status.Total, status.Reason))
+	}
+	return c.SendString(fmt.Sprintf("ready\nsearch: outbox position %d\n", h.search.Position()))
 }

@@ -225,10 +225,11 @@ const (
 	pollEvery  = 250 * time.Millisecond // how often other nodes' writes are looked for
 	gapGrace   = 2 * time.Minute        // how long a missing outbox id may still be committed
 	retryAfter = 5 * time.Second        // pause after a failure before trying again
-	// keepOutbox is how long outbox entries are kept; a node whose index
-	// is further behind rebuilds it.
-	keepOutbox = 7 * 24 * time.Hour
 )
+
+// KeepOutbox is how long search outbox entries are kept; a node whose
+// index is further behind rebuilds it.
+const KeepOutbox = 7 * 24 * time.Hour
 
 // Run keeps the index current until ctx ends: it rebuilds the index when
 // it must, then applies the outbox whenever Wake is called and every

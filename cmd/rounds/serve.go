@@ -157,8 +157,9 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	return nil
 }
 
-// sweepSessions deletes ended sessions and abandoned sign-in attempts once
-// an hour, so the tables hold only live ones. Every node may do it; the deletes do not conflict.
+// sweepSessions deletes ended sessions, abandoned sign-in attempts and old
+// search outbox entries once an hour, so the tables hold only live ones.
+// Every node may do it; the deletes do not conflict.
 func sweepSessions(ctx context.Context, e *env) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -174,6 +175,15 @@ func sweepSessions(ctx context.Context, e *env) {
 			e.log.Error("sweep sessions", "err", err)
 		case n > 0:
 			e.log.Info("swept ended sessions and sign-in attempts", "count", n)
+		}
+		// Search outbox entries every node has long applied; a node that
+		// was away longer rebuilds its index when it comes back.
+		pruned, err := e.store.PruneOutbox(ctx, time.Now().Add(-search.KeepOutbox))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.log.Error("prune search outbox", "err", err)
+		case pruned > 0:
+			e.log.Info("pruned the search outbox", "count", pruned)
 		}
 		select {
 		case <-ctx.Done():
