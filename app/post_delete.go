@@ -16,7 +16,7 @@ type postDeletePage struct {
 // postDeleteConfirm asks before deleting, so the action itself is a POST
 // and works without JavaScript.
 func (h *Handler) postDeleteConfirm(c *fiber.Ctx) error {
-	post, topic, err := h.ownPost(c)
+	post, topic, err := h.ownPost(c, "deleted")
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (h *Handler) postDeleteConfirm(c *fiber.Ctx) error {
 }
 
 func (h *Handler) postDelete(c *fiber.Ctx) error {
-	post, topic, err := h.ownPost(c)
+	post, topic, err := h.ownPost(c, "deleted")
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,11 @@ type postEditPage struct {
 	Current *models.Post
 }
 
-// ownPost loads a post the member may change: their own, not deleted.
-func (h *Handler) ownPost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, error) {
+// ownPost loads a post the member may change: their own, not deleted, and
+// not hidden by the moderators unless they are one. change is what the
+// member is trying to do ("edited", "deleted"), for the message that says
+// why they cannot.
+func (h *Handler) ownPost(c *fiber.Ctx, change string) (*models.Post, *models.TopicSummary, error) {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return nil, nil, err
@@ -43,11 +46,16 @@ func (h *Handler) ownPost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, err
 	if post.AuthorID != member(c).ID {
 		return nil, nil, errForbidden("You can only change your own posts.")
 	}
+	// Editing would put the hidden text back in the author's form, and
+	// deleting would let them erase what the moderators acted on.
+	if post.IsHidden() && !member(c).IsModerator() {
+		return nil, nil, errForbidden("This post was hidden by the moderators, so it can no longer be " + change + ".")
+	}
 	return post, topic, nil
 }
 
 func (h *Handler) postEdit(c *fiber.Ctx) error {
-	post, topic, err := h.ownPost(c)
+	post, topic, err := h.ownPost(c, "edited")
 	if err != nil {
 		return err
 	}
@@ -69,7 +77,7 @@ func (h *Handler) renderPostEdit(c *fiber.Ctx, p postEditPage) error {
 }
 
 func (h *Handler) postUpdate(c *fiber.Ctx) error {
-	post, topic, err := h.ownPost(c)
+	post, topic, err := h.ownPost(c, "edited")
 	if err != nil {
 		return err
 	}
