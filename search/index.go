@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"rounds/models"
@@ -37,6 +36,7 @@ var (
 	keyMappingVersion = []byte("rounds.mapping_version")
 	keyPosition       = []byte("rounds.outbox_position")
 	keyAppliedAt      = []byte("rounds.applied_at")
+	keyShardBuilt     = []byte("rounds.shard_built")
 )
 
 // ErrRebuilding is returned by Search while the index is being built.
@@ -54,9 +54,9 @@ type Index struct {
 	wake     chan struct{}
 
 	mu      sync.RWMutex
-	current bleve.Index // nil until a usable index is open
-	name    string      // the directory current points at
-	reason  string      // why the index must be rebuilt; "" when it need not
+	current *shardSet // nil until a usable index is open
+	name    string    // the directory current points at
+	reason  string    // why the index must be rebuilt; "" when it need not
 
 	built, total atomic.Int64 // progress of a rebuild this process runs
 
@@ -127,8 +127,8 @@ func (x *Index) setReason(reason string) {
 }
 
 // openIndex opens a built index and checks it was built with this mapping.
-func openIndex(path string) (bleve.Index, int64, error) {
-	idx, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": false})
+func openIndex(path string) (*shardSet, int64, error) {
+	idx, err := openShards(path, map[string]interface{}{"bolt_timeout": "2s", "unsafe_batch": false})
 	if err != nil {
 		return nil, 0, fmt.Errorf("the search index cannot be opened (%v)", err)
 	}

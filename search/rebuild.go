@@ -13,9 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-
 	"rounds/models"
 )
 
@@ -30,10 +27,9 @@ type RebuildStats struct {
 
 // How a rebuild reads and writes.
 const (
-	rebuildPage    = 1000 // posts read from the database at a time
-	rebuildBatch   = 2000 // documents written to the index at a time
-	rebuildWriters = 2    // batches in flight at once
-	unpersisted    = 4    // batches written but not yet on disk
+	rebuildPage  = 1000 // posts read from the database at a time
+	rebuildBatch = 2000 // documents written to the index at a time
+	unpersisted  = 4    // batches written but not yet on disk
 )
 
 // Rebuild builds a new index under dir from every visible post in the
@@ -75,9 +71,7 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 	building := filepath.Join(dir, buildingPrefix+stamp)
 	// Unsafe batches return before they reach the disk, which lets the
 	// next batch be analysed meanwhile; a half-built index is never read.
-	idx, err := bleve.NewUsing(building, newMapping(), scorch.Name, scorch.Name, map[string]interface{}{
-		"unsafe_batch": true,
-	})
+	idx, err := createShards(building, newMapping(), map[string]interface{}{"unsafe_batch": true})
 	if err != nil {
 		return RebuildStats{}, fmt.Errorf("create search index: %w", err)
 	}
@@ -87,6 +81,10 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 		// waits until they, and so every batch before them, are on disk:
 		// closing the index does not wait for unsafe batches.
 		err = markBuilt(ctx, idx, position)
+	}
+	if err == nil {
+		// One segment per shard: a search then walks one list per word.
+		err = idx.forceMerge(ctx)
 	}
 	if cerr := idx.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -118,23 +116,35 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 }
 
 // markBuilt records the mapping version and outbox position in a built
-// index and waits until they are persisted.
-func markBuilt(ctx context.Context, idx bleve.Index, position int64) error {
-	persisted := make(chan error, 1)
-	batch := idx.NewBatch()
-	batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
-	batch.SetInternal(keyPosition, []byte(strconv.FormatInt(position, 10)))
-	batch.SetInternal(keyAppliedAt, []byte(time.Now().UTC().Format(time.RFC3339)))
-	batch.SetPersistedCallback(func(err error) { persisted <- err })
-	if err := idx.Batch(batch); err != nil {
-		return err
+// index and waits until they, and so every batch before them, are
+// persisted in every shard.
+func markBuilt(ctx context.Context, idx *shardSet, position int64) error {
+	persisted := make(chan error, len(idx.shards))
+	for i, shard := range idx.shards {
+		batch := shard.NewBatch()
+		if i == 0 {
+			batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
+			batch.SetInternal(keyPosition, []byte(strconv.FormatInt(position, 10)))
+			batch.SetInternal(keyAppliedAt, []byte(time.Now().UTC().Format(time.RFC3339)))
+		} else {
+			batch.SetInternal(keyShardBuilt, []byte(strconv.Itoa(i)))
+		}
+		batch.SetPersistedCallback(func(err error) { persisted <- err })
+		if err := shard.Batch(batch); err != nil {
+			return err
+		}
 	}
-	select {
-	case err := <-persisted:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	for range idx.shards {
+		select {
+		case err := <-persisted:
+			if err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+	return nil
 }
 
 // removeBuilding deletes what an interrupted rebuild left behind; the
@@ -152,9 +162,9 @@ func removeBuilding(dir string) {
 }
 
 // fill writes every visible post into idx: one goroutine reads pages from
-// the database, workers turn posts into documents, and batches go to the
-// index, which analyses them in parallel.
-func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64, progress func(done, total int64)) (int64, error) {
+// the database, workers turn posts into documents, and one writer per
+// shard sends them in batches, which Bleve analyses in parallel.
+func fill(ctx context.Context, idx *shardSet, store *models.Store, total int64, progress func(done, total int64)) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan []models.SearchDoc, 4)
@@ -162,7 +172,10 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 		ids  []string
 		docs []document
 	}
-	out := make(chan converted, 4)
+	out := make([]chan converted, len(idx.shards))
+	for i := range out {
+		out[i] = make(chan converted, 4)
+	}
 
 	var readErr error
 	go func() {
@@ -192,25 +205,32 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 		go func() {
 			defer workers.Done()
 			for page := range pages {
-				c := converted{ids: make([]string, len(page)), docs: make([]document, len(page))}
-				for i, d := range page {
-					c.ids[i], c.docs[i] = docID(d.TopicID, d.PostID), toDocument(d)
+				parts := make([]converted, len(out))
+				for _, d := range page {
+					id := docID(d.TopicID, d.PostID)
+					part := &parts[idx.shardOf(id)]
+					part.ids = append(part.ids, id)
+					part.docs = append(part.docs, toDocument(d))
 				}
-				select {
-				case out <- c:
-				case <-ctx.Done():
-					return
+				for i, part := range parts {
+					select {
+					case out[i] <- part:
+					case <-ctx.Done():
+						return
+					}
 				}
 			}
 		}()
 	}
 	go func() {
 		workers.Wait()
-		close(out)
+		for _, ch := range out {
+			close(ch)
+		}
 	}()
 
-	// Two writers: while one batch is turned into a segment (one goroutine
-	// in Bleve), the other's documents are analysed.
+	// One writer per shard: while one batch is turned into a segment (one
+	// goroutine in Bleve), another's documents are analysed.
 	inMemory := make(chan struct{}, unpersisted)
 	var (
 		done     atomic.Int64
@@ -218,11 +238,12 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 		writeErr error
 		errOnce  sync.Once
 	)
-	for range rebuildWriters {
+	for shard, in := range out {
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
-			batch := idx.NewBatch()
+			target := idx.shards[shard]
+			batch := target.NewBatch()
 			flush := func() error {
 				if batch.Size() == 0 {
 					return nil
@@ -241,7 +262,7 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 						errOnce.Do(func() { writeErr = err; cancel() })
 					}
 				})
-				if err := idx.Batch(batch); err != nil {
+				if err := target.Batch(batch); err != nil {
 					return err
 				}
 				batch.Reset()
@@ -251,7 +272,7 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 				}
 				return nil
 			}
-			for c := range out {
+			for c := range in {
 				for i := range c.docs {
 					if err := batch.Index(c.ids[i], c.docs[i]); err != nil {
 						errOnce.Do(func() { writeErr = err; cancel() })
@@ -273,8 +294,10 @@ func fill(ctx context.Context, idx bleve.Index, store *models.Store, total int64
 		}()
 	}
 	writers.Wait()
-	for range out {
-		// drain what workers sent after a failure
+	for _, ch := range out {
+		for range ch {
+			// drain what workers sent after a failure
+		}
 	}
 	switch {
 	case writeErr != nil:

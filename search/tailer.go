@@ -196,7 +196,7 @@ func (x *Index) apply(ctx context.Context, entries []models.OutboxEntry) error {
 
 // commit writes the batch with the new position, then updates what the
 // tailer remembers.
-func (x *Index) commit(_ context.Context, batch *bleve.Batch, entries []models.OutboxEntry, position int64) error {
+func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.OutboxEntry, position int64) error {
 	now := time.Now()
 	batch.SetInternal(keyPosition, []byte(strconv.FormatInt(position, 10)))
 	batch.SetInternal(keyAppliedAt, []byte(now.UTC().Format(time.RFC3339)))
@@ -229,7 +229,7 @@ func (x *Index) commit(_ context.Context, batch *bleve.Batch, entries []models.O
 	return nil
 }
 
-func bleveBatchOf(x *Index) *bleve.Batch {
+func bleveBatchOf(x *Index) *shardBatch {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.current == nil {

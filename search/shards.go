@@ -1,0 +1,189 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"path/filepath"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// shardCount is how many parts a built index is split into. A search runs
+// on every part at once, so a query that matches a large share of a big
+// community uses every core. Each part scores with its own statistics, as
+// search engines' shards commonly do: documents are spread by a hash of
+// their id, so each part's word frequencies are close to the whole's.
+// Changing it changes the mapping version.
+const shardCount = 2
+
+// shardSet is one built index: its documents spread over shards by id and
+// searched together through an alias. The first shard also keeps the
+// internal values (mapping version, outbox position).
+type shardSet struct {
+	shards []bleve.Index
+	alias  bleve.IndexAlias
+}
+
+func shardPath(path string, i int) string {
+	return filepath.Join(path, "shard-"+strconv.Itoa(i))
+}
+
+// createShards makes the shards of a new index under path.
+func createShards(path string, m mapping.IndexMapping, config map[string]interface{}) (*shardSet, error) {
+	set := &shardSet{}
+	for i := range shardCount {
+		idx, err := bleve.NewUsing(shardPath(path, i), m, scorch.Name, scorch.Name, config)
+		if err != nil {
+			_ = set.Close()
+			return nil, err
+		}
+		set.shards = append(set.shards, idx)
+	}
+	set.link(m)
+	return set, nil
+}
+
+// openShards opens the shards of a built index.
+func openShards(path string, config map[string]interface{}) (*shardSet, error) {
+	set := &shardSet{}
+	for i := range shardCount {
+		idx, err := bleve.OpenUsing(shardPath(path, i), config)
+		if err != nil {
+			_ = set.Close()
+			return nil, err
+		}
+		set.shards = append(set.shards, idx)
+	}
+	set.link(set.shards[0].Mapping())
+	return set, nil
+}
+
+func (s *shardSet) link(m mapping.IndexMapping) {
+	alias := bleve.NewIndexAlias(s.shards...)
+	_ = alias.SetIndexMapping(m) // fails only on a closed alias
+	s.alias = alias
+}
+
+// forceMerge merges each shard into one segment, the shards side by side.
+func (s *shardSet) forceMerge(ctx context.Context) error {
+	errs := make(chan error, len(s.shards))
+	for _, idx := range s.shards {
+		go func() {
+			raw, err := idx.Advanced()
+			if err != nil {
+				errs <- err
+				return
+			}
+			sc, ok := raw.(*scorch.Scorch)
+			if !ok {
+				errs <- fmt.Errorf("search: the index is not a scorch index")
+				return
+			}
+			errs <- sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
+		}()
+	}
+	var all []error
+	for range s.shards {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
+}
+
+// Close closes every shard.
+func (s *shardSet) Close() error {
+	var errs []error
+	for _, idx := range s.shards {
+		errs = append(errs, idx.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *shardSet) shardOf(id string) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return int(h.Sum32() % uint32(len(s.shards)))
+}
+
+// SearchInContext searches every shard at once and merges their hits.
+func (s *shardSet) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return s.alias.SearchInContext(ctx, req)
+}
+
+// Search is SearchInContext without a deadline.
+func (s *shardSet) Search(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return s.SearchInContext(context.Background(), req)
+}
+
+// DocCount counts the documents in every shard.
+func (s *shardSet) DocCount() (uint64, error) {
+	var n uint64
+	for _, idx := range s.shards {
+		c, err := idx.DocCount()
+		if err != nil {
+			return 0, err
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// GetInternal reads an internal value.
+func (s *shardSet) GetInternal(key []byte) ([]byte, error) { return s.shards[0].GetInternal(key) }
+
+// SetInternal writes an internal value.
+func (s *shardSet) SetInternal(key, value []byte) error { return s.shards[0].SetInternal(key, value) }
+
+// Index writes one document to its shard.
+func (s *shardSet) Index(id string, doc any) error { return s.shards[s.shardOf(id)].Index(id, doc) }
+
+// shardBatch is a batch for every shard.
+type shardBatch struct {
+	set     *shardSet
+	batches []*bleve.Batch
+}
+
+func (s *shardSet) NewBatch() *shardBatch {
+	b := &shardBatch{set: s}
+	for _, idx := range s.shards {
+		b.batches = append(b.batches, idx.NewBatch())
+	}
+	return b
+}
+
+func (b *shardBatch) Index(id string, doc any) error {
+	return b.batches[b.set.shardOf(id)].Index(id, doc)
+}
+
+func (b *shardBatch) Delete(id string) { b.batches[b.set.shardOf(id)].Delete(id) }
+
+// SetInternal goes with the first shard's documents.
+func (b *shardBatch) SetInternal(key, value []byte) { b.batches[0].SetInternal(key, value) }
+
+func (b *shardBatch) Size() int {
+	n := 0
+	for _, batch := range b.batches {
+		n += batch.Size()
+	}
+	return n
+}
+
+// Batch writes a batch to every shard, the first shard last: its batch
+// carries the outbox position, so a crash in between leaves the position
+// behind and the entries are applied again.
+func (s *shardSet) Batch(b *shardBatch) error {
+	for i := len(s.shards) - 1; i >= 0; i-- {
+		if b.batches[i].Size() == 0 && i != 0 {
+			continue
+		}
+		if err := s.shards[i].Batch(b.batches[i]); err != nil {
+			return fmt.Errorf("shard %d: %w", i, err)
+		}
+	}
+	return nil
+}
