@@ -70,29 +70,23 @@ func (s *shardSet) link(m mapping.IndexMapping) {
 	s.alias = alias
 }
 
-// forceMerge merges each shard into one segment, the shards side by side.
+// forceMerge merges each shard into one segment, one shard at a time so
+// that only one shard's segments are mapped into memory at once.
 func (s *shardSet) forceMerge(ctx context.Context) error {
-	errs := make(chan error, len(s.shards))
-	for _, idx := range s.shards {
-		go func() {
-			raw, err := idx.Advanced()
-			if err != nil {
-				errs <- err
-				return
-			}
-			sc, ok := raw.(*scorch.Scorch)
-			if !ok {
-				errs <- fmt.Errorf("search: the index is not a scorch index")
-				return
-			}
-			errs <- sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
-		}()
+	for i, idx := range s.shards {
+		raw, err := idx.Advanced()
+		if err != nil {
+			return err
+		}
+		sc, ok := raw.(*scorch.Scorch)
+		if !ok {
+			return fmt.Errorf("search: shard %d is not a scorch index", i)
+		}
+		if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return fmt.Errorf("merge shard %d: %w", i, err)
+		}
 	}
-	var all []error
-	for range s.shards {
-		all = append(all, <-errs)
-	}
-	return errors.Join(all...)
+	return nil
 }
 
 // Close closes every shard.

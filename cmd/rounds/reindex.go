@@ -24,13 +24,14 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Indexing makes a lot of short-lived garbage: collect less often, but
-	// keep the heap well under a gigabyte. GOGC and GOMEMLIMIT, when set,
+	// keep the heap small, for the index files the process maps while it
+	// merges count against its memory too. GOGC and GOMEMLIMIT, when set,
 	// still decide.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(400 << 20)
+		debug.SetMemoryLimit(300 << 20)
 	}
 	e, err := setup(ctx, stderr)
 	if err != nil {
