@@ -39,7 +39,7 @@ func busyWorld(t *testing.T, w *world, posts int) {
 		switch {
 		case i%7 == 3: // edited twice
 			p = w.edit(t, p, nil, fmt.Sprintf("Edited %d: check the BNP instead.", i))
-			p = w.edit(t, p, nil, fmt.Sprintf("Edited again %d: and the troponin.", i))
+			w.edit(t, p, nil, fmt.Sprintf("Edited again %d: and the troponin.", i))
 		case i%11 == 5:
 			if err := w.store.DeletePost(ctx, p.ID, w.author.ID); err != nil {
 				t.Fatal(err)
