@@ -98,6 +98,9 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if cooked, err = h.linkTimestamps(c.UserContext(), &topic.Topic, cooked); err != nil {
+		return err
+	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
 		Source: form.Body, Cooked: cooked}
 	if form.WithTitle {

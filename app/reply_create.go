@@ -39,6 +39,9 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
+		return err
+	}
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true

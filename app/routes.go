@@ -37,6 +37,10 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
 		{fiber.MethodGet, "/b/:slug/new", verifiedMember, h.topicNew},
 		{fiber.MethodPost, "/b/:slug/new", verifiedMember, h.topicCreate},
+		{fiber.MethodGet, "/b/:slug/case", verifiedMember, h.caseNew},
+		{fiber.MethodPost, "/b/:slug/case", verifiedMember, h.caseCreate},
+		{fiber.MethodGet, "/b/:slug/podcast", verifiedMember, h.podcastNew},
+		{fiber.MethodPost, "/b/:slug/podcast", verifiedMember, h.podcastCreate},
 		{fiber.MethodGet, "/t/:id<int>", readAccess, h.topicShow},
 		{fiber.MethodGet, "/t/:id<int>/:slug", readAccess, h.topicShow},
 		{fiber.MethodPost, "/t/:id<int>/reply", verifiedMember, h.replyCreate},
@@ -77,6 +81,11 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/admin/groups/:id<int>/members/remove", admin, h.adminGroupMemberRemove},
 		{fiber.MethodGet, "/settings/sessions", signedIn, h.settingsSessions},
 		{fiber.MethodPost, "/settings/sessions/end", signedIn, h.settingsSessionEnd},
+		{fiber.MethodGet, "/settings/feeds", verifiedMember, h.settingsFeeds},
+		{fiber.MethodPost, "/settings/feeds", verifiedMember, h.settingsFeedCreate},
+		{fiber.MethodPost, "/settings/feeds/revoke", verifiedMember, h.settingsFeedRevoke},
+		// The token in the address is the credential: see feedBoard.
+		{fiber.MethodGet, "/feeds/:token/b/:slug.atom", anyone, h.feedBoard},
 	}
 	if h.demo {
 		table = append(table,

@@ -23,6 +23,10 @@ var routeAccess = map[string]string{
 	"GET /b/:slug":                 "member",
 	"GET /b/:slug/new":             "member",
 	"POST /b/:slug/new":            "member",
+	"GET /b/:slug/case":            "member",
+	"POST /b/:slug/case":           "member",
+	"GET /b/:slug/podcast":         "member",
+	"POST /b/:slug/podcast":        "member",
 	"GET /t/:id<int>":              "member",
 	"GET /t/:id<int>/:slug":        "member",
 	"POST /t/:id<int>/reply":       "member",
@@ -67,6 +71,11 @@ var routeAccess = map[string]string{
 	"POST /admin/groups/:id<int>/members/remove": "admin",
 	"GET /settings/sessions":                     "signedIn",
 	"POST /settings/sessions/end":                "signedIn",
+	"GET /settings/feeds":                        "member",
+	"POST /settings/feeds":                       "member",
+	"POST /settings/feeds/revoke":                "member",
+	// The secret in the address is the credential, whoever asks.
+	"GET /feeds/:token/b/:slug.atom": "token",
 }
 
 // roles in order of standing; "member" means a verified member.
@@ -74,7 +83,7 @@ var roles = []string{"guest", "pending", "member", "moderator", "admin"}
 
 func allowed(needs, role string) bool {
 	switch needs {
-	case "anyone", "home":
+	case "anyone", "home", "token":
 		return true
 	case "signedIn":
 		return role != "guest"
@@ -142,7 +151,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				if user != nil && user.ID != author.ID && user.IsVerified() {
 					post = a.Reply(t, topic, user, "A reply of my own").ID
 				}
-				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation").Replace(pattern)
+				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token").Replace(pattern)
 				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
 					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 				}
@@ -176,6 +185,14 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 						}
 					} else if res.Status != http.StatusOK || !strings.Contains(res.Body, want) {
 						t.Fatalf("%s's home: status %d, lacks %q", role, res.Status, want)
+					}
+					return
+				}
+				if routeAccess[key] == "token" {
+					// A made-up feed address finds nothing, for guests and
+					// members alike: cookies are no key to a feed.
+					if res.Status != http.StatusNotFound {
+						t.Fatalf("%s fetched a feed with a bogus token: status %d, want 404", role, res.Status)
 					}
 					return
 				}

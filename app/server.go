@@ -16,6 +16,7 @@ import (
 	"rounds/app/auth"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/fetch"
 	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/models"
@@ -37,6 +38,9 @@ type Handler struct {
 	demo     bool
 	mailer   *mail.Mailer
 	search   *search.Index
+	// fetcher makes every request Rounds sends out, such as reading the
+	// podcast feeds members share.
+	fetcher *fetch.Fetcher
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -62,6 +66,10 @@ type Options struct {
 	Mailer *mail.Mailer
 	// Search is this node's search index; the caller runs and closes it.
 	Search *search.Index
+	// Fetcher makes the requests Rounds sends out; when nil, New makes one
+	// that refuses private and loopback addresses. Tests pass one that
+	// reaches their own loopback servers.
+	Fetcher *fetch.Fetcher
 }
 
 // New builds the application: templates and static files are parsed here,
@@ -82,6 +90,7 @@ func New(opts Options) (*fiber.App, error) {
 		demo:      opts.Demo,
 		mailer:    opts.Mailer,
 		search:    opts.Search,
+		fetcher:   opts.Fetcher,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if opts.Config.GitHub != nil {
@@ -99,6 +108,9 @@ func New(opts Options) (*fiber.App, error) {
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	if h.fetcher == nil {
+		h.fetcher = fetch.New(fetch.Options{UserAgent: "Rounds (+" + opts.Config.BaseURL.String() + ")"})
 	}
 	var err error
 	if h.mailer == nil {

@@ -23,6 +23,10 @@ type topicPage struct {
 	CanPost   bool
 	// Refusal says why this member cannot reply here, if the board is why.
 	Refusal string
+	// Episode is what a podcast topic discusses, with its player.
+	Episode *episodeCard
+	// Case is a case topic's summary, shown above the opening post.
+	Case *caseCard
 }
 
 type pageLink struct {
@@ -83,6 +87,13 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	p := topicPage{Topic: topic, PostsHTML: renderPosts(h.postItems(posts, m)), Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
+	var err error
+	if p.Episode, err = h.topicEpisode(c.UserContext(), &topic.Topic); err != nil {
+		return err
+	}
+	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
+		return err
+	}
 	if p.CanPost {
 		if reply == nil {
 			reply = &composer{}

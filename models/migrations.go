@@ -2,9 +2,15 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
 	"gorm.io/gorm"
 )
 
@@ -271,6 +277,117 @@ var migrations = []migration{
 		// An anonymous post shows its author by specialty only.
 		`ALTER TABLE posts ADD COLUMN anonymous BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
+	{9, "private feed tokens", []string{
+		// A member's feed reader or podcast app follows peer-only boards
+		// through a secret URL. Only a hash of the secret is kept; revoking
+		// it stops every feed URL made with it.
+		`CREATE TABLE feed_tokens (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			token_hash TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			revoked_at {{time}},
+			last_used_at {{time}}
+		)`,
+		`CREATE UNIQUE INDEX feed_tokens_hash ON feed_tokens (token_hash)`,
+		`CREATE INDEX feed_tokens_user ON feed_tokens (user_id, revoked_at)`,
+	}},
+	{10, "podcasts, cases and link previews", []string{
+		// A podcast show members share episodes of. It is re-read in the
+		// background; the last error is kept for the member who shared it.
+		`CREATE TABLE podcast_feeds (
+			id {{id}},
+			url TEXT NOT NULL,
+			title TEXT NOT NULL DEFAULT '',
+			author TEXT NOT NULL DEFAULT '',
+			description TEXT NOT NULL DEFAULT '',
+			image_url TEXT NOT NULL DEFAULT '',
+			link TEXT NOT NULL DEFAULT '',
+			etag TEXT NOT NULL DEFAULT '',
+			last_modified TEXT NOT NULL DEFAULT '',
+			fetched_at {{time}},
+			next_fetch_at {{time}},
+			failures INTEGER NOT NULL DEFAULT 0,
+			last_error TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX podcast_feeds_url ON podcast_feeds (url)`,
+		// One episode of a show, or a lone audio file (no feed).
+		`CREATE TABLE podcast_episodes (
+			id {{id}},
+			feed_id {{bigint}} REFERENCES podcast_feeds (id) ON DELETE CASCADE,
+			guid TEXT NOT NULL,
+			title TEXT NOT NULL DEFAULT '',
+			description TEXT NOT NULL DEFAULT '',
+			link TEXT NOT NULL DEFAULT '',
+			image_url TEXT NOT NULL DEFAULT '',
+			published_at {{time}},
+			duration_seconds INTEGER NOT NULL DEFAULT 0,
+			audio_url TEXT NOT NULL,
+			audio_type TEXT NOT NULL DEFAULT '',
+			audio_length {{bigint}} NOT NULL DEFAULT 0,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX podcast_episodes_guid ON podcast_episodes (feed_id, guid)`,
+		`CREATE INDEX podcast_episodes_feed ON podcast_episodes (feed_id, published_at)`,
+		// A podcast topic discusses one episode.
+		`CREATE TABLE topic_episodes (
+			topic_id {{bigint}} PRIMARY KEY REFERENCES topics (id) ON DELETE CASCADE,
+			episode_id {{bigint}} NOT NULL REFERENCES podcast_episodes (id)
+		)`,
+		`CREATE INDEX topic_episodes_episode ON topic_episodes (episode_id)`,
+		// Shows a member follows, to be offered their new episodes.
+		`CREATE TABLE podcast_follows (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			feed_id {{bigint}} NOT NULL REFERENCES podcast_feeds (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, feed_id)
+		)`,
+		// A case topic's structured summary. The age is a band, never an
+		// exact age over 89; the attestation that no identifiers are in the
+		// post is required and kept.
+		`CREATE TABLE case_summaries (
+			topic_id {{bigint}} PRIMARY KEY REFERENCES topics (id) ON DELETE CASCADE,
+			source_url TEXT NOT NULL DEFAULT '',
+			age_band TEXT NOT NULL,
+			sex TEXT NOT NULL,
+			presentation TEXT NOT NULL,
+			workup TEXT NOT NULL DEFAULT '',
+			question TEXT NOT NULL,
+			attested_by_id {{bigint}} NOT NULL REFERENCES users (id),
+			attested_at {{time}} NOT NULL
+		)`,
+		// What a link points at, fetched in the background after the post
+		// is saved: a page's Open Graph card, or a citation from Crossref
+		// (DOI) or PubMed (PMID). One row per link, shared by every post
+		// that has it.
+		`CREATE TABLE link_previews (
+			id {{id}},
+			url TEXT NOT NULL,
+			kind TEXT NOT NULL DEFAULT 'page',
+			status TEXT NOT NULL DEFAULT 'pending',
+			title TEXT NOT NULL DEFAULT '',
+			description TEXT NOT NULL DEFAULT '',
+			site_name TEXT NOT NULL DEFAULT '',
+			image_url TEXT NOT NULL DEFAULT '',
+			journal TEXT NOT NULL DEFAULT '',
+			year INTEGER NOT NULL DEFAULT 0,
+			authors TEXT NOT NULL DEFAULT '',
+			doi TEXT NOT NULL DEFAULT '',
+			pmid TEXT NOT NULL DEFAULT '',
+			error TEXT NOT NULL DEFAULT '',
+			fetched_at {{time}},
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX link_previews_url ON link_previews (url)`,
+		`CREATE TABLE post_links (
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			preview_id {{bigint}} NOT NULL REFERENCES link_previews (id) ON DELETE CASCADE,
+			position INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (post_id, preview_id)
+		)`,
+		`CREATE INDEX post_links_preview ON post_links (preview_id)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
@@ -293,11 +410,20 @@ func (s *Store) ddl(stmt string) string {
 // at once. Running it on an up-to-date database changes nothing.
 func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 	db := s.db.WithContext(ctx)
-	if err := db.Exec(s.ddl(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY,
-		name TEXT NOT NULL,
-		applied_at {{time}} NOT NULL
-	)`)).Error; err != nil {
+	// Under the lock too: PostgreSQL's IF NOT EXISTS is no guard against a
+	// node creating the same table at the same moment.
+	if err := db.Transaction(func(tx *gorm.DB) error {
+		if s.engine == Postgres {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(7262010)`).Error; err != nil {
+				return fmt.Errorf("take migration lock: %w", err)
+			}
+		}
+		return tx.Exec(s.ddl(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at {{time}} NOT NULL
+		)`)).Error
+	}); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range migrations {
@@ -330,6 +456,45 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 		if !done {
 			applied = append(applied, m.version)
 		}
+	}
+
+	// River's job tables come after ours, through River's own migrator on
+	// the same pool, so they move with the River version in go.mod. River
+	// runs each of its versions in a transaction of its own on other pool
+	// connections; on PostgreSQL one transaction holds our migration lock
+	// meanwhile, so a node starting at the same time waits and then finds
+	// nothing left to do. SQLite serves one node, and a transaction held
+	// open there would only block River's own writes.
+	sqlDB, err := s.pool()
+	if err != nil {
+		return applied, fmt.Errorf("migrate job queue: %w", err)
+	}
+	var driver riverdriver.Driver[*sql.Tx] = riversqlite.New(sqlDB)
+	if s.engine == Postgres {
+		driver = riverdatabasesql.New(sqlDB)
+	}
+	// River's log would say "no migrations to apply" on every boot; its
+	// errors are returned here instead.
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return applied, fmt.Errorf("migrate job queue: %w", err)
+	}
+	migrateRiver := func() error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	}
+	if s.engine == Postgres {
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(7262010)`).Error; err != nil {
+				return fmt.Errorf("take migration lock: %w", err)
+			}
+			return migrateRiver()
+		})
+	} else {
+		err = migrateRiver()
+	}
+	if err != nil {
+		return applied, fmt.Errorf("migrate job queue: %w", err)
 	}
 	return applied, nil
 }

@@ -238,6 +238,11 @@ type NewTopic struct {
 	Source    string
 	Cooked    string
 	Anonymous bool
+	// EpisodeID is the podcast episode a podcast topic discusses.
+	EpisodeID int64
+	// Case is the summary of a case topic, written with it; it makes the
+	// topic's kind KindCase.
+	Case *CaseSummary
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -247,6 +252,12 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 	kind := nt.Kind
 	if kind == "" {
 		kind = KindDiscussion
+	}
+	if nt.Case != nil {
+		kind = KindCase
+		if err := nt.Case.check(); err != nil {
+			return nil, nil, fmt.Errorf("create topic %q: %w", nt.Title, err)
+		}
 	}
 	topic := &Topic{
 		BoardID: nt.BoardID, Kind: kind, Title: nt.Title, Slug: Slugify(nt.Title),
@@ -266,6 +277,16 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		}
 		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
 			return err
+		}
+		if nt.EpisodeID != 0 {
+			if err := tx.Exec(`INSERT INTO topic_episodes (topic_id, episode_id) VALUES (?, ?)`, topic.ID, nt.EpisodeID).Error; err != nil {
+				return fmt.Errorf("link episode %d: %w", nt.EpisodeID, err)
+			}
+		}
+		if nt.Case != nil {
+			if err := insertCaseSummary(tx, topic.ID, nt.Case, now); err != nil {
+				return err
+			}
 		}
 		if err := queueSearch(tx, topic.ID, 0, now); err != nil {
 			return err

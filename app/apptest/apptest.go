@@ -24,6 +24,7 @@ import (
 	"rounds/app"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/fetch"
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -65,6 +66,10 @@ type Options struct {
 	// running, as a node is while it rebuilds: search answers that it is
 	// being rebuilt.
 	SearchUnbuilt bool
+	// Fetcher replaces the server's fetcher for outbound requests, such as
+	// one made with AllowLoopback so the server reaches the test's own
+	// httptest servers.
+	Fetcher *fetch.Fetcher
 }
 
 // New starts a server on a fresh SQLite database.
@@ -123,7 +128,8 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 		})
 	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index})
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
+		Fetcher: o.Fetcher})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}

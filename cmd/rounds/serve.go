@@ -13,9 +13,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"rounds/app"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/jobs"
 	"rounds/models"
 	"rounds/search"
 )
@@ -94,6 +97,23 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
+	// Features add their workers and schedules here as they come.
+	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: func(*river.Workers) {}})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	// Deferred after the store's close, so it runs before it: running
+	// jobs finish, within the shutdown timeout, while the database is open.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := queue.Stop(stopCtx); err != nil {
+			e.log.Error("stop the job queue", "err", err)
+		}
+	}()
 	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo}
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {

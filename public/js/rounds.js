@@ -1,5 +1,6 @@
 // Rounds works without JavaScript; this file only adds a live preview to
-// the composer. The preview endpoint renders exactly as saving would.
+// the composer (the preview endpoint renders exactly as saving would) and
+// lets timestamps in podcast topics seek the episode's player.
 (function () {
   "use strict";
 
@@ -63,11 +64,60 @@
     });
   }
 
+  // On a podcast topic, a timestamp in a post seeks the page's own player
+  // instead of opening the audio file at that moment (what the link does
+  // without script). On the episode picker, the title follows the chosen
+  // episode until the member edits it.
+  function setupPodcast() {
+    var player = document.getElementById("episode-player");
+    if (player) {
+      document.addEventListener("click", function (event) {
+        var link = event.target.closest ? event.target.closest("a.timestamp[data-seek]") : null;
+        if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+          return;
+        }
+        var seconds = parseInt(link.getAttribute("data-seek"), 10);
+        if (isNaN(seconds)) {
+          return;
+        }
+        event.preventDefault();
+        player.preload = "auto";
+        try {
+          player.currentTime = seconds;
+        } catch (err) {
+          // Not seekable before its metadata: seek once it is.
+          player.addEventListener("loadedmetadata", function () { player.currentTime = seconds; }, { once: true });
+        }
+        var played = player.play();
+        if (played && played.catch) {
+          played.catch(function () {});
+        }
+        player.scrollIntoView({ block: "nearest" });
+      });
+    }
+    var title = document.querySelector(".podcast-compose input[name=title]");
+    var radios = document.querySelectorAll(".podcast-compose input[name=episode]");
+    if (title && radios.length) {
+      var current = document.querySelector(".podcast-compose input[name=episode]:checked");
+      var last = current ? current.getAttribute("data-title") : "";
+      for (var i = 0; i < radios.length; i++) {
+        radios[i].addEventListener("change", function (event) {
+          var next = event.target.getAttribute("data-title") || "";
+          if (title.value === last || title.value.trim() === "") {
+            title.value = next.slice(0, 200);
+          }
+          last = next;
+        });
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var forms = document.querySelectorAll("form[data-composer]");
     for (var i = 0; i < forms.length; i++) {
       setupComposer(forms[i]);
     }
+    setupPodcast();
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.focus();

@@ -1,0 +1,209 @@
+package app
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"rounds/models"
+)
+
+// Limits on a case summary's text fields, in characters.
+const (
+	casePresentationMin = 10
+	casePresentationMax = 2000
+	caseWorkupMax       = 4000
+	caseQuestionMin     = 10
+	caseQuestionMax     = 1000
+	caseSourceMax       = 2000
+)
+
+// caseForm is the form that presents a case: a link to it, a structured
+// summary, the usual title, tags and (optional) discussion, and the
+// attestation that nothing in it identifies the patient. Like the
+// composer, it always holds what the member typed.
+type caseForm struct {
+	composer
+	SourceURL    string
+	AgeBand      string
+	Sex          string
+	Presentation string
+	Workup       string
+	Question     string
+	Attested     bool
+}
+
+// caseFieldOrder is the order of the form's fields on the page, so the
+// list of problems at the top reads in the same order.
+var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "attest"}
+
+// fieldProblem is one entry of the list of problems at the top of a form.
+type fieldProblem struct {
+	Field   string
+	Message string
+}
+
+// Problems lists the form's problems in the order of its fields.
+func (f *caseForm) Problems() []fieldProblem {
+	var list []fieldProblem
+	for _, field := range caseFieldOrder {
+		if m, ok := f.Errors[field]; ok {
+			list = append(list, fieldProblem{field, m})
+		}
+	}
+	return list
+}
+
+const exactAgeMessage = "An exact age over 89 can identify a patient: choose “90 or older” as the age band and leave the age out here."
+
+// validate checks the form and returns the cleaned title and tags, the
+// summary to store and the markdown of the opening post: the discussion
+// the member wrote, or, when they wrote none, the summary itself, so the
+// post reads well and is found by search.
+func (f *caseForm) validate(memberID int64) (title string, tags []string, summary *models.CaseSummary, source string) {
+	f.Presentation, f.Workup, f.Question = caseText(f.Presentation), caseText(f.Workup), caseText(f.Question)
+	summary = &models.CaseSummary{AgeBand: f.AgeBand, Sex: f.Sex, Presentation: f.Presentation,
+		Workup: f.Workup, Question: f.Question, AttestedByID: memberID}
+
+	if raw := strings.TrimSpace(f.SourceURL); raw != "" {
+		link, problem := caseSourceURL(raw)
+		if problem != "" {
+			f.Errors.add("source", problem)
+		}
+		summary.SourceURL = link
+	}
+	switch {
+	case models.CaseAgeBandLabel(f.AgeBand) != "":
+	case strings.TrimSpace(f.AgeBand) == "":
+		f.Errors.add("age", "Choose the patient’s age band.")
+	default:
+		f.Errors.add("age", "Choose one of the age bands listed; an exact age is never stored.")
+	}
+	if models.CaseSexLabel(f.Sex) == "" {
+		f.Errors.add("sex", "Choose the patient’s sex, or “Not stated”.")
+	}
+	caseTextProblem(&f.Errors, "presentation", "The presentation", f.Presentation, casePresentationMin, casePresentationMax)
+	caseTextProblem(&f.Errors, "workup", "The work-up so far", f.Workup, 0, caseWorkupMax)
+	caseTextProblem(&f.Errors, "question", "The question for peers", f.Question, caseQuestionMin, caseQuestionMax)
+
+	source = f.Body
+	if strings.TrimSpace(source) == "" {
+		source = caseMarkdown(summary)
+	}
+	// The composer's rules for the title, tags and post, on the post as it
+	// will be saved; what the member typed stays in the form.
+	check := f.composer
+	check.Body, check.WithTitle, check.Errors = source, true, nil
+	title, tags = check.validate()
+	for field, m := range check.Errors {
+		f.Errors.add(field, m)
+	}
+	if models.MentionsAgeOver89(f.Title) {
+		f.Errors.add("title", exactAgeMessage)
+	}
+	if models.MentionsAgeOver89(f.Body) {
+		f.Errors.add("body", exactAgeMessage)
+	}
+	if !f.Attested {
+		f.Errors.add("attest", "Confirm that the post contains no names, dates, record numbers or other details that could identify the patient.")
+	}
+	return title, tags, summary, source
+}
+
+// caseText keeps one kind of line break and drops blank edges.
+func caseText(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s))
+}
+
+func caseTextProblem(errs *fieldErrors, field, name, text string, least, most int) {
+	n := utf8.RuneCountInString(text)
+	switch {
+	case !utf8.ValidString(text):
+		errs.add(field, name+" contains characters that are not valid UTF-8.")
+	case least > 0 && n == 0:
+		errs.add(field, name+" is required.")
+	case n < least:
+		errs.add(field, name+" needs at least "+itoa(least)+" characters.")
+	case n > most:
+		errs.add(field, name+" can be at most "+itoa(most)+" characters; it has "+itoa(n)+".")
+	case models.MentionsAgeOver89(text):
+		errs.add(field, exactAgeMessage)
+	}
+}
+
+// caseSourceURL checks the link to a case: a web address only, since it
+// is shown to every reader as a link.
+func caseSourceURL(raw string) (string, string) {
+	const example = " For example https://radiopaedia.org/cases/…"
+	if utf8.RuneCountInString(raw) > caseSourceMax {
+		return "", "The link can be at most 2,000 characters."
+	}
+	if strings.ContainsAny(raw, " \t\n\r<>\"'`\\") {
+		return "", "The link cannot contain spaces, quotes or angle brackets." + example
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "That is not a web address we can read." + example
+	}
+	if scheme := strings.ToLower(u.Scheme); scheme != "http" && scheme != "https" {
+		return "", "The link must be a web page: an address starting with https:// or http://." + example
+	}
+	if u.Host == "" || u.Opaque != "" {
+		return "", "That is not a web address we can read." + example
+	}
+	if u.User != nil {
+		return "", "The link cannot carry a user name or password."
+	}
+	return u.String(), ""
+}
+
+// caseMarkdown writes a summary as the markdown of an opening post. The
+// summary's fields are plain text, so the characters markdown would read
+// are escaped.
+func caseMarkdown(cs *models.CaseSummary) string {
+	var b strings.Builder
+	if cs.SourceURL != "" {
+		b.WriteString("**Case:** <" + cs.SourceURL + ">\n\n")
+	}
+	b.WriteString("**Age band:** " + plainMarkdown(models.CaseAgeBandLabel(cs.AgeBand)) + "\\\n")
+	b.WriteString("**Sex:** " + plainMarkdown(models.CaseSexLabel(cs.Sex)) + "\n\n")
+	b.WriteString("**Presentation:** " + plainMarkdown(cs.Presentation) + "\n\n")
+	if cs.Workup != "" {
+		b.WriteString("**Work-up so far:** " + plainMarkdown(cs.Workup) + "\n\n")
+	}
+	b.WriteString("**Question for peers:** " + plainMarkdown(cs.Question) + "\n")
+	return b.String()
+}
+
+// markdownInline are the characters that mean something to markdown
+// anywhere in a line; markdownLineStart, at the start of one.
+var (
+	markdownInline    = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "\\<", ">", "\\>", "|", "\\|", "~", "\\~", "&", "\\&")
+	markdownListStart = regexp.MustCompile(`^(\d+)([.)])`)
+)
+
+// plainMarkdown writes plain text as markdown that renders as that text:
+// its line breaks kept, its blank lines as paragraphs.
+func plainMarkdown(text string) string {
+	paragraphs := strings.Split(text, "\n\n")
+	out := paragraphs[:0]
+	for _, para := range paragraphs {
+		var lines []string
+		for _, line := range strings.Split(para, "\n") {
+			line = markdownInline.Replace(strings.TrimSpace(line))
+			if line == "" {
+				continue
+			}
+			if strings.ContainsRune("#-+=", rune(line[0])) {
+				line = "\\" + line
+			}
+			line = markdownListStart.ReplaceAllString(line, `$1\$2`)
+			lines = append(lines, line)
+		}
+		if len(lines) > 0 {
+			out = append(out, strings.Join(lines, "\\\n"))
+		}
+	}
+	return strings.Join(out, "\n\n")
+}

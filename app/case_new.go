@@ -1,0 +1,74 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+type caseNewPage struct {
+	Board    *models.Board
+	Form     *caseForm
+	AgeBands []models.CaseChoice
+	Sexes    []models.CaseChoice
+}
+
+func (h *Handler) caseNew(c *fiber.Ctx) error {
+	board, access, err := h.boardToWrite(c)
+	if err != nil {
+		return err
+	}
+	if refusal := postRefusal(access); refusal != "" {
+		return errForbidden(refusal)
+	}
+	return h.renderCaseForm(c, board, &caseForm{}, fiber.StatusOK)
+}
+
+func (h *Handler) caseCreate(c *fiber.Ctx) error {
+	board, access, err := h.boardToWrite(c)
+	if err != nil {
+		return err
+	}
+	form := &caseForm{
+		composer:  composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
+		SourceURL: c.FormValue("source_url"), AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"),
+		Presentation: c.FormValue("presentation"), Workup: c.FormValue("workup"), Question: c.FormValue("question"),
+		Attested: c.FormValue("attest") != "",
+	}
+	title, tags, summary, source := form.validate(member(c).ID)
+	if refusal := postRefusal(access); refusal != "" {
+		form.Errors.add("body", refusal+" Your text is kept below.")
+	}
+	if form.Errors != nil || c.FormValue("preview") != "" {
+		if form.Errors == nil {
+			cooked, err := h.markdown.Render(source)
+			if err != nil {
+				return err
+			}
+			form.Preview = cookedHTML(cooked)
+		}
+		return h.renderCaseForm(c, board, form, form.Errors.status())
+	}
+	cooked, err := h.markdown.Render(source)
+	if err != nil {
+		return err
+	}
+	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
+		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
+		Title: title, Tags: tags, Source: source, Cooked: cooked,
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
+}
+
+func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseForm, status int) error {
+	form.Action = "/b/" + board.Slug + "/case"
+	form.Submit = "Present case"
+	form.Cancel = "/b/" + board.Slug
+	data := h.page(c, "Present a case in "+board.Title)
+	data.Page = caseNewPage{Board: board, Form: form, AgeBands: models.CaseAgeBands, Sexes: models.CaseSexes}
+	c.Status(status)
+	return h.views.render(c, "case_new", data)
+}

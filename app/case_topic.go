@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"rounds/models"
+)
+
+// caseCard is a case topic's summary as the top of the topic page shows
+// it. Its fields are plain text; the page keeps their line breaks.
+type caseCard struct {
+	SourceURL    string
+	AgeBand      string
+	Sex          string
+	Presentation string
+	Workup       string
+	Question     string
+}
+
+// topicCase loads the card of a case topic; nil for any other topic, or a
+// case topic whose summary is gone.
+func (h *Handler) topicCase(ctx context.Context, topic *models.Topic) (*caseCard, error) {
+	if topic.Kind != models.KindCase {
+		return nil, nil
+	}
+	cs, err := h.store.CaseSummaryFor(ctx, topic.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The link was checked when saved; it is checked again because the
+	// page shows it to every reader.
+	link, problem := caseSourceURL(cs.SourceURL)
+	if problem != "" {
+		link = ""
+	}
+	return &caseCard{SourceURL: link, AgeBand: models.CaseAgeBandLabel(cs.AgeBand),
+		Sex: models.CaseSexLabel(cs.Sex), Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}, nil
+}

@@ -1,0 +1,210 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/fetch"
+	"rounds/app/podcast"
+	"rounds/models"
+)
+
+// podcastNewPage is the two steps of sharing an episode: the link, then
+// (once it is read) the episode to discuss and the opening post.
+type podcastNewPage struct {
+	Board    *models.Board
+	Action   string
+	URL      string
+	URLError string
+	// Show is the show the link led to; nil for a lone audio file.
+	Show     *models.PodcastFeed
+	Episodes []episodeChoice
+	Form     *composer
+}
+
+type episodeChoice struct {
+	ID           int64
+	Title        string
+	Published    string
+	PublishedISO string
+	Duration     string
+	Checked      bool
+}
+
+func (h *Handler) podcastNew(c *fiber.Ctx) error {
+	board, access, err := h.boardToWrite(c)
+	if err != nil {
+		return err
+	}
+	if refusal := postRefusal(access); refusal != "" {
+		return errForbidden(refusal)
+	}
+	return h.renderPodcastNew(c, &podcastNewPage{Board: board}, fiber.StatusOK)
+}
+
+// podcastCreate reads the shared link and offers its episodes; once an
+// episode of it is chosen and the post is written, it opens the topic.
+func (h *Handler) podcastCreate(c *fiber.Ctx) error {
+	board, access, err := h.boardToWrite(c)
+	if err != nil {
+		return err
+	}
+	p := &podcastNewPage{Board: board, URL: strings.TrimSpace(c.FormValue("url"))}
+	if refusal := postRefusal(access); refusal != "" {
+		p.URLError = refusal
+		return h.renderPodcastNew(c, p, fiber.StatusForbidden)
+	}
+	if p.URL == "" {
+		p.URLError = "Paste the address of a podcast feed, an episode's page or an audio file."
+		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
+	}
+	if c.FormValue("episode") != "" {
+		feed, episodes, err := h.store.EpisodesAt(c.UserContext(), p.URL)
+		if err != nil {
+			return err
+		}
+		if len(episodes) > 0 {
+			p.Show = feed
+			return h.podcastTopicCreate(c, p, access, episodes)
+		}
+		// An address this site has not read yet: read it afresh.
+	}
+	if !strings.Contains(p.URL, "://") {
+		p.URL = "https://" + p.URL
+	}
+	found, err := podcast.Resolve(c.UserContext(), h.fetcher, p.URL)
+	if err != nil {
+		p.URLError = h.resolveMessage(c, p.URL, err)
+		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
+	}
+	var episodes []models.PodcastEpisode
+	if found.Show != nil {
+		p.Show, episodes, err = h.store.SaveShow(c.UserContext(), feedOf(found.Show), episodesOf(found.Show.Episodes))
+		if err != nil {
+			return err
+		}
+		p.URL = p.Show.URL
+	} else {
+		ep, err := h.store.SaveLoneEpisode(c.UserContext(), episodesOf([]podcast.Episode{*found.Audio})[0])
+		if err != nil {
+			return err
+		}
+		episodes, p.URL = []models.PodcastEpisode{*ep}, ep.AudioURL
+	}
+	p.Form = &composer{Title: clipRunes(episodes[0].Title, titleMax), WithTitle: true}
+	p.Episodes = h.episodeChoices(episodes, episodes[0].ID)
+	return h.renderPodcastNew(c, p, fiber.StatusOK)
+}
+
+// podcastTopicCreate is the second step: the episode chosen among those of
+// the link, and the opening post.
+func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access models.BoardAccess, episodes []models.PodcastEpisode) error {
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
+	p.Form = form
+	title, tags := form.validate()
+	var chosen *models.PodcastEpisode
+	if id, err := strconv.ParseInt(c.FormValue("episode"), 10, 64); err == nil {
+		for i := range episodes {
+			if episodes[i].ID == id {
+				chosen = &episodes[i]
+			}
+		}
+	}
+	checked := episodes[0].ID
+	if chosen == nil {
+		form.Errors.add("episode", "Choose one of the episodes listed.")
+	} else {
+		checked = chosen.ID
+	}
+	p.Episodes = h.episodeChoices(episodes, checked)
+	if form.Errors != nil || c.FormValue("preview") != "" {
+		return h.renderComposerAgain(c, form, func() error {
+			return h.renderPodcastNew(c, p, form.Errors.status())
+		})
+	}
+	cooked, err := h.markdown.Render(form.Body)
+	if err != nil {
+		return err
+	}
+	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
+		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
+		Title: title, Tags: tags, Source: form.Body, Cooked: podcast.LinkTimestamps(cooked, chosen.AudioURL),
+	})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
+}
+
+func (h *Handler) renderPodcastNew(c *fiber.Ctx, p *podcastNewPage, status int) error {
+	p.Action = "/b/" + p.Board.Slug + "/podcast"
+	if p.Form != nil {
+		p.Form.Action, p.Form.Submit, p.Form.Cancel = p.Action, "Start topic", "/b/"+p.Board.Slug
+	}
+	data := h.page(c, "Share a podcast episode in "+p.Board.Title)
+	data.Page = p
+	c.Status(status)
+	return h.views.render(c, "podcast_new", data)
+}
+
+// resolveMessage says, in a member's words, why a link gave no episode.
+func (h *Handler) resolveMessage(c *fiber.Ctx, address string, err error) string {
+	var fe *fetch.Error
+	switch {
+	case errors.As(err, &fe):
+		h.log.Info("podcast link not read", "request_id", requestID(c), "url", fe.URL, "kind", fe.Kind.String(), "err", err)
+		return fe.Msg
+	case errors.Is(err, podcast.ErrNoAudio):
+		return "That feed has no episodes with audio."
+	case errors.Is(err, podcast.ErrNotAFeed):
+		h.log.Info("podcast feed not readable", "request_id", requestID(c), "url", address, "err", err)
+		return "That address gave a feed we could not read: it is not valid RSS. Check the address, or try the show's own page."
+	case errors.Is(err, podcast.ErrNothingFound):
+		return "That link is not a podcast feed, a page that names one, or an audio file. Try the show's RSS feed address."
+	}
+	h.log.Warn("podcast link failed", "request_id", requestID(c), "url", address, "err", err)
+	return "We could not read that link. Check the address and try again."
+}
+
+func (h *Handler) episodeChoices(episodes []models.PodcastEpisode, checked int64) []episodeChoice {
+	choices := make([]episodeChoice, len(episodes))
+	for i := range episodes {
+		e := &episodes[i]
+		choices[i] = episodeChoice{ID: e.ID, Title: e.Title, Duration: podcast.FormatDuration(e.Duration()), Checked: e.ID == checked}
+		if e.PublishedAt != nil {
+			choices[i].Published, choices[i].PublishedISO = e.PublishedAt.UTC().Format("2 Jan 2006"), isoTime(*e.PublishedAt)
+		}
+	}
+	return choices
+}
+
+func feedOf(s *podcast.Show) models.PodcastFeed {
+	return models.PodcastFeed{URL: s.FeedURL, Title: s.Title, Author: s.Author, Description: s.Description,
+		ImageURL: s.ImageURL, Link: s.Link}
+}
+
+func episodesOf(eps []podcast.Episode) []models.PodcastEpisode {
+	out := make([]models.PodcastEpisode, len(eps))
+	for i, e := range eps {
+		out[i] = models.PodcastEpisode{GUID: e.GUID, Title: e.Title, Description: e.Description, Link: e.Link,
+			ImageURL: e.ImageURL, DurationSeconds: int(e.Duration.Seconds()), AudioURL: e.AudioURL,
+			AudioType: e.AudioType, AudioLength: e.AudioLength}
+		if !e.Published.IsZero() {
+			published := e.Published
+			out[i].PublishedAt = &published
+		}
+	}
+	return out
+}
+
+// clipRunes cuts s to at most n runes, for a prefilled title.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:n]))
+}
