@@ -127,6 +127,8 @@ func markBuilt(ctx context.Context, idx *shardSet, position int64) error {
 			batch.SetInternal(keyPosition, []byte(strconv.FormatInt(position, 10)))
 			batch.SetInternal(keyAppliedAt, []byte(time.Now().UTC().Format(time.RFC3339)))
 		} else {
+			// Something to persist, so the callback says when the shard's
+			// earlier unsafe batches are on disk too.
 			batch.SetInternal(keyShardBuilt, []byte(strconv.Itoa(i)))
 		}
 		batch.SetPersistedCallback(func(err error) { persisted <- err })

@@ -46,7 +46,11 @@ func (x *Index) CatchUp(ctx context.Context) (int, error) {
 		if len(fresh) == 0 {
 			// Nothing new, but time may have closed a gap.
 			if next := x.advance(nil, time.Now()); next != x.position {
-				if err := x.commit(ctx, bleveBatchOf(x), nil, next); err != nil {
+				batch := x.newBatch()
+				if batch == nil {
+					return applied, ErrRebuilding
+				}
+				if err := x.commit(ctx, batch, nil, next); err != nil {
 					return applied, err
 				}
 			}
@@ -155,7 +159,7 @@ func (x *Index) apply(ctx context.Context, entries []models.OutboxEntry) error {
 	}
 	docs = append(docs, topicDocs...)
 
-	batch := bleveBatchOf(x)
+	batch := x.newBatch()
 	if batch == nil {
 		return ErrRebuilding
 	}
@@ -229,7 +233,8 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 	return nil
 }
 
-func bleveBatchOf(x *Index) *shardBatch {
+// newBatch starts a batch for the open index; nil while there is none.
+func (x *Index) newBatch() *shardBatch {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.current == nil {
