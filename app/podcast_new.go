@@ -133,6 +133,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
 		Title: title, Tags: tags, Source: form.Body, Cooked: podcast.LinkTimestamps(cooked, chosen.AudioURL),
+		Links: h.postLinks(c.UserContext(), form.Body),
 	})
 	if err != nil {
 		return err

@@ -101,8 +101,12 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if cooked, err = h.linkTimestamps(c.UserContext(), &topic.Topic, cooked); err != nil {
 		return err
 	}
+	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
+	if err != nil {
+		return err
+	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		Source: form.Body, Cooked: cooked}
+		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...)}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}

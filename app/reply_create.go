@@ -42,7 +42,8 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked})
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
+		Links: h.postLinks(ctx, form.Body)})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")

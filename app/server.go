@@ -17,6 +17,7 @@ import (
 	"rounds/app/config"
 	"rounds/app/demoidp"
 	"rounds/app/fetch"
+	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/models"
@@ -41,6 +42,9 @@ type Handler struct {
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
+	// jobs queues background work in the transaction of the write that
+	// needs it.
+	jobs *jobs.Queue
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -70,13 +74,16 @@ type Options struct {
 	// that refuses private and loopback addresses. Tests pass one that
 	// reaches their own loopback servers.
 	Fetcher *fetch.Fetcher
+	// Jobs is the queue background work is inserted into; the caller
+	// starts and stops it.
+	Jobs *jobs.Queue
 }
 
 // New builds the application: templates and static files are parsed here,
 // so a broken one fails the start instead of a request.
 func New(opts Options) (*fiber.App, error) {
-	if opts.Config == nil || opts.Store == nil || opts.Search == nil {
-		return nil, fmt.Errorf("app: config, store and search index are required")
+	if opts.Config == nil || opts.Store == nil || opts.Search == nil || opts.Jobs == nil {
+		return nil, fmt.Errorf("app: config, store, search index and job queue are required")
 	}
 	if len(opts.Config.Secret) < 32 {
 		return nil, fmt.Errorf("app: secret missing or too short")
@@ -91,6 +98,7 @@ func New(opts Options) (*fiber.App, error) {
 		mailer:    opts.Mailer,
 		search:    opts.Search,
 		fetcher:   opts.Fetcher,
+		jobs:      opts.Jobs,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if opts.Config.GitHub != nil {
@@ -110,7 +118,7 @@ func New(opts Options) (*fiber.App, error) {
 		h.now = time.Now
 	}
 	if h.fetcher == nil {
-		h.fetcher = fetch.New(fetch.Options{UserAgent: "Rounds (+" + opts.Config.BaseURL.String() + ")"})
+		h.fetcher = NewFetcher(opts.Config)
 	}
 	var err error
 	if h.mailer == nil {

@@ -2,8 +2,11 @@ package app
 
 import (
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"rounds/models"
 )
 
 // renderPosts writes a page of posts as HTML. The topic page is the
@@ -74,6 +77,9 @@ func renderPosts(posts []postItem) template.HTML {
 		b.WriteString(`  <div class="post-body">`)
 		b.WriteString(string(p.Cooked))
 		b.WriteString("</div>\n")
+		if len(p.Previews) > 0 {
+			writePreviews(&b, p.Previews)
+		}
 		if p.Edited || p.Mine {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
@@ -91,4 +97,82 @@ func renderPosts(posts []postItem) template.HTML {
 		b.WriteString("</article>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // escaped above; Cooked sanitized at write time
+}
+
+// writePreviews writes the cards of a post's links: a citation (title,
+// authors, journal, year) for a DOI or PubMed ID, the page's own card
+// otherwise. Every string came from a remote site and is escaped; links
+// and the thumbnail send no referrer, so a topic's address never reaches
+// the site it links.
+func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
+	esc := template.HTMLEscapeString
+	b.WriteString(`  <ul class="link-cards" aria-label="Link previews">` + "\n")
+	for i := range previews {
+		p := &previews[i]
+		title := p.Title
+		if title == "" {
+			title = p.URL
+		}
+		citation := p.Kind != "page"
+		class := "link-card"
+		if citation {
+			class += " citation"
+		}
+		b.WriteString(`    <li class="` + class + `">`)
+		if !citation && strings.HasPrefix(p.ImageURL, "https://") {
+			b.WriteString(`<img class="link-card-image" src="` + esc(p.ImageURL) + `" alt="" loading="lazy" referrerpolicy="no-referrer" width="96" height="96">`)
+		}
+		b.WriteString(`<div class="link-card-text"><a class="link-card-title" href="` + esc(p.URL) + `" rel="nofollow noopener noreferrer ugc">` + esc(title) + `</a>`)
+		if citation {
+			if authors := citationAuthors(p.Authors); authors != "" {
+				b.WriteString(`<span class="link-card-authors">` + esc(authors) + `</span>`)
+			}
+			var source []string
+			if p.Journal != "" {
+				source = append(source, `<cite>`+esc(p.Journal)+`</cite>`)
+			}
+			if p.Year > 0 {
+				source = append(source, strconv.Itoa(p.Year))
+			}
+			if p.PMID != "" {
+				source = append(source, "PMID "+esc(p.PMID))
+			} else if p.DOI != "" {
+				source = append(source, "doi:"+esc(p.DOI))
+			}
+			if len(source) > 0 {
+				b.WriteString(`<span class="link-card-source">` + strings.Join(source, " · ") + `</span>`)
+			}
+		} else {
+			if p.Description != "" {
+				b.WriteString(`<span class="link-card-description">` + esc(p.Description) + `</span>`)
+			}
+			b.WriteString(`<span class="link-card-source">` + esc(siteOf(p)) + `</span>`)
+		}
+		b.WriteString("</div></li>\n")
+	}
+	b.WriteString("  </ul>\n")
+}
+
+// citationAuthors shortens an author list the way references do: up to
+// three names, then "et al.".
+func citationAuthors(authors string) string {
+	if authors == "" {
+		return ""
+	}
+	names := strings.Split(authors, "\n")
+	if len(names) > 3 {
+		return strings.Join(names[:3], ", ") + " et al."
+	}
+	return strings.Join(names, ", ")
+}
+
+// siteOf is the name a page card gives its site: its own name, or its host.
+func siteOf(p *models.LinkPreview) string {
+	if p.SiteName != "" {
+		return p.SiteName
+	}
+	if u, err := url.Parse(p.URL); err == nil {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -84,7 +85,11 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
-	p := topicPage{Topic: topic, PostsHTML: renderPosts(h.postItems(posts, m)), Page: page, Pages: pages, URL: topicURL(&topic.Topic),
+	items := h.postItems(posts, m)
+	if err := h.attachPreviews(c.UserContext(), items); err != nil {
+		return err
+	}
+	p := topicPage{Topic: topic, PostsHTML: renderPosts(items), Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
 	var err error
@@ -146,12 +151,14 @@ type postItem struct {
 	HiddenReason string
 	Edited       bool
 	Mine         bool
-	CreatedISO   string
-	CreatedAgo   string
-	CreatedFull  string
-	UpdatedISO   string
-	UpdatedAgo   string
-	UpdatedFull  string
+	// Previews are the cards of the post's fetched links.
+	Previews    []models.LinkPreview
+	CreatedISO  string
+	CreatedAgo  string
+	CreatedFull string
+	UpdatedISO  string
+	UpdatedAgo  string
+	UpdatedFull string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -179,6 +186,24 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		}
 	}
 	return items
+}
+
+// attachPreviews gives each shown post the cards of its fetched links.
+func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
+	ids := make([]int64, 0, len(items))
+	for i := range items {
+		if !items[i].Deleted && !items[i].Withheld {
+			ids = append(ids, items[i].ID)
+		}
+	}
+	previews, err := h.store.ReadyPreviews(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Previews = previews[items[i].ID]
+	}
+	return nil
 }
 
 // cookedHTML marks HTML that was sanitized when the post was saved.

@@ -109,6 +109,8 @@ type NewReply struct {
 	Source    string
 	Cooked    string
 	Anonymous bool
+	// Links are the reply's links, previewed in the background.
+	Links PostLinks
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -137,6 +139,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		}
 		post.Number = bumped.PostCount
 		if err := insertPost(tx, post, ""); err != nil {
+			return err
+		}
+		if err := linkPost(tx, post.ID, nr.Links, now); err != nil {
 			return err
 		}
 		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
@@ -181,6 +186,8 @@ type PostEdit struct {
 	Tags        *[]string
 	Source      string
 	Cooked      string
+	// Links are the links of the new source; they replace the old ones.
+	Links PostLinks
 }
 
 // EditPost saves a new version of a post and keeps it as a revision.
@@ -230,6 +237,9 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		}
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
+		}
+		if err := linkPost(tx, post.ID, e.Links, now); err != nil {
+			return err
 		}
 		// The opening post carries the topic's title and tags: search
 		// looks again at the whole topic.

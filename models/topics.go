@@ -243,6 +243,8 @@ type NewTopic struct {
 	// Case is the summary of a case topic, written with it; it makes the
 	// topic's kind KindCase.
 	Case *CaseSummary
+	// Links are the opening post's links, previewed in the background.
+	Links PostLinks
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -276,6 +278,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 			return err
 		}
 		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
+			return err
+		}
+		if err := linkPost(tx, post.ID, nt.Links, now); err != nil {
 			return err
 		}
 		if nt.EpisodeID != 0 {

@@ -25,6 +25,7 @@ import (
 	"rounds/app/config"
 	"rounds/app/demoidp"
 	"rounds/app/fetch"
+	"rounds/app/jobs"
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -39,8 +40,10 @@ type App struct {
 	// Index is the server's search index, built empty at start and kept
 	// current by its indexer; CatchUp applies writes at once.
 	Index *search.Index
-	md    *markdown.Renderer
-	t     testing.TB
+	// Jobs is the node's job queue, worked only with Options.WorkJobs.
+	Jobs *jobs.Queue
+	md   *markdown.Renderer
+	t    testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
 }
@@ -70,6 +73,10 @@ type Options struct {
 	// one made with AllowLoopback so the server reaches the test's own
 	// httptest servers.
 	Fetcher *fetch.Fetcher
+	// WorkJobs starts the job queue, so background jobs (link previews,
+	// feed re-reads) run as on a node; without it they are queued and
+	// never worked.
+	WorkJobs bool
 }
 
 // New starts a server on a fresh SQLite database.
@@ -128,12 +135,38 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 		})
 	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
+	work := app.NewBackground(cfg, store, o.Fetcher, log)
+	queue := startJobs(t, store, log, work, o.WorkJobs)
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: o.Fetcher})
+		Fetcher: work.Fetcher, Jobs: queue})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, md: markdown.New(), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: markdown.New(), t: t, listener: ln}
+}
+
+// startJobs builds the node's job queue and, when work is set, works it
+// until the test ends.
+func startJobs(t testing.TB, store *models.Store, log *slog.Logger, bg *app.Background, work bool) *jobs.Queue {
+	t.Helper()
+	queue, err := jobs.New(store, log, jobs.Options{Register: bg.Register, Periodic: bg.Periodic(), PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("build job queue: %v", err)
+	}
+	if !work {
+		return queue
+	}
+	if err := queue.Start(context.Background()); err != nil {
+		t.Fatalf("start job queue: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := queue.Stop(ctx); err != nil {
+			t.Errorf("stop job queue: %v", err)
+		}
+	})
+	return queue
 }
 
 // startIndex opens a search index in a fresh folder and, when run is set,

@@ -37,6 +37,12 @@ type Config struct {
 	SessionMax         time.Duration  // ROUNDS_SESSION_MAX
 	OIDC               []OIDCProvider // ROUNDS_OIDC_<NAME>_*, ROUNDS_GOOGLE_*, ROUNDS_MICROSOFT_*, see LoadProviders
 	GitHub             *GitHubApp     // ROUNDS_GITHUB_*, nil when not configured
+	// CrossrefURL and EutilsURL are where citation cards for DOIs and
+	// PubMed IDs come from: ROUNDS_CROSSREF_URL (default
+	// https://api.crossref.org) and ROUNDS_EUTILS_URL (default
+	// https://eutils.ncbi.nlm.nih.gov/entrez/eutils), for a mirror or proxy.
+	CrossrefURL string
+	EutilsURL   string
 }
 
 // Error names the variable that holds a bad value.
@@ -127,6 +133,9 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.SMTPURL = u
 		}
 	}
+
+	c.CrossrefURL = serviceURL(get, bad, "ROUNDS_CROSSREF_URL", "https://api.crossref.org")
+	c.EutilsURL = serviceURL(get, bad, "ROUNDS_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
 
 	switch c.LogFormat {
 	case "text", "json":
@@ -240,4 +249,17 @@ func list(raw string) []string {
 		}
 	}
 	return out
+}
+
+// serviceURL reads the base URL of an outside service Rounds calls, such as
+// Crossref: an absolute http(s) URL without query or fragment, with no
+// trailing slash.
+func serviceURL(get func(string, string) string, bad func(string, string, ...any), name, fallback string) string {
+	raw := get(name, fallback)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		bad(name, "%q is not an absolute http(s) URL without a query, such as %s", raw, fallback)
+		return ""
+	}
+	return strings.TrimRight(raw, "/")
 }

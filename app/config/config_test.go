@@ -38,6 +38,8 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_ADMIN_EMAILS", "admin"},
 		{"ROUNDS_VERIFY_EMAIL_DOMAINS", "@hospital"},
 		{"ROUNDS_MAIL_FROM", "Rounds"},
+		{"ROUNDS_CROSSREF_URL", "api.crossref.org"},
+		{"ROUNDS_EUTILS_URL", "https://eutils.example.org/?db=pubmed"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))

@@ -169,3 +169,21 @@ func redact(raw string) string {
 	}
 	return scheme + "://" + authority
 }
+
+// Temporary says whether a failed fetch may succeed if tried again later:
+// a timeout, a network failure, or a site answering 408, 429 or 5xx. A
+// refused address, a missing page or the wrong kind of content will not
+// change by waiting.
+func Temporary(err error) bool {
+	var fe *Error
+	if !errors.As(err, &fe) {
+		return false
+	}
+	switch fe.Kind {
+	case KindTimeout, KindNetwork:
+		return true
+	case KindStatus:
+		return fe.Status == 408 || fe.Status == 429 || fe.Status >= 500
+	}
+	return false
+}

@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"rounds/app"
 	"rounds/app/config"
 	"rounds/app/demoidp"
@@ -97,8 +95,8 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
-	// Features add their workers and schedules here as they come.
-	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: func(*river.Workers) {}})
+	work := app.NewBackground(e.cfg, e.store, nil, e.log)
+	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: work.Register, Periodic: work.Periodic()})
 	if err != nil {
 		return err
 	}
@@ -114,7 +112,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			e.log.Error("stop the job queue", "err", err)
 		}
 	}()
-	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo}
+	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher}
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {
 			return err

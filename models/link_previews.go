@@ -1,0 +1,173 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// A link preview's status: waiting for its job, fetched and shown, or
+// failed (the post keeps a plain link).
+const (
+	PreviewPending = "pending"
+	PreviewReady   = "ready"
+	PreviewFailed  = "failed"
+)
+
+// How long a fetched preview is trusted before a new post with the link
+// fetches it again, and how long a failure stands before one retries it.
+const (
+	PreviewFreshFor  = 30 * 24 * time.Hour
+	PreviewRetryFail = 24 * time.Hour
+)
+
+// PostLink is one link a post makes, as app/links recognises it: URL is
+// canonical, so every post linking the same article shares one preview.
+type PostLink struct {
+	URL  string
+	Kind string // page, doi or pmid
+	DOI  string
+	PMID string
+}
+
+// PostLinks travel with a post write: the links of its new source, and the
+// function that queues the fetch of previews nobody has fetched yet (or
+// that have gone stale), called inside the write's transaction so the
+// fetch is queued exactly when the post is saved. A nil Queue records the
+// links without queueing anything.
+type PostLinks struct {
+	Found []PostLink
+	Queue func(tx *gorm.DB, previewIDs []int64) error
+}
+
+// LinkPreview is what Rounds knows of a link. Its strings are plain text
+// from a remote site and must be escaped when shown.
+type LinkPreview struct {
+	ID          int64
+	URL         string
+	Kind        string
+	Status      string
+	Title       string
+	Description string
+	SiteName    string
+	ImageURL    string
+	Journal     string
+	Year        int
+	// Authors are one per line.
+	Authors   string
+	DOI       string
+	PMID      string
+	Error     string
+	FetchedAt *time.Time
+	CreatedAt time.Time
+}
+
+// Due says whether the preview should be fetched (again) at now.
+func (p *LinkPreview) Due(now time.Time) bool {
+	switch {
+	case p.Status == PreviewPending || p.FetchedAt == nil:
+		return true
+	case p.Status == PreviewFailed:
+		return now.Sub(*p.FetchedAt) >= PreviewRetryFail
+	default:
+		return now.Sub(*p.FetchedAt) >= PreviewFreshFor
+	}
+}
+
+// maxLinksPerPost bounds the previews one post asks for; links past it stay
+// plain links.
+const maxLinksPerPost = 20
+
+// linkPost makes a post's links those in pl, creating previews for links
+// never seen before, and queues the fetch of every preview that is due.
+func linkPost(tx *gorm.DB, postID int64, pl PostLinks, now time.Time) error {
+	if err := tx.Exec(`DELETE FROM post_links WHERE post_id = ?`, postID).Error; err != nil {
+		return fmt.Errorf("clear post links: %w", err)
+	}
+	var due []int64
+	for i, l := range pl.Found {
+		if i == maxLinksPerPost {
+			break
+		}
+		err := tx.Exec(`INSERT INTO link_previews (url, kind, doi, pmid, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
+			l.URL, l.Kind, l.DOI, l.PMID, PreviewPending, now).Error
+		if err != nil {
+			return fmt.Errorf("record link %s: %w", l.URL, err)
+		}
+		var p LinkPreview
+		if err := tx.Select("id, status, fetched_at").Where("url = ?", l.URL).Take(&p).Error; err != nil {
+			return fmt.Errorf("load link %s: %w", l.URL, err)
+		}
+		if err := tx.Exec(`INSERT INTO post_links (post_id, preview_id, position) VALUES (?, ?, ?)`,
+			postID, p.ID, i).Error; err != nil {
+			return fmt.Errorf("link post to %s: %w", l.URL, err)
+		}
+		if p.Due(now) {
+			due = append(due, p.ID)
+		}
+	}
+	if len(due) == 0 || pl.Queue == nil {
+		return nil
+	}
+	return pl.Queue(tx, due)
+}
+
+// LinkPreviewByID loads one preview.
+func (s *Store) LinkPreviewByID(ctx context.Context, id int64) (*LinkPreview, error) {
+	var p LinkPreview
+	if err := s.db.WithContext(ctx).Take(&p, id).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("load link preview %d", id))
+	}
+	return &p, nil
+}
+
+// SaveLinkPreview records the outcome of a fetch: p's status with its
+// content (ready) or its error (failed), fetched at FetchedAt.
+func (s *Store) SaveLinkPreview(ctx context.Context, p *LinkPreview) error {
+	res := s.db.WithContext(ctx).Model(&LinkPreview{ID: p.ID}).Select(
+		"status", "title", "description", "site_name", "image_url", "journal", "year",
+		"authors", "doi", "pmid", "error", "fetched_at",
+	).Updates(&LinkPreview{
+		Status: p.Status, Title: p.Title, Description: p.Description, SiteName: p.SiteName,
+		ImageURL: p.ImageURL, Journal: p.Journal, Year: p.Year, Authors: p.Authors,
+		DOI: p.DOI, PMID: p.PMID, Error: p.Error, FetchedAt: storeTimePtr(p.FetchedAt),
+	})
+	if res.Error != nil {
+		return fmt.Errorf("save link preview %d: %w", p.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("save link preview %d: %w", p.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// ReadyPreviews returns the fetched previews of each post, in the order the
+// post links them. Pending and failed links have none: the post shows them
+// as plain links.
+func (s *Store) ReadyPreviews(ctx context.Context, postIDs []int64) (map[int64][]LinkPreview, error) {
+	if len(postIDs) == 0 {
+		return nil, nil
+	}
+	var rows []struct {
+		PostID int64
+		LinkPreview
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT pl.post_id, lp.* FROM post_links pl
+		JOIN link_previews lp ON lp.id = pl.preview_id
+		WHERE pl.post_id IN ? AND lp.status = ?
+		ORDER BY pl.post_id, pl.position`, postIDs, PreviewReady).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load link previews: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	out := make(map[int64][]LinkPreview)
+	for _, r := range rows {
+		out[r.PostID] = append(out[r.PostID], r.LinkPreview)
+	}
+	return out, nil
+}
