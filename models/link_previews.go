@@ -57,8 +57,8 @@ type LinkPreview struct {
 	Year        int
 	// Authors are one per line.
 	Authors   string
-	DOI       string
-	PMID      string
+	DOI       string `gorm:"column:doi"`
+	PMID      string `gorm:"column:pmid"`
 	Error     string
 	FetchedAt *time.Time
 	CreatedAt time.Time

@@ -77,6 +77,8 @@ type Options struct {
 	// feed re-reads) run as on a node; without it they are queued and
 	// never worked.
 	WorkJobs bool
+	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
+	Env map[string]string
 }
 
 // New starts a server on a fresh SQLite database.
@@ -115,7 +117,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 		case "ROUNDS_SECRET":
 			return "test-secret-test-secret-test-secret-0123"
 		}
-		return ""
+		return o.Env[k]
 	})
 	if err != nil {
 		t.Fatalf("test config: %v", err)
