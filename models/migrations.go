@@ -388,6 +388,82 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX post_links_preview ON post_links (preview_id)`,
 	}},
+	{11, "subscriptions, digests and notifications", []string{
+		// A member watches or mutes one board or one topic; no row is the
+		// default. A topic's own row outranks its board's.
+		`CREATE TABLE subscriptions (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			board_id {{bigint}} REFERENCES boards (id) ON DELETE CASCADE,
+			topic_id {{bigint}} REFERENCES topics (id) ON DELETE CASCADE,
+			level TEXT NOT NULL CHECK (level IN ('watch', 'mute')),
+			created_at {{time}} NOT NULL,
+			CHECK ((board_id IS NULL) <> (topic_id IS NULL))
+		)`,
+		// NULLs are distinct on both engines, so a topic row never clashes
+		// with a board row of the same member.
+		`CREATE UNIQUE INDEX subscriptions_user_board ON subscriptions (user_id, board_id)`,
+		`CREATE UNIQUE INDEX subscriptions_user_topic ON subscriptions (user_id, topic_id)`,
+		// A member without a row gets the defaults: weekly, Monday 07:00 UTC.
+		`CREATE TABLE digest_settings (
+			user_id {{bigint}} PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+			frequency TEXT NOT NULL DEFAULT 'weekly' CHECK (frequency IN ('never', 'daily', 'weekly')),
+			hour INTEGER NOT NULL DEFAULT 7 CHECK (hour BETWEEN 0 AND 23),
+			weekday INTEGER NOT NULL DEFAULT 1 CHECK (weekday BETWEEN 0 AND 6),
+			time_zone TEXT NOT NULL DEFAULT 'UTC',
+			updated_at {{time}} NOT NULL
+		)`,
+		// One row per member and period, claimed before the mail is sent, so
+		// a retried or duplicated job does not send twice. claim_token names
+		// the attempt holding the claim; empty means released after a
+		// temporary failure. window_end is the moment the content was
+		// chosen up to, where the next digest starts.
+		`CREATE TABLE digest_deliveries (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			period TEXT NOT NULL,
+			status TEXT NOT NULL DEFAULT 'claimed' CHECK (status IN ('claimed', 'sent', 'failed', 'empty')),
+			claim_token TEXT NOT NULL DEFAULT '',
+			attempts INTEGER NOT NULL DEFAULT 0,
+			items INTEGER NOT NULL DEFAULT 0,
+			message_id TEXT NOT NULL DEFAULT '',
+			error TEXT NOT NULL DEFAULT '',
+			window_start {{time}},
+			window_end {{time}},
+			claimed_at {{time}} NOT NULL,
+			sent_at {{time}}
+		)`,
+		`CREATE UNIQUE INDEX digest_deliveries_user_period ON digest_deliveries (user_id, period)`,
+		`CREATE INDEX digest_deliveries_claimed ON digest_deliveries (claimed_at)`,
+		// The one-click unsubscribe link in each digest. Only the SHA-256 of
+		// the random token is kept.
+		`CREATE TABLE unsubscribe_tokens (
+			token_hash TEXT PRIMARY KEY,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			scope TEXT NOT NULL DEFAULT 'digest' CHECK (scope IN ('digest')),
+			created_at {{time}} NOT NULL,
+			used_at {{time}}
+		)`,
+		`CREATE INDEX unsubscribe_tokens_created ON unsubscribe_tokens (created_at)`,
+		// Replies to a member's topics and @mentions of them, for the
+		// unread count in the app.
+		`CREATE TABLE notifications (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind IN ('reply', 'mention')),
+			topic_id {{bigint}} NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+			post_id {{bigint}} REFERENCES posts (id) ON DELETE CASCADE,
+			actor_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			created_at {{time}} NOT NULL,
+			read_at {{time}}
+		)`,
+		`CREATE INDEX notifications_user_read ON notifications (user_id, read_at)`,
+		// What a board lets digests carry: full excerpts, titles only, or
+		// only counts, for boards whose cases should never sit in a mailbox.
+		`ALTER TABLE boards ADD COLUMN email_policy TEXT NOT NULL DEFAULT 'full' CHECK (email_policy IN ('full', 'titles', 'counts'))`,
+		// A digest reads the posts written since the last one.
+		`CREATE INDEX posts_created ON posts (created_at)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

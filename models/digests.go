@@ -1,0 +1,733 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DigestFrequency is how often a member gets a digest.
+type DigestFrequency string
+
+const (
+	DigestNever  DigestFrequency = "never"
+	DigestDaily  DigestFrequency = "daily"
+	DigestWeekly DigestFrequency = "weekly"
+)
+
+// DigestSettings say when a member's digest goes out: at Hour on every day
+// (daily) or on Weekday (weekly, 0 = Sunday), in their own time zone.
+type DigestSettings struct {
+	UserID    int64 `gorm:"primaryKey"`
+	Frequency DigestFrequency
+	Hour      int
+	Weekday   int
+	TimeZone  string
+	UpdatedAt time.Time
+}
+
+// DefaultDigestSettings are a member's settings until they change them:
+// weekly, Monday at 07:00 UTC.
+func DefaultDigestSettings(userID int64) DigestSettings {
+	return DigestSettings{UserID: userID, Frequency: DigestWeekly, Hour: 7, Weekday: int(time.Monday), TimeZone: "UTC"}
+}
+
+// ErrInvalidSettings wraps every reason digest settings are refused; the
+// message after it is fit to show the member.
+var ErrInvalidSettings = errors.New("invalid digest settings")
+
+// Validate checks the settings, the time zone against the IANA database.
+func (ds DigestSettings) Validate() error {
+	switch ds.Frequency {
+	case DigestNever, DigestDaily, DigestWeekly:
+	default:
+		return fmt.Errorf("%w: frequency %q is not never, daily or weekly", ErrInvalidSettings, ds.Frequency)
+	}
+	if ds.Hour < 0 || ds.Hour > 23 {
+		return fmt.Errorf("%w: hour %d is not between 0 and 23", ErrInvalidSettings, ds.Hour)
+	}
+	if ds.Weekday < 0 || ds.Weekday > 6 {
+		return fmt.Errorf("%w: weekday %d is not between 0 (Sunday) and 6 (Saturday)", ErrInvalidSettings, ds.Weekday)
+	}
+	if _, err := location(ds.TimeZone); err != nil {
+		return fmt.Errorf("%w: %q is not a time zone such as Europe/Berlin", ErrInvalidSettings, ds.TimeZone)
+	}
+	return nil
+}
+
+// Location is the member's time zone, UTC when it is not one the system
+// knows.
+func (ds DigestSettings) Location() *time.Location {
+	loc, err := location(ds.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// locations caches time zones: time.LoadLocation reads the zone file on
+// every call, and the scheduler asks for one per member.
+var locations sync.Map // name → *time.Location
+
+func location(name string) (*time.Location, error) {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	// "Local" would be the server's zone, which means nothing to a member.
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
+}
+
+// DigestSettingsFor reads a member's settings, or the defaults when they
+// never saved any.
+func (s *Store) DigestSettingsFor(ctx context.Context, userID int64) (DigestSettings, error) {
+	var rows []DigestSettings
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Limit(1).Find(&rows).Error; err != nil {
+		return DigestSettings{}, fmt.Errorf("read digest settings of member %d: %w", userID, err)
+	}
+	if len(rows) == 0 {
+		return DefaultDigestSettings(userID), nil
+	}
+	return rows[0], nil
+}
+
+// SaveDigestSettings validates and stores a member's settings.
+func (s *Store) SaveDigestSettings(ctx context.Context, ds DigestSettings) error {
+	if err := ds.Validate(); err != nil {
+		return err
+	}
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO digest_settings (user_id, frequency, hour, weekday, time_zone, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET frequency = excluded.frequency, hour = excluded.hour,
+			weekday = excluded.weekday, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
+		ds.UserID, string(ds.Frequency), ds.Hour, ds.Weekday, ds.TimeZone, nowUTC()).Error
+	if err != nil {
+		return fmt.Errorf("save digest settings of member %d: %w", ds.UserID, err)
+	}
+	return nil
+}
+
+// Period is one digest of a member: the latest moment their settings
+// schedule at or before now, and the period before it.
+type Period struct {
+	// Key names the period, such as "2026-11-23/weekly": the local date of
+	// the scheduled moment and the frequency. A member gets at most one
+	// digest per key.
+	Key string
+	// Due is the scheduled moment, in UTC.
+	Due time.Time
+	// WindowStart is one period before Due: where the digest's content
+	// starts when there is no earlier digest to continue from.
+	WindowStart time.Time
+}
+
+// DigestPeriod is the member's current period at now; false when they
+// take no digest or their time zone is unknown.
+func DigestPeriod(ds DigestSettings, now time.Time) (Period, bool) {
+	loc, err := location(ds.TimeZone)
+	if err != nil {
+		return Period{}, false
+	}
+	local := now.In(loc)
+	y, m, d := local.Date()
+	var back, step int
+	switch ds.Frequency {
+	case DigestDaily:
+		step = 1
+	case DigestWeekly:
+		step = 7
+		back = (int(local.Weekday()) - ds.Weekday + 7) % 7
+	default:
+		return Period{}, false
+	}
+	// time.Date normalises days out of range and hours that a DST change
+	// skips, so arithmetic on the date keeps the local hour.
+	due := time.Date(y, m, d-back, ds.Hour, 0, 0, 0, loc)
+	if due.After(now) {
+		back += step
+		due = time.Date(y, m, d-back, ds.Hour, 0, 0, 0, loc)
+	}
+	start := time.Date(y, m, d-back-step, ds.Hour, 0, 0, 0, loc)
+	return Period{
+		Key:         due.Format("2006-01-02") + "/" + string(ds.Frequency),
+		Due:         storeTime(due),
+		WindowStart: storeTime(start),
+	}, true
+}
+
+// DueDigest is a member whose current period has no digest yet.
+type DueDigest struct {
+	UserID int64
+	Period Period
+}
+
+// hasAddressSQL is true when the member aliased u has somewhere to send a
+// digest: an address a sign-in provider vouched for, or a confirmed work
+// email.
+const hasAddressSQL = `(EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id AND i.email <> '' AND i.email_verified = TRUE)
+	OR EXISTS (SELECT 1 FROM verifications v WHERE v.user_id = u.id AND v.work_email <> '' AND v.work_email_confirmed_at IS NOT NULL))`
+
+// DueMembers lists the verified members with an address who take digests,
+// whose scheduled hour (and weekday) has come in their own time zone, and
+// whose current period has no delivery row yet, in member order.
+func (s *Store) DueMembers(ctx context.Context, now time.Time) ([]DueDigest, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT u.id, COALESCE(ds.frequency, 'weekly'), COALESCE(ds.hour, 7),
+			COALESCE(ds.weekday, 1), COALESCE(ds.time_zone, 'UTC')
+		FROM users u LEFT JOIN digest_settings ds ON ds.user_id = u.id
+		WHERE u.status = ? AND COALESCE(ds.frequency, 'weekly') <> 'never' AND `+hasAddressSQL+`
+		ORDER BY u.id`, StatusVerified).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list members taking digests: %w", err)
+	}
+	var due []DueDigest
+	earliest := now
+	for rows.Next() {
+		var ds DigestSettings
+		var freq string
+		if err := rows.Scan(&ds.UserID, &freq, &ds.Hour, &ds.Weekday, &ds.TimeZone); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list members taking digests: %w", err)
+		}
+		ds.Frequency = DigestFrequency(freq)
+		p, ok := DigestPeriod(ds, now)
+		if !ok {
+			continue // a zone the database no longer knows; Validate kept it out of new settings
+		}
+		if p.Due.Before(earliest) {
+			earliest = p.Due
+		}
+		due = append(due, DueDigest{UserID: ds.UserID, Period: p})
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("list members taking digests: %w", err)
+	}
+	if len(due) == 0 {
+		return nil, nil
+	}
+	// A period's row is claimed at or after its moment, so the rows that
+	// can match are the ones claimed since the earliest of them.
+	type key struct {
+		user   int64
+		period string
+	}
+	claimed := map[key]bool{}
+	drows, err := s.db.WithContext(ctx).Raw(`SELECT user_id, period FROM digest_deliveries WHERE claimed_at >= ?`,
+		storeTime(earliest)).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list recent digest deliveries: %w", err)
+	}
+	for drows.Next() {
+		var k key
+		if err := drows.Scan(&k.user, &k.period); err != nil {
+			drows.Close()
+			return nil, fmt.Errorf("list recent digest deliveries: %w", err)
+		}
+		claimed[k] = true
+	}
+	err = drows.Err()
+	drows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("list recent digest deliveries: %w", err)
+	}
+	out := due[:0]
+	for _, d := range due {
+		if !claimed[key{d.UserID, d.Period.Key}] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// DigestAddress is where a member's digest goes: the address their most
+// recently used sign-in provider vouched for, else their confirmed work
+// email. ErrNotFound when they have neither.
+func (s *Store) DigestAddress(ctx context.Context, userID int64) (string, error) {
+	var addrs []string
+	err := s.db.WithContext(ctx).Raw(`SELECT email FROM identities WHERE user_id = ? AND email <> '' AND email_verified = TRUE
+		ORDER BY last_used_at DESC, id DESC LIMIT 1`, userID).Scan(&addrs).Error
+	if err != nil {
+		return "", fmt.Errorf("read address of member %d: %w", userID, err)
+	}
+	if len(addrs) == 0 {
+		err = s.db.WithContext(ctx).Raw(`SELECT work_email FROM verifications WHERE user_id = ? AND work_email <> ''
+			AND work_email_confirmed_at IS NOT NULL`, userID).Scan(&addrs).Error
+		if err != nil {
+			return "", fmt.Errorf("read work email of member %d: %w", userID, err)
+		}
+	}
+	if len(addrs) == 0 {
+		return "", fmt.Errorf("address of member %d: %w", userID, ErrNotFound)
+	}
+	return addrs[0], nil
+}
+
+// DigestSince is where the content of a member's digest for period p
+// starts: where their last sent digest stopped, so nothing falls between
+// two digests or shows in both (also when the member changes frequency),
+// unless that is more than one period further back than p's own window
+// (a long pause is not replayed).
+func (s *Store) DigestSince(ctx context.Context, userID int64, p Period) (time.Time, error) {
+	var ends []time.Time
+	err := s.db.WithContext(ctx).Raw(`SELECT window_end FROM digest_deliveries
+		WHERE user_id = ? AND status = 'sent' AND window_end IS NOT NULL AND period <> ?
+		ORDER BY window_end DESC LIMIT 1`, userID, p.Key).Scan(&ends).Error
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read last digest of member %d: %w", userID, err)
+	}
+	floor := p.WindowStart.Add(-p.Due.Sub(p.WindowStart))
+	if len(ends) == 0 || ends[0].Before(floor) {
+		return p.WindowStart, nil
+	}
+	return storeTime(ends[0]), nil
+}
+
+// Digest is what one member's digest carries, chosen at send time.
+type Digest struct {
+	Member *User
+	// Since and Until bound the posts it covers: created after Since, at
+	// or before Until.
+	Since, Until time.Time
+	// Items are the topics, those the member watches first, each group by
+	// activity.
+	Items []DigestItem
+}
+
+// Empty says there is nothing to send.
+func (d *Digest) Empty() bool { return d == nil || len(d.Items) == 0 }
+
+// DigestItem is one topic in a digest.
+type DigestItem struct {
+	TopicID     int64
+	TopicTitle  string
+	TopicSlug   string
+	BoardID     int64
+	BoardSlug   string
+	BoardTitle  string
+	EmailPolicy EmailPolicy
+	// Watched is true when the member watches the topic or its board.
+	Watched bool
+	// NewTopic is true when the topic's opening post is among the new posts.
+	NewTopic bool
+	// NewPosts counts the visible posts by others in the window.
+	NewPosts int
+	// Posts are the newest few of them, oldest first, only for boards
+	// whose policy is EmailFull.
+	Posts []DigestPost
+}
+
+// DigestPost is one post as a digest shows it.
+type DigestPost struct {
+	PostID int64
+	Number int
+	// Author is the display name, or AnonymousAuthor for an anonymous post.
+	Author string
+	Cooked string
+}
+
+// Digest limits: how many topics, and how many posts under each.
+const (
+	DigestMaxItems        = 20
+	digestPostsPerItem    = 3
+	digestMaxIDsPerSelect = 500
+)
+
+// DigestContent chooses a member's digest from the posts created after
+// since and at or before until. It applies the site's rules as they stand
+// now: nothing at all to a member who is not verified (suspended, rejected,
+// pending) or who has turned digests off; only boards they may read now;
+// no hidden or deleted post, and no topic whose opening post is hidden or
+// deleted; nothing they wrote; nothing they muted; anonymous authors by
+// specialty only. Topics they watch come first, then the busiest others,
+// limit in all (DigestMaxItems when limit ≤ 0).
+func (s *Store) DigestContent(ctx context.Context, userID int64, since, until time.Time, limit int) (*Digest, error) {
+	if limit <= 0 {
+		limit = DigestMaxItems
+	}
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	d := &Digest{Member: u, Since: storeTime(since), Until: storeTime(until)}
+	if !u.IsVerified() {
+		return d, nil
+	}
+	settings, err := s.DigestSettingsFor(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if settings.Frequency == DigestNever {
+		return d, nil
+	}
+	boards, err := s.readableBoardIDs(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if len(boards) == 0 {
+		return d, nil
+	}
+	var rows []struct {
+		TopicID     int64
+		TopicTitle  string
+		TopicSlug   string
+		BoardID     int64
+		BoardSlug   string
+		BoardTitle  string
+		EmailPolicy string
+		Level       string
+		NewPosts    int
+		FirstNumber int
+		LastPostID  int64
+	}
+	const level = `COALESCE(ts.level, bs.level, '')`
+	err = s.db.WithContext(ctx).Raw(`SELECT t.id AS topic_id, t.title AS topic_title, t.slug AS topic_slug,
+			b.id AS board_id, b.slug AS board_slug, b.title AS board_title, b.email_policy,
+			`+level+` AS level, COUNT(*) AS new_posts, MIN(p.number) AS first_number, MAX(p.id) AS last_post_id
+		FROM posts p
+		JOIN topics t ON t.id = p.topic_id
+		JOIN boards b ON b.id = t.board_id
+		JOIN posts op ON op.topic_id = t.id AND op.number = 1
+		LEFT JOIN subscriptions ts ON ts.user_id = ? AND ts.topic_id = t.id
+		LEFT JOIN subscriptions bs ON bs.user_id = ? AND bs.board_id = t.board_id
+		WHERE p.created_at > ? AND p.created_at <= ? AND p.author_id <> ?
+			AND p.hidden_at IS NULL AND p.deleted_at IS NULL
+			AND op.hidden_at IS NULL AND op.deleted_at IS NULL
+			AND t.board_id IN ? AND `+level+` <> 'mute'
+		GROUP BY t.id, t.title, t.slug, b.id, b.slug, b.title, b.email_policy, ts.level, bs.level
+		ORDER BY CASE WHEN `+level+` = 'watch' THEN 0 ELSE 1 END, new_posts DESC, last_post_id DESC
+		LIMIT ?`,
+		userID, userID, d.Since, d.Until, userID, boards, limit).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("choose digest of member %d: %w", userID, err)
+	}
+	var full []int64
+	byTopic := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		item := DigestItem{
+			TopicID: r.TopicID, TopicTitle: r.TopicTitle, TopicSlug: r.TopicSlug,
+			BoardID: r.BoardID, BoardSlug: r.BoardSlug, BoardTitle: r.BoardTitle,
+			EmailPolicy: EmailPolicy(r.EmailPolicy), Watched: r.Level == string(LevelWatch),
+			NewTopic: r.FirstNumber == 1, NewPosts: r.NewPosts,
+		}
+		if !item.EmailPolicy.Valid() {
+			item.EmailPolicy = EmailCounts // the strictest, should a policy ever be unknown
+		}
+		if item.EmailPolicy == EmailFull {
+			full = append(full, r.TopicID)
+		}
+		byTopic[r.TopicID] = len(d.Items)
+		d.Items = append(d.Items, item)
+	}
+	if len(full) == 0 {
+		return d, nil
+	}
+	var posts []struct {
+		PostID    int64
+		TopicID   int64
+		Number    int
+		Cooked    string
+		Anonymous bool
+		Name      string
+		Specialty string
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT post_id, topic_id, number, cooked, anonymous, name, specialty FROM (
+			SELECT p.id AS post_id, p.topic_id, p.number, p.cooked, p.anonymous,
+				u.display_name AS name, u.specialty,
+				ROW_NUMBER() OVER (PARTITION BY p.topic_id ORDER BY p.number DESC) AS newest
+			FROM posts p JOIN users u ON u.id = p.author_id
+			WHERE p.topic_id IN ? AND p.created_at > ? AND p.created_at <= ? AND p.author_id <> ?
+				AND p.hidden_at IS NULL AND p.deleted_at IS NULL
+		) x WHERE newest <= ? ORDER BY topic_id, number`,
+		full, d.Since, d.Until, userID, digestPostsPerItem).Scan(&posts).Error
+	if err != nil {
+		return nil, fmt.Errorf("load digest posts of member %d: %w", userID, err)
+	}
+	for _, p := range posts {
+		author := p.Name
+		if p.Anonymous {
+			author = AnonymousAuthor(p.Specialty)
+		}
+		i := byTopic[p.TopicID]
+		d.Items[i].Posts = append(d.Items[i].Posts, DigestPost{PostID: p.PostID, Number: p.Number, Author: author, Cooked: p.Cooked})
+	}
+	return d, nil
+}
+
+// readableBoardIDs lists the boards a member may read now, by the rules
+// every page applies.
+func (s *Store) readableBoardIDs(ctx context.Context, u *User) ([]int64, error) {
+	cond, args := readable(u)
+	var ids []int64
+	err := s.db.WithContext(ctx).Table("boards b").Where(cond, args...).Order("b.id").
+		Limit(digestMaxIDsPerSelect).Pluck("b.id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list boards member %d may read: %w", u.ID, err)
+	}
+	return ids, nil
+}
+
+// Delivery states.
+const (
+	DeliveryClaimed = "claimed"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliveryEmpty   = "empty"
+)
+
+// ClaimOutcome says what claiming a member's digest for a period found.
+type ClaimOutcome int
+
+const (
+	// ClaimFirst: no attempt had claimed the period; this one holds it.
+	ClaimFirst ClaimOutcome = iota
+	// ClaimRetry: an earlier attempt failed before the mail server took
+	// the digest, and released it; this one holds it.
+	ClaimRetry
+	// ClaimTakenOver: an earlier attempt claimed the period and stopped
+	// (its process died) without releasing or finishing it. It may have
+	// handed the digest to the mail server before it died, so sending now
+	// can deliver it twice; this one holds it.
+	ClaimTakenOver
+	// ClaimHeld: another attempt holds a fresh claim; leave it to that one.
+	ClaimHeld
+	// ClaimFinished: the period's digest was sent, found empty, or failed
+	// for good.
+	ClaimFinished
+)
+
+// DigestClaim is one attempt's hold on a member's digest for a period.
+type DigestClaim struct {
+	DeliveryID int64
+	UserID     int64
+	Period     string
+	Token      string
+	Outcome    ClaimOutcome
+	// Status is the row's state when it was finished (ClaimFinished).
+	Status string
+	// PreviousClaimAt is when the attempt taken over claimed the period.
+	PreviousClaimAt time.Time
+}
+
+// Holds says whether this attempt may build and send the digest.
+func (c DigestClaim) Holds() bool {
+	return c.Outcome == ClaimFirst || c.Outcome == ClaimRetry || c.Outcome == ClaimTakenOver
+}
+
+// ClaimDigest claims a member's digest for a period in one transaction,
+// before anything is sent. A claim older than lease whose attempt never
+// finished or released it is taken over: lease must be longer than an
+// attempt can take to build and send.
+func (s *Store) ClaimDigest(ctx context.Context, userID int64, period Period, now time.Time, lease time.Duration) (DigestClaim, error) {
+	now = storeTime(now)
+	c := DigestClaim{UserID: userID, Period: period.Key, Token: randomClaimToken()}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`INSERT INTO digest_deliveries (user_id, period, status, claim_token, attempts, window_start, claimed_at)
+			VALUES (?, ?, 'claimed', ?, 1, ?, ?) ON CONFLICT (user_id, period) DO NOTHING`,
+			userID, period.Key, c.Token, period.WindowStart, now)
+		if res.Error != nil {
+			return res.Error
+		}
+		var row struct {
+			ID         int64
+			Status     string
+			ClaimToken string
+			ClaimedAt  time.Time
+		}
+		if err := tx.Raw(`SELECT id, status, claim_token, claimed_at FROM digest_deliveries WHERE user_id = ? AND period = ?`,
+			userID, period.Key).Scan(&row).Error; err != nil {
+			return err
+		}
+		c.DeliveryID = row.ID
+		if res.RowsAffected == 1 {
+			c.Outcome = ClaimFirst
+			return nil
+		}
+		switch {
+		case row.Status != DeliveryClaimed:
+			c.Outcome, c.Status = ClaimFinished, row.Status
+			return nil
+		case row.ClaimToken != "" && row.ClaimedAt.After(now.Add(-lease)):
+			c.Outcome = ClaimHeld
+			return nil
+		}
+		res = tx.Exec(`UPDATE digest_deliveries SET claim_token = ?, claimed_at = ?, attempts = attempts + 1
+			WHERE id = ? AND status = 'claimed' AND claim_token = ?`, c.Token, now, row.ID, row.ClaimToken)
+		if res.Error != nil {
+			return res.Error
+		}
+		switch {
+		case res.RowsAffected == 0:
+			c.Outcome = ClaimHeld // another attempt got there between the read and the write
+		case row.ClaimToken == "":
+			c.Outcome = ClaimRetry
+		default:
+			c.Outcome, c.PreviousClaimAt = ClaimTakenOver, row.ClaimedAt
+		}
+		return nil
+	})
+	if err != nil {
+		return c, fmt.Errorf("claim digest %s of member %d: %w", period.Key, userID, err)
+	}
+	return c, nil
+}
+
+func randomClaimToken() string {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(raw[:])
+}
+
+// ErrClaimLost is a claim that another attempt took over meanwhile.
+var ErrClaimLost = errors.New("digest claim taken over by another attempt")
+
+// MarkDigestSent records that the mail server took the digest.
+func (s *Store) MarkDigestSent(ctx context.Context, c DigestClaim, messageID string, items int, windowEnd, now time.Time) error {
+	return s.finishClaim(ctx, c, `status = 'sent', message_id = ?, items = ?, window_end = ?, sent_at = ?, error = ''`,
+		messageID, items, storeTime(windowEnd), storeTime(now))
+}
+
+// MarkDigestEmpty records that there was nothing to send this period.
+func (s *Store) MarkDigestEmpty(ctx context.Context, c DigestClaim, windowEnd time.Time) error {
+	return s.finishClaim(ctx, c, `status = 'empty', window_end = ?, error = ''`, storeTime(windowEnd))
+}
+
+// MarkDigestFailed records a failure that retrying cannot mend, such as a
+// mail server refusing the address.
+func (s *Store) MarkDigestFailed(ctx context.Context, c DigestClaim, reason string) error {
+	return s.finishClaim(ctx, c, `status = 'failed', error = ?`, truncateError(reason))
+}
+
+// ReleaseDigestClaim gives the claim up after a temporary failure, before
+// the mail server took the digest, so the next attempt sends it.
+func (s *Store) ReleaseDigestClaim(ctx context.Context, c DigestClaim, reason string) error {
+	return s.finishClaim(ctx, c, `claim_token = '', error = ?`, truncateError(reason))
+}
+
+func (s *Store) finishClaim(ctx context.Context, c DigestClaim, set string, args ...any) error {
+	args = append(args, c.DeliveryID, c.Token)
+	res := s.db.WithContext(ctx).Exec(`UPDATE digest_deliveries SET `+set+`
+		WHERE id = ? AND status = 'claimed' AND claim_token = ?`, args...)
+	if res.Error != nil {
+		return fmt.Errorf("record digest %s of member %d: %w", c.Period, c.UserID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("record digest %s of member %d: %w", c.Period, c.UserID, ErrClaimLost)
+	}
+	return nil
+}
+
+func truncateError(reason string) string {
+	if len(reason) > 1000 {
+		return reason[:1000]
+	}
+	return reason
+}
+
+// DigestDelivery is the record of one member's digest for one period.
+type DigestDelivery struct {
+	ID          int64
+	UserID      int64
+	Period      string
+	Status      string
+	ClaimToken  string
+	Attempts    int
+	Items       int
+	MessageID   string
+	Error       string
+	WindowStart *time.Time
+	WindowEnd   *time.Time
+	ClaimedAt   time.Time
+	SentAt      *time.Time
+}
+
+// DigestDeliveries lists a member's digest records, newest first.
+func (s *Store) DigestDeliveries(ctx context.Context, userID int64, limit int) ([]DigestDelivery, error) {
+	var rows []DigestDelivery
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("claimed_at DESC, id DESC").
+		Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list digests of member %d: %w", userID, err)
+	}
+	return rows, nil
+}
+
+// UnsubscribeScopeDigest is the only thing an unsubscribe token stops.
+const UnsubscribeScopeDigest = "digest"
+
+func unsubscribeHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateUnsubscribeToken makes the secret for one digest's unsubscribe
+// link: 256 random bits, of which only the SHA-256 is kept.
+func (s *Store) CreateUnsubscribeToken(ctx context.Context, userID int64) (string, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("random unsubscribe token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO unsubscribe_tokens (token_hash, user_id, scope, created_at) VALUES (?, ?, ?, ?)`,
+		unsubscribeHash(token), userID, UnsubscribeScopeDigest, nowUTC()).Error
+	if err != nil {
+		return "", fmt.Errorf("create unsubscribe token for member %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// UnsubscribeByToken turns digests off for the member a token was made
+// for, without signing in, and returns that member's id. Using a token
+// again changes nothing more; an unknown token is ErrNotFound.
+func (s *Store) UnsubscribeByToken(ctx context.Context, token string) (int64, error) {
+	var userID int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ids []int64
+		if err := tx.Raw(`SELECT user_id FROM unsubscribe_tokens WHERE token_hash = ? AND scope = ?`,
+			unsubscribeHash(strings.TrimSpace(token)), UnsubscribeScopeDigest).Scan(&ids).Error; err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return ErrNotFound
+		}
+		userID = ids[0]
+		now := nowUTC()
+		if err := tx.Exec(`UPDATE unsubscribe_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`,
+			now, unsubscribeHash(strings.TrimSpace(token))).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO digest_settings (user_id, frequency, updated_at) VALUES (?, 'never', ?)
+			ON CONFLICT (user_id) DO UPDATE SET frequency = 'never', updated_at = excluded.updated_at`,
+			userID, now).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("unsubscribe by token: %w", err)
+	}
+	return userID, nil
+}
+
+// PruneUnsubscribeTokens deletes tokens made before a moment, so the
+// table does not grow by one row per digest for ever; links in digests
+// older than that stop working.
+func (s *Store) PruneUnsubscribeTokens(ctx context.Context, before time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM unsubscribe_tokens WHERE created_at < ?`, storeTime(before))
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune unsubscribe tokens: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
