@@ -56,6 +56,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
 		Title: title, Tags: tags, Source: source, Cooked: cooked, Links: h.postLinks(c.UserContext(), source, summary.SourceURL),
+		Mentions: h.markdown.Mentions(source),
 	})
 	if err != nil {
 		return err

@@ -17,6 +17,8 @@ type pageData struct {
 	SignIn bool // whether the site offers a way to sign in
 	Path   string
 	Page   any
+	// Unread is the member's count of unread notifications.
+	Unread int64
 
 	csrf func() string
 }
@@ -26,7 +28,7 @@ type pageData struct {
 func (p pageData) CSRF() string { return p.csrf() }
 
 func (h *Handler) page(c *fiber.Ctx, title string) pageData {
-	return pageData{
+	p := pageData{
 		Title:  title,
 		Member: member(c),
 		Demo:   h.demo,
@@ -34,6 +36,15 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		Path:   c.OriginalURL(),
 		csrf:   func() string { return h.csrfToken(c) },
 	}
+	if p.Member.IsVerified() {
+		// The count is a courtesy: a page is still worth showing without it.
+		n, err := h.store.UnreadNotifications(c.UserContext(), p.Member)
+		if err != nil {
+			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
+		}
+		p.Unread = n
+	}
+	return p
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -43,7 +43,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 		return err
 	}
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
-		Links: h.postLinks(ctx, form.Body)})
+		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body)})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")

@@ -66,6 +66,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
 		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
+		Mentions: h.markdown.Mentions(form.Body),
 	})
 	if err != nil {
 		return err

@@ -111,6 +111,8 @@ type NewReply struct {
 	Anonymous bool
 	// Links are the reply's links, previewed in the background.
 	Links PostLinks
+	// Mentions are the usernames the reply @mentions, to be notified.
+	Mentions []string
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -127,9 +129,10 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		var bumped struct {
 			PostCount int
 			BoardID   int64
+			AuthorID  int64
 		}
 		res := tx.Raw(`UPDATE topics SET post_count = post_count + 1, bumped_at = ?, updated_at = ?
-			WHERE id = ? AND locked = ? RETURNING post_count, board_id`,
+			WHERE id = ? AND locked = ? RETURNING post_count, board_id, author_id`,
 			now, now, nr.TopicID, false).Scan(&bumped)
 		if res.Error != nil {
 			return fmt.Errorf("bump topic: %w", res.Error)
@@ -142,6 +145,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 			return err
 		}
 		if err := linkPost(tx, post.ID, nr.Links, now); err != nil {
+			return err
+		}
+		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
 			return err
 		}
 		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {

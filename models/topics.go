@@ -245,6 +245,8 @@ type NewTopic struct {
 	Case *CaseSummary
 	// Links are the opening post's links, previewed in the background.
 	Links PostLinks
+	// Mentions are the usernames the opening post @mentions.
+	Mentions []string
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -281,6 +283,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 			return err
 		}
 		if err := linkPost(tx, post.ID, nt.Links, now); err != nil {
+			return err
+		}
+		if err := notifyPost(tx, post, nt.BoardID, nt.AuthorID, nt.Mentions, now); err != nil {
 			return err
 		}
 		if nt.EpisodeID != 0 {

@@ -1,0 +1,184 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Kinds of notification.
+const (
+	NotifyReply   = "reply"   // someone replied to the member's topic
+	NotifyMention = "mention" // someone wrote @username
+)
+
+// Notification tells a member of a reply to their topic or a mention.
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      string
+	TopicID   int64
+	PostID    *int64
+	ActorID   *int64
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// NotificationView is a notification as the member's list shows it. The
+// actor of an anonymous post is only their specialty.
+type NotificationView struct {
+	ID             int64
+	Kind           string
+	TopicID        int64
+	TopicTitle     string
+	TopicSlug      string
+	PostID         int64
+	PostNumber     int
+	ActorName      string
+	ActorSpecialty string
+	Anonymous      bool
+	CreatedAt      time.Time
+	ReadAt         *time.Time
+}
+
+// Actor is who the notification is from, as the member may know them.
+func (n *NotificationView) Actor() string {
+	if n.Anonymous {
+		return AnonymousAuthor(n.ActorSpecialty)
+	}
+	return n.ActorName
+}
+
+// notifyPost tells, inside the post's transaction, the topic's author of a
+// reply and every mentioned member of the mention. Nobody is told of their
+// own post, nobody twice for one post (a mention outranks a reply), and
+// only verified members who may read the topic's board hear of it: a
+// notification never carries a title past the board's readers.
+func notifyPost(tx *gorm.DB, post *Post, boardID, topicAuthorID int64, mentions []string, now time.Time) error {
+	kinds := map[int64]string{}
+	var order []int64
+	add := func(userID int64, kind string) {
+		if userID == post.AuthorID {
+			return
+		}
+		if _, ok := kinds[userID]; !ok {
+			order = append(order, userID)
+		}
+		kinds[userID] = kind
+	}
+	if post.Number > 1 {
+		add(topicAuthorID, NotifyReply)
+	}
+	if len(mentions) > 0 {
+		var ids []int64
+		if err := tx.Model(&User{}).Where("username IN ?", mentions).Pluck("id", &ids).Error; err != nil {
+			return fmt.Errorf("find mentioned members: %w", err)
+		}
+		for _, id := range ids {
+			add(id, NotifyMention)
+		}
+	}
+	for _, userID := range order {
+		var u User
+		if err := tx.Take(&u, userID).Error; err != nil {
+			return fmt.Errorf("load member %d to notify: %w", userID, err)
+		}
+		if !u.IsVerified() {
+			continue
+		}
+		ok, err := canReadBoard(tx, &u, boardID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		n := Notification{UserID: userID, Kind: kinds[userID], TopicID: post.TopicID, PostID: &post.ID,
+			ActorID: &post.AuthorID, CreatedAt: now}
+		if err := tx.Create(&n).Error; err != nil {
+			return fmt.Errorf("notify member %d: %w", userID, err)
+		}
+	}
+	return nil
+}
+
+// canReadBoard says, inside a transaction, whether a member may read a board.
+func canReadBoard(tx *gorm.DB, u *User, boardID int64) (bool, error) {
+	cond, args := readable(u)
+	var n int64
+	err := tx.Table("boards b").Where("b.id = ?", boardID).Where(cond, args...).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check member %d reads board %d: %w", u.ID, boardID, err)
+	}
+	return n > 0, nil
+}
+
+// UnreadNotifications counts a member's unread notifications, for the
+// header. It counts what the list would show: posts still visible in
+// boards the member may still read.
+func (s *Store) UnreadNotifications(ctx context.Context, u *User) (int64, error) {
+	var n int64
+	err := s.visibleNotifications(ctx, u).Where("n.read_at IS NULL").Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
+	}
+	return n, nil
+}
+
+// visibleNotifications selects a member's notifications whose post is
+// still there to read: not deleted, not hidden, in a board the member may
+// still read.
+func (s *Store) visibleNotifications(ctx context.Context, u *User) *gorm.DB {
+	cond, args := readable(u)
+	return s.db.WithContext(ctx).Table("notifications n").
+		Joins("JOIN topics t ON t.id = n.topic_id").
+		Joins("JOIN boards b ON b.id = t.board_id").
+		Joins("JOIN posts p ON p.id = n.post_id").
+		Where("n.user_id = ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL", u.ID).
+		Where(cond, args...)
+}
+
+// Notifications lists a member's notifications, newest first, at most
+// limit, with what the list shows of each.
+func (s *Store) Notifications(ctx context.Context, u *User, limit int) ([]NotificationView, error) {
+	var out []NotificationView
+	err := s.visibleNotifications(ctx, u).
+		Joins("LEFT JOIN users a ON a.id = n.actor_id").
+		Select(`n.id, n.kind, n.topic_id, t.title AS topic_title, t.slug AS topic_slug, p.id AS post_id,
+			p.number AS post_number, COALESCE(a.display_name, '') AS actor_name,
+			COALESCE(a.specialty, '') AS actor_specialty, p.anonymous, n.created_at, n.read_at`).
+		Order("n.id DESC").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list notifications of member %d: %w", u.ID, err)
+	}
+	return out, nil
+}
+
+// ReadNotification marks one of the member's notifications read and
+// returns it; another member's is ErrNotFound.
+func (s *Store) ReadNotification(ctx context.Context, userID, id int64) (*Notification, error) {
+	var n Notification
+	if err := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&n).Error; err != nil {
+		return nil, notFound(err, fmt.Sprintf("load notification %d", id))
+	}
+	if n.ReadAt == nil {
+		now := nowUTC()
+		if err := s.db.WithContext(ctx).Model(&n).Update("read_at", now).Error; err != nil {
+			return nil, fmt.Errorf("mark notification %d read: %w", id, err)
+		}
+		n.ReadAt = &now
+	}
+	return &n, nil
+}
+
+// ReadAllNotifications marks every notification of the member read.
+func (s *Store) ReadAllNotifications(ctx context.Context, userID int64) error {
+	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).
+		Update("read_at", nowUTC()).Error
+	if err != nil {
+		return fmt.Errorf("mark notifications of member %d read: %w", userID, err)
+	}
+	return nil
+}
