@@ -5,7 +5,7 @@ package views
 
 import "embed"
 
-// FS holds layouts/, partials/ and pages/.
+// FS holds layouts/, partials/, pages/ and emails/.
 //
-//go:embed layouts partials pages
+//go:embed layouts partials pages emails
 var FS embed.FS

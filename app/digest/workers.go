@@ -1,0 +1,378 @@
+package digest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"rounds/app/mail"
+	"rounds/models"
+)
+
+// Sender is what digests are sent through: *mail.Mailer.
+type Sender interface {
+	Send(ctx context.Context, msg mail.Message) error
+}
+
+// Defaults for Options.
+const (
+	// DefaultInterval is how often the scheduler looks for due members. A
+	// digest goes out within this much of the member's hour.
+	DefaultInterval = 10 * time.Minute
+	// DefaultLease is how long a claim on a member's period protects an
+	// attempt: far longer than an attempt may run (sendWorker.Timeout), so
+	// only an attempt whose process died loses its claim.
+	DefaultLease = 15 * time.Minute
+	// DefaultTokenMaxAge is how long an unsubscribe link keeps working.
+	DefaultTokenMaxAge = 400 * 24 * time.Hour
+	// maxAttempts is how often a digest is tried before it is recorded as
+	// failed; River's backoff spreads them over about a day and a half.
+	maxAttempts = 10
+	// attemptTimeout bounds one attempt, sending included.
+	attemptTimeout = 2 * time.Minute
+)
+
+// Options are what the digest workers need.
+type Options struct {
+	Store    *models.Store
+	Sender   Sender
+	Composer *Composer
+	Log      *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Interval is how often the scheduler runs; zero means DefaultInterval.
+	Interval time.Duration
+	// Lease is how old an unfinished claim must be before another attempt
+	// takes it over; zero means DefaultLease.
+	Lease time.Duration
+	// TokenMaxAge is how long unsubscribe tokens are kept; zero means
+	// DefaultTokenMaxAge.
+	TokenMaxAge time.Duration
+	// Backoff, when set, replaces River's retry delay after a temporary
+	// failure (tests use a short one).
+	Backoff func(attempt int) time.Duration
+}
+
+// Workers are the digest jobs of a node. Register them and add Periodic to
+// the queue's options; every node may run them, and River's leader alone
+// runs the scheduler.
+type Workers struct {
+	store       *models.Store
+	sender      Sender
+	composer    *Composer
+	log         *slog.Logger
+	now         func() time.Time
+	interval    time.Duration
+	lease       time.Duration
+	tokenMaxAge time.Duration
+	backoff     func(int) time.Duration
+}
+
+// New checks the options and returns the workers.
+func New(opts Options) (*Workers, error) {
+	if opts.Store == nil || opts.Sender == nil || opts.Composer == nil {
+		return nil, errors.New("digest: a store, a sender and a composer are required")
+	}
+	w := &Workers{
+		store: opts.Store, sender: opts.Sender, composer: opts.Composer, log: opts.Log,
+		now: opts.Now, interval: opts.Interval, lease: opts.Lease, tokenMaxAge: opts.TokenMaxAge,
+		backoff: opts.Backoff,
+	}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	w.log = w.log.With("component", "digest")
+	if w.now == nil {
+		w.now = time.Now
+	}
+	if w.interval <= 0 {
+		w.interval = DefaultInterval
+	}
+	if w.lease <= 0 {
+		w.lease = DefaultLease
+	}
+	if w.tokenMaxAge <= 0 {
+		w.tokenMaxAge = DefaultTokenMaxAge
+	}
+	return w, nil
+}
+
+// Register adds the scheduler's and the sender's workers.
+func (w *Workers) Register(workers *river.Workers) {
+	river.AddWorker(workers, &scheduleWorker{w: w})
+	river.AddWorker(workers, &sendWorker{w: w})
+}
+
+// Periodic is the scheduler, run every Interval and once when a node
+// becomes River's leader.
+func (w *Workers) Periodic() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(
+		river.PeriodicInterval(w.interval),
+		func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
+		&river.PeriodicJobOpts{ID: ScheduleArgs{}.Kind(), RunOnStart: true},
+	)}
+}
+
+// ScheduleArgs is the periodic job that finds the members whose digest is
+// due and queues one SendArgs job for each.
+type ScheduleArgs struct{}
+
+func (ScheduleArgs) Kind() string { return "digest_schedule" }
+
+// SendArgs is one member's digest for one period. River keeps one such
+// job per member and period, however often the scheduler finds them due.
+type SendArgs struct {
+	UserID      int64     `json:"user_id" river:"unique"`
+	Period      string    `json:"period" river:"unique"`
+	Due         time.Time `json:"due"`
+	WindowStart time.Time `json:"window_start"`
+}
+
+func (SendArgs) Kind() string { return "digest_send" }
+
+// InsertOpts makes the job unique by member and period. A finished job
+// still counts until River deletes it, and by then the delivery row keeps
+// the member off the due list.
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+func (a SendArgs) period() models.Period {
+	return models.Period{Key: a.Period, Due: a.Due, WindowStart: a.WindowStart}
+}
+
+// SendJob is the job that sends a member's digest for a due period.
+func SendJob(d models.DueDigest) SendArgs {
+	return SendArgs{UserID: d.UserID, Period: d.Period.Key, Due: d.Period.Due, WindowStart: d.Period.WindowStart}
+}
+
+type scheduleWorker struct {
+	river.WorkerDefaults[ScheduleArgs]
+	w *Workers
+}
+
+func (s *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs]) error {
+	client, err := river.ClientFromContextSafely[*sql.Tx](ctx)
+	if err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	_, err = s.w.Schedule(ctx, func(ctx context.Context, jobs []river.InsertManyParams) error {
+		_, err := client.InsertMany(ctx, jobs)
+		return err
+	})
+	return err
+}
+
+// insertBatch is how many jobs the scheduler inserts at a time.
+const insertBatch = 500
+
+// Schedule queues a SendArgs job for every member whose digest is due,
+// through insert (a River client's InsertMany), and prunes old unsubscribe
+// tokens. It returns how many members were due; River skips the jobs
+// already queued for the same member and period.
+func (w *Workers) Schedule(ctx context.Context, insert func(context.Context, []river.InsertManyParams) error) (int, error) {
+	now := w.now()
+	due, err := w.store.DueMembers(ctx, now)
+	if err != nil {
+		return 0, fmt.Errorf("digest schedule: %w", err)
+	}
+	for batch := range slices.Chunk(due, insertBatch) {
+		params := make([]river.InsertManyParams, len(batch))
+		for i, d := range batch {
+			params[i] = river.InsertManyParams{Args: SendJob(d)}
+		}
+		if err := insert(ctx, params); err != nil {
+			return 0, fmt.Errorf("digest schedule: queue %d digests: %w", len(params), err)
+		}
+	}
+	pruned, err := w.store.PruneUnsubscribeTokens(ctx, now.Add(-w.tokenMaxAge))
+	if err != nil {
+		return len(due), fmt.Errorf("digest schedule: %w", err)
+	}
+	if len(due) > 0 || pruned > 0 {
+		w.log.InfoContext(ctx, "digests queued", "due", len(due), "unsubscribe_tokens_pruned", pruned)
+	}
+	return len(due), nil
+}
+
+type sendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	w *Workers
+}
+
+func (s *sendWorker) Timeout(*river.Job[SendArgs]) time.Duration { return attemptTimeout }
+
+func (s *sendWorker) NextRetry(job *river.Job[SendArgs]) time.Time {
+	if s.w.backoff == nil {
+		return time.Time{} // River's exponential backoff
+	}
+	return time.Now().Add(s.w.backoff(job.Attempt))
+}
+
+func (s *sendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	_, err := s.w.Deliver(ctx, job.Args.UserID, job.Args.period())
+	if err != nil && job.Attempt >= job.MaxAttempts {
+		s.w.giveUp(ctx, job.Args.UserID, job.Args.period(), err)
+	}
+	return err
+}
+
+// Outcome says what Deliver did.
+type Outcome string
+
+const (
+	Sent Outcome = "sent"
+	// Empty: nothing new the member may read; nothing was sent.
+	Empty Outcome = "empty"
+	// Failed: the digest can never be sent as it stands (the mail server
+	// refused it for good, or the member has no address); recorded.
+	Failed Outcome = "failed"
+	// Skipped: another attempt holds the period, or it is finished.
+	Skipped Outcome = "skipped"
+	// Retry: a temporary failure; the claim is released for the next
+	// attempt, and the error says why.
+	Retry Outcome = "retry"
+)
+
+// Deliver sends a member's digest for a period at most once: it claims the
+// period in the database first, chooses the content under the rules as
+// they stand now, sends it, and records the result. An error means a
+// temporary failure (the claim is released, so a later attempt sends).
+func (w *Workers) Deliver(ctx context.Context, userID int64, period models.Period) (Outcome, error) {
+	log := w.log.With("member", userID, "period", period.Key)
+	claim, err := w.store.ClaimDigest(ctx, userID, period, w.now(), w.lease)
+	if err != nil {
+		return Retry, fmt.Errorf("deliver digest: %w", err)
+	}
+	switch claim.Outcome {
+	case models.ClaimHeld, models.ClaimFinished:
+		log.DebugContext(ctx, "digest already claimed", "status", claim.Status)
+		return Skipped, nil
+	case models.ClaimTakenOver:
+		// The one window in which a member can get a digest twice: the
+		// attempt that claimed this period died after the mail server
+		// accepted the digest and before its commit. Nothing can tell that
+		// apart from dying before sending, and missing a digest is worse.
+		log.WarnContext(ctx, "digest claim taken over from an attempt that stopped; if the mail server had accepted its digest, the member gets it twice (same Message-ID)",
+			"claimed_at", claim.PreviousClaimAt, "message_id", w.composer.MessageID(userID, period.Key))
+	}
+
+	msg, items, until, err := w.build(ctx, userID, period)
+	switch {
+	case errors.Is(err, errNothingToSend):
+		return w.finish(ctx, log, Empty, func(ctx context.Context) error { return w.store.MarkDigestEmpty(ctx, claim, until) })
+	case errors.Is(err, errNoAddress):
+		return w.finish(ctx, log, Failed, func(ctx context.Context) error { return w.store.MarkDigestFailed(ctx, claim, err.Error()) })
+	case err != nil:
+		return Retry, w.release(ctx, log, claim, err)
+	}
+
+	if err := w.sender.Send(ctx, msg); err != nil {
+		if mail.Permanent(err) {
+			log.WarnContext(ctx, "digest refused for good", "err", err)
+			return w.finish(ctx, log, Failed, func(ctx context.Context) error { return w.store.MarkDigestFailed(ctx, claim, err.Error()) })
+		}
+		return Retry, w.release(ctx, log, claim, err)
+	}
+	return w.finish(ctx, log, Sent, func(ctx context.Context) error {
+		return w.store.MarkDigestSent(ctx, claim, msg.MessageID, items, until, w.now())
+	})
+}
+
+var (
+	errNothingToSend = errors.New("nothing new to send")
+	errNoAddress     = errors.New("member has no email address")
+)
+
+// build chooses the content and composes the email; until is where the
+// content stops and the next digest starts.
+func (w *Workers) build(ctx context.Context, userID int64, period models.Period) (msg mail.Message, items int, until time.Time, err error) {
+	until = w.now()
+	since, err := w.store.DigestSince(ctx, userID, period)
+	if err != nil {
+		return msg, 0, until, err
+	}
+	d, err := w.store.DigestContent(ctx, userID, since, until, 0)
+	if err != nil {
+		return msg, 0, until, err
+	}
+	until = d.Until
+	if d.Empty() {
+		return msg, 0, until, errNothingToSend
+	}
+	to, err := w.store.DigestAddress(ctx, userID)
+	if models.IsNotFound(err) {
+		return msg, 0, until, errNoAddress
+	}
+	if err != nil {
+		return msg, 0, until, err
+	}
+	settings, err := w.store.DigestSettingsFor(ctx, userID)
+	if err != nil {
+		return msg, 0, until, err
+	}
+	token, err := w.store.CreateUnsubscribeToken(ctx, userID)
+	if err != nil {
+		return msg, 0, until, err
+	}
+	msg, err = w.composer.Compose(userID, d, Envelope{
+		To: to, Period: period, Frequency: settings.Frequency, Location: settings.Location(), UnsubscribeToken: token,
+	})
+	return msg, len(d.Items), until, err
+}
+
+// finish records the outcome even when the job's context has ended: after
+// the mail server took a digest, losing the record is what would send it
+// twice. A record that cannot be written is logged, not retried as a job,
+// for the same reason.
+func (w *Workers) finish(ctx context.Context, log *slog.Logger, outcome Outcome, record func(context.Context) error) (Outcome, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = record(ctx); err == nil || errors.Is(err, models.ErrClaimLost) {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
+	}
+	if err != nil {
+		log.ErrorContext(ctx, "digest outcome not recorded", "outcome", outcome, "err", err)
+	} else if outcome != Sent {
+		log.InfoContext(ctx, "digest not sent", "outcome", outcome)
+	}
+	return outcome, nil
+}
+
+// release gives the claim back after a temporary failure and returns the
+// failure, so River retries with backoff.
+func (w *Workers) release(ctx context.Context, log *slog.Logger, claim models.DigestClaim, cause error) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := w.store.ReleaseDigestClaim(rctx, claim, cause.Error()); err != nil {
+		// The claim runs out after the lease instead.
+		log.WarnContext(ctx, "digest claim not released", "err", err)
+	}
+	return fmt.Errorf("deliver digest %s of member %d: %w", claim.Period, claim.UserID, cause)
+}
+
+// giveUp records a digest whose last attempt failed, so the period is
+// closed rather than left claimed.
+func (w *Workers) giveUp(ctx context.Context, userID int64, period models.Period, cause error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	claim, err := w.store.ClaimDigest(ctx, userID, period, w.now(), w.lease)
+	if err == nil && claim.Holds() {
+		err = w.store.MarkDigestFailed(ctx, claim, "gave up after "+fmt.Sprint(maxAttempts)+" attempts: "+cause.Error())
+	}
+	if err != nil {
+		w.log.ErrorContext(ctx, "digest failure not recorded", "member", userID, "period", period.Key, "err", err)
+		return
+	}
+	w.log.ErrorContext(ctx, "digest given up", "member", userID, "period", period.Key, "err", cause)
+}
