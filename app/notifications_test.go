@@ -22,7 +22,7 @@ func TestRepliesAndMentionsNotify(t *testing.T) {
 
 		owner := a.Browser(t)
 		owner.SignIn(okafor)
-		mustNotContain(t, owner.Get("/"), `class="badge"`)
+		mustNotContain(t, owner.Get("/"), `class="unread-count"`)
 
 		// Weber replies and mentions Patel; the author's own reply tells
 		// nobody.
@@ -34,7 +34,7 @@ func TestRepliesAndMentionsNotify(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 
 		res = owner.Get("/")
-		mustContain(t, res, `<a class="notifications-link" href="/notifications">Notifications <span class="badge">1<span class="visually-hidden"> unread</span></span></a>`)
+		mustContain(t, res, `<a class="notifications-link" href="/notifications">Notifications <span class="unread-count">1<span class="visually-hidden"> unread</span></span></a>`)
 		res = owner.Get("/notifications")
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, "<strong>Jonas Weber, RN</strong>", "replied to", "Apixaban in dialysis", "1 unread.")
@@ -56,7 +56,7 @@ func TestRepliesAndMentionsNotify(t *testing.T) {
 		if !strings.HasPrefix(res.Location(), "/p/") {
 			t.Fatalf("the notification leads to %q", res.Location())
 		}
-		mustNotContain(t, nephro.Get("/"), `class="badge"`)
+		mustNotContain(t, nephro.Get("/"), `class="unread-count"`)
 		mustContain(t, nephro.Get("/notifications"), `<li class="notification">`)
 
 		// Weber was mentioned by the author.
@@ -112,7 +112,7 @@ func TestNotificationsKeepPeerOnlyBoardsAndAnonymity(t *testing.T) {
 		}
 		// Losing access to the board hides its notifications.
 		a.Restrict(t, board, []*models.Group{a.Group(t, "Others", "", "", weber)}, nil)
-		mustNotContain(t, owner.Get("/notifications"), "Sedation holiday", `class="badge"`)
+		mustNotContain(t, owner.Get("/notifications"), "Sedation holiday", `class="unread-count"`)
 	})
 }
 
