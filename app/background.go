@@ -9,6 +9,7 @@ import (
 	"rounds/app/config"
 	"rounds/app/fetch"
 	"rounds/app/links"
+	"rounds/app/podcast"
 	"rounds/models"
 )
 
@@ -48,11 +49,12 @@ func NewFetcher(cfg *config.Config) *fetch.Fetcher {
 // Register adds the worker of every job kind.
 func (b *Background) Register(workers *river.Workers) {
 	river.AddWorker(workers, &links.PreviewWorker{Store: b.Store, Client: b.Links, Log: b.Log})
+	river.AddWorker(workers, &podcast.RefreshWorker{Store: b.Store, Fetcher: b.Fetcher, Log: b.Log})
 }
 
 // Periodic lists the scheduled jobs.
 func (b *Background) Periodic() []*river.PeriodicJob {
-	return nil
+	return []*river.PeriodicJob{podcast.RefreshJob()}
 }
 
 // mailtoOf is the bare address of the site's sender, which Crossref and

@@ -83,13 +83,13 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 	}
 	var episodes []models.PodcastEpisode
 	if found.Show != nil {
-		p.Show, episodes, err = h.store.SaveShow(c.UserContext(), feedOf(found.Show), episodesOf(found.Show.Episodes))
+		p.Show, episodes, err = h.store.SaveShow(c.UserContext(), feedOf(found.Show), podcast.StoredEpisodes(found.Show.Episodes))
 		if err != nil {
 			return err
 		}
 		p.URL = p.Show.URL
 	} else {
-		ep, err := h.store.SaveLoneEpisode(c.UserContext(), episodesOf([]podcast.Episode{*found.Audio})[0])
+		ep, err := h.store.SaveLoneEpisode(c.UserContext(), podcast.StoredEpisodes([]podcast.Episode{*found.Audio})[0])
 		if err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
 		Title: title, Tags: tags, Source: form.Body, Cooked: podcast.LinkTimestamps(cooked, chosen.AudioURL),
-		Links: h.postLinks(c.UserContext(), form.Body),
+		Links: h.postLinks(c.UserContext(), form.Body), Mentions: h.markdown.Mentions(form.Body),
 	})
 	if err != nil {
 		return err
@@ -186,20 +186,6 @@ func (h *Handler) episodeChoices(episodes []models.PodcastEpisode, checked int64
 func feedOf(s *podcast.Show) models.PodcastFeed {
 	return models.PodcastFeed{URL: s.FeedURL, Title: s.Title, Author: s.Author, Description: s.Description,
 		ImageURL: s.ImageURL, Link: s.Link}
-}
-
-func episodesOf(eps []podcast.Episode) []models.PodcastEpisode {
-	out := make([]models.PodcastEpisode, len(eps))
-	for i, e := range eps {
-		out[i] = models.PodcastEpisode{GUID: e.GUID, Title: e.Title, Description: e.Description, Link: e.Link,
-			ImageURL: e.ImageURL, DurationSeconds: int(e.Duration.Seconds()), AudioURL: e.AudioURL,
-			AudioType: e.AudioType, AudioLength: e.AudioLength}
-		if !e.Published.IsZero() {
-			published := e.Published
-			out[i].PublishedAt = &published
-		}
-	}
-	return out
 }
 
 // clipRunes cuts s to at most n runes, for a prefilled title.

@@ -18,7 +18,17 @@ type PodcastFeed struct {
 	Description string
 	ImageURL    string `gorm:"column:image_url"`
 	Link        string
+	// ETag and LastModified are the validators of the last read, sent
+	// back so an unchanged feed answers 304 and is not parsed again.
+	ETag         string `gorm:"column:etag"`
+	LastModified string
+	// FetchedAt is the last read that worked; NextFetchAt when the feed is
+	// due again (nil: at once). Failures counts reads that failed in a
+	// row, and LastError says, in a member's words, why the last did.
 	FetchedAt   *time.Time
+	NextFetchAt *time.Time
+	Failures    int
+	LastError   string
 	CreatedAt   time.Time
 }
 
@@ -54,7 +64,7 @@ func (e *PodcastEpisode) Duration() time.Duration {
 func (s *Store) SaveShow(ctx context.Context, feed PodcastFeed, episodes []PodcastEpisode) (*PodcastFeed, []PodcastEpisode, error) {
 	now := nowUTC()
 	feed.FetchedAt, feed.CreatedAt = &now, now
-	saved := make([]PodcastEpisode, 0, len(episodes))
+	var saved []PodcastEpisode
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Raw(`INSERT INTO podcast_feeds (url, title, author, description, image_url, link, fetched_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -66,35 +76,44 @@ func (s *Store) SaveShow(ctx context.Context, feed PodcastFeed, episodes []Podca
 		if err != nil {
 			return fmt.Errorf("save feed: %w", err)
 		}
-		seen := make(map[string]bool, len(episodes))
-		for _, ep := range episodes {
-			if seen[ep.GUID] {
-				continue
-			}
-			seen[ep.GUID] = true
-			ep.FeedID, ep.CreatedAt = &feed.ID, now
-			ep.PublishedAt = storeTimePtr(ep.PublishedAt)
-			err := tx.Raw(`INSERT INTO podcast_episodes (feed_id, guid, title, description, link, image_url,
-					published_at, duration_seconds, audio_url, audio_type, audio_length, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (feed_id, guid) DO UPDATE SET title = excluded.title, description = excluded.description,
-					link = excluded.link, image_url = excluded.image_url, published_at = excluded.published_at,
-					duration_seconds = excluded.duration_seconds, audio_url = excluded.audio_url,
-					audio_type = excluded.audio_type, audio_length = excluded.audio_length
-				RETURNING id`,
-				feed.ID, ep.GUID, ep.Title, ep.Description, ep.Link, ep.ImageURL, ep.PublishedAt,
-				ep.DurationSeconds, ep.AudioURL, ep.AudioType, ep.AudioLength, now).Scan(&ep.ID).Error
-			if err != nil {
-				return fmt.Errorf("save episode %q: %w", ep.GUID, err)
-			}
-			saved = append(saved, ep)
-		}
-		return nil
+		saved, err = saveEpisodes(tx, feed.ID, episodes, now)
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("save show %s: %w", feed.URL, err)
 	}
 	return &feed, saved, nil
+}
+
+// saveEpisodes adds a feed's episodes or updates those it has, matched by
+// GUID, and returns them with their ids in the order given; a GUID
+// repeated is kept once.
+func saveEpisodes(tx *gorm.DB, feedID int64, episodes []PodcastEpisode, now time.Time) ([]PodcastEpisode, error) {
+	saved := make([]PodcastEpisode, 0, len(episodes))
+	seen := make(map[string]bool, len(episodes))
+	for _, ep := range episodes {
+		if seen[ep.GUID] {
+			continue
+		}
+		seen[ep.GUID] = true
+		ep.FeedID, ep.CreatedAt = &feedID, now
+		ep.PublishedAt = storeTimePtr(ep.PublishedAt)
+		err := tx.Raw(`INSERT INTO podcast_episodes (feed_id, guid, title, description, link, image_url,
+				published_at, duration_seconds, audio_url, audio_type, audio_length, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (feed_id, guid) DO UPDATE SET title = excluded.title, description = excluded.description,
+				link = excluded.link, image_url = excluded.image_url, published_at = excluded.published_at,
+				duration_seconds = excluded.duration_seconds, audio_url = excluded.audio_url,
+				audio_type = excluded.audio_type, audio_length = excluded.audio_length
+			RETURNING id`,
+			feedID, ep.GUID, ep.Title, ep.Description, ep.Link, ep.ImageURL, ep.PublishedAt,
+			ep.DurationSeconds, ep.AudioURL, ep.AudioType, ep.AudioLength, now).Scan(&ep.ID).Error
+		if err != nil {
+			return nil, fmt.Errorf("save episode %q: %w", ep.GUID, err)
+		}
+		saved = append(saved, ep)
+	}
+	return saved, nil
 }
 
 // SaveLoneEpisode stores an audio file shared by its address, with no feed

@@ -109,6 +109,30 @@ type Response struct {
 // caller can use ("text/html", "application/rss+xml", "audio/*" wildcards
 // allowed); empty accepts any. It sends them in the Accept header too.
 func (f *Fetcher) Get(ctx context.Context, rawURL string, accept ...string) (*Response, error) {
+	return f.get(ctx, rawURL, Validators{}, accept)
+}
+
+// Validators are what a caller kept from its last copy of a resource, for
+// a conditional request: the ETag and Last-Modified headers it was sent.
+type Validators struct {
+	ETag         string
+	LastModified string
+}
+
+// Validators of a response, to send with the next request for it.
+func (r *Response) Validators() Validators {
+	return Validators{ETag: r.Header.Get("ETag"), LastModified: r.Header.Get("Last-Modified")}
+}
+
+// GetIfChanged is Get with If-None-Match and If-Modified-Since sent from
+// v. When the site answers 304 Not Modified, the Response has Status 304,
+// no body and the same URL; every other answer is as Get's. Only these two
+// headers can be added: a caller cannot set anything else on the request.
+func (f *Fetcher) GetIfChanged(ctx context.Context, rawURL string, v Validators, accept ...string) (*Response, error) {
+	return f.get(ctx, rawURL, v, accept)
+}
+
+func (f *Fetcher) get(ctx context.Context, rawURL string, v Validators, accept []string) (*Response, error) {
 	u, ferr := parseURL(rawURL)
 	if ferr != nil {
 		return nil, ferr
@@ -123,6 +147,14 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, accept ...string) (*Re
 	}
 	req.Header.Set("User-Agent", f.opts.UserAgent)
 	req.Header.Set("Accept", acceptHeader(accept))
+	// Header values cannot carry a line break (net/http refuses to send
+	// one), so a stored validator cannot smuggle in another header.
+	if v.ETag != "" {
+		req.Header.Set("If-None-Match", v.ETag)
+	}
+	if v.LastModified != "" {
+		req.Header.Set("If-Modified-Since", v.LastModified)
+	}
 
 	resp, err := f.client.Do(req)
 	if err != nil {
@@ -130,6 +162,10 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, accept ...string) (*Re
 	}
 	defer resp.Body.Close()
 	final := resp.Request.URL.Redacted()
+	conditional := v.ETag != "" || v.LastModified != ""
+	if resp.StatusCode == http.StatusNotModified && conditional {
+		return &Response{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header}, nil
+	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &Error{Kind: KindStatus, URL: final, Status: resp.StatusCode, Msg: statusMsg(resp.StatusCode),

@@ -736,3 +736,61 @@ func TestErrorFormatting(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestGetIfChangedSendsTheValidators(t *testing.T) {
+	const etag, modified = `"v2"`, "Tue, 17 Jun 2025 08:00:00 GMT"
+	var gotMatch, gotSince, gotCookie string
+	srv := newLocalServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotMatch, gotSince, gotCookie = r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since"), r.Header.Get("Cookie")
+		if gotMatch == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", modified)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, "<rss/>")
+	}))
+	f := New(Options{AllowLoopback: true})
+
+	// The first read has nothing to compare with and sends no validators.
+	resp, err := f.GetIfChanged(context.Background(), srv.URL, Validators{}, "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotMatch != "" || gotSince != "" || resp.Status != 200 || string(resp.Body) != "<rss/>" {
+		t.Fatalf("first read sent %q %q, got %d %q", gotMatch, gotSince, resp.Status, resp.Body)
+	}
+	v := resp.Validators()
+	if v.ETag != etag || v.LastModified != modified {
+		t.Fatalf("validators %+v", v)
+	}
+
+	// The next read sends them, and the site's 304 is an answer, not an error.
+	resp, err = f.GetIfChanged(context.Background(), srv.URL, v, "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotMatch != etag || gotSince != modified || gotCookie != "" {
+		t.Errorf("sent If-None-Match %q, If-Modified-Since %q, Cookie %q", gotMatch, gotSince, gotCookie)
+	}
+	if resp.Status != http.StatusNotModified || len(resp.Body) != 0 || resp.URL.String() != srv.URL {
+		t.Errorf("not modified: %d %q %v", resp.Status, resp.Body, resp.URL)
+	}
+
+	// A validator with a line break in it cannot add a header of its own.
+	_, err = f.GetIfChanged(context.Background(), srv.URL, Validators{ETag: "\"x\"\r\nCookie: stolen"}, "application/rss+xml")
+	if err == nil || gotCookie != "" {
+		t.Errorf("a broken validator was sent: err %v, Cookie %q", err, gotCookie)
+	}
+}
+
+func TestGetIfChangedStillRefusesPrivateAddresses(t *testing.T) {
+	f := New(Options{Resolver: &fakeResolver{hosts: map[string][]string{"feeds.test": {"10.0.0.7"}}}})
+	dials := recordDials(f, false)
+	_, err := f.GetIfChanged(context.Background(), "http://feeds.test/feed.xml", Validators{ETag: `"v1"`})
+	wantKind(t, err, KindBlocked)
+	if got := dials.list(); len(got) != 0 {
+		t.Errorf("dialled %q", got)
+	}
+}
