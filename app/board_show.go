@@ -16,6 +16,8 @@ type boardPage struct {
 	Older  string // cursor for the page after, empty on the last page
 	// Refusal says why this member cannot start a topic here, if they cannot.
 	Refusal string
+	// Level is the member's digest switch for the board.
+	Level *levelControl
 }
 
 func (h *Handler) boardShow(c *fiber.Ctx) error {
@@ -47,6 +49,11 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 		return err
 	}
 	p := boardPage{Board: board, Topics: topics, Refusal: postRefusal(access)}
+	if member(c).IsVerified() {
+		if p.Level, err = h.boardLevelControl(c, board.ID, board.Slug); err != nil {
+			return err
+		}
+	}
 	first := page.After == nil && (page.Before == nil || !more)
 	if first {
 		if p.Pinned, err = h.store.PinnedTopics(ctx, board.ID); err != nil {

@@ -94,6 +94,9 @@ func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
 		"compose": func(form *composer, csrf string) composerView {
 			return composerView{Form: form, CSRF: csrf}
 		},
+		"levelForm": func(l *levelControl, csrf string) levelView {
+			return levelView{levelControl: l, CSRF: csrf}
+		},
 		// The text inputs of the verification application.
 		"verifyField": verifyField,
 		"adminField":  adminField,

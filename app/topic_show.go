@@ -28,6 +28,8 @@ type topicPage struct {
 	Episode *episodeCard
 	// Case is a case topic's summary, shown above the opening post.
 	Case *caseCard
+	// Level is the member's digest switch for the topic.
+	Level *levelControl
 }
 
 type pageLink struct {
@@ -98,6 +100,11 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	}
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
 		return err
+	}
+	if m.IsVerified() {
+		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
+			return err
+		}
 	}
 	if p.CanPost {
 		if reply == nil {

@@ -1,6 +1,7 @@
 // Rounds works without JavaScript; this file only adds a live preview to
-// the composer (the preview endpoint renders exactly as saving would) and
-// lets timestamps in podcast topics seek the episode's player.
+// the composer (the preview endpoint renders exactly as saving would), lets
+// timestamps in podcast topics seek the episode's player, and suggests the
+// browser's time zone for the digest.
 (function () {
   "use strict";
 
@@ -112,7 +113,21 @@
     }
   }
 
+  // A member who never chose a digest time zone is offered their
+  // browser's, which they still have to save.
+  function suggestTimeZone() {
+    var field = document.querySelector("input[data-browser-zone]");
+    if (!field || !window.Intl || !Intl.DateTimeFormat) {
+      return;
+    }
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && field.value === "UTC") {
+      field.value = zone;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    suggestTimeZone();
     var forms = document.querySelectorAll("form[data-composer]");
     for (var i = 0; i < forms.length; i++) {
       setupComposer(forms[i]);
