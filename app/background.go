@@ -1,14 +1,18 @@
 package app
 
 import (
+	"fmt"
 	"log/slog"
-	"net/mail"
+	netmail "net/mail"
+	"path/filepath"
 
 	"github.com/riverqueue/river"
 
 	"rounds/app/config"
+	"rounds/app/digest"
 	"rounds/app/fetch"
 	"rounds/app/links"
+	"rounds/app/mail"
 	"rounds/app/podcast"
 	"rounds/models"
 )
@@ -20,24 +24,42 @@ type Background struct {
 	Store   *models.Store
 	Fetcher *fetch.Fetcher
 	Links   *links.Client
+	// Mailer sends every email of the node: digests, verification codes
+	// and moderators' decisions.
+	Mailer  *mail.Mailer
+	Digests *digest.Workers
 	Log     *slog.Logger
 }
 
 // NewBackground prepares the background work of a node. fetcher may be nil
-// for the production one (NewFetcher).
-func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetcher, log *slog.Logger) *Background {
+// for the production one (NewFetcher). The mailer sends through SMTP when
+// ROUNDS_SMTP_URL is set, and otherwise writes .eml files in the data
+// directory's "mail" folder.
+func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetcher, log *slog.Logger) (*Background, error) {
 	if fetcher == nil {
 		fetcher = NewFetcher(cfg)
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Background{
+	b := &Background{
 		Store:   store,
 		Fetcher: fetcher,
 		Links:   links.New(fetcher, links.Options{CrossrefURL: cfg.CrossrefURL, EutilsURL: cfg.EutilsURL, Mailto: mailtoOf(cfg.MailFrom)}),
 		Log:     log,
 	}
+	var err error
+	if b.Mailer, err = mail.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "mail"), log); err != nil {
+		return nil, err
+	}
+	composer, err := digest.NewComposer(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("digest emails: %w", err)
+	}
+	if b.Digests, err = digest.New(digest.Options{Store: store, Sender: b.Mailer, Composer: composer, Log: log}); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // NewFetcher is the fetcher every outbound request of a node goes through:
@@ -50,17 +72,18 @@ func NewFetcher(cfg *config.Config) *fetch.Fetcher {
 func (b *Background) Register(workers *river.Workers) {
 	river.AddWorker(workers, &links.PreviewWorker{Store: b.Store, Client: b.Links, Log: b.Log})
 	river.AddWorker(workers, &podcast.RefreshWorker{Store: b.Store, Fetcher: b.Fetcher, Log: b.Log})
+	b.Digests.Register(workers)
 }
 
 // Periodic lists the scheduled jobs.
 func (b *Background) Periodic() []*river.PeriodicJob {
-	return []*river.PeriodicJob{podcast.RefreshJob()}
+	return append([]*river.PeriodicJob{podcast.RefreshJob()}, b.Digests.Periodic()...)
 }
 
 // mailtoOf is the bare address of the site's sender, which Crossref and
 // NCBI ask callers to give so they can reach whoever runs the site.
 func mailtoOf(from string) string {
-	addr, err := mail.ParseAddress(from)
+	addr, err := netmail.ParseAddress(from)
 	if err != nil {
 		return ""
 	}

@@ -143,3 +143,49 @@ func TestOneClickUnsubscribe(t *testing.T) {
 		}
 	})
 }
+
+func TestDigestPreviewSendsNothing(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := context.Background()
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		board := a.Board(t, "cardiology", "Cardiology")
+		secret := a.Board(t, "icu", "ICU")
+		a.Restrict(t, secret, []*models.Group{a.Group(t, "ICU", "", "", weber)}, nil)
+		b := a.Browser(t)
+		b.SignIn(okafor)
+
+		res := b.Get("/settings/digest/preview")
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Nothing new since your last digest")
+		wantStatus(t, b.Get("/settings/digest/preview/email"), http.StatusNotFound)
+
+		if err := a.Store.SetBoardLevel(ctx, okafor.ID, board.ID, models.LevelWatch); err != nil {
+			t.Fatal(err)
+		}
+		a.Topic(t, board, weber, "Syncope & the <b>athlete</b>", "Loop recorder or not?")
+		a.Topic(t, secret, weber, "ICU staffing rota", "Only for the ICU team")
+
+		res = b.Get("/settings/digest/preview")
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "<strong>Subject:</strong>", `<iframe class="digest-preview" src="/settings/digest/preview/email"`,
+			"Syncope &amp; the &lt;b&gt;athlete&lt;/b&gt;", "Plain-text version")
+		mustNotContain(t, res, "ICU staffing rota")
+
+		email := b.Get("/settings/digest/preview/email")
+		wantStatus(t, email, http.StatusOK)
+		if csp := email.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'self'") {
+			t.Fatalf("the email preview's policy is %q", csp)
+		}
+		mustContain(t, email, "Syncope &amp; the &lt;b&gt;athlete&lt;/b&gt;")
+		mustNotContain(t, email, "ICU staffing rota", "<script")
+
+		// Previewing sends nothing and records nothing.
+		if got := a.Outbox(t); len(got) != 0 {
+			t.Fatalf("the preview sent %d emails", len(got))
+		}
+		if d, _ := a.Store.DigestDeliveries(ctx, okafor.ID, 5); len(d) != 0 {
+			t.Fatalf("the preview recorded deliveries: %+v", d)
+		}
+	})
+}

@@ -58,6 +58,8 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/t/:id<int>/level", verifiedMember, h.topicLevelSave},
 		{fiber.MethodGet, "/settings/digest", verifiedMember, h.settingsDigest},
 		{fiber.MethodPost, "/settings/digest", verifiedMember, h.settingsDigestSave},
+		{fiber.MethodGet, "/settings/digest/preview", verifiedMember, h.digestPreview},
+		{fiber.MethodGet, "/settings/digest/preview/email", verifiedMember, h.digestPreviewEmail},
 		{fiber.MethodGet, unsubscribePrefix + ":token", anyone, h.unsubscribeShow},
 		{fiber.MethodPost, unsubscribePrefix + ":token", anyone, h.unsubscribe},
 		{fiber.MethodGet, "/notifications", verifiedMember, h.notifications},

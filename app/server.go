@@ -16,6 +16,7 @@ import (
 	"rounds/app/auth"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/digest"
 	"rounds/app/fetch"
 	"rounds/app/jobs"
 	"rounds/app/mail"
@@ -45,6 +46,8 @@ type Handler struct {
 	// jobs queues background work in the transaction of the write that
 	// needs it.
 	jobs *jobs.Queue
+	// digests renders digest emails, for the preview.
+	digests *digest.Composer
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -126,6 +129,9 @@ func New(opts Options) (*fiber.App, error) {
 		if h.mailer, err = mail.New(opts.Config.SMTPURL, opts.Config.MailFrom, dir, h.log); err != nil {
 			return nil, err
 		}
+	}
+	if h.digests, err = digest.NewComposer(opts.Config.BaseURL); err != nil {
+		return nil, err
 	}
 	if h.assets, err = loadAssets(public.FS); err != nil {
 		return nil, err

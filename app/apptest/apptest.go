@@ -137,10 +137,13 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 		})
 	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	work := app.NewBackground(cfg, store, o.Fetcher, log)
+	work, err := app.NewBackground(cfg, store, o.Fetcher, log)
+	if err != nil {
+		t.Fatalf("background work: %v", err)
+	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue})
+		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}

@@ -95,7 +95,10 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
-	work := app.NewBackground(e.cfg, e.store, nil, e.log)
+	work, err := app.NewBackground(e.cfg, e.store, nil, e.log)
+	if err != nil {
+		return err
+	}
 	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: work.Register, Periodic: work.Periodic()})
 	if err != nil {
 		return err
@@ -112,7 +115,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			e.log.Error("stop the job queue", "err", err)
 		}
 	}()
-	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher}
+	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer}
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {
 			return err
