@@ -1,0 +1,60 @@
+package phi
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	// 92-year-old, 92 year old, 92 yo, 92 y/o, 92yo, 92 yrs old, 92 years of age.
+	ageYearsRE = regexp.MustCompile(`^(?i)(\d{2,3})(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|of[ \t]+age|o\b|/o\b|\.o\.)|[ \t]*yo[mf]?\b|(?:st|nd|rd|th)[ \t]+birthday)`)
+	// aged 95, age: 101, age of 93, turned 94.
+	ageLabelRE = regexp.MustCompile(`^(?i)(?:aged?|age[ \t]+of|turned|turning|turns)[ \t]*[:=]?[ \t]*(\d{2,3})\b`)
+	// Words that name an age over 89 on their own.
+	ageWordRE = regexp.MustCompile(`^(?i)(?:nonagenarian|centenarian|supercentenarian)s?\b`)
+)
+
+func scanAges(d doc, cands []candidate) []candidate {
+	const reason = "An age over 89 is an identifier; write \"90 or older\" instead."
+	add := func(m []int) {
+		n, err := strconv.Atoi(d.text[m[2]:m[3]])
+		if err != nil || n <= 89 || n > 125 {
+			return
+		}
+		// "90+" is the aggregated form Safe Harbor allows.
+		if m[3] < len(d.text) && d.text[m[3]] == '+' {
+			return
+		}
+		cands = d.add(cands, rankAge, TypeAge, Low, m[0], m[1], reason)
+	}
+	for _, r := range d.runs {
+		if n := r.end - r.start; (n == 2 || n == 3) && yearsAhead(d.lower, r.end) {
+			if m := anchored(ageYearsRE, d.text, r.start, 24); m != nil {
+				add(m)
+			}
+		}
+	}
+	for _, p := range d.wordStarts([]string{"age", "turn"}) {
+		if m := anchored(ageLabelRE, d.text, p, 20); m != nil {
+			add(m)
+		}
+	}
+	for _, p := range d.wordStarts([]string{"nonagenarian", "centenarian", "supercentenarian"}) {
+		if m := anchored(ageWordRE, d.text, p, 20); m != nil {
+			cands = d.add(cands, rankAge, TypeAge, Low, m[0], m[1], reason)
+		}
+	}
+	return cands
+}
+
+// yearsAhead is a quick look for "y" (year, yo, y/o) or a birthday ordinal
+// right after a number, before the age patterns run.
+func yearsAhead(lower string, i int) bool {
+	rest := lower[i:min(len(lower), i+16)]
+	rest = strings.TrimLeft(rest, " \t-")
+	if strings.HasPrefix(rest, "y") {
+		return true
+	}
+	return strings.Contains(rest, "birthday")
+}
