@@ -56,7 +56,8 @@ func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetch
 	if err != nil {
 		return nil, fmt.Errorf("digest emails: %w", err)
 	}
-	if b.Digests, err = digest.New(digest.Options{Store: store, Sender: b.Mailer, Composer: composer, Log: log}); err != nil {
+	if b.Digests, err = digest.New(digest.Options{Store: store, Sender: b.Mailer, Composer: composer, Log: log,
+		Interval: cfg.DigestInterval, Lease: min(digest.DefaultLease, cfg.JobRescueAfter/2)}); err != nil {
 		return nil, err
 	}
 	return b, nil

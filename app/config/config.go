@@ -43,6 +43,15 @@ type Config struct {
 	// https://eutils.ncbi.nlm.nih.gov/entrez/eutils), for a mirror or proxy.
 	CrossrefURL string
 	EutilsURL   string
+	// DigestInterval is how often River's leader looks for members whose
+	// digest is due (ROUNDS_DIGEST_INTERVAL, default 10m): a digest goes
+	// out within this long of its hour.
+	DigestInterval time.Duration
+	// JobRescueAfter is how long a background job may run before its node
+	// is taken for dead and the job run again elsewhere
+	// (ROUNDS_JOB_RESCUE_AFTER, default 1h). A digest claimed by a node
+	// that died is sent again after half of it (at most 15 minutes).
+	JobRescueAfter time.Duration
 }
 
 // Error names the variable that holds a bad value.
@@ -87,6 +96,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		ShutdownTimeout: duration("ROUNDS_SHUTDOWN_TIMEOUT", 20*time.Second),
 		SessionIdle:     duration("ROUNDS_SESSION_IDLE", 7*24*time.Hour),
 		SessionMax:      duration("ROUNDS_SESSION_MAX", 30*24*time.Hour),
+		DigestInterval:  duration("ROUNDS_DIGEST_INTERVAL", 10*time.Minute),
+		JobRescueAfter:  duration("ROUNDS_JOB_RESCUE_AFTER", time.Hour),
 	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil {

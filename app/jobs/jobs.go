@@ -40,6 +40,10 @@ type Options struct {
 	// transactions (on PostgreSQL; SQLite's driver hears of them within
 	// 50 ms) and retries due; zero means one second.
 	PollInterval time.Duration
+	// RescueAfter is how long a job may stay running before River takes
+	// its node for dead and runs it again; zero means an hour. Every
+	// worker's own timeout must be shorter.
+	RescueAfter time.Duration
 }
 
 // Queue inserts jobs and, once started, works them.
@@ -73,6 +77,11 @@ func New(store *models.Store, log *slog.Logger, opts Options) (*Queue, error) {
 	}
 	if cfg.FetchPollInterval == 0 {
 		cfg.FetchPollInterval = time.Second
+	}
+	if opts.RescueAfter > 0 {
+		cfg.RescueStuckJobsAfter = opts.RescueAfter
+		// River wants the default job timeout within the rescue time.
+		cfg.JobTimeout = min(time.Minute, opts.RescueAfter)
 	}
 	if opts.Register != nil {
 		opts.Register(cfg.Workers)

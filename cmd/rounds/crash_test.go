@@ -612,9 +612,17 @@ type crashServer struct {
 	err    error // from Wait; read only after exited is closed
 }
 
+// startServer runs `rounds demo` and waits until it is ready.
 func startServer(t *testing.T, bin string, env []string, base string) *crashServer {
 	t.Helper()
-	cmd := exec.Command(bin, "demo")
+	return startRounds(t, bin, "demo", env, base)
+}
+
+// startRounds runs a serving command of the binary (demo or serve) and
+// waits until it is ready.
+func startRounds(t *testing.T, bin, command string, env []string, base string) *crashServer {
+	t.Helper()
+	cmd := exec.Command(bin, command)
 	cmd.Env = env
 	s := &crashServer{cmd: cmd, out: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.out, s.out

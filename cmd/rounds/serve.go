@@ -99,7 +99,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: work.Register, Periodic: work.Periodic()})
+	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: work.Register, Periodic: work.Periodic(), RescueAfter: e.cfg.JobRescueAfter})
 	if err != nil {
 		return err
 	}
