@@ -464,6 +464,19 @@ var migrations = []migration{
 		// A digest reads the posts written since the last one.
 		`CREATE INDEX posts_created ON posts (created_at)`,
 	}},
+	{12, "rate limits", []string{
+		// One row per limited action and key (a member or an address): the
+		// moment its allowance is next fully spent (the generic cell rate
+		// algorithm's theoretical arrival time). Rows in the past mean
+		// nothing and are pruned.
+		`CREATE TABLE rate_limits (
+			rule TEXT NOT NULL,
+			key TEXT NOT NULL,
+			tat {{time}} NOT NULL,
+			PRIMARY KEY (rule, key)
+		)`,
+		`CREATE INDEX rate_limits_tat ON rate_limits (tat)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
