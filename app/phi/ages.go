@@ -8,7 +8,9 @@ import (
 
 var (
 	// 92-year-old, 92 year old, 92 yo, 92 y/o, 92yo, 92 yrs old, 92 years of age.
-	ageYearsRE = regexp.MustCompile(`^(?i)(\d{2,3})(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|of[ \t]+age|o\b|/o\b|\.o\.)|[ \t]*yo[mf]?\b|(?:st|nd|rd|th)[ \t]+birthday)`)
+	ageYearsRE = regexp.MustCompile(`^(?i)(\d{2,3})(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|of[ \t]+age|o\b|/o\b|\.o\.?)|[ \t]*yo[mf]?\b|(?:st|nd|rd|th)[ \t]+birthday)`)
+	// 94F, 92M: clinicians' shorthand for age and sex.
+	ageSexRE = regexp.MustCompile(`^(\d{2,3})[ ]?[MF]\b`)
 	// aged 95, age: 101, age of 93, turned 94.
 	ageLabelRE = regexp.MustCompile(`^(?i)(?:aged?|age[ \t]+of|turned|turning|turns)[ \t]*[:=]?[ \t]*(\d{2,3})\b`)
 	// Words that name an age over 89 on their own.
@@ -35,6 +37,13 @@ func scanAges(d doc, cands []candidate) []candidate {
 			}
 		}
 	}
+	for _, r := range d.runs {
+		if n := r.end - r.start; (n == 2 || n == 3) && r.end < len(d.text) && (d.text[r.end] == 'M' || d.text[r.end] == 'F' || d.text[r.end] == ' ') {
+			if m := anchored(ageSexRE, d.text, r.start, 6); m != nil && !temperatureBefore(d, r.start) {
+				add(m)
+			}
+		}
+	}
 	for _, p := range d.wordStarts([]string{"age", "turn"}) {
 		if m := anchored(ageLabelRE, d.text, p, 20); m != nil {
 			add(m)
@@ -57,4 +66,16 @@ func yearsAhead(lower string, i int) bool {
 		return true
 	}
 	return strings.Contains(rest, "birthday")
+}
+
+// temperatureBefore tells "Tmax 101F" from "101F" meaning a 101-year-old woman.
+func temperatureBefore(d doc, start int) bool {
+	b := d.before(start, 32)
+	for _, w := range []string{"temp", "tmax", "t max", "fever", "febrile", "spiked", "t:", "°"} {
+		if strings.Contains(b, w) {
+			return true
+		}
+	}
+	t := strings.TrimRight(b, " ")
+	return strings.HasSuffix(t, " t") || t == "t" || strings.HasSuffix(t, " to")
 }
