@@ -17,7 +17,7 @@ var (
 	// A title, then the name.
 	titleCueRE = regexp.MustCompile(`^(?i)(?:mr|mrs|ms|miss|mx|mister|madam|señor|señora|sra|herr|frau|mme|mlle|monsieur|madame)\b\.?[ \t]+`)
 	// A patient, relative or naming word, then the name.
-	personCueRE = regexp.MustCompile(`^(?i)(?:(?:patient|pt|client|resident|decedent)(?:'s|’s)?[ \t]*(?:name[ \t]*(?:is|was|:)?|named|called|:|,|-)?|(?:wife|husband|son|daughter|mother|father|mom|mum|dad|brother|sister|partner|spouse|guardian|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|niece|nephew|aunt|uncle|cousin|caregiver|carer|neighbou?r|friend|boyfriend|girlfriend|fianc[eé]e?|kid|child|baby|twin|sibling|roommate|employer|boss|landlord|beneficiary|grandchild|stepson|stepdaughter|stepfather|stepmother)(?:'s|’s)?[ \t]*(?:name[ \t]*(?:is|was|:)?|named|called|,|:|-)?|name[ \t]*:|named|called|call[ \t]+me|my[ \t]+name[ \t]+is|name[ \t]+is|name[ \t]+was|known[ \t]+as|goes[ \t]+by|maiden[ \t]+name(?:[ \t]+is)?|last[ \t]+name(?:[ \t]+is)?|first[ \t]+name(?:[ \t]+is)?|surname(?:[ \t]+is)?|nickname(?:[ \t]+is)?|under[ \t]+the[ \t]+name|(?:billing|mailing|shipping)[ \t]+address[ \t]*:|add|change[ \t]+it[ \t]+to|correct[ \t]+it[ \t]+to|it's[ \t]+under|under|speak[ \t]+to|i'm|i[ \t]+am|name\?|calls[ \t]+me|follow(?:[ \t\-]*up)?[ \t]+with|f/u[ \t]+with)(?:\b|[ \t]+|$)[ \t]*\(?`)
+	personCueRE = regexp.MustCompile(`^(?i)(?:(?:patient|pt|client|resident|decedent)(?:'s|’s)?[ \t]*(?:name[ \t]*(?:is|was|:)?|named|called|:|,|-)?|(?:wife|husband|son|daughter|mother|father|mom|mum|dad|brother|sister|partner|spouse|guardian|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|niece|nephew|aunt|uncle|cousin|caregiver|carer|neighbou?r|friend|boyfriend|girlfriend|fianc[eé]e?|kid|child|baby|twin|sibling|roommate|employer|boss|landlord|beneficiary|grandchild|stepson|stepdaughter|stepfather|stepmother)(?:'s|’s)?[ \t]*(?:name[ \t]*(?:is|was|:)?|named|called|,|:|-)?|name[ \t]*:|named|called|call[ \t]+me|my[ \t]+name[ \t]+is|name[ \t]+is|name[ \t]+was|known[ \t]+as|goes[ \t]+by|maiden[ \t]+name(?:[ \t]+is)?|last[ \t]+name(?:[ \t]+is)?|first[ \t]+name(?:[ \t]+is)?|surname(?:[ \t]+is)?|nickname(?:[ \t]+is)?|under[ \t]+the[ \t]+name|(?:billing|mailing|shipping)[ \t]+address[ \t]*:|add|change[ \t]+it[ \t]+to|correct[ \t]+it[ \t]+to|it's[ \t]+under|under|speak[ \t]+to|i'm|i[ \t]+am|name\?|calls[ \t]+me|said|says|told|asked|shouted[ \t]+at|follow(?:[ \t\-]*up)?[ \t]+with|f/u[ \t]+with)(?:\b|[ \t]+|$)[ \t]*\(?`)
 	// One name, then words that only fit a person: "Jacob lives on",
 	// "Matej's address", "Anna's daughter".
 	singleNameThenCueRE = regexp.MustCompile(`^(\p{Lu}\p{Ll}[\p{L}\-]*)(?:(?:'s|’s)[ \t]+(?:wife|husband|daughter|son|mother|father|kid|address|family|widow|widower|phone|number|email|e-mail)\b|[ \t]+(?:lives|lived)[ \t]+(?:at|on|in)\b|[ \t]+had[ \t]+given\b)`)
@@ -33,7 +33,7 @@ var (
 		"caregiver", "carer", "neighbo", "friend", "boyfriend", "girlfriend", "fianc", "kid", "child", "baby", "twin", "sibling",
 		"roommate", "employer", "boss", "landlord", "beneficiary", "step", "name", "called", "call", "my", "known", "goes", "maiden",
 		"last", "first", "surname", "nickname", "under", "billing", "mailing", "shipping", "add", "change", "correct", "it's",
-		"speak", "i'm", "i am", "calls", "follow", "f/u"}
+		"speak", "i'm", "i am", "calls", "follow", "f/u", "said", "says", "told", "asked", "shouted"}
 )
 
 func scanNames(d doc, cands []candidate) []candidate {
@@ -91,7 +91,46 @@ func scanNames(d doc, cands []candidate) []candidate {
 			}
 		}
 	}
-	return contactBlockNames(d, cands)
+	return repeatedNames(d, contactBlockNames(d, cands))
+}
+
+// repeatedNames flags the other places a flagged name appears: once "Maria
+// Garcia" is a patient's name, a later "Maria" or "Garcia" is too.
+func repeatedNames(d doc, cands []candidate) []candidate {
+	seen := map[string]bool{}
+	var names []string
+	for _, c := range cands {
+		if c.Type != TypeName {
+			continue
+		}
+		for _, w := range append(strings.Fields(c.Text), c.Text) {
+			w = strings.TrimRight(w, ".,")
+			if utf8.RuneCountInString(w) < 3 || seen[w] || notNames[strings.ToLower(w)] || eponyms[strings.ToLower(w)] {
+				continue
+			}
+			seen[w] = true
+			names = append(names, w)
+		}
+	}
+	for _, name := range names {
+		for off := 0; ; {
+			i := strings.Index(d.text[off:], name)
+			if i < 0 {
+				break
+			}
+			start := off + i
+			end := start + len(name)
+			off = end
+			if r, _ := utf8.DecodeLastRuneInString(d.text[:start]); start > 0 && unicode.IsLetter(r) {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(d.text[end:]); end < len(d.text) && unicode.IsLetter(r) {
+				continue
+			}
+			cands = d.add(cands, rankName, TypeName, Low, start, end, "The same name as one flagged elsewhere in this text.")
+		}
+	}
+	return cands
 }
 
 // contactBlockNames flags a line that holds only a full name when an
@@ -290,7 +329,12 @@ god lord jesus allah
 inc ltd llc llp plc corp corporation company co group partners markets technologies technology solutions systems
 services bank university college institute foundation orchestra society association network labs laboratories
 capital data insights health healthcare medical center centre pharmaceuticals pharma holdings ventures media
-consulting analytics software international global associates agency industries enterprises trust`)
+consulting analytics software international global associates agency industries enterprises trust
+cardiology neurology nephrology oncology surgery radiology pathology pharmacy nursing ortho orthopedics gi psych
+psychiatry pulm pulmonology rheum rheumatology endo endocrinology hematology heme urology dermatology derm ent obgyn
+ob gyn peds pediatrics anesthesia palliative social case management security administration admin legal risk
+billing transport ems pcp attending resident fellow intern charge staff everyone everybody anyone someone nobody
+google chatgpt epic cerner uptodate pubmed twitter reddit`)
 
 // Eponyms that name diseases and signs; as a name they are left alone only
 // when the disease is meant.

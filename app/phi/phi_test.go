@@ -27,6 +27,7 @@ func TestScanFindsEachKindOfIdentifier(t *testing.T) {
 		{"patient name", "patient John Smith, 67M", TypeName, "John Smith", Low},
 		{"title", "Mr. Jones declined", TypeName, "Jones", Low},
 		{"relative", "seen by his wife Anna", TypeName, "Anna", Low},
+		{"name repeated", "pt: Maria Garcia, 67F. Later Garcia's K was 6.1.", TypeName, "Garcia", Low},
 		{"street", "lives at 42 Elm Street", TypeAddress, "42 Elm Street", Low},
 		{"zip label", "ZIP 02139", TypeZIP, "02139", Low},
 		{"member id", "member ID: XKJ-449-2210", TypeHealthPlan, "XKJ-449-2210", Low},
