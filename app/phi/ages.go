@@ -24,8 +24,9 @@ func scanAges(d doc, cands []candidate) []candidate {
 		if err != nil || n <= 89 || n > 125 {
 			return
 		}
-		// "90+" is the aggregated form Safe Harbor allows.
-		if m[3] < len(d.text) && d.text[m[3]] == '+' {
+		// "90+" and "90 or older" are the aggregated forms Safe Harbor
+		// allows, and "aged 90-99" is a range in a study, not a patient.
+		if rangeOrAggregate(d.lower, m[3]) {
 			return
 		}
 		cands = d.add(cands, rankAge, TypeAge, Low, m[0], m[1], reason)
@@ -78,4 +79,22 @@ func temperatureBefore(d doc, start int) bool {
 	}
 	t := strings.TrimRight(b, " ")
 	return strings.HasSuffix(t, " t") || t == "t" || strings.HasSuffix(t, " to")
+}
+
+func rangeOrAggregate(lower string, end int) bool {
+	rest := lower[end:min(len(lower), end+16)]
+	if strings.HasPrefix(rest, "+") {
+		return true
+	}
+	for _, w := range []string{"-", "–", " - ", " – ", " to "} {
+		if strings.HasPrefix(rest, w) && len(rest) > len(w) && isDigit(rest[len(w)]) {
+			return true
+		}
+	}
+	for _, w := range []string{" or older", " or over", " and older", " and over", " or above", " and above"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -66,7 +66,7 @@ func scanDates(d doc, cands []candidate) []candidate {
 					a, _ := strconv.Atoi(text[m[2]:m[3]])
 					b, _ := strconv.Atoi(text[m[4]:m[5]])
 					if validMonthDay(a, b) && !partOfLongerFraction(text, m[0], m[1]) &&
-						nearCue(d.before(m[0], 14), careCues, birthCues, []string{"on", "dated"}) && !fractionFollows(d, m[1]) {
+						monthDayCue(d, m[0], m[1]) && !fractionFollows(d, m[1]) {
 						cands = dateFinding(d, cands, m[0], m[1], false)
 						lastEnd = m[1]
 					}
@@ -265,4 +265,27 @@ func fractionFollows(d doc, end int) bool {
 		}
 	}
 	return followedByUnit(d, end)
+}
+
+// monthDayCue decides whether a bare 3/14 is a date: a care or birth word
+// just before it, or "on 3/14" followed by the end of a clause or a word
+// that goes on telling what happened ("on 3/14 she…"), not "on 2/3 measures".
+func monthDayCue(d doc, start, end int) bool {
+	b := d.before(start, 14)
+	if nearCue(b, careCues, birthCues, nil) {
+		return true
+	}
+	if !nearCue(b, nil, nil, []string{"on", "dated"}) {
+		return false
+	}
+	rest := strings.TrimLeft(d.after(end, 16), " \t")
+	if rest == "" || strings.IndexByte(".,;:)", rest[0]) >= 0 {
+		return true
+	}
+	for _, w := range []string{"she ", "he ", "they ", "we ", "the ", "pt ", "patient", "was ", "when ", "at ", "and ", "with ", "for ", "after ", "before ", "in ", "her ", "his ", "i ", "our "} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }

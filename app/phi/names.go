@@ -91,8 +91,39 @@ func scanNames(d doc, cands []candidate) []candidate {
 			}
 		}
 	}
-	return repeatedNames(d, contactBlockNames(d, cands))
+	return dropEponymousTerms(d, repeatedNames(d, dropEponymousTerms(d, contactBlockNames(d, cands))))
 }
+
+func dropEponymousTerms(d doc, cands []candidate) []candidate {
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.Type == TypeName && eponymousTerm(d.text, c.End) {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	return kept
+}
+
+// eponymousTerm reports whether the words after a name make it part of a
+// clinical term ("Sister Mary Joseph nodule", "Virchow node").
+func eponymousTerm(text string, end int) bool {
+	rest := strings.ToLower(text[end:min(len(text), end+24)])
+	rest = strings.TrimPrefix(rest, "'s")
+	rest = strings.TrimPrefix(rest, "’s")
+	rest = strings.TrimLeft(rest, " \t")
+	for _, w := range eponymTermWords {
+		if strings.HasPrefix(rest, w) && (len(rest) == len(w) || !isASCIILetter(rest[len(w)])) {
+			return true
+		}
+	}
+	return false
+}
+
+var eponymTermWords = []string{"nodule", "node", "sign", "signs", "syndrome", "disease", "reflex", "phenomenon", "maneuver",
+	"manoeuvre", "test", "score", "criteria", "classification", "fracture", "procedure", "operation", "ulcer", "lesion",
+	"triad", "law", "rule", "catheter", "tube", "hernia", "palsy", "cyst", "spots", "murmur", "tumor", "tumour", "lymphoma",
+	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells"}
 
 // repeatedNames flags the other places a flagged name appears: once "Maria
 // Garcia" is a patient's name, a later "Maria" or "Garcia" is too.
@@ -334,7 +365,13 @@ cardiology neurology nephrology oncology surgery radiology pathology pharmacy nu
 psychiatry pulm pulmonology rheum rheumatology endo endocrinology hematology heme urology dermatology derm ent obgyn
 ob gyn peds pediatrics anesthesia palliative social case management security administration admin legal risk
 billing transport ems pcp attending resident fellow intern charge staff everyone everybody anyone someone nobody
-google chatgpt epic cerner uptodate pubmed twitter reddit`)
+google chatgpt epic cerner uptodate pubmed twitter reddit
+neuro neurosurgery nsgy gen medicine hospitalist hospitalists chief ir nicu picu ccu pacu micu sicu cvicu
+rapid response code blue red stroke trauma sepsis poison control team teams consult consults bedside
+safety committee portal experience advocate advocacy relations education rights outcomes satisfaction access
+navigator quality compliance ethics chaplain chaplaincy interpreter interpreters
+aspirin tylenol motrin advil benadryl zofran lasix coumadin eliquis xarelto keppra ativan haldol narcan
+epipen plavix lipitor insulin humalog lantus ozempic mounjaro`)
 
 // Eponyms that name diseases and signs; as a name they are left alone only
 // when the disease is meant.

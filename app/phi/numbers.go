@@ -49,6 +49,10 @@ func scanNumbers(d doc, cands []candidate) []candidate {
 		}
 		if ps := phoneStart(text, p); ps >= phoneEnd && digitsAhead(text, ps, 28) >= 7 {
 			if m := anchored(phoneRE, text, ps, 40); m != nil {
+				if tollFree(text[m[0]:m[1]]) {
+					phoneEnd = m[1]
+					continue
+				}
 				before := len(cands)
 				cands = phoneCandidate(d, cands, m[0], m[1])
 				if len(cands) > before {
@@ -119,6 +123,9 @@ func phoneCandidate(d doc, cands []candidate, start, end int) []candidate {
 		return cands
 	}
 	cue, fax := phoneCue(d, start, end)
+	if tollFree(s) {
+		return cands
+	}
 	switch {
 	case cue:
 	case nanpRE.MatchString(s):
@@ -322,3 +329,20 @@ func lastWord(s, w string) int {
 
 // hasWord reports whether w occurs in s starting a word.
 func hasWord(s, w string) bool { return lastWord(s, w) >= 0 }
+
+// tollFree spots North American toll-free numbers (1-800-222-1222, Poison
+// Control): they belong to organisations, not to patients.
+func tollFree(s string) bool {
+	digits := digitsOf(s)
+	if len(digits) == 11 && digits[0] == '1' {
+		digits = digits[1:]
+	}
+	if len(digits) != 10 {
+		return false
+	}
+	switch digits[:3] {
+	case "800", "833", "844", "855", "866", "877", "888":
+		return true
+	}
+	return false
+}
