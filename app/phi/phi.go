@@ -143,24 +143,28 @@ func resolve(cands []candidate) []Finding {
 		}
 		return a.End-a.Start > b.End-b.Start
 	})
+	// kept stays sorted by position and free of overlaps, so one binary
+	// search tells whether a candidate collides with what is already kept.
 	kept := make([]Finding, 0, len(cands))
+	insert := func(f Finding) {
+		i := sort.Search(len(kept), func(i int) bool { return kept[i].Start >= f.Start })
+		kept = append(kept, Finding{})
+		copy(kept[i+1:], kept[i:])
+		kept[i] = f
+	}
 	for _, c := range cands {
 		if c.rank == rankClause {
-			kept = append(kept, clip(c.Finding, kept)...)
+			for _, piece := range clip(c.Finding, kept) {
+				insert(piece)
+			}
 			continue
 		}
-		overlaps := false
-		for _, k := range kept {
-			if c.Start < k.End && k.Start < c.End {
-				overlaps = true
-				break
-			}
+		i := sort.Search(len(kept), func(i int) bool { return kept[i].End > c.Start })
+		if i < len(kept) && kept[i].Start < c.End {
+			continue
 		}
-		if !overlaps {
-			kept = append(kept, c.Finding)
-		}
+		insert(c.Finding)
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].Start < kept[j].Start })
 	return kept
 }
 

@@ -52,7 +52,15 @@ func scanWeb(d doc, cands []candidate) []candidate {
 			break
 		}
 		at := off + i
+		off = at + 1
+		// An address has a letter or digit on both sides of its "@".
+		if at == 0 || at+1 >= len(text) || !isWordByte(text[at-1]) || !(isDigit(text[at+1]) || isASCIILetter(text[at+1])) {
+			continue
+		}
 		lo := at - 64
+		if lo < lastEnd {
+			lo = lastEnd
+		}
 		if lo < 0 {
 			lo = 0
 		}
@@ -63,14 +71,14 @@ func scanWeb(d doc, cands []candidate) []candidate {
 		if hi > len(text) {
 			hi = len(text)
 		}
-		for _, m := range emailRE.FindAllStringIndex(text[lo:hi], -1) {
+		if m := emailRE.FindStringIndex(text[lo:hi]); m != nil {
 			s, e := lo+m[0], lo+m[1]
-			if s <= at && at < e && s >= lastEnd {
+			if s <= at && at < e {
 				cands = d.add(cands, rankExact, TypeEmail, High, s, e, "Looks like an e-mail address.")
 				lastEnd = e
+				off = e
 			}
 		}
-		off = at + 1
 	}
 	for _, p := range d.links() {
 		start, end := p[0], p[1]
