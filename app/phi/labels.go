@@ -135,15 +135,6 @@ func scanLabelled(d doc, cands []candidate) []candidate {
 	return cands
 }
 
-func gateOpen(lower string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(lower, w) {
-			return true
-		}
-	}
-	return false
-}
-
 func alnumLen(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {

@@ -33,7 +33,7 @@ func scanNumbers(d doc, cands []candidate) []candidate {
 	for _, r := range d.runs {
 		p := r.start
 		n := r.end - r.start
-		if n == 3 && r.end+6 < len(text)+1 && text[r.end] == '-' && p >= ssnEnd {
+		if n == 3 && r.end < len(text) && text[r.end] == '-' && p >= ssnEnd {
 			if m := anchored(ssnRE, text, p, 11); m != nil && validSSN(digitsOf(text[m[0]:m[1]])) && !dashedNeighbours(text, m[0], m[1]) {
 				cands = d.add(cands, rankExact, TypeSSN, High, m[0], m[1], "Looks like a US Social Security number.")
 				ssnEnd = m[1]
@@ -238,21 +238,6 @@ func looksDecimal(s string) bool {
 	groups := strings.FieldsFunc(s, func(r rune) bool { return r == '.' })
 	if len(groups) < 3 {
 		return true
-	}
-	return false
-}
-
-func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			run++
-			if run >= n {
-				return true
-			}
-		} else if s[i] != ' ' && s[i] != '-' && s[i] != '.' && s[i] != '(' && s[i] != ')' {
-			run = 0
-		}
 	}
 	return false
 }
