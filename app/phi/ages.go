@@ -13,6 +13,8 @@ var (
 	ageSexRE = regexp.MustCompile(`^(\d{2,3})[ ]?[MF]\b`)
 	// aged 95, age: 101, age of 93, turned 94.
 	ageLabelRE = regexp.MustCompile(`^(?i)(?:aged?|age[ \t]+of|turned|turning|turns)[ \t]*[:=]?[ \t]*(\d{2,3})\b`)
+	// he is 91, she was 94, she's now 96.
+	agePronounRE = regexp.MustCompile(`^(?i)(?:he|she)(?:'s|’s|[ \t]+is|[ \t]+was|[ \t]+turned)[ \t]+(?:now[ \t]+|just[ \t]+)?(\d{2,3})\b`)
 	// Words that name an age over 89 on their own.
 	ageWordRE = regexp.MustCompile(`^(?i)(?:nonagenarian|centenarian|supercentenarian)s?\b`)
 )
@@ -48,6 +50,13 @@ func scanAges(d doc, cands []candidate) []candidate {
 	for _, p := range d.wordStarts([]string{"age", "turn"}) {
 		if m := anchored(ageLabelRE, d.text, p, 20); m != nil {
 			add(m)
+		}
+	}
+	for _, p := range d.wordStarts([]string{"he ", "she ", "he'", "she'", "he’", "she’"}) {
+		if m := anchored(agePronounRE, d.text, p, 24); m != nil && !followedByUnit(d, m[1]) && !decimalNeighbour(d.text, m[2], m[3]) {
+			if rest := d.after(m[1], 8); !strings.HasPrefix(rest, "%") && !strings.HasPrefix(rest, "/") {
+				add(m)
+			}
 		}
 	}
 	for _, p := range d.wordStarts([]string{"nonagenarian", "centenarian", "supercentenarian"}) {

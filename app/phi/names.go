@@ -23,7 +23,7 @@ var (
 	singleNameThenCueRE = regexp.MustCompile(`^(\p{Lu}\p{Ll}[\p{L}\-]*)(?:(?:'s|’s)[ \t]+(?:wife|husband|daughter|son|mother|father|kid|address|family|widow|widower|phone|number|email|e-mail)\b|[ \t]+(?:lives|lived)[ \t]+(?:at|on|in)\b|[ \t]+had[ \t]+given\b)`)
 	// A full name, then words that say it is a person's: "Maria Garcia was
 	// admitted", "John Smith, a 67-year-old", "Anna Ruiz lives at".
-	nameThenCueRE = regexp.MustCompile(`^(\p{Lu}\p{Ll}[\p{L}'’\-]*(?:[ \t]+\p{Lu}\.?)?(?:[ \t]+\p{Lu}\p{Ll}[\p{L}'’\-]*){1,2})(?:'s|’s)?(?:,[ \t]*|[ \t]+)(?:lives|lived|was[ \t]+(?:admitted|seen|discharged|transferred|born|found|brought|referred|diagnosed)|is[ \t]+(?:a|an)[ \t]+\d+|a[ \t]+\d+|aged?[ \t]+\d+|\(?dob|\(?mrn|presented|presents|died|passed[ \t]+away|had[ \t]+given|shouted|said|says|is[ \t]+from|from[ \t]+\p{Lu}|will[ \t]+be|spent|began|(?:wife|husband|daughter|son|mother|father|kid|address|family|widow|widower))\b`)
+	nameThenCueRE = regexp.MustCompile(`^(\p{Lu}\p{Ll}[\p{L}'’\-]*(?:[ \t]+\p{Lu}\.?)?(?:[ \t]+\p{Lu}\p{Ll}[\p{L}'’\-]*){1,2})(?:'s|’s)?(?:,[ \t]*|[ \t]+)(?:lives|lived|was[ \t]+(?:admitted|seen|discharged|transferred|born|found|brought|referred|diagnosed)|is[ \t]+(?:a|an)[ \t]+\d+|a[ \t]+\d+|aged?[ \t]+\d+|\d{1,3}(?:[MF]|[ \t]*(?:yo|y/o|y\.o\.|years?|yrs?|months?|mo)|,[ \t]*\w+)|\(?dob|\(?mrn|presented|presents|died|passed[ \t]+away|had[ \t]+given|shouted|said|says|is[ \t]+from|from[ \t]+\p{Lu}|will[ \t]+be|spent|began|(?:wife|husband|daughter|son|mother|father|kid|address|family|widow|widower))\b`)
 )
 
 var (

@@ -199,7 +199,7 @@ func citationContext(d doc, start int) bool {
 }
 
 // Units after a number say it is a measurement, not an identifier.
-var units = []string{"copies", "cells", "/ml", "/l", "/mm", "/ul", "/µl", "iu", "u/", "mg", "mcg", "µg", "ng", "pg", "g/", "ml", "mmol", "umol", "µmol", "meq", "units", "x10", "×10", "cfu", "bp", "kb", "base", "steps", "cases", "people", "patients", "deaths", "dollars", "usd", "$"}
+var units = []string{"kg", "lb", "cm", "mm", "%", "bpm", "days", "weeks", "hours", "min", "sec", "times", "copies", "cells", "/ml", "/l", "/mm", "/ul", "/µl", "iu", "u/", "mg", "mcg", "µg", "ng", "pg", "g/", "ml", "mmol", "umol", "µmol", "meq", "units", "x10", "×10", "cfu", "bp", "kb", "base", "steps", "cases", "people", "patients", "deaths", "dollars", "usd", "$"}
 
 func followedByUnit(d doc, end int) bool {
 	a := strings.TrimLeft(d.after(end, 12), " ")
