@@ -51,15 +51,34 @@ func scanNames(d doc, cands []candidate) []candidate {
 			continue
 		}
 		cue := strings.TrimSpace(d.lower[m[0]:m[1]])
+		// "PT" in capitals is physical therapy ("PT Eval"), unless it labels a name ("PT: …").
+		if strings.TrimSpace(text[m[0]:m[1]]) == "PT" {
+			continue
+		}
 		// Loose cues ("add", "under", "I'm") need a full name; the rest take one word.
 		minTokens := 1
 		switch cue {
 		case "add", "under", "i'm", "i am", "speak to", "it's under", "billing address:", "mailing address:", "shipping address:":
 			minTokens = 2
 		}
-		if end := nameAt(text, m[1], 3, minTokens); end > m[1] {
-			cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name in a patient or family context.")
+		end := nameAt(text, m[1], 3, minTokens)
+		if end == m[1] {
+			continue
 		}
+		rest := d.lower[end:min(len(text), end+4)]
+		switch cue {
+		case "add":
+			// "add Maria Lopez as guardian", not "add Metoprolol Succinate".
+			if !strings.HasPrefix(rest, " as ") {
+				continue
+			}
+		case "i'm", "i am", "under":
+			// "I'm Anna Berg, from…", not "I am Board Certified in…".
+			if rest != "" && strings.IndexByte(",.;!?)\n", rest[0]) < 0 {
+				continue
+			}
+		}
+		cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name in a patient or family context.")
 	}
 	lastEnd := -1
 	for _, p := range capitalStarts(text) {
@@ -371,7 +390,11 @@ rapid response code blue red stroke trauma sepsis poison control team teams cons
 safety committee portal experience advocate advocacy relations education rights outcomes satisfaction access
 navigator quality compliance ethics chaplain chaplaincy interpreter interpreters
 aspirin tylenol motrin advil benadryl zofran lasix coumadin eliquis xarelto keppra ativan haldol narcan
-epipen plavix lipitor insulin humalog lantus ozempic mounjaro`)
+epipen plavix lipitor insulin humalog lantus ozempic mounjaro
+endocrine infectious diseases hepatology allergy immunology sleep wound vascular plastics transplant bariatrics
+podiatry audiology optometry ophthalmology genetics nutrition dietitian ot speech physio physiotherapy physical
+occupational therapy counseling behavioral mental internal sports pain headache memory movement epilepsy heart lung
+kidney liver breast spine hand foot eye dental oral general local regional sedation eval evaluation recs note`)
 
 // Eponyms that name diseases and signs; as a name they are left alone only
 // when the disease is meant.
