@@ -139,7 +139,9 @@ func eponymousTerm(text string, end int) bool {
 	return false
 }
 
-var eponymTermWords = []string{"nodule", "node", "sign", "signs", "syndrome", "disease", "reflex", "phenomenon", "maneuver",
+var eponymTermWords = []string{"institute", "hospital", "clinic", "foundation", "center", "centre", "university",
+	"college", "school", "society", "association", "memorial", "award", "lecture", "fellowship", "prize", "trial",
+	"protocol", "index", "nodule", "node", "sign", "signs", "syndrome", "disease", "reflex", "phenomenon", "maneuver",
 	"manoeuvre", "test", "score", "criteria", "classification", "fracture", "procedure", "operation", "ulcer", "lesion",
 	"triad", "law", "rule", "catheter", "tube", "hernia", "palsy", "cyst", "spots", "murmur", "tumor", "tumour", "lymphoma",
 	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells"}
@@ -343,7 +345,7 @@ func trimLeadingStopwords(text string, start, end int) (int, int) {
 // disease ("Parkinson's disease", "Graves disease").
 func stopword(w, text string, next int) bool {
 	lw := strings.ToLower(w)
-	if notNames[lw] {
+	if notNames[lw] || wordShaped(lw) {
 		return true
 	}
 	if eponyms[lw] {
@@ -356,6 +358,27 @@ func stopword(w, text string, next int) bool {
 	}
 	return false
 }
+
+// wordShaped reports whether a capitalised word has the ending of an
+// English verb or noun rather than of a name: "Pt Ambulating", "Son
+// Updated", "Patient Instructions", "Resident Physician".
+func wordShaped(lw string) bool {
+	n := utf8.RuneCountInString(lw)
+	if n < 5 {
+		return false
+	}
+	for _, suf := range wordEndings {
+		if strings.HasSuffix(lw, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+var wordEndings = []string{"ated", "uted", "cted", "pted", "rted", "sted", "nted", "ided", "ized", "ised", "ined", "ened",
+	"ied", "lled", "tion", "tions", "sion", "sions", "ment", "ments", "ness", "able", "ible", "ician",
+	"icians", "ful", "less", "ities", "ures", "ists", "ogy", "ologist", "iatric", "itis", "osis", "emia", "ectomy", "otomy",
+	"plasty", "scopy", "graphy", "ware", "ating", "iting", "uting", "izing", "ising"}
 
 // Capitalised words that are not names where the cues above look for one.
 var notNames = setOf(`the a an he she his her hers him they them their we our i it its this that these those there here
@@ -394,7 +417,9 @@ epipen plavix lipitor insulin humalog lantus ozempic mounjaro
 endocrine infectious diseases hepatology allergy immunology sleep wound vascular plastics transplant bariatrics
 podiatry audiology optometry ophthalmology genetics nutrition dietitian ot speech physio physiotherapy physical
 occupational therapy counseling behavioral mental internal sports pain headache memory movement epilepsy heart lung
-kidney liver breast spine hand foot eye dental oral general local regional sedation eval evaluation recs note`)
+kidney liver breast spine hand foot eye dental oral general local regional sedation eval evaluation recs note
+aware baseline request friendly unavailable available present absent agrees consents prefers wants understands
+decision proxy surrogate poa hcp consent permission supportive concerned worried upset bedside`)
 
 // Eponyms that name diseases and signs; as a name they are left alone only
 // when the disease is meant.

@@ -28,6 +28,8 @@ func TestScanFindsEachKindOfIdentifier(t *testing.T) {
 		{"patient name", "patient John Smith, 67M", TypeName, "John Smith", Low},
 		{"title", "Mr. Jones declined", TypeName, "Jones", Low},
 		{"relative", "seen by his wife Anna", TypeName, "Anna", Low},
+		{"name with a word-like ending", "her daughter Florence and Mr. Manning", TypeName, "Florence", Low},
+		{"surname ending in -ing", "Mr. Manning declined", TypeName, "Manning", Low},
 		{"name repeated", "pt: Maria Garcia, 67F. Later Garcia's K was 6.1.", TypeName, "Garcia", Low},
 		{"street", "lives at 42 Elm Street", TypeAddress, "42 Elm Street", Low},
 		{"zip label", "ZIP 02139", TypeZIP, "02139", Low},
