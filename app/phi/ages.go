@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -15,6 +16,8 @@ var (
 	ageLabelRE = regexp.MustCompile(`^(?i)(?:aged?|age[ \t]+of|turned|turning|turns)[ \t]*[:=]?[ \t]*(\d{2,3})\b`)
 	// he is 91, she was 94, she's now 96.
 	agePronounRE = regexp.MustCompile(`^(?i)(?:he|she)(?:'s|’s|[ \t]+is|[ \t]+was|[ \t]+turned)[ \t]+(?:now[ \t]+|just[ \t]+)?(\d{2,3})\b`)
+	// in her 90s, in his late nineties.
+	ageDecadeRE = regexp.MustCompile(`^(?i)(?:his|her|their)[ \t]+(?:early[ \t]+|mid[ \t\-]+|late[ \t]+)?(?:90s|90's|90’s|nineties)\b`)
 	// Words that name an age over 89 on their own.
 	ageWordRE = regexp.MustCompile(`^(?i)(?:nonagenarian|centenarian|supercentenarian)s?\b`)
 )
@@ -58,6 +61,23 @@ func scanAges(d doc, cands []candidate) []candidate {
 				add(m)
 			}
 		}
+	}
+	for _, p := range d.wordStarts([]string{"his ", "her ", "their "}) {
+		if m := anchored(ageDecadeRE, d.text, p, 30); m != nil {
+			cands = d.add(cands, rankAge, TypeAge, Low, m[0], m[1], reason)
+		}
+	}
+	// A year of birth more than 89 years ago gives the age away just the same.
+	thisYear := time.Now().Year()
+	for _, r := range d.runs {
+		if r.end-r.start != 4 || (r.end < len(d.text) && isWordByte(d.text[r.end])) {
+			continue
+		}
+		y, err := strconv.Atoi(d.text[r.start:r.end])
+		if err != nil || y < 1880 || y > thisYear-90 || !nearCue(d.before(r.start, 20), birthCues, nil, nil) {
+			continue
+		}
+		cands = d.add(cands, rankAge, TypeAge, Low, r.start, r.end, "A birth year this long ago shows an age over 89; write \"90 or older\" instead.")
 	}
 	for _, p := range d.wordStarts([]string{"nonagenarian", "centenarian", "supercentenarian"}) {
 		if m := anchored(ageWordRE, d.text, p, 20); m != nil {

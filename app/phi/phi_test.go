@@ -22,6 +22,8 @@ func TestScanFindsEachKindOfIdentifier(t *testing.T) {
 		{"age over 89", "a 92-year-old woman", TypeAge, "92-year-old", Low},
 		{"aged", "aged 95, frail", TypeAge, "aged 95", Low},
 		{"age and sex", "94F with severe AS", TypeAge, "94F", Low},
+		{"decade", "in her late 90s, lives alone", TypeAge, "her late 90s", Low},
+		{"birth year", "born in 1921, still driving", TypeAge, "1921", Low},
 		{"pronoun age", "she is 96 and lives alone", TypeAge, "she is 96", Low},
 		{"card", "card 4111-1111-1111-1111 on file", TypeCreditCard, "4111-1111-1111-1111", High},
 		{"iban", "IBAN DE89 3704 0044 0532 0130 00", TypeIBAN, "DE89 3704 0044 0532 0130 00", High},
