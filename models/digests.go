@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -344,20 +345,210 @@ type DigestPost struct {
 
 // Digest limits: how many topics, and how many posts under each.
 const (
-	DigestMaxItems        = 20
-	digestPostsPerItem    = 3
-	digestMaxIDsPerSelect = 500
+	DigestMaxItems     = 20
+	digestPostsPerItem = 3
+	// corpusRecent is how many of a topic's newest posts a corpus keeps,
+	// so that the newest few by others remain when a member wrote some.
+	corpusRecent = 8
 )
 
+// DigestCorpus is what every digest of one window draws on: the visible
+// posts written in it, counted per topic and author, with the topics they
+// belong to. It holds nothing about any member; DigestFromCorpus applies a
+// member's access, levels and own posts to it. Loading it once per window
+// instead of once per member is what lets thousands of digests go out in
+// minutes. It is safe for concurrent use.
+type DigestCorpus struct {
+	Since, Until time.Time
+	topics       map[int64]*corpusTopic
+	// own counts each author's posts per topic, to leave a member's out.
+	own map[int64]map[int64]int
+	// watched are the posts and opening posts whose change would change
+	// what the corpus says; see DigestCorpusCurrent.
+	watched map[int64]bool
+	maxPost int64
+
+	mu   sync.Mutex
+	head int64                 // the search outbox position it reflects
+	text map[int64]*corpusText // post → its text and author, read on first use
+}
+
+type corpusTopic struct {
+	ID, BoardID  int64
+	Title, Slug  string
+	Posts        int
+	OpenerAuthor int64 // when the opening post is in the window, else 0
+	LastPostID   int64
+	Recent       []corpusPost // newest first
+}
+
+type corpusPost struct {
+	ID, Author int64
+	Number     int
+}
+
+type corpusText struct {
+	cooked    string
+	anonymous bool
+	name      string
+	specialty string
+}
+
+// LoadDigestCorpus reads the visible posts created after since and at or
+// before until, and their topics, leaving out topics whose opening post is
+// hidden or deleted.
+func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*DigestCorpus, error) {
+	c := &DigestCorpus{Since: storeTime(since), Until: storeTime(until), topics: map[int64]*corpusTopic{},
+		own: map[int64]map[int64]int{}, watched: map[int64]bool{}, text: map[int64]*corpusText{}}
+	// The head first: a change after it is seen by DigestCorpusCurrent even
+	// when the reads below already include it.
+	head, err := s.OutboxHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.head = head
+	// From the covering index alone, newest first within each topic.
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT id, topic_id, author_id, number FROM posts
+		WHERE created_at > ? AND created_at <= ? AND hidden_at IS NULL AND deleted_at IS NULL`,
+		c.Since, c.Until).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("load digest posts: %w", err)
+	}
+	for rows.Next() {
+		var p corpusPost
+		var topicID int64
+		if err := rows.Scan(&p.ID, &topicID, &p.Author, &p.Number); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load digest posts: %w", err)
+		}
+		t := c.topics[topicID]
+		if t == nil {
+			t = &corpusTopic{ID: topicID}
+			c.topics[topicID] = t
+		}
+		t.Posts++
+		if p.Number == 1 {
+			t.OpenerAuthor = p.Author
+		}
+		t.LastPostID = max(t.LastPostID, p.ID)
+		c.maxPost = max(c.maxPost, p.ID)
+		c.watched[p.ID] = true
+		t.Recent = append(t.Recent, p)
+		if c.own[p.Author] == nil {
+			c.own[p.Author] = map[int64]int{}
+		}
+		c.own[p.Author][topicID]++
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("load digest posts: %w", err)
+	}
+	for _, t := range c.topics {
+		slices.SortFunc(t.Recent, func(a, b corpusPost) int { return b.Number - a.Number })
+		if len(t.Recent) > corpusRecent {
+			t.Recent = slices.Clip(t.Recent[:corpusRecent])
+		}
+	}
+	ids := make([]int64, 0, len(c.topics))
+	for id := range c.topics {
+		ids = append(ids, id)
+	}
+	for chunk := range slices.Chunk(ids, maxBoundIDs) {
+		var topics []struct {
+			ID       int64
+			BoardID  int64
+			Title    string
+			Slug     string
+			OpenerID int64
+			Visible  bool
+		}
+		err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.board_id, t.title, t.slug, op.id AS opener_id,
+				(op.hidden_at IS NULL AND op.deleted_at IS NULL) AS visible
+			FROM topics t JOIN posts op ON op.topic_id = t.id AND op.number = 1
+			WHERE t.id IN ?`, chunk).Scan(&topics).Error
+		if err != nil {
+			return nil, fmt.Errorf("load digest topics: %w", err)
+		}
+		for _, row := range topics {
+			c.watched[row.OpenerID] = true
+			if !row.Visible {
+				continue
+			}
+			t := c.topics[row.ID]
+			t.BoardID, t.Title, t.Slug = row.BoardID, row.Title, row.Slug
+		}
+	}
+	for id, t := range c.topics {
+		if t.BoardID == 0 { // opening post hidden or deleted, or the topic gone
+			delete(c.topics, id)
+		}
+	}
+	return c, nil
+}
+
+// DigestCorpusCurrent says whether a corpus still says what the database
+// does: no post in it, nor the opening post of a topic in it, was hidden,
+// deleted or edited since it was loaded, and none of its topics changed.
+// Every such write queues a search outbox entry in its own transaction, so
+// the entries after the corpus's position tell. New posts after the
+// corpus's window leave it current.
+func (s *Store) DigestCorpusCurrent(ctx context.Context, c *DigestCorpus) (bool, error) {
+	c.mu.Lock()
+	head := c.head
+	c.mu.Unlock()
+	for {
+		entries, err := s.OutboxAfter(ctx, head, 500)
+		if err != nil {
+			return false, err
+		}
+		if len(entries) == 0 {
+			break
+		}
+		for _, e := range entries {
+			switch {
+			case e.PostID == nil:
+				if _, ok := c.topics[e.TopicID]; ok {
+					return false, nil
+				}
+			case c.watched[*e.PostID]:
+				return false, nil
+			case *e.PostID <= c.maxPost:
+				// A post of the window that was hidden when the corpus was
+				// loaded may have been shown again; reload to include it.
+				if _, ok := c.topics[e.TopicID]; ok {
+					return false, nil
+				}
+			}
+			head = e.ID
+		}
+	}
+	c.mu.Lock()
+	c.head = max(c.head, head)
+	c.mu.Unlock()
+	return true, nil
+}
+
 // DigestContent chooses a member's digest from the posts created after
-// since and at or before until. It applies the site's rules as they stand
-// now: nothing at all to a member who is not verified (suspended, rejected,
-// pending) or who has turned digests off; only boards they may read now;
-// no hidden or deleted post, and no topic whose opening post is hidden or
-// deleted; nothing they wrote; nothing they muted; anonymous authors by
-// specialty only. Topics they watch come first, then the busiest others,
-// limit in all (DigestMaxItems when limit ≤ 0).
+// since and at or before until; see DigestFromCorpus for the rules.
 func (s *Store) DigestContent(ctx context.Context, userID int64, since, until time.Time, limit int) (*Digest, error) {
+	c, err := s.LoadDigestCorpus(ctx, since, until)
+	if err != nil {
+		return nil, err
+	}
+	return s.DigestFromCorpus(ctx, c, userID, limit)
+}
+
+// DigestFromCorpus chooses a member's digest from a corpus under the
+// site's rules as they stand now: nothing at all to a member who is not
+// verified (suspended, rejected, pending) or who turned digests off; only
+// boards they may read now; no hidden or deleted post, and no topic whose
+// opening post is hidden or deleted; nothing they wrote; nothing they
+// muted; anonymous authors by specialty only. Topics they watch (or whose
+// board they watch) come first, then the busiest others, limit in all
+// (DigestMaxItems when limit ≤ 0). Check the corpus with
+// DigestCorpusCurrent first when it was loaded a while ago.
+func (s *Store) DigestFromCorpus(ctx context.Context, c *DigestCorpus, userID int64, limit int) (*Digest, error) {
 	if limit <= 0 {
 		limit = DigestMaxItems
 	}
@@ -365,7 +556,7 @@ func (s *Store) DigestContent(ctx context.Context, userID int64, since, until ti
 	if err != nil {
 		return nil, err
 	}
-	d := &Digest{Member: u, Since: storeTime(since), Until: storeTime(until)}
+	d := &Digest{Member: u, Since: c.Since, Until: c.Until}
 	if !u.IsVerified() {
 		return d, nil
 	}
@@ -373,114 +564,187 @@ func (s *Store) DigestContent(ctx context.Context, userID int64, since, until ti
 	if err != nil {
 		return nil, err
 	}
-	if settings.Frequency == DigestNever {
+	if settings.Frequency == DigestNever || len(c.topics) == 0 {
 		return d, nil
 	}
-	boards, err := s.readableBoardIDs(ctx, u)
+	boards, err := s.readableBoards(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	if len(boards) == 0 {
-		return d, nil
+	var subs []struct {
+		BoardID *int64
+		TopicID *int64
+		Level   string
 	}
-	var rows []struct {
-		TopicID     int64
-		TopicTitle  string
-		TopicSlug   string
-		BoardID     int64
-		BoardSlug   string
-		BoardTitle  string
-		EmailPolicy string
-		Level       string
-		NewPosts    int
-		FirstNumber int
-		LastPostID  int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT board_id, topic_id, level FROM subscriptions WHERE user_id = ?`,
+		userID).Scan(&subs).Error; err != nil {
+		return nil, fmt.Errorf("read member %d's subscriptions: %w", userID, err)
 	}
-	const level = `COALESCE(ts.level, bs.level, '')`
-	err = s.db.WithContext(ctx).Raw(`SELECT t.id AS topic_id, t.title AS topic_title, t.slug AS topic_slug,
-			b.id AS board_id, b.slug AS board_slug, b.title AS board_title, b.email_policy,
-			`+level+` AS level, COUNT(*) AS new_posts, MIN(p.number) AS first_number, MAX(p.id) AS last_post_id
-		FROM posts p
-		JOIN topics t ON t.id = p.topic_id
-		JOIN boards b ON b.id = t.board_id
-		JOIN posts op ON op.topic_id = t.id AND op.number = 1
-		LEFT JOIN subscriptions ts ON ts.user_id = ? AND ts.topic_id = t.id
-		LEFT JOIN subscriptions bs ON bs.user_id = ? AND bs.board_id = t.board_id
-		WHERE p.created_at > ? AND p.created_at <= ? AND p.author_id <> ?
-			AND p.hidden_at IS NULL AND p.deleted_at IS NULL
-			AND op.hidden_at IS NULL AND op.deleted_at IS NULL
-			AND t.board_id IN ? AND `+level+` <> 'mute'
-		GROUP BY t.id, t.title, t.slug, b.id, b.slug, b.title, b.email_policy, ts.level, bs.level
-		ORDER BY CASE WHEN `+level+` = 'watch' THEN 0 ELSE 1 END, new_posts DESC, last_post_id DESC
-		LIMIT ?`,
-		userID, userID, d.Since, d.Until, userID, boards, limit).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("choose digest of member %d: %w", userID, err)
+	boardLevel, topicLevel := map[int64]string{}, map[int64]string{}
+	for _, sub := range subs {
+		if sub.BoardID != nil {
+			boardLevel[*sub.BoardID] = sub.Level
+		}
+		if sub.TopicID != nil {
+			topicLevel[*sub.TopicID] = sub.Level
+		}
 	}
-	var full []int64
-	byTopic := make(map[int64]int, len(rows))
-	for _, r := range rows {
+	type candidate struct {
+		t       *corpusTopic
+		watched bool
+		posts   int
+	}
+	own := c.own[userID]
+	var picks []candidate
+	for _, t := range c.topics {
+		if _, ok := boards[t.BoardID]; !ok {
+			continue
+		}
+		level, ok := topicLevel[t.ID]
+		if !ok {
+			level = boardLevel[t.BoardID]
+		}
+		if level == string(LevelMute) {
+			continue
+		}
+		n := t.Posts - own[t.ID]
+		if n <= 0 {
+			continue
+		}
+		picks = append(picks, candidate{t: t, watched: level == string(LevelWatch), posts: n})
+	}
+	slices.SortFunc(picks, func(a, b candidate) int {
+		switch {
+		case a.watched != b.watched:
+			if a.watched {
+				return -1
+			}
+			return 1
+		case a.posts != b.posts:
+			return b.posts - a.posts
+		case a.t.LastPostID != b.t.LastPostID:
+			if a.t.LastPostID > b.t.LastPostID {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	if len(picks) > limit {
+		picks = picks[:limit]
+	}
+	var shown []int64
+	for _, p := range picks {
+		b := boards[p.t.BoardID]
 		item := DigestItem{
-			TopicID: r.TopicID, TopicTitle: r.TopicTitle, TopicSlug: r.TopicSlug,
-			BoardID: r.BoardID, BoardSlug: r.BoardSlug, BoardTitle: r.BoardTitle,
-			EmailPolicy: EmailPolicy(r.EmailPolicy), Watched: r.Level == string(LevelWatch),
-			NewTopic: r.FirstNumber == 1, NewPosts: r.NewPosts,
+			TopicID: p.t.ID, TopicTitle: p.t.Title, TopicSlug: p.t.Slug,
+			BoardID: b.ID, BoardSlug: b.Slug, BoardTitle: b.Title, EmailPolicy: b.EmailPolicy,
+			Watched: p.watched, NewTopic: p.t.OpenerAuthor != 0 && p.t.OpenerAuthor != userID, NewPosts: p.posts,
 		}
 		if !item.EmailPolicy.Valid() {
 			item.EmailPolicy = EmailCounts // the strictest, should a policy ever be unknown
 		}
 		if item.EmailPolicy == EmailFull {
-			full = append(full, r.TopicID)
+			for _, rp := range p.t.Recent {
+				if rp.Author == userID {
+					continue
+				}
+				item.Posts = append(item.Posts, DigestPost{PostID: rp.ID, Number: rp.Number})
+				shown = append(shown, rp.ID)
+				if len(item.Posts) == digestPostsPerItem {
+					break
+				}
+			}
+			slices.Reverse(item.Posts)
 		}
-		byTopic[r.TopicID] = len(d.Items)
 		d.Items = append(d.Items, item)
 	}
-	if len(full) == 0 {
-		return d, nil
+	texts, err := s.corpusTexts(ctx, c, shown)
+	if err != nil {
+		return nil, err
 	}
-	var posts []struct {
-		PostID    int64
-		TopicID   int64
-		Number    int
+	for i := range d.Items {
+		posts := d.Items[i].Posts[:0]
+		for _, p := range d.Items[i].Posts {
+			text, ok := texts[p.PostID]
+			if !ok {
+				continue // hidden or deleted since the corpus was loaded
+			}
+			p.Cooked, p.Author = text.cooked, text.name
+			if text.anonymous {
+				p.Author = AnonymousAuthor(text.specialty)
+			}
+			posts = append(posts, p)
+		}
+		d.Items[i].Posts = posts
+	}
+	return d, nil
+}
+
+// corpusTexts returns the text and author of posts, from the corpus when
+// an earlier digest read them, else from the database, which leaves out a
+// post hidden or deleted meanwhile.
+func (s *Store) corpusTexts(ctx context.Context, c *DigestCorpus, ids []int64) (map[int64]*corpusText, error) {
+	out := make(map[int64]*corpusText, len(ids))
+	var missing []int64
+	c.mu.Lock()
+	for _, id := range ids {
+		if t, ok := c.text[id]; ok {
+			out[id] = t
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID        int64
 		Cooked    string
 		Anonymous bool
 		Name      string
 		Specialty string
 	}
-	err = s.db.WithContext(ctx).Raw(`SELECT post_id, topic_id, number, cooked, anonymous, name, specialty FROM (
-			SELECT p.id AS post_id, p.topic_id, p.number, p.cooked, p.anonymous,
-				u.display_name AS name, u.specialty,
-				ROW_NUMBER() OVER (PARTITION BY p.topic_id ORDER BY p.number DESC) AS newest
-			FROM posts p JOIN users u ON u.id = p.author_id
-			WHERE p.topic_id IN ? AND p.created_at > ? AND p.created_at <= ? AND p.author_id <> ?
-				AND p.hidden_at IS NULL AND p.deleted_at IS NULL
-		) x WHERE newest <= ? ORDER BY topic_id, number`,
-		full, d.Since, d.Until, userID, digestPostsPerItem).Scan(&posts).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.cooked, p.anonymous, u.display_name AS name, u.specialty
+		FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.id IN ? AND p.hidden_at IS NULL AND p.deleted_at IS NULL`, missing).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("load digest posts of member %d: %w", userID, err)
+		return nil, fmt.Errorf("load digest posts' text: %w", err)
 	}
-	for _, p := range posts {
-		author := p.Name
-		if p.Anonymous {
-			author = AnonymousAuthor(p.Specialty)
-		}
-		i := byTopic[p.TopicID]
-		d.Items[i].Posts = append(d.Items[i].Posts, DigestPost{PostID: p.PostID, Number: p.Number, Author: author, Cooked: p.Cooked})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range rows {
+		t := &corpusText{cooked: r.Cooked, anonymous: r.Anonymous, name: r.Name, specialty: r.Specialty}
+		c.text[r.ID] = t
+		out[r.ID] = t
 	}
-	return d, nil
+	return out, nil
 }
 
-// readableBoardIDs lists the boards a member may read now, by the rules
-// every page applies.
-func (s *Store) readableBoardIDs(ctx context.Context, u *User) ([]int64, error) {
+// digestBoard is a board a member may read, as a digest names it.
+type digestBoard struct {
+	ID          int64
+	Slug        string
+	Title       string
+	EmailPolicy EmailPolicy
+}
+
+// readableBoards lists the boards a member may read now, by the rules
+// every page applies, with their email policies.
+func (s *Store) readableBoards(ctx context.Context, u *User) (map[int64]digestBoard, error) {
 	cond, args := readable(u)
-	var ids []int64
-	err := s.db.WithContext(ctx).Table("boards b").Where(cond, args...).Order("b.id").
-		Limit(digestMaxIDsPerSelect).Pluck("b.id", &ids).Error
+	var rows []digestBoard
+	err := s.db.WithContext(ctx).Table("boards b").Select("b.id, b.slug, b.title, b.email_policy").
+		Where(cond, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list boards member %d may read: %w", u.ID, err)
 	}
-	return ids, nil
+	out := make(map[int64]digestBoard, len(rows))
+	for _, b := range rows {
+		out[b.ID] = b
+	}
+	return out, nil
 }
 
 // Delivery states.
@@ -523,6 +787,9 @@ type DigestClaim struct {
 	Status string
 	// PreviousClaimAt is when the attempt taken over claimed the period.
 	PreviousClaimAt time.Time
+	// UnsubscribeToken is a fresh token for the digest's unsubscribe link,
+	// made in the transaction of a claim that holds.
+	UnsubscribeToken string
 }
 
 // Holds says whether this attempt may build and send the digest.
@@ -538,54 +805,69 @@ func (s *Store) ClaimDigest(ctx context.Context, userID int64, period Period, no
 	now = storeTime(now)
 	c := DigestClaim{UserID: userID, Period: period.Key, Token: randomClaimToken()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`INSERT INTO digest_deliveries (user_id, period, status, claim_token, attempts, window_start, claimed_at)
-			VALUES (?, ?, 'claimed', ?, 1, ?, ?) ON CONFLICT (user_id, period) DO NOTHING`,
-			userID, period.Key, c.Token, period.WindowStart, now)
-		if res.Error != nil {
-			return res.Error
-		}
-		var row struct {
-			ID         int64
-			Status     string
-			ClaimToken string
-			ClaimedAt  time.Time
-		}
-		if err := tx.Raw(`SELECT id, status, claim_token, claimed_at FROM digest_deliveries WHERE user_id = ? AND period = ?`,
-			userID, period.Key).Scan(&row).Error; err != nil {
+		if err := claimDelivery(tx, &c, period, now, lease); err != nil {
 			return err
 		}
-		c.DeliveryID = row.ID
-		if res.RowsAffected == 1 {
-			c.Outcome = ClaimFirst
+		if !c.Holds() {
 			return nil
 		}
-		switch {
-		case row.Status != DeliveryClaimed:
-			c.Outcome, c.Status = ClaimFinished, row.Status
-			return nil
-		case row.ClaimToken != "" && row.ClaimedAt.After(now.Add(-lease)):
-			c.Outcome = ClaimHeld
-			return nil
-		}
-		res = tx.Exec(`UPDATE digest_deliveries SET claim_token = ?, claimed_at = ?, attempts = attempts + 1
-			WHERE id = ? AND status = 'claimed' AND claim_token = ?`, c.Token, now, row.ID, row.ClaimToken)
-		if res.Error != nil {
-			return res.Error
-		}
-		switch {
-		case res.RowsAffected == 0:
-			c.Outcome = ClaimHeld // another attempt got there between the read and the write
-		case row.ClaimToken == "":
-			c.Outcome = ClaimRetry
-		default:
-			c.Outcome, c.PreviousClaimAt = ClaimTakenOver, row.ClaimedAt
-		}
-		return nil
+		var err error
+		c.UnsubscribeToken, err = insertUnsubscribeToken(tx, userID)
+		return err
 	})
 	if err != nil {
 		return c, fmt.Errorf("claim digest %s of member %d: %w", period.Key, userID, err)
 	}
 	return c, nil
+}
+
+// claimDelivery inserts or takes over the delivery row and sets c's
+// outcome.
+func claimDelivery(tx *gorm.DB, c *DigestClaim, period Period, now time.Time, lease time.Duration) error {
+	userID := c.UserID
+	res := tx.Exec(`INSERT INTO digest_deliveries (user_id, period, status, claim_token, attempts, window_start, claimed_at)
+			VALUES (?, ?, 'claimed', ?, 1, ?, ?) ON CONFLICT (user_id, period) DO NOTHING`,
+		userID, period.Key, c.Token, period.WindowStart, now)
+	if res.Error != nil {
+		return res.Error
+	}
+	var row struct {
+		ID         int64
+		Status     string
+		ClaimToken string
+		ClaimedAt  time.Time
+	}
+	if err := tx.Raw(`SELECT id, status, claim_token, claimed_at FROM digest_deliveries WHERE user_id = ? AND period = ?`,
+		userID, period.Key).Scan(&row).Error; err != nil {
+		return err
+	}
+	c.DeliveryID = row.ID
+	if res.RowsAffected == 1 {
+		c.Outcome = ClaimFirst
+		return nil
+	}
+	switch {
+	case row.Status != DeliveryClaimed:
+		c.Outcome, c.Status = ClaimFinished, row.Status
+		return nil
+	case row.ClaimToken != "" && row.ClaimedAt.After(now.Add(-lease)):
+		c.Outcome = ClaimHeld
+		return nil
+	}
+	res = tx.Exec(`UPDATE digest_deliveries SET claim_token = ?, claimed_at = ?, attempts = attempts + 1
+			WHERE id = ? AND status = 'claimed' AND claim_token = ?`, c.Token, now, row.ID, row.ClaimToken)
+	if res.Error != nil {
+		return res.Error
+	}
+	switch {
+	case res.RowsAffected == 0:
+		c.Outcome = ClaimHeld // another attempt got there between the read and the write
+	case row.ClaimToken == "":
+		c.Outcome = ClaimRetry
+	default:
+		c.Outcome, c.PreviousClaimAt = ClaimTakenOver, row.ClaimedAt
+	}
+	return nil
 }
 
 func randomClaimToken() string {
@@ -678,12 +960,16 @@ func unsubscribeHash(token string) string {
 // CreateUnsubscribeToken makes the secret for one digest's unsubscribe
 // link: 256 random bits, of which only the SHA-256 is kept.
 func (s *Store) CreateUnsubscribeToken(ctx context.Context, userID int64) (string, error) {
+	return insertUnsubscribeToken(s.db.WithContext(ctx), userID)
+}
+
+func insertUnsubscribeToken(db *gorm.DB, userID int64) (string, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", fmt.Errorf("random unsubscribe token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	err := s.db.WithContext(ctx).Exec(`INSERT INTO unsubscribe_tokens (token_hash, user_id, scope, created_at) VALUES (?, ?, ?, ?)`,
+	err := db.Exec(`INSERT INTO unsubscribe_tokens (token_hash, user_id, scope, created_at) VALUES (?, ?, ?, ?)`,
 		unsubscribeHash(token), userID, UnsubscribeScopeDigest, nowUTC()).Error
 	if err != nil {
 		return "", fmt.Errorf("create unsubscribe token for member %d: %w", userID, err)

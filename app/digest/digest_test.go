@@ -56,6 +56,12 @@ type site struct {
 
 func newSite(t testing.TB, store *models.Store, s *sink) *site {
 	t.Helper()
+	return newSiteAt(t, store, s, nil)
+}
+
+// newSiteAt is newSite with the workers' clock set to now.
+func newSiteAt(t testing.TB, store *models.Store, s *sink, now func() time.Time) *site {
+	t.Helper()
 	if s == nil {
 		s = &sink{}
 	}
@@ -70,7 +76,7 @@ func newSite(t testing.TB, store *models.Store, s *sink) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := digest.New(digest.Options{Store: store, Sender: mailer, Composer: composer, Log: log,
+	w, err := digest.New(digest.Options{Store: store, Sender: mailer, Composer: composer, Log: log, Now: now,
 		Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
@@ -116,13 +122,16 @@ func (s *site) topic(b *models.Board, title, body string) *models.Topic {
 	return topic
 }
 
-// period is the member's current period, now.
+// period is a period of the member's that is due now, so that it covers
+// the posts the test just wrote: its key is the member's current one.
 func period(t testing.TB, u *models.User) models.Period {
 	t.Helper()
 	p, ok := models.DigestPeriod(models.DefaultDigestSettings(u.ID), time.Now())
 	if !ok {
 		t.Fatal("no period")
 	}
+	p.Due = time.Now().UTC()
+	p.WindowStart = p.Due.Add(-7 * 24 * time.Hour)
 	return p
 }
 
@@ -462,7 +471,10 @@ func TestAttemptDiedAfterClaiming(t *testing.T) {
 func TestSchedulerQueuesEachMemberOnce(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		s := newSite(t, store, nil)
+		// A week on, when every member's current period covers the posts
+		// written now.
+		later := func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+		s := newSiteAt(t, store, nil, later)
 		s.topic(s.board("wards", models.EmailFull), "Sepsis bundle audit", "Lactate within the hour.")
 		var members []*models.User
 		for i := range 5 {
@@ -481,7 +493,8 @@ func TestSchedulerQueuesEachMemberOnce(t *testing.T) {
 			}
 		}
 		for _, u := range members {
-			if r := waitForStatus(t, store, u.ID, period(t, u).Key); r.Status != models.DeliverySent {
+			p, _ := models.DigestPeriod(models.DefaultDigestSettings(u.ID), later())
+			if r := waitForStatus(t, store, u.ID, p.Key); r.Status != models.DeliverySent {
 				t.Errorf("member %s: %+v", u.Username, r)
 			}
 		}
@@ -500,7 +513,7 @@ func TestSchedulerQueuesEachMemberOnce(t *testing.T) {
 			}
 		}
 		// Once sent, nobody is due until the next period.
-		due, err := store.DueMembers(ctx, time.Now())
+		due, err := store.DueMembers(ctx, later())
 		if err != nil || len(due) != 0 {
 			t.Fatalf("due after sending: %+v, %v", due, err)
 		}

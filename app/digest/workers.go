@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -72,6 +73,8 @@ type Workers struct {
 	lease       time.Duration
 	tokenMaxAge time.Duration
 	backoff     func(int) time.Duration
+	corpora     corpora
+	commits     *commits
 }
 
 // New checks the options and returns the workers.
@@ -87,6 +90,7 @@ func New(opts Options) (*Workers, error) {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
+	w.commits = &commits{store: opts.Store}
 	w.log = w.log.With("component", "digest")
 	if w.now == nil {
 		w.now = time.Now
@@ -246,7 +250,12 @@ const (
 // temporary failure (the claim is released, so a later attempt sends).
 func (w *Workers) Deliver(ctx context.Context, userID int64, period models.Period) (Outcome, error) {
 	log := w.log.With("member", userID, "period", period.Key)
-	claim, err := w.store.ClaimDigest(ctx, userID, period, w.now(), w.lease)
+	var claim models.DigestClaim
+	err := w.commits.do(ctx, func(ctx context.Context, tx *models.Store) error {
+		var err error
+		claim, err = tx.ClaimDigest(ctx, userID, period, w.now(), w.lease)
+		return err
+	})
 	if err != nil {
 		return Retry, fmt.Errorf("deliver digest: %w", err)
 	}
@@ -263,12 +272,12 @@ func (w *Workers) Deliver(ctx context.Context, userID int64, period models.Perio
 			"claimed_at", claim.PreviousClaimAt, "message_id", w.composer.MessageID(userID, period.Key))
 	}
 
-	msg, items, until, err := w.build(ctx, userID, period)
+	msg, items, until, err := w.build(ctx, userID, period, claim.UnsubscribeToken)
 	switch {
 	case errors.Is(err, errNothingToSend):
-		return w.finish(ctx, log, Empty, func(ctx context.Context) error { return w.store.MarkDigestEmpty(ctx, claim, until) })
+		return w.finish(ctx, log, Empty, func(ctx context.Context, tx *models.Store) error { return tx.MarkDigestEmpty(ctx, claim, until) })
 	case errors.Is(err, errNoAddress):
-		return w.finish(ctx, log, Failed, func(ctx context.Context) error { return w.store.MarkDigestFailed(ctx, claim, err.Error()) })
+		return w.finish(ctx, log, Failed, func(ctx context.Context, tx *models.Store) error { return tx.MarkDigestFailed(ctx, claim, err.Error()) })
 	case err != nil:
 		return Retry, w.release(ctx, log, claim, err)
 	}
@@ -276,12 +285,12 @@ func (w *Workers) Deliver(ctx context.Context, userID int64, period models.Perio
 	if err := w.sender.Send(ctx, msg); err != nil {
 		if mail.Permanent(err) {
 			log.WarnContext(ctx, "digest refused for good", "err", err)
-			return w.finish(ctx, log, Failed, func(ctx context.Context) error { return w.store.MarkDigestFailed(ctx, claim, err.Error()) })
+			return w.finish(ctx, log, Failed, func(ctx context.Context, tx *models.Store) error { return tx.MarkDigestFailed(ctx, claim, err.Error()) })
 		}
 		return Retry, w.release(ctx, log, claim, err)
 	}
-	return w.finish(ctx, log, Sent, func(ctx context.Context) error {
-		return w.store.MarkDigestSent(ctx, claim, msg.MessageID, items, until, w.now())
+	return w.finish(ctx, log, Sent, func(ctx context.Context, tx *models.Store) error {
+		return tx.MarkDigestSent(ctx, claim, msg.MessageID, items, until, w.now())
 	})
 }
 
@@ -290,19 +299,26 @@ var (
 	errNoAddress     = errors.New("member has no email address")
 )
 
-// build chooses the content and composes the email; until is where the
-// content stops and the next digest starts.
-func (w *Workers) build(ctx context.Context, userID int64, period models.Period) (msg mail.Message, items int, until time.Time, err error) {
-	until = w.now()
+// build chooses the content and composes the email. The content runs up
+// to the period's moment, where the next digest starts, so every member
+// on the same schedule shares one corpus; until is that moment.
+func (w *Workers) build(ctx context.Context, userID int64, period models.Period, token string) (msg mail.Message, items int, until time.Time, err error) {
+	until = period.Due
 	since, err := w.store.DigestSince(ctx, userID, period)
 	if err != nil {
 		return msg, 0, until, err
 	}
-	d, err := w.store.DigestContent(ctx, userID, since, until, 0)
+	if !since.Before(until) {
+		return msg, 0, until, errNothingToSend
+	}
+	corpus, err := w.corpora.get(ctx, w.store, since, until)
 	if err != nil {
 		return msg, 0, until, err
 	}
-	until = d.Until
+	d, err := w.store.DigestFromCorpus(ctx, corpus, userID, 0)
+	if err != nil {
+		return msg, 0, until, err
+	}
 	if d.Empty() {
 		return msg, 0, until, errNothingToSend
 	}
@@ -317,10 +333,6 @@ func (w *Workers) build(ctx context.Context, userID int64, period models.Period)
 	if err != nil {
 		return msg, 0, until, err
 	}
-	token, err := w.store.CreateUnsubscribeToken(ctx, userID)
-	if err != nil {
-		return msg, 0, until, err
-	}
 	msg, err = w.composer.Compose(userID, d, Envelope{
 		To: to, Period: period, Frequency: settings.Frequency, Location: settings.Location(), UnsubscribeToken: token,
 	})
@@ -331,12 +343,12 @@ func (w *Workers) build(ctx context.Context, userID int64, period models.Period)
 // the mail server took a digest, losing the record is what would send it
 // twice. A record that cannot be written is logged, not retried as a job,
 // for the same reason.
-func (w *Workers) finish(ctx context.Context, log *slog.Logger, outcome Outcome, record func(context.Context) error) (Outcome, error) {
+func (w *Workers) finish(ctx context.Context, log *slog.Logger, outcome Outcome, record func(context.Context, *models.Store) error) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = record(ctx); err == nil || errors.Is(err, models.ErrClaimLost) {
+		if err = w.commits.do(ctx, record); err == nil || errors.Is(err, models.ErrClaimLost) {
 			break
 		}
 		time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
@@ -354,7 +366,9 @@ func (w *Workers) finish(ctx context.Context, log *slog.Logger, outcome Outcome,
 func (w *Workers) release(ctx context.Context, log *slog.Logger, claim models.DigestClaim, cause error) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := w.store.ReleaseDigestClaim(rctx, claim, cause.Error()); err != nil {
+	if err := w.commits.do(rctx, func(ctx context.Context, tx *models.Store) error {
+		return tx.ReleaseDigestClaim(ctx, claim, cause.Error())
+	}); err != nil {
 		// The claim runs out after the lease instead.
 		log.WarnContext(ctx, "digest claim not released", "err", err)
 	}
@@ -375,4 +389,152 @@ func (w *Workers) giveUp(ctx context.Context, userID int64, period models.Period
 		return
 	}
 	w.log.ErrorContext(ctx, "digest given up", "member", userID, "period", period.Key, "err", cause)
+}
+
+// corpora keeps the corpus of each window in use, so that the digests of
+// members on the same schedule share one. A corpus is checked against the
+// search outbox before each use and reloaded when a post in it changed.
+type corpora struct {
+	mu      sync.Mutex
+	load    sync.Mutex // one load at a time: the workers would all load the same window
+	windows map[[2]int64]*corpusEntry
+}
+
+type corpusEntry struct {
+	corpus *models.DigestCorpus
+	used   time.Time
+}
+
+// maxCorpora bounds the windows kept; members on unusual schedules or
+// catching up after a failure get windows of their own.
+const maxCorpora = 16
+
+func (c *corpora) get(ctx context.Context, store *models.Store, since, until time.Time) (*models.DigestCorpus, error) {
+	key := [2]int64{since.UnixMicro(), until.UnixMicro()}
+	lookup := func() *models.DigestCorpus {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e, ok := c.windows[key]; ok {
+			e.used = time.Now()
+			return e.corpus
+		}
+		return nil
+	}
+	if corpus := lookup(); corpus != nil {
+		current, err := store.DigestCorpusCurrent(ctx, corpus)
+		if err != nil {
+			return nil, err
+		}
+		if current {
+			return corpus, nil
+		}
+	}
+	c.load.Lock()
+	defer c.load.Unlock()
+	// Another worker may have reloaded it while this one waited.
+	if corpus := lookup(); corpus != nil {
+		if current, err := store.DigestCorpusCurrent(ctx, corpus); err == nil && current {
+			return corpus, nil
+		}
+	}
+	corpus, err := store.LoadDigestCorpus(ctx, since, until)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.windows == nil {
+		c.windows = map[[2]int64]*corpusEntry{}
+	}
+	c.windows[key] = &corpusEntry{corpus: corpus, used: time.Now()}
+	for len(c.windows) > maxCorpora {
+		var oldest [2]int64
+		var at time.Time
+		for k, e := range c.windows {
+			if at.IsZero() || e.used.Before(at) {
+				oldest, at = k, e.used
+			}
+		}
+		delete(c.windows, oldest)
+	}
+	return corpus, nil
+}
+
+// commits writes the claims and records of concurrent digests in shared
+// transactions: whoever writes first commits, and what the others queued
+// meanwhile goes in its next transaction. SQLite commits one transaction
+// at a time, each with an fsync, so a commit per write would cap digests
+// at a few dozen a second; grouped, they are not the limit. A write may
+// wait for one commit more than it would alone; a digest marked sent
+// that way stays claimed a few milliseconds longer, still inside its
+// lease.
+type commits struct {
+	store   *models.Store
+	mu      sync.Mutex
+	pending []*write
+	running bool
+}
+
+type write struct {
+	fn   func(context.Context, *models.Store) error
+	err  error
+	done chan struct{}
+}
+
+// do runs fn in a transaction, shared with other writes, and returns its
+// error. fn may run twice: when another write in its group fails, each is
+// run again alone.
+func (c *commits) do(ctx context.Context, fn func(context.Context, *models.Store) error) error {
+	w := &write{fn: fn, done: make(chan struct{})}
+	c.mu.Lock()
+	c.pending = append(c.pending, w)
+	if c.running {
+		c.mu.Unlock()
+		<-w.done
+		return w.err
+	}
+	c.running = true
+	for len(c.pending) > 0 {
+		batch := c.pending
+		c.pending = nil
+		c.mu.Unlock()
+		c.run(ctx, batch)
+		c.mu.Lock()
+	}
+	c.running = false
+	c.mu.Unlock()
+	return w.err
+}
+
+// run commits a batch, or each of its writes alone when the batch fails.
+func (c *commits) run(ctx context.Context, batch []*write) {
+	defer func() {
+		for _, w := range batch {
+			close(w.done)
+		}
+	}()
+	// The committer's job may end; the others' writes must not end with it.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if len(batch) > 1 {
+		errs := make([]error, len(batch))
+		err := c.store.InTransaction(ctx, func(tx *models.Store) error {
+			for i, w := range batch {
+				errs[i] = w.fn(ctx, tx)
+				if errs[i] != nil && !errors.Is(errs[i], models.ErrClaimLost) {
+					return errs[i] // a database error spoils the transaction for all
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for i, w := range batch {
+				w.err = errs[i]
+			}
+			return
+		}
+	}
+	for _, w := range batch {
+		w.err = c.store.InTransaction(ctx, func(tx *models.Store) error { return w.fn(ctx, tx) })
+	}
 }
