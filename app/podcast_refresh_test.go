@@ -1,10 +1,7 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"rounds/app"
 	"rounds/app/apptest"
-	"rounds/app/jobs"
+	"rounds/app/podcast"
 )
 
 // growingShow is a podcast host whose feed gains episodes while a test
@@ -38,10 +34,17 @@ func newGrowingShow(t *testing.T, episodes int) *growingShow {
 		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
 <title>Pharm Rounds</title><itunes:author>Dr. P. Host</itunes:author><description>Drugs, briefly.</description>`)
 		for i := g.episodes.Load(); i >= 1; i-- {
+			// The first episodes are weeks old; those added later come
+			// out as the test runs.
+			published := time.Now().AddDate(0, 0, int(i)-40)
+			if int(i) > episodes {
+				// (A second ahead: the feed's dates are whole seconds.)
+				published = time.Now().Add(2*time.Second - time.Duration(g.episodes.Load()-i)*time.Minute)
+			}
 			fmt.Fprintf(w, `<item><title>Pharm %d</title><guid>pharm-%d</guid><pubDate>%s</pubDate>
 <description>Episode %d of the show.</description>
 <enclosure url="/audio/%d.mp3" length="%d" type="audio/mpeg"/><itunes:duration>%d:00</itunes:duration></item>`,
-				i, i, time.Now().AddDate(0, 0, int(i)-40).UTC().Format(time.RFC1123Z), i, i, 1000000+i, 20+i)
+				i, i, published.UTC().Format(time.RFC1123Z), i, i, 1000000+i, 20+i)
 		}
 		fmt.Fprint(w, `</channel></rss>`)
 	}))
@@ -67,60 +70,44 @@ func sharePodcast(t *testing.T, b *apptest.Browser, board, feedURL, title string
 	return res.Location()
 }
 
-// startQueue works the site's background jobs, periodic ones included, as
-// a node does, from now until the test ends.
-func startQueue(t *testing.T, a *apptest.App, opts apptest.Options) {
-	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bg := app.NewBackground(a.Config, a.Store, opts.Fetcher, log)
-	queue, err := jobs.New(a.Store, log, jobs.Options{Register: bg.Register, Periodic: bg.Periodic(), PollInterval: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := queue.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := queue.Stop(ctx); err != nil {
-			t.Errorf("stop job queue: %v", err)
-		}
-	})
-}
-
 func TestThePeriodicRefreshSavesNewEpisodes(t *testing.T) {
 	show := newGrowingShow(t, 2)
 	opts := loopbackFetcher()
+	opts.WorkJobs = true
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		show.episodes.Store(2)
+		ctx := t.Context()
+		// The node schedules the refresh and runs it once as it starts.
+		waitFor(t, "the refresh to run when the node starts", func() bool {
+			var n int64
+			err := a.Store.DB().Table("river_job").Where("kind = ? AND state = ?", podcast.RefreshArgs{}.Kind(), "completed").Count(&n).Error
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n > 0
+		})
+
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		a.Board(t, "cardiology", "Cardiology")
 		b := a.Browser(t)
 		b.SignIn(okafor)
 		sharePodcast(t, b, "cardiology", show.feedURL(), "Pharm 2: amiodarone")
 
-		// The show publishes an episode; the node's first refresh, run
-		// when it starts, finds it.
+		// The show publishes an episode; the next refresh finds it. (The
+		// schedule's next run is 15 minutes away: this one is queued by
+		// hand, and is not refused as a repeat of the finished one.)
 		show.episodes.Store(3)
-		startQueue(t, a, opts)
-		for deadline := time.Now().Add(30 * time.Second); ; {
-			_, eps, err := a.Store.EpisodesAt(t.Context(), show.feedURL())
+		if err := a.Jobs.Insert(ctx, podcast.RefreshArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the new episode", func() bool {
+			_, eps, err := a.Store.EpisodesAt(ctx, show.feedURL())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(eps) == 3 {
-				if eps[0].Title != "Pharm 3" || eps[0].AudioURL != show.srv.URL+"/audio/3.mp3" {
-					t.Fatalf("new episode %+v", eps[0])
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the refresh job did not save the new episode: %d episodes", len(eps))
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		feed, _, err := a.Store.EpisodesAt(t.Context(), show.feedURL())
+			return len(eps) == 3 && eps[0].Title == "Pharm 3" && eps[0].AudioURL == show.srv.URL+"/audio/3.mp3"
+		})
+		feed, _, err := a.Store.EpisodesAt(ctx, show.feedURL())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,4 +115,16 @@ func TestThePeriodicRefreshSavesNewEpisodes(t *testing.T) {
 			t.Fatalf("feed after the refresh: next %v, failures %d", feed.NextFetchAt, feed.Failures)
 		}
 	}, opts)
+}
+
+// waitFor polls until done says yes; the limit only keeps a broken job
+// from hanging the test.
+func waitFor(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !done(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"rounds/app/fetch"
 	"rounds/models"
@@ -46,10 +47,14 @@ type RefreshArgs struct{}
 // Kind names the job in River.
 func (RefreshArgs) Kind() string { return "podcast_refresh" }
 
-// InsertOpts keeps one refresh waiting or running at a time, however many
-// nodes schedule it; a failed run is not retried, the next one comes soon.
+// InsertOpts keeps one refresh waiting or running at a time; a finished
+// one does not count, or the schedule could never insert the next. A failed
+// run is not retried: the next one comes soon.
 func (RefreshArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+		rivertype.JobStateRunning, rivertype.JobStateScheduled,
+	}}}
 }
 
 // RefreshJob is the schedule of the refresh: every RefreshEvery, and once
