@@ -43,7 +43,55 @@ func (h *Handler) podcastNew(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		return errForbidden(refusal)
 	}
-	return h.renderPodcastNew(c, &podcastNewPage{Board: board}, fiber.StatusOK)
+	p := &podcastNewPage{Board: board}
+	if id := c.QueryInt("episode"); id > 0 {
+		if err := h.preselectEpisode(c, p, int64(id)); err != nil {
+			return err
+		}
+	}
+	return h.renderPodcastNew(c, p, fiber.StatusOK)
+}
+
+// preselectEpisode starts the composer at its second step with an episode
+// chosen, as "Start a discussion" on /podcasts asks: the episodes of its
+// show are listed, that one checked, its title the topic's to start with.
+// An episode the member could not have seen is not found.
+func (h *Handler) preselectEpisode(c *fiber.Ctx, p *podcastNewPage, id int64) error {
+	ctx, m := c.UserContext(), member(c)
+	ep, err := h.store.PodcastEpisodeByID(ctx, id)
+	if err != nil {
+		return missing("That episode", err)
+	}
+	var episodes []models.PodcastEpisode
+	if ep.FeedID != nil {
+		ok, err := h.store.ShowReadableBy(ctx, m, *ep.FeedID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errNotFound("That episode", nil)
+		}
+		feed, err := h.store.PodcastFeedByID(ctx, *ep.FeedID)
+		if err != nil {
+			return missing("That episode", err)
+		}
+		if p.Show, episodes, err = h.store.EpisodesAt(ctx, feed.URL); err != nil {
+			return err
+		}
+		p.URL = feed.URL
+	} else {
+		topics, err := h.store.EpisodeTopics(ctx, m, []int64{ep.ID})
+		if err != nil {
+			return err
+		}
+		if len(topics[ep.ID]) == 0 {
+			return errNotFound("That episode", nil)
+		}
+		episodes, p.URL = []models.PodcastEpisode{*ep}, ep.AudioURL
+	}
+	p.Form = &composer{Title: clipRunes(ep.Title, titleMax), WithTitle: true}
+	p.Episodes = h.episodeChoices(episodes, ep.ID)
+	return nil
 }
 
 // podcastCreate reads the shared link and offers its episodes; once an

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"rounds/app/podcast"
 	"rounds/models"
@@ -24,20 +25,72 @@ type episodeCard struct {
 	PublishedISO string
 	Duration     string
 	Paragraphs   []string
+	// Trouble is shown to the member who shared the episode, and to
+	// moderators, while the show's feed cannot be read.
+	Trouble *feedTrouble
+	// Follow is the form that follows or unfollows the show; nil for a
+	// lone audio file, which has no show.
+	Follow *followForm
 }
 
-// topicEpisode loads the card of a podcast topic; nil for any other topic,
-// or a podcast topic whose episode is gone.
+// feedTrouble says how long a show's feed has been failing, and why.
+type feedTrouble struct {
+	Failures   int
+	Error      string
+	LastWorked time.Time // zero when never
+	NextTry    time.Time // zero when not scheduled
+}
+
+// followForm follows or unfollows a show and comes back to Return.
+type followForm struct {
+	FeedID    int64
+	Following bool
+	Return    string
+	CSRF      string
+}
+
+// topicEpisode loads the card of a podcast topic as the member asking sees
+// it; nil for any other topic, or a podcast topic whose episode is gone.
 func (h *Handler) topicEpisode(ctx context.Context, topic *models.Topic) (*episodeCard, error) {
+	card, ep, err := h.episodeCardOf(ctx, topic)
+	if card == nil || err != nil || ep.FeedID == nil {
+		return card, err
+	}
+	v := viewerOf(ctx)
+	if v == nil || !v.Member.IsVerified() {
+		return card, nil
+	}
+	if ep.FeedFailures > 0 && (v.Member.ID == topic.AuthorID || v.Member.IsModerator()) {
+		card.Trouble = &feedTrouble{Failures: ep.FeedFailures, Error: ep.FeedLastError}
+		if ep.FeedFetchedAt != nil {
+			card.Trouble.LastWorked = *ep.FeedFetchedAt
+		}
+		if ep.FeedNextFetchAt != nil {
+			card.Trouble.NextTry = *ep.FeedNextFetchAt
+		}
+		if card.Trouble.Error == "" {
+			card.Trouble.Error = "The feed could not be read."
+		}
+	}
+	following, err := h.store.FollowsShow(ctx, v.Member.ID, *ep.FeedID)
+	if err != nil {
+		return nil, err
+	}
+	card.Follow = &followForm{FeedID: *ep.FeedID, Following: following, Return: topicURL(topic), CSRF: v.CSRF()}
+	return card, nil
+}
+
+// episodeCardOf loads the card of a podcast topic as anyone sees it.
+func (h *Handler) episodeCardOf(ctx context.Context, topic *models.Topic) (*episodeCard, *models.TopicEpisode, error) {
 	if topic.Kind != models.KindPodcast {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ep, err := h.store.EpisodeOfTopic(ctx, topic.ID)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	card := &episodeCard{ShowTitle: ep.ShowTitle, ShowAuthor: ep.ShowAuthor, Title: ep.Title,
 		Link: webURL(ep.Link), ImageURL: webURL(ep.ImageURL), AudioURL: webURL(ep.AudioURL), AudioType: ep.AudioType,
@@ -53,7 +106,7 @@ func (h *Handler) topicEpisode(ctx context.Context, topic *models.Topic) (*episo
 			card.Paragraphs = append(card.Paragraphs, para)
 		}
 	}
-	return card, nil
+	return card, ep, nil
 }
 
 // webURL keeps an address only when it is http or https: the card's links,
@@ -71,7 +124,7 @@ func webURL(raw string) string {
 // before this and stored after it; the links it adds carry only the
 // escaped audio address and numbers.
 func (h *Handler) linkTimestamps(ctx context.Context, topic *models.Topic, cooked string) (string, error) {
-	card, err := h.topicEpisode(ctx, topic)
+	card, _, err := h.episodeCardOf(ctx, topic)
 	if err != nil || card == nil || card.AudioURL == "" {
 		return cooked, err
 	}

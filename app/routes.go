@@ -41,6 +41,9 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/b/:slug/case", verifiedMember, h.caseCreate},
 		{fiber.MethodGet, "/b/:slug/podcast", verifiedMember, h.podcastNew},
 		{fiber.MethodPost, "/b/:slug/podcast", verifiedMember, h.podcastCreate},
+		{fiber.MethodGet, "/podcasts", verifiedMember, h.podcastShows},
+		{fiber.MethodPost, "/podcasts/:id<int>/follow", verifiedMember, h.podcastFollow},
+		{fiber.MethodPost, "/podcasts/:id<int>/unfollow", verifiedMember, h.podcastUnfollow},
 		{fiber.MethodGet, "/t/:id<int>", readAccess, h.topicShow},
 		{fiber.MethodGet, "/t/:id<int>/:slug", readAccess, h.topicShow},
 		{fiber.MethodPost, "/t/:id<int>/reply", verifiedMember, h.replyCreate},
@@ -113,6 +116,7 @@ func (h *Handler) routes(app *fiber.App) {
 func (h *Handler) require(needs access) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		m := member(c)
+		h.carryViewer(c)
 		switch {
 		case needs == anyone:
 			return c.Next()

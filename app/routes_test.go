@@ -87,6 +87,11 @@ var routeAccess = map[string]string{
 	"POST /settings/feeds/revoke":                "member",
 	// The secret in the address is the credential, whoever asks.
 	"GET /feeds/:token/b/:slug.atom": "token",
+
+	// Podcasts: following shows and the episodes they offer.
+	"GET /podcasts":                    "member",
+	"POST /podcasts/:id<int>/follow":   "member",
+	"POST /podcasts/:id<int>/unfollow": "member",
 }
 
 // roles in order of standing; "member" means a verified member.

@@ -172,6 +172,12 @@ type TopicEpisode struct {
 	ShowAuthor   string
 	ShowImageURL string
 	ShowLink     string
+	// How the show's feed fares in the background: the last read that
+	// worked, the reads that failed since and why the last one did.
+	FeedFetchedAt   *time.Time
+	FeedNextFetchAt *time.Time
+	FeedFailures    int
+	FeedLastError   string
 }
 
 // EpisodeOfTopic loads the episode a podcast topic discusses; ErrNotFound
@@ -180,7 +186,9 @@ func (s *Store) EpisodeOfTopic(ctx context.Context, topicID int64) (*TopicEpisod
 	var found []TopicEpisode
 	err := s.db.WithContext(ctx).Table("topic_episodes te").
 		Select(`e.*, COALESCE(f.title, '') AS show_title, COALESCE(f.author, '') AS show_author,
-			COALESCE(f.image_url, '') AS show_image_url, COALESCE(f.link, '') AS show_link`).
+			COALESCE(f.image_url, '') AS show_image_url, COALESCE(f.link, '') AS show_link,
+			f.fetched_at AS feed_fetched_at, f.next_fetch_at AS feed_next_fetch_at,
+			COALESCE(f.failures, 0) AS feed_failures, COALESCE(f.last_error, '') AS feed_last_error`).
 		Joins("JOIN podcast_episodes e ON e.id = te.episode_id").
 		Joins("LEFT JOIN podcast_feeds f ON f.id = e.feed_id").
 		Where("te.topic_id = ?", topicID).Limit(1).Scan(&found).Error
