@@ -49,6 +49,9 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		}
 		return h.renderCaseForm(c, board, form, form.Errors.status())
 	}
+	if limit := h.takePostingLimit(c); limit != nil {
+		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
+	}
 	cooked, err := h.markdown.Render(source)
 	if err != nil {
 		return err

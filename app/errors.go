@@ -53,10 +53,13 @@ func errBadRequest(message string, err error) *Error {
 // classify turns any error into the status and message to show.
 func classify(err error) (int, string) {
 	var appErr *Error
+	var limit *limitError
 	var fiberErr *fiber.Error
 	switch {
 	case errors.As(err, &appErr):
 		return appErr.Status, appErr.Message
+	case errors.As(err, &limit):
+		return http.StatusTooManyRequests, limit.message()
 	case errors.Is(err, models.ErrNotFound):
 		return http.StatusNotFound, "That page was not found."
 	case errors.As(err, &fiberErr):
@@ -84,8 +87,14 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		"status", status, "method", c.Method(), "path", c.Path(),
 		"request_id", requestID(c), "err", err)
 	c.Status(status)
+	page := errorPage{Status: status, Message: message, RequestID: requestID(c)}
+	var limit *limitError
+	if errors.As(err, &limit) {
+		c.Set(fiber.HeaderRetryAfter, limit.retryAfter())
+		page.Title = "Please slow down"
+	}
 	data := h.page(c, http.StatusText(status))
-	data.Page = errorPage{Status: status, Message: message, RequestID: requestID(c)}
+	data.Page = page
 	if renderErr := h.views.render(c, "error", data); renderErr != nil {
 		h.log.Error("render error page", "err", renderErr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
@@ -98,4 +107,6 @@ type errorPage struct {
 	Status    int
 	Message   string
 	RequestID string
+	// Title, when set, heads the page and Message follows it.
+	Title string
 }

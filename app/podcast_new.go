@@ -174,6 +174,9 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 			return h.renderPodcastNew(c, p, form.Errors.status())
 		})
 	}
+	if limit := h.takePostingLimit(c); limit != nil {
+		return h.refuseSave(c, limit, form, func() error { return h.renderPodcastNew(c, p, form.Errors.status()) })
+	}
 	cooked, err := h.markdown.Render(form.Body)
 	if err != nil {
 		return err

@@ -105,6 +105,9 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if limit := h.takePostingLimit(c); limit != nil {
+		return h.refuseSave(c, limit, form, func() error { return h.renderPostEdit(c, page) })
+	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
 		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...)}
 	if form.WithTitle {

@@ -35,6 +35,9 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 			return h.replyFormAgain(c, topic, access, form)
 		})
 	}
+	if limit := h.takePostingLimit(c); limit != nil {
+		return h.refuseSave(c, limit, form, func() error { return h.replyFormAgain(c, topic, access, form) })
+	}
 	cooked, err := h.markdown.Render(form.Body)
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/ratelimit"
 )
 
 // access is the least standing a route needs.
@@ -54,7 +56,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
-		{fiber.MethodGet, "/search", readAccess, h.searchShow},
+		{fiber.MethodGet, "/search", readAccess, h.limited(h.searchShow, ratelimit.Search, ratelimit.SearchIP)},
 		{fiber.MethodGet, "/search/help", readAccess, h.searchHelp},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
 		{fiber.MethodPost, "/b/:slug/level", verifiedMember, h.boardLevelSave},
@@ -69,7 +71,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/notifications/:id<int>", verifiedMember, h.notificationOpen},
 		{fiber.MethodPost, "/notifications/read-all", verifiedMember, h.notificationsReadAll},
 		{fiber.MethodGet, "/sign-in", anyone, h.signInForm},
-		{fiber.MethodPost, "/auth/:provider", anyone, h.authStart},
+		{fiber.MethodPost, "/auth/:provider", anyone, h.limited(h.authStart, ratelimit.SignIn)},
 		{fiber.MethodGet, "/auth/:provider/callback", anyone, h.authCallback},
 		{fiber.MethodPost, "/sign-out", anyone, h.signOut},
 		{fiber.MethodGet, "/verify", signedIn, h.verifyShow},

@@ -21,6 +21,7 @@ import (
 	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
+	"rounds/app/ratelimit"
 	"rounds/models"
 	"rounds/public"
 	"rounds/search"
@@ -48,6 +49,8 @@ type Handler struct {
 	jobs *jobs.Queue
 	// digests renders digest emails, for the preview.
 	digests *digest.Composer
+	// limiter counts what members and addresses do, for the rate limits.
+	limiter ratelimit.Store
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -129,6 +132,10 @@ func New(opts Options) (*fiber.App, error) {
 		if h.mailer, err = mail.New(opts.Config.SMTPURL, opts.Config.MailFrom, dir, h.log); err != nil {
 			return nil, err
 		}
+	}
+	h.limiter = ratelimit.NewMemory()
+	if opts.Config.RateLimitStore == "database" {
+		h.limiter = ratelimit.Database{Store: opts.Store}
 	}
 	if h.digests, err = digest.NewComposer(opts.Config.BaseURL); err != nil {
 		return nil, err

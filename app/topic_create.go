@@ -59,6 +59,9 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 			return h.renderTopicForm(c, board, form, form.Errors.status())
 		})
 	}
+	if limit := h.takePostingLimit(c); limit != nil {
+		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
+	}
 	cooked, err := h.markdown.Render(form.Body)
 	if err != nil {
 		return err

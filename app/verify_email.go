@@ -2,10 +2,14 @@ package app
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/ratelimit"
 	"rounds/app/verify"
 	"rounds/models"
 )
@@ -27,12 +31,17 @@ func (h *Handler) verifyEmailSend(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.now().UTC()
+	// The limit is counted in the codes themselves, so every node sees
+	// the same count; ROUNDS_RATE_LIMITS sets it as email_code.
+	limit := h.cfg.RateLimits[ratelimit.EmailCode]
 	err = h.store.IssueEmailCode(c.UserContext(), &models.EmailCode{UserID: m.ID, Email: v.WorkEmail,
 		CodeHash: verify.HashCode(m.ID, code), ExpiresAt: now.Add(verify.CodeTTL), CreatedAt: now},
-		now.Add(-time.Hour), verify.CodesPerHour)
+		now.Add(-limit.Per), limit.Limit)
 	if errors.Is(err, models.ErrRateLimited) {
-		return h.renderVerifyStatus(c, v, emailStep{Error: "You have asked for 5 codes in the last hour, the most we send. " +
-			"Wait a while and ask again; a code already sent still works for 15 minutes."}, fiber.StatusTooManyRequests)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((limit.Per / time.Duration(limit.Limit)).Seconds()))))
+		return h.renderVerifyStatus(c, v, emailStep{Error: fmt.Sprintf("You have asked for %d codes in the last %s, the most we send. "+
+			"Wait a while and ask again; a code already sent still works for 15 minutes.", limit.Limit, strings.TrimPrefix(spanWords(limit.Per), "1 "))},
+			fiber.StatusTooManyRequests)
 	}
 	if err != nil {
 		return err

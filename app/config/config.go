@@ -11,12 +11,15 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"rounds/app/ratelimit"
 )
 
 // Config is every setting the server reads from its environment.
@@ -52,6 +55,17 @@ type Config struct {
 	// (ROUNDS_JOB_RESCUE_AFTER, default 1h). A digest claimed by a node
 	// that died is sent again after half of it (at most 15 minutes).
 	JobRescueAfter time.Duration
+	// RateLimits are the limits on posting, flagging, signing in, email
+	// codes and searching (ROUNDS_RATE_LIMITS, such as "post=8/1m", over
+	// ratelimit.Defaults), and RateLimitStore where they are counted
+	// (ROUNDS_RATE_LIMIT_STORE: memory for one node, database for
+	// several; default database on PostgreSQL, memory on SQLite).
+	RateLimits     ratelimit.Rules
+	RateLimitStore string
+	// TrustedProxies are the reverse proxies (ROUNDS_TRUSTED_PROXIES,
+	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
+	// limits per address count the visitor's address, not the proxy's.
+	TrustedProxies []netip.Prefix
 }
 
 // Error names the variable that holds a bad value.
@@ -147,6 +161,34 @@ func Load(getenv func(string) string) (*Config, error) {
 
 	c.CrossrefURL = serviceURL(get, bad, "ROUNDS_CROSSREF_URL", "https://api.crossref.org")
 	c.EutilsURL = serviceURL(get, bad, "ROUNDS_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+
+	if rules, err := ratelimit.Parse(get("ROUNDS_RATE_LIMITS", "")); err != nil {
+		bad("ROUNDS_RATE_LIMITS", "%v", err)
+	} else {
+		c.RateLimits = rules
+	}
+	c.RateLimitStore = get("ROUNDS_RATE_LIMIT_STORE", "memory")
+	if c.DatabaseURL != "" {
+		c.RateLimitStore = get("ROUNDS_RATE_LIMIT_STORE", "database")
+	}
+	if c.RateLimitStore != "memory" && c.RateLimitStore != "database" {
+		bad("ROUNDS_RATE_LIMIT_STORE", "%q is not memory (one node) or database (several nodes)", c.RateLimitStore)
+	}
+	for _, raw := range strings.Split(get("ROUNDS_TRUSTED_PROXIES", ""), ",") {
+		if raw = strings.TrimSpace(raw); raw == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(raw)
+		if err != nil {
+			addr, addrErr := netip.ParseAddr(raw)
+			if addrErr != nil {
+				bad("ROUNDS_TRUSTED_PROXIES", "%q is not an address or CIDR range such as 10.0.0.0/8", raw)
+				continue
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
 
 	switch c.LogFormat {
 	case "text", "json":

@@ -40,6 +40,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_MAIL_FROM", "Rounds"},
 		{"ROUNDS_CROSSREF_URL", "api.crossref.org"},
 		{"ROUNDS_EUTILS_URL", "https://eutils.example.org/?db=pubmed"},
+		{"ROUNDS_RATE_LIMITS", "post=fast"},
+		{"ROUNDS_RATE_LIMIT_STORE", "redis"},
+		{"ROUNDS_TRUSTED_PROXIES", "proxy.internal"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))

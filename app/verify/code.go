@@ -16,7 +16,6 @@ import (
 // so that six digits are enough.
 const (
 	CodeTTL         = 15 * time.Minute
-	CodesPerHour    = 5
 	CodeMaxAttempts = 5
 )
 
