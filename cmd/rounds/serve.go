@@ -197,6 +197,12 @@ func sweepSessions(ctx context.Context, e *env) {
 		case n > 0:
 			e.log.Info("swept ended sessions and sign-in attempts", "count", n)
 		}
+		// Rate-limit counters whose time has passed hold nothing.
+		if e.cfg.RateLimitStore == "database" {
+			if _, err := e.store.PruneRateLimits(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				e.log.Error("prune rate limits", "err", err)
+			}
+		}
 		// Search outbox entries every node has long applied; a node that
 		// was away longer rebuilds its index when it comes back.
 		pruned, err := e.store.PruneOutbox(ctx, time.Now().Add(-search.KeepOutbox))
