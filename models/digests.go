@@ -286,18 +286,75 @@ func (s *Store) DigestAddress(ctx context.Context, userID int64) (string, error)
 // unless that is more than one period further back than p's own window
 // (a long pause is not replayed).
 func (s *Store) DigestSince(ctx context.Context, userID int64, p Period) (time.Time, error) {
-	var ends []time.Time
-	err := s.db.WithContext(ctx).Raw(`SELECT window_end FROM digest_deliveries
-		WHERE user_id = ? AND status = 'sent' AND window_end IS NOT NULL AND period <> ?
-		ORDER BY window_end DESC LIMIT 1`, userID, p.Key).Scan(&ends).Error
+	m, err := s.DigestMemberFor(ctx, userID, p.Key)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("read last digest of member %d: %w", userID, err)
+		return time.Time{}, err
 	}
+	return m.Since(p), nil
+}
+
+// DigestMember is what sending a member's digest needs to know about them,
+// read in one query.
+type DigestMember struct {
+	User     User
+	Settings DigestSettings
+	// Address is where the digest goes; empty when there is nowhere (see
+	// DigestAddress).
+	Address string
+	// LastSentEnd is where the last digest sent to them stopped, other
+	// than the period asked about.
+	LastSentEnd *time.Time
+}
+
+// DigestMemberFor reads a member, their digest settings, their address
+// and where their last digest other than periodKey's stopped.
+func (s *Store) DigestMemberFor(ctx context.Context, userID int64, periodKey string) (*DigestMember, error) {
+	var row struct {
+		User
+		Frequency   *string
+		Hour        *int
+		Weekday     *int
+		TimeZone    *string
+		Address     string
+		LastSentEnd *time.Time
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT u.*, ds.frequency, ds.hour, ds.weekday, ds.time_zone,
+			COALESCE(
+				(SELECT i.email FROM identities i WHERE i.user_id = u.id AND i.email <> '' AND i.email_verified = TRUE
+					ORDER BY i.last_used_at DESC, i.id DESC LIMIT 1),
+				(SELECT v.work_email FROM verifications v WHERE v.user_id = u.id AND v.work_email <> ''
+					AND v.work_email_confirmed_at IS NOT NULL LIMIT 1),
+				'') AS address,
+			(SELECT dd.window_end FROM digest_deliveries dd WHERE dd.user_id = u.id AND dd.status = 'sent'
+				AND dd.window_end IS NOT NULL AND dd.period <> ? ORDER BY dd.window_end DESC LIMIT 1) AS last_sent_end
+		FROM users u LEFT JOIN digest_settings ds ON ds.user_id = u.id
+		WHERE u.id = ?`, periodKey, userID).Scan(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("read member %d for their digest: %w", userID, err)
+	}
+	if row.ID == 0 {
+		return nil, fmt.Errorf("load user %d: %w", userID, ErrNotFound)
+	}
+	m := &DigestMember{User: row.User, Settings: DefaultDigestSettings(userID), Address: row.Address}
+	if row.Frequency != nil {
+		m.Settings.Frequency = DigestFrequency(*row.Frequency)
+		m.Settings.Hour, m.Settings.Weekday, m.Settings.TimeZone = *row.Hour, *row.Weekday, *row.TimeZone
+	}
+	if row.LastSentEnd != nil {
+		end := storeTime(*row.LastSentEnd)
+		m.LastSentEnd = &end
+	}
+	return m, nil
+}
+
+// Since is where the content of the member's digest for p starts: see
+// DigestSince.
+func (m *DigestMember) Since(p Period) time.Time {
 	floor := p.WindowStart.Add(-p.Due.Sub(p.WindowStart))
-	if len(ends) == 0 || ends[0].Before(floor) {
-		return p.WindowStart, nil
+	if m.LastSentEnd == nil || m.LastSentEnd.Before(floor) {
+		return p.WindowStart
 	}
-	return storeTime(ends[0]), nil
+	return *m.LastSentEnd
 }
 
 // Digest is what one member's digest carries, chosen at send time.
@@ -549,22 +606,22 @@ func (s *Store) DigestContent(ctx context.Context, userID int64, since, until ti
 // (DigestMaxItems when limit ≤ 0). Check the corpus with
 // DigestCorpusCurrent first when it was loaded a while ago.
 func (s *Store) DigestFromCorpus(ctx context.Context, c *DigestCorpus, userID int64, limit int) (*Digest, error) {
+	m, err := s.DigestMemberFor(ctx, userID, "")
+	if err != nil {
+		return nil, err
+	}
+	return s.DigestFor(ctx, c, m, limit)
+}
+
+// DigestFor is DigestFromCorpus for a member already read.
+func (s *Store) DigestFor(ctx context.Context, c *DigestCorpus, m *DigestMember, limit int) (*Digest, error) {
 	if limit <= 0 {
 		limit = DigestMaxItems
 	}
-	u, err := s.UserByID(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
+	u := &m.User
+	userID := u.ID
 	d := &Digest{Member: u, Since: c.Since, Until: c.Until}
-	if !u.IsVerified() {
-		return d, nil
-	}
-	settings, err := s.DigestSettingsFor(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	if settings.Frequency == DigestNever || len(c.topics) == 0 {
+	if !u.IsVerified() || m.Settings.Frequency == DigestNever || len(c.topics) == 0 {
 		return d, nil
 	}
 	boards, err := s.readableBoards(ctx, u)

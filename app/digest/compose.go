@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 	"unicode"
@@ -39,6 +40,37 @@ type Composer struct {
 	host string
 	text *texttemplate.Template
 	html *htmltemplate.Template
+
+	// excerpts remembers each post's excerpt by the post and its HTML: the
+	// same few busy posts appear in thousands of digests.
+	mu       sync.Mutex
+	excerpts map[excerptKey]string
+}
+
+type excerptKey struct {
+	post   int64
+	cooked string
+}
+
+// maxExcerpts bounds the excerpts kept; past it they are all dropped.
+const maxExcerpts = 4096
+
+func (c *Composer) excerpt(postID int64, cooked string) string {
+	key := excerptKey{postID, cooked}
+	c.mu.Lock()
+	e, ok := c.excerpts[key]
+	c.mu.Unlock()
+	if ok {
+		return e
+	}
+	e = Excerpt(cooked, excerptRunes)
+	c.mu.Lock()
+	if c.excerpts == nil || len(c.excerpts) >= maxExcerpts {
+		c.excerpts = make(map[excerptKey]string)
+	}
+	c.excerpts[key] = e
+	c.mu.Unlock()
+	return e
 }
 
 // NewComposer parses the digest templates; links in the emails start with
@@ -213,7 +245,7 @@ func (c *Composer) view(d *models.Digest, env Envelope) emailView {
 			for _, p := range item.Posts {
 				t.Posts = append(t.Posts, postView{
 					Author:  p.Author,
-					Excerpt: Excerpt(p.Cooked, excerptRunes),
+					Excerpt: c.excerpt(p.PostID, p.Cooked),
 					URL:     c.link("/p/" + strconv.FormatInt(p.PostID, 10)),
 				})
 			}

@@ -304,10 +304,11 @@ var (
 // on the same schedule shares one corpus; until is that moment.
 func (w *Workers) build(ctx context.Context, userID int64, period models.Period, token string) (msg mail.Message, items int, until time.Time, err error) {
 	until = period.Due
-	since, err := w.store.DigestSince(ctx, userID, period)
+	member, err := w.store.DigestMemberFor(ctx, userID, period.Key)
 	if err != nil {
 		return msg, 0, until, err
 	}
+	since := member.Since(period)
 	if !since.Before(until) {
 		return msg, 0, until, errNothingToSend
 	}
@@ -315,26 +316,19 @@ func (w *Workers) build(ctx context.Context, userID int64, period models.Period,
 	if err != nil {
 		return msg, 0, until, err
 	}
-	d, err := w.store.DigestFromCorpus(ctx, corpus, userID, 0)
+	d, err := w.store.DigestFor(ctx, corpus, member, 0)
 	if err != nil {
 		return msg, 0, until, err
 	}
 	if d.Empty() {
 		return msg, 0, until, errNothingToSend
 	}
-	to, err := w.store.DigestAddress(ctx, userID)
-	if models.IsNotFound(err) {
+	if member.Address == "" {
 		return msg, 0, until, errNoAddress
 	}
-	if err != nil {
-		return msg, 0, until, err
-	}
-	settings, err := w.store.DigestSettingsFor(ctx, userID)
-	if err != nil {
-		return msg, 0, until, err
-	}
 	msg, err = w.composer.Compose(userID, d, Envelope{
-		To: to, Period: period, Frequency: settings.Frequency, Location: settings.Location(), UnsubscribeToken: token,
+		To: member.Address, Period: period, Frequency: member.Settings.Frequency,
+		Location: member.Settings.Location(), UnsubscribeToken: token,
 	})
 	return msg, len(d.Items), until, err
 }
