@@ -36,7 +36,7 @@ type caseForm struct {
 
 // caseFieldOrder is the order of the form's fields on the page, so the
 // list of problems at the top reads in the same order.
-var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "attest"}
+var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "phi", "attest"}
 
 // fieldProblem is one entry of the list of problems at the top of a form.
 type fieldProblem struct {

@@ -36,6 +36,13 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		Attested: c.FormValue("attest") != "",
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
+	guardPHI(c, &form.composer,
+		phiField{Name: "title", Label: "the title", Text: form.Title},
+		phiField{Name: "presentation", Label: "the presentation", Text: form.Presentation},
+		phiField{Name: "workup", Label: "the work-up", Text: form.Workup},
+		phiField{Name: "question", Label: "the question", Text: form.Question},
+		phiField{Name: "tags", Label: "the tags", Text: form.Tags},
+		phiField{Name: "body", Label: "the discussion", Text: form.Body})
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
@@ -59,7 +66,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
 		Title: title, Tags: tags, Source: source, Cooked: cooked, Links: h.postLinks(c.UserContext(), source, summary.SourceURL),
-		Mentions: h.markdown.Mentions(source),
+		Mentions: h.markdown.Mentions(source), PHIConfirmed: form.PHI.confirmedJSON(),
 	})
 	if err != nil {
 		return err

@@ -154,6 +154,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	p.Form = form
 	title, tags := form.validate()
+	guardPHI(c, form, composerFields(form)...)
 	var chosen *models.PodcastEpisode
 	if id, err := strconv.ParseInt(c.FormValue("episode"), 10, 64); err == nil {
 		for i := range episodes {
@@ -185,6 +186,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
 		Title: title, Tags: tags, Source: form.Body, Cooked: podcast.LinkTimestamps(cooked, chosen.AudioURL),
 		Links: h.postLinks(c.UserContext(), form.Body), Mentions: h.markdown.Mentions(form.Body),
+		PHIConfirmed: form.PHI.confirmedJSON(),
 	})
 	if err != nil {
 		return err

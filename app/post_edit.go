@@ -90,6 +90,7 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 		form.Version = post.Version
 	}
 	title, tags := form.validate()
+	guardPHI(c, form, composerFields(form)...)
 	page := postEditPage{Topic: topic, Post: post, Form: form}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error { return h.renderPostEdit(c, page) })
@@ -109,7 +110,8 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 		return h.refuseSave(c, limit, form, func() error { return h.renderPostEdit(c, page) })
 	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...)}
+		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...),
+		PHIConfirmed: form.PHI.confirmedJSON()}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}

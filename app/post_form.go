@@ -53,6 +53,8 @@ type composer struct {
 	Notice    string
 	Preview   template.HTML
 	Cancel    string
+	// PHI is what the identifier check found in the text, if anything.
+	PHI *phiCheck
 }
 
 // validate checks the form against the limits and returns the cleaned

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,6 +18,20 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The identifier check runs on what is typed, title included when
+	// the form has one; the preview only shows what it found.
+	check := checkPHI("", phiField{Name: "title", Label: "the title", Text: c.FormValue("title")},
+		phiField{Name: "body", Label: "your post", Text: body})
+	if check != nil {
+		check.Live = true
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.renderFragment(c, "topic_new", "preview", cookedHTML(cooked))
+	return h.views.renderFragment(c, "topic_new", "live_preview", livePreview{Cooked: cookedHTML(cooked), PHI: check})
+}
+
+// livePreview is the composer's preview: the post as it would look, with
+// what the identifier check found above it.
+type livePreview struct {
+	Cooked template.HTML
+	PHI    *phiCheck
 }

@@ -25,6 +25,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
+	guardPHI(c, form, composerFields(form)...)
 	if topic.Locked {
 		form.Errors.add("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
 	} else if refusal := postRefusal(access); refusal != "" {
@@ -46,7 +47,8 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 		return err
 	}
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
-		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body)})
+		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body),
+		PHIConfirmed: form.PHI.confirmedJSON()})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")

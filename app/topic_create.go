@@ -51,6 +51,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
+	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
@@ -69,7 +70,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
 		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
-		Mentions: h.markdown.Mentions(form.Body),
+		Mentions: h.markdown.Mentions(form.Body), PHIConfirmed: form.PHI.confirmedJSON(),
 	})
 	if err != nil {
 		return err

@@ -80,6 +80,9 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.Previews) > 0 {
 			writePreviews(&b, p.Previews)
 		}
+		if len(p.PHIConfirmed) > 0 {
+			writeConfirmed(&b, p.PHIConfirmed)
+		}
 		if p.Edited || p.Mine {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
@@ -175,4 +178,25 @@ func siteOf(p *models.LinkPreview) string {
 		return strings.TrimPrefix(u.Hostname(), "www.")
 	}
 	return ""
+}
+
+// writeConfirmed tells moderators what the identifier check flagged in a
+// post and its author confirmed identifies no patient.
+func writeConfirmed(b *strings.Builder, notes []phiNote) {
+	esc := template.HTMLEscapeString
+	b.WriteString(`  <details class="phi-confirmed"><summary>The author confirmed `)
+	if len(notes) == 1 {
+		b.WriteString("1 possible identifier")
+	} else {
+		b.WriteString(strconv.Itoa(len(notes)) + " possible identifiers")
+	}
+	b.WriteString(" identifies no patient</summary><ul>")
+	for _, n := range notes {
+		label := n.TypeLabel
+		if label == "" {
+			label = "Identifier"
+		}
+		b.WriteString(`<li><strong>` + esc(label) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
+	}
+	b.WriteString("</ul></details>\n")
 }

@@ -159,13 +159,16 @@ type postItem struct {
 	Edited       bool
 	Mine         bool
 	// Previews are the cards of the post's fetched links.
-	Previews    []models.LinkPreview
-	CreatedISO  string
-	CreatedAgo  string
-	CreatedFull string
-	UpdatedISO  string
-	UpdatedAgo  string
-	UpdatedFull string
+	Previews []models.LinkPreview
+	// PHIConfirmed is, for moderators, what the author confirmed was no
+	// patient identifier.
+	PHIConfirmed []phiNote
+	CreatedISO   string
+	CreatedAgo   string
+	CreatedFull  string
+	UpdatedISO   string
+	UpdatedAgo   string
+	UpdatedFull  string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -183,6 +186,9 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		if p.Anonymous {
 			// The specialty is all anyone learns of the author.
 			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AuthorSpecialty), "", true
+		}
+		if p.PHIConfirmed != "" && m.IsModerator() {
+			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}
 		if items[i].Hidden && !m.IsModerator() {
 			items[i].Withheld, items[i].Cooked = true, ""

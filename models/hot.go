@@ -73,7 +73,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
-				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous,
+				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.phi_confirmed,
 				u.username, u.display_name, u.specialty, u.profession
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
@@ -120,7 +120,7 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		var p PostView
 		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous,
+			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.PHIConfirmed,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}

@@ -479,6 +479,11 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX rate_limits_tat ON rate_limits (tat)`,
 	}},
+	{13, "confirmed possible identifiers", []string{
+		// What the PHI guard asked the author about and the author
+		// confirmed identifies no patient, as JSON, for the moderators.
+		`ALTER TABLE posts ADD COLUMN phi_confirmed TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

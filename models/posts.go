@@ -33,6 +33,9 @@ type Post struct {
 	HiddenReason string
 	// Anonymous shows the author by specialty only.
 	Anonymous bool
+	// PHIConfirmed is what the composer's identifier check flagged and
+	// the author confirmed identifies no patient: JSON, or empty.
+	PHIConfirmed string `gorm:"column:phi_confirmed"`
 }
 
 // IsDeleted says whether the post is a tombstone.
@@ -113,6 +116,8 @@ type NewReply struct {
 	Links PostLinks
 	// Mentions are the usernames the reply @mentions, to be notified.
 	Mentions []string
+	// PHIConfirmed is what the author confirmed is no patient identifier.
+	PHIConfirmed string
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -121,7 +126,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 	now := nowUTC()
 	post := &Post{
 		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
-		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now,
+		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nr.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The row lock taken here orders concurrent replies, so numbers stay
@@ -194,6 +199,8 @@ type PostEdit struct {
 	Cooked      string
 	// Links are the links of the new source; they replace the old ones.
 	Links PostLinks
+	// PHIConfirmed is what the author confirmed in the new source.
+	PHIConfirmed string
 }
 
 // EditPost saves a new version of a post and keeps it as a revision.
@@ -201,9 +208,9 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 	now := nowUTC()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, version = version + 1, updated_at = ?
+		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, phi_confirmed = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ? AND deleted_at IS NULL`,
-			e.Source, e.Cooked, now, e.PostID, e.BaseVersion)
+			e.Source, e.Cooked, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
 		if res.Error != nil {
 			return fmt.Errorf("update post: %w", res.Error)
 		}

@@ -247,6 +247,8 @@ type NewTopic struct {
 	Links PostLinks
 	// Mentions are the usernames the opening post @mentions.
 	Mentions []string
+	// PHIConfirmed is what the author confirmed is no patient identifier.
+	PHIConfirmed string
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -269,7 +271,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 	}
 	post := &Post{
 		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked,
-		Anonymous: nt.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now,
+		Anonymous: nt.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nt.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(topic).Error; err != nil {

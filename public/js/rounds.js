@@ -11,6 +11,7 @@
     var target = form.querySelector("[data-preview-body]");
     var body = form.querySelector("textarea[name=body]");
     var csrf = form.querySelector("input[name=_csrf]");
+    var title = form.querySelector("input[name=title]");
     if (!button || !section || !target || !body || !csrf || !window.fetch) {
       return;
     }
@@ -29,6 +30,9 @@
       var data = new URLSearchParams();
       data.set("_csrf", csrf.value);
       data.set("body", body.value);
+      if (title) {
+        data.set("title", title.value);
+      }
       fetch("/preview", {
         method: "POST",
         body: data,
@@ -56,13 +60,17 @@
       event.preventDefault();
       refresh();
     });
-    body.addEventListener("input", function () {
+    function later() {
       if (section.hidden) {
         return;
       }
       clearTimeout(timer);
       timer = setTimeout(refresh, 400);
-    });
+    }
+    body.addEventListener("input", later);
+    if (title) {
+      title.addEventListener("input", later);
+    }
   }
 
   // On a podcast topic, a timestamp in a post seeks the page's own player
