@@ -25,26 +25,9 @@ const feedTopics = 30
 // 404, so the address reveals nothing about what exists.
 func (h *Handler) feedBoard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Robots-Tag", "noindex")
-	c.Set("Referrer-Policy", "no-referrer")
-	u, err := h.store.FeedTokenUser(ctx, c.Params("token"))
-	if err != nil {
-		return feedMissing(c, err)
-	}
-	if !u.IsVerified() {
-		return feedMissing(c, nil)
-	}
-	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
-	if err != nil {
-		return feedMissing(c, err)
-	}
-	access, err := h.store.BoardAccessFor(ctx, u, board.ID)
-	if err != nil {
-		return feedMissing(c, err)
-	}
-	if !access.Read {
-		return feedMissing(c, nil)
+	board, err := h.feedBoardOf(c)
+	if board == nil {
+		return err
 	}
 	topics, err := h.store.NewestTopics(ctx, board.ID, feedTopics)
 	if err != nil {
@@ -65,6 +48,36 @@ func (h *Handler) feedBoard(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
 	return c.Send(append([]byte(xml.Header), body...))
+}
+
+// feedBoardOf checks the address of a private feed, on every request: the
+// token must be live, its member still verified and the board one they may
+// read now. It returns the board; when it is nil, the plain 404 has been
+// sent (and err is nil) or err says what broke.
+func (h *Handler) feedBoardOf(c *fiber.Ctx) (*models.Board, error) {
+	ctx := c.UserContext()
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set("X-Robots-Tag", "noindex")
+	c.Set("Referrer-Policy", "no-referrer")
+	u, err := h.store.FeedTokenUser(ctx, c.Params("token"))
+	if err != nil {
+		return nil, feedMissing(c, err)
+	}
+	if !u.IsVerified() {
+		return nil, feedMissing(c, nil)
+	}
+	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, feedMissing(c, err)
+	}
+	access, err := h.store.BoardAccessFor(ctx, u, board.ID)
+	if err != nil {
+		return nil, feedMissing(c, err)
+	}
+	if !access.Read {
+		return nil, feedMissing(c, nil)
+	}
+	return board, nil
 }
 
 // feedMissing answers 404 in plain text, and passes on failures that are

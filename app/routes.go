@@ -102,6 +102,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/settings/feeds/revoke", verifiedMember, h.settingsFeedRevoke},
 		// The token in the address is the credential: see feedBoard.
 		{fiber.MethodGet, "/feeds/:token/b/:slug.atom", anyone, h.feedBoard},
+		{fiber.MethodGet, "/feeds/:token/b/:slug/podcast.rss", anyone, h.feedBoardPodcast},
 	}
 	if h.demo {
 		table = append(table,

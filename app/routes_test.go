@@ -87,6 +87,8 @@ var routeAccess = map[string]string{
 	"POST /settings/feeds/revoke":                "member",
 	// The secret in the address is the credential, whoever asks.
 	"GET /feeds/:token/b/:slug.atom": "token",
+	// The same for the board's podcast feed, for a podcast app.
+	"GET /feeds/:token/b/:slug/podcast.rss": "token",
 
 	// Podcasts: following shows and the episodes they offer.
 	"GET /podcasts":                    "member",

@@ -21,6 +21,8 @@ type feedsPage struct {
 type feedAddress struct {
 	Board models.Board
 	URL   string
+	// PodcastURL is the board's podcast feed, for a podcast app.
+	PodcastURL string
 }
 
 // settingsFeeds explains private feeds and says whether the member has one.
@@ -62,7 +64,8 @@ func (h *Handler) renderFeeds(c *fiber.Ctx, token string) error {
 		}
 		base := strings.TrimSuffix(h.cfg.BaseURL.String(), "/")
 		for _, b := range boards {
-			p.Addresses = append(p.Addresses, feedAddress{Board: b, URL: base + "/feeds/" + token + "/b/" + b.Slug + ".atom"})
+			p.Addresses = append(p.Addresses, feedAddress{Board: b, URL: base + "/feeds/" + token + "/b/" + b.Slug + ".atom",
+				PodcastURL: base + "/feeds/" + token + "/b/" + b.Slug + "/podcast.rss"})
 		}
 	}
 	data := h.page(c, "Private feeds")
