@@ -104,3 +104,21 @@ func TestPodcastsOffersTheNewEpisodesOfFollowedShows(t *testing.T) {
 		mustContain(t, b.Get("/podcasts"), "You follow no shows yet.")
 	}, opts)
 }
+
+func TestTopicListsMarkPodcastTopics(t *testing.T) {
+	show := newGrowingShow(t, 1)
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		board := a.Board(t, "cardiology", "Cardiology")
+		plain := a.Topic(t, board, okafor, "Amiodarone and warfarin", "Opening post")
+		b := a.Browser(t)
+		b.SignIn(okafor)
+		shared := sharePodcast(t, b, "cardiology", show.feedURL(), "Pharm 1 for the ward")
+		res := b.Get("/b/cardiology")
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, `<a class="topic-title" href="`+shared+`">Pharm 1 for the ward</a>
+      <span class="badge kind">Podcast</span>`)
+		mustNotContain(t, res, `href="/t/`+fmt.Sprint(plain.ID)+`/`+plain.Slug+`">Amiodarone and warfarin</a>
+      <span class="badge kind">`)
+	}, loopbackFetcher())
+}
