@@ -81,6 +81,13 @@ func TestBrowser(t *testing.T) {
 		read(t, s, "wait for the preview to follow", chromedp.Poll[bool](
 			`document.querySelector("[data-preview-body]").innerHTML.includes("<em>more</em>")`))
 
+		// An identifier typed in the title is flagged in the preview at
+		// once, before anything is posted.
+		s.do(t, "type a record number into the title", chromedp.SendKeys(chromedp.CSS("#field-title"), " MRN 00482913"))
+		read(t, s, "wait for the identifier check", chromedp.Poll[bool](
+			`(function () { var p = document.querySelector("[data-preview-body] .phi-check.blocking");
+				return !!p && p.textContent.includes("Medical record number") && p.querySelector("mark").textContent === "00482913"; })()`))
+
 		s.wantNoTopics(t)
 		s.wantQuiet(t)
 	})
