@@ -519,3 +519,27 @@ func TestSchedulerQueuesEachMemberOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestPreview(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		s := newSite(t, store, nil)
+		u := s.member("reader", models.StatusVerified)
+		p, err := s.workers.Preview(ctx, u.ID)
+		if err != nil || !p.Empty {
+			t.Fatalf("preview with nothing new: %+v, %v", p, err)
+		}
+		s.topic(s.board("wards", models.EmailFull), "Sepsis bundle audit", "Lactate within the hour.")
+		p, err = s.workers.Preview(ctx, u.ID)
+		if err != nil || p.Empty || !strings.Contains(p.HTML, "Sepsis bundle audit") || !strings.Contains(p.Text, "Lactate within the hour") {
+			t.Fatalf("preview: %+v, %v", p, err)
+		}
+		if n := len(s.sink.received()); n != 0 {
+			t.Fatalf("a preview sent %d messages", n)
+		}
+		rows, err := store.DigestDeliveries(ctx, u.ID, 5)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("a preview recorded deliveries %+v, %v", rows, err)
+		}
+	})
+}

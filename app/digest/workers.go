@@ -532,3 +532,50 @@ func (c *commits) run(ctx context.Context, batch []*write) {
 		w.err = c.store.InTransaction(ctx, func(tx *models.Store) error { return w.fn(ctx, tx) })
 	}
 }
+
+// Preview is a member's next digest as it stands now, for the page that
+// shows it in the browser.
+type Preview struct {
+	Subject string
+	Text    string
+	HTML    string
+	// Empty says nothing would be sent now; the bodies are then empty.
+	Empty bool
+}
+
+// Preview renders what the member's next digest would carry if it went
+// out now: the posts since their last digest (or one period back) under
+// the same rules as a real one. Its unsubscribe link is not a working one.
+func (w *Workers) Preview(ctx context.Context, userID int64) (Preview, error) {
+	now := w.now()
+	member, err := w.store.DigestMemberFor(ctx, userID, "")
+	if err != nil {
+		return Preview{}, err
+	}
+	settings := member.Settings
+	if settings.Frequency == models.DigestNever {
+		settings.Frequency = models.DigestWeekly // show what they would get
+	}
+	current, ok := models.DigestPeriod(settings, now)
+	if !ok {
+		current, _ = models.DigestPeriod(models.DefaultDigestSettings(userID), now)
+	}
+	next := models.Period{Key: "preview", Due: now, WindowStart: current.Due}
+	since := member.Since(next)
+	if !since.Before(now) {
+		return Preview{Empty: true}, nil
+	}
+	d, err := w.store.DigestContent(ctx, userID, since, now, 0)
+	if err != nil {
+		return Preview{}, err
+	}
+	if d.Empty() {
+		return Preview{Empty: true}, nil
+	}
+	subject, text, html, err := w.composer.Render(d, Envelope{To: member.Address, Period: next,
+		Frequency: settings.Frequency, Location: settings.Location(), UnsubscribeToken: "preview"})
+	if err != nil {
+		return Preview{}, err
+	}
+	return Preview{Subject: subject, Text: text, HTML: html}, nil
+}
