@@ -65,7 +65,10 @@ type Error struct {
 	URL    string // the address being fetched when it failed (the last hop), credentials redacted
 	Msg    string
 	Status int // HTTP status code, set for KindStatus
-	Err    error
+	// ContentType is the response's media type, set for KindTooLarge: a
+	// caller may want to know what was too large to read, such as audio.
+	ContentType string
+	Err         error
 }
 
 func (e *Error) Error() string {

@@ -178,7 +178,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, v Validators, accept [
 	// Content-Length is only a hint (and absent once Go has decompressed
 	// gzip), but when it already says too much there is no need to read.
 	if resp.ContentLength > f.opts.MaxBytes {
-		return nil, &Error{Kind: KindTooLarge, URL: final, Msg: msgTooLarge,
+		return nil, &Error{Kind: KindTooLarge, URL: final, Msg: msgTooLarge, ContentType: mediaType,
 			Err: fmt.Errorf("content length %d exceeds %d bytes", resp.ContentLength, f.opts.MaxBytes)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.opts.MaxBytes+1))
@@ -186,7 +186,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string, v Validators, accept [
 		return nil, classify(ctx, final, fmt.Errorf("read body: %w", err))
 	}
 	if int64(len(body)) > f.opts.MaxBytes {
-		return nil, &Error{Kind: KindTooLarge, URL: final, Msg: msgTooLarge,
+		return nil, &Error{Kind: KindTooLarge, URL: final, Msg: msgTooLarge, ContentType: mediaType,
 			Err: fmt.Errorf("body exceeds %d bytes", f.opts.MaxBytes)}
 	}
 	return &Response{

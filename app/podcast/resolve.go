@@ -37,9 +37,15 @@ func Resolve(ctx context.Context, f *fetch.Fetcher, rawURL string) (*Found, erro
 	res, err := f.Get(ctx, rawURL, accept...)
 	if err != nil {
 		var fe *fetch.Error
-		if errors.As(err, &fe) && fe.Kind == fetch.KindTooLarge && looksLikeAudio(rawURL) {
-			// An audio file is far larger than a page; its address is enough.
-			return &Found{Audio: lone(rawURL, "")}, nil
+		if errors.As(err, &fe) && fe.Kind == fetch.KindTooLarge && (strings.HasPrefix(fe.ContentType, "audio/") || looksLikeAudio(rawURL)) {
+			// An audio file is far larger than a page; its address (as
+			// shared: a redirect's target may be a signed, short-lived
+			// one) and its type are enough.
+			contentType := ""
+			if strings.HasPrefix(fe.ContentType, "audio/") {
+				contentType = fe.ContentType
+			}
+			return &Found{Audio: lone(rawURL, contentType)}, nil
 		}
 		return nil, err
 	}
