@@ -114,10 +114,18 @@ func TestTopicListsMarkPodcastTopics(t *testing.T) {
 		b := a.Browser(t)
 		b.SignIn(okafor)
 		shared := sharePodcast(t, b, "cardiology", show.feedURL(), "Pharm 1 for the ward")
+		caseTopic, _, err := a.Store.CreateTopic(t.Context(), models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
+			Title: "Chest pain after vomiting", Source: "Crepitus.", Cooked: "<p>Crepitus.</p>",
+			Case: &models.CaseSummary{AgeBand: "40-49", Sex: "female", Presentation: "Chest pain after vomiting.",
+				Question: "Contrast swallow now?", AttestedByID: okafor.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		res := b.Get("/b/cardiology")
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, `<a class="topic-title" href="`+shared+`">Pharm 1 for the ward</a>
-      <span class="badge kind">Podcast</span>`)
+      <span class="badge kind">Podcast</span>`, `href="/t/`+fmt.Sprint(caseTopic.ID)+`/`+caseTopic.Slug+`">Chest pain after vomiting</a>
+      <span class="badge kind">Case</span>`)
 		mustNotContain(t, res, `href="/t/`+fmt.Sprint(plain.ID)+`/`+plain.Slug+`">Amiodarone and warfarin</a>
       <span class="badge kind">`)
 	}, loopbackFetcher())
