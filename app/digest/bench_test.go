@@ -21,16 +21,29 @@ const (
 	benchBoards  = 12
 	benchTopics  = 400
 	benchReplies = 3_000
-	// benchWorkers is as many digests in flight as a node's queue runs.
+	// benchWorkers is as many digests in flight as a node's default River
+	// queue runs; ROUNDS_BENCH_DIGEST_WORKERS changes it, to see what a
+	// queue of the digests' own would give.
 	benchWorkers = 4
 )
+
+func benchConcurrency(b *testing.B) int {
+	if v := os.Getenv("ROUNDS_BENCH_DIGEST_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("ROUNDS_BENCH_DIGEST_WORKERS=%q is not a positive number", v)
+		}
+		return n
+	}
+	return benchWorkers
+}
 
 // BenchmarkDigest builds and sends the digests of 10,000 members to the
 // in-process SMTP server: claim, choose content under each member's board
 // access, render both parts, send over SMTP, record. It reports digests
 // per second and the process's peak RSS.
 //
-//	go test -run '^$' -bench Digest -benchtime 1x ./app/digest/
+//	go test -run '^$' -bench Digest -benchtime 1x -timeout 30m ./app/digest/
 func BenchmarkDigest(b *testing.B) {
 	for _, e := range modelstest.Engines(b) {
 		b.Run(string(e.Name), func(b *testing.B) {
@@ -48,7 +61,7 @@ func BenchmarkDigest(b *testing.B) {
 				}
 				work := make(chan int64)
 				var wg sync.WaitGroup
-				for range benchWorkers {
+				for range benchConcurrency(b) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
