@@ -374,15 +374,22 @@ func TestFaults(t *testing.T) {
 		flaky := s.member("flaky", models.StatusVerified)
 		gone := s.member("gone", models.StatusVerified)
 		twice := s.member("twice", models.StatusVerified)
+		dropped := s.member("dropped", models.StatusVerified)
 		refusals["flaky"] = 2
 		refusals["gone"] = -1
+		drops := map[string]int{"dropped": 1}
 		// The sink sees only the message, so it finds the member by address.
 		s.sink.setRefuse(func(data []byte) error {
 			mu.Lock()
 			defer mu.Unlock()
-			for name, left := range refusals {
+			for _, name := range []string{"flaky", "gone", "dropped"} {
+				left := refusals[name]
 				if !bytes.Contains(data, []byte(name+"@hospital.test")) {
 					continue
+				}
+				if drops[name] > 0 {
+					drops[name]--
+					return errDrop
 				}
 				switch {
 				case left < 0:
@@ -396,7 +403,7 @@ func TestFaults(t *testing.T) {
 		})
 		q := startQueue(t, s)
 
-		for _, u := range []*models.User{flaky, gone, twice} {
+		for _, u := range []*models.User{flaky, gone, twice, dropped} {
 			args := digest.SendJob(models.DueDigest{UserID: u.ID, Period: period(t, u)})
 			if err := q.Insert(ctx, args, nil); err != nil {
 				t.Fatal(err)
@@ -420,17 +427,20 @@ func TestFaults(t *testing.T) {
 		if r := waitForStatus(t, store, twice.ID, period(t, twice).Key); r.Status != models.DeliverySent {
 			t.Errorf("duplicated member's delivery %+v: want sent", r)
 		}
+		if r := waitForStatus(t, store, dropped.ID, period(t, dropped).Key); r.Status != models.DeliverySent || r.Attempts != 2 {
+			t.Errorf("delivery %+v after a dropped connection: want sent on the second attempt", r)
+		}
 		time.Sleep(300 * time.Millisecond) // let any duplicate attempt finish
 		perMember := map[string]int{}
 		for _, raw := range s.sink.received() {
-			for _, name := range []string{"flaky", "gone", "twice"} {
+			for _, name := range []string{"flaky", "gone", "twice", "dropped"} {
 				if bytes.Contains(raw, []byte(name+"@hospital.test")) {
 					perMember[name]++
 				}
 			}
 		}
-		if perMember["flaky"] != 1 || perMember["gone"] != 0 || perMember["twice"] != 1 {
-			t.Fatalf("messages per member %v, want flaky 1, gone 0, twice 1", perMember)
+		if perMember["flaky"] != 1 || perMember["gone"] != 0 || perMember["twice"] != 1 || perMember["dropped"] != 1 {
+			t.Fatalf("messages per member %v, want flaky 1, gone 0, twice 1, dropped 1", perMember)
 		}
 	})
 }

@@ -31,7 +31,9 @@ func (s *sink) setRefuse(fn func(data []byte) error) {
 	s.refuse = fn
 }
 
-func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+func (s *sink) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &sinkSession{s: s, conn: c}, nil
+}
 
 func (s *sink) accepted() int {
 	s.mu.Lock()
@@ -45,7 +47,14 @@ func (s *sink) received() [][]byte {
 	return append([][]byte(nil), s.messages...)
 }
 
-type sinkSession struct{ s *sink }
+type sinkSession struct {
+	s    *sink
+	conn *smtp.Conn
+}
+
+// errDrop, returned by refuse, makes the server drop the connection in the
+// middle of the message instead of answering.
+var errDrop = errors.New("drop the connection")
 
 func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
 func (ss *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
@@ -61,6 +70,9 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	defer ss.s.mu.Unlock()
 	if ss.s.refuse != nil {
 		if err := ss.s.refuse(data); err != nil {
+			if errors.Is(err, errDrop) {
+				ss.conn.Close()
+			}
 			return err
 		}
 	}
