@@ -553,3 +553,63 @@ func TestPreview(t *testing.T) {
 		}
 	})
 }
+
+// TestManyMembersAndPeriods runs every member's digest for several periods
+// three times at once, with the server refusing a third of the messages
+// for a while: each member gets exactly one digest per period.
+func TestManyMembersAndPeriods(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		s := newSite(t, store, &sink{})
+		var mu sync.Mutex
+		n := 0
+		s.sink.setRefuse(func([]byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			n++
+			if n%3 == 0 {
+				return tempFailure
+			}
+			return nil
+		})
+		board := s.board("wards", models.EmailFull)
+		var members []*models.User
+		for i := range 12 {
+			members = append(members, s.member(fmt.Sprintf("member%02d", i), models.StatusVerified))
+		}
+		for round := range 3 {
+			s.topic(board, fmt.Sprintf("Round %d topic", round), "Something new this period.")
+			p := models.Period{Key: fmt.Sprintf("2099-01-%02d/weekly", round+1), Due: time.Now().UTC()}
+			p.WindowStart = p.Due.Add(-7 * 24 * time.Hour)
+			var wg sync.WaitGroup
+			for _, u := range members {
+				for range 3 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for try := 0; try < 20; try++ {
+							outcome, _ := s.workers.Deliver(ctx, u.ID, p)
+							if outcome != digest.Retry {
+								return
+							}
+						}
+						t.Errorf("member %d, %s: still retrying", u.ID, p.Key)
+					}()
+				}
+			}
+			wg.Wait()
+		}
+		perDigest := map[string]int{}
+		for _, raw := range s.sink.received() {
+			perDigest[parse(t, raw).header.Get("Message-Id")]++
+		}
+		if len(perDigest) != len(members)*3 {
+			t.Errorf("%d distinct digests, want %d (12 members × 3 periods)", len(perDigest), len(members)*3)
+		}
+		for id, count := range perDigest {
+			if count != 1 {
+				t.Errorf("%s sent %d times", id, count)
+			}
+		}
+	})
+}
