@@ -21,8 +21,13 @@ func (h *Handler) adminBoardEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	policy, err := h.store.BoardEmailPolicy(c.UserContext(), board.ID)
+	if err != nil {
+		return err
+	}
 	f := &boardForm{Title: board.Title, Slug: board.Slug, Description: board.Description,
-		Position: strconv.Itoa(board.Position), Archived: board.Archived, Read: map[int64]bool{}, Post: map[int64]bool{}}
+		Position: strconv.Itoa(board.Position), Archived: board.Archived, AllowAnonymous: board.AllowAnonymous,
+		EmailPolicy: string(policy), Read: map[int64]bool{}, Post: map[int64]bool{}}
 	for _, r := range rights {
 		f.Read[r.GroupID], f.Post[r.GroupID] = r.CanRead, r.CanPost
 	}
@@ -44,6 +49,9 @@ func (h *Handler) adminBoardUpdate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	err = h.store.InTransaction(ctx, func(tx *models.Store) error {
 		if err := tx.UpdateBoard(ctx, &updated); err != nil {
+			return err
+		}
+		if err := tx.SetBoardEmailPolicy(ctx, board.ID, models.EmailPolicy(f.EmailPolicy)); err != nil {
 			return err
 		}
 		return tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post))

@@ -23,6 +23,10 @@ type boardForm struct {
 	Description string
 	Position    string
 	Archived    bool
+	// AllowAnonymous lets members post as "Anonymous {specialty}".
+	AllowAnonymous bool
+	// EmailPolicy is what digests may carry from the board.
+	EmailPolicy string
 	Groups      []models.Group
 	Read        map[int64]bool
 	Post        map[int64]bool
@@ -34,7 +38,14 @@ type boardForm struct {
 func readBoardForm(c *fiber.Ctx) *boardForm {
 	f := &boardForm{Title: strings.TrimSpace(c.FormValue("title")), Slug: strings.TrimSpace(c.FormValue("slug")),
 		Description: strings.TrimSpace(c.FormValue("description")), Position: strings.TrimSpace(c.FormValue("position")),
-		Archived: c.FormValue("archived") != "", Read: checkedIDs(c, "read"), Post: checkedIDs(c, "post")}
+		Archived: c.FormValue("archived") != "", AllowAnonymous: c.FormValue("allow_anonymous") != "",
+		EmailPolicy: c.FormValue("email_policy"), Read: checkedIDs(c, "read"), Post: checkedIDs(c, "post")}
+	if f.EmailPolicy == "" {
+		f.EmailPolicy = string(models.EmailFull) // the form always sends one; scripts may not
+	}
+	if !models.EmailPolicy(f.EmailPolicy).Valid() {
+		f.Errors.add("email_policy", "Choose what digest emails may carry from this board.")
+	}
 	if n := utf8.RuneCountInString(f.Title); n < 2 || n > 100 {
 		f.Errors.add("title", "A board title has 2 to 100 characters.")
 	}
@@ -59,7 +70,7 @@ func (f *boardForm) positionOrZero() string {
 
 // apply copies the checked form onto a board.
 func (f *boardForm) apply(b *models.Board) {
-	b.Title, b.Slug, b.Description, b.Archived = f.Title, f.Slug, f.Description, f.Archived
+	b.Title, b.Slug, b.Description, b.Archived, b.AllowAnonymous = f.Title, f.Slug, f.Description, f.Archived, f.AllowAnonymous
 	b.Position, _ = strconv.Atoi(f.positionOrZero()) // checked in readBoardForm
 }
 

@@ -10,7 +10,8 @@ import (
 )
 
 func (h *Handler) adminBoardNew(c *fiber.Ctx) error {
-	return h.renderBoardForm(c, "New board", &boardForm{Action: "/admin/boards/new", Submit: "Create board"})
+	return h.renderBoardForm(c, "New board", &boardForm{Action: "/admin/boards/new", Submit: "Create board",
+		EmailPolicy: string(models.EmailFull)})
 }
 
 func (h *Handler) adminBoardCreate(c *fiber.Ctx) error {
@@ -24,6 +25,9 @@ func (h *Handler) adminBoardCreate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	err := h.store.InTransaction(ctx, func(tx *models.Store) error {
 		if err := tx.CreateBoard(ctx, board); err != nil {
+			return err
+		}
+		if err := tx.SetBoardEmailPolicy(ctx, board.ID, models.EmailPolicy(f.EmailPolicy)); err != nil {
 			return err
 		}
 		return tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post))

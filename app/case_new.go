@@ -21,7 +21,9 @@ func (h *Handler) caseNew(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		return errForbidden(refusal)
 	}
-	return h.renderCaseForm(c, board, &caseForm{}, fiber.StatusOK)
+	form := &caseForm{}
+	form.offerAnonymity(c, access)
+	return h.renderCaseForm(c, board, form, fiber.StatusOK)
 }
 
 func (h *Handler) caseCreate(c *fiber.Ctx) error {
@@ -36,6 +38,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		Attested: c.FormValue("attest") != "",
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
+	form.offerAnonymity(c, access)
 	guardPHI(c, &form.composer,
 		phiField{Name: "title", Label: "the title", Text: form.Title},
 		phiField{Name: "presentation", Label: "the presentation", Text: form.Presentation},
@@ -64,7 +67,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
-		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
+		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary, Anonymous: form.Anonymous,
 		Title: title, Tags: tags, Source: source, Cooked: cooked, Links: h.postLinks(c.UserContext(), source, summary.SourceURL),
 		Mentions: h.markdown.Mentions(source), PHIConfirmed: form.PHI.confirmedJSON(),
 	})

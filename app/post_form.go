@@ -1,11 +1,14 @@
 package app
 
 import (
-	"github.com/gofiber/fiber/v2"
 	"html/template"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
 )
 
 // Limits on what a member may write.
@@ -55,6 +58,21 @@ type composer struct {
 	Cancel    string
 	// PHI is what the identifier check found in the text, if anything.
 	PHI *phiCheck
+	// AnonymousAs is how the member would be shown posting anonymously,
+	// set when the board allows it; Anonymous is their choice.
+	AnonymousAs string
+	Anonymous   bool
+}
+
+// offerAnonymity lets the form post anonymously when the board allows it,
+// keeping the member's choice from the submitted form.
+func (f *composer) offerAnonymity(c *fiber.Ctx, access models.BoardAccess) {
+	if !access.Anonymous {
+		f.Anonymous = false
+		return
+	}
+	f.AnonymousAs = models.AnonymousAuthor(member(c).Specialty)
+	f.Anonymous = c.FormValue("anonymous") != ""
 }
 
 // validate checks the form against the limits and returns the cleaned

@@ -25,6 +25,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
+	form.offerAnonymity(c, access)
 	guardPHI(c, form, composerFields(form)...)
 	if topic.Locked {
 		form.Errors.add("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
@@ -46,7 +47,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked, Anonymous: form.Anonymous,
 		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body),
 		PHIConfirmed: form.PHI.confirmedJSON()})
 	if errors.Is(err, models.ErrLocked) {

@@ -79,6 +79,8 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/verify/email", signedIn, h.verifyEmailSend},
 		{fiber.MethodPost, "/verify/email/confirm", signedIn, h.verifyEmailConfirm},
 		{fiber.MethodGet, "/mod/verifications", moderator, h.modVerifications},
+		{fiber.MethodGet, "/mod/posts/:id<int>/reveal", moderator, h.modRevealForm},
+		{fiber.MethodPost, "/mod/posts/:id<int>/reveal", moderator, h.modReveal},
 		{fiber.MethodGet, "/mod/verifications/:id<int>", moderator, h.modVerification},
 		{fiber.MethodPost, "/mod/verifications/:id<int>/decide", moderator, h.verifyDecide},
 		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},

@@ -64,6 +64,8 @@ var routeAccess = map[string]string{
 	"POST /verify/email":                         "signedIn",
 	"POST /verify/email/confirm":                 "signedIn",
 	"GET /mod/verifications":                     "moderator",
+	"GET /mod/posts/:id<int>/reveal":             "moderator",
+	"POST /mod/posts/:id<int>/reveal":            "moderator",
 	"GET /mod/verifications/:id<int>":            "moderator",
 	"POST /mod/verifications/:id<int>/decide":    "moderator",
 	"GET /admin/outbox":                          "admin",

@@ -19,7 +19,9 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		return errForbidden(refusal)
 	}
-	return h.renderTopicForm(c, board, &composer{}, fiber.StatusOK)
+	form := &composer{}
+	form.offerAnonymity(c, access)
+	return h.renderTopicForm(c, board, form, fiber.StatusOK)
 }
 
 // boardToWrite loads the board of a new topic and what the member may do on
@@ -51,6 +53,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
+	form.offerAnonymity(c, access)
 	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
@@ -68,7 +71,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
-		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
+		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion, Anonymous: form.Anonymous,
 		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
 		Mentions: h.markdown.Mentions(form.Body), PHIConfirmed: form.PHI.confirmedJSON(),
 	})

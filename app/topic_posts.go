@@ -83,7 +83,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
 		}
-		if p.Edited || p.Mine {
+		if p.Edited || p.Mine || p.Revealable {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -94,6 +94,9 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			}
+			if p.Revealable {
+				b.WriteString(` <a href="/mod/posts/` + id + `/reveal">Reveal author</a>`)
 			}
 			b.WriteString("</footer>\n")
 		}

@@ -109,6 +109,7 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if p.CanPost {
 		if reply == nil {
 			reply = &composer{}
+			reply.offerAnonymity(c, access)
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
 		reply.Submit = "Post reply"
@@ -163,12 +164,15 @@ type postItem struct {
 	// PHIConfirmed is, for moderators, what the author confirmed was no
 	// patient identifier.
 	PHIConfirmed []phiNote
-	CreatedISO   string
-	CreatedAgo   string
-	CreatedFull  string
-	UpdatedISO   string
-	UpdatedAgo   string
-	UpdatedFull  string
+	// Revealable offers a moderator the (audited) reveal of an anonymous
+	// post's author.
+	Revealable  bool
+	CreatedISO  string
+	CreatedAgo  string
+	CreatedFull string
+	UpdatedISO  string
+	UpdatedAgo  string
+	UpdatedFull string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -187,6 +191,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			// The specialty is all anyone learns of the author.
 			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AuthorSpecialty), "", true
 		}
+		items[i].Revealable = p.Anonymous && m.IsModerator()
 		if p.PHIConfirmed != "" && m.IsModerator() {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}

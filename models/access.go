@@ -12,6 +12,8 @@ type BoardAccess struct {
 	Read     bool
 	Post     bool
 	Archived bool
+	// Anonymous says the board lets members post anonymously.
+	Anonymous bool
 }
 
 // CanStartOrReply says whether the member may add a topic or a reply.
@@ -58,7 +60,7 @@ func (s *Store) BoardAccessFor(ctx context.Context, u *User, boardID int64) (Boa
 	}
 	var r, p int
 	err = s.inTx(ctx, h.access).QueryRowContext(ctx, u.IsModerator(),
-		u.ID, u.Profession, u.Specialty, u.ID, u.Profession, u.Specialty, boardID).Scan(&a.Archived, &r, &p)
+		u.ID, u.Profession, u.Specialty, u.ID, u.Profession, u.Specialty, boardID).Scan(&a.Archived, &a.Anonymous, &r, &p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("board %d: %w", boardID, ErrNotFound)
 	}

@@ -14,11 +14,13 @@ type Board struct {
 	Description string
 	Position    int
 	// Archived boards stay readable but take no new topics or replies.
-	Archived   bool
-	TopicCount int64
-	PostCount  int64
-	LastPostAt *time.Time
-	CreatedAt  time.Time
+	Archived bool
+	// AllowAnonymous lets members post as "Anonymous {specialty}".
+	AllowAnonymous bool
+	TopicCount     int64
+	PostCount      int64
+	LastPostAt     *time.Time
+	CreatedAt      time.Time
 }
 
 // Boards lists every board in display order.

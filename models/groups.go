@@ -187,7 +187,7 @@ func (s *Store) UpdateBoard(ctx context.Context, b *Board) error {
 	if n > 0 {
 		return fmt.Errorf("board %q: %w", b.Slug, ErrTaken)
 	}
-	res := db.Model(b).Select("title", "slug", "description", "position", "archived").Updates(b)
+	res := db.Model(b).Select("title", "slug", "description", "position", "archived", "allow_anonymous").Updates(b)
 	if res.Error != nil && isUniqueViolation(res.Error) {
 		return fmt.Errorf("board %q: %w", b.Slug, ErrTaken)
 	}

@@ -94,7 +94,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		// Every topic page checks its board's access; the first parameter
 		// lets a moderator read everything.
 		read, post := permittedSQL("can_read"), permittedSQL("can_post")
-		h.access = prepare(`SELECT b.archived, CASE WHEN ? OR ` + read + ` THEN 1 ELSE 0 END,
+		h.access = prepare(`SELECT b.archived, b.allow_anonymous, CASE WHEN ? OR ` + read + ` THEN 1 ELSE 0 END,
 			CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`)
 	}
 	return h.err

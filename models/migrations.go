@@ -484,6 +484,11 @@ var migrations = []migration{
 		// confirmed identifies no patient, as JSON, for the moderators.
 		`ALTER TABLE posts ADD COLUMN phi_confirmed TEXT NOT NULL DEFAULT ''`,
 	}},
+	{14, "anonymous posting per board", []string{
+		// A board may let members post as "Anonymous {specialty}"; the
+		// author is still stored, and moderators can reveal it (audited).
+		`ALTER TABLE boards ADD COLUMN allow_anonymous BOOLEAN NOT NULL DEFAULT FALSE`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
