@@ -38,7 +38,7 @@ func (h *Handler) verifyEmailSend(c *fiber.Ctx) error {
 		CodeHash: verify.HashCode(m.ID, code), ExpiresAt: now.Add(verify.CodeTTL), CreatedAt: now},
 		now.Add(-limit.Per), limit.Limit)
 	if errors.Is(err, models.ErrRateLimited) {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((limit.Per / time.Duration(limit.Limit)).Seconds()))))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((limit.Per/time.Duration(limit.Limit)).Seconds()))))
 		return h.renderVerifyStatus(c, v, emailStep{Error: fmt.Sprintf("You have asked for %d codes in the last %s, the most we send. "+
 			"Wait a while and ask again; a code already sent still works for 15 minutes.", limit.Limit, strings.TrimPrefix(spanWords(limit.Per), "1 "))},
 			fiber.StatusTooManyRequests)
