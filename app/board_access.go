@@ -31,3 +31,22 @@ func postRefusal(access models.BoardAccess) string {
 	}
 	return ""
 }
+
+// readableTopic loads the topic named by the route's id and what the
+// member may do on its board; a topic on a board they cannot read is not
+// found.
+func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.BoardAccess, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, models.BoardAccess{}, err
+	}
+	topic, err := h.store.TopicByID(c.UserContext(), id)
+	if err != nil {
+		return nil, models.BoardAccess{}, missing("That topic", err)
+	}
+	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	if err != nil {
+		return nil, access, err
+	}
+	return topic, access, nil
+}

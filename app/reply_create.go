@@ -10,16 +10,8 @@ import (
 )
 
 func (h *Handler) replyCreate(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
 	ctx := c.UserContext()
-	topic, err := h.store.TopicByID(ctx, id)
-	if err != nil {
-		return missing("That topic", err)
-	}
-	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	topic, access, err := h.readableTopic(c)
 	if err != nil {
 		return err
 	}

@@ -170,15 +170,8 @@ func (h *Handler) boardLevelSave(c *fiber.Ctx) error {
 
 // topicLevelSave watches or mutes a topic for the member.
 func (h *Handler) topicLevelSave(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	topic, _, err := h.readableTopic(c)
 	if err != nil {
-		return err
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), id)
-	if err != nil {
-		return missing("That topic", err)
-	}
-	if _, err := h.readableBoard(c, topic.BoardID, "That topic"); err != nil {
 		return err
 	}
 	level, err := levelOf(c)

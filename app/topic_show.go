@@ -55,15 +55,7 @@ func topicPageURL(t *models.Topic, page int) string {
 func pageOfPost(number int) int { return (number-1)/postsPerPage + 1 }
 
 func (h *Handler) topicShow(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), id)
-	if err != nil {
-		return missing("That topic", err)
-	}
-	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	topic, access, err := h.readableTopic(c)
 	if err != nil {
 		return err
 	}

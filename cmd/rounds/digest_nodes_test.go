@@ -14,7 +14,6 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"rounds/models"
-	"rounds/models/modelstest"
 )
 
 // mailbox is an SMTP server in the test process that keeps every message.
@@ -82,18 +81,7 @@ func startMailbox(t *testing.T) (*mailbox, string) {
 // allowed only in the window the survivor logs, where the dead node's
 // send was accepted but not recorded.
 func TestTwoNodesSendEachDigestOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs two servers; skipped with -short")
-	}
-	var pg *modelstest.Engine
-	for _, e := range modelstest.Engines(t) {
-		if e.Name == "postgres" {
-			pg = &e
-		}
-	}
-	if pg == nil {
-		t.Skip("several nodes need PostgreSQL: set ROUNDS_TEST_DATABASE_URL")
-	}
+	pg := nodesEngine(t)
 	bin := buildRounds(t)
 	box, smtpAddr := startMailbox(t)
 	secret := strings.Repeat("s3cr3t-shared-by-both-nodes-", 3)

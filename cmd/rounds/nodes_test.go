@@ -15,18 +15,7 @@ import (
 // what is written, edited, hidden or deleted through either is found, or no
 // longer found, through both.
 func TestTwoNodesShareSearch(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs two servers; skipped with -short")
-	}
-	var pg *modelstest.Engine
-	for _, e := range modelstest.Engines(t) {
-		if e.Name == "postgres" {
-			pg = &e
-		}
-	}
-	if pg == nil {
-		t.Skip("several nodes need PostgreSQL: set ROUNDS_TEST_DATABASE_URL")
-	}
+	pg := nodesEngine(t)
 	bin := buildRounds(t)
 	secret := strings.Repeat("s3cr3t-shared-by-both-nodes-", 3)
 	node := func() (string, *crashServer) {
@@ -172,4 +161,21 @@ func formValue(t *testing.T, page, name string) string {
 	}
 	value, _, _ := strings.Cut(rest, `"`)
 	return value
+}
+
+// nodesEngine is the PostgreSQL database several nodes share; the test is
+// skipped without one, or with -short (it builds the binary and runs
+// servers).
+func nodesEngine(t *testing.T) *modelstest.Engine {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary and runs two servers; skipped with -short")
+	}
+	for _, e := range modelstest.Engines(t) {
+		if e.Name == "postgres" {
+			return &e
+		}
+	}
+	t.Skip("several nodes need PostgreSQL: set ROUNDS_TEST_DATABASE_URL")
+	return nil
 }
