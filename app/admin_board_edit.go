@@ -54,7 +54,11 @@ func (h *Handler) adminBoardUpdate(c *fiber.Ctx) error {
 		if err := tx.SetBoardEmailPolicy(ctx, board.ID, models.EmailPolicy(f.EmailPolicy)); err != nil {
 			return err
 		}
-		return tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post))
+		if err := tx.SetBoardGroups(ctx, board.ID, idList(f.Read), idList(f.Post)); err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &models.AuditEvent{ActorID: &member(c).ID, Action: "board.update",
+			SubjectType: "board", SubjectID: board.ID, Reason: f.summary()})
 	})
 	if errors.Is(err, models.ErrTaken) {
 		f.Errors.add("slug", "Another board already has the address /b/"+f.Slug+".")

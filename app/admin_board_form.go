@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -112,4 +113,17 @@ func (h *Handler) renderBoardForm(c *fiber.Ctx, title string, f *boardForm) erro
 // adminField is one text input of an administrators' form.
 func adminField(errors map[string]string, name, label, value, hint string) fieldView {
 	return fieldView{Name: name, Label: label, Value: value, Hint: hint, Type: "text", Error: errors[name]}
+}
+
+// summary is the board's settings in one line, for the audit log.
+func (f *boardForm) summary() string {
+	parts := []string{"/b/" + f.Slug + " “" + f.Title + "”", "digests: " + f.EmailPolicy,
+		fmt.Sprintf("read groups: %d, post groups: %d", len(idList(f.Read)), len(idList(f.Post)))}
+	if f.Archived {
+		parts = append(parts, "archived")
+	}
+	if f.AllowAnonymous {
+		parts = append(parts, "anonymous posts allowed")
+	}
+	return strings.Join(parts, "; ")
 }

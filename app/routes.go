@@ -83,6 +83,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodPost, "/mod/posts/:id<int>/reveal", moderator, h.modReveal},
 		{fiber.MethodGet, "/mod/verifications/:id<int>", moderator, h.modVerification},
 		{fiber.MethodPost, "/mod/verifications/:id<int>/decide", moderator, h.verifyDecide},
+		{fiber.MethodGet, "/admin/audit", admin, h.adminAudit},
 		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},
 		{fiber.MethodGet, "/admin/outbox/:name", admin, h.adminOutboxMessage},
 		{fiber.MethodGet, "/admin/boards", admin, h.adminBoards},

@@ -68,6 +68,7 @@ var routeAccess = map[string]string{
 	"POST /mod/posts/:id<int>/reveal":            "moderator",
 	"GET /mod/verifications/:id<int>":            "moderator",
 	"POST /mod/verifications/:id<int>/decide":    "moderator",
+	"GET /admin/audit":                           "admin",
 	"GET /admin/outbox":                          "admin",
 	"GET /admin/outbox/:name":                    "admin",
 	"GET /admin/boards":                          "admin",

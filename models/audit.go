@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,4 +50,68 @@ func (s *Store) AuditEventsFor(ctx context.Context, subjectType string, subjectI
 		return nil, fmt.Errorf("list audit events for %s %d: %w", subjectType, subjectID, err)
 	}
 	return entries, nil
+}
+
+// RecordAudit writes an event; inside InTransaction it lands with the
+// change it records.
+func (s *Store) RecordAudit(ctx context.Context, e *AuditEvent) error {
+	return recordAudit(s.db.WithContext(ctx), e)
+}
+
+// AuditFilter narrows the audit log; zero fields match everything.
+type AuditFilter struct {
+	// Action matches the action or, ending in ".", every action it starts
+	// ("post." for all post actions).
+	Action      string
+	ActorID     int64
+	SubjectType string
+	SubjectID   int64
+	// Before pages back: only events with a smaller id.
+	Before int64
+	Limit  int
+}
+
+// AuditLog lists events newest first, and says whether there are more.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, bool, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q := s.db.WithContext(ctx).Table("audit_events a").Joins("LEFT JOIN users u ON u.id = a.actor_id").
+		Select("a.*, COALESCE(u.display_name, '') AS actor_name")
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		q = q.Where(`a.action LIKE ? ESCAPE '\'`, strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Action)+"%")
+	case f.Action != "":
+		q = q.Where("a.action = ?", f.Action)
+	}
+	if f.ActorID != 0 {
+		q = q.Where("a.actor_id = ?", f.ActorID)
+	}
+	if f.SubjectType != "" {
+		q = q.Where("a.subject_type = ?", f.SubjectType)
+	}
+	if f.SubjectID != 0 {
+		q = q.Where("a.subject_id = ?", f.SubjectID)
+	}
+	if f.Before != 0 {
+		q = q.Where("a.id < ?", f.Before)
+	}
+	var entries []AuditEntry
+	if err := q.Order("a.id DESC").Limit(f.Limit + 1).Scan(&entries).Error; err != nil {
+		return nil, false, fmt.Errorf("read the audit log: %w", err)
+	}
+	more := len(entries) > f.Limit
+	if more {
+		entries = entries[:f.Limit]
+	}
+	return entries, more, nil
+}
+
+// AuditActions lists the actions the log holds, for a filter.
+func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
+	var actions []string
+	if err := s.db.WithContext(ctx).Table("audit_events").Distinct("action").Order("action").Pluck("action", &actions).Error; err != nil {
+		return nil, fmt.Errorf("list audit actions: %w", err)
+	}
+	return actions, nil
 }

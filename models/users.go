@@ -124,7 +124,9 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
 		if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, userID).Error; err != nil {
 			return fmt.Errorf("end sessions of user %d: %w", userID, err)
 		}
-		return nil
+		// Roles change from the operator's command line: no member acted.
+		return recordAudit(tx, &AuditEvent{Action: "user.role", SubjectType: "user", SubjectID: userID,
+			Reason: "role set to " + string(role)})
 	})
 }
 

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+// auditPerPage is how many entries one page of the audit log shows.
+const auditPerPage = 50
+
+type auditPage struct {
+	Entries []auditRow
+	Actions []string
+	// The filter as typed, kept in the form.
+	Action  string
+	Actor   string
+	Subject string
+	Problem string
+	Older   string
+}
+
+type auditRow struct {
+	models.AuditEntry
+	SubjectURL string
+}
+
+// adminAudit is the audit log, newest first, filtered by action, by who
+// acted (a username) and by subject ("post 42", or just "post"). It only
+// reads: no route edits or deletes an entry.
+func (h *Handler) adminAudit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := auditPage{Action: c.Query("action"), Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject"))}
+	f := models.AuditFilter{Action: p.Action, Limit: auditPerPage}
+	if before, err := strconv.ParseInt(c.Query("before"), 10, 64); err == nil && before > 0 {
+		f.Before = before
+	}
+	if p.Actor != "" {
+		u, err := h.store.UserByUsername(ctx, strings.TrimPrefix(p.Actor, "@"))
+		if err != nil && !models.IsNotFound(err) {
+			return err
+		}
+		if u == nil {
+			p.Problem = "No member is called " + p.Actor + "."
+		} else {
+			f.ActorID = u.ID
+		}
+	}
+	if p.Subject != "" {
+		kind, id, _ := strings.Cut(p.Subject, " ")
+		f.SubjectType = kind
+		if id != "" {
+			n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(id), "#"), 10, 64)
+			if err != nil || n <= 0 {
+				p.Problem = "Write the subject as a kind and a number, such as “post 42”, or a kind alone."
+			}
+			f.SubjectID = n
+		}
+	}
+	var err error
+	if p.Actions, err = h.store.AuditActions(ctx); err != nil {
+		return err
+	}
+	if p.Problem == "" {
+		entries, more, err := h.store.AuditLog(ctx, f)
+		if err != nil {
+			return err
+		}
+		p.Entries = make([]auditRow, len(entries))
+		for i, e := range entries {
+			p.Entries[i] = auditRow{AuditEntry: e, SubjectURL: auditSubjectURL(e.SubjectType, e.SubjectID)}
+		}
+		if more {
+			q := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
+			for k, v := range map[string]string{"action": p.Action, "actor": p.Actor, "subject": p.Subject} {
+				if v != "" {
+					q.Set(k, v)
+				}
+			}
+			p.Older = "/admin/audit?" + q.Encode()
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	data := h.page(c, "Audit log")
+	data.Page = p
+	if p.Problem != "" {
+		c.Status(fiber.StatusBadRequest)
+	}
+	return h.views.render(c, "admin_audit", data)
+}
+
+// auditSubjectURL is where an entry's subject can be seen, if anywhere.
+func auditSubjectURL(kind string, id int64) string {
+	switch kind {
+	case "post":
+		return fmt.Sprintf("/p/%d", id)
+	case "verification":
+		return fmt.Sprintf("/mod/verifications/%d", id)
+	case "board":
+		return fmt.Sprintf("/admin/boards/%d", id)
+	}
+	return ""
+}
