@@ -375,6 +375,7 @@ func TestFaults(t *testing.T) {
 		gone := s.member("gone", models.StatusVerified)
 		twice := s.member("twice", models.StatusVerified)
 		dropped := s.member("dropped", models.StatusVerified)
+		sluggish := s.member("sluggish", models.StatusVerified)
 		refusals["flaky"] = 2
 		refusals["gone"] = -1
 		drops := map[string]int{"dropped": 1}
@@ -401,9 +402,19 @@ func TestFaults(t *testing.T) {
 			}
 			return nil
 		})
+		// A server that takes its time over one member's digest (within
+		// the send timeout) still gets it once, on the first attempt.
+		s.sink.mu.Lock()
+		s.sink.slow = func(data []byte) time.Duration {
+			if bytes.Contains(data, []byte("sluggish@hospital.test")) {
+				return 1500 * time.Millisecond
+			}
+			return 0
+		}
+		s.sink.mu.Unlock()
 		q := startQueue(t, s)
 
-		for _, u := range []*models.User{flaky, gone, twice, dropped} {
+		for _, u := range []*models.User{sluggish, flaky, gone, twice, dropped} {
 			args := digest.SendJob(models.DueDigest{UserID: u.ID, Period: period(t, u)})
 			if err := q.Insert(ctx, args, nil); err != nil {
 				t.Fatal(err)
@@ -430,17 +441,20 @@ func TestFaults(t *testing.T) {
 		if r := waitForStatus(t, store, dropped.ID, period(t, dropped).Key); r.Status != models.DeliverySent || r.Attempts != 2 {
 			t.Errorf("delivery %+v after a dropped connection: want sent on the second attempt", r)
 		}
+		if r := waitForStatus(t, store, sluggish.ID, period(t, sluggish).Key); r.Status != models.DeliverySent || r.Attempts != 1 {
+			t.Errorf("delivery %+v through a slow server: want sent on the first attempt", r)
+		}
 		time.Sleep(300 * time.Millisecond) // let any duplicate attempt finish
 		perMember := map[string]int{}
 		for _, raw := range s.sink.received() {
-			for _, name := range []string{"flaky", "gone", "twice", "dropped"} {
+			for _, name := range []string{"flaky", "gone", "twice", "dropped", "sluggish"} {
 				if bytes.Contains(raw, []byte(name+"@hospital.test")) {
 					perMember[name]++
 				}
 			}
 		}
-		if perMember["flaky"] != 1 || perMember["gone"] != 0 || perMember["twice"] != 1 || perMember["dropped"] != 1 {
-			t.Fatalf("messages per member %v, want flaky 1, gone 0, twice 1, dropped 1", perMember)
+		if perMember["flaky"] != 1 || perMember["gone"] != 0 || perMember["twice"] != 1 || perMember["dropped"] != 1 || perMember["sluggish"] != 1 {
+			t.Fatalf("messages per member %v, want flaky 1, gone 0, twice 1, dropped 1, sluggish 1", perMember)
 		}
 	})
 }

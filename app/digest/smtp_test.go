@@ -20,6 +20,9 @@ type sink struct {
 	mu       sync.Mutex
 	messages [][]byte
 	refuse   func(data []byte) error
+	// slow, when set, says how long to take over a message before
+	// answering, as a busy server does; other sessions go on meanwhile.
+	slow func(data []byte) time.Duration
 	// countOnly keeps a count instead of the messages, for benchmarks.
 	countOnly bool
 	count     int
@@ -65,6 +68,12 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	ss.s.mu.Lock()
+	slow := ss.s.slow
+	ss.s.mu.Unlock()
+	if slow != nil {
+		time.Sleep(slow(data))
 	}
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
