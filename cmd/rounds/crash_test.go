@@ -298,7 +298,14 @@ func (w *crashWriter) nextReply(topics []int64) crashReply {
 	if _, err := crand.Read(raw[:]); err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
-	marker := hex.EncodeToString(raw[:])
+	// Letters only: a long run of digits reads as an identifying number
+	// to the PHI guard, which would ask the writer to confirm it.
+	marker := strings.Map(func(r rune) rune {
+		if r <= '9' {
+			return 'g' + (r - '0')
+		}
+		return r
+	}, hex.EncodeToString(raw[:]))
 	var b strings.Builder
 	fmt.Fprintf(&b, "crash-test writer %d reply %d marker %s\n\n", w.n, w.seq, marker)
 	fmt.Fprintf(&b, "- first point for %s\n- **second point**, in bold\n- third point\n\n", marker)
@@ -431,7 +438,7 @@ func checkCrashState(t *testing.T, e modelstest.Engine, sent map[string]crashRep
 
 	// Every crash-test post, acknowledged or not, is one reply exactly as
 	// sent, cooked, with its single revision.
-	marker := regexp.MustCompile(`^crash-test writer \d+ reply \d+ marker ([0-9a-f]{16})\n`)
+	marker := regexp.MustCompile(`^crash-test writer \d+ reply \d+ marker ([a-p]{16})\n`)
 	byMarker := map[string]storedPost{}
 	for _, p := range posts {
 		m := marker.FindStringSubmatch(p.Source)
@@ -763,5 +770,8 @@ func serverEnv(e modelstest.Engine, addr string) []string {
 		"ROUNDS_DATA_DIR="+e.DataDir,
 		"ROUNDS_DATABASE_URL="+e.DatabaseURL,
 		"ROUNDS_LOG_LEVEL=warn",
+		// These tests write and search as fast as they can, far past
+		// what a member may.
+		"ROUNDS_RATE_LIMITS=post=100000/1m,post_ip=100000/1m,search=100000/1m,search_ip=100000/1m",
 	)
 }
