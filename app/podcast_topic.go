@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"rounds/app/podcast"
 	"rounds/models"
 )
@@ -51,16 +53,16 @@ type followForm struct {
 
 // topicEpisode loads the card of a podcast topic as the member asking sees
 // it; nil for any other topic, or a podcast topic whose episode is gone.
-func (h *Handler) topicEpisode(ctx context.Context, topic *models.Topic) (*episodeCard, error) {
+func (h *Handler) topicEpisode(c *fiber.Ctx, topic *models.Topic) (*episodeCard, error) {
+	ctx, m := c.UserContext(), member(c)
 	card, ep, err := h.episodeCardOf(ctx, topic)
 	if card == nil || err != nil || ep.FeedID == nil {
 		return card, err
 	}
-	v := viewerOf(ctx)
-	if v == nil || !v.Member.IsVerified() {
+	if !m.IsVerified() {
 		return card, nil
 	}
-	if ep.FeedFailures > 0 && (v.Member.ID == topic.AuthorID || v.Member.IsModerator()) {
+	if ep.FeedFailures > 0 && (m.ID == topic.AuthorID || m.IsModerator()) {
 		card.Trouble = &feedTrouble{Failures: ep.FeedFailures, Error: ep.FeedLastError}
 		if ep.FeedFetchedAt != nil {
 			card.Trouble.LastWorked = *ep.FeedFetchedAt
@@ -72,11 +74,11 @@ func (h *Handler) topicEpisode(ctx context.Context, topic *models.Topic) (*episo
 			card.Trouble.Error = "The feed could not be read."
 		}
 	}
-	following, err := h.store.FollowsShow(ctx, v.Member.ID, *ep.FeedID)
+	following, err := h.store.FollowsShow(ctx, m.ID, *ep.FeedID)
 	if err != nil {
 		return nil, err
 	}
-	card.Follow = &followForm{FeedID: *ep.FeedID, Following: following, Return: topicURL(topic), CSRF: v.CSRF()}
+	card.Follow = &followForm{FeedID: *ep.FeedID, Following: following, Return: topicURL(topic), CSRF: h.csrfToken(c)}
 	return card, nil
 }
 

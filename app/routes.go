@@ -122,7 +122,6 @@ func (h *Handler) routes(app *fiber.App) {
 func (h *Handler) require(needs access) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		m := member(c)
-		h.carryViewer(c)
 		switch {
 		case needs == anyone:
 			return c.Next()

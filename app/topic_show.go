@@ -87,7 +87,7 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
 	var err error
-	if p.Episode, err = h.topicEpisode(c.UserContext(), &topic.Topic); err != nil {
+	if p.Episode, err = h.topicEpisode(c, &topic.Topic); err != nil {
 		return err
 	}
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
