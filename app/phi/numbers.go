@@ -92,13 +92,12 @@ func phoneStart(text string, p int) int {
 }
 
 func phoneCandidate(d doc, cands []candidate, start, end int) []candidate {
-	s := d.text[start:end]
 	// Trim separators the pattern may have swallowed at the ends, and an
 	// unbalanced parenthesis.
 	for end > start && strings.IndexByte(" .-(", d.text[end-1]) >= 0 {
 		end--
 	}
-	s = d.text[start:end]
+	s := d.text[start:end]
 	if strings.Count(s, "(") != strings.Count(s, ")") {
 		if s[0] == '(' {
 			start++
@@ -236,10 +235,7 @@ func looksDecimal(s string) bool {
 		return false
 	}
 	groups := strings.FieldsFunc(s, func(r rune) bool { return r == '.' })
-	if len(groups) < 3 {
-		return true
-	}
-	return false
+	return len(groups) < 3
 }
 
 func validSSN(digits string) bool {

@@ -169,7 +169,6 @@ func TestRefreshReadsFeedsDueAndBacksOffFailures(t *testing.T) {
 			when(got.FetchedAt) != clk.at(0) || got.Author != "Dr. A. Host" {
 			t.Fatalf("after a good read: %+v", got)
 		}
-		lastGood := when(got.FetchedAt)
 
 		// Not due again for six hours.
 		clk.advance(5 * time.Hour)
@@ -185,7 +184,7 @@ func TestRefreshReadsFeedsDueAndBacksOffFailures(t *testing.T) {
 			when(got.NextFetchAt) != clk.at(6*time.Hour) || got.Failures != 0 {
 			t.Fatalf("after 304: %+v with %q", got, titles)
 		}
-		lastGood = when(got.FetchedAt)
+		lastGood := when(got.FetchedAt)
 
 		// Failures rest the feed longer each time, and say why.
 		for _, c := range []struct {
