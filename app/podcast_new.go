@@ -198,6 +198,8 @@ func (h *Handler) renderPodcastNew(c *fiber.Ctx, p *podcastNewPage, status int) 
 	p.Action = "/b/" + p.Board.Slug + "/podcast"
 	if p.Form != nil {
 		p.Form.Action, p.Form.Submit, p.Form.Cancel = p.Action, "Start topic", "/b/"+p.Board.Slug
+		p.Form.TitleHint = "5 to 200 characters. The episode's title to start with; say what you want to discuss."
+		p.Form.BodyHint = "Markdown, as in any post. Times such as 12:34 or 1:02:03 become links that play the episode from there. Never include patient identifiers."
 	}
 	data := h.page(c, "Share a podcast episode in "+p.Board.Title)
 	data.Page = p

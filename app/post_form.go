@@ -62,6 +62,9 @@ type composer struct {
 	// set when the board allows it; Anonymous is their choice.
 	AnonymousAs string
 	Anonymous   bool
+	// TitleHint and BodyHint, when set, replace the fields' usual hints.
+	TitleHint string
+	BodyHint  string
 }
 
 // offerAnonymity lets the form post anonymously when the board allows it,
