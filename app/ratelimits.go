@@ -75,29 +75,38 @@ func spanWords(d time.Duration) string {
 // previews and refused forms do not count.
 func (h *Handler) limited(next fiber.Handler, names ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		m := member(c)
-		for _, name := range names {
-			rule, ok := h.cfg.RateLimits[name]
-			if !ok {
-				continue
-			}
-			key := "ip:" + h.clientIP(c)
-			if m != nil && !strings.HasSuffix(name, "_ip") && name != ratelimit.SignIn {
-				key = "member:" + strconv.FormatInt(m.ID, 10)
-			}
-			allowed, wait, err := h.limiter.Take(c.UserContext(), key, rule, h.now())
-			if err != nil {
-				// A limit that cannot be counted lets the request through:
-				// refusing every post because a counter failed is worse.
-				h.log.Error("rate limit unavailable", "rule", name, "request_id", requestID(c), "err", err)
-				continue
-			}
-			if !allowed {
-				return &limitError{rule: rule, wait: wait}
-			}
+		if limit := h.takeLimits(c, names...); limit != nil {
+			return limit
 		}
 		return next(c)
 	}
+}
+
+// takeLimits counts one event under each named limit and returns the
+// first that refuses it, nil when all allow it.
+func (h *Handler) takeLimits(c *fiber.Ctx, names ...string) *limitError {
+	m := member(c)
+	for _, name := range names {
+		rule, ok := h.cfg.RateLimits[name]
+		if !ok {
+			continue
+		}
+		key := "ip:" + h.clientIP(c)
+		if m != nil && !strings.HasSuffix(name, "_ip") && name != ratelimit.SignIn {
+			key = "member:" + strconv.FormatInt(m.ID, 10)
+		}
+		allowed, wait, err := h.limiter.Take(c.UserContext(), key, rule, h.now())
+		if err != nil {
+			// A limit that cannot be counted lets the request through:
+			// refusing every post because a counter failed is worse.
+			h.log.Error("rate limit unavailable", "rule", name, "request_id", requestID(c), "err", err)
+			continue
+		}
+		if !allowed {
+			return &limitError{rule: rule, wait: wait}
+		}
+	}
+	return nil
 }
 
 // clientIP is the visitor's address: the connection's, or, when that is a
@@ -144,29 +153,10 @@ var posting = []string{ratelimit.Post, ratelimit.PostIP}
 // means go ahead. Previews and refused forms never get here, so they do
 // not count; moderators are not limited.
 func (h *Handler) takePostingLimit(c *fiber.Ctx) *limitError {
-	m := member(c)
-	if m.IsModerator() {
+	if member(c).IsModerator() {
 		return nil
 	}
-	for _, name := range posting {
-		rule, ok := h.cfg.RateLimits[name]
-		if !ok {
-			continue
-		}
-		key := "member:" + strconv.FormatInt(m.ID, 10)
-		if name == ratelimit.PostIP {
-			key = "ip:" + h.clientIP(c)
-		}
-		allowed, wait, err := h.limiter.Take(c.UserContext(), key, rule, h.now())
-		if err != nil {
-			h.log.Error("rate limit unavailable", "rule", name, "request_id", requestID(c), "err", err)
-			continue
-		}
-		if !allowed {
-			return &limitError{rule: rule, wait: wait}
-		}
-	}
-	return nil
+	return h.takeLimits(c, posting...)
 }
 
 // refuseSave shows a form again, holding everything typed, as refused by
