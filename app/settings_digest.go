@@ -126,15 +126,18 @@ func (h *Handler) renderDigestSettings(c *fiber.Ctx, p *digestSettingsPage, ds m
 // nextDigest says in words when the next digest is due, in the member's
 // own time zone.
 func nextDigest(ds models.DigestSettings, now time.Time) string {
-	if ds.Frequency == models.DigestNever {
+	// The next moment is one period after the current one, as the
+	// scheduler counts them.
+	current, ok := models.DigestPeriod(ds, now)
+	if !ok {
 		return ""
 	}
-	loc := ds.Location()
-	local := now.In(loc)
-	next := time.Date(local.Year(), local.Month(), local.Day(), ds.Hour, 0, 0, 0, loc)
-	for !next.After(local) || (ds.Frequency == models.DigestWeekly && int(next.Weekday()) != ds.Weekday) {
-		next = next.AddDate(0, 0, 1)
+	days := 7
+	if ds.Frequency == models.DigestDaily {
+		days = 1
 	}
+	local := current.Due.In(ds.Location())
+	next := time.Date(local.Year(), local.Month(), local.Day()+days, ds.Hour, 0, 0, 0, local.Location())
 	return next.Format("Monday 2 January, 15:04") + " (" + ds.TimeZone + ")"
 }
 
