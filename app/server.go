@@ -47,8 +47,8 @@ type Handler struct {
 	// jobs queues background work in the transaction of the write that
 	// needs it.
 	jobs *jobs.Queue
-	// digests renders digest emails, for the preview.
-	digests *digest.Composer
+	// digests are the node's digest workers, for the preview.
+	digests *digest.Workers
 	// limiter counts what members and addresses do, for the rate limits.
 	limiter ratelimit.Store
 	// providers are the configured sign-in providers, in the order the
@@ -83,13 +83,15 @@ type Options struct {
 	// Jobs is the queue background work is inserted into; the caller
 	// starts and stops it.
 	Jobs *jobs.Queue
+	// Digests are the node's digest workers (Background.Digests).
+	Digests *digest.Workers
 }
 
 // New builds the application: templates and static files are parsed here,
 // so a broken one fails the start instead of a request.
 func New(opts Options) (*fiber.App, error) {
-	if opts.Config == nil || opts.Store == nil || opts.Search == nil || opts.Jobs == nil {
-		return nil, fmt.Errorf("app: config, store, search index and job queue are required")
+	if opts.Config == nil || opts.Store == nil || opts.Search == nil || opts.Jobs == nil || opts.Digests == nil {
+		return nil, fmt.Errorf("app: config, store, search index, job queue and digest workers are required")
 	}
 	if len(opts.Config.Secret) < 32 {
 		return nil, fmt.Errorf("app: secret missing or too short")
@@ -105,6 +107,7 @@ func New(opts Options) (*fiber.App, error) {
 		search:    opts.Search,
 		fetcher:   opts.Fetcher,
 		jobs:      opts.Jobs,
+		digests:   opts.Digests,
 		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
 	}
 	if opts.Config.GitHub != nil {
@@ -136,9 +139,6 @@ func New(opts Options) (*fiber.App, error) {
 	h.limiter = ratelimit.NewMemory()
 	if opts.Config.RateLimitStore == "database" {
 		h.limiter = ratelimit.Database{Store: opts.Store}
-	}
-	if h.digests, err = digest.NewComposer(opts.Config.BaseURL); err != nil {
-		return nil, err
 	}
 	if h.assets, err = loadAssets(public.FS); err != nil {
 		return nil, err

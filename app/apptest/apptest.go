@@ -143,7 +143,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer})
+		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}

@@ -115,7 +115,8 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			e.log.Error("stop the job queue", "err", err)
 		}
 	}()
-	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer}
+	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer,
+		Digests: work.Digests}
 	if demo {
 		if err := loadDemo(ctx, e); err != nil {
 			return err
