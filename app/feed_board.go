@@ -38,15 +38,22 @@ func (h *Handler) feedBoard(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("write feed of board %d: %w", board.ID, err)
 	}
+	return sendFeed(c, body, feed.modified, "application/atom+xml; charset=utf-8")
+}
+
+// sendFeed answers with a feed document, or 304 Not Modified when the
+// reader already has it: its ETag is a hash of the body, so a reader
+// polling an unchanged feed downloads nothing.
+func sendFeed(c *fiber.Ctx, body []byte, modified time.Time, contentType string) error {
 	sum := sha256.Sum256(body)
 	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
-	modified := feed.modified.UTC().Truncate(time.Second)
+	modified = modified.UTC().Truncate(time.Second)
 	c.Set(fiber.HeaderLastModified, modified.Format(http.TimeFormat))
 	c.Set(fiber.HeaderETag, etag)
 	if notModified(c, etag, modified) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	c.Set(fiber.HeaderContentType, contentType)
 	return c.Send(append([]byte(xml.Header), body...))
 }
 

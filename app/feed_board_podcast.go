@@ -1,12 +1,9 @@
 package app
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"mime"
-	"net/http"
 	"net/url"
 	"path"
 	"strconv"
@@ -40,16 +37,7 @@ func (h *Handler) feedBoardPodcast(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("write podcast feed of board %d: %w", board.ID, err)
 	}
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
-	modified = modified.UTC().Truncate(time.Second)
-	c.Set(fiber.HeaderLastModified, modified.Format(http.TimeFormat))
-	c.Set(fiber.HeaderETag, etag)
-	if notModified(c, etag, modified) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Set(fiber.HeaderContentType, "application/rss+xml; charset=utf-8")
-	return c.Send(append([]byte(xml.Header), body...))
+	return sendFeed(c, body, modified, "application/rss+xml; charset=utf-8")
 }
 
 const itunesNS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
