@@ -17,8 +17,10 @@ type pageData struct {
 	SignIn bool // whether the site offers a way to sign in
 	Path   string
 	Page   any
-	// Unread is the member's count of unread notifications.
-	Unread int64
+	// Unread is the member's count of unread notifications; Warnings
+	// their unread warnings from the moderators.
+	Unread   int64
+	Warnings int64
 
 	csrf func() string
 }
@@ -38,11 +40,11 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 	}
 	if p.Member.IsVerified() {
 		// The count is a courtesy: a page is still worth showing without it.
-		n, err := h.store.UnreadNotifications(c.UserContext(), p.Member)
+		n, err := h.store.CountsFor(c.UserContext(), p.Member)
 		if err != nil {
 			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
 		}
-		p.Unread = n
+		p.Unread, p.Warnings = n.Unread, n.Warnings
 	}
 	return p
 }

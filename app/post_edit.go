@@ -17,6 +17,8 @@ type postEditPage struct {
 	// Current is the version saved by someone else while this member was
 	// editing, shown above their own text so they can merge.
 	Current *models.Post
+	// Redact is a moderator editing identifiers out of someone's post.
+	Redact bool
 }
 
 // ownPost loads a post the member may change: their own, not deleted, and
@@ -81,8 +83,22 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	saved, err := h.saveEdit(c, postEditPage{Topic: topic, Post: post}, h.renderPostEdit, "")
+	if saved == nil || err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(saved.Number)), saved.Number), fiber.StatusSeeOther)
+}
+
+// saveEdit checks and saves the edit form of page.Post. When the form
+// cannot be saved it is shown again through render, with everything typed
+// kept, and saveEdit returns no post. A non-empty redaction is a
+// moderator editing identifiers out, with that reason for the audit log.
+func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.Ctx, postEditPage) error, redaction string) (*models.Post, error) {
+	post, topic := page.Post, page.Topic
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"),
 		WithTitle: post.Number == 1}
+	page.Form = form
 	if v, convErr := parseVersion(c.FormValue("version")); convErr == nil {
 		form.Version = v
 	} else {
@@ -91,27 +107,27 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	}
 	title, tags := form.validate()
 	guardPHI(c, form, composerFields(form)...)
-	page := postEditPage{Topic: topic, Post: post, Form: form}
+	again := func() error { return render(c, page) }
 	if form.Errors != nil || c.FormValue("preview") != "" {
-		return h.renderComposerAgain(c, form, func() error { return h.renderPostEdit(c, page) })
+		return nil, h.renderComposerAgain(c, form, again)
 	}
 	cooked, err := h.markdown.Render(form.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cooked, err = h.linkTimestamps(c.UserContext(), &topic.Topic, cooked); err != nil {
-		return err
+		return nil, err
 	}
 	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if limit := h.takePostingLimit(c); limit != nil {
-		return h.refuseSave(c, limit, form, func() error { return h.renderPostEdit(c, page) })
+		return nil, h.refuseSave(c, limit, form, again)
 	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
 		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...),
-		PHIConfirmed: form.PHI.confirmedJSON()}
+		PHIConfirmed: form.PHI.confirmedJSON(), Redact: redaction != "", Reason: redaction}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}
@@ -119,18 +135,18 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if errors.Is(err, models.ErrConflict) {
 		current, loadErr := h.store.PostByID(c.UserContext(), post.ID)
 		if loadErr != nil {
-			return loadErr
+			return nil, loadErr
 		}
 		form.Errors.add("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
 			"your text is kept below. Merge what you need and save again.")
 		form.Version = current.Version
 		page.Current = current
-		return h.renderPostEdit(c, page)
+		return nil, again()
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(saved.Number)), saved.Number), fiber.StatusSeeOther)
+	return saved, nil
 }
 
 func parseVersion(raw string) (int, error) {

@@ -34,6 +34,8 @@ var routeAccess = map[string]string{
 	"GET /p/:id<int>/edit":               "member",
 	"POST /p/:id<int>/edit":              "member",
 	"GET /p/:id<int>/history":            "member",
+	"GET /p/:id<int>/flag":               "member",
+	"POST /p/:id<int>/flag":              "member",
 	"GET /p/:id<int>/delete":             "member",
 	"POST /p/:id<int>/delete":            "member",
 	"GET /tags/:tag":                     "member",
@@ -64,6 +66,11 @@ var routeAccess = map[string]string{
 	"POST /verify/email":                         "signedIn",
 	"POST /verify/email/confirm":                 "signedIn",
 	"GET /mod/verifications":                     "moderator",
+	"GET /mod/review":                            "moderator",
+	"GET /mod/review/:id<int>":                   "moderator",
+	"GET /mod/review/:id<int>/redact":            "moderator",
+	"POST /mod/review/:id<int>/redact":           "moderator",
+	"POST /mod/review/:id<int>/:action":          "moderator",
 	"GET /mod/posts/:id<int>/reveal":             "moderator",
 	"POST /mod/posts/:id<int>/reveal":            "moderator",
 	"GET /mod/verifications/:id<int>":            "moderator",
@@ -91,6 +98,8 @@ var routeAccess = map[string]string{
 	"POST /admin/groups/:id<int>/members/remove": "admin",
 	"GET /settings/sessions":                     "signedIn",
 	"POST /settings/sessions/end":                "signedIn",
+	"GET /settings/standing":                     "member",
+	"POST /settings/standing/read":               "member",
 	"GET /settings/feeds":                        "member",
 	"POST /settings/feeds":                       "member",
 	"POST /settings/feeds/revoke":                "member",
@@ -182,6 +191,11 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
 					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 				}
+				if strings.HasSuffix(pattern, "/flag") {
+					// Members report others' posts, never their own.
+					other := a.VerifiedMember(t, "reyes", "Dr. Ana Reyes", "Nephrology")
+					post = a.Reply(t, topic, other, "A reply to report").ID
+				}
 				if strings.HasPrefix(pattern, "/p/") {
 					path = strings.Replace(pattern, ":id<int>", fmt.Sprint(post), 1)
 				}
@@ -195,7 +209,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 					res = b.Get(path)
 				} else {
 					form := url.Values{"body": {"Checked by the access test"}, "title": {"An access test topic"}, "version": {"1"},
-						"username": {"okafor"}, "return": {"/"}}
+						"username": {"okafor"}, "return": {"/"}, "reason": {"spam"}}
 					res = b.Submit("/demo/sign-in", path, form)
 				}
 				refused := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||

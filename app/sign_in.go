@@ -149,7 +149,12 @@ func (h *Handler) authCallback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if user.Status == models.StatusSuspended || user.Status == models.StatusRejected {
+	if user.Status == models.StatusSuspended {
+		if err := h.suspendedSignIn(c, user); err != nil {
+			return err
+		}
+	}
+	if user.Status == models.StatusRejected {
 		return errForbidden("This account cannot sign in. Contact the moderators if you think this is wrong.")
 	}
 	if err := h.startSession(c, user); err != nil {
@@ -255,4 +260,30 @@ func (h *Handler) freeUsername(c *fiber.Ctx, claims *auth.Claims, try int) (stri
 		return "", err
 	}
 	return base + "_" + hashToken(suffix)[:6], nil
+}
+
+// suspendedSignIn tells a suspended member why they cannot sign in and
+// until when. A suspension that has run out is lifted there and then, and
+// the member signs in as usual.
+func (h *Handler) suspendedSignIn(c *fiber.Ctx, user *models.User) error {
+	ctx := c.UserContext()
+	s, err := h.store.SuspensionOf(ctx, user.ID)
+	if err != nil {
+		return err
+	}
+	if s.Until != nil && !s.Until.After(h.now()) {
+		if err := h.store.LiftSuspension(ctx, nil, user.ID, "the suspension ended"); err != nil {
+			return err
+		}
+		user.Status = models.StatusVerified
+		return nil
+	}
+	msg := "Your account is suspended indefinitely."
+	if s.Until != nil {
+		msg = "Your account is suspended until " + stampTime(*s.Until) + "."
+	}
+	if s.Reason != "" {
+		msg += " The moderators gave this reason: " + s.Reason
+	}
+	return errForbidden(msg + " Contact the moderators if you think this is wrong.")
 }

@@ -83,7 +83,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
 		}
-		if p.Edited || p.Mine || p.Revealable {
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -95,8 +95,14 @@ func renderPosts(posts []postItem) template.HTML {
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
 			}
+			if p.Flaggable {
+				b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)
+			}
 			if p.Revealable {
 				b.WriteString(` <a href="/mod/posts/` + id + `/reveal">Reveal author</a>`)
+			}
+			if p.Moderatable {
+				b.WriteString(` <a href="/mod/review/` + id + `">Moderate</a>`)
 			}
 			b.WriteString("</footer>\n")
 		}

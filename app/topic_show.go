@@ -158,7 +158,11 @@ type postItem struct {
 	PHIConfirmed []phiNote
 	// Revealable offers a moderator the (audited) reveal of an anonymous
 	// post's author.
-	Revealable  bool
+	Revealable bool
+	// Flaggable offers a member the report form; Moderatable offers a
+	// moderator the post's review page.
+	Flaggable   bool
+	Moderatable bool
 	CreatedISO  string
 	CreatedAgo  string
 	CreatedFull string
@@ -184,6 +188,8 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AuthorSpecialty), "", true
 		}
 		items[i].Revealable = p.Anonymous && m.IsModerator()
+		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
+		items[i].Flaggable = m.IsVerified() && !items[i].Mine && !items[i].Deleted && !p.IsHidden()
 		if p.PHIConfirmed != "" && m.IsModerator() {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}

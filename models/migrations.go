@@ -489,6 +489,44 @@ var migrations = []migration{
 		// author is still stored, and moderators can reveal it (audited).
 		`ALTER TABLE boards ADD COLUMN allow_anonymous BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
+	{15, "flags, warnings, suspensions and redacted revisions", []string{
+		// A member's report that a post needs a moderator. A report stays
+		// open until a moderator acts on the post; one member has at most
+		// one open report per post.
+		`CREATE TABLE flags (
+			id {{id}},
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			reporter_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			reason TEXT NOT NULL CHECK (reason IN ('phi', 'unprofessional', 'misinformation', 'spam', 'other')),
+			note TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			resolved_at {{time}},
+			resolved_by_id {{bigint}} REFERENCES users (id),
+			resolution TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE UNIQUE INDEX flags_open_reporter ON flags (post_id, reporter_id) WHERE resolved_at IS NULL`,
+		`CREATE INDEX flags_open ON flags (resolved_at, created_at, post_id)`,
+		`CREATE INDEX flags_post ON flags (post_id)`,
+		// A moderator's warning to a member, shown to them until read.
+		// post_id is only a reference: a purged post leaves the warning.
+		`CREATE TABLE member_warnings (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			moderator_id {{bigint}} NOT NULL REFERENCES users (id),
+			post_id {{bigint}},
+			reason TEXT NOT NULL,
+			created_at {{time}} NOT NULL,
+			seen_at {{time}}
+		)`,
+		`CREATE INDEX member_warnings_user ON member_warnings (user_id, seen_at)`,
+		// A suspension ends at suspended_until, or never when it is NULL;
+		// the member is told why when they try to sign in.
+		`ALTER TABLE users ADD COLUMN suspended_until {{time}}`,
+		`ALTER TABLE users ADD COLUMN suspension_reason TEXT NOT NULL DEFAULT ''`,
+		// Moderators who edit identifiers out of a post erase them from its
+		// earlier versions too; the version stays, marked, without its text.
+		`ALTER TABLE post_revisions ADD COLUMN redacted_at {{time}}`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -115,16 +115,26 @@ func canReadBoard(tx *gorm.DB, u *User, boardID int64) (bool, error) {
 	return n > 0, nil
 }
 
-// UnreadNotifications counts a member's unread notifications, for the
-// header. It counts what the list would show: posts still visible in
-// boards the member may still read.
-func (s *Store) UnreadNotifications(ctx context.Context, u *User) (int64, error) {
-	var n int64
-	err := s.visibleNotifications(ctx, u).Where("n.read_at IS NULL").Count(&n).Error
+// MemberCounts is what the header tells a member on every page.
+type MemberCounts struct {
+	// Unread counts what the notifications list would show unread: posts
+	// still visible in boards the member may still read.
+	Unread int64
+	// Warnings counts the moderators' warnings the member has not read.
+	Warnings int64
+}
+
+// CountsFor reads a member's header counts in one statement.
+func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
+	var c MemberCounts
+	unread := s.visibleNotifications(ctx, u).Where("n.read_at IS NULL").Select("COUNT(*)")
+	err := s.db.WithContext(ctx).Raw(`SELECT (?) AS unread,
+		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL) AS warnings`,
+		unread, u.ID).Scan(&c).Error
 	if err != nil {
-		return 0, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
+		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
 	}
-	return n, nil
+	return c, nil
 }
 
 // visibleNotifications selects a member's notifications whose post is

@@ -75,6 +75,9 @@ type PostRevision struct {
 	Source    string
 	EditorID  int64
 	CreatedAt time.Time
+	// RedactedAt is when a moderator erased this version's text because
+	// it identified a patient.
+	RedactedAt *time.Time
 }
 
 // RevisionView is a revision with the name of whoever wrote it.
@@ -201,6 +204,11 @@ type PostEdit struct {
 	Links PostLinks
 	// PHIConfirmed is what the author confirmed in the new source.
 	PHIConfirmed string
+	// Redact says a moderator edited identifiers out: the earlier
+	// versions lose their text, the post is shown again and its reports
+	// close, all audited with Reason.
+	Redact bool
+	Reason string
 }
 
 // EditPost saves a new version of a post and keeps it as a revision.
@@ -254,6 +262,11 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := linkPost(tx, post.ID, e.Links, now); err != nil {
 			return err
 		}
+		if e.Redact {
+			if err := redactEarlierVersions(tx, post.ID, post.Version, e.EditorID, e.Reason); err != nil {
+				return err
+			}
+		}
 		// The opening post carries the topic's title and tags: search
 		// looks again at the whole topic.
 		queued := post.ID
@@ -269,7 +282,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 }
 
 // DeletePost turns a post into a tombstone. Its revisions stay for the
-// moderators.
+// moderators; reports on it are closed, as there is nothing left to show.
 func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 	now := nowUTC()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -277,15 +290,11 @@ func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
-		res := tx.Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
-			WHERE id = ? AND deleted_at IS NULL`, now, byID, now, postID)
-		if res.Error != nil {
-			return res.Error
+		if _, err := tombstone(tx, &post, byID, now); err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return nil // already a tombstone: deleting twice is not an error
-		}
-		return queueSearch(tx, post.TopicID, post.ID, now)
+		_, err := resolveFlags(tx, postID, byID, "deleted by the author", now)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("delete post %d: %w", postID, err)
@@ -293,8 +302,24 @@ func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 	return nil
 }
 
-// HidePost hides a post from members, keeping it for moderators, and
-// records who hid it and why. Hiding a hidden post changes nothing.
+// tombstone marks a post deleted and queues its removal from search; it
+// says whether the post was not deleted already.
+func tombstone(tx *gorm.DB, post *Post, byID int64, now time.Time) (bool, error) {
+	res := tx.Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, now, byID, now, post.ID)
+	if res.Error != nil {
+		return false, fmt.Errorf("delete post: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return false, nil // already a tombstone: deleting twice is not an error
+	}
+	return true, queueSearch(tx, post.TopicID, post.ID, now)
+}
+
+// HidePost hides a post from members, keeping it for moderators, with a
+// reason its author and everyone else see in its place; it closes the
+// post's reports. A post a report hid pending review takes the
+// moderator's reason; hiding a post a moderator hid changes nothing.
 func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason string) error {
 	now := nowUTC()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -303,15 +328,21 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 			return notFound(err, "load post")
 		}
 		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = ?, hidden_reason = ?
-			WHERE id = ? AND hidden_at IS NULL`, now, moderatorID, reason, postID)
+			WHERE id = ? AND (hidden_at IS NULL OR hidden_by_id IS NULL)`, now, moderatorID, reason, postID)
 		if res.Error != nil {
 			return fmt.Errorf("update post: %w", res.Error)
 		}
-		if res.RowsAffected == 0 {
+		resolved, err := resolveFlags(tx, postID, moderatorID, "hidden", now)
+		if err != nil {
+			return err
+		}
+		if res.RowsAffected == 0 && resolved == 0 {
 			return nil // already hidden: the first hide's reason and record stand
 		}
-		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
-			return err
+		if res.RowsAffected > 0 && !post.IsHidden() {
+			if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+				return err
+			}
 		}
 		return recordAudit(tx, &AuditEvent{ActorID: &moderatorID, Action: "post.hide",
 			SubjectType: "post", SubjectID: post.ID, Reason: reason, CreatedAt: now})

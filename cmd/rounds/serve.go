@@ -180,7 +180,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 }
 
 // sweepSessions deletes ended sessions, abandoned sign-in attempts and old
-// search outbox entries once an hour, so the tables hold only live ones.
+// search outbox entries, and lifts suspensions that ran out, once an hour, so the tables hold only live ones.
 // Every node may do it; the deletes do not conflict.
 func sweepSessions(ctx context.Context, e *env) {
 	tick := time.NewTicker(time.Hour)
@@ -197,6 +197,13 @@ func sweepSessions(ctx context.Context, e *env) {
 			e.log.Error("sweep sessions", "err", err)
 		case n > 0:
 			e.log.Info("swept ended sessions and sign-in attempts", "count", n)
+		}
+		// Suspensions that ran out end here too, so digests and feeds
+		// resume before the member next signs in.
+		if lifted, err := e.store.LiftEndedSuspensions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			e.log.Error("lift ended suspensions", "err", err)
+		} else if lifted > 0 {
+			e.log.Info("lifted ended suspensions", "count", lifted)
 		}
 		// Rate-limit counters whose time has passed hold nothing.
 		if e.cfg.RateLimitStore == "database" {

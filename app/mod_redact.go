@@ -1,0 +1,99 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/phi"
+)
+
+// modRedactForm gives a moderator a post's text to edit identifiers out
+// of, with what the identifier check finds in it marked.
+func (h *Handler) modRedactForm(c *fiber.Ctx) error {
+	page, err := h.redactTarget(c)
+	if err != nil {
+		return err
+	}
+	post, topic := page.Post, page.Topic
+	form := &composer{Body: post.Source, Version: post.Version, WithTitle: post.Number == 1}
+	if form.WithTitle {
+		form.Title, form.Tags = topic.Title, strings.Join(topic.Tags, ", ")
+	}
+	form.PHI = checkPHI("", composerFields(form)...)
+	page.Form = form
+	return h.renderModRedact(c, page)
+}
+
+// modRedact saves the moderator's edit as a new version and erases the
+// text of every earlier one, which still holds the identifiers; the post
+// is shown again and its reports close. The identifier check still
+// guards the new text.
+func (h *Handler) modRedact(c *fiber.Ctx) error {
+	page, err := h.redactTarget(c)
+	if err != nil {
+		return err
+	}
+	saved, err := h.saveEdit(c, page, h.renderModRedact, redactionNote(page.Post.Source, page.Topic.Title, page.Post.Number == 1))
+	if saved == nil || err != nil {
+		return err
+	}
+	return c.Redirect("/mod/review?done=redact", fiber.StatusSeeOther)
+}
+
+func (h *Handler) redactTarget(c *fiber.Ctx) (postEditPage, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return postEditPage{}, err
+	}
+	post, err := h.store.PostByID(c.UserContext(), id)
+	if err != nil {
+		return postEditPage{}, missing("That post", err)
+	}
+	if post.IsDeleted() {
+		return postEditPage{}, errNotFound("That post", nil)
+	}
+	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
+	if err != nil {
+		return postEditPage{}, missing("That topic", err)
+	}
+	return postEditPage{Topic: topic, Post: post, Redact: true}, nil
+}
+
+func (h *Handler) renderModRedact(c *fiber.Ctx, p postEditPage) error {
+	p.Form.Action = fmt.Sprintf("/mod/review/%d/redact", p.Post.ID)
+	p.Form.Submit = "Save and erase earlier versions"
+	p.Form.Cancel = fmt.Sprintf("/mod/review/%d", p.Post.ID)
+	data := h.page(c, "Edit out identifiers")
+	data.Page = p
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(p.Form.Errors.status())
+	return h.views.render(c, "post_edit", data)
+}
+
+// redactionNote is the audit log's reason for a redaction: the kinds of
+// identifier the check found before the edit, never the identifiers.
+func redactionNote(source, title string, withTitle bool) string {
+	texts := []string{source}
+	if withTitle {
+		texts = append(texts, title)
+	}
+	var kinds []string
+	for _, t := range texts {
+		for _, f := range phi.Scan(t) {
+			label := phiTypeLabels[f.Type]
+			if label == "" {
+				label = "Identifier"
+			}
+			if !slices.Contains(kinds, label) {
+				kinds = append(kinds, label)
+			}
+		}
+	}
+	if len(kinds) == 0 {
+		return "edited out patient identifiers"
+	}
+	return "edited out patient identifiers: " + strings.Join(kinds, ", ")
+}

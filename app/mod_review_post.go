@@ -1,0 +1,115 @@
+package app
+
+import (
+	"errors"
+	"html/template"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+type reviewPostPage struct {
+	Post   *models.Post
+	Topic  *models.TopicSummary
+	Byline string
+	Cooked template.HTML
+	// PHI is what the identifier check finds in the post now; Confirmed
+	// is what its author confirmed identifies no patient.
+	PHI       []phiNote
+	Confirmed []phiNote
+	Flags     []models.FlagView
+	OpenFlags int
+	Revisions []models.RevisionView
+	Events    []models.AuditEntry
+	// Record is the author's record; nil for an anonymous post, whose
+	// author stays unknown until a moderator reveals them.
+	Record *models.MemberRecord
+	Done   string
+	// Form is the action form that was refused, with what was typed.
+	Form reviewForm
+}
+
+// reviewForm is a moderator's action on the review page as they filled
+// it in.
+type reviewForm struct {
+	Action  string
+	Reason  string
+	Length  string // "until" or "indefinite", for a suspension
+	Until   string // YYYY-MM-DD
+	Confirm bool
+	Error   string
+}
+
+// modReviewPost shows a moderator everything about one post that they
+// need to decide: the reports, the post with its identifier findings, its
+// history, its author's record and what moderators did about it before.
+func (h *Handler) modReviewPost(c *fiber.Ctx) error {
+	p, err := h.reviewPost(c)
+	if err != nil {
+		return err
+	}
+	p.Done = doneNotice(c.Query("done"))
+	return h.renderReviewPost(c, p, fiber.StatusOK)
+}
+
+func (h *Handler) reviewPost(c *fiber.Ctx) (*reviewPostPage, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.UserContext()
+	post, err := h.store.PostByID(ctx, id)
+	if err != nil {
+		return nil, missing("That post", err)
+	}
+	topic, err := h.store.TopicByID(ctx, post.TopicID)
+	if err != nil {
+		return nil, missing("That topic", err)
+	}
+	p := &reviewPostPage{Post: post, Topic: topic, Cooked: cookedHTML(post.Cooked)}
+	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
+	if post.Number == 1 {
+		fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
+	}
+	if check := checkPHI("", fields...); check != nil {
+		p.PHI = check.Notes
+	}
+	p.Confirmed = confirmedNotes(post.PHIConfirmed)
+	if p.Flags, err = h.store.FlagsOnPost(ctx, post.ID); err != nil {
+		return nil, err
+	}
+	for _, f := range p.Flags {
+		if f.ResolvedAt == nil {
+			p.OpenFlags++
+		}
+	}
+	if p.Revisions, err = h.store.PostRevisions(ctx, post.ID); err != nil {
+		return nil, err
+	}
+	if err := h.anonymizeEditors(c, post, p.Revisions); err != nil {
+		return nil, err
+	}
+	if p.Events, err = h.store.AuditEventsFor(ctx, "post", post.ID); err != nil {
+		return nil, err
+	}
+	author, err := h.store.UserByID(ctx, post.AuthorID)
+	if err != nil {
+		return nil, err
+	}
+	p.Byline = author.DisplayName
+	if post.Anonymous {
+		p.Byline = models.AnonymousAuthor(author.Specialty)
+	} else if p.Record, err = h.store.MemberRecordOf(ctx, author.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (h *Handler) renderReviewPost(c *fiber.Ctx, p *reviewPostPage, status int) error {
+	data := h.page(c, "Review a post")
+	data.Page = p
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	return h.views.render(c, "mod_review_post", data)
+}

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/ratelimit"
+	"rounds/models"
+)
+
+// flagNoteMax bounds the note a member adds to a report.
+const flagNoteMax = 1000
+
+type postFlagPage struct {
+	Post    *models.Post
+	Topic   *models.TopicSummary
+	Reasons []models.FlagReason
+	Reason  models.FlagReason
+	Note    string
+	Errors  fieldErrors
+	// Open is the member's report still waiting for the moderators.
+	Open *models.Flag
+}
+
+// postFlagForm asks a member why a post needs the moderators, or says
+// that their report on it is waiting.
+func (h *Handler) postFlagForm(c *fiber.Ctx) error {
+	p, err := h.flagTarget(c)
+	if err != nil {
+		return err
+	}
+	return h.renderPostFlag(c, p)
+}
+
+// postFlag records a member's report. A report that the post identifies a
+// patient hides it from members until a moderator has looked.
+func (h *Handler) postFlag(c *fiber.Ctx) error {
+	p, err := h.flagTarget(c)
+	if err != nil {
+		return err
+	}
+	if p.Open != nil {
+		return c.Redirect(fmt.Sprintf("/p/%d/flag", p.Post.ID), fiber.StatusSeeOther)
+	}
+	p.Reason = models.FlagReason(c.FormValue("reason"))
+	p.Note = strings.TrimSpace(c.FormValue("note"))
+	switch {
+	case !p.Reason.Valid():
+		p.Errors.add("reason", "Choose what is wrong with the post.")
+	case p.Reason == models.FlagOther && utf8.RuneCountInString(p.Note) < 5:
+		p.Errors.add("note", "Say in a few words what the moderators should look at.")
+	}
+	if utf8.RuneCountInString(p.Note) > flagNoteMax {
+		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, utf8.RuneCountInString(p.Note)))
+	}
+	if p.Errors != nil {
+		return h.renderPostFlag(c, p)
+	}
+	if limit := h.takeLimits(c, ratelimit.Flag); limit != nil {
+		p.Errors.add("reason", limit.message()+" Nothing was sent.")
+		if err := h.renderPostFlag(c, p); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderRetryAfter, limit.retryAfter())
+		return c.SendStatus(fiber.StatusTooManyRequests)
+	}
+	_, err = h.store.FlagPost(c.UserContext(), models.NewFlag{PostID: p.Post.ID, ReporterID: member(c).ID,
+		Reason: p.Reason, Note: p.Note})
+	switch {
+	case errors.Is(err, models.ErrAlreadyFlagged):
+		// A second tab or a double click: the first report stands.
+	case errors.Is(err, models.ErrOwnPost):
+		return errForbidden("This is your own post: edit or delete it instead of reporting it.")
+	case err != nil:
+		return missing("That post", err)
+	}
+	return c.Redirect(fmt.Sprintf("/p/%d/flag", p.Post.ID), fiber.StatusSeeOther)
+}
+
+// flagTarget loads a post the member may report: one they can read,
+// written by someone else, not deleted.
+func (h *Handler) flagTarget(c *fiber.Ctx) (*postFlagPage, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.UserContext()
+	post, err := h.store.PostByID(ctx, id)
+	if err != nil {
+		return nil, missing("That post", err)
+	}
+	topic, err := h.store.TopicByID(ctx, post.TopicID)
+	if err != nil {
+		return nil, missing("That topic", err)
+	}
+	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
+		return nil, err
+	}
+	if post.IsDeleted() {
+		return nil, errNotFound("That post", nil)
+	}
+	if post.AuthorID == member(c).ID {
+		return nil, errForbidden("This is your own post: edit or delete it instead of reporting it.")
+	}
+	p := &postFlagPage{Post: post, Topic: topic, Reasons: models.FlagReasons}
+	open, err := h.store.OpenFlagBy(ctx, post.ID, member(c).ID)
+	switch {
+	case err == nil:
+		p.Open = open
+	case !errors.Is(err, models.ErrNotFound):
+		return nil, err
+	}
+	return p, nil
+}
+
+func (h *Handler) renderPostFlag(c *fiber.Ctx, p *postFlagPage) error {
+	data := h.page(c, "Report a post")
+	data.Page = p
+	c.Status(p.Errors.status())
+	return h.views.render(c, "post_flag", data)
+}
