@@ -266,6 +266,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			if err := redactEarlierVersions(tx, post.ID, post.Version, e.EditorID, e.Reason); err != nil {
 				return err
 			}
+			post.HiddenAt, post.HiddenByID, post.HiddenReason = nil, nil, ""
 		}
 		// The opening post carries the topic's title and tags: search
 		// looks again at the whole topic.
