@@ -92,7 +92,9 @@ func TestFlagsHideOnlyForPatientIdentifiers(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
-		queued := func() int64 { return count(t, store, `SELECT COUNT(*) FROM search_outbox WHERE post_id = ?`, f.reply.ID) }
+		queued := func() int64 {
+			return count(t, store, `SELECT COUNT(*) FROM search_outbox WHERE post_id = ?`, f.reply.ID)
+		}
 		outbox, queued0 := count(t, store, `SELECT COUNT(*) FROM search_outbox`), queued()
 
 		if f.flag(t, f.author, models.FlagSpam) {
