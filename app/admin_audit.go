@@ -103,6 +103,8 @@ func auditSubjectURL(kind string, id int64) string {
 		return fmt.Sprintf("/mod/verifications/%d", id)
 	case "board":
 		return fmt.Sprintf("/admin/boards/%d", id)
+	case "topic":
+		return fmt.Sprintf("/t/%d", id)
 	}
 	return ""
 }
