@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,4 +105,36 @@ func TestAddressLimitsBehindATrustedProxy(t *testing.T) {
 	if status := signIn("198.51.100.8"); status == http.StatusTooManyRequests {
 		t.Fatal("another visitor was limited with the first")
 	}
+}
+
+// Two nodes counting in one Redis share a member's allowance: searches on
+// one count on the other, and both let the member back once it recovers.
+func TestLimitsSharedThroughRedis(t *testing.T) {
+	redisURL := os.Getenv("ROUNDS_TEST_REDIS_URL")
+	if redisURL == "" {
+		t.Skip("ROUNDS_TEST_REDIS_URL is not set: no Redis to test against")
+	}
+	env := map[string]string{"ROUNDS_RATE_LIMITS": "search=2/2s", "ROUNDS_RATE_LIMIT_STORE": "redis", "ROUNDS_REDIS_URL": redisURL}
+	var nodes []*apptest.Browser
+	for range 2 {
+		a := apptest.New(t, apptest.Options{Env: env})
+		// Each node's first member has the same id: one member, two nodes.
+		m := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		b := a.Browser(t)
+		b.SignIn(m)
+		nodes = append(nodes, b)
+	}
+	// Another run of this test within the period would share the count.
+	time.Sleep(2 * time.Second)
+	wantStatus(t, nodes[0].Get("/search?q=warfarin"), http.StatusOK)
+	wantStatus(t, nodes[1].Get("/search?q=warfarin"), http.StatusOK)
+	for _, b := range nodes {
+		res := b.Get("/search?q=warfarin")
+		wantStatus(t, res, http.StatusTooManyRequests)
+		if res.Header.Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+	}
+	time.Sleep(1100 * time.Millisecond)
+	wantStatus(t, nodes[1].Get("/search?q=warfarin"), http.StatusOK)
 }

@@ -136,9 +136,18 @@ func New(opts Options) (*fiber.App, error) {
 			return nil, err
 		}
 	}
-	h.limiter = ratelimit.NewMemory()
-	if opts.Config.RateLimitStore == "database" {
+	switch opts.Config.RateLimitStore {
+	case "database":
 		h.limiter = ratelimit.Database{Store: opts.Store}
+	case "redis":
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		h.limiter, err = ratelimit.NewRedis(ctx, opts.Config.RedisURL)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+	default:
+		h.limiter = ratelimit.NewMemory()
 	}
 	if h.assets, err = loadAssets(public.FS); err != nil {
 		return nil, err

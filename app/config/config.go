@@ -58,10 +58,12 @@ type Config struct {
 	// RateLimits are the limits on posting, flagging, signing in, email
 	// codes and searching (ROUNDS_RATE_LIMITS, such as "post=8/1m", over
 	// ratelimit.Defaults), and RateLimitStore where they are counted
-	// (ROUNDS_RATE_LIMIT_STORE: memory for one node, database for
-	// several; default database on PostgreSQL, memory on SQLite).
+	// (ROUNDS_RATE_LIMIT_STORE: memory for one node, database or redis
+	// for several; default database on PostgreSQL, memory on SQLite).
+	// RedisURL is the Redis server for the redis store (ROUNDS_REDIS_URL).
 	RateLimits     ratelimit.Rules
 	RateLimitStore string
+	RedisURL       string
 	// TrustedProxies are the reverse proxies (ROUNDS_TRUSTED_PROXIES,
 	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
 	// limits per address count the visitor's address, not the proxy's.
@@ -171,8 +173,15 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DatabaseURL != "" {
 		c.RateLimitStore = get("ROUNDS_RATE_LIMIT_STORE", "database")
 	}
-	if c.RateLimitStore != "memory" && c.RateLimitStore != "database" {
-		bad("ROUNDS_RATE_LIMIT_STORE", "%q is not memory (one node) or database (several nodes)", c.RateLimitStore)
+	c.RedisURL = get("ROUNDS_REDIS_URL", "")
+	switch c.RateLimitStore {
+	case "memory", "database":
+	case "redis":
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			bad("ROUNDS_REDIS_URL", "the redis rate limit store needs a Redis address such as redis://127.0.0.1:6379/0 (got %q)", c.RedisURL)
+		}
+	default:
+		bad("ROUNDS_RATE_LIMIT_STORE", "%q is not memory (one node), database or redis (several nodes)", c.RateLimitStore)
 	}
 	for _, raw := range strings.Split(get("ROUNDS_TRUSTED_PROXIES", ""), ",") {
 		if raw = strings.TrimSpace(raw); raw == "" {

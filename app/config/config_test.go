@@ -41,7 +41,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_CROSSREF_URL", "api.crossref.org"},
 		{"ROUNDS_EUTILS_URL", "https://eutils.example.org/?db=pubmed"},
 		{"ROUNDS_RATE_LIMITS", "post=fast"},
-		{"ROUNDS_RATE_LIMIT_STORE", "redis"},
+		{"ROUNDS_RATE_LIMIT_STORE", "memcached"},
 		{"ROUNDS_TRUSTED_PROXIES", "proxy.internal"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
@@ -53,6 +53,19 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 				t.Fatalf("error %q does not name %s", err, tc.name)
 			}
 		})
+	}
+}
+
+func TestRedisStoreNeedsAnAddress(t *testing.T) {
+	for _, addr := range []string{"", "127.0.0.1:6379", "http://127.0.0.1:6379"} {
+		_, err := Load(env(map[string]string{"ROUNDS_RATE_LIMIT_STORE": "redis", "ROUNDS_REDIS_URL": addr}))
+		if err == nil || !strings.Contains(err.Error(), "ROUNDS_REDIS_URL") {
+			t.Errorf("redis store with address %q: %v, want an error naming ROUNDS_REDIS_URL", addr, err)
+		}
+	}
+	c, err := Load(env(map[string]string{"ROUNDS_RATE_LIMIT_STORE": "redis", "ROUNDS_REDIS_URL": "redis://cache:6379/2"}))
+	if err != nil || c.RateLimitStore != "redis" || c.RedisURL != "redis://cache:6379/2" {
+		t.Fatalf("%+v, %v", c, err)
 	}
 }
 
