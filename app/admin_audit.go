@@ -105,6 +105,8 @@ func auditSubjectURL(kind string, id int64) string {
 		return fmt.Sprintf("/admin/boards/%d", id)
 	case "topic":
 		return fmt.Sprintf("/t/%d", id)
+	case "group":
+		return fmt.Sprintf("/admin/groups/%d", id)
 	}
 	return ""
 }

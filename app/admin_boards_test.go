@@ -88,5 +88,22 @@ func TestAdminManagesBoards(t *testing.T) {
 		wantStatus(t, b.Submit(groupPage, groupPage, url.Values{"name": {"NURSING"}, "auto_profession": {"doctor"}}), http.StatusUnprocessableEntity)
 		wantStatus(t, b.Submit(groupPage, groupPage, url.Values{"name": {"NURSING"}, "auto_profession": {"nurse"}}), http.StatusSeeOther)
 		mustContain(t, b.Get("/admin/groups"), "NURSING")
+
+		// Every change to the group is in the audit log, refused ones not.
+		events, err := a.Store.AuditEventsFor(t.Context(), "group", nursing.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range events {
+			if e.ActorName != "Dr. Ada Root" {
+				t.Errorf("%s recorded for %q, want the admin", e.Action, e.ActorName)
+			}
+			got = append(got, e.Action+":"+e.Reason)
+		}
+		want := "group.create:Nursing group.member_add:@okafor group.member_remove:@okafor group.update:NURSING"
+		if strings.Join(got, " ") != want {
+			t.Fatalf("group audit %q, want %q", strings.Join(got, " "), want)
+		}
 	})
 }

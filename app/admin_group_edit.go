@@ -27,7 +27,14 @@ func (h *Handler) adminGroupUpdate(c *fiber.Ctx) error {
 	if f.Errors != nil {
 		return h.renderGroupEditForm(c, g, f)
 	}
-	err = h.store.SaveGroup(c.UserContext(), f.group(g.ID))
+	ctx := c.UserContext()
+	err = h.store.InTransaction(ctx, func(tx *models.Store) error {
+		if err := tx.SaveGroup(ctx, f.group(g.ID)); err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &models.AuditEvent{ActorID: &member(c).ID, Action: "group.update",
+			SubjectType: "group", SubjectID: g.ID, Reason: f.Name})
+	})
 	if errors.Is(err, models.ErrTaken) {
 		f.Errors.add("name", "Another group is already called "+f.Name+".")
 		return h.renderGroupEditForm(c, g, f)

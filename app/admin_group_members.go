@@ -27,7 +27,15 @@ func (h *Handler) adminGroupMemberAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.AddGroupMember(c.UserContext(), g.ID, u.ID); err != nil {
+	ctx := c.UserContext()
+	err = h.store.InTransaction(ctx, func(tx *models.Store) error {
+		if err := tx.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &models.AuditEvent{ActorID: &member(c).ID, Action: "group.member_add",
+			SubjectType: "group", SubjectID: g.ID, Reason: "@" + u.Username})
+	})
+	if err != nil {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/groups/%d?saved=1", g.ID), fiber.StatusSeeOther)
@@ -43,7 +51,19 @@ func (h *Handler) adminGroupMemberRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return errBadRequest("The form named no member to remove.", err)
 	}
-	if err := h.store.RemoveGroupMember(c.UserContext(), g.ID, userID); err != nil {
+	ctx := c.UserContext()
+	u, err := h.store.UserByID(ctx, userID)
+	if err != nil {
+		return missing("That member", err)
+	}
+	err = h.store.InTransaction(ctx, func(tx *models.Store) error {
+		if err := tx.RemoveGroupMember(ctx, g.ID, userID); err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &models.AuditEvent{ActorID: &member(c).ID, Action: "group.member_remove",
+			SubjectType: "group", SubjectID: g.ID, Reason: "@" + u.Username})
+	})
+	if err != nil {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/groups/%d?saved=1", g.ID), fiber.StatusSeeOther)

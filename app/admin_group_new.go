@@ -21,7 +21,14 @@ func (h *Handler) adminGroupCreate(c *fiber.Ctx) error {
 	}
 	g := f.group(0)
 	g.CreatedAt = h.now().UTC()
-	err := h.store.SaveGroup(c.UserContext(), g)
+	ctx := c.UserContext()
+	err := h.store.InTransaction(ctx, func(tx *models.Store) error {
+		if err := tx.SaveGroup(ctx, g); err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, &models.AuditEvent{ActorID: &member(c).ID, Action: "group.create",
+			SubjectType: "group", SubjectID: g.ID, Reason: g.Name})
+	})
 	if errors.Is(err, models.ErrTaken) {
 		f.Errors.add("name", "Another group is already called "+f.Name+".")
 		return h.renderGroupForm(c, "New group", f)

@@ -47,6 +47,8 @@ func doneNotice(done string) string {
 		return "The post is hidden from members, with your reason in its place."
 	case "redact":
 		return "The identifiers were edited out and erased from the post's earlier versions; the post is shown again."
+	case "unhide":
+		return "The post is shown to members again."
 	case "delete":
 		return "The post was deleted."
 	case "purge":

@@ -65,6 +65,8 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, p *reviewPostPage, f *reviewForm) (
 			return "", nil
 		}
 		return "hide", h.store.HidePost(ctx, post.ID, mod.ID, f.Reason)
+	case "unhide":
+		return "unhide", h.store.UnhidePost(ctx, post.ID, mod.ID)
 	case "delete":
 		if !need("Say why the post is deleted; the audit log keeps it.") {
 			return "", nil
