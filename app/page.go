@@ -21,6 +21,8 @@ type pageData struct {
 	// their unread warnings from the moderators.
 	Unread   int64
 	Warnings int64
+	// Reported is, for moderators, how many posts wait for review.
+	Reported int64
 
 	csrf func() string
 }
@@ -44,7 +46,7 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		if err != nil {
 			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
 		}
-		p.Unread, p.Warnings = n.Unread, n.Warnings
+		p.Unread, p.Warnings, p.Reported = n.Unread, n.Warnings, n.Reported
 	}
 	return p
 }

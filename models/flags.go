@@ -213,16 +213,6 @@ func (s *Store) FlagsOnPost(ctx context.Context, postID int64) ([]FlagView, erro
 	return out, nil
 }
 
-// OpenFlagCount counts the posts waiting in the review queue.
-func (s *Store) OpenFlagCount(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(DISTINCT post_id) FROM flags WHERE resolved_at IS NULL`).Scan(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count posts awaiting review: %w", err)
-	}
-	return n, nil
-}
-
 // ReviewItem is one reported post in the review queue.
 type ReviewItem struct {
 	PostID          int64

@@ -183,8 +183,11 @@ func TestReviewQueueOldestFirstAndDismiss(t *testing.T) {
 				t.Fatalf("flag after dismiss: %+v", fl)
 			}
 		}
-		if n, _ := store.OpenFlagCount(ctx); n != 1 {
-			t.Fatalf("%d posts await review, want 1", n)
+		if c, err := store.CountsFor(ctx, f.mod); err != nil || c.Reported != 1 {
+			t.Fatalf("a moderator's header counts %+v (%v), want 1 reported post", c, err)
+		}
+		if c, err := store.CountsFor(ctx, f.reporter); err != nil || c.Reported != 0 {
+			t.Fatalf("a member's header counts %+v (%v), want no reported posts", c, err)
 		}
 		// Dismissing again finds nothing open and records nothing.
 		before := actions(t, store, "post", f.reply.ID)

@@ -122,14 +122,21 @@ type MemberCounts struct {
 	Unread int64
 	// Warnings counts the moderators' warnings the member has not read.
 	Warnings int64
+	// Reported counts, for a moderator, the posts waiting for review.
+	Reported int64
 }
 
 // CountsFor reads a member's header counts in one statement.
 func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 	var c MemberCounts
 	unread := s.visibleNotifications(ctx, u).Where("n.read_at IS NULL").Select("COUNT(*)")
+	reported := "0"
+	if u.IsModerator() {
+		reported = "(SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL)"
+	}
 	err := s.db.WithContext(ctx).Raw(`SELECT (?) AS unread,
-		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL) AS warnings`,
+		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL) AS warnings,
+		`+reported+` AS reported`,
 		unread, u.ID).Scan(&c).Error
 	if err != nil {
 		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
