@@ -44,20 +44,12 @@ func (h *Handler) modRedact(c *fiber.Ctx) error {
 }
 
 func (h *Handler) redactTarget(c *fiber.Ctx) (postEditPage, error) {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return postEditPage{}, err
 	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return postEditPage{}, missing("That post", err)
-	}
 	if post.IsDeleted() {
 		return postEditPage{}, errNotFound("That post", nil)
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
-	if err != nil {
-		return postEditPage{}, missing("That topic", err)
 	}
 	return postEditPage{Topic: topic, Post: post, Redact: true}, nil
 }

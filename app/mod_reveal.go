@@ -56,20 +56,12 @@ func (h *Handler) modReveal(c *fiber.Ctx) error {
 }
 
 func (h *Handler) revealTarget(c *fiber.Ctx) (*revealPage, error) {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return nil, err
 	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return nil, missing("That post", err)
-	}
 	if !post.Anonymous {
 		return nil, errBadRequest("That post shows its author already.", nil)
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
-	if err != nil {
-		return nil, missing("That topic", err)
 	}
 	return &revealPage{Post: post, Topic: topic}, nil
 }

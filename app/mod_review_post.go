@@ -54,19 +54,11 @@ func (h *Handler) modReviewPost(c *fiber.Ctx) error {
 }
 
 func (h *Handler) reviewPost(c *fiber.Ctx) (*reviewPostPage, error) {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return nil, err
 	}
 	ctx := c.UserContext()
-	post, err := h.store.PostByID(ctx, id)
-	if err != nil {
-		return nil, missing("That post", err)
-	}
-	topic, err := h.store.TopicByID(ctx, post.TopicID)
-	if err != nil {
-		return nil, missing("That topic", err)
-	}
 	p := &reviewPostPage{Post: post, Topic: topic, Cooked: cookedHTML(post.Cooked)}
 	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
 	if post.Number == 1 {

@@ -26,20 +26,12 @@ type postEditPage struct {
 // member is trying to do ("edited", "deleted"), for the message that says
 // why they cannot.
 func (h *Handler) ownPost(c *fiber.Ctx, change string) (*models.Post, *models.TopicSummary, error) {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return nil, nil, missing("That post", err)
-	}
 	if post.IsDeleted() {
 		return nil, nil, errNotFound("That post", nil)
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
-	if err != nil {
-		return nil, nil, missing("That topic", err)
 	}
 	// Readability first: a post on a closed board is not there at all.
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {

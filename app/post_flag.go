@@ -84,19 +84,11 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 // flagTarget loads a post the member may report: one they can read,
 // written by someone else, not deleted.
 func (h *Handler) flagTarget(c *fiber.Ctx) (*postFlagPage, error) {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return nil, err
 	}
 	ctx := c.UserContext()
-	post, err := h.store.PostByID(ctx, id)
-	if err != nil {
-		return nil, missing("That post", err)
-	}
-	topic, err := h.store.TopicByID(ctx, post.TopicID)
-	if err != nil {
-		return nil, missing("That topic", err)
-	}
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return nil, err
 	}

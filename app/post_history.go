@@ -21,19 +21,11 @@ type postHistoryPage struct {
 // moderators, who alone still see the history of a deleted post and the
 // content of a hidden one.
 func (h *Handler) postHistory(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	post, err := h.store.PostByID(ctx, id)
-	if err != nil {
-		return missing("That post", err)
-	}
-	topic, err := h.store.TopicByID(ctx, post.TopicID)
-	if err != nil {
-		return missing("That topic", err)
-	}
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return err
 	}

@@ -9,17 +9,9 @@ import (
 // postShow is a post's permanent link: it sends the reader to the page of
 // the topic where the post sits.
 func (h *Handler) postShow(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return err
-	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return missing("That post", err)
-	}
-	topic, err := h.store.TopicByID(c.UserContext(), post.TopicID)
-	if err != nil {
-		return missing("That topic", err)
 	}
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return err
