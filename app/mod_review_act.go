@@ -115,8 +115,9 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, p *reviewPostPage, f *reviewForm) (
 	return "", errNotFound("That action", nil)
 }
 
-// suspensionEnd reads how long a suspension lasts: until the start of a
-// future day (UTC), or indefinitely (nil).
+// suspensionEnd reads how long a suspension lasts: through the last day
+// the moderator chose, ending at the midnight after it (UTC), or
+// indefinitely (nil).
 func (h *Handler) suspensionEnd(f *reviewForm) (*time.Time, bool) {
 	switch f.Length {
 	case "indefinite":
@@ -124,14 +125,15 @@ func (h *Handler) suspensionEnd(f *reviewForm) (*time.Time, bool) {
 	case "until":
 		day, err := time.Parse("2006-01-02", f.Until)
 		if err != nil {
-			f.Error = "Give the day the suspension ends, as YYYY-MM-DD."
+			f.Error = "Give the last day of the suspension, as YYYY-MM-DD."
 			return nil, false
 		}
-		if !day.After(h.now().UTC()) {
-			f.Error = "The day the suspension ends must be in the future."
+		end := day.AddDate(0, 0, 1)
+		if !end.After(h.now().UTC()) {
+			f.Error = "The last day of the suspension cannot be in the past."
 			return nil, false
 		}
-		return &day, true
+		return &end, true
 	}
 	f.Error = "Choose how long the suspension lasts: until a day, or indefinitely."
 	return nil, false

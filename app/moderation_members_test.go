@@ -106,8 +106,8 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 		t.Run("a suspension's end must be a day to come", func(t *testing.T) {
 			yesterday := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
 			for _, r := range []struct{ length, until, want string }{
-				{"until", yesterday, "The day the suspension ends must be in the future."},
-				{"until", "next week", "Give the day the suspension ends, as YYYY-MM-DD."},
+				{"until", yesterday, "The last day of the suspension cannot be in the past."},
+				{"until", "next week", "Give the last day of the suspension, as YYYY-MM-DD."},
 				{"", "", "Choose how long the suspension lasts"},
 			} {
 				res := decide(m, reply.ID, "suspend", url.Values{"reason": {"Repeated advertising"}, "length": {r.length}, "until": {r.until}})
@@ -127,7 +127,8 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 			if want := reviewPath + "?done=suspend"; res.Location() != want {
 				t.Fatalf("the suspension led to %q, want %q", res.Location(), want)
 			}
-			stamp := day.Format("2 Jan 2006") + ", 00:00 UTC"
+			// Suspended through that day: it ends at the midnight after it.
+			stamp := day.AddDate(0, 0, 1).Format("2 Jan 2006") + ", 00:00 UTC"
 			mustContain(t, m.Get(res.Location()), "The member is suspended and signed out everywhere.",
 				"Suspended until "+stamp+"</strong>: Repeated advertising", "Lift the suspension")
 			if got := memberStatus(t, a, weber); got != models.StatusSuspended {

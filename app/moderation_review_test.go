@@ -472,7 +472,7 @@ func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 		// A refused form names nobody either.
 		res = decide(m, reply.ID, "suspend", url.Values{"reason": {"Repeated"}, "length": {"until"}, "until": {"2001-01-01"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
-		mustContain(t, res, "The day the suspension ends must be in the future.")
+		mustContain(t, res, "The last day of the suspension cannot be in the past.")
 		mustNotContain(t, res, hidden...)
 	})
 }

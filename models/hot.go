@@ -86,7 +86,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		}
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
-				t.bumped_at, t.created_at, t.updated_at,
+				t.purged_count, t.bumped_at, t.created_at, t.updated_at,
 				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 				` + openingPostJoin + `
@@ -158,7 +158,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var t TopicSummary
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
-		&t.Pinned, &t.Locked, &t.PostCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
+		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
 		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)

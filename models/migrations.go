@@ -526,6 +526,10 @@ var migrations = []migration{
 		// Moderators who edit identifiers out of a post erase them from its
 		// earlier versions too; the version stays, marked, without its text.
 		`ALTER TABLE post_revisions ADD COLUMN redacted_at {{time}}`,
+		// A purged reply leaves a gap in its topic's numbers: post_count
+		// stays the highest number (new replies number after it), and
+		// purged_count says how many numbers no longer hold a post.
+		`ALTER TABLE topics ADD COLUMN purged_count INTEGER NOT NULL DEFAULT 0`,
 	}},
 }
 

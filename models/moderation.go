@@ -96,6 +96,8 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 			if err := tx.Exec(`DELETE FROM topics WHERE id = ?`, topic.ID).Error; err != nil {
 				return fmt.Errorf("purge topic: %w", err)
 			}
+		} else if err := tx.Exec(`UPDATE topics SET purged_count = purged_count + 1 WHERE id = ?`, topic.ID).Error; err != nil {
+			return fmt.Errorf("count the topic's posts: %w", err)
 		}
 		topics := 0
 		if out.TopicPurged {

@@ -30,9 +30,11 @@ type Topic struct {
 	Pinned    bool
 	Locked    bool
 	PostCount int // the highest post number, tombstones included
-	BumpedAt  time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// PurgedCount is how many of those numbers were purged.
+	PurgedCount int
+	BumpedAt    time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // TopicSummary is a topic as a list shows it.
@@ -57,7 +59,7 @@ func (t *TopicSummary) Byline() string {
 }
 
 // Replies counts the posts after the opening one.
-func (t *Topic) Replies() int { return max(t.PostCount-1, 0) }
+func (t *Topic) Replies() int { return max(t.PostCount-t.PurgedCount-1, 0) }
 
 // TopicCursor marks a place in a board's activity order, for keyset paging.
 type TopicCursor struct {
