@@ -2,6 +2,8 @@ package app
 
 import (
 	"net/url"
+
+	"github.com/gofiber/fiber/v2"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -206,4 +208,23 @@ func plainMarkdown(text string) string {
 		}
 	}
 	return strings.Join(out, "\n\n")
+}
+
+// readCaseText reads and checks the free text of a case summary from a
+// form, as the case form does, adding its problems to errs.
+func readCaseText(c *fiber.Ctx, errs *fieldErrors) *caseSummaryText {
+	t := &caseSummaryText{Presentation: caseText(c.FormValue("presentation")), Workup: caseText(c.FormValue("workup")),
+		Question: caseText(c.FormValue("question")), SourceURL: strings.TrimSpace(c.FormValue("source_url"))}
+	if t.SourceURL != "" {
+		link, problem := caseSourceURL(t.SourceURL)
+		if problem != "" {
+			errs.add("source", problem)
+		} else {
+			t.SourceURL = link
+		}
+	}
+	caseTextProblem(errs, "presentation", "The presentation", t.Presentation, casePresentationMin, casePresentationMax)
+	caseTextProblem(errs, "workup", "The work-up so far", t.Workup, 0, caseWorkupMax)
+	caseTextProblem(errs, "question", "The question for peers", t.Question, caseQuestionMin, caseQuestionMax)
+	return t
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/app/phi"
+	"rounds/models"
 )
 
 // modRedactForm gives a moderator a post's text to edit identifiers out
@@ -21,6 +22,9 @@ func (h *Handler) modRedactForm(c *fiber.Ctx) error {
 	form := &composer{Body: post.Source, Version: post.Version, WithTitle: post.Number == 1}
 	if form.WithTitle {
 		form.Title, form.Tags = topic.Title, strings.Join(topic.Tags, ", ")
+	}
+	if cs := page.CaseSummary; cs != nil {
+		form.Case = &caseSummaryText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
 	}
 	form.PHI = checkPHI("", composerFields(form)...)
 	page.Form = form
@@ -36,7 +40,14 @@ func (h *Handler) modRedact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved, err := h.saveEdit(c, page, h.renderModRedact, redactionNote(page.Post.Source, page.Topic.Title, page.Post.Number == 1))
+	texts := []string{page.Post.Source}
+	if page.Post.Number == 1 {
+		texts = append(texts, page.Topic.Title)
+	}
+	if cs := page.CaseSummary; cs != nil {
+		texts = append(texts, cs.SourceURL, cs.Presentation, cs.Workup, cs.Question)
+	}
+	saved, err := h.saveEdit(c, page, h.renderModRedact, redactionNote(texts...))
 	if saved == nil || err != nil {
 		return err
 	}
@@ -51,7 +62,13 @@ func (h *Handler) redactTarget(c *fiber.Ctx) (postEditPage, error) {
 	if post.IsDeleted() {
 		return postEditPage{}, errNotFound("That post", nil)
 	}
-	return postEditPage{Topic: topic, Post: post, Redact: true}, nil
+	page := postEditPage{Topic: topic, Post: post, Redact: true}
+	if topic.Kind == models.KindCase && post.Number == 1 {
+		if page.CaseSummary, err = h.store.CaseSummaryFor(c.UserContext(), topic.ID); err != nil {
+			return postEditPage{}, err
+		}
+	}
+	return page, nil
 }
 
 func (h *Handler) renderModRedact(c *fiber.Ctx, p postEditPage) error {
@@ -66,12 +83,9 @@ func (h *Handler) renderModRedact(c *fiber.Ctx, p postEditPage) error {
 }
 
 // redactionNote is the audit log's reason for a redaction: the kinds of
-// identifier the check found before the edit, never the identifiers.
-func redactionNote(source, title string, withTitle bool) string {
-	texts := []string{source}
-	if withTitle {
-		texts = append(texts, title)
-	}
+// identifier the check found in the texts before the edit, never the
+// identifiers.
+func redactionNote(texts ...string) string {
 	var kinds []string
 	for _, t := range texts {
 		for _, f := range phi.Scan(t) {

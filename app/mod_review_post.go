@@ -14,6 +14,8 @@ type reviewPostPage struct {
 	Topic  *models.TopicSummary
 	Byline string
 	Cooked template.HTML
+	// Case is the case summary the post opens, if it does.
+	Case *caseCard
 	// PHI is what the identifier check finds in the post now; Confirmed
 	// is what its author confirmed identifies no patient.
 	PHI       []phiNote
@@ -63,6 +65,13 @@ func (h *Handler) reviewPost(c *fiber.Ctx) (*reviewPostPage, error) {
 	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
 	if post.Number == 1 {
 		fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
+		if p.Case, err = h.topicCase(ctx, &topic.Topic); err != nil {
+			return nil, err
+		}
+		if p.Case != nil {
+			fields = append(fields, caseFields(&caseSummaryText{SourceURL: p.Case.SourceURL,
+				Presentation: p.Case.Presentation, Workup: p.Case.Workup, Question: p.Case.Question})...)
+		}
 	}
 	if check := checkPHI("", fields...); check != nil {
 		p.PHI = check.Notes

@@ -177,5 +177,15 @@ func composerFields(form *composer) []phiField {
 	if form.WithTitle {
 		fields = append([]phiField{{Name: "title", Label: "the title", Text: form.Title}, {Name: "tags", Label: "the tags", Text: form.Tags}}, fields...)
 	}
+	if c := form.Case; c != nil {
+		fields = append(fields, caseFields(c)...)
+	}
 	return fields
+}
+
+// caseFields are what the identifier check reads in a case summary.
+func caseFields(c *caseSummaryText) []phiField {
+	return []phiField{{Name: "source", Label: "the case link", Text: c.SourceURL},
+		{Name: "presentation", Label: "the presentation", Text: c.Presentation},
+		{Name: "workup", Label: "the work-up", Text: c.Workup}, {Name: "question", Label: "the question", Text: c.Question}}
 }

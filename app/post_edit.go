@@ -17,8 +17,10 @@ type postEditPage struct {
 	// Current is the version saved by someone else while this member was
 	// editing, shown above their own text so they can merge.
 	Current *models.Post
-	// Redact is a moderator editing identifiers out of someone's post.
-	Redact bool
+	// Redact is a moderator editing identifiers out of someone's post;
+	// CaseSummary is its case summary when it opens a case topic.
+	Redact      bool
+	CaseSummary *models.CaseSummary
 }
 
 // ownPost loads a post the member may change: their own, not deleted, and
@@ -98,6 +100,9 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 		form.Version = post.Version
 	}
 	title, tags := form.validate()
+	if page.CaseSummary != nil {
+		form.Case = readCaseText(c, &form.Errors)
+	}
 	guardPHI(c, form, composerFields(form)...)
 	again := func() error { return render(c, page) }
 	if form.Errors != nil || c.FormValue("preview") != "" {
@@ -122,6 +127,9 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 		PHIConfirmed: form.PHI.confirmedJSON(), Redact: redaction != "", Reason: redaction}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
+	}
+	if cs := form.Case; cs != nil {
+		edit.Case = &models.CaseText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
 	}
 	saved, err := h.store.EditPost(c.UserContext(), edit)
 	if errors.Is(err, models.ErrConflict) {

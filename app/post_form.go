@@ -65,6 +65,32 @@ type composer struct {
 	// TitleHint and BodyHint, when set, replace the fields' usual hints.
 	TitleHint string
 	BodyHint  string
+	// Case holds a case summary's text when a moderator edits
+	// identifiers out of a case topic's opening post.
+	Case *caseSummaryText
+}
+
+// caseView is what the case summary's fields show: the text and the
+// form's problems.
+type caseView struct {
+	*caseSummaryText
+	Errors fieldErrors
+}
+
+// CaseView is the case summary's fields, nil when the form has none.
+func (f *composer) CaseView() *caseView {
+	if f.Case == nil {
+		return nil
+	}
+	return &caseView{caseSummaryText: f.Case, Errors: f.Errors}
+}
+
+// caseSummaryText is the free text of a case summary, as a form holds it.
+type caseSummaryText struct {
+	SourceURL    string
+	Presentation string
+	Workup       string
+	Question     string
 }
 
 // offerAnonymity lets the form post anonymously when the board allows it,

@@ -209,6 +209,17 @@ type PostEdit struct {
 	// close, all audited with Reason.
 	Redact bool
 	Reason string
+	// Case, when set on a case topic's opening post, replaces the text of
+	// its case summary (a moderator editing identifiers out of it).
+	Case *CaseText
+}
+
+// CaseText is the free text of a case summary.
+type CaseText struct {
+	SourceURL    string
+	Presentation string
+	Workup       string
+	Question     string
 }
 
 // EditPost saves a new version of a post and keeps it as a revision.
@@ -249,6 +260,14 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			if e.Tags != nil {
 				if err := replaceTags(tx, post.TopicID, *e.Tags); err != nil {
 					return err
+				}
+			}
+			if e.Case != nil {
+				err := tx.Exec(`UPDATE case_summaries SET source_url = ?, presentation = NULLIF(?, ''), workup = ?,
+					question = NULLIF(?, '') WHERE topic_id = ?`,
+					e.Case.SourceURL, e.Case.Presentation, e.Case.Workup, e.Case.Question, post.TopicID).Error
+				if err != nil {
+					return fmt.Errorf("update case summary: %w", err)
 				}
 			}
 		}
