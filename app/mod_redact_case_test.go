@@ -24,7 +24,7 @@ func TestModeratorEditsIdentifiersOutOfACaseSummary(t *testing.T) {
 			Title: "Chest pain after vomiting", Source: "What would you do?", Cooked: "<p>What would you do?</p>",
 			Case: &models.CaseSummary{AgeBand: "50-59", Sex: "male", AttestedByID: okafor.ID,
 				Presentation: "Mrs Eleanor Whitcombe came in with chest pain after vomiting.",
-				Workup: "CXR: pneumomediastinum.", Question: "Contrast swallow now, or CT first?"}})
+				Workup:       "CXR: pneumomediastinum.", Question: "Contrast swallow now, or CT first?"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestModeratorEditsIdentifiersOutOfACaseSummary(t *testing.T) {
 
 		form := url.Values{"title": {"Chest pain after vomiting"}, "body": {"What would you do?"}, "version": {"1"},
 			"presentation": {"Came in with chest pain after vomiting, MRN 4417823."},
-			"workup": {"CXR: pneumomediastinum."}, "question": {"Contrast swallow now, or CT first?"}}
+			"workup":       {"CXR: pneumomediastinum."}, "question": {"Contrast swallow now, or CT first?"}}
 		res = m.Submit(redact, redact, form)
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		mustContain(t, res, "Medical record number", "Came in with chest pain after vomiting, MRN 4417823.")
