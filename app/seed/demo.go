@@ -44,6 +44,14 @@ func Demo(now time.Time) Community {
 		}
 		c.Topics = append(c.Topics, t)
 	}
+	// One report waits for the moderators, so the review queue has
+	// something to show: a reader doubting advice that is in fact sound.
+	for i, t := range c.Topics {
+		if t.Title == "Ketamine vs etomidate for RSI in shock" {
+			c.Reports = append(c.Reports, Report{Topic: i, Number: 3, Reporter: members["grace_obrien"], Reason: "misinformation",
+				Note: "Is this right? I was taught to reduce every dose in shock. Could someone check before people copy it?"})
+		}
+	}
 	return c
 }
 

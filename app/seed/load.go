@@ -45,7 +45,10 @@ func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, n
 		if err != nil {
 			return err
 		}
-		return tx.ImportTopics(ctx, topics)
+		if err := tx.ImportTopics(ctx, topics); err != nil {
+			return err
+		}
+		return fileReports(ctx, tx, c, userIDs)
 	})
 	if err != nil {
 		return false, fmt.Errorf("load demo community: %w", err)
@@ -250,4 +253,25 @@ func ensure[T any](ctx context.Context, store *models.Store, items []T,
 		return nil
 	})
 	return ids, err
+}
+
+// fileReports files the community's reports on its imported posts.
+func fileReports(ctx context.Context, tx *models.Store, c Community, userIDs []int64) error {
+	for _, r := range c.Reports {
+		var postID int64
+		err := tx.DB().WithContext(ctx).Raw(`SELECT p.id FROM posts p JOIN topics t ON t.id = p.topic_id
+			WHERE t.title = ? AND p.number = ?`, c.Topics[r.Topic].Title, r.Number).Scan(&postID).Error
+		if err != nil {
+			return fmt.Errorf("find post %d of %q to report: %w", r.Number, c.Topics[r.Topic].Title, err)
+		}
+		if postID == 0 {
+			return fmt.Errorf("find post %d of %q to report: no such post", r.Number, c.Topics[r.Topic].Title)
+		}
+		_, err = tx.FlagPost(ctx, models.NewFlag{PostID: postID, ReporterID: userIDs[r.Reporter],
+			Reason: models.FlagReason(r.Reason), Note: r.Note})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -46,4 +46,16 @@ type Community struct {
 	Members []Member
 	Boards  []Board
 	Topics  []Topic
+	// Reports wait in the moderators' review queue.
+	Reports []Report
+}
+
+// Report is a member's report on a post, by the post's topic (index in
+// Topics) and number.
+type Report struct {
+	Topic    int
+	Number   int
+	Reporter int // index in Members
+	Reason   string
+	Note     string
 }
