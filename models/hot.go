@@ -19,6 +19,7 @@ type hotQueries struct {
 	session *sql.Stmt
 	topic   *sql.Stmt
 	access  *sql.Stmt
+	counts  *sql.Stmt
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -96,6 +97,17 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		read, post := permittedSQL("can_read"), permittedSQL("can_post")
 		h.access = prepare(`SELECT b.archived, b.allow_anonymous, CASE WHEN ? OR ` + read + ` THEN 1 ELSE 0 END,
 			CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`)
+		// The header's counts on every page: unread notifications of posts
+		// still there in boards the member may still read, unread
+		// warnings, and for moderators the posts waiting for review. The
+		// first two parameters say whether the member is a moderator.
+		h.counts = prepare(`SELECT
+			(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
+				JOIN posts p ON p.id = n.post_id
+				WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+				AND (? OR ` + read + `)),
+			(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
+			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END`)
 	}
 	return h.err
 }
@@ -173,7 +185,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

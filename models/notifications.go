@@ -126,18 +126,16 @@ type MemberCounts struct {
 	Reported int64
 }
 
-// CountsFor reads a member's header counts in one statement.
+// CountsFor reads a member's header counts in one prepared statement.
 func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 	var c MemberCounts
-	unread := s.visibleNotifications(ctx, u).Where("n.read_at IS NULL").Select("COUNT(*)")
-	reported := "0"
-	if u.IsModerator() {
-		reported = "(SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL)"
+	h, err := s.hot(ctx)
+	if err != nil {
+		return c, err
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT (?) AS unread,
-		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL) AS warnings,
-		`+reported+` AS reported`,
-		unread, u.ID).Scan(&c).Error
+	mod := u.IsModerator()
+	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod).
+		Scan(&c.Unread, &c.Warnings, &c.Reported)
 	if err != nil {
 		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
 	}
