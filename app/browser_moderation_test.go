@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"rounds/models"
@@ -66,15 +64,8 @@ func TestBrowserReportAndReview(t *testing.T) {
 	s.wantQuiet(t)
 
 	// On a phone the actions stack and nothing scrolls sideways.
-	s.do(t, "narrow the window", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tgt, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: 375, Height: 740, DeviceScaleFactor: 1, Mobile: true})
-		return err
-	}))
-	if overflow := read(t, s, "measure the page", chromedp.Evaluate[bool](
-		`document.documentElement.scrollWidth > window.innerWidth`)); overflow {
-		t.Fatal("the review page scrolls sideways on a 375px-wide screen")
-	}
+	s.onPhone(t)
+	s.wantNoSidewaysScroll(t, "the review page")
 
 	// A purge without the confirmation keeps the reason typed.
 	s.do(t, "give a reason", chromedp.SendKeys(chromedp.CSS(`#reason-purge`), "Named a patient with her date of birth"))

@@ -110,15 +110,8 @@ func TestBrowserSearch(t *testing.T) {
 
 	// On a phone the search box takes a row of its own and nothing
 	// scrolls sideways.
-	s.do(t, "narrow the window", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tgt, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
-			Width: 375, Height: 740, DeviceScaleFactor: 1, Mobile: true})
-		return err
-	}))
-	if overflow := read(t, s, "measure the page", chromedp.Evaluate[bool](
-		`document.documentElement.scrollWidth > window.innerWidth`)); overflow {
-		t.Fatal("the results page scrolls sideways on a 375px-wide screen")
-	}
+	s.onPhone(t)
+	s.wantNoSidewaysScroll(t, "the results page")
 	box := read(t, s, "measure the search box", chromedp.Evaluate[[]float64](
 		`(() => { const r = document.querySelector("form.site-search").getBoundingClientRect(); return [r.left, r.right, r.width]; })()`))
 	if len(box) != 3 || box[2] < 250 || box[0] < 8 || box[1] > 375-8 {
@@ -177,4 +170,23 @@ func (s *site) emulateMedia(t *testing.T, name, value string) {
 			Features: []*emulation.MediaFeature{{Name: name, Value: value}}})
 		return err
 	}))
+}
+
+// onPhone shows the page as a 375px-wide phone would.
+func (s *site) onPhone(t *testing.T) {
+	t.Helper()
+	s.do(t, "narrow the window", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tgt, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+			Width: 375, Height: 740, DeviceScaleFactor: 1, Mobile: true})
+		return err
+	}))
+}
+
+// wantNoSidewaysScroll wants the page to fit the window's width.
+func (s *site) wantNoSidewaysScroll(t *testing.T, page string) {
+	t.Helper()
+	if overflow := read(t, s, "measure the page", chromedp.Evaluate[bool](
+		`document.documentElement.scrollWidth > window.innerWidth`)); overflow {
+		t.Fatalf("%s scrolls sideways on a 375px-wide screen", page)
+	}
 }
