@@ -48,5 +48,18 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 	if err != nil {
 		return nil, access, err
 	}
+	if err := hiddenTopic(c, topic); err != nil {
+		return nil, access, err
+	}
 	return topic, access, nil
+}
+
+// hiddenTopic refuses a member a topic whose opening post the moderators
+// hid: its title and replies are withheld with it until they decide.
+func hiddenTopic(c *fiber.Ctx, topic *models.TopicSummary) error {
+	if topic.OpenerHidden && !member(c).IsModerator() {
+		return &Error{Status: fiber.StatusNotFound,
+			Message: "This topic is hidden by the moderators: its opening post was hidden, and the topic with it."}
+	}
+	return nil
 }

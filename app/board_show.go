@@ -30,7 +30,7 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := models.TopicPage{Limit: topicsPerPage}
+	page := models.TopicPage{Limit: topicsPerPage, Viewer: member(c)}
 	if raw := c.Query("after"); raw != "" {
 		cur, err := models.ParseTopicCursor(raw)
 		if err != nil {
@@ -56,7 +56,7 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	}
 	first := page.After == nil && (page.Before == nil || !more)
 	if first {
-		if p.Pinned, err = h.store.PinnedTopics(ctx, board.ID); err != nil {
+		if p.Pinned, err = h.store.PinnedTopics(ctx, member(c), board.ID); err != nil {
 			return err
 		}
 	}

@@ -124,9 +124,20 @@ func TestPrivateBoardFeeds(t *testing.T) {
 			if len(feed.Items) != 30 {
 				t.Fatalf("%d entries, want the 30 newest", len(feed.Items))
 			}
+			// Newest first; the topic whose opening post is hidden is
+			// hidden with it, title and all.
+			var want []*models.Topic
+			for i := len(topics) - 1; i >= 0 && len(want) < 30; i-- {
+				if topics[i].ID != hidden.ID {
+					want = append(want, topics[i])
+				}
+			}
+			if strings.Contains(res.Body, hidden.Title) {
+				t.Fatalf("the topic whose opening post is hidden, %q, is in the feed", hidden.Title)
+			}
 			ids := map[string]bool{}
 			for i, item := range feed.Items {
-				topic := topics[len(topics)-1-i]
+				topic := want[i]
 				if item.Title != topic.Title || item.Link != fmt.Sprintf("http://rounds.test/t/%d/%s", topic.ID, topic.Slug) {
 					t.Fatalf("entry %d is %q at %s, want %q (topic %d)", i, item.Title, item.Link, topic.Title, topic.ID)
 				}
@@ -144,12 +155,7 @@ func TestPrivateBoardFeeds(t *testing.T) {
 				if len(item.Authors) != 1 || item.Authors[0].Name != author {
 					t.Fatalf("entry %d by %+v, want %s", i, item.Authors, author)
 				}
-				switch {
-				case topic.ID == hidden.ID:
-					if item.Content != "" || item.Description != "" {
-						t.Fatalf("the hidden opening post reached the feed: %q", item.Content)
-					}
-				case !strings.Contains(item.Content, "<strong>text</strong>") || strings.Contains(item.Content, "<b>"):
+				if !strings.Contains(item.Content, "<strong>text</strong>") || strings.Contains(item.Content, "<b>") {
 					t.Fatalf("entry %d content %q, want the sanitised HTML of its opening post", i, item.Content)
 				}
 			}

@@ -195,8 +195,11 @@ func TestPurgeOfTheOpeningPostRemovesTheTopic(t *testing.T) {
 		}
 		reporter := a.Browser(t)
 		reporter.SignIn(byrne)
-		wantStatus(t, reportPost(reporter, opening.ID, "phi", ""), http.StatusSeeOther)
+		// A report that the opening post identifies a patient would hide
+		// the topic, replies and all, before the purge is even needed; a
+		// report that leaves it in place shows the purge remove it.
 		wantStatus(t, reportPost(reporter, first.ID, "spam", ""), http.StatusSeeOther)
+		wantStatus(t, reportPost(reporter, opening.ID, "misinformation", ""), http.StatusSeeOther)
 		a.CatchUp(t)
 		if n := indexFinds(t, a, "gildersleeve"); n != 1 {
 			t.Fatalf("before the purge the index finds the reply %d times", n)

@@ -39,6 +39,9 @@ func (h *Handler) ownPost(c *fiber.Ctx, change string) (*models.Post, *models.To
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return nil, nil, err
 	}
+	if err := hiddenTopic(c, topic); err != nil {
+		return nil, nil, err
+	}
 	if post.AuthorID != member(c).ID {
 		return nil, nil, errForbidden("You can only change your own posts.")
 	}

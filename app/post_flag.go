@@ -92,6 +92,9 @@ func (h *Handler) flagTarget(c *fiber.Ctx) (*postFlagPage, error) {
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return nil, err
 	}
+	if err := hiddenTopic(c, topic); err != nil {
+		return nil, err
+	}
 	if post.IsDeleted() {
 		return nil, errNotFound("That post", nil)
 	}

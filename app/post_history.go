@@ -29,6 +29,9 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return err
 	}
+	if err := hiddenTopic(c, topic); err != nil {
+		return err
+	}
 	m := member(c)
 	switch {
 	case m.IsModerator():

@@ -16,5 +16,8 @@ func (h *Handler) postShow(c *fiber.Ctx) error {
 	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
 		return err
 	}
+	if err := hiddenTopic(c, topic); err != nil {
+		return err
+	}
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusFound)
 }

@@ -108,23 +108,20 @@ func (s *Store) FeedTokenStatus(ctx context.Context, userID int64) (created, las
 }
 
 // FeedTopic is a topic as a private feed shows it: the summary and its
-// opening post's HTML, which is empty when that post is hidden or deleted.
+// opening post's HTML, which is empty when that post is deleted. A topic
+// whose opening post is hidden is not in the feed at all.
 type FeedTopic struct {
 	TopicSummary
 	OpeningCooked    string
 	OpeningUpdatedAt *time.Time
-	OpeningHiddenAt  *time.Time
 }
 
 // Updated is the last change a feed reader would see in the entry.
 func (t *FeedTopic) Updated() time.Time {
-	u := t.UpdatedAt
-	for _, at := range []*time.Time{t.OpeningUpdatedAt, t.OpeningHiddenAt} {
-		if at != nil && at.After(u) {
-			u = *at
-		}
+	if t.OpeningUpdatedAt != nil && t.OpeningUpdatedAt.After(t.UpdatedAt) {
+		return *t.OpeningUpdatedAt
 	}
-	return u
+	return t.UpdatedAt
 }
 
 // NewestTopics lists a board's most recently opened topics, pinned or not,
@@ -133,12 +130,12 @@ func (s *Store) NewestTopics(ctx context.Context, boardID int64, limit int) ([]F
 	var topics []FeedTopic
 	err := s.db.WithContext(ctx).Table("topics t").
 		Select(topicSummaryColumns+`,
-			CASE WHEN op.hidden_at IS NULL AND op.deleted_at IS NULL THEN op.cooked ELSE '' END AS opening_cooked,
-			op.updated_at AS opening_updated_at, op.hidden_at AS opening_hidden_at`).
+			CASE WHEN op.deleted_at IS NULL THEN op.cooked ELSE '' END AS opening_cooked,
+			op.updated_at AS opening_updated_at`).
 		Joins("JOIN users u ON u.id = t.author_id").
 		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.board_id = ?", boardID).
+		Where("t.board_id = ?", boardID).Where(openerShown).
 		Order("t.created_at DESC, t.id DESC").Limit(limit).Scan(&topics).Error
 	if err != nil {
 		return nil, fmt.Errorf("list newest topics in board %d: %w", boardID, err)

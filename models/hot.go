@@ -88,7 +88,8 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
 				t.purged_count, t.bumped_at, t.created_at, t.updated_at,
-				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), b.slug, b.title, COALESCE(` + tagList + `, '')
+				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), op.hidden_at IS NOT NULL,
+				b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 				` + openingPostJoin + `
 			WHERE t.id = ?`)
@@ -103,9 +104,9 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		// first two parameters say whether the member is a moderator.
 		h.counts = prepare(`SELECT
 			(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
-				JOIN posts p ON p.id = n.post_id
+				JOIN posts p ON p.id = n.post_id ` + openingPostJoin + `
 				WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-				AND (? OR ` + read + `)),
+				AND (? OR (` + openerShown + ` AND ` + read + `))),
 			(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
 			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END`)
 	}
@@ -171,7 +172,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}

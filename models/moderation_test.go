@@ -473,3 +473,46 @@ func TestSuspensionsAndWarnings(t *testing.T) {
 		}
 	})
 }
+
+// Hiding a topic's opening post hides its replies from search with it, and
+// asks search to look at the whole topic; showing it again brings them back.
+func TestHidingTheOpeningPostHidesTheTopicFromSearch(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newModerationFixture(t, store)
+		opening := openingPost(t, store, f.topic.ID)
+		visible := func() []bool {
+			docs, err := store.SearchDocsForTopics(ctx, []int64{f.topic.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []bool
+			for _, d := range docs {
+				out = append(out, d.Visible && (d.Source != "") == d.Visible)
+			}
+			return out
+		}
+		wholeTopic := func() int64 {
+			return count(t, store, `SELECT COUNT(*) FROM search_outbox WHERE topic_id = ? AND post_id IS NULL`, f.topic.ID)
+		}
+		before := wholeTopic()
+		if err := store.HidePost(ctx, opening, f.mod.ID, "The title names the patient"); err != nil {
+			t.Fatal(err)
+		}
+		if got := visible(); len(got) != 2 || got[0] || got[1] {
+			t.Fatalf("visible after hiding the opening post: %v, want both posts hidden", got)
+		}
+		if wholeTopic() != before+1 {
+			t.Fatal("hiding the opening post did not queue the whole topic for search")
+		}
+		if err := store.UnhidePost(ctx, opening, f.mod.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := visible(); len(got) != 2 || !got[0] || !got[1] {
+			t.Fatalf("visible after showing the opening post again: %v", got)
+		}
+		if wholeTopic() != before+2 {
+			t.Fatal("showing the opening post again did not queue the whole topic for search")
+		}
+	})
+}

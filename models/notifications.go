@@ -147,12 +147,17 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 // still read.
 func (s *Store) visibleNotifications(ctx context.Context, u *User) *gorm.DB {
 	cond, args := readable(u)
-	return s.db.WithContext(ctx).Table("notifications n").
+	q := s.db.WithContext(ctx).Table("notifications n").
 		Joins("JOIN topics t ON t.id = n.topic_id").
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Joins("JOIN posts p ON p.id = n.post_id").
+		Joins(openingPostJoin).
 		Where("n.user_id = ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL", u.ID).
 		Where(cond, args...)
+	if !seesHidden(u) {
+		q = q.Where(openerShown)
+	}
+	return q
 }
 
 // Notifications lists a member's notifications, newest first, at most

@@ -33,6 +33,16 @@ func queueSearch(tx *gorm.DB, topicID, postID int64, at time.Time) error {
 	return nil
 }
 
+// queueVisibility asks search to look again at a post that was hidden or
+// shown again: at the whole topic when it is the opening post, whose
+// replies are hidden and shown with it.
+func queueVisibility(tx *gorm.DB, post *Post, at time.Time) error {
+	if post.Number == 1 {
+		return queueSearch(tx, post.TopicID, 0, at)
+	}
+	return queueSearch(tx, post.TopicID, post.ID, at)
+}
+
 // OutboxAfter lists up to limit entries after position, oldest first, for
 // an indexer catching up.
 func (s *Store) OutboxAfter(ctx context.Context, position int64, limit int) ([]OutboxEntry, error) {

@@ -126,11 +126,15 @@ func (s *Store) EpisodeTopics(ctx context.Context, u *User, episodeIDs []int64) 
 	}
 	cond, args := readable(u)
 	var rows []EpisodeTopic
-	err := s.db.WithContext(ctx).Table("topic_episodes te").
+	q := s.db.WithContext(ctx).Table("topic_episodes te").
 		Select("te.episode_id, t.id AS topic_id, t.slug, t.title, b.title AS board_title").
 		Joins("JOIN topics t ON t.id = te.topic_id").Joins("JOIN boards b ON b.id = t.board_id").
-		Where("te.episode_id IN ?", episodeIDs).Where(cond, args...).
-		Order("t.created_at, t.id").Scan(&rows).Error
+		Joins(openingPostJoin).
+		Where("te.episode_id IN ?", episodeIDs).Where(cond, args...)
+	if !seesHidden(u) {
+		q = q.Where(openerShown)
+	}
+	err := q.Order("t.created_at, t.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("topics on episodes for member %d: %w", u.ID, err)
 	}

@@ -360,7 +360,7 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 			return nil // already hidden: the first hide's reason and record stand
 		}
 		if res.RowsAffected > 0 && !post.IsHidden() {
-			if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+			if err := queueVisibility(tx, &post, now); err != nil {
 				return err
 			}
 		}
@@ -390,7 +390,7 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+		if err := queueVisibility(tx, &post, now); err != nil {
 			return err
 		}
 		// The hide's reason stays on its own audit event.

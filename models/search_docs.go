@@ -26,17 +26,19 @@ type SearchDoc struct {
 // down badly with many parameters, and PostgreSQL gains nothing past this.
 const maxBoundIDs = 500
 
-// searchDocColumns read posts (as p) with their topic and author. The
-// content of a post members may not see never leaves the database through
-// them, and an anonymous author's username never does.
+// searchDocColumns read posts (as p) with their topic, author and the
+// topic's opening post (op). The content of a post members may not see
+// never leaves the database through them (a post is hidden with its
+// topic's opening post), and an anonymous author's username never does.
 const searchDocColumns = `
 	SELECT p.id, p.topic_id, t.board_id, p.number, t.kind, t.title,
 		CASE WHEN p.anonymous THEN '' ELSE u.username END,
-		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN p.source ELSE '' END,
+		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL THEN p.source ELSE '' END,
 		p.version, p.created_at, p.updated_at,
-		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL THEN 1 ELSE 0 END`
+		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL THEN 1 ELSE 0 END`
 
-const searchDocJoins = ` JOIN topics t ON t.id = p.topic_id JOIN users u ON u.id = p.author_id`
+const searchDocJoins = ` JOIN topics t ON t.id = p.topic_id JOIN users u ON u.id = p.author_id
+	LEFT JOIN posts op ON op.topic_id = p.topic_id AND op.number = 1`
 
 // SearchDocsForPosts returns every existing post among postIDs, visible or
 // not, by post id; ids that no longer exist are simply absent.
@@ -74,8 +76,10 @@ func (s *Store) SearchDocsForTopics(ctx context.Context, topicIDs []int64) ([]Se
 	return docs, nil
 }
 
-// SearchDocsAfter returns up to limit visible posts with ids above
-// afterPostID, by id, for rebuilding the whole index: each batch is a range
+// SearchDocsAfter returns up to limit posts with ids above afterPostID
+// that are not deleted or hidden themselves, by id, for rebuilding the
+// whole index; those whose topic's opening post is hidden come marked not
+// Visible, for the rebuild to skip. Each batch is a range
 // scan of the posts' primary key, so the last batch costs what the first
 // does.
 func (s *Store) SearchDocsAfter(ctx context.Context, afterPostID int64, limit int) ([]SearchDoc, error) {
@@ -163,7 +167,9 @@ func (s *Store) OutboxHead(ctx context.Context) (int64, error) {
 // progress.
 func (s *Store) CountSearchDocs(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM posts WHERE deleted_at IS NULL AND hidden_at IS NULL`).Row().Scan(&n)
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM posts p
+		LEFT JOIN posts op ON op.topic_id = p.topic_id AND op.number = 1
+		WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL`).Row().Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count search documents: %w", err)
 	}
@@ -178,8 +184,10 @@ func (s *Store) SearchVersions(ctx context.Context, afterPostID int64, limit int
 	if limit <= 0 {
 		return versions, nil
 	}
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT id, version FROM posts
-		WHERE id > ? AND deleted_at IS NULL AND hidden_at IS NULL ORDER BY id LIMIT ?`, afterPostID, limit).Rows()
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.version FROM posts p
+		LEFT JOIN posts op ON op.topic_id = p.topic_id AND op.number = 1
+		WHERE p.id > ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL
+		ORDER BY p.id LIMIT ?`, afterPostID, limit).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read post versions after %d: %w", afterPostID, err)
 	}

@@ -20,11 +20,15 @@ func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int6
 	}
 	cond, args := readable(viewer)
 	var topics []TopicSummary
-	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
 		Joins("JOIN users u ON u.id = t.author_id").
 		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.id IN ?", ids).Where(cond, args...).Scan(&topics).Error
+		Where("t.id IN ?", ids).Where(cond, args...)
+	if !seesHidden(viewer) {
+		q = q.Where(openerShown)
+	}
+	err := q.Scan(&topics).Error
 	if err != nil {
 		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
 	}

@@ -262,7 +262,7 @@ func TestBoardPagingWalksEveryTopicOnce(t *testing.T) {
 		if err := store.ImportTopics(ctx, topics); err != nil {
 			t.Fatal(err)
 		}
-		pinned, err := store.PinnedTopics(ctx, f.board.ID)
+		pinned, err := store.PinnedTopics(ctx, nil, f.board.ID)
 		if err != nil || len(pinned) != 1 || pinned[0].Title != "Topic number 5" {
 			t.Fatalf("pinned: %+v, %v", pinned, err)
 		}

@@ -232,7 +232,7 @@ func TestTopicModerationMoveCarriesCountersAndSearch(t *testing.T) {
 		if got, want := fmt.Sprint(auditTrail(t, store, moving.ID, mod)), "[topic.move:from cardiology to nursing: Nursing practice question]"; got != want {
 			t.Fatalf("audit trail %s, want %s", got, want)
 		}
-		pinned, err := store.PinnedTopics(ctx, f.board.ID)
+		pinned, err := store.PinnedTopics(ctx, nil, f.board.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,10 +44,14 @@ type TopicSummary struct {
 	AuthorSpecialty string
 	// Anonymous says the opening post is anonymous, so lists show the
 	// author as AnonymousAuthor(AuthorSpecialty).
-	Anonymous  bool
-	BoardSlug  string
-	BoardTitle string
-	Tags       []string `gorm:"-"`
+	Anonymous bool
+	// OpenerHidden says the moderators (or a report that it identifies a
+	// patient) hid the opening post: the title and replies go with it, so
+	// only moderators see the topic.
+	OpenerHidden bool
+	BoardSlug    string
+	BoardTitle   string
+	Tags         []string `gorm:"-"`
 }
 
 // Byline is the author as a list of topics shows them.
@@ -96,10 +100,22 @@ type TopicPage struct {
 	After  *TopicCursor
 	Before *TopicCursor
 	Limit  int
+	// Viewer is who reads the list; nil reads everything.
+	Viewer *User
 }
 
 const topicSummaryColumns = `t.*, u.display_name AS author_name, u.specialty AS author_specialty,
-	COALESCE(op.anonymous, FALSE) AS anonymous, b.slug AS board_slug, b.title AS board_title`
+	COALESCE(op.anonymous, FALSE) AS anonymous, op.hidden_at IS NOT NULL AS opener_hidden,
+	b.slug AS board_slug, b.title AS board_title`
+
+// openerShown is the condition that a topic's opening post (joined as op)
+// is not hidden: a topic whose opening post is hidden is shown to
+// moderators only, its title and replies included.
+const openerShown = "op.hidden_at IS NULL"
+
+// seesHidden says whether viewer sees topics whose opening post is
+// hidden: moderators, and the system (nil).
+func seesHidden(viewer *User) bool { return viewer == nil || viewer.IsModerator() }
 
 // openingPostJoin finds a topic's opening post by the (topic_id, number)
 // index, for whether it is anonymous.
@@ -115,6 +131,9 @@ func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Where("t.board_id = ? AND t.pinned = ?", boardID, false).
 		Limit(page.Limit + 1)
+	if !seesHidden(page.Viewer) {
+		q = q.Where(openerShown)
+	}
 	switch {
 	case page.Before != nil:
 		q = q.Where("(t.bumped_at, t.id) > (?, ?)", page.Before.BumpedAt, page.Before.ID).
@@ -139,15 +158,19 @@ func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage
 	return topics, more, s.attachTags(ctx, topics)
 }
 
-// PinnedTopics lists a board's pinned topics, most recently active first.
-func (s *Store) PinnedTopics(ctx context.Context, boardID int64) ([]TopicSummary, error) {
+// PinnedTopics lists a board's pinned topics, most recently active first,
+// as viewer may see them (nil for everything).
+func (s *Store) PinnedTopics(ctx context.Context, viewer *User, boardID int64) ([]TopicSummary, error) {
 	var topics []TopicSummary
-	err := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
+	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
 		Joins("JOIN users u ON u.id = t.author_id").
 		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.board_id = ? AND t.pinned = ?", boardID, true).
-		Order("t.bumped_at DESC, t.id DESC").Limit(50).Scan(&topics).Error
+		Where("t.board_id = ? AND t.pinned = ?", boardID, true)
+	if !seesHidden(viewer) {
+		q = q.Where(openerShown)
+	}
+	err := q.Order("t.bumped_at DESC, t.id DESC").Limit(50).Scan(&topics).Error
 	if err != nil {
 		return nil, fmt.Errorf("list pinned topics in board %d: %w", boardID, err)
 	}
@@ -172,6 +195,9 @@ func (s *Store) TopicsWithTag(ctx context.Context, viewer *User, tag string, bef
 	if viewer != nil {
 		cond, args := readable(viewer)
 		q = q.Where(cond, args...)
+	}
+	if !seesHidden(viewer) {
+		q = q.Where(openerShown)
 	}
 	var topics []TopicSummary
 	if err := q.Scan(&topics).Error; err != nil {

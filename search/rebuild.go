@@ -209,6 +209,9 @@ func fill(ctx context.Context, idx *shardSet, store *models.Store, total int64, 
 			for page := range pages {
 				parts := make([]converted, len(out))
 				for _, d := range page {
+					if !d.Visible {
+						continue // hidden with its topic's opening post
+					}
 					id := docID(d.TopicID, d.PostID)
 					part := &parts[idx.shardOf(id)]
 					part.ids = append(part.ids, id)
