@@ -115,27 +115,21 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 				return fmt.Errorf("purge link previews: %w", err)
 			}
 		}
-		queued, action, subject := post.ID, "post.purge", post.ID
+		event := AuditEvent{ActorID: &moderatorID, Action: "post.purge", SubjectType: "post", SubjectID: post.ID,
+			Reason: reason, CreatedAt: now}
+		queued := post.ID
 		if out.TopicPurged {
-			queued, action, subject = 0, "topic.purge", topic.ID
+			event.Action, event.SubjectType, event.SubjectID, queued = "topic.purge", "topic", topic.ID, 0
 		}
 		if err := queueSearch(tx, topic.ID, queued, now); err != nil {
 			return err
 		}
-		return recordAudit(tx, &AuditEvent{ActorID: &moderatorID, Action: action,
-			SubjectType: subjectOf(action), SubjectID: subject, Reason: reason, CreatedAt: now})
+		return recordAudit(tx, &event)
 	})
 	if err != nil {
 		return PurgeResult{}, fmt.Errorf("purge post %d: %w", postID, err)
 	}
 	return out, nil
-}
-
-func subjectOf(action string) string {
-	if action == "topic.purge" {
-		return "topic"
-	}
-	return "post"
 }
 
 // redactEarlierVersions erases the text of every version of a post before

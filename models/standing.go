@@ -62,17 +62,6 @@ func (s *Store) WarnMember(ctx context.Context, moderator *User, userID int64, p
 	return nil
 }
 
-// UnseenWarnings lists the warnings a member has not read yet, oldest
-// first.
-func (s *Store) UnseenWarnings(ctx context.Context, userID int64) ([]MemberWarning, error) {
-	var out []MemberWarning
-	err := s.db.WithContext(ctx).Where("user_id = ? AND seen_at IS NULL", userID).Order("id").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("list warnings of member %d: %w", userID, err)
-	}
-	return out, nil
-}
-
 // MemberWarnings lists every warning a member was given, newest first.
 func (s *Store) MemberWarnings(ctx context.Context, userID int64) ([]MemberWarning, error) {
 	var out []MemberWarning
@@ -258,11 +247,9 @@ func (s *Store) MemberRecordOf(ctx context.Context, userID int64) (*MemberRecord
 			return nil, err
 		}
 	}
-	err = db.Raw(`SELECT a.*, COALESCE(u.display_name, '') AS actor_name
-		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.subject_type = 'user' AND a.subject_id = ? ORDER BY a.id DESC LIMIT 50`, userID).Scan(&rec.History).Error
+	rec.History, _, err = s.AuditLog(ctx, AuditFilter{SubjectType: "user", SubjectID: userID, Limit: 50})
 	if err != nil {
-		return nil, fmt.Errorf("list moderation of member %d: %w", userID, err)
+		return nil, err
 	}
 	return &rec, nil
 }
