@@ -132,7 +132,7 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if !hid {
 			return nil
 		}
-		if err := queueVisibility(tx, &post, now); err != nil {
+		if err := queuePost(tx, &post, now); err != nil {
 			return err
 		}
 		// Rounds hid it, on the member's report, not a moderator.
@@ -179,7 +179,7 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 			return fmt.Errorf("show post again: %w", res.Error)
 		}
 		if res.RowsAffected > 0 {
-			if err := queueVisibility(tx, &post, now); err != nil {
+			if err := queuePost(tx, &post, now); err != nil {
 				return err
 			}
 		}

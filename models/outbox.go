@@ -33,10 +33,10 @@ func queueSearch(tx *gorm.DB, topicID, postID int64, at time.Time) error {
 	return nil
 }
 
-// queueVisibility asks search to look again at a post that was hidden or
-// shown again: at the whole topic when it is the opening post, whose
-// replies are hidden and shown with it.
-func queueVisibility(tx *gorm.DB, post *Post, at time.Time) error {
+// queuePost asks search to look again at a post that changed: at the
+// whole topic when it is the opening post, which carries the topic's
+// title and tags, and whose replies are hidden and shown with it.
+func queuePost(tx *gorm.DB, post *Post, at time.Time) error {
 	if post.Number == 1 {
 		return queueSearch(tx, post.TopicID, 0, at)
 	}

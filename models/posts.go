@@ -287,13 +287,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			}
 			post.HiddenAt, post.HiddenByID, post.HiddenReason = nil, nil, ""
 		}
-		// The opening post carries the topic's title and tags: search
-		// looks again at the whole topic.
-		queued := post.ID
-		if post.Number == 1 {
-			queued = 0
-		}
-		return queueSearch(tx, post.TopicID, queued, now)
+		return queuePost(tx, &post, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("edit post %d: %w", e.PostID, err)
@@ -360,7 +354,7 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 			return nil // already hidden: the first hide's reason and record stand
 		}
 		if res.RowsAffected > 0 && !post.IsHidden() {
-			if err := queueVisibility(tx, &post, now); err != nil {
+			if err := queuePost(tx, &post, now); err != nil {
 				return err
 			}
 		}
@@ -390,7 +384,7 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		if err := queueVisibility(tx, &post, now); err != nil {
+		if err := queuePost(tx, &post, now); err != nil {
 			return err
 		}
 		// The hide's reason stays on its own audit event.
