@@ -44,22 +44,37 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 	if err != nil {
 		return nil, models.BoardAccess{}, missing("That topic", err)
 	}
-	access, err := h.readableBoard(c, topic.BoardID, "That topic")
+	access, err := h.topicReadable(c, topic, "That topic")
 	if err != nil {
-		return nil, access, err
-	}
-	if err := hiddenTopic(c, topic); err != nil {
 		return nil, access, err
 	}
 	return topic, access, nil
 }
 
-// hiddenTopic refuses a member a topic whose opening post the moderators
-// hid: its title and replies are withheld with it until they decide.
-func hiddenTopic(c *fiber.Ctx, topic *models.TopicSummary) error {
+// readablePost loads the post named by the route's id and its topic, when
+// the member may read them; otherwise it answers as topicReadable does.
+func (h *Handler) readablePost(c *fiber.Ctx) (*models.Post, *models.TopicSummary, error) {
+	post, topic, err := h.postAndTopic(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := h.topicReadable(c, topic, "That post"); err != nil {
+		return nil, nil, err
+	}
+	return post, topic, nil
+}
+
+// topicReadable checks that the member may read a topic: its board, named
+// by what when they cannot, and, unless they moderate, an opening post not
+// hidden, since the title and replies are withheld with a hidden one.
+func (h *Handler) topicReadable(c *fiber.Ctx, topic *models.TopicSummary, what string) (models.BoardAccess, error) {
+	access, err := h.readableBoard(c, topic.BoardID, what)
+	if err != nil {
+		return access, err
+	}
 	if topic.OpenerHidden && !member(c).IsModerator() {
-		return &Error{Status: fiber.StatusNotFound,
+		return access, &Error{Status: fiber.StatusNotFound,
 			Message: "This topic is hidden by the moderators: its opening post was hidden, and the topic with it."}
 	}
-	return nil
+	return access, nil
 }

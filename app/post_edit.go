@@ -28,19 +28,13 @@ type postEditPage struct {
 // member is trying to do ("edited", "deleted"), for the message that says
 // why they cannot.
 func (h *Handler) ownPost(c *fiber.Ctx, change string) (*models.Post, *models.TopicSummary, error) {
-	post, topic, err := h.postAndTopic(c)
+	// Readability first: a post on a closed board is not there at all.
+	post, topic, err := h.readablePost(c)
 	if err != nil {
 		return nil, nil, err
 	}
 	if post.IsDeleted() {
 		return nil, nil, errNotFound("That post", nil)
-	}
-	// Readability first: a post on a closed board is not there at all.
-	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
-		return nil, nil, err
-	}
-	if err := hiddenTopic(c, topic); err != nil {
-		return nil, nil, err
 	}
 	if post.AuthorID != member(c).ID {
 		return nil, nil, errForbidden("You can only change your own posts.")

@@ -84,17 +84,11 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 // flagTarget loads a post the member may report: one they can read,
 // written by someone else, not deleted.
 func (h *Handler) flagTarget(c *fiber.Ctx) (*postFlagPage, error) {
-	post, topic, err := h.postAndTopic(c)
+	post, topic, err := h.readablePost(c)
 	if err != nil {
 		return nil, err
 	}
 	ctx := c.UserContext()
-	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
-		return nil, err
-	}
-	if err := hiddenTopic(c, topic); err != nil {
-		return nil, err
-	}
 	if post.IsDeleted() {
 		return nil, errNotFound("That post", nil)
 	}

@@ -21,17 +21,11 @@ type postHistoryPage struct {
 // moderators, who alone still see the history of a deleted post and the
 // content of a hidden one.
 func (h *Handler) postHistory(c *fiber.Ctx) error {
-	post, topic, err := h.postAndTopic(c)
+	post, topic, err := h.readablePost(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
-		return err
-	}
-	if err := hiddenTopic(c, topic); err != nil {
-		return err
-	}
 	m := member(c)
 	switch {
 	case m.IsModerator():
