@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -38,8 +39,8 @@ func (h *Handler) modReveal(c *fiber.Ctx) error {
 	switch n := utf8.RuneCountInString(p.Reason); {
 	case n < 10:
 		p.Error = "Say why you need to know who wrote this, in a sentence: it is recorded with the reveal."
-	case n > 500:
-		p.Error = "The reason can be at most 500 characters."
+	case n > moderatorReasonMax:
+		p.Error = fmt.Sprintf("The reason can be at most %d characters.", moderatorReasonMax)
 	}
 	if p.Error != "" {
 		return h.renderReveal(c, p, fiber.StatusUnprocessableEntity)

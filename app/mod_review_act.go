@@ -12,8 +12,9 @@ import (
 	"rounds/models"
 )
 
-// reviewReasonMax bounds a moderator's reason; the audit log keeps it.
-const reviewReasonMax = 500
+// moderatorReasonMax bounds the reason a moderator gives for a decision:
+// reviews, reveals and topic moderation alike; the audit log keeps it.
+const moderatorReasonMax = 500
 
 // modReviewAct carries out a moderator's decision on a post or its author
 // from the review page. Each is audited by the store in the transaction
@@ -48,8 +49,8 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, p *reviewPostPage, f *reviewForm) (
 		switch n := utf8.RuneCountInString(f.Reason); {
 		case n < 5 && what != "":
 			f.Error = what
-		case n > reviewReasonMax:
-			f.Error = fmt.Sprintf("The reason can be at most %d characters; yours has %d.", reviewReasonMax, n)
+		case n > moderatorReasonMax:
+			f.Error = fmt.Sprintf("The reason can be at most %d characters; yours has %d.", moderatorReasonMax, n)
 		}
 		return f.Error == ""
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,9 +12,6 @@ import (
 
 	"rounds/models"
 )
-
-// maxModReason is the longest reason a moderator's audited action keeps.
-const maxModReason = 500
 
 func (h *Handler) modTopicLock(c *fiber.Ctx) error {
 	return h.modTopicSwitch(c, func(ctx context.Context, topicID, modID int64, reason string) error {
@@ -48,8 +46,8 @@ func (h *Handler) modTopicSwitch(c *fiber.Ctx, act func(ctx context.Context, top
 		return err
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))
-	if utf8.RuneCountInString(reason) > maxModReason {
-		return &Error{Status: fiber.StatusUnprocessableEntity, Message: "The reason can be at most 500 characters."}
+	if utf8.RuneCountInString(reason) > moderatorReasonMax {
+		return &Error{Status: fiber.StatusUnprocessableEntity, Message: fmt.Sprintf("The reason can be at most %d characters.", moderatorReasonMax)}
 	}
 	if err := act(c.UserContext(), topic.ID, member(c).ID, reason); err != nil {
 		return missing("That topic", err)
@@ -107,8 +105,8 @@ func (h *Handler) modTopicMove(c *fiber.Ctx) error {
 		p.Error = "The topic is already on " + p.Topic.BoardTitle + ". Choose another board."
 	case p.BoardID <= 0:
 		p.Error = "Choose the board to move the topic to."
-	case utf8.RuneCountInString(p.Reason) > maxModReason:
-		p.Error, p.Field = "The reason can be at most 500 characters.", "reason"
+	case utf8.RuneCountInString(p.Reason) > moderatorReasonMax:
+		p.Error, p.Field = fmt.Sprintf("The reason can be at most %d characters.", moderatorReasonMax), "reason"
 	}
 	if p.Error == "" {
 		err = h.store.MoveTopic(c.UserContext(), p.Topic.ID, p.BoardID, member(c).ID, p.Reason)
