@@ -89,10 +89,7 @@ func redactionNote(texts ...string) string {
 	var kinds []string
 	for _, t := range texts {
 		for _, f := range phi.Scan(t) {
-			label := phiTypeLabels[f.Type]
-			if label == "" {
-				label = "Identifier"
-			}
+			label := phiTypeLabel(f.Type)
 			if !slices.Contains(kinds, label) {
 				kinds = append(kinds, label)
 			}

@@ -23,6 +23,15 @@ var phiTypeLabels = map[string]string{
 	phi.TypeIBAN: "Bank account (IBAN)", phi.TypePatientID: "Patient code", phi.TypeNumber: "Identifying number",
 }
 
+// phiTypeLabel names a kind of identifier, or says "Identifier" for a
+// kind without a name of its own.
+func phiTypeLabel(typ string) string {
+	if label, ok := phiTypeLabels[typ]; ok {
+		return label
+	}
+	return "Identifier"
+}
+
 // phiField is one field of a form, scanned for identifiers.
 type phiField struct {
 	Name  string // the form field, e.g. "body"
@@ -68,12 +77,9 @@ func checkPHI(confirm string, fields ...phiField) *phiCheck {
 	sum := sha256.New()
 	for _, f := range fields {
 		for _, found := range phi.Scan(f.Text) {
-			n := phiNote{Field: f.Name, Label: f.Label, Type: found.Type, TypeLabel: phiTypeLabels[found.Type],
+			n := phiNote{Field: f.Name, Label: f.Label, Type: found.Type, TypeLabel: phiTypeLabel(found.Type),
 				Blocking: found.Blocking(), Reason: found.Reason, Match: found.Text,
 				Before: tailRunes(f.Text[:found.Start], phiContext), After: headRunes(f.Text[found.End:], phiContext)}
-			if n.TypeLabel == "" {
-				n.TypeLabel = "Identifier"
-			}
 			check.Blocking = check.Blocking || n.Blocking
 			check.Notes = append(check.Notes, n)
 			sum.Write([]byte(f.Name + "\x00" + found.Type + "\x00" + found.Text + "\x00"))
@@ -137,7 +143,7 @@ func confirmedNotes(raw string) []phiNote {
 	}
 	notes := make([]phiNote, len(list))
 	for i, k := range list {
-		notes[i] = phiNote{Field: k.Field, Type: k.Type, TypeLabel: phiTypeLabels[k.Type], Match: k.Text, Reason: k.Reason}
+		notes[i] = phiNote{Field: k.Field, Type: k.Type, TypeLabel: phiTypeLabel(k.Type), Match: k.Text, Reason: k.Reason}
 	}
 	return notes
 }

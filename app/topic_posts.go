@@ -201,11 +201,7 @@ func writeConfirmed(b *strings.Builder, notes []phiNote) {
 	}
 	b.WriteString(" identifies no patient</summary><ul>")
 	for _, n := range notes {
-		label := n.TypeLabel
-		if label == "" {
-			label = "Identifier"
-		}
-		b.WriteString(`<li><strong>` + esc(label) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
+		b.WriteString(`<li><strong>` + esc(n.TypeLabel) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
 	}
 	b.WriteString("</ul></details>\n")
 }
