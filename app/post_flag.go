@@ -62,11 +62,7 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 	}
 	if limit := h.takeLimits(c, ratelimit.Flag); limit != nil {
 		p.Errors.add("reason", limit.message()+" Nothing was sent.")
-		if err := h.renderPostFlag(c, p); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderRetryAfter, limit.retryAfter())
-		return c.SendStatus(fiber.StatusTooManyRequests)
+		return h.refuseForm(c, limit, func() error { return h.renderPostFlag(c, p) })
 	}
 	_, err = h.store.FlagPost(c.UserContext(), models.NewFlag{PostID: p.Post.ID, ReporterID: member(c).ID,
 		Reason: p.Reason, Note: p.Note})

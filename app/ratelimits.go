@@ -159,11 +159,18 @@ func (h *Handler) takePostingLimit(c *fiber.Ctx) *limitError {
 	return h.takeLimits(c, posting...)
 }
 
-// refuseSave shows a form again, holding everything typed, as refused by
-// a posting limit: status 429 with Retry-After.
+// refuseSave shows a composer again, holding everything typed, as refused
+// by a posting limit.
 func (h *Handler) refuseSave(c *fiber.Ctx, limit *limitError, form *composer, render func() error) error {
 	form.Errors.add("body", limit.message()+" Your text is kept below; nothing was saved.")
-	h.log.Info("posting limit", "rule", limit.rule.Name, "request_id", requestID(c))
+	return h.refuseForm(c, limit, render)
+}
+
+// refuseForm shows a form again through render, holding everything typed
+// and the limit's message the caller put on it: status 429 with
+// Retry-After.
+func (h *Handler) refuseForm(c *fiber.Ctx, limit *limitError, render func() error) error {
+	h.log.Info("rate limit refused a form", "rule", limit.rule.Name, "request_id", requestID(c))
 	if err := render(); err != nil {
 		return err
 	}
