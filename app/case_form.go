@@ -27,13 +27,10 @@ const (
 // composer, it always holds what the member typed.
 type caseForm struct {
 	composer
-	SourceURL    string
-	AgeBand      string
-	Sex          string
-	Presentation string
-	Workup       string
-	Question     string
-	Attested     bool
+	models.CaseText
+	AgeBand  string
+	Sex      string
+	Attested bool
 }
 
 // caseFieldOrder is the order of the form's fields on the page, so the
@@ -64,17 +61,9 @@ const exactAgeMessage = "An exact age over 89 can identify a patient: choose “
 // the member wrote, or, when they wrote none, the summary itself, so the
 // post reads well and is found by search.
 func (f *caseForm) validate(memberID int64) (title string, tags []string, summary *models.CaseSummary, source string) {
-	f.Presentation, f.Workup, f.Question = caseText(f.Presentation), caseText(f.Workup), caseText(f.Question)
-	summary = &models.CaseSummary{AgeBand: f.AgeBand, Sex: f.Sex, Presentation: f.Presentation,
+	link, _ := checkCaseText(&f.CaseText, &f.Errors)
+	summary = &models.CaseSummary{SourceURL: link, AgeBand: f.AgeBand, Sex: f.Sex, Presentation: f.Presentation,
 		Workup: f.Workup, Question: f.Question, AttestedByID: memberID}
-
-	if raw := strings.TrimSpace(f.SourceURL); raw != "" {
-		link, problem := caseSourceURL(raw)
-		if problem != "" {
-			f.Errors.add("source", problem)
-		}
-		summary.SourceURL = link
-	}
 	switch {
 	case models.CaseAgeBandLabel(f.AgeBand) != "":
 	case strings.TrimSpace(f.AgeBand) == "":
@@ -85,10 +74,6 @@ func (f *caseForm) validate(memberID int64) (title string, tags []string, summar
 	if models.CaseSexLabel(f.Sex) == "" {
 		f.Errors.add("sex", "Choose the patient’s sex, or “Not stated”.")
 	}
-	caseTextProblem(&f.Errors, "presentation", "The presentation", f.Presentation, casePresentationMin, casePresentationMax)
-	caseTextProblem(&f.Errors, "workup", "The work-up so far", f.Workup, 0, caseWorkupMax)
-	caseTextProblem(&f.Errors, "question", "The question for peers", f.Question, caseQuestionMin, caseQuestionMax)
-
 	source = f.Body
 	if strings.TrimSpace(source) == "" {
 		source = caseMarkdown(summary)
@@ -211,20 +196,33 @@ func plainMarkdown(text string) string {
 }
 
 // readCaseText reads and checks the free text of a case summary from a
-// form, as the case form does, adding its problems to errs.
-func readCaseText(c *fiber.Ctx, errs *fieldErrors) *caseSummaryText {
-	t := &caseSummaryText{Presentation: caseText(c.FormValue("presentation")), Workup: caseText(c.FormValue("workup")),
-		Question: caseText(c.FormValue("question")), SourceURL: strings.TrimSpace(c.FormValue("source_url"))}
-	if t.SourceURL != "" {
-		link, problem := caseSourceURL(t.SourceURL)
-		if problem != "" {
+// form, as the case form does, adding its problems to errs. A link that
+// passes is kept as it will be stored.
+func readCaseText(c *fiber.Ctx, errs *fieldErrors) *models.CaseText {
+	t := &models.CaseText{Presentation: c.FormValue("presentation"), Workup: c.FormValue("workup"),
+		Question: c.FormValue("question"), SourceURL: strings.TrimSpace(c.FormValue("source_url"))}
+	if link, ok := checkCaseText(t, errs); ok {
+		t.SourceURL = link
+	}
+	return t
+}
+
+// checkCaseText tidies the line breaks and edges of a case summary's text
+// and adds its problems to errs. It returns the link as it will be stored,
+// empty when there is none or it does not pass, and whether it passed; the
+// link as typed stays in t for the form.
+func checkCaseText(t *models.CaseText, errs *fieldErrors) (link string, ok bool) {
+	t.Presentation, t.Workup, t.Question = caseText(t.Presentation), caseText(t.Workup), caseText(t.Question)
+	ok = true
+	if raw := strings.TrimSpace(t.SourceURL); raw != "" {
+		var problem string
+		if link, problem = caseSourceURL(raw); problem != "" {
 			errs.add("source", problem)
-		} else {
-			t.SourceURL = link
+			ok = false
 		}
 	}
 	caseTextProblem(errs, "presentation", "The presentation", t.Presentation, casePresentationMin, casePresentationMax)
 	caseTextProblem(errs, "workup", "The work-up so far", t.Workup, 0, caseWorkupMax)
 	caseTextProblem(errs, "question", "The question for peers", t.Question, caseQuestionMin, caseQuestionMax)
-	return t
+	return link, ok
 }

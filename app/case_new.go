@@ -32,10 +32,10 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		return err
 	}
 	form := &caseForm{
-		composer:  composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
-		SourceURL: c.FormValue("source_url"), AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"),
-		Presentation: c.FormValue("presentation"), Workup: c.FormValue("workup"), Question: c.FormValue("question"),
-		Attested: c.FormValue("attest") != "",
+		composer: composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
+		CaseText: models.CaseText{SourceURL: c.FormValue("source_url"), Presentation: c.FormValue("presentation"),
+			Workup: c.FormValue("workup"), Question: c.FormValue("question")},
+		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
 	form.offerAnonymity(c, access)

@@ -10,12 +10,9 @@ import (
 // caseCard is a case topic's summary as the top of the topic page shows
 // it. Its fields are plain text; the page keeps their line breaks.
 type caseCard struct {
-	SourceURL    string
-	AgeBand      string
-	Sex          string
-	Presentation string
-	Workup       string
-	Question     string
+	models.CaseText
+	AgeBand string
+	Sex     string
 }
 
 // topicCase loads the card of a case topic; nil for any other topic, or a
@@ -37,6 +34,6 @@ func (h *Handler) topicCase(ctx context.Context, topic *models.Topic) (*caseCard
 	if problem != "" {
 		link = ""
 	}
-	return &caseCard{SourceURL: link, AgeBand: models.CaseAgeBandLabel(cs.AgeBand),
-		Sex: models.CaseSexLabel(cs.Sex), Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}, nil
+	return &caseCard{CaseText: models.CaseText{SourceURL: link, Presentation: cs.Presentation, Workup: cs.Workup,
+		Question: cs.Question}, AgeBand: models.CaseAgeBandLabel(cs.AgeBand), Sex: models.CaseSexLabel(cs.Sex)}, nil
 }

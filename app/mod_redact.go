@@ -24,7 +24,7 @@ func (h *Handler) modRedactForm(c *fiber.Ctx) error {
 		form.Title, form.Tags = topic.Title, strings.Join(topic.Tags, ", ")
 	}
 	if cs := page.CaseSummary; cs != nil {
-		form.Case = &caseSummaryText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
+		form.Case = &models.CaseText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
 	}
 	form.PHI = checkPHI("", composerFields(form)...)
 	page.Form = form

@@ -69,8 +69,7 @@ func (h *Handler) reviewPost(c *fiber.Ctx) (*reviewPostPage, error) {
 			return nil, err
 		}
 		if p.Case != nil {
-			fields = append(fields, caseFields(&caseSummaryText{SourceURL: p.Case.SourceURL,
-				Presentation: p.Case.Presentation, Workup: p.Case.Workup, Question: p.Case.Question})...)
+			fields = append(fields, caseFields(&p.Case.CaseText)...)
 		}
 	}
 	if check := checkPHI("", fields...); check != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/app/phi"
+	"rounds/models"
 )
 
 // phiTypeLabels name each kind of identifier for an author.
@@ -190,7 +191,7 @@ func composerFields(form *composer) []phiField {
 }
 
 // caseFields are what the identifier check reads in a case summary.
-func caseFields(c *caseSummaryText) []phiField {
+func caseFields(c *models.CaseText) []phiField {
 	return []phiField{{Name: "source", Label: "the case link", Text: c.SourceURL},
 		{Name: "presentation", Label: "the presentation", Text: c.Presentation},
 		{Name: "workup", Label: "the work-up", Text: c.Workup}, {Name: "question", Label: "the question", Text: c.Question}}

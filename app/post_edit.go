@@ -125,9 +125,7 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}
-	if cs := form.Case; cs != nil {
-		edit.Case = &models.CaseText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
-	}
+	edit.Case = form.Case
 	saved, err := h.store.EditPost(c.UserContext(), edit)
 	if errors.Is(err, models.ErrConflict) {
 		current, loadErr := h.store.PostByID(c.UserContext(), post.ID)

@@ -67,13 +67,13 @@ type composer struct {
 	BodyHint  string
 	// Case holds a case summary's text when a moderator edits
 	// identifiers out of a case topic's opening post.
-	Case *caseSummaryText
+	Case *models.CaseText
 }
 
 // caseView is what the case summary's fields show: the text and the
 // form's problems.
 type caseView struct {
-	*caseSummaryText
+	*models.CaseText
 	Errors fieldErrors
 }
 
@@ -82,15 +82,7 @@ func (f *composer) CaseView() *caseView {
 	if f.Case == nil {
 		return nil
 	}
-	return &caseView{caseSummaryText: f.Case, Errors: f.Errors}
-}
-
-// caseSummaryText is the free text of a case summary, as a form holds it.
-type caseSummaryText struct {
-	SourceURL    string
-	Presentation string
-	Workup       string
-	Question     string
+	return &caseView{CaseText: f.Case, Errors: f.Errors}
 }
 
 // offerAnonymity lets the form post anonymously when the board allows it,
