@@ -114,29 +114,26 @@ func (h *Handler) takeLimits(c *fiber.Ctx, names ...string) *limitError {
 // (read from the right, since a visitor can write anything on the left).
 func (h *Handler) clientIP(c *fiber.Ctx) string {
 	remote := c.Context().RemoteIP().String()
-	if len(h.cfg.TrustedProxies) == 0 || !h.trustedProxy(remote) {
+	if len(h.cfg.TrustedProxies) == 0 {
+		return remote
+	}
+	if addr, err := netip.ParseAddr(remote); err != nil || !h.trustedProxy(addr.Unmap()) {
 		return remote
 	}
 	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		addr, err := netip.ParseAddr(hop)
+		addr, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {
 			break
 		}
-		if !h.trustedProxy(addr.Unmap().String()) {
-			return addr.Unmap().String()
+		if addr = addr.Unmap(); !h.trustedProxy(addr) {
+			return addr.String()
 		}
 	}
 	return remote
 }
 
-func (h *Handler) trustedProxy(ip string) bool {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	addr = addr.Unmap()
+func (h *Handler) trustedProxy(addr netip.Addr) bool {
 	for _, p := range h.cfg.TrustedProxies {
 		if p.Contains(addr) {
 			return true
