@@ -18,16 +18,21 @@ const moderatorReasonMax = 500
 
 // modReviewAct carries out a moderator's decision on a post or its author
 // from the review page. Each is audited by the store in the transaction
-// that makes it. A refused form comes back with what was typed.
+// that makes it. A refused form comes back with what was typed; only then
+// is the whole review page read.
 func (h *Handler) modReviewAct(c *fiber.Ctx) error {
-	p, err := h.reviewPost(c)
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return err
 	}
 	f := reviewForm{Action: c.Params("action"), Reason: strings.TrimSpace(c.FormValue("reason")),
 		Length: c.FormValue("length"), Until: strings.TrimSpace(c.FormValue("until")), Confirm: c.FormValue("confirm") != ""}
-	done, err := h.reviewDecide(c, p, &f)
+	done, err := h.reviewDecide(c, post, &f)
 	if f.Error != "" {
+		p, err := h.reviewPage(c, post, topic)
+		if err != nil {
+			return err
+		}
 		p.Form = f
 		return h.renderReviewPost(c, p, fiber.StatusUnprocessableEntity)
 	}
@@ -36,14 +41,14 @@ func (h *Handler) modReviewAct(c *fiber.Ctx) error {
 	}
 	switch f.Action {
 	case "warn", "suspend", "unsuspend":
-		return c.Redirect(fmt.Sprintf("/mod/review/%d?done=%s", p.Post.ID, f.Action), fiber.StatusSeeOther)
+		return c.Redirect(fmt.Sprintf("/mod/review/%d?done=%s", post.ID, f.Action), fiber.StatusSeeOther)
 	}
 	return c.Redirect("/mod/review?done="+done, fiber.StatusSeeOther)
 }
 
 // reviewDecide checks the form and acts; a problem with the form goes in
 // f.Error. It returns what was done, for the notice.
-func (h *Handler) reviewDecide(c *fiber.Ctx, p *reviewPostPage, f *reviewForm) (string, error) {
+func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (string, error) {
 	ctx, mod := c.UserContext(), member(c)
 	need := func(what string) bool {
 		switch n := utf8.RuneCountInString(f.Reason); {
@@ -54,7 +59,6 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, p *reviewPostPage, f *reviewForm) (
 		}
 		return f.Error == ""
 	}
-	post := p.Post
 	switch f.Action {
 	case "dismiss":
 		if !need("") {

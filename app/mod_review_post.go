@@ -47,7 +47,11 @@ type reviewForm struct {
 // need to decide: the reports, the post with its identifier findings, its
 // history, its author's record and what moderators did about it before.
 func (h *Handler) modReviewPost(c *fiber.Ctx) error {
-	p, err := h.reviewPost(c)
+	post, topic, err := h.postAndTopic(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.reviewPage(c, post, topic)
 	if err != nil {
 		return err
 	}
@@ -55,12 +59,10 @@ func (h *Handler) modReviewPost(c *fiber.Ctx) error {
 	return h.renderReviewPost(c, p, fiber.StatusOK)
 }
 
-func (h *Handler) reviewPost(c *fiber.Ctx) (*reviewPostPage, error) {
-	post, topic, err := h.postAndTopic(c)
-	if err != nil {
-		return nil, err
-	}
+// reviewPage gathers what the review page shows of a post.
+func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.TopicSummary) (*reviewPostPage, error) {
 	ctx := c.UserContext()
+	var err error
 	p := &reviewPostPage{Post: post, Topic: topic, Cooked: cookedHTML(post.Cooked)}
 	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
 	if post.Number == 1 {
