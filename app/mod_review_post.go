@@ -89,20 +89,22 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 	if p.Revisions, err = h.store.PostRevisions(ctx, post.ID); err != nil {
 		return nil, err
 	}
-	if err := h.anonymizeEditors(c, post, p.Revisions); err != nil {
-		return nil, err
-	}
+	anonymizeEditors(post, p.Revisions)
 	if p.Events, err = h.store.AuditEventsFor(ctx, "post", post.ID); err != nil {
 		return nil, err
+	}
+	if post.Anonymous {
+		// Nothing of the author is read: the page names them by the
+		// post's label, as members see it.
+		p.Byline = models.AnonymousAuthor(post.AnonymousAs)
+		return p, nil
 	}
 	author, err := h.store.UserByID(ctx, post.AuthorID)
 	if err != nil {
 		return nil, err
 	}
 	p.Byline = author.DisplayName
-	if post.Anonymous {
-		p.Byline = models.AnonymousAuthor(author.Specialty)
-	} else if p.Record, err = h.store.MemberRecordOf(ctx, author.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+	if p.Record, err = h.store.MemberRecordOf(ctx, author.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
 	return p, nil

@@ -215,19 +215,21 @@ func (s *Store) FlagsOnPost(ctx context.Context, postID int64) ([]FlagView, erro
 
 // ReviewItem is one reported post in the review queue.
 type ReviewItem struct {
-	PostID          int64
-	PostNumber      int
-	TopicID         int64
-	TopicTitle      string
-	BoardSlug       string
-	BoardTitle      string
-	AuthorName      string
-	AuthorSpecialty string
-	Anonymous       bool
-	Source          string
-	Hidden          bool
-	FirstFlaggedAt  time.Time
-	Flags           int
+	PostID     int64
+	PostNumber int
+	TopicID    int64
+	TopicTitle string
+	BoardSlug  string
+	BoardTitle string
+	// AuthorName is empty for an anonymous post, which the queue shows
+	// by its label.
+	AuthorName     string
+	Anonymous      bool
+	AnonymousAs    string
+	Source         string
+	Hidden         bool
+	FirstFlaggedAt time.Time
+	Flags          int
 	// Reasons are the open reports' reasons, most reported first.
 	Reasons []FlagReason `gorm:"-"`
 }
@@ -236,7 +238,7 @@ type ReviewItem struct {
 // anonymous until a moderator reveals the author.
 func (r *ReviewItem) Byline() string {
 	if r.Anonymous {
-		return AnonymousAuthor(r.AuthorSpecialty)
+		return AnonymousAuthor(r.AnonymousAs)
 	}
 	return r.AuthorName
 }
@@ -247,7 +249,7 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, error
 	var items []ReviewItem
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT q.post_id, p.number AS post_number, p.topic_id, t.title AS topic_title, b.slug AS board_slug,
-			b.title AS board_title, u.display_name AS author_name, u.specialty AS author_specialty, p.anonymous,
+			b.title AS board_title, `+shownAuthor("p", "u.display_name")+` AS author_name, p.anonymous, p.anonymous_as,
 			p.source, p.hidden_at IS NOT NULL AS hidden, first.created_at AS first_flagged_at, q.flags
 		FROM (SELECT post_id, MIN(id) AS first_id, COUNT(*) AS flags
 			FROM flags WHERE resolved_at IS NULL GROUP BY post_id) q

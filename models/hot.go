@@ -74,8 +74,9 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
-				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.phi_confirmed,
-				u.username, u.display_name, u.specialty, u.profession
+				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
+				` + shownAuthor("p", "u.username") + `, ` + shownAuthor("p", "u.display_name") + `,
+				` + shownAuthor("p", "u.specialty") + `, ` + shownAuthor("p", "u.profession") + `
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 			ORDER BY p.number`)
@@ -88,7 +89,8 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
 				t.purged_count, t.bumped_at, t.created_at, t.updated_at,
-				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), op.hidden_at IS NOT NULL,
+				` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `,
+				COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
 				b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 				` + openingPostJoin + `
@@ -133,7 +135,7 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		var p PostView
 		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.PHIConfirmed,
+			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
@@ -172,7 +174,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}

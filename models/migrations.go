@@ -531,6 +531,13 @@ var migrations = []migration{
 		// purged_count says how many numbers no longer hold a post.
 		`ALTER TABLE topics ADD COLUMN purged_count INTEGER NOT NULL DEFAULT 0`,
 	}},
+	{16, "anonymous labels fixed on their posts", []string{
+		// What an anonymous post says of its author after "Anonymous": a
+		// specialty, field or profession enough of the board's readers
+		// shared when it was written, or '' for "Anonymous clinician".
+		// Posts written before labels were checked say nothing more.
+		`ALTER TABLE posts ADD COLUMN anonymous_as TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"rounds/app/ratelimit"
+	"rounds/models"
 )
 
 // Config is every setting the server reads from its environment.
@@ -68,7 +69,16 @@ type Config struct {
 	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
 	// limits per address count the visitor's address, not the proxy's.
 	TrustedProxies []netip.Prefix
+	// AnonymityK is how many verified readers of a board must share what
+	// an anonymous post's label says of its author: their specialty, else
+	// their field, else their profession, else nothing
+	// (ROUNDS_ANONYMITY_K, default 10).
+	AnonymityK int
 }
+
+// maxAnonymityK bounds ROUNDS_ANONYMITY_K: past it, every label on any
+// site of clinicians would say "Anonymous clinician".
+const maxAnonymityK = 10000
 
 // Error names the variable that holds a bad value.
 type Error struct {
@@ -114,6 +124,15 @@ func Load(getenv func(string) string) (*Config, error) {
 		SessionMax:      duration("ROUNDS_SESSION_MAX", 30*24*time.Hour),
 		DigestInterval:  duration("ROUNDS_DIGEST_INTERVAL", 10*time.Minute),
 		JobRescueAfter:  duration("ROUNDS_JOB_RESCUE_AFTER", time.Hour),
+	}
+
+	c.AnonymityK = models.DefaultAnonymityK
+	if raw := get("ROUNDS_ANONYMITY_K", ""); raw != "" {
+		if k, err := strconv.Atoi(raw); err != nil || k < 1 || k > maxAnonymityK {
+			bad("ROUNDS_ANONYMITY_K", "%q is not a whole number from 1 to %d (how many readers of a board must share what an anonymous label says)", raw, maxAnonymityK)
+		} else {
+			c.AnonymityK = k
+		}
 	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil {

@@ -20,6 +20,12 @@ func TestDefaultsGiveAWorkingServer(t *testing.T) {
 	if c.BaseURL.String() != "http://localhost:8080" || c.Secure() {
 		t.Fatalf("default base URL %s", c.BaseURL)
 	}
+	if c.AnonymityK != 10 {
+		t.Fatalf("default anonymity k %d, want 10", c.AnonymityK)
+	}
+	if c, err := Load(env(map[string]string{"ROUNDS_ANONYMITY_K": "25"})); err != nil || c.AnonymityK != 25 {
+		t.Fatalf("ROUNDS_ANONYMITY_K=25: %v, %v", c, err)
+	}
 }
 
 func TestBadValuesNameTheirVariable(t *testing.T) {
@@ -43,6 +49,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_RATE_LIMITS", "post=fast"},
 		{"ROUNDS_RATE_LIMIT_STORE", "memcached"},
 		{"ROUNDS_TRUSTED_PROXIES", "proxy.internal"},
+		{"ROUNDS_ANONYMITY_K", "0"},
+		{"ROUNDS_ANONYMITY_K", "ten"},
+		{"ROUNDS_ANONYMITY_K", "10001"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))
