@@ -27,7 +27,10 @@ type reviewPostPage struct {
 	// Record is the author's record; nil for an anonymous post, whose
 	// author stays unknown until a moderator reveals them.
 	Record *models.MemberRecord
-	Done   string
+	// SuspendedHere says the author of an anonymous post is suspended
+	// over this very post, so the page may offer to lift it.
+	SuspendedHere bool
+	Done          string
 	// Form is the action form that was refused, with what was typed.
 	Form reviewForm
 }
@@ -97,7 +100,8 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 		// Nothing of the author is read: the page names them by the
 		// post's label, as members see it.
 		p.Byline = models.AnonymousAuthor(post.AnonymousAs)
-		return p, nil
+		p.SuspendedHere, err = h.store.AuthorSuspendedOver(ctx, post.ID)
+		return p, err
 	}
 	author, err := h.store.UserByID(ctx, post.AuthorID)
 	if err != nil {

@@ -538,6 +538,16 @@ var migrations = []migration{
 		// Posts written before labels were checked say nothing more.
 		`ALTER TABLE posts ADD COLUMN anonymous_as TEXT NOT NULL DEFAULT ''`,
 	}},
+	{17, "moderation of the authors of anonymous posts", []string{
+		// A suspension given over an anonymous post: its end is recorded
+		// against the author of that post, not the account.
+		`ALTER TABLE users ADD COLUMN suspension_post_id {{bigint}}`,
+		// A warning over an anonymous post is the member's to read, but
+		// stays off the record moderators see of them.
+		`ALTER TABLE member_warnings ADD COLUMN over_anonymous_post BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE member_warnings SET over_anonymous_post = TRUE
+			WHERE post_id IN (SELECT id FROM posts WHERE anonymous = TRUE)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
