@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"html/template"
 
@@ -67,15 +68,9 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 	ctx := c.UserContext()
 	var err error
 	p := &reviewPostPage{Post: post, Topic: topic, Cooked: cookedHTML(post.Cooked)}
-	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
-	if post.Number == 1 {
-		fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
-		if p.Case, err = h.topicCase(ctx, &topic.Topic); err != nil {
-			return nil, err
-		}
-		if p.Case != nil {
-			fields = append(fields, caseFields(&p.Case.CaseText)...)
-		}
+	var fields []phiField
+	if fields, p.Case, err = h.postPHIFields(ctx, post, topic); err != nil {
+		return nil, err
 	}
 	if check := checkPHI("", fields...); check != nil {
 		p.PHI = check.Notes
@@ -112,6 +107,25 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 		return nil, err
 	}
 	return p, nil
+}
+
+// postPHIFields are what the identifier check reads of a post: its text,
+// and for a topic's opening post its title and case summary (returned,
+// when there is one, for the page to show).
+func (h *Handler) postPHIFields(ctx context.Context, post *models.Post, topic *models.TopicSummary) ([]phiField, *caseCard, error) {
+	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
+	if post.Number != 1 {
+		return fields, nil, nil
+	}
+	fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
+	card, err := h.topicCase(ctx, &topic.Topic)
+	if err != nil {
+		return nil, nil, err
+	}
+	if card != nil {
+		fields = append(fields, caseFields(&card.CaseText)...)
+	}
+	return fields, card, nil
 }
 
 func (h *Handler) renderReviewPost(c *fiber.Ctx, p *reviewPostPage, status int) error {

@@ -21,8 +21,10 @@ type pageData struct {
 	// their unread warnings from the moderators.
 	Unread   int64
 	Warnings int64
-	// Reported is, for moderators, how many posts wait for review.
+	// Reported is, for moderators, how many posts wait for review, and
+	// ToVerify how many of them were reported as identifying a patient.
 	Reported int64
+	ToVerify int64
 
 	csrf func() string
 }
@@ -46,7 +48,7 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		if err != nil {
 			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
 		}
-		p.Unread, p.Warnings, p.Reported = n.Unread, n.Warnings, n.Reported
+		p.Unread, p.Warnings, p.Reported, p.ToVerify = n.Unread, n.Warnings, n.Reported, n.ToVerify
 	}
 	return p
 }

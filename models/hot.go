@@ -102,15 +102,19 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`)
 		// The header's counts on every page: unread notifications of posts
 		// still there in boards the member may still read, unread
-		// warnings, and for moderators the posts waiting for review. The
-		// first two parameters say whether the member is a moderator.
+		// warnings, and for moderators the posts waiting for review and,
+		// among them, the reports of a patient identifier waiting to be
+		// verified. The second and last parameters say whether the member
+		// is a moderator.
 		h.counts = prepare(`SELECT
 			(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
 				JOIN posts p ON p.id = n.post_id ` + openingPostJoin + `
 				WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
 				AND (? OR (` + openerShown + ` AND ` + read + `))),
 			(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
-			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END`)
+			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END,
+			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f
+				WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END`)
 	}
 	return h.err
 }

@@ -548,6 +548,21 @@ var migrations = []migration{
 		`UPDATE member_warnings SET over_anonymous_post = TRUE
 			WHERE post_id IN (SELECT id FROM posts WHERE anonymous = TRUE)`,
 	}},
+	{18, "reporters' records", []string{
+		// How each member's closed reports that a post identifies a
+		// patient turned out: upheld (the post hidden, edited, deleted or
+		// purged) or dismissed. It outlives purged posts and their reports.
+		`CREATE TABLE reporter_records (
+			user_id {{bigint}} PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+			upheld INTEGER NOT NULL DEFAULT 0,
+			dismissed INTEGER NOT NULL DEFAULT 0
+		)`,
+		`INSERT INTO reporter_records (user_id, upheld, dismissed)
+			SELECT reporter_id,
+				SUM(CASE WHEN resolution IN ('hidden', 'edited', 'deleted') THEN 1 ELSE 0 END),
+				SUM(CASE WHEN resolution = 'dismissed' THEN 1 ELSE 0 END)
+			FROM flags WHERE reason = 'phi' AND resolved_at IS NOT NULL GROUP BY reporter_id`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -128,6 +128,9 @@ type MemberCounts struct {
 	Warnings int64
 	// Reported counts, for a moderator, the posts waiting for review.
 	Reported int64
+	// ToVerify counts, for a moderator, the posts among them reported as
+	// identifying a patient, which wait for a moderator to verify.
+	ToVerify int64
 }
 
 // CountsFor reads a member's header counts in one prepared statement.
@@ -138,8 +141,8 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 		return c, err
 	}
 	mod := u.IsModerator()
-	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod).
-		Scan(&c.Unread, &c.Warnings, &c.Reported)
+	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod, mod).
+		Scan(&c.Unread, &c.Warnings, &c.Reported, &c.ToVerify)
 	if err != nil {
 		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
 	}
