@@ -110,8 +110,16 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 	}
 	now := nowUTC()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Two members reporting a post at once are each the other's
+		// second report: on PostgreSQL the row lock makes the later one
+		// see the earlier. SQLite's write transactions are serialized
+		// already.
+		lock := ""
+		if s.engine == Postgres {
+			lock = " FOR UPDATE"
+		}
 		var post Post
-		if err := tx.Take(&post, nf.PostID).Error; err != nil {
+		if err := tx.Raw(`SELECT * FROM posts WHERE id = ?`+lock, nf.PostID).Take(&post).Error; err != nil {
 			return notFound(err, "load post")
 		}
 		if post.IsDeleted() {
