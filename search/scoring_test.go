@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,77 @@ func (w *world) titles(t *testing.T, q string) []string {
 		out = append(out, topic.Title)
 	}
 	return out
+}
+
+// TestPhrasesMatchTheirSynonyms checks that words in quotes are found as
+// written, with other endings, and as the synonym list's other forms of
+// the phrase or of a term inside it, but never as words apart.
+func TestPhrasesMatchTheirSynonyms(t *testing.T) {
+	store := modelstest.Migrated(t, modelstest.Engines(t)[0])
+	w := newWorld(t, store)
+	w.open(t)
+	for _, p := range []struct{ title, body string }{
+		{"Clinic follow-up after discharge", "Our HF clinic sees every patient within a week of discharge."},
+		{"Readmissions in winter", "Congestive heart failure readmissions double in January."},
+		{"Diuretics at home", "Patients with heart failures on high-dose furosemide need a scale at home."},
+		{"Kidneys and the heart", "The heart was fine; the kidney failure came first."},
+		{"Young patient in the ED", "An acute MI at 29, with cocaine on the history."},
+		{"Chest pain in a marathon runner", "Acute chest pain, myocardial infarction ruled out twice."},
+	} {
+		w.topic(t, w.board, p.title, p.body)
+	}
+	w.catchUp(t)
+
+	for _, tc := range []struct {
+		query      string
+		want       []string // every one found, in any order
+		notWanted  []string
+		onlyWanted bool
+	}{
+		{
+			query:      `"heart failure"`,
+			want:       []string{"Clinic follow-up after discharge", "Readmissions in winter", "Diuretics at home"},
+			notWanted:  []string{"Kidneys and the heart"},
+			onlyWanted: true,
+		},
+		{
+			query:      `"CHF"`,
+			want:       []string{"Clinic follow-up after discharge", "Readmissions in winter", "Diuretics at home"},
+			onlyWanted: true,
+		},
+		{
+			query:      `"acute myocardial infarction"`,
+			want:       []string{"Young patient in the ED"},
+			notWanted:  []string{"Chest pain in a marathon runner"},
+			onlyWanted: true,
+		},
+		{
+			query:      `"kidney failure"`,
+			want:       []string{"Kidneys and the heart"},
+			onlyWanted: true,
+		},
+		{
+			query:     `furosemide -"heart failure"`,
+			notWanted: []string{"Diuretics at home"},
+		},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			got := w.titles(t, tc.query)
+			for _, title := range tc.want {
+				if !slices.Contains(got, title) {
+					t.Errorf("%s did not find %q; found %s", tc.query, title, strings.Join(got, " | "))
+				}
+			}
+			for _, title := range tc.notWanted {
+				if slices.Contains(got, title) {
+					t.Errorf("%s found %q", tc.query, title)
+				}
+			}
+			if tc.onlyWanted && len(got) != len(tc.want) {
+				t.Errorf("%s found %d topics, want %d: %s", tc.query, len(got), len(tc.want), strings.Join(got, " | "))
+			}
+		})
+	}
 }
 
 // TestARareWordInABodyOutranksACommonWordInATitle is the failure that title

@@ -336,6 +336,11 @@ const synonymWeight = 0.8
 // longestSynonym is the most words a synonym entry spans.
 const longestSynonym = 6
 
+// maxPhraseForms bounds the forms one quoted phrase is looked for in: the
+// phrase as typed and, for each part of it the synonym list knows, the
+// same phrase with that part's synonyms in its place.
+const maxPhraseForms = 12
+
 // plan analyses the query's words, phrases and exclusions.
 func (x *Index) plan(q Query) plan {
 	p := plan{terms: map[string]bool{}}
@@ -357,7 +362,7 @@ func (x *Index) plan(q Query) plan {
 	}
 	for _, ph := range q.Phrases {
 		var forms []query.Query
-		for i, form := range []string{ph} {
+		for i, form := range x.phraseForms(ph) {
 			if tokens := x.analyze(form, p.terms); len(tokens) > 0 {
 				weight := 1.0
 				if i > 0 {
@@ -402,6 +407,26 @@ func (x *Index) terms(words []string) []term {
 		i += n
 	}
 	return out
+}
+
+// phraseForms is the phrase as typed, then the same phrase with each
+// known term in it replaced by its synonyms: "heart failure" is also
+// looked for as "CHF" and "HF", "acute mi" as "acute myocardial
+// infarction". Each form must still match as a phrase.
+func (x *Index) phraseForms(phrase string) []string {
+	forms := []string{""}
+	for _, t := range x.terms(strings.Fields(phrase)) {
+		var next []string
+		for _, form := range forms {
+			for _, word := range append([]string{t.typed}, t.synonyms...) {
+				if len(next) < maxPhraseForms {
+					next = append(next, strings.TrimSpace(form+" "+word))
+				}
+			}
+		}
+		forms = next
+	}
+	return forms
 }
 
 // anyOf matches any of the alternatives, scored as the best of them.
