@@ -331,14 +331,13 @@ func (b *bm25) rank(query string, k int) []int {
 	n := float64(len(b.tf))
 	scores := map[int]float64{}
 	for _, tok := range b.x.analyzer.Analyze([]byte(query)) {
-		term := string(tok.Term)
-		df := float64(b.df[term])
+		df := float64(b.df[string(tok.Term)])
 		if df == 0 {
 			continue
 		}
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		for i, tf := range b.tf {
-			if f := float64(tf[term]); f > 0 {
+			if f := float64(tf[string(tok.Term)]); f > 0 {
 				scores[i+1] += idf * f * (k1 + 1) / (f + k1*(1-bl+bl*b.length[i]/b.avg))
 			}
 		}

@@ -130,7 +130,7 @@ func medCollection(t *testing.T) irCollection {
 		c.docs = append(c.docs, irDoc{title: title, body: body})
 	}
 	for _, q := range queries {
-		c.queries = append(c.queries, irQuery{id: q.id, text: q.text})
+		c.queries = append(c.queries, irQuery(q))
 	}
 	return c
 }
