@@ -52,6 +52,7 @@ var routeAccess = map[string]string{
 	"POST /unsubscribe/:token":           "token",
 	"GET /notifications":                 "member",
 	"GET /notifications/:id<int>":        "member",
+	"POST /notifications/:id<int>":       "member",
 	"POST /notifications/read-all":       "member",
 	"POST /sign-out":                     "anyone",
 	"GET /sign-in":                       "anyone",
