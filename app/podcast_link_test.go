@@ -63,7 +63,7 @@ func TestPodcastLinksAreFetchedWithinALimit(t *testing.T) {
 		t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 	}
 	// The refusal is on the form, which keeps the link.
-	mustContain(t, res, "You have asked Rounds to fetch a link 2 times in 1 minute", `aria-invalid="true"`,
+	mustContain(t, res, "You have asked Rounds to fetch a link or image 2 times in 1 minute", `aria-invalid="true"`,
 		`name="url" type="url" inputmode="url" value="`+address+`"`)
 	if n := host.reads.Load(); n != 2 {
 		t.Fatalf("the feed was read %d times, want 2: a refused link went out", n)
@@ -75,7 +75,7 @@ func TestPodcastLinksAreFetchedWithinALimit(t *testing.T) {
 	wantStatus(t, share(other, host.URL+"/feed.xml?try=3"), http.StatusOK)
 	res = share(other, host.URL+"/feed.xml?try=4")
 	wantStatus(t, res, http.StatusTooManyRequests)
-	mustContain(t, res, "fetch a link from this network 3 times in 1 minute")
+	mustContain(t, res, "fetch a link or image from this network 3 times in 1 minute")
 	if n := host.reads.Load(); n != 3 {
 		t.Fatalf("the feed was read %d times, want 3", n)
 	}

@@ -32,8 +32,8 @@ var limitWords = map[string]string{
 	ratelimit.EmailCode: "asked for email codes",
 	ratelimit.Search:    "searched",
 	ratelimit.SearchIP:  "searched from this network",
-	ratelimit.Fetch:     "asked Rounds to fetch a link",
-	ratelimit.FetchIP:   "asked Rounds to fetch a link from this network",
+	ratelimit.Fetch:     "asked Rounds to fetch a link or image",
+	ratelimit.FetchIP:   "asked Rounds to fetch a link or image from this network",
 }
 
 // message is what the refused visitor reads.
@@ -145,7 +145,7 @@ func (h *Handler) trustedProxy(addr netip.Addr) bool {
 }
 
 // fetching are the limits on the remote addresses Rounds reads while a
-// member waits, such as a shared podcast link.
+// member waits: a shared podcast link, an image not in the image cache.
 var fetching = []string{ratelimit.Fetch, ratelimit.FetchIP}
 
 // posting are the limits on saving a topic, a reply or an edit.

@@ -41,6 +41,7 @@ var routeAccess = map[string]string{
 	"GET /tags/:tag":                     "member",
 	"GET /search":                        "member",
 	"GET /search/help":                   "member",
+	"GET /img/:signature/:address":       "member",
 	"POST /preview":                      "member",
 	"POST /b/:slug/level":                "member",
 	"POST /t/:id<int>/level":             "member",
