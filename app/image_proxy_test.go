@@ -33,6 +33,8 @@ type imageHost struct {
 	*httptest.Server
 	asked atomic.Int64
 	png   []byte
+	// told is set when a request says where it comes from or who asks.
+	told atomic.Bool
 }
 
 func newImageHost(t *testing.T) *imageHost {
@@ -45,6 +47,9 @@ func newImageHost(t *testing.T) *imageHost {
 	binary.BigEndian.PutUint32(large[29:], crc32.ChecksumIEEE(large[12:29]))
 	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.asked.Add(1)
+		if r.Header.Get("Referer") != "" || r.Header.Get("Cookie") != "" {
+			h.told.Store(true)
+		}
 		switch r.URL.Path {
 		case "/large.png":
 			w.Header().Set("Content-Type", "image/png")
@@ -109,6 +114,9 @@ func TestPostImagesComeThroughTheImageProxy(t *testing.T) {
 		wantStatus(t, b.Get(proxied), http.StatusOK)
 		if n := host.asked.Load(); n != 1 {
 			t.Fatalf("the image's site was asked %d times, want once", n)
+		}
+		if host.told.Load() {
+			t.Fatal("the image's site was sent a Referer or a cookie")
 		}
 
 		// Only addresses Rounds signed are fetched.
