@@ -531,14 +531,25 @@ var migrations = []migration{
 		// purged_count says how many numbers no longer hold a post.
 		`ALTER TABLE topics ADD COLUMN purged_count INTEGER NOT NULL DEFAULT 0`,
 	}},
-	{16, "anonymous labels fixed on their posts", []string{
+	{16, "one-time jobs, and posts' images through the image proxy", []string{
+		// Work a release needs done once on the data already stored, by a
+		// background job queued at start until it has finished.
+		`CREATE TABLE one_time_jobs (
+			name TEXT PRIMARY KEY,
+			done_at {{time}}
+		)`,
+		// Posts cooked before the image proxy load their images from other
+		// sites; the job points them at the proxy.
+		`INSERT INTO one_time_jobs (name) VALUES ('proxy_post_images')`,
+	}},
+	{17, "anonymous labels fixed on their posts", []string{
 		// What an anonymous post says of its author after "Anonymous": a
 		// specialty, field or profession enough of the board's readers
 		// shared when it was written, or '' for "Anonymous clinician".
 		// Posts written before labels were checked say nothing more.
 		`ALTER TABLE posts ADD COLUMN anonymous_as TEXT NOT NULL DEFAULT ''`,
 	}},
-	{17, "moderation of the authors of anonymous posts", []string{
+	{18, "moderation of the authors of anonymous posts", []string{
 		// A suspension given over an anonymous post: its end is recorded
 		// against the author of that post, not the account.
 		`ALTER TABLE users ADD COLUMN suspension_post_id {{bigint}}`,
@@ -548,7 +559,7 @@ var migrations = []migration{
 		`UPDATE member_warnings SET over_anonymous_post = TRUE
 			WHERE post_id IN (SELECT id FROM posts WHERE anonymous = TRUE)`,
 	}},
-	{18, "reporters' records", []string{
+	{19, "reporters' records", []string{
 		// How each member's closed reports that a post identifies a
 		// patient turned out: upheld (the post hidden, edited, deleted or
 		// purged) or dismissed. It outlives purged posts and their reports.
