@@ -75,8 +75,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
 				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
-				` + shownAuthor("p", "u.username") + `, ` + shownAuthor("p", "u.display_name") + `,
-				` + shownAuthor("p", "u.specialty") + `, ` + shownAuthor("p", "u.profession") + `
+				u.username, u.display_name, u.specialty, u.profession
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 			ORDER BY p.number`)
@@ -142,6 +141,11 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
+		}
+		if p.Anonymous {
+			// Nothing of the author but the post's label leaves the store
+			// (blanked here rather than in SQL: this is the hottest query).
+			p.AuthorUsername, p.AuthorName, p.AuthorSpecialty, p.AuthorProfession = "", "", "", ""
 		}
 		p.CreatedAt, p.UpdatedAt = time.Unix(created.Int64, 0).UTC(), time.Unix(updated.Int64, 0).UTC()
 		if deletedAt.Valid {
