@@ -318,3 +318,40 @@ func TestNewClinicianJourney(t *testing.T) {
 		mustContain(t, res, "Heparin nomogram in obesity")
 	})
 }
+
+// The list of problems at the top of a refused application reads down the
+// form, as the member fills it in, not in the alphabetical order of the
+// fields' names.
+func TestApplicationProblemsFollowTheForm(t *testing.T) {
+	a := apptest.New(t)
+	newcomer := a.PendingMember(t, "newcomer")
+	b := a.Browser(t)
+	b.SignIn(newcomer)
+	res := b.Submit("/verify", "/verify", url.Values{"license_country": {"US"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	summary := res.Body[strings.Index(res.Body, `class="error-summary"`):]
+	summary = summary[:strings.Index(summary, "</div>")]
+	var order []string
+	for _, m := range regexp.MustCompile(`href="#field-([a-z_]+)"`).FindAllStringSubmatch(summary, -1) {
+		order = append(order, m[1])
+	}
+	want := []string{"full_name", "profession", "specialty", "npi", "license_state", "license_number", "institution", "work_email"}
+	if strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("the summary lists %v, want the form's order %v", order, want)
+	}
+}
+
+// The composer's summary, too, follows the form: title, tags, then the post.
+func TestComposerProblemsFollowTheForm(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	a.Board(t, "cardiology", "Cardiology")
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	res := b.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"VT"}, "tags": {"Not A Tag!"}, "body": {""}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	title, tags, body := strings.Index(res.Body, `href="#field-title"`), strings.Index(res.Body, `href="#field-tags"`), strings.Index(res.Body, `href="#field-body"`)
+	if title < 0 || tags < 0 || body < 0 || !(title < tags && tags < body) {
+		t.Errorf("the summary lists title at %d, tags at %d, body at %d; want that order", title, tags, body)
+	}
+}
