@@ -355,3 +355,22 @@ func TestComposerProblemsFollowTheForm(t *testing.T) {
 		t.Errorf("the summary lists title at %d, tags at %d, body at %d; want that order", title, tags, body)
 	}
 }
+
+// An applicant signed in through a provider that gave only a handle is
+// named in the header by the name they give in their application.
+func TestApplicantHeaderShowsTheNameGiven(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		b := a.Browser(t)
+		b.SignInAs("applicant")
+		form := application("amara@stmarys.example.org")
+		form.Set("full_name", "Dr. Amara Okafor")
+		wantStatus(t, b.Submit("/verify", "/verify", form), http.StatusSeeOther)
+		res := b.Get("/verify")
+		wantStatus(t, res, http.StatusOK)
+		header := res.Body[strings.Index(res.Body, `class="who"`):]
+		header = header[:strings.Index(header, "</a>")]
+		if !strings.Contains(header, "Dr. Amara Okafor") || strings.Contains(header, ">applicant") {
+			t.Errorf("the header names the applicant as %q, want the name they gave", header)
+		}
+	})
+}
