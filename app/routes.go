@@ -99,6 +99,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/admin/audit", admin, h.adminAudit},
 		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},
 		{fiber.MethodGet, "/admin/outbox/:name", admin, h.adminOutboxMessage},
+		{fiber.MethodGet, "/admin/outbox/:name/html", admin, h.adminOutboxHTML},
 		{fiber.MethodGet, "/admin/boards", admin, h.adminBoards},
 		{fiber.MethodGet, "/admin/boards/new", admin, h.adminBoardNew},
 		{fiber.MethodPost, "/admin/boards/new", admin, h.adminBoardCreate},

@@ -84,6 +84,7 @@ var routeAccess = map[string]string{
 	"GET /admin/audit":                           "admin",
 	"GET /admin/outbox":                          "admin",
 	"GET /admin/outbox/:name":                    "admin",
+	"GET /admin/outbox/:name/html":               "admin",
 	"GET /admin/boards":                          "admin",
 	"GET /admin/boards/new":                      "admin",
 	"POST /admin/boards/new":                     "admin",
