@@ -35,6 +35,11 @@ func (pubmedParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 		consumes = 1
 		line = line[1:]
 	}
+	// The parser runs at every space of every post: most words are
+	// turned away before the expression is asked.
+	if len(line) < 5 || line[0]|0x20 != 'p' || line[1]|0x20 != 'm' || line[2]|0x20 != 'i' || line[3]|0x20 != 'd' {
+		return nil
+	}
 	m := pmidAtStart.FindSubmatchIndex(line)
 	if m == nil {
 		return nil
