@@ -2,7 +2,9 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"rounds/app/demoidp"
 	"rounds/app/ratelimit"
 )
 
@@ -127,6 +129,10 @@ func (h *Handler) routes(app *fiber.App) {
 		table = append(table,
 			route{fiber.MethodGet, "/demo/sign-in", anyone, h.demoSignInForm},
 			route{fiber.MethodPost, "/demo/sign-in", anyone, h.demoSignIn},
+			// The demo's identity provider, on the site itself, so that a
+			// browser that reaches the site reaches it too. Browsers only
+			// read from it; the site's own calls go to it in memory.
+			route{fiber.MethodGet, demoidp.Path + "/*", anyone, adaptor.HTTPHandler(h.demoIdP.Handler())},
 		)
 	}
 	for _, r := range table {

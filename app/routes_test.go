@@ -59,6 +59,7 @@ var routeAccess = map[string]string{
 	"GET /auth/:provider/callback":       "anyone",
 	"GET /demo/sign-in":                  "anyone",
 	"POST /demo/sign-in":                 "anyone",
+	"GET /oidc/*":                        "anyone",
 
 	// Verification: a pending member reaches these and nothing else.
 	"GET /verify":                                "signedIn",

@@ -58,6 +58,8 @@ type Handler struct {
 	// identity picker; nil outside the demo.
 	demoProvider *auth.Provider
 	demoIssuer   string
+	// demoIdP is that provider, served on the site under /oidc.
+	demoIdP *demoidp.IdP
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -121,7 +123,8 @@ func New(opts Options) (*fiber.App, error) {
 			return nil, fmt.Errorf("app: the demo needs its identity provider")
 		}
 		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
-		h.demoIssuer = opts.DemoIdP.Issuer()
+		h.demoProvider.UseHTTPClient(opts.DemoIdP.HTTPClient())
+		h.demoIssuer, h.demoIdP = opts.DemoIdP.Issuer(), opts.DemoIdP
 	}
 	if h.now == nil {
 		h.now = time.Now

@@ -122,8 +122,9 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 			return err
 		}
 		// The demo's members sign in through its own OpenID Connect
-		// provider, on loopback, alive as long as the server.
-		if opts.DemoIdP, err = demoidp.Start(); err != nil {
+		// provider, served on the site itself under /oidc, alive as long
+		// as the server.
+		if opts.DemoIdP, err = demoidp.Start(e.cfg.BaseURL); err != nil {
 			return err
 		}
 		defer func() {
