@@ -6,6 +6,7 @@ import (
 
 	"rounds/app/demoidp"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 )
 
 // access is the least standing a route needs.
@@ -134,6 +135,10 @@ func (h *Handler) routes(app *fiber.App) {
 			// read from it; the site's own calls go to it in memory.
 			route{fiber.MethodGet, demoidp.Path + "/*", anyone, adaptor.HTTPHandler(h.demoIdP.Handler())},
 		)
+		if h.demoPodcast != nil {
+			// The demo's own podcast, public as a show's feed is.
+			table = append(table, route{fiber.MethodGet, seed.PodcastPath + ":file", anyone, h.demoPodcastFile()})
+		}
 	}
 	for _, r := range table {
 		app.Add(r.method, r.path, h.require(r.needs), r.handle)

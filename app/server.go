@@ -22,6 +22,7 @@ import (
 	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/public"
 	"rounds/search"
@@ -60,6 +61,8 @@ type Handler struct {
 	demoIssuer   string
 	// demoIdP is that provider, served on the site under /oidc.
 	demoIdP *demoidp.IdP
+	// demoPodcast is the demo's own show, served under seed.PodcastPath.
+	demoPodcast *seed.Podcast
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -71,7 +74,10 @@ type Options struct {
 	Demo   bool
 	// DemoIdP is the demo's own identity provider, required with Demo.
 	DemoIdP *demoidp.IdP
-	Now     func() time.Time
+	// DemoPodcast is the demo's own show, which the site serves; with
+	// Demo, nil serves none.
+	DemoPodcast *seed.Podcast
+	Now         func() time.Time
 	// Mailer sends verification codes and decisions; when nil, New makes
 	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
 	// files in the data directory's "mail" folder.
@@ -124,7 +130,7 @@ func New(opts Options) (*fiber.App, error) {
 		}
 		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
 		h.demoProvider.UseHTTPClient(opts.DemoIdP.HTTPClient())
-		h.demoIssuer, h.demoIdP = opts.DemoIdP.Issuer(), opts.DemoIdP
+		h.demoIssuer, h.demoIdP, h.demoPodcast = opts.DemoIdP.Issuer(), opts.DemoIdP, opts.DemoPodcast
 	}
 	if h.now == nil {
 		h.now = time.Now

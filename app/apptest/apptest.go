@@ -27,6 +27,7 @@ import (
 	"rounds/app/fetch"
 	"rounds/app/jobs"
 	"rounds/app/markdown"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
 	"rounds/search"
@@ -46,6 +47,8 @@ type App struct {
 	t    testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
+	// Podcast is the demo's own show, with Options.Demo.
+	Podcast *seed.Podcast
 }
 
 // Options adjust the server under test.
@@ -79,6 +82,9 @@ type Options struct {
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
+	// Demo loads the demo community, as `rounds demo` does, and serves
+	// its podcast; Podcast is then that show. Not with Serve.
+	Demo bool
 }
 
 // New starts a server on a fresh SQLite database.
@@ -136,18 +142,29 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 			}
 		})
 	}
+	var show *seed.Podcast
+	fetcher := o.Fetcher
+	if o.Demo {
+		if _, show, err = seed.LoadDemo(context.Background(), store, markdown.New(), time.Now().UTC(), cfg.BaseURL); err != nil {
+			t.Fatalf("load the demo: %v", err)
+		}
+		if fetcher == nil {
+			fetcher = app.NewDemoFetcher(cfg, show)
+		}
+	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	work, err := app.NewBackground(cfg, store, o.Fetcher, log)
+	work, err := app.NewBackground(cfg, store, fetcher, log)
 	if err != nil {
 		t.Fatalf("background work: %v", err)
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, DemoPodcast: show,
+		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: markdown.New(), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: markdown.New(), t: t, listener: ln,
+		Podcast: show}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it
