@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -95,4 +96,42 @@ func TestDemoShowsItsFeaturesOffline(t *testing.T) {
 		wantStatus(t, found, http.StatusOK)
 		mustContain(t, found, "Episode of The Rounds Podcast", "Episode 11: Push-dose pressors")
 	}, apptest.Options{Demo: true})
+}
+
+// In the demo, an applicant with an address on its work-email domain
+// verifies by the code mailed there, which the demo's administrator reads
+// on the Mail page, as the verification page tells them.
+func TestDemoApplicantVerifiesByEmailCode(t *testing.T) {
+	a := apptest.New(t, apptest.Options{Demo: true})
+	applicant := a.Browser(t)
+	applicant.SignInAs("applicant")
+	wantStatus(t, applicant.Submit("/verify", "/verify", application("sam.rivera@stmary.example.org")), http.StatusSeeOther)
+	page := applicant.Get("/verify")
+	mustContain(t, page, "stmary.example.org", "Send me a code")
+	sent := applicant.Submit("/verify", "/verify/email", nil)
+	wantStatus(t, sent, http.StatusOK)
+	mustContain(t, sent, "We sent a 6-digit code to sam.rivera@stmary.example.org",
+		"no mail leaves it", "sign in there as Dr. Samuel Cohen, the demo's administrator, and open <strong>Mail</strong>")
+
+	admin := a.Browser(t)
+	admin.SignInAs("samcohen")
+	list := admin.Get("/admin/outbox")
+	wantStatus(t, list, http.StatusOK)
+	mustContain(t, list, "sam.rivera@stmary.example.org")
+	link := regexpFind(t, `href="(/admin/outbox/[^"]+)"`, list.Body)
+	code := regexpFind(t, `\b(\d{6})\b`, between(admin.Get(link).Body, `<pre class="mail-text">`, "</pre>"))
+
+	confirmed := applicant.Submit("/verify", "/verify/email/confirm", url.Values{"code": {code}})
+	wantStatus(t, confirmed, http.StatusSeeOther)
+	mustContain(t, applicant.Get("/verify"), "You are verified")
+}
+
+// regexpFind is the first group of the first match of pattern in s.
+func regexpFind(t *testing.T, pattern, s string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no %s in:\n%s", pattern, s)
+	}
+	return m[1]
 }

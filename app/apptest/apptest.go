@@ -145,6 +145,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	var show *seed.Podcast
 	fetcher := o.Fetcher
 	if o.Demo {
+		cfg.UseDemoDefaults()
 		if _, show, err = seed.LoadDemo(context.Background(), store, markdown.New(), time.Now().UTC(), cfg.BaseURL); err != nil {
 			t.Fatalf("load the demo: %v", err)
 		}

@@ -102,6 +102,10 @@ func span(days, hours, minutes int) time.Duration {
 	return time.Duration(days)*24*time.Hour + time.Duration(hours)*time.Hour + time.Duration(minutes)*time.Minute
 }
 
+// DemoAdministrator is the member who runs the demo as its
+// administrator: the first of its members, as LoadDemo makes them.
+func DemoAdministrator() Member { return demoMembers()[0] }
+
 func demoMembers() []Member {
 	return []Member{
 		{Username: "samcohen", DisplayName: "Dr. Samuel Cohen", Profession: "physician", Specialty: "Hospital Medicine"},

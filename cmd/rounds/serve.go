@@ -102,6 +102,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		fetcher *fetch.Fetcher
 	)
 	if demo {
+		e.cfg.UseDemoDefaults()
 		if show, err = loadDemo(ctx, e); err != nil {
 			return err
 		}
