@@ -146,7 +146,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	fetcher := o.Fetcher
 	if o.Demo {
 		cfg.UseDemoDefaults()
-		if _, show, err = seed.LoadDemo(context.Background(), store, markdown.New(), time.Now().UTC(), cfg.BaseURL); err != nil {
+		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), time.Now().UTC(), cfg.BaseURL); err != nil {
 			t.Fatalf("load the demo: %v", err)
 		}
 		if fetcher == nil {
@@ -164,7 +164,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: markdown.New(), t: t, listener: ln,
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: app.NewMarkdown(cfg), t: t, listener: ln,
 		Podcast: show}
 }
 
