@@ -41,7 +41,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 	for _, p := range d.wordStarts(titleRoots) {
 		if m := anchored(titleCueRE, text, p, 16); m != nil {
 			if end := nameAt(text, m[1], 3, 1); end > m[1] {
-				cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name (after a title such as Mr. or Mrs.).")
+				cands = d.add(cands, rankName, TypeName, High, m[1], end, "Looks like a person's name (after a title such as Mr. or Mrs.).")
 			}
 		}
 	}
@@ -78,11 +78,11 @@ func scanNames(d doc, cands []candidate) []candidate {
 				continue
 			}
 		}
-		cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name in a patient or family context.")
+		cands = d.add(cands, rankName, TypeName, High, m[1], end, "Looks like the name of a patient or a relative.")
 	}
 	lastEnd := -1
-	for _, p := range capitalStarts(text) {
-		if p < lastEnd {
+	for _, p := range d.caps {
+		if p < lastEnd || afterDoctor(text, p) {
 			continue
 		}
 		w, next, _ := wordAt(text, p)
@@ -95,7 +95,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 				if m := anchored(nameThenCueRE, text, p, 120); m != nil {
 					start, end := trimLeadingStopwords(text, m[2], m[3])
 					if nameTokens(text[start:end]) >= 2 {
-						cands = d.add(cands, rankName, TypeName, Low, start, end, "Looks like a person's full name.")
+						cands = d.add(cands, rankName, TypeName, High, start, end, "Looks like a patient's full name.")
 						lastEnd = end
 						continue
 					}
@@ -106,10 +106,12 @@ func scanNames(d doc, cands []candidate) []candidate {
 		rest := d.lower[next:min(len(text), next+16)]
 		if strings.HasPrefix(rest, "'s ") || strings.HasPrefix(rest, "’s ") || strings.HasPrefix(rest, " live") || strings.HasPrefix(rest, " had given") {
 			if m := anchored(singleNameThenCueRE, text, p, 40); m != nil && !stopword(w, text, next) {
-				cands = d.add(cands, rankName, TypeName, Low, m[2], m[3], "Looks like a person's name.")
+				cands = d.add(cands, rankName, TypeName, High, m[2], m[3], "Looks like the name of a patient or a relative.")
 			}
 		}
 	}
+	cands = appositionNames(d, cands)
+	cands = lexiconNames(d, cands)
 	return dropEponymousTerms(d, repeatedNames(d, dropEponymousTerms(d, contactBlockNames(d, cands))))
 }
 
@@ -144,13 +146,19 @@ var eponymTermWords = []string{"institute", "hospital", "clinic", "foundation", 
 	"protocol", "index", "nodule", "node", "sign", "signs", "syndrome", "disease", "reflex", "phenomenon", "maneuver",
 	"manoeuvre", "test", "score", "criteria", "classification", "fracture", "procedure", "operation", "ulcer", "lesion",
 	"triad", "law", "rule", "catheter", "tube", "hernia", "palsy", "cyst", "spots", "murmur", "tumor", "tumour", "lymphoma",
-	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells"}
+	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells",
+	"body", "stage", "staging", "grade", "class", "surgery", "repair", "reconstruction", "ligament", "tear", "graft", "pump",
+	"phenomenon", "effect", "curve", "plot", "estimator", "correction", "distribution", "exact", "approach", "position",
+	"valve", "shunt", "stent", "filter", "drain", "needle", "forceps", "retractor", "splint", "cast", "brace", "boot",
+	"mask", "score's", "questionnaire", "inventory", "assessment", "tool", "model", "algorithm", "pathway", "program",
+	"guideline", "guidelines", "textbook", "manual", "handbook", "principles", "lectures", "rounds", "award", "grant"}
 
 // repeatedNames flags the other places a flagged name appears: once "Maria
 // Garcia" is a patient's name, a later "Maria" or "Garcia" is too.
 func repeatedNames(d doc, cands []candidate) []candidate {
 	seen := map[string]bool{}
 	var names []string
+	conf := map[string]string{}
 	for _, c := range cands {
 		if c.Type != TypeName {
 			continue
@@ -162,6 +170,7 @@ func repeatedNames(d doc, cands []candidate) []candidate {
 			}
 			seen[w] = true
 			names = append(names, w)
+			conf[w] = c.Confidence
 		}
 	}
 	for _, name := range names {
@@ -179,7 +188,7 @@ func repeatedNames(d doc, cands []candidate) []candidate {
 			if r, _ := utf8.DecodeRuneInString(d.text[end:]); end < len(d.text) && unicode.IsLetter(r) {
 				continue
 			}
-			cands = d.add(cands, rankName, TypeName, Low, start, end, "The same name as one flagged elsewhere in this text.")
+			cands = d.add(cands, rankName, TypeName, conf[name], start, end, "The same name as one flagged elsewhere in this text.")
 		}
 	}
 	return cands

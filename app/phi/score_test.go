@@ -36,7 +36,7 @@ type presidioSample struct {
 // when it points at a person (social profiles, personal pages), which the
 // label does not tell.
 var presidioTypes = map[string][]string{
-	"PERSON":            {TypeName},
+	"PERSON":            {TypeName, TypeClinician},
 	"STREET_ADDRESS":    {TypeAddress, TypeZIP},
 	"ZIP_CODE":          {TypeZIP, TypeAddress},
 	"PHONE_NUMBER":      {TypePhone, TypeFax},
@@ -192,6 +192,14 @@ func TestPresidioScore(t *testing.T) {
 				// A town or region written as part of an address is part of
 				// the address under Safe Harbor, though GPE is not scored.
 				if f.Start < sp.end && sp.start < f.End && sp.typ == "GPE" && (f.Type == TypeAddress || f.Type == TypeZIP) {
+					hit = true
+				}
+				// Places and organisations are not scored for recall, but a
+				// city or a hospital found where presidio marks one is right.
+				if f.Start < sp.end && sp.start < f.End && (sp.typ == "GPE" || sp.typ == "STREET_ADDRESS" || sp.typ == "LOCATION") && f.Type == TypeLocation {
+					hit = true
+				}
+				if f.Start < sp.end && sp.start < f.End && (sp.typ == "ORGANIZATION" || sp.typ == "GPE") && f.Type == TypeFacility {
 					hit = true
 				}
 				// "My website is http://…": a person's own site, which we flag

@@ -1,0 +1,97 @@
+package phi
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A clinician's name is not a patient's, but a colleague named with a case
+// ("seen by Dr. Ruiz at Mercy") narrows the patient to one practice. It is
+// flagged, to be confirmed, when the words around it tie the clinician to
+// the case; "Dr. Okafor made a good point above" is left alone.
+
+var (
+	doctorRE = regexp.MustCompile(`^(?:Dr|DR|Doctor|Prof|Professor)\.?[ \t]+`)
+	// "Jane Doe, MD", "J. Ruiz, NP".
+	credentialRE = regexp.MustCompile(`^,?[ \t]*(?:MD|M\.D\.|DO|D\.O\.|NP|FNP|APRN|PA|PA-C|RN|CNM|CRNA|DPM|DDS|DMD|PhD|MBBS|FRCP|FACS|FACC)\b`)
+)
+
+// Words before a clinician's name that tie them to the patient.
+var clinicianCuesBefore = []string{"by", "referred to", "sent to", "transferred to", "refer to", "follows with", "follow up with",
+	"follow-up with", "f/u with", "appointment with", "appt with", "visit with", "seen with", "per", "under", "from", "saw", "called", "paged", "consulted", "contacted",
+	"pcp", "pcp is", "cardiologist", "oncologist", "surgeon", "neurologist", "physician", "doctor", "provider", "attending",
+	"dermatologist", "psychiatrist", "obstetrician", "ob", "pediatrician", "nephrologist", "endocrinologist", "rheumatologist",
+	"gastroenterologist", "pulmonologist", "urologist", "hematologist", "therapist", "gp", "np", "midwife", "dentist", "care of",
+	"the care of"}
+
+// Words after a clinician's name that tie them to the patient.
+var clinicianCuesAfter = []string{" at ", " from ", " of ", " in ", "'s patient", "'s clinic", "'s office", "'s practice", "'s team",
+	"'s service", "'s group", "'s care", "’s patient", "’s clinic", "’s office", " saw ", " sees ", " diagnosed", " performed",
+	" operated", " referred", " admitted", " discharged", " prescribed", " started", " ordered", " placed", " treated",
+	" follows", " followed", " manages", " managed", " delivered", " is her ", " is his ", " is the patient"}
+
+func scanClinicians(d doc, cands []candidate) []candidate {
+	text := d.text
+	for _, p := range d.wordStarts([]string{"dr", "doctor", "prof"}) {
+		m := anchored(doctorRE, text, p, 16)
+		if m == nil {
+			continue
+		}
+		end := nameAt(text, m[1], 3, 1)
+		if end == m[1] {
+			// "Dr. J. Ruiz": an initial first.
+			if w, next, initial := wordAt(text, m[1]); initial && w != "" && next+1 < len(text) && text[next] == ' ' {
+				end = nameAt(text, next+1, 2, 1)
+				if end == next+1 {
+					continue
+				}
+			} else {
+				continue
+			}
+		}
+		if !clinicianTied(d, p, end) {
+			continue
+		}
+		cands = d.add(cands, rankClinic, TypeClinician, Low, m[1], end, "A clinician's name with a case narrows the patient down to one practice.")
+	}
+	// "seen by Jane Doe, NP".
+	for _, p := range d.wordStarts([]string{"by ", "with ", "to "}) {
+		q := p + strings.IndexByte(d.lower[p:], ' ') + 1
+		if q >= len(text) || !isUpperASCII(text[q]) {
+			continue
+		}
+		end := nameAt(text, q, 3, 2)
+		if end == q {
+			continue
+		}
+		if m := anchored(credentialRE, text, end, 12); m != nil {
+			cands = d.add(cands, rankClinic, TypeClinician, Low, q, end, "A clinician's name with a case narrows the patient down to one practice.")
+		}
+	}
+	return cands
+}
+
+// clinicianTied reports whether the words around "Dr. X" tie the clinician
+// to the patient.
+func clinicianTied(d doc, start, end int) bool {
+	b := strings.TrimRight(d.before(start, 40), " ,(")
+	for _, c := range clinicianCuesBefore {
+		if strings.HasSuffix(b, c) && (len(b) == len(c) || !isASCIILetter(b[len(b)-len(c)-1])) {
+			return true
+		}
+	}
+	a := d.lower[end:min(len(d.lower), end+24)]
+	for _, c := range clinicianCuesAfter {
+		if strings.HasPrefix(a, c) {
+			// "Dr. Ruiz at Mercy", not "Dr. Ruiz at 3 am" or "at the time".
+			if c == " at " || c == " from " || c == " of " || c == " in " {
+				rest := d.text[end+len(c) : min(len(d.text), end+len(c)+2)]
+				if rest == "" || !isUpperASCII(rest[0]) {
+					continue
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
