@@ -6,9 +6,10 @@ import (
 )
 
 // A clinician's name is not a patient's, but a colleague named with a case
-// ("seen by Dr. Ruiz at Mercy") narrows the patient to one practice. It is
-// flagged, to be confirmed, when the words around it tie the clinician to
-// the case; "Dr. Okafor made a good point above" is left alone.
+// ("seen by Dr. Ruiz at Mercy") narrows the patient to one practice. Every
+// "Dr. X" is flagged, to be confirmed, except where the words around it show
+// that members are talking to each other ("thanks, Dr. Okafor", "as Dr.
+// Okafor said above").
 
 var (
 	doctorRE = regexp.MustCompile(`^(?:Dr|DR|Doctor|Prof|Professor)\.?[ \t]+`)
@@ -49,7 +50,7 @@ func scanClinicians(d doc, cands []candidate) []candidate {
 				continue
 			}
 		}
-		if !clinicianTied(d, p, end) {
+		if forumTalk(d, p, end) {
 			continue
 		}
 		cands = d.add(cands, rankClinic, TypeClinician, Low, m[1], end, "A clinician's name with a case narrows the patient down to one practice.")
@@ -90,6 +91,39 @@ func clinicianTied(d doc, start, end int) bool {
 					continue
 				}
 			}
+			return true
+		}
+	}
+	return false
+}
+
+// Words around "Dr. X" that show members talking to each other on the
+// forum, not about the patient's care.
+var (
+	forumCuesBefore = []string{"thanks", "thank you", "thx", "agree with", "agreed with", "@", "hi", "hello", "dear", "hey",
+		"great point", "reply to", "replying to", "quoting", "cc", "as", "like", "with respect to", "sorry", "welcome"}
+	forumCuesAfter = []string{" said", " says", " wrote", " mentioned", " pointed out", " made a", " makes a", " raised",
+		" above", " below", "'s post", "'s reply", "'s comment", "'s point", "'s question", "'s answer", "’s post", "’s point",
+		" is right", " was right", " et al", "'s textbook", "'s review", "'s paper", "'s talk", "'s lecture", " (above)"}
+)
+
+func forumTalk(d doc, start, end int) bool {
+	b := strings.TrimRight(d.before(start, 30), " ,:")
+	for _, c := range forumCuesBefore {
+		if strings.HasSuffix(b, c) && (len(b) == len(c) || !isASCIILetter(b[len(b)-len(c)-1])) {
+			return true
+		}
+	}
+	if strings.TrimSpace(b) == "" && end < len(d.text) && (d.text[end] == ',' || d.text[end] == ':') && !strings.HasPrefix(d.text[end:], ", MD") {
+		return true // "Dr. Okafor, I agree…": addressing a member
+	}
+	a := d.lower[end:min(len(d.lower), end+24)]
+	// "Dr. Chen's 2022 review in JAMA": an author, not a colleague on the case.
+	if (strings.HasPrefix(a, "'s ") || strings.HasPrefix(a, "’s ")) && literatureBefore(d.after(end, 32)) {
+		return true
+	}
+	for _, c := range forumCuesAfter {
+		if strings.HasPrefix(a, c) {
 			return true
 		}
 	}

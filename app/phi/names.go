@@ -51,6 +51,10 @@ func scanNames(d doc, cands []candidate) []candidate {
 			continue
 		}
 		cue := strings.TrimSpace(d.lower[m[0]:m[1]])
+		// "Child-Pugh", "son-in-law": a hyphenated word, not a relative and a name.
+		if strings.Contains(cue, "-") && !strings.Contains(cue, " ") {
+			continue
+		}
 		// "PT" in capitals is physical therapy ("PT Eval"), unless it labels a name ("PT: …").
 		if strings.TrimSpace(text[m[0]:m[1]]) == "PT" {
 			continue
@@ -94,7 +98,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 			if r, _ := utf8.DecodeRuneInString(text[next+1:]); unicode.IsUpper(r) {
 				if m := anchored(nameThenCueRE, text, p, 120); m != nil {
 					start, end := trimLeadingStopwords(text, m[2], m[3])
-					if nameTokens(text[start:end]) >= 2 {
+					if nameTokens(text[start:end]) >= 2 && nameLike(theLexicon(), d, start, end) && !medicalPhrase(d, start, end) {
 						cands = d.add(cands, rankName, TypeName, High, start, end, "Looks like a patient's full name.")
 						lastEnd = end
 						continue
@@ -417,6 +421,7 @@ psychiatry pulm pulmonology rheum rheumatology endo endocrinology hematology hem
 ob gyn peds pediatrics anesthesia palliative social case management security administration admin legal risk
 billing transport ems pcp attending resident fellow intern charge staff everyone everybody anyone someone nobody
 google chatgpt epic cerner uptodate pubmed twitter reddit
+medicare medicaid tricare aetna cigna humana anthem bcbs unitedhealthcare optum uninsured insurance insurer hmo ppo
 neuro neurosurgery nsgy gen medicine hospitalist hospitalists chief ir nicu picu ccu pacu micu sicu cvicu
 rapid response code blue red stroke trauma sepsis poison control team teams consult consults bedside
 safety committee portal experience advocate advocacy relations education rights outcomes satisfaction access

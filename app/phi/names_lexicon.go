@@ -44,11 +44,8 @@ func appositionNames(d doc, cands []candidate) []candidate {
 		if end == q {
 			continue
 		}
-		// "John S." keeps its initial.
-		if end+3 <= len(text) && text[end] == ' ' && isUpperASCII(text[end+1]) && text[end+2] == '.' {
-			end += 3
-		}
-		if !nameLike(lex, d, q, end) {
+		end = initialAfter(text, end)
+		if !nameLike(lex, d, q, end) || medicalPhrase(d, q, end) {
 			continue
 		}
 		cands = d.add(cands, rankName, TypeName, High, q, end, "Looks like the patient's name, given after their age and sex.")
@@ -65,6 +62,7 @@ func appositionNames(d doc, cands []candidate) []candidate {
 		if end == p || end >= len(text) {
 			continue
 		}
+		end = initialAfter(text, end)
 		if !ageLeadAhead(text, end) {
 			continue
 		}
@@ -149,7 +147,7 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 					(f&lexWord == 0 || sf&lexSurnameCommon != 0 && sf&(lexWord|lexCity|lexCounty) == 0) &&
 					strings.ToUpper(text[q:se]) != text[q:se] && !streetAfter(d, se) && !streetSuffixNames[sw] && !orgAfter(d, se) {
 					end := q + len(sw)
-					if eponymousTerm(text, end) || placeAfterPreposition(d, p) {
+					if eponymousTerm(text, end) || placeAfterPreposition(d, p) || medicalPhrase(d, p, end) {
 						continue
 					}
 					cands = d.add(cands, rankName-1, TypeName, Low, p, end, "Looks like a person's full name.")
@@ -157,6 +155,12 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 					continue
 				}
 			}
+		}
+		// A given name and an initial: "Simone G.", "Ron H. is…".
+		if e := initialAfter(text, we); e > we && f&lexWord == 0 && !nextIsCapital(text, e) {
+			cands = d.add(cands, rankName-1, TypeName, Low, p, e, "Looks like a person's first name and initial.")
+			lastEnd = e
+			continue
 		}
 		// A given name alone, in the middle of a sentence.
 		if f&lexWord != 0 || f&lexGivenCommon == 0 || sentenceStart(text, p) || placeAfterPreposition(d, p) {
@@ -300,4 +304,21 @@ func ageLeadAhead(text string, i int) bool {
 		i++
 	}
 	return i < len(text) && (text[i] == ',' || text[i] == '(' || strings.HasPrefix(text[i:], "is "))
+}
+
+// initialAfter extends a name over an initial that follows it ("John S.")
+// and returns the new end, or end.
+func initialAfter(text string, end int) int {
+	if end+3 <= len(text) && text[end] == ' ' && isUpperASCII(text[end+1]) && text[end+2] == '.' &&
+		(end+3 == len(text) || !isASCIILetter(text[end+3])) {
+		return end + 3
+	}
+	return end
+}
+
+// medicalPhrase reports whether the words from start make up a medical
+// term of the word list ("Ramsay Hunt", "Glasgow Coma Scale").
+func medicalPhrase(d doc, start, end int) bool {
+	e, f := theLexicon().phrase(d.lower, start, lexMedical, 5)
+	return f&lexMedical != 0 && e >= end-1
 }

@@ -134,6 +134,7 @@ func TestEponymsDrugsAndWordsAreNotNamesOrPlaces(t *testing.T) {
 		"Reading the ECG again, Mobile ECG monitoring showed AF.",
 		"Switched from Norco to oxycodone; started Eliquis 5 mg BID and Keppra 500 mg.",
 		"Dr. Okafor made a good point above about the Wells score.",
+		"Thank you Dr. Lindqvist for the Holter tip.",
 		"We see this in Older Adults with Sepsis.",
 		"In May 2023 the guideline was updated; the trial published in March 2024 changed practice.",
 	} {
@@ -188,9 +189,43 @@ func TestAggregatedAgeIsAllowed(t *testing.T) {
 	}
 }
 
-func TestClinicianNamesAndScholarlyLinksAreLeftAlone(t *testing.T) {
+// A clinician named with a case asks for confirmation: the name narrows
+// the patient to one practice. Members talking to each other do not.
+func TestClinicianNamesAsk(t *testing.T) {
+	for text, want := range map[string][]string{
+		"Dr. Okafor and Prof. Lindqvist reviewed the ECG.": {"Okafor", "Lindqvist"},
+		"seen by Dr. Maria Lopez at Mercy on Tuesday":      {"Maria Lopez"},
+		"diagnosed by Dr. Feldman":                         {"Feldman"},
+		"ENT (Dr. J. Ruiz) wants intratympanic steroids":   {"J. Ruiz"},
+	} {
+		got := Scan(text)
+		var names []string
+		for _, f := range got {
+			if f.Type == TypeClinician {
+				if f.Blocking() {
+					t.Errorf("%q: a clinician's name should ask, not block: %+v", text, f)
+				}
+				names = append(names, f.Text)
+			}
+		}
+		if strings.Join(names, "|") != strings.Join(want, "|") {
+			t.Errorf("Scan(%q) clinicians = %q, want %q", text, names, want)
+		}
+	}
 	for _, text := range []string{
-		"Dr. Okafor and Prof. Lindqvist reviewed the ECG.",
+		"Thanks, Dr. Okafor, that helped.",
+		"As Dr. Okafor said above, check the potassium first.",
+		"Dr. Okafor, I agree with the loop recorder.",
+		"I agree with Dr. Okafor's point about the QT.",
+	} {
+		if got := Scan(text); len(got) > 0 {
+			t.Errorf("Scan(%q) = %+v, want nothing", text, got)
+		}
+	}
+}
+
+func TestScholarlyLinksAreLeftAlone(t *testing.T) {
+	for _, text := range []string{
 		"https://www.nejm.org/doi/full/10.1056/NEJMoa2034577",
 		"https://pubmed.ncbi.nlm.nih.gov/32007143/",
 		"NPI 1245319599",

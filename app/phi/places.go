@@ -37,6 +37,9 @@ fertility eye dental mental behavioral public city district national internation
 medicine surgical surgery nursing home skilled long term acute critical level i ii iii iv emergency department dept unit ward
 and of & for at in on new old main north south east west central valley`)
 
+// Titles of people that open an eponym rather than a hospital's name.
+var honorifics = setOf(`sister brother aunt uncle nurse chief captain officer judge pastor reverend lord lady king queen prince princess`)
+
 // Capitalised words that follow "in" or "from" without being places.
 var notPlaces = setOf(`january february march april may june july august september october november december monday tuesday
 wednesday thursday friday saturday sunday spring summer fall autumn winter christmas easter thanksgiving english spanish french
@@ -334,8 +337,8 @@ func facilityByShape(d doc, lex *lexiconTable, head, headEnd int) (int, int, boo
 		if !capital && w != "of" && w != "and" && w != "for" {
 			break
 		}
-		if roleNouns[w] {
-			return 0, 0, false // "Sister Kenny Institute"
+		if honorifics[w] {
+			return 0, 0, false // "Sister Kenny Institute" is history, not a place of care
 		}
 		if capital && s > 0 && sentenceStart(text, s) && lex.lookup(w)&lexWord != 0 && !genericFacilityWords[w] {
 			break // "Yesterday Mercy Hospital…": stop at the sentence's first word
