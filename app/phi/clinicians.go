@@ -38,6 +38,12 @@ func scanClinicians(d doc, cands []candidate) []candidate {
 		if m == nil {
 			continue
 		}
+		// "1737 Cheriton Dr": a street's "Drive", not a doctor.
+		if text[p:p+2] == "Dr" && text[p+2] != '.' && p >= 2 && !sentenceStart(text, p) {
+			if s := previousWordStart(text, p-1); s >= 0 && isUpperASCII(text[s]) {
+				continue
+			}
+		}
 		end := nameAt(text, m[1], 3, 1)
 		if end == m[1] {
 			// "Dr. J. Ruiz": an initial first.

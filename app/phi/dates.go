@@ -270,7 +270,7 @@ var literatureWords = []string{"published", "publication", "journal", "guideline
 	"fda", "ema", "label", "updated", "update", "released", "release", "version", "edition", "issue", "vol", "conference",
 	"meeting", "congress", "session", "webinar", "course", "exam", "boards", "residency", "fellowship", "joined", "hired",
 	"policy", "recommendation", "statement", "consensus", "society", "association", "college", "survey", "data", "cohort",
-	"recall", "shortage", "launch", "protocol", "formulary", "pharmacy", "hospital", "changed", "our", "news", "article", "paper", "review", "abstract", "preprint", "nejm", "jama", "lancet"}
+	"recall", "shortage", "launch", "protocol", "formulary", "pharmacy", "changed", "news", "article", "paper", "review", "abstract", "preprint", "nejm", "jama", "lancet"}
 
 func eventBefore(b string) bool { return nearCue(b, eventWords, nil, nil) }
 

@@ -98,7 +98,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 			if r, _ := utf8.DecodeRuneInString(text[next+1:]); unicode.IsUpper(r) {
 				if m := anchored(nameThenCueRE, text, p, 120); m != nil {
 					start, end := trimLeadingStopwords(text, m[2], m[3])
-					if nameTokens(text[start:end]) >= 2 && nameLike(theLexicon(), d, start, end) && !medicalPhrase(d, start, end) {
+					if nameTokens(text[start:end]) >= 2 && nameLike(theLexicon(), d, start, end) && !medicalPhrase(d, start, end) && !medicalPhrase(d, m[2], end) {
 						cands = d.add(cands, rankName, TypeName, High, start, end, "Looks like a patient's full name.")
 						lastEnd = end
 						continue
@@ -155,7 +155,8 @@ var eponymTermWords = []string{"institute", "hospital", "clinic", "foundation", 
 	"phenomenon", "effect", "curve", "plot", "estimator", "correction", "distribution", "exact", "approach", "position",
 	"valve", "shunt", "stent", "filter", "drain", "needle", "forceps", "retractor", "splint", "cast", "brace", "boot",
 	"mask", "score's", "questionnaire", "inventory", "assessment", "tool", "model", "algorithm", "pathway", "program",
-	"guideline", "guidelines", "textbook", "manual", "handbook", "principles", "lectures", "rounds", "award", "grant"}
+	"guideline", "guidelines", "textbook", "manual", "handbook", "principles", "lectures", "rounds", "award", "grant",
+	"proceedings", "journal", "review", "reviews", "bulletin", "press", "publishing", "library", "collection"}
 
 // repeatedNames flags the other places a flagged name appears: once "Maria
 // Garcia" is a patient's name, a later "Maria" or "Garcia" is too.
@@ -190,6 +191,9 @@ func repeatedNames(d doc, cands []candidate) []candidate {
 				continue
 			}
 			if r, _ := utf8.DecodeRuneInString(d.text[end:]); end < len(d.text) && unicode.IsLetter(r) {
+				continue
+			}
+			if nameCovers(cands, start, end) {
 				continue
 			}
 			cands = d.add(cands, rankName, TypeName, conf[name], start, end, "The same name as one flagged elsewhere in this text.")
@@ -358,8 +362,14 @@ func trimLeadingStopwords(text string, start, end int) (int, int) {
 // disease ("Parkinson's disease", "Graves disease").
 func stopword(w, text string, next int) bool {
 	lw := strings.ToLower(w)
-	if notNames[lw] || wordShaped(lw) {
+	if notNames[lw] {
 		return true
+	}
+	// "Mcguinness" ends like "kindness", but the word list knows it is a surname.
+	if wordShaped(lw) {
+		if f := theLexicon().lookup(lw); f&(lexGiven|lexSurname) == 0 || f&lexWord != 0 {
+			return true
+		}
 	}
 	if eponyms[lw] {
 		rest := strings.ToLower(text[next:min(len(text), next+12)])
@@ -421,7 +431,7 @@ psychiatry pulm pulmonology rheum rheumatology endo endocrinology hematology hem
 ob gyn peds pediatrics anesthesia palliative social case management security administration admin legal risk
 billing transport ems pcp attending resident fellow intern charge staff everyone everybody anyone someone nobody
 google chatgpt epic cerner uptodate pubmed twitter reddit
-medicare medicaid tricare aetna cigna humana anthem bcbs unitedhealthcare optum uninsured insurance insurer hmo ppo
+medrec medicare medicaid tricare aetna cigna humana anthem bcbs unitedhealthcare optum uninsured insurance insurer hmo ppo
 neuro neurosurgery nsgy gen medicine hospitalist hospitalists chief ir nicu picu ccu pacu micu sicu cvicu
 rapid response code blue red stroke trauma sepsis poison control team teams consult consults bedside
 safety committee portal experience advocate advocacy relations education rights outcomes satisfaction access
@@ -453,4 +463,14 @@ func setOf(words string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// nameCovers reports whether a name already found spans start to end.
+func nameCovers(cands []candidate, start, end int) bool {
+	for _, c := range cands {
+		if c.Type == TypeName && c.Start <= start && end <= c.End {
+			return true
+		}
+	}
+	return false
 }

@@ -99,6 +99,8 @@ func nameLike(lex *lexiconTable, d doc, start, end int) bool {
 		switch {
 		case f&(lexDrug|lexMedical) != 0 && f&(lexGivenCommon|lexSurnameCommon) == 0:
 			return false
+		case f&lexWord != 0 && f&(lexGivenCommon|lexSurnameCommon) == 0:
+			return false // "Coma" is a surname too, but rarely
 		case f&(lexGiven|lexSurname) != 0:
 			known = true
 		case f&lexWord == 0 && !wordShaped(w):
@@ -127,7 +129,9 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 			continue
 		}
 		f := lex.lookup(w)
-		if f&lexGiven == 0 || notNames[w] || notPlaces[w] || demonyms[w] || eponyms[w] || roleNouns[w] || placePrefixes[w] ||
+		// "Christian" and "Jesus" are names too when a surname follows.
+		ambiguous := (demonyms[w] || w == "jesus") && surnameAt(d, lex, we)
+		if f&lexGiven == 0 || (notNames[w] || demonyms[w]) && !ambiguous || notPlaces[w] || eponyms[w] || roleNouns[w] || placePrefixes[w] ||
 			f&(lexDrug|lexMedical|lexState) != 0 || strings.ToUpper(text[p:we]) == text[p:we] || (p > 0 && text[p-1] == '-') ||
 			orgAfter(d, we) {
 			continue
@@ -147,7 +151,7 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 					(f&lexWord == 0 || sf&lexSurnameCommon != 0 && sf&(lexWord|lexCity|lexCounty) == 0) &&
 					strings.ToUpper(text[q:se]) != text[q:se] && !streetAfter(d, se) && !streetSuffixNames[sw] && !orgAfter(d, se) {
 					end := q + len(sw)
-					if eponymousTerm(text, end) || placeAfterPreposition(d, p) || medicalPhrase(d, p, end) {
+					if eponymousTerm(text, end) || (placeAfterPreposition(d, p) && f&(lexCity|lexCounty) != 0) || medicalPhrase(d, p, end) {
 						continue
 					}
 					cands = d.add(cands, rankName-1, TypeName, Low, p, end, "Looks like a person's full name.")
@@ -162,8 +166,14 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 			lastEnd = e
 			continue
 		}
+		// A given name opening a sentence about the patient: "Tara (not her
+		// real name) has a lipase of 3000", "Kylie was admitted".
+		if sentenceStart(text, p) && f&lexWord == 0 && f&lexGivenCommon != 0 && !ambiguous && patientVerbAfter(text, we) {
+			cands = d.add(cands, rankName-1, TypeName, Low, p, we, "Looks like a patient's first name.")
+			continue
+		}
 		// A given name alone, in the middle of a sentence.
-		if f&lexWord != 0 || f&lexGivenCommon == 0 || sentenceStart(text, p) || placeAfterPreposition(d, p) {
+		if f&lexWord != 0 || f&lexGivenCommon == 0 || sentenceStart(text, p) || placeAfterPreposition(d, p) || ambiguous {
 			continue
 		}
 		if f&lexCityMajor != 0 || f&lexFacility != 0 {
@@ -321,4 +331,32 @@ func initialAfter(text string, end int) int {
 func medicalPhrase(d doc, start, end int) bool {
 	e, f := theLexicon().phrase(d.lower, start, lexMedical, 5)
 	return f&lexMedical != 0 && e >= end-1
+}
+
+// surnameAt reports whether a capitalised surname from the word list
+// follows the word that ends at i.
+func surnameAt(d doc, lex *lexiconTable, i int) bool {
+	if i+1 >= len(d.text) || d.text[i] != ' ' || !isUpperASCII(d.text[i+1]) {
+		return false
+	}
+	e := lexWordEnd(d.lower, i+1)
+	w := strings.TrimSuffix(d.lower[i+1:e], ".")
+	f := lex.lookup(w)
+	return f&lexSurname != 0 && f&(lexWord|lexMedical|lexDrug) == 0 && w != "christ"
+}
+
+// Words after a first name that open a sentence about a patient.
+var patientVerbs = []string{" (", " has ", " had ", " is a", " is an", " was ", " presented", " presents", " came ", " comes ",
+	" developed", " reports", " reported", " denies", " complains", " underwent", " received", " started", " stopped",
+	" refused", " declined", " returned", " arrived", " died", " passed", " fell", " collapsed", " needs", " keeps", " wants",
+	", a ", ", an ", ", age", ", aged"}
+
+func patientVerbAfter(text string, i int) bool {
+	a := text[i:min(len(text), i+14)]
+	for _, v := range patientVerbs {
+		if strings.HasPrefix(a, v) {
+			return true
+		}
+	}
+	return false
 }

@@ -50,6 +50,19 @@ clinic office practice service team nursing care study trial protocol guideline 
 conclusion conclusions contrast total general particular short practice fact theory principle sum detail depth advance time
 remission progression response relapse isolation quarantine pain distress crisis shock arrest failure vain case cases`)
 
+// Countries are not identifiers under Safe Harbor (and "Peru" or "Mexico"
+// after "from" is the country, not the town in Indiana or Missouri).
+var countries = setOf(`afghanistan albania algeria angola argentina armenia australia austria bangladesh belarus belgium belize
+benin bhutan bolivia bosnia botswana brazil bulgaria burma cambodia cameroon canada chad chile china colombia congo
+croatia cuba cyprus czechia denmark djibouti dominica ecuador egypt england eritrea estonia ethiopia fiji finland france
+gabon gambia georgia germany ghana greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia
+iran iraq ireland israel italy jamaica japan jordan kazakhstan kenya korea kosovo kuwait laos latvia lebanon liberia libya
+lithuania luxembourg madagascar malawi malaysia mali malta mexico moldova mongolia morocco mozambique myanmar namibia nepal
+netherlands nicaragua niger nigeria norway oman pakistan palestine panama paraguay peru philippines poland portugal qatar
+romania russia rwanda samoa scotland senegal serbia sierra singapore slovakia slovenia somalia spain sudan suriname sweden
+switzerland syria taiwan tajikistan tanzania thailand togo tonga trinidad tunisia turkey uganda ukraine uruguay uzbekistan
+venezuela vietnam wales yemen zambia zimbabwe africa asia europe america canada`)
+
 func scanPlaces(d doc, cands []candidate) []candidate {
 	lex := theLexicon()
 	text, lower := d.text, d.lower
@@ -127,6 +140,9 @@ func scanPlaces(d doc, cands []candidate) []candidate {
 			continue
 		}
 		q := we + 1
+		if strings.HasPrefix(text[q:], "the ") && q+4 < len(text) && isUpperASCII(text[q+4]) {
+			q += 4 // "from the Bronx"
+		}
 		if cue == "at" || cue == "to" {
 			// "at"/"to" + a name is a facility when a care word comes first;
 			// the facility rules above and below handle it.
@@ -135,6 +151,9 @@ func scanPlaces(d doc, cands []candidate) []candidate {
 					continue
 				}
 			}
+		}
+		if cue == "to" && !motionBefore(d, p) {
+			continue // "said to Logan" is a person; "moved to Logan" a place
 		}
 		if cue == "of" && !strings.HasSuffix(strings.TrimRight(d.before(p, 24), " "), "resident") && !strings.HasSuffix(strings.TrimRight(d.before(p, 24), " "), "native") {
 			continue
@@ -151,6 +170,28 @@ func scanPlaces(d doc, cands []candidate) []candidate {
 				cands = d.add(cands, rankFacility, TypeFacility, Low, q, facilityEnd(d, e), "The name of a hospital or clinic narrows down who the patient is.")
 			}
 		}
+	}
+	// "St. Jude's", "Saint Luke's": a saint's name in the possessive is a
+	// hospital, unless it is a remedy or a disease (St. John's wort).
+	for _, p := range d.wordStarts([]string{"st.", "st ", "saint "}) {
+		if !isUpperASCII(text[p]) {
+			continue
+		}
+		q := lexWordEnd(lower, p)
+		if q < len(text) && text[q] == ' ' {
+			q++
+		}
+		if q >= len(text) || !isUpperASCII(text[q]) {
+			continue
+		}
+		we := lexWordEnd(lower, q)
+		if !strings.HasSuffix(lower[q:we], "'s") || we-q < 4 {
+			continue
+		}
+		if a := d.after(we, 10); strings.HasPrefix(a, " wort") || strings.HasPrefix(a, " dance") || strings.HasPrefix(a, " fire") || strings.HasPrefix(a, " day") {
+			continue
+		}
+		cands = d.add(cands, rankFacility, TypeFacility, Low, p, facilityEnd(d, we), "The name of a hospital or clinic narrows down who the patient is.")
 	}
 	// "<Name> County".
 	for _, p := range d.wordStarts([]string{"county", "parish"}) {
@@ -247,7 +288,7 @@ func previousWordStart(text string, i int) int {
 // word ("in Mobile") or a drug ("from Norco") needs more than itself.
 func placeWordOK(d doc, start, end int, f uint16, cue string) bool {
 	w := d.lower[start:end]
-	if notPlaces[w] || notNames[w] || eponyms[w] || f&(lexDrug|lexMedical) != 0 {
+	if notPlaces[w] || notNames[w] || eponyms[w] || countries[w] || f&(lexDrug|lexMedical) != 0 {
 		return false
 	}
 	if f&lexFacility != 0 && f&lexCity == 0 {
@@ -377,7 +418,7 @@ func facilityByShape(d doc, lex *lexiconTable, head, headEnd int) (int, int, boo
 			proper = true
 		}
 	}
-	if !proper || start == head && end == headEnd {
+	if !proper || start == head && end == headEnd || eponymousTerm(text, end) {
 		return 0, 0, false
 	}
 	return start, end, true
@@ -441,4 +482,19 @@ func sentenceStart(text string, i int) bool {
 		j--
 	}
 	return j < 0 || strings.IndexByte(".!?\n:;", text[j]) >= 0
+}
+
+// Verbs of going somewhere, before "to": "moved to Tulsa".
+var motionVerbs = []string{"moved", "move", "moving", "relocated", "went", "go", "going", "drove", "drive", "flew", "fly", "traveled",
+	"travelled", "travel", "trip", "returned", "return", "transferred", "transfer", "sent", "taken", "brought", "headed", "came back",
+	"commutes", "commute", "evacuated", "deployed", "emigrated", "immigrated", "visiting", "visit", "back"}
+
+func motionBefore(d doc, p int) bool {
+	b := strings.TrimRight(d.before(p, 24), " ")
+	for _, v := range motionVerbs {
+		if strings.HasSuffix(b, v) && (len(b) == len(v) || !isASCIILetter(b[len(b)-len(v)-1])) {
+			return true
+		}
+	}
+	return false
 }

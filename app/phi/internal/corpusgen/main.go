@@ -50,6 +50,7 @@ var dev, heldout pools
 func main() {
 	lexPath := flag.String("lexicon", "app/phi/lexicon/lexicon.tsv.gz", "the guard's word list")
 	curatedFacilities := flag.String("facilities", "app/phi/lexicon/curated/facilities.txt", "the curated hospitals")
+	fresh := flag.Bool("fresh", false, "only the second set of templates (to score them before tuning)")
 	flag.Parse()
 	loadPools(*lexPath, *curatedFacilities)
 	r := rand.New(rand.NewPCG(14, 2026))
@@ -63,6 +64,13 @@ func main() {
 		if err := enc.Encode(nt); err != nil {
 			log.Fatal(err)
 		}
+	}
+	if *fresh {
+		queryTemplates, caseTemplates, negativeTemplates = freshQueryTemplates, freshCaseTemplates, freshNegativeTemplates
+	} else {
+		queryTemplates = append(queryTemplates, freshQueryTemplates...)
+		caseTemplates = append(caseTemplates, freshCaseTemplates...)
+		negativeTemplates = append(negativeTemplates, freshNegativeTemplates...)
 	}
 	for i := 0; i < 1250; i++ {
 		split, p := "dev", &dev
@@ -258,7 +266,18 @@ var slots = map[string]func(c *slotContext) (string, []part){
 		return f + " " + l, []part{{"name", f + " " + l}}
 	},
 	"FIRST": func(c *slotContext) (string, []part) { f, _ := c.patient(); return f, []part{{"name", f}} },
-	"LAST":  func(c *slotContext) (string, []part) { _, l := c.patient(); return l, []part{{"name", l}} },
+	"FULL2": func(c *slotContext) (string, []part) {
+		n := pick(c.r, c.p.given) + " " + pick(c.r, c.p.surnames)
+		return n, []part{{"name", n}}
+	},
+	"REL2":    func(c *slotContext) (string, []part) { n := pick(c.r, c.p.given); return n, []part{{"name", n}} },
+	"DIGITS7": func(c *slotContext) (string, []part) { v := digits(c.r, 7); return v, []part{{"account", v}} },
+	"DIGITS8": func(c *slotContext) (string, []part) { v := digits(c.r, 8); return v, []part{{"mrn", v}} },
+	"INS2": func(c *slotContext) (string, []part) {
+		v := letters(c.r, 3) + digits(c.r, 7)
+		return pick(c.r, []string{"BCBS ", "Aetna ", "Medicaid ", "UHC "}) + v, []part{{"health_plan", v}}
+	},
+	"LAST": func(c *slotContext) (string, []part) { _, l := c.patient(); return l, []part{{"name", l}} },
 	"FIRSTINIT": func(c *slotContext) (string, []part) {
 		f, l := c.patient()
 		s := f + " " + l[:1] + "."
