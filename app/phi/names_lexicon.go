@@ -246,7 +246,15 @@ func orgAfter(d doc, i int) bool {
 
 // afterDoctor reports whether a title for a clinician comes right before p.
 func afterDoctor(text string, p int) bool {
-	b := strings.TrimRight(text[max(0, p-12):p], " \t")
+	j := p - 1
+	for j >= 0 && (text[j] == ' ' || text[j] == '\t') {
+		j--
+	}
+	// Every title below ends in one of these bytes.
+	if j < 0 || strings.IndexByte(".rRfeAP", text[j]) < 0 {
+		return false
+	}
+	b := text[max(0, p-12) : j+1]
 	for _, t := range []string{"Dr.", "Dr", "DR", "DR.", "Doctor", "Prof.", "Prof", "Professor", "dr.", "Nurse", "NP", "PA"} {
 		if strings.HasSuffix(b, t) && (len(b) == len(t) || !isASCIILetter(b[len(b)-len(t)-1])) {
 			return true
@@ -288,18 +296,42 @@ func ageAhead(lower string, i int) bool {
 	for i < len(lower) && (lower[i] == ' ' || lower[i] == '-' || lower[i] == '\t') {
 		i++
 	}
-	return i < len(lower) && (lower[i] == 'y' || lower[i] == 'm' || lower[i] == 'f')
+	if i >= len(lower) {
+		return false
+	}
+	next := byte(' ')
+	if i+1 < len(lower) {
+		next = lower[i+1]
+	}
+	switch lower[i] {
+	case 'y':
+		return !isASCIILetter(next) || next == 'e' || next == 'r' || next == 'o'
+	case 'm': // "mo old", "month-old", "male", "man", "M,"
+		return !isASCIILetter(next) || next == 'o' || next == 'a'
+	case 'f': // "female", "F,"
+		return !isASCIILetter(next) || next == 'e'
+	}
+	return false
 }
 
-// digitSoon reports whether a digit follows within a name's length and an
-// age's lead: "Maria, a 20-year-old" has one 9 bytes after "Maria".
+// digitSoon is a quick look for an age's lead after a name: a comma, a
+// parenthesis or " is " within a name's length, then a digit close after
+// it ("Maria, a 20-year-old", "John Smith (55M)").
 func digitSoon(text string, p int) bool {
 	for i := p; i < len(text) && i < p+48; i++ {
-		if isDigit(text[i]) {
-			return true
-		}
-		if text[i] == '.' || text[i] == ';' || text[i] == '\n' {
+		c := text[i]
+		if c == '.' && (i+1 == len(text) || text[i+1] == ' ') || c == ';' || c == '\n' {
 			return false
+		}
+		if c == ',' || c == '(' || c == 'i' && i+3 < len(text) && text[i-1] == ' ' && text[i+1] == 's' && text[i+2] == ' ' {
+			for k := i + 1; k < len(text) && k < i+12; k++ {
+				if isDigit(text[k]) {
+					return true
+				}
+			}
+			if c != 'i' {
+				return false
+			}
 		}
 	}
 	return false
