@@ -60,6 +60,18 @@ func scanClinicians(d doc, cands []candidate) []candidate {
 			continue
 		}
 		cands = d.add(cands, rankClinic, TypeClinician, Low, m[1], end, "A clinician's name with a case narrows the patient down to one practice.")
+		// "Dr. Raman at Mercy": where the clinician works.
+		for _, w := range []string{" at ", " from ", " of "} {
+			if strings.HasPrefix(d.lower[end:], w) {
+				q := end + len(w)
+				if strings.HasPrefix(text[q:], "the ") {
+					q += 4
+				}
+				if e := properNameAt(d, theLexicon(), q); e > q && !eponymousTerm(text, e) {
+					cands = d.add(cands, rankFacility, TypeFacility, Low, q, facilityEnd(d, e), "The name of a hospital or clinic narrows down who the patient is.")
+				}
+			}
+		}
 	}
 	// "seen by Jane Doe, NP".
 	for _, p := range d.wordStarts([]string{"by ", "with ", "to "}) {

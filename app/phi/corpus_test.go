@@ -48,8 +48,8 @@ var corpusFloors = struct {
 	recall, names, places, precision, specificity float64
 	heldoutRecall, heldoutNames, heldoutPlaces    float64
 }{
-	recall: 0.97, names: 0.95, places: 0.95, precision: 0.90, specificity: 0.95,
-	heldoutRecall: 0.97, heldoutNames: 0.95, heldoutPlaces: 0.95,
+	recall: 0.99, names: 0.99, places: 0.99, precision: 0.99, specificity: 0.99,
+	heldoutRecall: 0.99, heldoutNames: 0.99, heldoutPlaces: 0.99,
 }
 
 func TestCorpusScore(t *testing.T) {

@@ -85,9 +85,10 @@ var presidioRecallFloor = map[string]float64{
 	"ZIP_CODE":          0.89,
 	"STREET_ADDRESS":    0.93,
 	// Names in everyday sentences with no patient or family word around
-	// them ("Why is Natasja so impulsive?") are out of reach of rules; see
-	// the README. Measured 0.438.
-	"PERSON": 0.41,
+	// them are found only when the word list knows them ("Why is Natasja so
+	// impulsive?" is still missed: Natasja is not a US given name); see the
+	// README. Measured 0.578 (0.438 before the word list).
+	"PERSON": 0.56,
 }
 
 var presidioPrecisionFloor = map[string]float64{
@@ -325,7 +326,7 @@ func sameKind(want, got string) bool {
 	if want == got {
 		return true
 	}
-	kinds := [][]string{{TypePhone, TypeFax}, {TypeAddress, TypeZIP}}
+	kinds := [][]string{{TypePhone, TypeFax}, {TypeAddress, TypeZIP}, {TypeFacility, TypeLocation}, {TypeName, TypeClinician}}
 	for _, k := range kinds {
 		if contains(k, want) && contains(k, got) {
 			return true
