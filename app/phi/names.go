@@ -114,6 +114,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 			}
 		}
 	}
+	cands = initialsNames(d, cands)
 	cands = appositionNames(d, cands)
 	cands = lexiconNames(d, cands)
 	return dropEponymousTerms(d, repeatedNames(d, dropEponymousTerms(d, contactBlockNames(d, cands))))
@@ -474,3 +475,20 @@ func nameCovers(cands []candidate, start, end int) bool {
 	}
 	return false
 }
+
+// initialsNames flags initials given for a patient: "initials J.D.", "pt J.D.".
+func initialsNames(d doc, cands []candidate) []candidate {
+	for _, p := range d.wordStarts([]string{"initials", "pt ", "patient "}) {
+		q := strings.IndexByte(d.text[p:], ' ')
+		if q < 0 {
+			continue
+		}
+		q += p + 1
+		if m := anchored(initialsRE, d.text, q, 12); m != nil {
+			cands = d.add(cands, rankName, TypeName, Low, m[0], m[1], "A patient's initials can identify them with the rest of the case.")
+		}
+	}
+	return cands
+}
+
+var initialsRE = regexp.MustCompile(`^[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?`)

@@ -12,7 +12,7 @@ import (
 
 var (
 	// "a 55-year-old male," "55M," "a 20yo female," "an 8-month-old boy," — then the name.
-	ageSexLeadRE = regexp.MustCompile(`^\d{1,3}(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|o\b|/o\b|\.o\.?)|[ \t]*yo\b|[ \t]*y/o\b|[ \t\-]*months?[ \t\-]*old|[ \t\-]*mo[ \t\-]*old)?(?:[ \t\-]+(?:(?:[A-Z][a-z]+|African[ \t\-]American|[a-z]+)[ \t]+)?(?:male|female|man|woman|boy|girl|gentleman|gent|lady|patient|pt|veteran|infant|toddler|teen|teenager|adolescent|child|son|daughter|mother|father|G\d+P\d+)|[ \t]?[MF])\b[ \t]*(?:,|\(|-|–|—|named|called)[ \t]*`)
+	ageSexLeadRE = regexp.MustCompile(`^\d{1,3}(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|o\b|/o\b|\.o\.?)|[ \t]*yo\b|[ \t]*y/o\b|[ \t\-]*months?[ \t\-]*old|[ \t\-]*mo[ \t\-]*old)?(?:[ \t\-]+(?:(?:[A-Za-z][A-Za-z0-9\-]*|African[ \t\-]American)[ \t]+){0,2}(?:male|female|man|woman|boy|girl|gentleman|gent|lady|patient|pt|veteran|infant|toddler|teen|teenager|adolescent|child|son|daughter|mother|father|G\d+P\d+)|[ \t]?[MF])?\b[ \t]*(?:,|\(|-|–|—|named|called)[ \t]*`)
 	// "Maria, a 20-year-old", "Maria (20F)", "Maria, 20F,", "Maria, age 20".
 	nameThenAgeRE = regexp.MustCompile(`^(?:'s|’s)?[ \t]*(?:,[ \t]*|\([ \t]*|[ \t]+is[ \t]+)(?:(?:a|an)[ \t]+)?(?:age[ \t]+|aged[ \t]+)?\d{1,3}(?:[ \t\-]*(?:years?|yrs?|y)[ \t\-]*(?:old|o\b|/o\b)|[ \t]*yo\b|[ \t]*y/o\b|[ \t]?[MF]\b|[ \t\-]*(?:month|week|day)s?[ \t\-]*old|[ \t]*(?:,|\)))`)
 )
@@ -36,8 +36,8 @@ func appositionNames(d doc, cands []candidate) []candidate {
 			continue
 		}
 		m := anchored(ageSexLeadRE, text, r.start, 80)
-		if m == nil || m[1] >= len(text) {
-			continue
+		if m == nil || m[1] >= len(text) || !hasLetter(text[r.end:m[1]]) {
+			continue // "30, Tyler" is a list of numbers, not an age
 		}
 		q := m[1]
 		end := nameAt(text, q, 3, 1)
@@ -148,7 +148,7 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 				sw := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(lower[q:se], "."), "'s"), "’s")
 				sf := lex.lookup(sw)
 				if len(sw) > 1 && sf&lexSurname != 0 && sf&(lexDrug|lexMedical|lexFacility) == 0 && !notNames[sw] && !notPlaces[sw] &&
-					(f&lexWord == 0 || sf&lexSurnameCommon != 0 && sf&(lexWord|lexCity|lexCounty) == 0) &&
+					(f&lexWord == 0 || f&lexGivenCommon != 0 && sf&lexSurnameCommon != 0 && sf&lexWord == 0) &&
 					strings.ToUpper(text[q:se]) != text[q:se] && !streetAfter(d, se) && !streetSuffixNames[sw] && !orgAfter(d, se) {
 					end := q + len(sw)
 					if eponymousTerm(text, end) || (placeAfterPreposition(d, p) && f&(lexCity|lexCounty) != 0) || medicalPhrase(d, p, end) {
@@ -387,6 +387,15 @@ func patientVerbAfter(text string, i int) bool {
 	a := text[i:min(len(text), i+14)]
 	for _, v := range patientVerbs {
 		if strings.HasPrefix(a, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isASCIILetter(s[i]) {
 			return true
 		}
 	}

@@ -131,7 +131,10 @@ func scanPlaces(d doc, cands []candidate) []candidate {
 	for _, p := range d.wordStarts(placeCueWords) {
 		we := lexWordEnd(lower, p)
 		cue := lower[p:we]
-		if we+1 >= len(text) || text[we] != ' ' || !isUpperASCII(text[we+1]) {
+		if we+1 >= len(text) || text[we] != ' ' {
+			continue
+		}
+		if !isUpperASCII(text[we+1]) && !(strings.HasPrefix(text[we+1:], "the ") && we+5 < len(text) && isUpperASCII(text[we+5])) {
 			continue
 		}
 		switch cue {
