@@ -82,6 +82,10 @@ func scanNames(d doc, cands []candidate) []candidate {
 				continue
 			}
 		}
+		// "Chief Resident Conference": a common word after the cue is no name.
+		if !nameLike(theLexicon(), d, m[1], end) {
+			continue
+		}
 		cands = d.add(cands, rankName, TypeName, High, m[1], end, "Looks like the name of a patient or a relative.")
 	}
 	lastEnd := -1

@@ -135,6 +135,10 @@ func TestEponymsDrugsAndWordsAreNotNamesOrPlaces(t *testing.T) {
 		"Switched from Norco to oxycodone; started Eliquis 5 mg BID and Keppra 500 mg.",
 		"Dr. Okafor made a good point above about the Wells score.",
 		"Thank you Dr. Lindqvist for the Holter tip.",
+		"Chief Resident Conference next Tuesday will cover DKA.",
+		"Ramsay Hunt syndrome in an elderly patient; Glasgow Coma Scale 14; Child-Pugh B.",
+		"The Mayo Clinic Proceedings review is worth reading; St. John's wort interacts with warfarin.",
+		"Immigrated from Peru; family in Mexico.",
 		"We see this in Older Adults with Sepsis.",
 		"In May 2023 the guideline was updated; the trial published in March 2024 changed practice.",
 	} {
