@@ -17,20 +17,6 @@ var (
 	credentialRE = regexp.MustCompile(`^,?[ \t]*(?:MD|M\.D\.|DO|D\.O\.|NP|FNP|APRN|PA|PA-C|RN|CNM|CRNA|DPM|DDS|DMD|PhD|MBBS|FRCP|FACS|FACC)\b`)
 )
 
-// Words before a clinician's name that tie them to the patient.
-var clinicianCuesBefore = []string{"by", "referred to", "sent to", "transferred to", "refer to", "follows with", "follow up with",
-	"follow-up with", "f/u with", "appointment with", "appt with", "visit with", "seen with", "per", "under", "from", "saw", "called", "paged", "consulted", "contacted",
-	"pcp", "pcp is", "cardiologist", "oncologist", "surgeon", "neurologist", "physician", "doctor", "provider", "attending",
-	"dermatologist", "psychiatrist", "obstetrician", "ob", "pediatrician", "nephrologist", "endocrinologist", "rheumatologist",
-	"gastroenterologist", "pulmonologist", "urologist", "hematologist", "therapist", "gp", "np", "midwife", "dentist", "care of",
-	"the care of"}
-
-// Words after a clinician's name that tie them to the patient.
-var clinicianCuesAfter = []string{" at ", " from ", " of ", " in ", "'s patient", "'s clinic", "'s office", "'s practice", "'s team",
-	"'s service", "'s group", "'s care", "’s patient", "’s clinic", "’s office", " saw ", " sees ", " diagnosed", " performed",
-	" operated", " referred", " admitted", " discharged", " prescribed", " started", " ordered", " placed", " treated",
-	" follows", " followed", " manages", " managed", " delivered", " is her ", " is his ", " is the patient"}
-
 func scanClinicians(d doc, cands []candidate) []candidate {
 	text := d.text
 	for _, p := range d.wordStarts([]string{"dr", "doctor", "prof"}) {
@@ -88,31 +74,6 @@ func scanClinicians(d doc, cands []candidate) []candidate {
 		}
 	}
 	return cands
-}
-
-// clinicianTied reports whether the words around "Dr. X" tie the clinician
-// to the patient.
-func clinicianTied(d doc, start, end int) bool {
-	b := strings.TrimRight(d.before(start, 40), " ,(")
-	for _, c := range clinicianCuesBefore {
-		if strings.HasSuffix(b, c) && (len(b) == len(c) || !isASCIILetter(b[len(b)-len(c)-1])) {
-			return true
-		}
-	}
-	a := d.lower[end:min(len(d.lower), end+24)]
-	for _, c := range clinicianCuesAfter {
-		if strings.HasPrefix(a, c) {
-			// "Dr. Ruiz at Mercy", not "Dr. Ruiz at 3 am" or "at the time".
-			if c == " at " || c == " from " || c == " of " || c == " in " {
-				rest := d.text[end+len(c) : min(len(d.text), end+len(c)+2)]
-				if rest == "" || !isUpperASCII(rest[0]) {
-					continue
-				}
-			}
-			return true
-		}
-	}
-	return false
 }
 
 // Words around "Dr. X" that show members talking to each other on the

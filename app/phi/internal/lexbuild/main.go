@@ -182,7 +182,7 @@ func zipPlaces(path string) {
 	var codes map[string]struct {
 		City, State, Country string
 	}
-	check(json.NewDecoder(io{r}).Decode(&codes))
+	check(json.NewDecoder(&reopened{r: r}).Decode(&codes))
 	count := map[string]int{}
 	for _, c := range codes {
 		if c.Country != "US" || c.City == "" {
@@ -199,14 +199,15 @@ func zipPlaces(path string) {
 	}
 }
 
-// io puts back the "{" that zipPlaces read past.
-type io struct{ r *bufio.Reader }
+// reopened puts back the "{" that zipPlaces read past.
+type reopened struct {
+	r    *bufio.Reader
+	done bool
+}
 
-var opened bool
-
-func (x io) Read(p []byte) (int, error) {
-	if !opened {
-		opened = true
+func (x *reopened) Read(p []byte) (int, error) {
+	if !x.done {
+		x.done = true
 		p[0] = '{'
 		return 1, nil
 	}
