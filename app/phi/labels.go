@@ -107,7 +107,7 @@ func scanLabelled(d doc, cands []candidate) []candidate {
 		r := &labelRules[i]
 		lastEnd := -1
 		for _, p := range d.wordStarts(r.roots) {
-			if p < lastEnd {
+			if p < lastEnd || !digitWithin(d.text, p, 64) {
 				continue
 			}
 			m := anchored(r.re, d.text, p, 80)
@@ -143,4 +143,15 @@ func alnumLen(s string) int {
 		}
 	}
 	return n
+}
+
+// digitWithin is a quick look for the digits every labelled value needs
+// before a label's pattern runs.
+func digitWithin(text string, p, n int) bool {
+	for i := p; i < len(text) && i < p+n; i++ {
+		if isDigit(text[i]) {
+			return true
+		}
+	}
+	return false
 }

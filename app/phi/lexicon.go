@@ -45,6 +45,9 @@ type lexiconTable struct {
 	start []uint32
 	keyN  []uint8
 	flags []uint16
+	// first[b0<<8|b1] is the first entry whose key starts with those two
+	// bytes or later ones, so a search only looks at entries sharing them.
+	first []uint32
 }
 
 var (
@@ -91,7 +94,24 @@ func loadLexicon(gz []byte) lexiconTable {
 		}
 		i = end + 1
 	}
+	t.first = make([]uint32, 1<<16+1)
+	next := 0
+	for p := 0; p <= 1<<16; p++ {
+		for next < len(t.start) && prefix2(t.key(next)) < p {
+			next++
+		}
+		t.first[p] = uint32(next)
+	}
 	return t
+}
+
+// prefix2 packs the first two bytes of a key (a one-byte key sorts before
+// every longer key that starts with the same byte).
+func prefix2(k string) int {
+	if len(k) == 1 {
+		return int(k[0]) << 8
+	}
+	return int(k[0])<<8 | int(k[1])
 }
 
 func (t *lexiconTable) key(i int) string {
@@ -104,7 +124,8 @@ func (t *lexiconTable) lookup(key string) uint16 {
 	if key == "" || len(key) > 255 {
 		return 0
 	}
-	lo, hi := 0, len(t.start)
+	p := prefix2(key)
+	lo, hi := int(t.first[p]), int(t.first[p+1])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if t.key(m) < key {
