@@ -273,7 +273,7 @@ func nameAt(text string, i, max, min int) int {
 		if w == "" {
 			break
 		}
-		if !initial && stopword(w, text, next) {
+		if !initial && stopword(w, text, next) && !(tokens == 0 && monthAsName(text, w, next)) {
 			break
 		}
 		if initial && tokens == 0 {
@@ -496,3 +496,35 @@ func initialsNames(d doc, cands []candidate) []candidate {
 }
 
 var initialsRE = regexp.MustCompile(`^[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?`)
+
+// monthAsName reports whether a month that is also a given name (April,
+// May, June, August) is a name here: a surname or a pause follows it, not
+// a day ("June Coppedge", "his partner June,", not "June 5").
+func monthAsName(text, w string, next int) bool {
+	switch strings.ToLower(w) {
+	case "april", "may", "june", "august":
+	default:
+		return false
+	}
+	if next >= len(text) {
+		return false
+	}
+	if strings.IndexByte(",:;)", text[next]) >= 0 {
+		return true
+	}
+	if text[next] != ' ' || next+1 >= len(text) || !isUpperASCII(text[next+1]) {
+		return false
+	}
+	e := lexWordEnd(asciiLower(text[next+1:min(len(text), next+30)]), 0)
+	nw := strings.ToLower(text[next+1 : next+1+e])
+	return !notNames[nw] && !isMonth(nw)
+}
+
+func isMonth(w string) bool {
+	for _, m := range monthRoots {
+		if strings.HasPrefix(w, m) {
+			return true
+		}
+	}
+	return false
+}

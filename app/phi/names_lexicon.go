@@ -92,6 +92,10 @@ func nameLike(lex *lexiconTable, d doc, start, end int) bool {
 		if len(w) <= 1 {
 			continue
 		}
+		if w == "april" || w == "may" || w == "june" || w == "august" {
+			known = true // nameAt let the month through as a name
+			continue
+		}
 		if demonyms[w] || notNames[w] || notPlaces[w] {
 			return false
 		}
@@ -130,7 +134,7 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 		}
 		f := lex.lookup(w)
 		// "Christian" and "Jesus" are names too when a surname follows.
-		ambiguous := (demonyms[w] || w == "jesus") && surnameAt(d, lex, we)
+		ambiguous := (demonyms[w] || w == "jesus" || w == "april" || w == "june" || w == "august") && (surnameAt(d, lex, we) || unknownNameAt(d, lex, we) > we)
 		if f&lexGiven == 0 || (notNames[w] || demonyms[w]) && !ambiguous || notPlaces[w] || eponyms[w] || roleNouns[w] || placePrefixes[w] ||
 			f&(lexDrug|lexMedical|lexState) != 0 || strings.ToUpper(text[p:we]) == text[p:we] || (p > 0 && text[p-1] == '-') ||
 			orgAfter(d, we) {
@@ -158,6 +162,15 @@ func lexiconNames(d doc, cands []candidate) []candidate {
 					lastEnd = end
 					continue
 				}
+			}
+		}
+		// A common given name before a capitalised word no list knows:
+		// "Elena Raghunathan", "Sarah Kowalczyk".
+		if f&lexWord == 0 && f&lexGivenCommon != 0 && !ambiguous {
+			if e := unknownNameAt(d, lex, we); e > we && !eponymousTerm(text, e) && !orgAfter(d, e) && !streetAfter(d, e) {
+				cands = d.add(cands, rankName-1, TypeName, Low, p, e, "Looks like a person's full name.")
+				lastEnd = e
+				continue
 			}
 		}
 		// A given name and an initial: "Simone G.", "Ron H. is…".
@@ -400,4 +413,27 @@ func hasLetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// unknownNameAt returns the end of a capitalised word after the space at i
+// that no list knows and that is shaped like a surname, or i.
+func unknownNameAt(d doc, lex *lexiconTable, i int) int {
+	if i+1 >= len(d.text) || d.text[i] != ' ' || !isUpperASCII(d.text[i+1]) {
+		return i
+	}
+	e := lexWordEnd(d.lower, i+1)
+	w := d.lower[i+1 : e]
+	if len(w) < 3 || strings.ContainsAny(w, ".") || strings.ToUpper(d.text[i+1:e]) == d.text[i+1:e] {
+		return i
+	}
+	if lex.lookup(w) != 0 || lex.lookup(strings.TrimSuffix(w, "'s")) != 0 || wordShaped(w) || notNames[w] || notPlaces[w] ||
+		streetSuffixNames[w] || orgWords[w] || nextIsCapital(d.text, e) {
+		return i
+	}
+	for j := 0; j < len(w); j++ {
+		if isDigit(w[j]) {
+			return i
+		}
+	}
+	return e
 }

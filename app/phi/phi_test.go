@@ -47,6 +47,9 @@ func TestScanFindsEachKindOfIdentifier(t *testing.T) {
 		{"apposition first name", "a 20yo female, Maria, presents with dyspnea", TypeName, "Maria", High},
 		{"name before age", "Maria, a 20-year-old student, presents with dyspnea", TypeName, "Maria", High},
 		{"full name from the word list", "we discussed Rebecca Thornton on rounds", TypeName, "Rebecca Thornton", Low},
+		{"given name and an unknown surname", "we discussed Elena Raghunathan on rounds", TypeName, "Elena Raghunathan", Low},
+		{"month as a given name", "A 65 yo M, June Coppedge, with a stroke", TypeName, "June Coppedge", High},
+		{"town the word list lacks", "a welder from Port Jessicaview, TX with hemoptysis", TypeLocation, "Port Jessicaview, TX", Low},
 		// Facilities, cities, counties.
 		{"facility by name", "transferred from Mount Sinai overnight", TypeFacility, "Mount Sinai", Low},
 		{"saint hospital", "admitted to St. Jude's Hospital last spring", TypeFacility, "St. Jude's Hospital", Low},

@@ -266,7 +266,40 @@ func placeBefore(d doc, lex *lexiconTable, i int) int {
 			return s
 		}
 	}
+	// A town the word list lacks, before a state code that nothing in a
+	// clinical text shares ("Port Jessicaview, TX", not "Cardiology, ID").
+	if len(starts) > 0 && i+4 <= len(d.text) && plainStateCodes[d.text[i+2:i+4]] && d.text[i+1] == ' ' {
+		for k := len(starts) - 1; k >= 0; k-- {
+			if townLike(d, lex, starts[k], i) {
+				return starts[k]
+			}
+		}
+	}
 	return -1
+}
+
+// State codes that are not also clinical shorthand (MD, PA, OR, ME, CO,
+// ID, MS, MI, CT, GA…) or English words (IN, OK, HI).
+var plainStateCodes = setOf("AK AZ CA DC FL IL KS KY MN NC NH NJ NM NV NY OH RI SD TN TX UT VT WA WI WV WY")
+
+// townLike reports whether the capitalised words from s to the comma at i
+// read as a town's name: no common word standing alone, no clinical word,
+// no person's name with a credential.
+func townLike(d doc, lex *lexiconTable, s, i int) bool {
+	words := strings.Fields(d.lower[s:i])
+	proper := false
+	for _, w := range words {
+		w = strings.TrimSuffix(w, ".")
+		f := lex.lookup(w)
+		switch {
+		case notNames[w] || notPlaces[w] || demonyms[w] || countries[w] || f&(lexDrug|lexMedical|lexState) != 0 || wordShaped(w):
+			return false
+		case placePrefixes[w] || f&(lexCity|lexCounty) != 0:
+		case f&lexWord == 0:
+			proper = true
+		}
+	}
+	return proper
 }
 
 // previousWordStart returns where the word that ends at i (exclusive)

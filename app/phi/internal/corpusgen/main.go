@@ -250,6 +250,7 @@ func letters(r *rand.Rand, n int) string {
 
 var states = []string{"AL", "AZ", "CA", "CO", "CT", "FL", "GA", "IL", "IN", "KY", "LA", "MA", "MD", "MI", "MN", "MO", "NC", "NJ",
 	"NM", "NV", "NY", "OH", "OK", "OR", "PA", "SC", "TN", "TX", "UT", "VA", "WA", "WI"}
+var plainStates = []string{"AZ", "CA", "FL", "IL", "KY", "MN", "NC", "NJ", "NV", "NY", "OH", "TN", "TX", "WA", "WI"}
 var stateNames = []string{"Ohio", "Texas", "Georgia", "Michigan", "Kentucky", "Oregon", "Arizona", "Tennessee", "Illinois", "Florida"}
 var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 var monAbbr = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -311,9 +312,17 @@ var slots = map[string]func(c *slotContext) (string, []part){
 		return pick(c.r, relatives) + " " + n, []part{{"name", n}}
 	},
 	"CITYST": func(c *slotContext) (string, []part) {
-		s := pick(c.r, c.p.cities) + ", " + pick(c.r, states)
-		if c.r.IntN(5) == 0 {
+		var s string
+		switch c.r.IntN(6) {
+		case 0:
 			s = pick(c.r, c.p.cities) + ", " + pick(c.r, stateNames)
+		case 1:
+			// A town no list has, as generated test data often names them.
+			s = pick(c.r, []string{"", "", "Lake ", "Port ", "North ", "East ", "New "}) + pick(c.r, c.p.given) +
+				pick(c.r, []string{"ville", "view", "side", "mouth", "borough", "burgh", "port", "ton", "field", "haven"}) +
+				", " + pick(c.r, plainStates)
+		default:
+			s = pick(c.r, c.p.cities) + ", " + pick(c.r, states)
 		}
 		return s, []part{{"location", s}}
 	},
