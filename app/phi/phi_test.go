@@ -142,6 +142,7 @@ func TestEponymsDrugsAndWordsAreNotNamesOrPlaces(t *testing.T) {
 		"Ramsay Hunt syndrome in an elderly patient; Glasgow Coma Scale 14; Child-Pugh B.",
 		"The Mayo Clinic Proceedings review is worth reading; St. John's wort interacts with warfarin.",
 		"Immigrated from Peru; family in Mexico.",
+		"Gains in Mobile units and in Reading speed were small; Normal saline from Independence pharmacy.",
 		"We see this in Older Adults with Sepsis.",
 		"In May 2023 the guideline was updated; the trial published in March 2024 changed practice.",
 	} {

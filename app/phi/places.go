@@ -343,9 +343,10 @@ func placeWordOK(d doc, start, end int, f uint16, cue string) bool {
 		}
 	}
 	if f&lexWord != 0 {
-		// "in Reading" is a word unless the city is a known one and the
-		// sentence is not in Title Case.
-		if f&lexCityMajor == 0 || cue == "to" || cue == "at" {
+		// "in Reading" is a word unless the city is a known one, the
+		// sentence is not in Title Case, and what follows ends the place
+		// ("lives in Mobile with her son", not "in Mobile units").
+		if f&lexCityMajor == 0 || cue == "to" || cue == "at" || !placeEndsAt(d, end) {
 			return false
 		}
 	}
@@ -533,4 +534,21 @@ func motionBefore(d doc, p int) bool {
 		}
 	}
 	return false
+}
+
+// Words that can follow a place name without being part of a phrase with it.
+var afterPlaceWords = setOf(`with and for since until where who but or to at on last this when before after because area county
+in near from by was is has had lives lived living works worked, where's`)
+
+// placeEndsAt reports whether the place that ends at end is followed by
+// punctuation, the end of the text or a word that does not continue it.
+func placeEndsAt(d doc, end int) bool {
+	if end >= len(d.text) || strings.IndexByte(".,;:!?)\n", d.text[end]) >= 0 {
+		return true
+	}
+	if d.text[end] != ' ' {
+		return false
+	}
+	we := lexWordEnd(d.lower, end+1)
+	return afterPlaceWords[d.lower[end+1:we]]
 }
