@@ -84,6 +84,7 @@ func TestCorpusScore(t *testing.T) {
 		}
 	}
 	var positives, negatives, flaggedNegatives, findings, rightFindings, tags int
+	byType := map[string]*score{} // precision by the type of finding
 	var detail []string
 	for _, n := range notes {
 		got := Scan(n.Text)
@@ -117,8 +118,15 @@ func TestCorpusScore(t *testing.T) {
 		}
 		for i, f := range got {
 			findings++
+			pt := byType[f.Type]
+			if pt == nil {
+				pt = &score{}
+				byType[f.Type] = pt
+			}
+			pt.total++
 			if used[i] {
 				rightFindings++
+				pt.found++
 				continue
 			}
 			// A finding overlapping a tag of another family still flags PHI.
@@ -129,6 +137,7 @@ func TestCorpusScore(t *testing.T) {
 			}
 			if used[i] {
 				rightFindings++
+				pt.found++
 			} else {
 				detail = append(detail, fmt.Sprintf("%s: extra %s %q in %q", n.ID, f.Type, f.Text, n.Text))
 			}
@@ -146,6 +155,9 @@ func TestCorpusScore(t *testing.T) {
 			s := recall[split][k]
 			t.Logf("  %-8s recall %-22s %4d/%-4d %.3f", split, k, s.found, s.total, rate(s))
 		}
+	}
+	for _, k := range sortedKeys(byType) {
+		t.Logf("  precision %-12s %4d/%-4d %.3f", k, byType[k].found, byType[k].total, rate(byType[k]))
 	}
 	precision := float64(rightFindings) / float64(max(findings, 1))
 	specificity := 1 - float64(flaggedNegatives)/float64(max(negatives, 1))
