@@ -267,7 +267,7 @@ func afterDoctor(text string, p int) bool {
 	if j < 0 || strings.IndexByte(".rRfeAP", text[j]) < 0 {
 		return false
 	}
-	b := text[max(0, p-12) : j+1]
+	b := text[max(0, j+1-12) : j+1]
 	for _, t := range []string{"Dr.", "Dr", "DR", "DR.", "Doctor", "Prof.", "Prof", "Professor", "dr.", "Nurse", "NP", "PA"} {
 		if strings.HasSuffix(b, t) && (len(b) == len(t) || !isASCIILetter(b[len(b)-len(t)-1])) {
 			return true

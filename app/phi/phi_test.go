@@ -244,6 +244,18 @@ func TestScholarlyLinksAreLeftAlone(t *testing.T) {
 	}
 }
 
+// Odd spacing and text cut off mid-cue must not trip the scanner.
+func TestScanSurvivesOddSpacing(t *testing.T) {
+	for _, text := range []string{"Maria                  Garcia", "Dr.                John Smith was admitted", "Dr.                 ", "a 55-year-old male,", "St.", "Dr",
+		"from the", "in", ", OH", "Mrs.", "June", "Port X, TX"} {
+		for _, f := range Scan(text) {
+			if text[f.Start:f.End] != f.Text {
+				t.Errorf("%q: finding %+v does not match its offsets", text, f)
+			}
+		}
+	}
+}
+
 func TestEmptyAndBlocking(t *testing.T) {
 	if got := Scan(""); got != nil {
 		t.Errorf("Scan(\"\") = %v", got)
