@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
@@ -11,6 +12,8 @@ import (
 	"rounds/app/config"
 	"rounds/app/digest"
 	"rounds/app/fetch"
+	"rounds/app/imageproxy"
+	"rounds/app/jobs"
 	"rounds/app/links"
 	"rounds/app/mail"
 	"rounds/app/podcast"
@@ -29,6 +32,9 @@ type Background struct {
 	Mailer  *mail.Mailer
 	Digests *digest.Workers
 	Log     *slog.Logger
+	// images signs image proxy addresses for the job that moves stored
+	// posts' images onto the proxy.
+	images imageproxy.Signer
 }
 
 // NewBackground prepares the background work of a node. fetcher may be nil
@@ -47,6 +53,7 @@ func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetch
 		Fetcher: fetcher,
 		Links:   links.New(fetcher, links.Options{CrossrefURL: cfg.CrossrefURL, EutilsURL: cfg.EutilsURL, Mailto: mailtoOf(cfg.MailFrom)}),
 		Log:     log,
+		images:  imageproxy.NewSigner(cfg.Secret),
 	}
 	var err error
 	if b.Mailer, err = mail.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.DataDir, "mail"), log); err != nil {
@@ -73,7 +80,20 @@ func NewFetcher(cfg *config.Config) *fetch.Fetcher {
 func (b *Background) Register(workers *river.Workers) {
 	river.AddWorker(workers, &links.PreviewWorker{Store: b.Store, Client: b.Links, Log: b.Log})
 	river.AddWorker(workers, &podcast.RefreshWorker{Store: b.Store, Fetcher: b.Fetcher, Log: b.Log})
+	river.AddWorker(workers, &imageproxy.RewriteWorker{Store: b.Store, Signer: b.images, Log: b.Log})
 	b.Digests.Register(workers)
+}
+
+// QueueOneTimeJobs queues, at start, the one-time jobs this database still
+// needs: pointing the images of posts stored before the image proxy at it.
+// A job queued already, by this node or another, is not queued twice.
+func (b *Background) QueueOneTimeJobs(ctx context.Context, queue *jobs.Queue) error {
+	rewrite := imageproxy.RewriteArgs{}
+	done, err := b.Store.OneTimeJobDone(ctx, rewrite.Kind())
+	if err != nil || done {
+		return err
+	}
+	return queue.Insert(ctx, rewrite, nil)
 }
 
 // Periodic lists the scheduled jobs.

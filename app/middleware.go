@@ -9,9 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// contentSecurityPolicy allows only our own scripts, styles and fonts,
-// images over https (members link them in posts, and podcast artwork), and
-// audio over https (the episode player of a podcast topic).
+// contentSecurityPolicy allows only our own scripts, styles, fonts and
+// images (remote images of posts, preview cards and podcast artwork come
+// through the image proxy), and audio over https (the episode player of a
+// podcast topic).
 var contentSecurityPolicy = cspFormAction(nil)
 
 // cspFormAction is the policy with forms allowed to go, besides this site,
@@ -23,7 +24,7 @@ func cspFormAction(origins []string) string {
 		action += " " + o
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; " +
-		"img-src 'self' https: data:; media-src https: 'self'; font-src 'self'; connect-src 'self'; form-action " + action + "; " +
+		"img-src 'self'; media-src https: 'self'; font-src 'self'; connect-src 'self'; form-action " + action + "; " +
 		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 }
 

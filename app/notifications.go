@@ -18,7 +18,9 @@ type notificationsPage struct {
 
 type notificationItem struct {
 	models.NotificationView
-	URL string
+	// URL is the post; Action marks the notification read on the way
+	// there, by POST, since no GET changes a member's data.
+	URL, Action string
 }
 
 // notifications lists the member's replies and mentions, newest first.
@@ -29,7 +31,8 @@ func (h *Handler) notifications(c *fiber.Ctx) error {
 	}
 	p := notificationsPage{Items: make([]notificationItem, len(views))}
 	for i, v := range views {
-		p.Items[i] = notificationItem{NotificationView: v, URL: fmt.Sprintf("/notifications/%d", v.ID)}
+		p.Items[i] = notificationItem{NotificationView: v, URL: fmt.Sprintf("/p/%d", v.PostID),
+			Action: fmt.Sprintf("/notifications/%d", v.ID)}
 		if v.ReadAt == nil {
 			p.Unread++
 		}
@@ -40,8 +43,22 @@ func (h *Handler) notifications(c *fiber.Ctx) error {
 	return h.views.render(c, "notifications", data)
 }
 
-// notificationOpen marks a notification read and goes to its post, which
-// checks again that the member may read it.
+// notificationShow goes to a notification's post, which checks again that
+// the member may read it. It marks nothing read: a link from another site
+// must not change a member's notifications.
+func (h *Handler) notificationShow(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := h.store.NotificationOf(c.UserContext(), member(c).ID, id)
+	if err != nil {
+		return missing("That notification", err)
+	}
+	return c.Redirect(notificationTarget(n), fiber.StatusSeeOther)
+}
+
+// notificationOpen marks a notification read and goes to its post.
 func (h *Handler) notificationOpen(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -51,10 +68,14 @@ func (h *Handler) notificationOpen(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That notification", err)
 	}
+	return c.Redirect(notificationTarget(n), fiber.StatusSeeOther)
+}
+
+func notificationTarget(n *models.Notification) string {
 	if n.PostID == nil {
-		return c.Redirect(fmt.Sprintf("/t/%d", n.TopicID), fiber.StatusSeeOther)
+		return fmt.Sprintf("/t/%d", n.TopicID)
 	}
-	return c.Redirect(fmt.Sprintf("/p/%d", *n.PostID), fiber.StatusSeeOther)
+	return fmt.Sprintf("/p/%d", *n.PostID)
 }
 
 // notificationsReadAll marks every notification read.

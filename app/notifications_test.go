@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,18 +47,32 @@ func TestRepliesAndMentionsNotify(t *testing.T) {
 		nephro.SignIn(patel)
 		mustContain(t, nephro.Get("/notifications"), "<strong>Jonas Weber, RN</strong>", "mentioned you in")
 		mention := nephro.Get("/notifications")
-		id := between(mention.Body, `href="/notifications/`, `"`)
+		id := unreadNotification(mention.Body)
+		if id == "" {
+			t.Fatalf("no form opens the notification:\n%s", mention.Body)
+		}
+		mustContain(t, mention, `<button type="submit"><span class="visually-hidden">Unread: </span><strong>Jonas Weber, RN</strong>`)
 
 		// Someone else's notification is not theirs to open.
 		wantStatus(t, owner.Get("/notifications/"+id), http.StatusNotFound)
-		// Opening it marks it read and goes to the post.
+		wantStatus(t, owner.Submit("/notifications", "/notifications/"+id, nil), http.StatusNotFound)
+		// Its address leads to the post but marks nothing read: a link
+		// from anywhere must not change a member's notifications.
 		res = nephro.Get("/notifications/" + id)
 		wantStatus(t, res, http.StatusSeeOther)
 		if !strings.HasPrefix(res.Location(), "/p/") {
 			t.Fatalf("the notification leads to %q", res.Location())
 		}
+		mustContain(t, nephro.Get("/"), `class="unread-count"`)
+		// Opening it from the list, a form, marks it read and goes to the
+		// post; the list then links the post itself.
+		res = nephro.Submit("/notifications", "/notifications/"+id, nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		if !strings.HasPrefix(res.Location(), "/p/") {
+			t.Fatalf("the notification leads to %q", res.Location())
+		}
 		mustNotContain(t, nephro.Get("/"), `class="unread-count"`)
-		mustContain(t, nephro.Get("/notifications"), `<li class="notification">`)
+		mustContain(t, nephro.Get("/notifications"), `<li class="notification">`, `<a href="`+res.Location()+`"><strong>Jonas Weber, RN</strong>`)
 
 		// Weber was mentioned by the author.
 		mustContain(t, nurse.Get("/notifications"), "<strong>Dr. Amara Okafor</strong>", "mentioned you in")
@@ -114,6 +129,17 @@ func TestNotificationsKeepPeerOnlyBoardsAndAnonymity(t *testing.T) {
 		a.Restrict(t, board, []*models.Group{a.Group(t, "Others", "", "", weber)}, nil)
 		mustNotContain(t, owner.Get("/notifications"), "Sedation holiday", `class="unread-count"`)
 	})
+}
+
+var notificationForm = regexp.MustCompile(`<form method="post" action="/notifications/(\d+)" class="notification-open">`)
+
+// unreadNotification is the id of the first unread notification listed
+// on a notifications page, "" when there is none.
+func unreadNotification(page string) string {
+	if m := notificationForm.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // between returns the text after the first start up to the next end.

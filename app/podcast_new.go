@@ -110,8 +110,15 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 		p.URLError = "Paste the address of a podcast feed, an episode's page or an audio file."
 		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
 	}
-	if c.FormValue("episode") != "" {
-		feed, episodes, err := h.store.EpisodesAt(c.UserContext(), p.URL)
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
+	if form.Title != "" || form.Tags != "" || form.Body != "" {
+		// The post is written already: it is shown, and kept, whatever
+		// happens to the link.
+		p.Form = form
+	}
+	chosen := c.FormValue("episode") != ""
+	if chosen {
+		feed, episodes, err := h.storedEpisodes(c, p.URL)
 		if err != nil {
 			return err
 		}
@@ -119,15 +126,18 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 			p.Show = feed
 			return h.podcastTopicCreate(c, p, access, episodes)
 		}
-		// An address this site has not read yet: read it afresh.
+		// An address this site has not read yet, or read only for boards
+		// this member cannot read: read it afresh.
 	}
 	if !strings.Contains(p.URL, "://") {
 		p.URL = "https://" + p.URL
 	}
+	if limit := h.takeLimits(c, fetching...); limit != nil {
+		return h.refuseForm(c, limit, func() error { return h.renderLinkError(c, p, limit.message(), fiber.StatusTooManyRequests) })
+	}
 	found, err := podcast.Resolve(c.UserContext(), h.fetcher, p.URL)
 	if err != nil {
-		p.URLError = h.resolveMessage(c, p.URL, err)
-		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
+		return h.renderLinkError(c, p, h.resolveMessage(c, p.URL, err), fiber.StatusUnprocessableEntity)
 	}
 	var episodes []models.PodcastEpisode
 	if found.Show != nil {
@@ -143,9 +153,61 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 		}
 		episodes, p.URL = []models.PodcastEpisode{*ep}, ep.AudioURL
 	}
-	p.Form = &composer{Title: clipRunes(episodes[0].Title, titleMax), WithTitle: true}
+	if chosen {
+		return h.podcastTopicCreate(c, p, access, episodes)
+	}
+	// A new post starts with the episode's title.
+	if p.Form = form; form.Title == "" {
+		form.Title = clipRunes(episodes[0].Title, titleMax)
+	}
 	p.Episodes = h.episodeChoices(episodes, episodes[0].ID)
 	return h.renderPodcastNew(c, p, fiber.StatusOK)
+}
+
+// storedEpisodes are the episodes stored for a shared address that the
+// member may be shown, as preselectEpisode checks them: those of a show
+// they may read (or of a lone audio file whose topic they may read), or of
+// one no topic discusses yet. Otherwise there are none, and the address
+// must be read afresh for them: a show discussed only in boards closed to
+// them stays unknown to them.
+func (h *Handler) storedEpisodes(c *fiber.Ctx, address string) (*models.PodcastFeed, []models.PodcastEpisode, error) {
+	ctx, m := c.UserContext(), member(c)
+	feed, episodes, err := h.store.EpisodesAt(ctx, address)
+	if err != nil || len(episodes) == 0 {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(episodes))
+	for i := range episodes {
+		ids[i] = episodes[i].ID
+	}
+	discussed, err := h.store.EpisodesDiscussed(ctx, ids)
+	if err != nil || !discussed {
+		return feed, episodes, err
+	}
+	readable := false
+	if feed != nil {
+		readable, err = h.store.ShowReadableBy(ctx, m, feed.ID)
+	} else {
+		var topics map[int64][]models.EpisodeTopic
+		topics, err = h.store.EpisodeTopics(ctx, m, ids)
+		readable = len(topics) > 0
+	}
+	if err != nil || !readable {
+		return nil, nil, err
+	}
+	return feed, episodes, nil
+}
+
+// renderLinkError says why the link gave no episode: under the link on the
+// first step, or, when the member had written the post already, above the
+// post, which is kept.
+func (h *Handler) renderLinkError(c *fiber.Ctx, p *podcastNewPage, message string, status int) error {
+	if p.Form == nil {
+		p.URLError = message
+		return h.renderPodcastNew(c, p, status)
+	}
+	p.Form.Errors.add("episode", message+" Your post is kept below; choose “Share a different link” or send it again to read the link afresh.")
+	return h.renderPodcastNew(c, p, status)
 }
 
 // podcastTopicCreate is the second step: the episode chosen among those of

@@ -67,7 +67,7 @@ func (h *Handler) podcastShows(c *fiber.Ctx) error {
 		return err
 	}
 	for _, s := range shows {
-		v := followedShow{FeedID: s.ID, Title: s.Title, Author: s.Author, ImageURL: webURL(s.ImageURL), Link: webURL(s.Link),
+		v := followedShow{FeedID: s.ID, Title: s.Title, Author: s.Author, ImageURL: h.images.URL(s.ImageURL), Link: webURL(s.Link),
 			FollowedAt: s.FollowedAt, SinceFollowed: s.SinceFollowed}
 		if v.Title == "" {
 			v.Title = "Untitled show"

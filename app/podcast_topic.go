@@ -95,10 +95,10 @@ func (h *Handler) episodeCardOf(ctx context.Context, topic *models.Topic) (*epis
 		return nil, nil, err
 	}
 	card := &episodeCard{ShowTitle: ep.ShowTitle, ShowAuthor: ep.ShowAuthor, Title: ep.Title,
-		Link: webURL(ep.Link), ImageURL: webURL(ep.ImageURL), AudioURL: webURL(ep.AudioURL), AudioType: ep.AudioType,
+		Link: webURL(ep.Link), ImageURL: h.images.URL(ep.ImageURL), AudioURL: webURL(ep.AudioURL), AudioType: ep.AudioType,
 		Duration: podcast.FormatDuration(ep.Duration())}
 	if card.ImageURL == "" {
-		card.ImageURL = webURL(ep.ShowImageURL)
+		card.ImageURL = h.images.URL(ep.ShowImageURL)
 	}
 	if ep.PublishedAt != nil {
 		card.Published, card.PublishedISO = ep.PublishedAt.UTC().Format("2 Jan 2006"), isoTime(*ep.PublishedAt)
@@ -111,8 +111,9 @@ func (h *Handler) episodeCardOf(ctx context.Context, topic *models.Topic) (*epis
 	return card, ep, nil
 }
 
-// webURL keeps an address only when it is http or https: the card's links,
-// artwork and audio come from someone else's feed.
+// webURL keeps an address only when it is http or https: the card's links
+// and audio come from someone else's feed. (Its artwork comes through the
+// image proxy, which takes only those too.)
 func webURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

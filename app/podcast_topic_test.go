@@ -12,6 +12,7 @@ import (
 
 	"rounds/app/apptest"
 	"rounds/app/fetch"
+	"rounds/app/imageproxy"
 )
 
 // podcastHost is a podcast's web site: its feed, an episode page that
@@ -140,7 +141,8 @@ func TestShareAPodcastEpisodeFromItsFeed(t *testing.T) {
 		mustContain(t, res, `<audio id="episode-player" controls preload="none" src="`+audio+`">`,
 			"Bedside Rounds", "Dr. A. Host", `<a href="https://podcast.example.org/42"`, "Episode 42: Syncope work-up",
 			"17 Jun 2025", "45:05", "<p>Who needs a monitor, and for how long.\nWith Dr. Guest.</p>",
-			`src="https://podcast.example.org/art/show.jpg"`, `loading="lazy"`, `width="160" height="160"`,
+			// The artwork comes through the image proxy.
+			`src="`+imageproxy.NewSigner(a.Config.Secret).URL("https://podcast.example.org/art/show.jpg")+`"`, `loading="lazy"`, `width="160" height="160"`,
 			`<a class="timestamp" href="`+audio+`#t=754" data-seek="754">12:34</a>`)
 		mustNotContain(t, res, "alert(1)")
 		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src https: 'self'") {

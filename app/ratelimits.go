@@ -32,6 +32,8 @@ var limitWords = map[string]string{
 	ratelimit.EmailCode: "asked for email codes",
 	ratelimit.Search:    "searched",
 	ratelimit.SearchIP:  "searched from this network",
+	ratelimit.Fetch:     "asked Rounds to fetch a link or image",
+	ratelimit.FetchIP:   "asked Rounds to fetch a link or image from this network",
 }
 
 // message is what the refused visitor reads.
@@ -141,6 +143,10 @@ func (h *Handler) trustedProxy(addr netip.Addr) bool {
 	}
 	return false
 }
+
+// fetching are the limits on the remote addresses Rounds reads while a
+// member waits: a shared podcast link, an image not in the image cache.
+var fetching = []string{ratelimit.Fetch, ratelimit.FetchIP}
 
 // posting are the limits on saving a topic, a reply or an edit.
 var posting = []string{ratelimit.Post, ratelimit.PostIP}

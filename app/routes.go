@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/imageproxy"
 	"rounds/app/ratelimit"
 )
 
@@ -60,6 +61,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
 		{fiber.MethodGet, "/search", readAccess, h.limited(h.searchShow, ratelimit.Search, ratelimit.SearchIP)},
 		{fiber.MethodGet, "/search/help", readAccess, h.searchHelp},
+		{fiber.MethodGet, imageproxy.Prefix + ":signature/:address", readAccess, h.imageShow},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
 		{fiber.MethodPost, "/b/:slug/level", verifiedMember, h.boardLevelSave},
 		{fiber.MethodPost, "/t/:id<int>/level", verifiedMember, h.topicLevelSave},
@@ -70,7 +72,8 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, unsubscribePrefix + ":token", anyone, h.unsubscribeShow},
 		{fiber.MethodPost, unsubscribePrefix + ":token", anyone, h.unsubscribe},
 		{fiber.MethodGet, "/notifications", verifiedMember, h.notifications},
-		{fiber.MethodGet, "/notifications/:id<int>", verifiedMember, h.notificationOpen},
+		{fiber.MethodGet, "/notifications/:id<int>", verifiedMember, h.notificationShow},
+		{fiber.MethodPost, "/notifications/:id<int>", verifiedMember, h.notificationOpen},
 		{fiber.MethodPost, "/notifications/read-all", verifiedMember, h.notificationsReadAll},
 		{fiber.MethodGet, "/sign-in", anyone, h.signInForm},
 		{fiber.MethodPost, "/auth/:provider", anyone, h.limited(h.authStart, ratelimit.SignIn)},

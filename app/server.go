@@ -18,6 +18,7 @@ import (
 	"rounds/app/demoidp"
 	"rounds/app/digest"
 	"rounds/app/fetch"
+	"rounds/app/imageproxy"
 	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
@@ -44,6 +45,9 @@ type Handler struct {
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
+	// images serves remote images from Rounds itself, and signs their
+	// addresses on the pages.
+	images *imageproxy.Proxy
 	// jobs queues background work in the transaction of the write that
 	// needs it.
 	jobs *jobs.Queue
@@ -99,7 +103,7 @@ func New(opts Options) (*fiber.App, error) {
 	h := &Handler{
 		cfg:       opts.Config,
 		store:     opts.Store,
-		markdown:  markdown.New(),
+		markdown:  NewMarkdown(opts.Config),
 		log:       opts.Logger,
 		now:       opts.Now,
 		demo:      opts.Demo,
@@ -130,6 +134,11 @@ func New(opts Options) (*fiber.App, error) {
 		h.fetcher = NewFetcher(opts.Config)
 	}
 	var err error
+	h.images, err = imageproxy.New(imageproxy.Options{Secret: opts.Config.Secret, Dir: filepath.Join(opts.Config.DataDir, "images"),
+		Fetcher: h.fetcher, MaxAge: opts.Config.ImageCacheExpiry, MaxCacheBytes: opts.Config.ImageCacheSize, Now: h.now})
+	if err != nil {
+		return nil, err
+	}
 	if h.mailer == nil {
 		dir := filepath.Join(opts.Config.DataDir, "mail")
 		if h.mailer, err = mail.New(opts.Config.SMTPURL, opts.Config.MailFrom, dir, h.log); err != nil {
@@ -182,6 +191,12 @@ func New(opts Options) (*fiber.App, error) {
 	h.routes(app)
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
 	return app, nil
+}
+
+// NewMarkdown is the renderer of every post: its images load through the
+// image proxy, at addresses signed with the site's secret.
+func NewMarkdown(cfg *config.Config) *markdown.Renderer {
+	return markdown.New(markdown.WithImageURL(imageproxy.NewSigner(cfg.Secret).URL))
 }
 
 func (h *Handler) logPanic(c *fiber.Ctx, e any) {

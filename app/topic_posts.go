@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"rounds/app/imageproxy"
 	"rounds/models"
 )
 
@@ -114,8 +115,8 @@ func renderPosts(posts []postItem) template.HTML {
 // writePreviews writes the cards of a post's links: a citation (title,
 // authors, journal, year) for a DOI or PubMed ID, the page's own card
 // otherwise. Every string came from a remote site and is escaped; links
-// and the thumbnail send no referrer, so a topic's address never reaches
-// the site it links.
+// send no referrer, so a topic's address never reaches the site it links,
+// and the thumbnail comes through the image proxy (attachPreviews).
 func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 	esc := template.HTMLEscapeString
 	b.WriteString(`  <ul class="link-cards" aria-label="Link previews">` + "\n")
@@ -131,8 +132,8 @@ func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 			class += " citation"
 		}
 		b.WriteString(`    <li class="` + class + `">`)
-		if !citation && strings.HasPrefix(p.ImageURL, "https://") {
-			b.WriteString(`<img class="link-card-image" src="` + esc(p.ImageURL) + `" alt="" loading="lazy" referrerpolicy="no-referrer" width="96" height="96">`)
+		if !citation && strings.HasPrefix(p.ImageURL, imageproxy.Prefix) {
+			b.WriteString(`<img class="link-card-image" src="` + esc(p.ImageURL) + `" alt="" loading="lazy" width="96" height="96">`)
 		}
 		b.WriteString(`<div class="link-card-text"><a class="link-card-title" href="` + esc(p.URL) + `" rel="nofollow noopener noreferrer ugc">` + esc(title) + `</a>`)
 		if citation {

@@ -218,6 +218,11 @@ func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 	}
 	for i := range items {
 		items[i].Previews = previews[items[i].ID]
+		for j := range items[i].Previews {
+			// Thumbnails load through the image proxy, as posts' images do.
+			card := &items[i].Previews[j]
+			card.ImageURL = h.images.URL(card.ImageURL)
+		}
 	}
 	return nil
 }

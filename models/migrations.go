@@ -531,6 +531,17 @@ var migrations = []migration{
 		// purged_count says how many numbers no longer hold a post.
 		`ALTER TABLE topics ADD COLUMN purged_count INTEGER NOT NULL DEFAULT 0`,
 	}},
+	{16, "one-time jobs, and posts' images through the image proxy", []string{
+		// Work a release needs done once on the data already stored, by a
+		// background job queued at start until it has finished.
+		`CREATE TABLE one_time_jobs (
+			name TEXT PRIMARY KEY,
+			done_at {{time}}
+		)`,
+		// Posts cooked before the image proxy load their images from other
+		// sites; the job points them at the proxy.
+		`INSERT INTO one_time_jobs (name) VALUES ('proxy_post_images')`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

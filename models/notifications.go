@@ -176,21 +176,31 @@ func (s *Store) Notifications(ctx context.Context, u *User, limit int) ([]Notifi
 	return out, nil
 }
 
-// ReadNotification marks one of the member's notifications read and
-// returns it; another member's is ErrNotFound.
-func (s *Store) ReadNotification(ctx context.Context, userID, id int64) (*Notification, error) {
+// NotificationOf loads one of the member's notifications; another
+// member's is ErrNotFound.
+func (s *Store) NotificationOf(ctx context.Context, userID, id int64) (*Notification, error) {
 	var n Notification
 	if err := s.db.WithContext(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&n).Error; err != nil {
 		return nil, notFound(err, fmt.Sprintf("load notification %d", id))
 	}
+	return &n, nil
+}
+
+// ReadNotification marks one of the member's notifications read and
+// returns it; another member's is ErrNotFound.
+func (s *Store) ReadNotification(ctx context.Context, userID, id int64) (*Notification, error) {
+	n, err := s.NotificationOf(ctx, userID, id)
+	if err != nil {
+		return nil, err
+	}
 	if n.ReadAt == nil {
 		now := nowUTC()
-		if err := s.db.WithContext(ctx).Model(&n).Update("read_at", now).Error; err != nil {
+		if err := s.db.WithContext(ctx).Model(n).Update("read_at", now).Error; err != nil {
 			return nil, fmt.Errorf("mark notification %d read: %w", id, err)
 		}
 		n.ReadAt = &now
 	}
-	return &n, nil
+	return n, nil
 }
 
 // ReadAllNotifications marks every notification of the member read.

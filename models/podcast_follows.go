@@ -61,6 +61,21 @@ func (s *Store) ShowReadableBy(ctx context.Context, u *User, feedID int64) (bool
 	return n > 0, nil
 }
 
+// EpisodesDiscussed says whether any topic discusses one of the episodes.
+// A show no topic discusses was only read for a link nobody has posted
+// yet: it holds what any member pasting that address would read.
+func (s *Store) EpisodesDiscussed(ctx context.Context, episodeIDs []int64) (bool, error) {
+	if len(episodeIDs) == 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Table("topic_episodes").Where("episode_id IN ?", episodeIDs).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("are episodes discussed: %w", err)
+	}
+	return n > 0, nil
+}
+
 // FollowedShow is a show a member follows, with the episodes to offer them.
 type FollowedShow struct {
 	PodcastFeed

@@ -147,7 +147,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: markdown.New(), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: app.NewMarkdown(cfg), t: t, listener: ln}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it

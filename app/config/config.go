@@ -64,6 +64,12 @@ type Config struct {
 	RateLimits     ratelimit.Rules
 	RateLimitStore string
 	RedisURL       string
+	// ImageCacheSize bounds the images the image proxy keeps on disk under
+	// DataDir (ROUNDS_IMAGE_CACHE_SIZE, default 512MB), and ImageCacheExpiry
+	// is how long it serves one before fetching it again
+	// (ROUNDS_IMAGE_CACHE_EXPIRY, default 168h).
+	ImageCacheSize   int64
+	ImageCacheExpiry time.Duration
 	// TrustedProxies are the reverse proxies (ROUNDS_TRUSTED_PROXIES,
 	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
 	// limits per address count the visitor's address, not the proxy's.
@@ -114,6 +120,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		SessionMax:      duration("ROUNDS_SESSION_MAX", 30*24*time.Hour),
 		DigestInterval:  duration("ROUNDS_DIGEST_INTERVAL", 10*time.Minute),
 		JobRescueAfter:  duration("ROUNDS_JOB_RESCUE_AFTER", time.Hour),
+
+		ImageCacheExpiry: duration("ROUNDS_IMAGE_CACHE_EXPIRY", 7*24*time.Hour),
+	}
+	if size, err := parseSize(get("ROUNDS_IMAGE_CACHE_SIZE", "512MB")); err != nil {
+		bad("ROUNDS_IMAGE_CACHE_SIZE", "%v", err)
+	} else {
+		c.ImageCacheSize = size
 	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
@@ -243,6 +256,26 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// parseSize reads a size such as 512MB or 2GB (units of 1024), at least
+// one megabyte.
+func parseSize(raw string) (int64, error) {
+	units := []struct {
+		suffix string
+		bytes  int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}}
+	upper := strings.ToUpper(strings.TrimSpace(raw))
+	for _, u := range units {
+		if number, ok := strings.CutSuffix(upper, u.suffix); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(number), 10, 64)
+			if err != nil || n < 1 || n > 1<<40/u.bytes {
+				break
+			}
+			return n * u.bytes, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a size such as 512MB or 2GB", raw)
 }
 
 // Secure says whether the site is served over TLS, which decides cookie

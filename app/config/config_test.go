@@ -43,6 +43,10 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_RATE_LIMITS", "post=fast"},
 		{"ROUNDS_RATE_LIMIT_STORE", "memcached"},
 		{"ROUNDS_TRUSTED_PROXIES", "proxy.internal"},
+		{"ROUNDS_IMAGE_CACHE_SIZE", "lots"},
+		{"ROUNDS_IMAGE_CACHE_SIZE", "512"},
+		{"ROUNDS_IMAGE_CACHE_SIZE", "0MB"},
+		{"ROUNDS_IMAGE_CACHE_EXPIRY", "7d"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))
@@ -53,6 +57,22 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 				t.Fatalf("error %q does not name %s", err, tc.name)
 			}
 		})
+	}
+}
+
+func TestImageCacheSettings(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ImageCacheSize != 512<<20 || c.ImageCacheExpiry.Hours() != 168 {
+		t.Fatalf("image cache defaults: %d bytes, %s", c.ImageCacheSize, c.ImageCacheExpiry)
+	}
+	for value, want := range map[string]int64{"2GB": 2 << 30, "64mb": 64 << 20, " 1 MB ": 1 << 20} {
+		c, err := Load(env(map[string]string{"ROUNDS_IMAGE_CACHE_SIZE": value}))
+		if err != nil || c.ImageCacheSize != want {
+			t.Errorf("ROUNDS_IMAGE_CACHE_SIZE=%q: %v, %v; want %d", value, c, err, want)
+		}
 	}
 }
 

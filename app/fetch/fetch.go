@@ -96,6 +96,14 @@ func New(o Options) *Fetcher {
 	return f
 }
 
+// WithMaxBytes is the same fetcher, sharing its connections, with another
+// body limit, for a caller that reads larger or smaller things than most.
+func (f *Fetcher) WithMaxBytes(n int64) *Fetcher {
+	g := *f
+	g.opts.MaxBytes = n
+	return &g
+}
+
 // Response is a fully read, successful (2xx) response.
 type Response struct {
 	URL         *url.URL // final URL after redirects

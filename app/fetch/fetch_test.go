@@ -492,6 +492,25 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
+func TestWithMaxBytesChangesOnlyTheLimit(t *testing.T) {
+	srv := newLocalServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write(bytes.Repeat([]byte("a"), 2048))
+	}))
+	f := New(Options{AllowLoopback: true, MaxBytes: 1024})
+	_, err := f.Get(context.Background(), srv.URL)
+	wantKind(t, err, KindTooLarge)
+	resp, err := f.WithMaxBytes(4096).Get(context.Background(), srv.URL)
+	if err != nil || len(resp.Body) != 2048 {
+		t.Fatalf("with a larger limit: %v", err)
+	}
+	// The original keeps its own limit, and the copy the original's rules.
+	_, err = f.Get(context.Background(), srv.URL)
+	wantKind(t, err, KindTooLarge)
+	_, err = New(Options{}).WithMaxBytes(4096).Get(context.Background(), srv.URL)
+	wantKind(t, err, KindBlocked)
+}
+
 func TestContentType(t *testing.T) {
 	tests := []struct {
 		served string

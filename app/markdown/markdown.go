@@ -23,11 +23,21 @@ import (
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// imageURL is WithImageURL's, nil when images load from where they are.
+	imageURL func(string) string
 }
 
 // New builds the markdown parser and the sanitizing policy.
-func New() *Renderer {
-	md := goldmark.New(
+func New(opts ...Option) *Renderer {
+	r := &Renderer{}
+	for _, o := range opts {
+		o(r)
+	}
+	transformers := []util.PrioritizedValue{util.Prioritized(footnoteTransformer{}, 1000)}
+	if r.imageURL != nil {
+		transformers = append(transformers, util.Prioritized(imageTransformer{r.imageURL}, 1001))
+	}
+	r.md = goldmark.New(
 		// Raw HTML stays off (no html.WithUnsafe): goldmark replaces it with
 		// a comment and bluemonday is the second line of defence.
 		goldmark.WithExtensions(
@@ -49,7 +59,7 @@ func New() *Renderer {
 		goldmark.WithParserOptions(
 			// goldmark runs lower numbers first: after the footnote
 			// transformer (999), which builds the list of footnotes.
-			parser.WithASTTransformers(util.Prioritized(footnoteTransformer{}, 1000)),
+			parser.WithASTTransformers(transformers...),
 		),
 		goldmark.WithRendererOptions(
 			// Lower numbers register last and win: over the HTML (1000)
@@ -57,7 +67,8 @@ func New() *Renderer {
 			renderer.WithNodeRenderers(util.Prioritized(newLinkRenderer(), 100)),
 		),
 	)
-	return &Renderer{md: md, policy: newPolicy()}
+	r.policy = newPolicy(r.imageURL != nil)
+	return r
 }
 
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

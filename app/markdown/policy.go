@@ -14,7 +14,8 @@ const linkRel = "nofollow ugc noopener noreferrer"
 // newPolicy allows exactly what goldmark produces for the extensions New
 // enables, and nothing else. It is built from an empty policy rather than
 // bluemonday.UGCPolicy so that a bluemonday upgrade cannot widen it.
-func newPolicy() *bluemonday.Policy {
+// siteImages says images load from paths on this site (WithImageURL).
+func newPolicy(siteImages bool) *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 
 	p.RequireParseableURLs(true)
@@ -42,8 +43,13 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("title").OnElements("a", "img")
 
 	// Images load from the reader's browser, so only http(s): no data:,
-	// no relative URLs pointing at forum actions.
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^https?://`)).OnElements("img")
+	// no relative URLs pointing at forum actions. With WithImageURL they
+	// load only from the paths it gives, on this site.
+	if siteImages {
+		p.AllowAttrs("src").Matching(regexp.MustCompile(`^/[A-Za-z0-9]`)).OnElements("img")
+	} else {
+		p.AllowAttrs("src").Matching(regexp.MustCompile(`(?i)^https?://`)).OnElements("img")
+	}
 	p.AllowAttrs("alt").OnElements("img")
 
 	// Task list items. An input left without attributes is dropped entirely.

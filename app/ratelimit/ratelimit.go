@@ -1,5 +1,6 @@
 // Package ratelimit keeps members and addresses from doing one thing too
-// often: posting, flagging, signing in, asking for email codes, searching.
+// often: posting, flagging, signing in, asking for email codes, searching,
+// having Rounds fetch a remote address.
 // Each rule allows Limit events per Per, all at once if need be, and then
 // one more every Per/Limit (the generic cell rate algorithm: one stored
 // time per key, no list of events). Counts live in memory on one node, or
@@ -96,7 +97,10 @@ const (
 	EmailCode  = "email_code" // work-email codes, per member
 	Search     = "search"     // searches, per member
 	SearchIP   = "search_ip"  // searches, per address
-	defaultSet = "post=8/1m,post_ip=30/1m,flag=20/1h,sign_in=20/5m,email_code=5/1h,search=60/1m,search_ip=120/1m"
+	Fetch      = "fetch"      // remote addresses read for a member on the request path, per member
+	FetchIP    = "fetch_ip"   // the same, per address
+	defaultSet = "post=8/1m,post_ip=30/1m,flag=20/1h,sign_in=20/5m,email_code=5/1h,search=60/1m,search_ip=120/1m," +
+		"fetch=30/1m,fetch_ip=60/1m"
 )
 
 // Defaults are the limits when none are configured: generous for a

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"rounds/app/markdown"
+	"rounds/app"
 	"rounds/app/seed"
 )
 
@@ -36,7 +36,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	total := *topics * (*replies + 1)
 	start := time.Now()
 	report := progress(stderr, e.log, int64(total), "posts", false)
-	err = seed.LoadSynthetic(ctx, e.store, markdown.New(), seed.Options{
+	err = seed.LoadSynthetic(ctx, e.store, app.NewMarkdown(e.cfg), seed.Options{
 		Topics: *topics, Replies: *replies, Members: *members, Seed: *seedValue, Progress: func(done int) { report(int64(done)) },
 	})
 	if err != nil {
@@ -50,7 +50,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 
 // loadDemo fills an empty database with the demo community.
 func loadDemo(ctx context.Context, e *env) error {
-	loaded, err := seed.LoadDemo(ctx, e.store, markdown.New(), time.Now().UTC())
+	loaded, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), time.Now().UTC())
 	if err != nil {
 		return err
 	}

@@ -106,6 +106,9 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}
+	if err := work.QueueOneTimeJobs(ctx, queue); err != nil {
+		return err
+	}
 	// Deferred after the store's close, so it runs before it: running
 	// jobs finish, within the shutdown timeout, while the database is open.
 	defer func() {

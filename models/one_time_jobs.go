@@ -1,0 +1,65 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// OneTimeJobDone says whether a one-time job a migration asked for has
+// run to its end on this database. A job no migration asked for is done.
+func (s *Store) OneTimeJobDone(ctx context.Context, name string) (bool, error) {
+	var pending int64
+	err := s.db.WithContext(ctx).Table("one_time_jobs").Where("name = ? AND done_at IS NULL", name).Count(&pending).Error
+	if err != nil {
+		return false, fmt.Errorf("is one-time job %s done: %w", name, err)
+	}
+	return pending == 0, nil
+}
+
+// FinishOneTimeJob records that a one-time job has run to its end, so it
+// is never queued again.
+func (s *Store) FinishOneTimeJob(ctx context.Context, name string) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE one_time_jobs SET done_at = ? WHERE name = ? AND done_at IS NULL`, nowUTC(), name).Error
+	if err != nil {
+		return fmt.Errorf("finish one-time job %s: %w", name, err)
+	}
+	return nil
+}
+
+// rewriteBatch is how many posts RewriteCookedPosts reads at a time.
+const rewriteBatch = 200
+
+// RewriteCookedPosts passes the cooked HTML of every post that contains
+// marker through rewrite, in batches by id, and saves what it changes. A
+// post edited meanwhile keeps its edit, cooked anew. It returns how many
+// posts changed.
+func (s *Store) RewriteCookedPosts(ctx context.Context, marker string, rewrite func(cooked string) (string, bool)) (int, error) {
+	db := s.db.WithContext(ctx)
+	changed := 0
+	for after := int64(0); ; {
+		var batch []struct {
+			ID     int64
+			Cooked string
+		}
+		err := db.Raw(`SELECT id, cooked FROM posts WHERE id > ? AND cooked LIKE ? ORDER BY id LIMIT ?`,
+			after, "%"+marker+"%", rewriteBatch).Scan(&batch).Error
+		if err != nil {
+			return changed, fmt.Errorf("read posts after %d: %w", after, err)
+		}
+		if len(batch) == 0 {
+			return changed, nil
+		}
+		for _, p := range batch {
+			cooked, ok := rewrite(p.Cooked)
+			if !ok {
+				continue
+			}
+			res := db.Exec(`UPDATE posts SET cooked = ? WHERE id = ? AND cooked = ?`, cooked, p.ID, p.Cooked)
+			if res.Error != nil {
+				return changed, fmt.Errorf("rewrite post %d: %w", p.ID, res.Error)
+			}
+			changed += int(res.RowsAffected)
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
