@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"rounds/app/apptest"
+	"rounds/app/markdown"
+	"rounds/app/seed"
 	"rounds/models"
 )
 
@@ -226,4 +229,24 @@ func TestSearchHelpAndHeaderBox(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	mustContain(t, res, "How to search", "board:", "@username", "kind:case", "tag:", "after:2024", "in:title",
 		"order:newest", "myocardial infarction", "-pediatric", "before:2025-06-01")
+}
+
+// The demo writes "our HF clinic", never "heart failure": the phrase in
+// quotes finds it through the synonym list, as the words unquoted do.
+func TestAQuotedPhraseFindsItsSynonymsInTheDemo(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		at := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
+		if loaded, _, err := seed.LoadDemo(context.Background(), a.Store, markdown.New(), at, a.Config.BaseURL); err != nil || !loaded {
+			t.Fatalf("load the demo: %v, %v", loaded, err)
+		}
+		a.CatchUp(t)
+		b := a.Browser(t)
+		b.SignIn(a.VerifiedMember(t, "reader", "A Reader", "Cardiology"))
+		for _, q := range []string{`"heart failure"`, `heart failure`} {
+			res := b.Get(searchFor(q))
+			wantStatus(t, res, http.StatusOK)
+			mustContain(t, res, "SGLT2 inhibitors in HFpEF", "our <mark>HF</mark> clinic")
+			mustNotContain(t, res, "Nothing matches")
+		}
+	})
 }

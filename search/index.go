@@ -64,9 +64,7 @@ type Index struct {
 	position int64
 	seen     map[int64]time.Time
 
-	// plain turns off synonyms and the title boost and matches any word:
-	// the plain BM25 baseline relevance is measured against.
-	plain bool
+	length lengthEstimate // the average post's length, for scoring
 
 	// failBeforeCommit lets a test stop the indexer between reading the
 	// outbox and committing what it read, as a crash would.

@@ -29,9 +29,6 @@ const (
 	fieldVersion = "version" // the post's version, to compare the index with the database
 )
 
-// titleBoost weighs a match in a topic's title over one in a post's body.
-const titleBoost = 1.0
-
 // textAnalyzer is English analysis with stemming, used for titles, bodies
 // and the words of a query alike.
 const textAnalyzer = en.AnalyzerName

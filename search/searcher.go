@@ -79,16 +79,16 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	filter := x.filter(q, r.Scope, boardID)
 	newest := q.Order == "newest" || plan.empty()
-	sr, err := x.find(ctx, plan.query(x.plain), filter, newest, q.After)
+	sr, err := x.find(ctx, plan.query(false), filter, newest, q.After)
 	if err != nil {
 		return nil, err
 	}
-	if !x.plain && sr.Total == 0 && len(plan.concepts) > 1 {
+	if sr.Total == 0 && len(plan.concepts) > 1 {
 		if sr, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
 			return nil, err
 		}
 		res.AnyWord = sr.Total > 0
-	} else if !x.plain && !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
+	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
 		// Fewer posts have every word than a search groups: posts with
 		// some of the words follow them, best first.
 		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
@@ -292,7 +292,6 @@ func (x *Index) filter(q Query, scope Scope, boardID int64) query.Query {
 type plan struct {
 	concepts []query.Query
 	phrases  []query.Query
-	titled   []query.Query // the concepts and phrases in titles: optional, they raise the score
 	excluded []query.Query
 	terms    map[string]bool // analysed terms, for highlighting
 }
@@ -310,18 +309,13 @@ func (p plan) query(anyWord bool) query.Query {
 	}
 	must := append([]query.Query(nil), p.phrases...)
 	if anyWord && len(p.concepts) > 1 {
-		some := query.NewDisjunctionQuery(p.concepts)
-		some.SetMin(1)
-		must = append(must, some)
+		must = append(must, &anyQuery{clauses: p.concepts, min: 1})
 	} else {
 		must = append(must, p.concepts...)
 	}
 	// Built by hand rather than with NewBooleanQuery, which wraps even one
 	// clause in a conjunction that costs time on every hit.
 	bq := &query.BooleanQuery{Must: conjunction(must)}
-	if len(p.titled) > 0 {
-		bq.Should = query.NewDisjunctionQuery(p.titled)
-	}
 	if len(p.excluded) > 0 {
 		bq.MustNot = query.NewDisjunctionQuery(p.excluded)
 	}
@@ -342,75 +336,151 @@ const synonymWeight = 0.8
 // longestSynonym is the most words a synonym entry spans.
 const longestSynonym = 6
 
+// maxPhraseForms bounds the forms one quoted phrase is looked for in: the
+// phrase as typed and, for each part of it the synonym list knows, the
+// same phrase with that part's synonyms in its place.
+const maxPhraseForms = 12
+
 // plan analyses the query's words, phrases and exclusions.
 func (x *Index) plan(q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
-	// match in the title adds to the score.
-	fields := []fieldWeight{{fieldBody, 1}}
-	titles := []fieldWeight{{fieldTitle, titleBoost}}
-	if q.InTitle {
-		fields, titles = []fieldWeight{{fieldTitle, 1}}, nil
-	}
-	if x.plain {
-		titles = nil
-	}
-	words := q.Words
-	for i := 0; i < len(words); {
-		n := 1
-		for size := min(longestSynonym, len(words)-i); size > 1; size-- {
-			if len(x.expand(strings.Join(words[i:i+size], " "))) > 0 {
-				n = size
-				break
-			}
-		}
-		typed := strings.Join(words[i:i+n], " ")
-		i += n
-		tokens := x.analyze(typed, p.terms)
+	// use in the title adds to the score (see scoring.go).
+	s := scorer{inTitle: q.InTitle, avg: x.averageLength()}
+	for _, t := range x.terms(q.Words) {
+		tokens := x.analyze(t.typed, p.terms)
 		if len(tokens) == 0 {
 			continue // only common words such as "the"
 		}
-		alternatives := []query.Query{allTokens(tokens, fields, 1)}
-		if titles != nil {
-			p.titled = append(p.titled, allTokens(tokens, titles, 1))
-		}
-		for _, syn := range x.expand(typed) {
-			if t := x.analyze(syn, p.terms); len(t) > 0 {
-				alternatives = append(alternatives, allTokens(t, fields, synonymWeight))
+		alternatives := []query.Query{s.allWords(tokens, 1)}
+		for _, syn := range t.synonyms {
+			if synTokens := x.analyze(syn, p.terms); len(synTokens) > 0 {
+				alternatives = append(alternatives, s.allWords(synTokens, synonymWeight))
 			}
 		}
-		if len(alternatives) == 1 {
-			p.concepts = append(p.concepts, alternatives[0])
-		} else {
-			p.concepts = append(p.concepts, query.NewDisjunctionQuery(alternatives))
-		}
+		p.concepts = append(p.concepts, anyOf(alternatives))
 	}
 	for _, ph := range q.Phrases {
-		if t := x.analyze(ph, p.terms); len(t) > 0 {
-			p.phrases = append(p.phrases, phrase(t, fields, 1))
-			if titles != nil {
-				p.titled = append(p.titled, phrase(t, titles, 1))
+		var forms []query.Query
+		for i, form := range x.phraseForms(ph) {
+			if tokens := x.analyze(form, p.terms); len(tokens) > 0 {
+				weight := 1.0
+				if i > 0 {
+					weight = synonymWeight
+				}
+				forms = append(forms, s.phrase(tokens, weight))
 			}
+		}
+		if len(forms) > 0 {
+			p.phrases = append(p.phrases, anyOf(forms))
 		}
 	}
 	for _, ex := range q.Excluded {
-		if t := x.analyze(ex, nil); len(t) > 0 {
-			p.excluded = append(p.excluded, phrase(t, []fieldWeight{{fieldBody, 1}}, 1))
+		if tokens := x.analyze(ex, nil); len(tokens) > 0 {
+			p.excluded = append(p.excluded, exactly(tokens))
 		}
 	}
 	return p
 }
 
-func (x *Index) expand(term string) []string {
-	if x.plain {
-		return nil
-	}
-	return x.synonyms.Expand(term)
+// term is one or more words of a query that the synonym list treats as
+// one term, with that term's synonyms.
+type term struct {
+	typed    string
+	synonyms []string
 }
 
-type fieldWeight struct {
-	field  string
-	weight float64
+// terms cuts words into terms, the longest the synonym list knows first:
+// "heart failure" is one term, so CHF is found for it.
+func (x *Index) terms(words []string) []term {
+	var out []term
+	for i := 0; i < len(words); {
+		n := 1
+		for size := min(longestSynonym, len(words)-i); size > 1; size-- {
+			if len(x.synonyms.Expand(strings.Join(words[i:i+size], " "))) > 0 {
+				n = size
+				break
+			}
+		}
+		typed := strings.Join(words[i:i+n], " ")
+		out = append(out, term{typed: typed, synonyms: x.synonyms.Expand(typed)})
+		i += n
+	}
+	return out
+}
+
+// phraseForms is the phrase as typed, then the same phrase with each
+// known term in it replaced by its synonyms: "heart failure" is also
+// looked for as "CHF" and "HF", "acute mi" as "acute myocardial
+// infarction". Each form must still match as a phrase.
+func (x *Index) phraseForms(phrase string) []string {
+	forms := []string{""}
+	for _, t := range x.terms(strings.Fields(phrase)) {
+		var next []string
+		for _, form := range forms {
+			for _, word := range append([]string{t.typed}, t.synonyms...) {
+				if len(next) < maxPhraseForms {
+					next = append(next, strings.TrimSpace(form+" "+word))
+				}
+			}
+		}
+		forms = next
+	}
+	return forms
+}
+
+// anyOf matches any of the alternatives, scored as the best of them.
+func anyOf(alternatives []query.Query) query.Query {
+	if len(alternatives) == 1 {
+		return alternatives[0]
+	}
+	return &anyQuery{clauses: alternatives, min: 1, best: true}
+}
+
+// scorer builds the scored parts of a query.
+type scorer struct {
+	inTitle bool    // in:title: match titles only
+	avg     float64 // the average length of a post's body, in terms
+}
+
+func (s scorer) word(term string, weight float64) query.Query {
+	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg}
+}
+
+// allWords matches a post holding every token; common words the analyser
+// left out ("") match anything.
+func (s scorer) allWords(tokens []string, weight float64) query.Query {
+	var each []query.Query
+	for _, t := range tokens {
+		if t != "" {
+			each = append(each, s.word(t, weight))
+		}
+	}
+	return conjunction(each)
+}
+
+// phrase matches the tokens in order and scores them as words.
+func (s scorer) phrase(tokens []string, weight float64) query.Query {
+	if len(tokens) == 1 {
+		return s.word(tokens[0], weight)
+	}
+	field := fieldBody
+	if s.inTitle {
+		field = fieldTitle
+	}
+	inOrder := unscoredQuery{query.NewPhraseQuery(tokens, field)}
+	return query.NewConjunctionQuery([]query.Query{inOrder, s.allWords(tokens, weight)})
+}
+
+// exactly matches the tokens in order in a post's body, which holds the
+// title: what an exclusion leaves out. Its score is not used.
+func exactly(tokens []string) query.Query {
+	if len(tokens) == 1 {
+		t := query.NewTermQuery(tokens[0])
+		t.SetField(fieldBody)
+		return t
+	}
+	return query.NewPhraseQuery(tokens, fieldBody)
 }
 
 // analyze runs text through the index's analyser and notes its terms. A
@@ -433,51 +503,6 @@ func (x *Index) analyze(text string, note map[string]bool) []string {
 		}
 	}
 	return terms
-}
-
-// allTokens matches a document holding every token in one of the fields.
-func allTokens(tokens []string, fields []fieldWeight, weight float64) query.Query {
-	if len(tokens) == 1 {
-		return anyField(tokens[0], fields, weight)
-	}
-	var each []query.Query
-	for _, t := range tokens {
-		if t != "" {
-			each = append(each, anyField(t, fields, weight))
-		}
-	}
-	return query.NewConjunctionQuery(each)
-}
-
-func anyField(term string, fields []fieldWeight, weight float64) query.Query {
-	var qs []query.Query
-	for _, f := range fields {
-		t := query.NewTermQuery(term)
-		t.SetField(f.field)
-		t.SetBoost(f.weight * weight)
-		qs = append(qs, t)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// phrase matches the analysed tokens in order in one of the fields.
-func phrase(tokens []string, fields []fieldWeight, weight float64) query.Query {
-	if len(tokens) == 1 {
-		return anyField(tokens[0], fields, weight)
-	}
-	var qs []query.Query
-	for _, f := range fields {
-		p := query.NewPhraseQuery(tokens, f.field)
-		p.SetBoost(f.weight * weight)
-		qs = append(qs, p)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
 }
 
 func textAnalyzerFor(m mapping.IndexMapping) (analysis.Analyzer, error) {

@@ -181,3 +181,30 @@ func (s *shardSet) Batch(b *shardBatch) error {
 	}
 	return nil
 }
+
+// postingsCount adds up, over every term of a field, the documents that
+// hold it.
+func (s *shardSet) postingsCount(field string) (uint64, error) {
+	var n uint64
+	for _, idx := range s.shards {
+		dict, err := idx.FieldDict(field)
+		if err != nil {
+			return 0, err
+		}
+		for {
+			entry, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return 0, err
+			}
+			if entry == nil {
+				break
+			}
+			n += entry.Count
+		}
+		if err := dict.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
