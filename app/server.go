@@ -69,7 +69,8 @@ type Options struct {
 	Demo   bool
 	// DemoIdP is the demo's own identity provider, required with Demo.
 	DemoIdP *demoidp.IdP
-	Now     func() time.Time
+	// Now is the clock; nil means the store's (see models.Store.Now).
+	Now func() time.Time
 	// Mailer sends verification codes and decisions; when nil, New makes
 	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
 	// files in the data directory's "mail" folder.
@@ -124,7 +125,7 @@ func New(opts Options) (*fiber.App, error) {
 		h.demoIssuer = opts.DemoIdP.Issuer()
 	}
 	if h.now == nil {
-		h.now = time.Now
+		h.now = opts.Store.Now
 	}
 	if h.fetcher == nil {
 		h.fetcher = NewFetcher(opts.Config)
