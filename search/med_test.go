@@ -14,13 +14,13 @@ import (
 
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 )
 
 // The MEDLINE (MED) test collection: 1,033 abstracts, 30 queries written by
 // clinicians and researchers, and binary relevance judgments. It lives
 // outside the repository (see ../shared/data/ir/README.md); without it the
-// test is skipped.
-var medDir = filepath.Join("..", "..", "shared", "data", "ir", "med")
+// test is skipped, or fails under ROUNDS_REQUIRE_SHARED=1.
 
 // Floors a little under the measured figures, so that a change which makes
 // search rank MED worse fails. Measured with SQLite, synonyms and the title
@@ -218,9 +218,7 @@ type medRun struct {
 // recall@100 with a plain BM25 run of the same index. Run it with
 // `go test -run TestMEDRelevance -v ./search/` to see the table.
 func TestMEDRelevance(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(medDir, "MED.ALL")); err != nil {
-		t.Skipf("the MED test collection is not at %s (see ../shared/data/ir/README.md): %v", medDir, err)
-	}
+	medDir := testenv.SharedData(t, "ir/med")
 	start := time.Now()
 	docs := readSMART(t, filepath.Join(medDir, "MED.ALL"))
 	queries := readSMART(t, filepath.Join(medDir, "MED.QRY"))
@@ -236,7 +234,7 @@ func TestMEDRelevance(t *testing.T) {
 	if err := store.CreateUser(ctx, author); err != nil {
 		t.Fatal(err)
 	}
-	board := &models.Board{Slug: "medline", Title: "MEDLINE", CreatedAt: time.Now().UTC()}
+	board := &models.Board{Slug: "medline", Title: "MEDLINE", CreatedAt: store.Now()}
 	if err := store.CreateBoard(ctx, board); err != nil {
 		t.Fatal(err)
 	}

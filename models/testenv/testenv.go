@@ -1,12 +1,17 @@
 // Package testenv holds what every Rounds test shares about the world
 // around it: a clock that starts at a fixed moment, so that no test
-// depends on the day or hour it runs.
+// depends on the day or hour it runs, and the data sets kept beside the
+// repository in ../shared, which a fresh clone does not have.
 package testenv
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -73,3 +78,58 @@ func (c *Clock) Add(d time.Duration) {
 	c.next = c.next.Add(d)
 }
 
+// RequireShared names the variable under which a missing shared data set
+// fails the test instead of skipping it. CI sets it, so the tests that
+// read ../shared can never be skipped there without anyone noticing.
+const RequireShared = "ROUNDS_REQUIRE_SHARED"
+
+// SharedData is the path of a file or folder in the shared data kept
+// beside the repository: name "xss" is ../shared/data/xss from the
+// repository's root. When it is absent the test is skipped with a message
+// saying where it was looked for, or fails when ROUNDS_REQUIRE_SHARED=1.
+func SharedData(t testing.TB, name string) string {
+	t.Helper()
+	path, err := SharedDataPath(name)
+	switch {
+	case err == nil:
+		return path
+	case !errors.Is(err, fs.ErrNotExist):
+		t.Fatalf("read the shared data %s: %v", name, err)
+	case os.Getenv(RequireShared) == "1":
+		t.Fatalf("the shared data %s is missing at %s, and %s=1 requires it: clone the shared data next to the repository", name, path, RequireShared)
+	default:
+		t.Skipf("skipped: the shared data %s is not at %s (clone the shared data next to the repository to run this test; %s=1 makes its absence fail)", name, path, RequireShared)
+	}
+	return ""
+}
+
+// SharedDataPath is where the shared data called name is, and an error
+// (fs.ErrNotExist when it is absent) for a test that can do without it.
+func SharedDataPath(name string) (string, error) {
+	root, err := repositoryRoot()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(filepath.Dir(root), "shared", "data", filepath.FromSlash(name))
+	_, err = os.Stat(path)
+	return path, err
+}
+
+// repositoryRoot is the folder holding go.mod, found from the working
+// directory, which go test sets to the package's folder.
+func repositoryRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
