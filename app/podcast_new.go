@@ -110,6 +110,10 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 		p.URLError = "Paste the address of a podcast feed, an episode's page or an audio file."
 		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
 	}
+	if refusal := inputRefusal(c); refusal != "" && c.FormValue("episode") == "" {
+		p.URLError = refusal
+		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
+	}
 	if c.FormValue("episode") != "" {
 		feed, episodes, err := h.store.EpisodesAt(c.UserContext(), p.URL)
 		if err != nil {
@@ -154,6 +158,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	p.Form = form
 	title, tags := form.validate()
+	form.Errors.addRefused(c)
 	guardPHI(c, form, composerFields(form)...)
 	var chosen *models.PodcastEpisode
 	if id, err := strconv.ParseInt(c.FormValue("episode"), 10, 64); err == nil {

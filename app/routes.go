@@ -128,8 +128,32 @@ func (h *Handler) routes(app *fiber.App) {
 			route{fiber.MethodPost, "/demo/sign-in", anyone, h.demoSignIn},
 		)
 	}
+	// These routes' handlers show their form again, with what was typed
+	// and why it was refused, when it held characters Rounds cannot keep
+	// (see screenInput); any other request holding them gets an error
+	// page instead.
+	forms := map[string]bool{
+		"GET /search":                             true,
+		"POST /b/:slug/new":                       true,
+		"POST /b/:slug/case":                      true,
+		"POST /b/:slug/podcast":                   true,
+		"POST /t/:id<int>/reply":                  true,
+		"POST /p/:id<int>/edit":                   true,
+		"POST /p/:id<int>/flag":                   true,
+		"POST /verify":                            true,
+		"POST /mod/review/:id<int>/redact":        true,
+		"POST /mod/review/:id<int>/:action":       true,
+		"POST /mod/posts/:id<int>/reveal":         true,
+		"POST /mod/verifications/:id<int>/decide": true,
+		"POST /mod/topics/:id<int>/move":          true,
+		"POST /admin/boards/new":                  true,
+		"POST /admin/boards/:id<int>":             true,
+		"POST /admin/groups/new":                  true,
+		"POST /admin/groups/:id<int>":             true,
+	}
 	for _, r := range table {
-		app.Add(r.method, r.path, h.require(r.needs), r.handle)
+		handlers := []fiber.Handler{h.require(r.needs), screenInput(forms[r.method+" "+r.path]), r.handle}
+		app.Add(r.method, r.path, handlers...)
 	}
 }
 

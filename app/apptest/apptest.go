@@ -363,6 +363,8 @@ type Browser struct {
 	app     *App
 	t       testing.TB
 	cookies map[string]string
+	// UserAgent, when set, is sent with every request.
+	UserAgent string
 }
 
 // Browser starts a visitor with no cookies.
@@ -388,6 +390,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	b.t.Helper()
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	if b.UserAgent != "" {
+		req.Header.Set("User-Agent", b.UserAgent)
 	}
 	res, err := b.app.Fiber.Test(req, 10000)
 	if err != nil {
