@@ -5,6 +5,7 @@ import (
 	"html"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -350,4 +351,27 @@ func TestSessionsKeepOnlyWhatTheyCanOfTheUserAgent(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, "Mozilla/5.0 (X11; Linux)")
 	})
+}
+
+// TestHeadAnswersAsGet asks every page with HEAD, as a guest and as an
+// administrator: the answer is GET's, without the body.
+func TestHeadAnswersAsGet(t *testing.T) {
+	a := apptest.New(t)
+	s := newRouteSite(t, a)
+	guest := a.Browser(t)
+	for _, pattern := range routes(a)[http.MethodGet] {
+		for _, b := range []*apptest.Browser{guest, s.who(pattern)} {
+			path := s.path(pattern)
+			head := b.Do(httptest.NewRequest(http.MethodHead, path, nil))
+			get := b.Get(path)
+			if head.Status != get.Status || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") ||
+				head.Location() != get.Location() {
+				t.Errorf("HEAD %s: %d %q %q, GET: %d %q %q", path, head.Status, head.Header.Get("Content-Type"), head.Location(),
+					get.Status, get.Header.Get("Content-Type"), get.Location())
+			}
+			if head.Body != "" {
+				t.Errorf("HEAD %s sent a body of %d bytes", path, len(head.Body))
+			}
+		}
+	}
 }

@@ -154,6 +154,10 @@ func (h *Handler) routes(app *fiber.App) {
 	for _, r := range table {
 		handlers := []fiber.Handler{h.require(r.needs), screenInput(forms[r.method+" "+r.path]), r.handle}
 		app.Add(r.method, r.path, handlers...)
+		// HEAD is GET without the body, which the server leaves out.
+		if r.method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.path, handlers...)
+		}
 	}
 }
 
@@ -168,7 +172,7 @@ func (h *Handler) require(needs access) fiber.Handler {
 			return h.signInNeeded(c)
 		case needs == signedIn:
 			return c.Next()
-		case !m.IsVerified() && c.Method() == fiber.MethodGet:
+		case !m.IsVerified() && reading(c):
 			// Show a pending member the one thing they can do.
 			return c.Redirect("/verify", fiber.StatusSeeOther)
 		case !m.IsVerified():
@@ -183,10 +187,16 @@ func (h *Handler) require(needs access) fiber.Handler {
 }
 
 func (h *Handler) signInNeeded(c *fiber.Ctx) error {
-	if h.canSignIn() && c.Method() == fiber.MethodGet {
+	if h.canSignIn() && reading(c) {
 		return c.Redirect("/sign-in?return="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return &Error{Status: fiber.StatusUnauthorized, Message: "Please sign in to do that."}
+}
+
+// reading says whether a request only reads: GET, or HEAD, which is GET
+// without the body.
+func reading(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 }
 
 // canSignIn says whether this site offers any way to sign in.
