@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/app/ratelimit"
@@ -33,7 +35,7 @@ type route struct {
 
 // routes is the whole site in one table, each route with the least access
 // it needs.
-func (h *Handler) routes(app *fiber.App) {
+func (h *Handler) routes(app *fiber.App) error {
 	table := []route{
 		{fiber.MethodGet, "/", anyone, h.home},
 		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
@@ -151,14 +153,23 @@ func (h *Handler) routes(app *fiber.App) {
 		"POST /admin/groups/new":                  true,
 		"POST /admin/groups/:id<int>":             true,
 	}
+	matched := 0
 	for _, r := range table {
-		handlers := []fiber.Handler{h.require(r.needs), screenInput(forms[r.method+" "+r.path]), r.handle}
+		form := forms[r.method+" "+r.path]
+		if form {
+			matched++
+		}
+		handlers := []fiber.Handler{h.require(r.needs), screenInput(form), r.handle}
 		app.Add(r.method, r.path, handlers...)
 		// HEAD is GET without the body, which the server leaves out.
 		if r.method == fiber.MethodGet {
 			app.Add(fiber.MethodHead, r.path, handlers...)
 		}
 	}
+	if matched != len(forms) {
+		return fmt.Errorf("app: %d of the %d forms listed in routes are not routes of the table", len(forms)-matched, len(forms))
+	}
+	return nil
 }
 
 // require refuses a request from someone without the access a route needs.

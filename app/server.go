@@ -183,7 +183,9 @@ func New(opts Options) (*fiber.App, error) {
 	app.Use(h.loadMember)
 	app.Use(h.checkCSRF)
 	app.Use(h.wakeSearch)
-	h.routes(app)
+	if err := h.routes(app); err != nil {
+		return nil, err
+	}
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
 	return app, nil
 }
