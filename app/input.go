@@ -24,9 +24,14 @@ const (
 	// the form shown again.
 	localRefused = "refused_input"
 
-	refusedInput = "Nothing was saved: what you sent held characters Rounds cannot keep " +
-		"(NUL or other control characters, or bytes that are not valid UTF-8)."
-	refusedField = "Characters Rounds cannot keep were taken out of this field: check it before sending again."
+	refusedCharacters = "characters Rounds cannot keep (NUL or other control characters, or bytes that are not valid UTF-8)"
+	refusedInput      = "Nothing was saved: what you sent held " + refusedCharacters + "."
+	refusedField      = "Characters Rounds cannot keep were taken out of this field: check it before sending again."
+)
+
+var (
+	errRefusedAddress = &Error{Status: fiber.StatusUnprocessableEntity, Message: "That address holds " + refusedCharacters + "."}
+	errRefusedForm    = &Error{Status: fiber.StatusUnprocessableEntity, Message: refusedInput + " Go back, take them out and send it again."}
 )
 
 // screenInput looks for refused characters in a request to a route. When
@@ -37,8 +42,7 @@ func screenInput(keepsForm bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if path, err := url.PathUnescape(c.Path()); err == nil {
 			if _, ok := models.CleanText(path); !ok {
-				return &Error{Status: fiber.StatusUnprocessableEntity,
-					Message: "That address holds characters Rounds cannot keep (NUL or other control characters, or bytes that are not valid UTF-8)."}
+				return errRefusedAddress
 			}
 		}
 		req := c.Request()
@@ -56,11 +60,14 @@ func screenInput(keepsForm bool) fiber.Handler {
 				}
 			}
 		}
-		switch {
-		case len(refused) == 0:
+		if len(refused) == 0 {
 			return c.Next()
-		case !keepsForm:
-			return &Error{Status: fiber.StatusUnprocessableEntity, Message: refusedInput + " Go back, take them out and send it again."}
+		}
+		if !keepsForm {
+			if reading(c) {
+				return errRefusedAddress
+			}
+			return errRefusedForm
 		}
 		c.Locals(localRefused, refused)
 		return c.Next()
