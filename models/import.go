@@ -93,7 +93,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			for _, tag := range t.Tags {
 				tagRows.add(topicID, tag)
 			}
-			outboxRows.add(topicID, nowUTC())
+			outboxRows.add(topicID, outboxTime())
 			for i, p := range t.Posts {
 				postID++
 				revID++

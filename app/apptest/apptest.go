@@ -29,6 +29,7 @@ import (
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 	"rounds/search"
 )
 
@@ -42,8 +43,12 @@ type App struct {
 	Index *search.Index
 	// Jobs is the node's job queue, worked only with Options.WorkJobs.
 	Jobs *jobs.Queue
-	md   *markdown.Renderer
-	t    testing.TB
+	// Clock is the site's clock, shared by the server, its store and its
+	// background work: it starts at testenv.Start (or Options.Clock) and
+	// moves when the test moves it.
+	Clock *testenv.Clock
+	md    *markdown.Renderer
+	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
 }
@@ -79,6 +84,9 @@ type Options struct {
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
+	// Clock replaces the site's clock, which otherwise starts at
+	// testenv.Start.
+	Clock *testenv.Clock
 }
 
 // New starts a server on a fresh SQLite database.
@@ -124,6 +132,11 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	cfg.OIDC, cfg.AdminEmails, cfg.GitHub = o.OIDC, o.AdminEmails, o.GitHub
 	store := modelstest.Migrated(t, e)
+	clock := o.Clock
+	if clock == nil {
+		clock = testenv.NewClock()
+	}
+	store.SetClock(clock.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var idp *demoidp.IdP
 	if !o.Serve {
@@ -143,11 +156,11 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
+		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: app.NewMarkdown(cfg), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t, listener: ln}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it
@@ -266,7 +279,7 @@ func (a *App) PendingMember(t testing.TB, username string) *models.User {
 // Board makes a board.
 func (a *App) Board(t testing.TB, slug, title string) *models.Board {
 	t.Helper()
-	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: time.Now().UTC()}
+	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: a.Store.Now()}
 	if err := a.Store.CreateBoard(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -350,6 +363,8 @@ type Browser struct {
 	app     *App
 	t       testing.TB
 	cookies map[string]string
+	// UserAgent, when set, is sent with every request.
+	UserAgent string
 }
 
 // Browser starts a visitor with no cookies.
@@ -376,6 +391,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
+	if b.UserAgent != "" {
+		req.Header.Set("User-Agent", b.UserAgent)
+	}
 	res, err := b.app.Fiber.Test(req, 10000)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -385,8 +403,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	if err != nil {
 		b.t.Fatalf("read body: %v", err)
 	}
+	// The browser's clock agrees with the site's.
 	for _, c := range res.Cookies() {
-		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) || c.Value == "" {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(b.app.Clock.Now())) || c.Value == "" {
 			delete(b.cookies, c.Name)
 		} else {
 			b.cookies[c.Name] = c.Value

@@ -3,7 +3,6 @@ package seed
 import (
 	"context"
 	"testing"
-	"time"
 
 	"rounds/app/markdown"
 	"rounds/models"
@@ -14,7 +13,7 @@ import (
 func TestLoadDemo(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		loaded, err := LoadDemo(ctx, store, markdown.New(), time.Now().UTC())
+		loaded, err := LoadDemo(ctx, store, markdown.New(), store.Now())
 		if err != nil || !loaded {
 			t.Fatalf("first load: %v, %v", loaded, err)
 		}
@@ -26,7 +25,7 @@ func TestLoadDemo(t *testing.T) {
 			queue[0].Hidden || len(queue[0].Reasons) != 1 || queue[0].Reasons[0] != models.FlagMisinformation {
 			t.Fatalf("the demo's review queue: %+v", queue)
 		}
-		if loaded, err := LoadDemo(ctx, store, markdown.New(), time.Now().UTC()); err != nil || loaded {
+		if loaded, err := LoadDemo(ctx, store, markdown.New(), store.Now()); err != nil || loaded {
 			t.Fatalf("second load: %v, %v; want nothing done", loaded, err)
 		}
 	})

@@ -50,7 +50,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 
 // loadDemo fills an empty database with the demo community.
 func loadDemo(ctx context.Context, e *env) error {
-	loaded, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), time.Now().UTC())
+	loaded, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), e.store.Now())
 	if err != nil {
 		return err
 	}
