@@ -38,6 +38,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
+	form.Errors.addRefused(c)
 	form.offerAnonymity(c, access)
 	guardPHI(c, &form.composer,
 		phiField{Name: "title", Label: "the title", Text: form.Title},

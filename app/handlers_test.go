@@ -435,7 +435,7 @@ func TestIdleSessionEnds(t *testing.T) {
 	b := a.Browser(t)
 	b.SignIn(okafor)
 	wantStatus(t, b.Get("/b/cardiology/new"), http.StatusOK)
-	idle := time.Now().UTC().Add(-a.Config.SessionIdle - time.Minute)
+	idle := a.Store.Now().Add(-a.Config.SessionIdle - time.Minute)
 	if err := a.Store.DB().Exec(`UPDATE sessions SET last_seen_at = ?`, idle).Error; err != nil {
 		t.Fatal(err)
 	}

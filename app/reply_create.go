@@ -17,6 +17,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
+	form.Errors.addRefused(c)
 	form.offerAnonymity(c, access)
 	guardPHI(c, form, composerFields(form)...)
 	if topic.Locked {

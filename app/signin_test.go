@@ -450,6 +450,8 @@ func TestIDTokensThatMustNotSignIn(t *testing.T) {
 	f := newFakeProvider(t)
 	a := apptest.New(t, apptest.Options{OIDC: []config.OIDCProvider{{Name: "hospital", Label: "St Mary's",
 		Issuer: f.srv.URL, ClientID: "rounds", ClientSecret: "secret"}}})
+	// The provider's tokens are judged by the real clock, by the OpenID
+	// Connect library, whatever the site's clock says.
 	valid := func(nonce string) map[string]any {
 		return map[string]any{"iss": f.srv.URL, "aud": "rounds", "sub": "s1", "nonce": nonce,
 			"exp": float64(time.Now().Add(time.Hour).Unix()), "email": "x@stmary.example.org", "email_verified": true}

@@ -53,6 +53,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
+	form.Errors.addRefused(c)
 	form.offerAnonymity(c, access)
 	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {

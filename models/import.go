@@ -116,7 +116,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			if t.EpisodeID != 0 || t.Case != nil {
 				extras = append(extras, extra{topicID: topicID, topic: t})
 			}
-			outboxRows.add(topicID, nowUTC())
+			outboxRows.add(topicID, outboxTime())
 			for i, p := range t.Posts {
 				postID++
 				revID++
@@ -150,7 +150,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 		if err := flushAll(); err != nil {
 			return err
 		}
-		now := nowUTC()
+		now := s.Now()
 		for _, x := range extras {
 			if x.topic != nil && x.topic.EpisodeID != 0 {
 				err := tx.Exec(`INSERT INTO topic_episodes (topic_id, episode_id) VALUES (?, ?)`, x.topicID, x.topic.EpisodeID).Error

@@ -148,7 +148,7 @@ func (s *Store) SaveLinkPreview(ctx context.Context, p *LinkPreview) error {
 // recorded ones, under its URL: a new row, or the one of its URL replaced.
 // Status, fetch time and content come from p.
 func (s *Store) PutLinkPreview(ctx context.Context, p *LinkPreview) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Exec(`INSERT INTO link_previews (url, kind, status, title, description, site_name,
 			image_url, journal, year, authors, doi, pmid, error, fetched_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

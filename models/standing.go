@@ -40,7 +40,7 @@ func mayModerate(actor, target *User) bool {
 // WarnMember records a moderator's warning, shown to the member until they
 // read it.
 func (s *Store) WarnMember(ctx context.Context, moderator *User, userID int64, postID *int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var target User
 		if err := tx.Take(&target, userID).Error; err != nil {
@@ -75,7 +75,7 @@ func (s *Store) MemberWarnings(ctx context.Context, userID int64) ([]MemberWarni
 // MarkWarningsSeen records that the member read their warnings.
 func (s *Store) MarkWarningsSeen(ctx context.Context, userID int64) error {
 	err := s.db.WithContext(ctx).Model(&MemberWarning{}).Where("user_id = ? AND seen_at IS NULL", userID).
-		Update("seen_at", nowUTC()).Error
+		Update("seen_at", s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("mark warnings of member %d seen: %w", userID, err)
 	}
@@ -112,7 +112,7 @@ func (s *Store) SuspensionOf(ctx context.Context, userID int64) (*Suspension, er
 // when until is nil, for a reason they are shown when they try to sign in.
 // Their sessions end in the same transaction.
 func (s *Store) SuspendMember(ctx context.Context, moderator *User, userID int64, until *time.Time, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var target User
 		if err := tx.Take(&target, userID).Error; err != nil {
@@ -158,7 +158,7 @@ func suspensionNote(until *time.Time, reason string) string {
 // Rounds lifts a suspension that ran out. Lifting twice changes nothing.
 func (s *Store) LiftSuspension(ctx context.Context, moderatorID *int64, userID int64, reason string) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return liftSuspension(tx, moderatorID, userID, reason, nowUTC())
+		return liftSuspension(tx, moderatorID, userID, reason, s.Now())
 	})
 	if err != nil {
 		return fmt.Errorf("lift suspension of member %d: %w", userID, err)

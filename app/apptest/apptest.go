@@ -30,6 +30,7 @@ import (
 	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 	"rounds/search"
 )
 
@@ -43,8 +44,12 @@ type App struct {
 	Index *search.Index
 	// Jobs is the node's job queue, worked only with Options.WorkJobs.
 	Jobs *jobs.Queue
-	md   *markdown.Renderer
-	t    testing.TB
+	// Clock is the site's clock, shared by the server, its store and its
+	// background work: it starts at testenv.Start (or Options.Clock) and
+	// moves when the test moves it.
+	Clock *testenv.Clock
+	md    *markdown.Renderer
+	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
 	// Podcast is the demo's own show, with Options.Demo.
@@ -85,6 +90,9 @@ type Options struct {
 	// Demo loads the demo community, as `rounds demo` does, and serves
 	// its podcast; Podcast is then that show. Not with Serve.
 	Demo bool
+	// Clock replaces the site's clock, which otherwise starts at
+	// testenv.Start.
+	Clock *testenv.Clock
 }
 
 // New starts a server on a fresh SQLite database.
@@ -130,6 +138,11 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	cfg.OIDC, cfg.AdminEmails, cfg.GitHub = o.OIDC, o.AdminEmails, o.GitHub
 	store := modelstest.Migrated(t, e)
+	clock := o.Clock
+	if clock == nil {
+		clock = testenv.NewClock()
+	}
+	store.SetClock(clock.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var idp *demoidp.IdP
 	if !o.Serve {
@@ -146,7 +159,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	fetcher := o.Fetcher
 	if o.Demo {
 		cfg.UseDemoDefaults()
-		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), time.Now().UTC(), cfg.BaseURL); err != nil {
+		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), clock.Now(), cfg.BaseURL); err != nil {
 			t.Fatalf("load the demo: %v", err)
 		}
 		if fetcher == nil {
@@ -160,12 +173,12 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
 	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, DemoPodcast: show,
-		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
+		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: app.NewMarkdown(cfg), t: t, listener: ln,
-		Podcast: show}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t,
+		listener: ln, Podcast: show}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it
@@ -284,7 +297,7 @@ func (a *App) PendingMember(t testing.TB, username string) *models.User {
 // Board makes a board.
 func (a *App) Board(t testing.TB, slug, title string) *models.Board {
 	t.Helper()
-	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: time.Now().UTC()}
+	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: a.Store.Now()}
 	if err := a.Store.CreateBoard(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +381,8 @@ type Browser struct {
 	app     *App
 	t       testing.TB
 	cookies map[string]string
+	// UserAgent, when set, is sent with every request.
+	UserAgent string
 }
 
 // Browser starts a visitor with no cookies.
@@ -394,6 +409,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
+	if b.UserAgent != "" {
+		req.Header.Set("User-Agent", b.UserAgent)
+	}
 	res, err := b.app.Fiber.Test(req, 10000)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -403,8 +421,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	if err != nil {
 		b.t.Fatalf("read body: %v", err)
 	}
+	// The browser's clock agrees with the site's.
 	for _, c := range res.Cookies() {
-		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) || c.Value == "" {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(b.app.Clock.Now())) || c.Value == "" {
 			delete(b.cookies, c.Name)
 		} else {
 			b.cookies[c.Name] = c.Value

@@ -2,21 +2,20 @@ package phi
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"rounds/models/testenv"
 )
 
-// The presidio-research synthetic PII set lives next to the repository, in
-// the shared data folder (see ../shared/data/pii/README.md).
-const presidioPath = "../../../shared/data/pii/synth_dataset_v2.json"
-
+// presidioSample is one sample of the presidio-research synthetic PII set,
+// which lives next to the repository, in the shared data folder (see
+// ../shared/data/pii/README.md).
 type presidioSample struct {
 	FullText string `json:"full_text"`
 	Spans    []struct {
@@ -116,13 +115,8 @@ func (t tally) rate() float64 {
 }
 
 func TestPresidioScore(t *testing.T) {
+	presidioPath := testenv.SharedData(t, "pii/synth_dataset_v2.json")
 	raw, err := os.ReadFile(presidioPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the presidio PII set is missing at %s; CI clones the shared data next to the repository", presidioPath)
-		}
-		t.Skipf("the presidio PII set is not at %s (clone the shared data next to the repository to score the scanner)", presidioPath)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

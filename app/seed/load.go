@@ -131,7 +131,8 @@ type Options struct {
 	Replies int // per topic
 	Members int
 	Seed    uint64
-	Now     time.Time
+	// Now is when the community is written; zero means the store's clock.
+	Now time.Time
 	// Progress, when set, is told how many posts have been written so far.
 	Progress func(posts int)
 }
@@ -148,7 +149,7 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 		return errors.New("seed: topics and replies must not be negative and there must be at least one member")
 	}
 	if opts.Now.IsZero() {
-		opts.Now = time.Now().UTC()
+		opts.Now = store.Now()
 	}
 	g := NewGenerator(opts.Seed)
 	userIDs, err := ensureMembers(ctx, store, g.Members(opts.Members), opts.Now)

@@ -21,7 +21,7 @@ var demoSite = &url.URL{Scheme: "http", Host: "rounds.lan:8080"}
 func TestLoadDemo(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		now := time.Now().UTC()
+		now := store.Now()
 		loaded, show, err := LoadDemo(ctx, store, markdown.New(), now, demoSite)
 		if err != nil || !loaded || show == nil {
 			t.Fatalf("first load: %v, %v, %v", loaded, show, err)

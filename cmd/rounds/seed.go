@@ -51,7 +51,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 // loadDemo fills an empty database with the demo community and returns
 // the demo's own podcast, which the site serves.
 func loadDemo(ctx context.Context, e *env) (*seed.Podcast, error) {
-	loaded, show, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), time.Now().UTC(), e.cfg.BaseURL)
+	loaded, show, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), e.store.Now(), e.cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -201,10 +201,10 @@ func sweepSessions(ctx context.Context, e *env) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		n, err := e.store.DeleteExpiredSessions(ctx, time.Now().UTC(), e.cfg.SessionIdle)
+		n, err := e.store.DeleteExpiredSessions(ctx, e.store.Now(), e.cfg.SessionIdle)
 		if err == nil {
 			var attempts int64
-			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, time.Now().UTC())
+			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, e.store.Now())
 			n += attempts
 		}
 		switch {
@@ -215,19 +215,20 @@ func sweepSessions(ctx context.Context, e *env) {
 		}
 		// Suspensions that ran out end here too, so digests and feeds
 		// resume before the member next signs in.
-		if lifted, err := e.store.LiftEndedSuspensions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		if lifted, err := e.store.LiftEndedSuspensions(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
 			e.log.Error("lift ended suspensions", "err", err)
 		} else if lifted > 0 {
 			e.log.Info("lifted ended suspensions", "count", lifted)
 		}
 		// Rate-limit counters whose time has passed hold nothing.
 		if e.cfg.RateLimitStore == "database" {
-			if _, err := e.store.PruneRateLimits(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if _, err := e.store.PruneRateLimits(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
 				e.log.Error("prune rate limits", "err", err)
 			}
 		}
 		// Search outbox entries every node has long applied; a node that
-		// was away longer rebuilds its index when it comes back.
+		// was away longer rebuilds its index when it comes back. The
+		// outbox keeps real time, whatever the site's clock says.
 		pruned, err := e.store.PruneOutbox(ctx, time.Now().Add(-search.KeepOutbox))
 		switch {
 		case err != nil && ctx.Err() == nil:
