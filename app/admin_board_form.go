@@ -59,6 +59,7 @@ func readBoardForm(c *fiber.Ctx) *boardForm {
 	if _, err := strconv.Atoi(f.positionOrZero()); err != nil {
 		f.Errors.add("position", "The order is a whole number, such as 10; lower comes first.")
 	}
+	f.Errors.addRefused(c)
 	return f
 }
 

@@ -49,6 +49,7 @@ func readGroupForm(c *fiber.Ctx) *groupForm {
 	if utf8.RuneCountInString(f.AutoSpecialty) > 100 {
 		f.Errors.add("auto_specialty", "A specialty can be at most 100 characters.")
 	}
+	f.Errors.addRefused(c)
 	return f
 }
 

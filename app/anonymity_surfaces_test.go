@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"rounds/app/apptest"
 	"rounds/models"
@@ -135,7 +134,7 @@ func TestAnonymityHoldsOnEverySurface(t *testing.T) {
 			wantStatus(t, decide(m, au.post.ID, "warn", url.Values{"reason": {"Please write about errors with care."}}), http.StatusSeeOther)
 		}
 		res := decide(m, authors[2].post.ID, "suspend", url.Values{"reason": {"Repeated"}, "length": {"until"},
-			"until": {time.Now().UTC().AddDate(0, 0, 7).Format("2006-01-02")}})
+			"until": {a.Clock.Now().AddDate(0, 0, 7).Format("2006-01-02")}})
 		wantStatus(t, res, http.StatusSeeOther)
 		mustContain(t, m.Get(fmt.Sprintf("/mod/review/%d", authors[2].post.ID)), "Lift the suspension")
 

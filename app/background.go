@@ -40,7 +40,7 @@ type Background struct {
 // NewBackground prepares the background work of a node. fetcher may be nil
 // for the production one (NewFetcher). The mailer sends through SMTP when
 // ROUNDS_SMTP_URL is set, and otherwise writes .eml files in the data
-// directory's "mail" folder.
+// directory's "mail" folder. The workers keep the store's clock.
 func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetcher, log *slog.Logger) (*Background, error) {
 	if fetcher == nil {
 		fetcher = NewFetcher(cfg)
@@ -63,7 +63,7 @@ func NewBackground(cfg *config.Config, store *models.Store, fetcher *fetch.Fetch
 	if err != nil {
 		return nil, fmt.Errorf("digest emails: %w", err)
 	}
-	if b.Digests, err = digest.New(digest.Options{Store: store, Sender: b.Mailer, Composer: composer, Log: log,
+	if b.Digests, err = digest.New(digest.Options{Store: store, Sender: b.Mailer, Composer: composer, Log: log, Now: store.Now,
 		Interval: cfg.DigestInterval, Lease: min(digest.DefaultLease, cfg.JobRescueAfter/2)}); err != nil {
 		return nil, err
 	}
@@ -78,8 +78,8 @@ func NewFetcher(cfg *config.Config) *fetch.Fetcher {
 
 // Register adds the worker of every job kind.
 func (b *Background) Register(workers *river.Workers) {
-	river.AddWorker(workers, &links.PreviewWorker{Store: b.Store, Client: b.Links, Log: b.Log})
-	river.AddWorker(workers, &podcast.RefreshWorker{Store: b.Store, Fetcher: b.Fetcher, Log: b.Log})
+	river.AddWorker(workers, &links.PreviewWorker{Store: b.Store, Client: b.Links, Log: b.Log, Now: b.Store.Now})
+	river.AddWorker(workers, &podcast.RefreshWorker{Store: b.Store, Fetcher: b.Fetcher, Log: b.Log, Now: b.Store.Now})
 	river.AddWorker(workers, &imageproxy.RewriteWorker{Store: b.Store, Signer: b.images, Log: b.Log})
 	b.Digests.Register(workers)
 }

@@ -40,6 +40,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
+	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
 		return err
 	}

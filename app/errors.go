@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -64,9 +65,19 @@ func classify(err error) (int, string) {
 		return http.StatusNotFound, "That page was not found."
 	case errors.As(err, &fiberErr):
 		msg := fiberErr.Message
-		if fiberErr.Code == http.StatusNotFound {
+		switch code := fiberErr.Code; {
+		case code == http.StatusNotFound:
 			msg = "That page was not found."
-		} else if fiberErr.Code >= 500 {
+		case code == http.StatusBadRequest:
+			// The server's own words may repeat what was sent.
+			msg = "Rounds could not read that request. Go back and try again."
+		case code == http.StatusRequestEntityTooLarge:
+			msg = fmt.Sprintf("What you sent is too large: a form can hold at most %d MB, so nothing was saved. "+
+				"Go back, shorten it or split it in two, and send it again; your browser keeps what you typed.", bodyLimit>>20)
+		case code == http.StatusRequestHeaderFieldsTooLarge:
+			msg = "Your browser sent more than Rounds reads in a request's headers, most often too many or too large cookies. " +
+				"Clear this site's cookies and try again."
+		case code >= 500:
 			msg = "Something went wrong on our side. Please try again in a moment."
 		}
 		return fiberErr.Code, msg
@@ -78,6 +89,12 @@ func classify(err error) (int, string) {
 // handleError is Fiber's one error handler: it logs the cause and renders
 // the error page, falling back to plain text if even that fails.
 func (h *Handler) handleError(c *fiber.Ctx, err error) error {
+	if requestID(c) == "" {
+		// The server refused the request before any middleware ran: a
+		// malformed request, or a body or headers too large.
+		h.setSecurityHeaders(c)
+		giveRequestID(c)
+	}
 	status, message := classify(err)
 	level := slog.LevelInfo
 	if status >= 500 {
@@ -88,6 +105,9 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		"request_id", requestID(c), "err", err)
 	c.Status(status)
 	page := errorPage{Status: status, Message: message, RequestID: requestID(c)}
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusUnprocessableEntity {
+		page.Back = formPage(c)
+	}
 	var limit *limitError
 	if errors.As(err, &limit) {
 		c.Set(fiber.HeaderRetryAfter, limit.retryAfter())
@@ -109,4 +129,16 @@ type errorPage struct {
 	RequestID string
 	// Title, when set, heads the page and Message follows it.
 	Title string
+	// Back is the form the refused request was sent from, on this site.
+	Back string
+}
+
+// formPage is the page on this site that the request came from, as its
+// Referer says, or "" when it came from elsewhere or does not say.
+func formPage(c *fiber.Ctx) string {
+	from, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || from.Host != c.Hostname() || from.Path == "" {
+		return ""
+	}
+	return safeReturn(from.RequestURI())
 }

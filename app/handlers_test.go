@@ -435,7 +435,7 @@ func TestIdleSessionEnds(t *testing.T) {
 	b := a.Browser(t)
 	b.SignIn(okafor)
 	wantStatus(t, b.Get("/b/cardiology/new"), http.StatusOK)
-	idle := time.Now().UTC().Add(-a.Config.SessionIdle - time.Minute)
+	idle := a.Store.Now().Add(-a.Config.SessionIdle - time.Minute)
 	if err := a.Store.DB().Exec(`UPDATE sessions SET last_seen_at = ?`, idle).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -489,4 +489,21 @@ func TestMembersSeeAndEndTheirSessions(t *testing.T) {
 	wantStatus(t, laptop.Submit("/settings/sessions", "/settings/sessions/end", url.Values{"others": {"1"}}), http.StatusSeeOther)
 	wantStatus(t, phone.Get("/b/cardiology/new"), http.StatusSeeOther)
 	wantStatus(t, laptop.Get("/b/cardiology/new"), http.StatusOK)
+}
+
+func TestSessionsNameBrowserAndSystem(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	const firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0"
+	if err := a.Store.DB().Exec(`UPDATE sessions SET user_agent = ? WHERE user_id = ?`, firefox, okafor.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	res := b.Get("/settings/sessions")
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, ">Firefox on macOS</strong>")
+	if strings.Contains(res.Body, ">"+firefox) {
+		t.Error("the page shows the raw User-Agent string as the session's name")
+	}
 }

@@ -30,7 +30,15 @@ func cspFormAction(origins []string) string {
 
 // securityHeaders runs first so every response carries them: pages, error
 // pages and static files alike. It also gives the request its ID.
+// handleError sets them on the answers the server makes before any
+// middleware runs.
 func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	giveRequestID(c)
+	return c.Next()
+}
+
+func (h *Handler) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", contentSecurityPolicy)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
@@ -40,13 +48,15 @@ func (h *Handler) securityHeaders(c *fiber.Ctx) error {
 	if h.cfg.Secure() {
 		c.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
-	id := newRequestID()
-	c.Locals(localRequestID, id)
-	c.Set("X-Request-ID", id)
-	return c.Next()
 }
 
 const localRequestID = "request_id"
+
+func giveRequestID(c *fiber.Ctx) {
+	id := newRequestID()
+	c.Locals(localRequestID, id)
+	c.Set("X-Request-ID", id)
+}
 
 func newRequestID() string {
 	var b [12]byte

@@ -37,6 +37,8 @@ func (h *Handler) modReveal(c *fiber.Ctx) error {
 	}
 	p.Reason = strings.TrimSpace(c.FormValue("reason"))
 	switch n := utf8.RuneCountInString(p.Reason); {
+	case inputRefusal(c) != "":
+		p.Error = inputRefusal(c)
 	case n < 10:
 		p.Error = "Say why you need to know who wrote this, in a sentence: it is recorded with the reveal."
 	case n > moderatorReasonMax:

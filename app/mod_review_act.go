@@ -51,6 +51,9 @@ func (h *Handler) modReviewAct(c *fiber.Ctx) error {
 // f.Error. It returns what was done, for the notice.
 func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (string, error) {
 	ctx, mod := c.UserContext(), member(c)
+	if f.Error = inputRefusal(c); f.Error != "" {
+		return "", nil
+	}
 	need := func(what string) bool {
 		switch n := utf8.RuneCountInString(f.Reason); {
 		case n < 5 && what != "":

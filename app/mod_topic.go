@@ -101,6 +101,8 @@ func (h *Handler) modTopicMove(c *fiber.Ctx) error {
 	p.Reason = strings.TrimSpace(c.FormValue("reason"))
 	p.BoardID, _ = strconv.ParseInt(c.FormValue("board"), 10, 64)
 	switch {
+	case inputRefusal(c) != "":
+		p.Error, p.Field = inputRefusal(c), "reason"
 	case p.BoardID == p.Topic.BoardID:
 		p.Error = "The topic is already on " + p.Topic.BoardTitle + ". Choose another board."
 	case p.BoardID <= 0:

@@ -104,7 +104,7 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 		wantStatus(t, member.Get("/settings/standing"), http.StatusOK)
 
 		t.Run("a suspension's end must be a day to come", func(t *testing.T) {
-			yesterday := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
+			yesterday := a.Store.Now().AddDate(0, 0, -1).Format("2006-01-02")
 			for _, r := range []struct{ length, until, want string }{
 				{"until", yesterday, "The last day of the suspension cannot be in the past."},
 				{"until", "next week", "Give the last day of the suspension, as YYYY-MM-DD."},
@@ -120,7 +120,7 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 		})
 
 		t.Run("until a day: signed out, and told why and until when", func(t *testing.T) {
-			day := time.Now().UTC().AddDate(0, 0, 10)
+			day := a.Store.Now().AddDate(0, 0, 10)
 			until := day.Format("2006-01-02")
 			res := decide(m, reply.ID, "suspend", url.Values{"reason": {"Repeated advertising"}, "length": {"until"}, "until": {until}})
 			wantStatus(t, res, http.StatusSeeOther)
@@ -152,7 +152,7 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 
 		t.Run("an ended suspension lifts at sign-in", func(t *testing.T) {
 			err := a.Store.DB().Table("users").Where("id = ?", weber.ID).
-				Update("suspended_until", time.Now().UTC().Add(-time.Hour)).Error
+				Update("suspended_until", a.Store.Now().Add(-time.Hour)).Error
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +178,7 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 			wantStatus(t, res, http.StatusForbidden)
 			mustContain(t, res, "Your account is suspended indefinitely.", "The moderators gave this reason: Until we have talked")
 			// The hourly sweep leaves an indefinite suspension alone.
-			if n, err := a.Store.LiftEndedSuspensions(t.Context(), time.Now().AddDate(10, 0, 0)); err != nil || n != 0 {
+			if n, err := a.Store.LiftEndedSuspensions(t.Context(), a.Store.Now().AddDate(10, 0, 0)); err != nil || n != 0 {
 				t.Fatalf("the sweep lifted %d suspensions: %v", n, err)
 			}
 
@@ -217,7 +217,7 @@ func TestSuspendAndWarnRefuseModeratorsAndSelf(t *testing.T) {
 		for _, p := range []*models.Post{byOther, byMod} {
 			for _, form := range []url.Values{
 				{"reason": {"Too blunt with colleagues"}, "length": {"indefinite"}},
-				{"reason": {"Too blunt with colleagues"}, "length": {"until"}, "until": {time.Now().UTC().AddDate(0, 1, 0).Format("2006-01-02")}},
+				{"reason": {"Too blunt with colleagues"}, "length": {"until"}, "until": {a.Store.Now().AddDate(0, 1, 0).Format("2006-01-02")}},
 			} {
 				res := decide(m, p.ID, "suspend", form)
 				wantStatus(t, res, http.StatusUnprocessableEntity)

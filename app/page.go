@@ -25,6 +25,9 @@ type pageData struct {
 	// ToVerify how many of them were reported as identifying a patient.
 	Reported int64
 	ToVerify int64
+	// Refused says why a form shown again was refused for characters
+	// Rounds cannot keep (see screenInput).
+	Refused string
 
 	csrf func() string
 }
@@ -35,12 +38,13 @@ func (p pageData) CSRF() string { return p.csrf() }
 
 func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 	p := pageData{
-		Title:  title,
-		Member: member(c),
-		Demo:   h.demo,
-		SignIn: h.canSignIn(),
-		Path:   c.OriginalURL(),
-		csrf:   func() string { return h.csrfToken(c) },
+		Title:   title,
+		Member:  member(c),
+		Demo:    h.demo,
+		SignIn:  h.canSignIn(),
+		Path:    c.OriginalURL(),
+		Refused: inputRefusal(c),
+		csrf:    func() string { return h.csrfToken(c) },
 	}
 	if p.Member.IsVerified() {
 		// The count is a courtesy: a page is still worth showing without it.

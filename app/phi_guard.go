@@ -22,6 +22,7 @@ var phiTypeLabels = map[string]string{
 	phi.TypeVehicle: "Vehicle identifier", phi.TypeURL: "Personal web address", phi.TypeIP: "IP address",
 	phi.TypeAddress: "Street address", phi.TypeZIP: "ZIP code", phi.TypeCreditCard: "Payment card number",
 	phi.TypeIBAN: "Bank account (IBAN)", phi.TypePatientID: "Patient code", phi.TypeNumber: "Identifying number",
+	phi.TypeClinician: "Clinician's name", phi.TypeFacility: "Hospital or clinic", phi.TypeLocation: "City or town",
 }
 
 // phiTypeLabel names a kind of identifier, or says "Identifier" for a

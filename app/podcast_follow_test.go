@@ -45,13 +45,13 @@ func TestTheSharerSeesWhenTheShowsFeedFails(t *testing.T) {
 		mod.SignIn(park)
 
 		// All is well: nobody is told anything.
-		refreshFeeds(t, a, opts, time.Now())
+		refreshFeeds(t, a, opts, a.Store.Now())
 		mustNotContain(t, sharer.Get(topic), "cannot read this show")
 
 		// The host fails: the sharer and moderators are told, with the
 		// reason, when it last worked and that Rounds keeps trying.
 		show.failing.Store(true)
-		refreshFeeds(t, a, opts, time.Now().Add(7*time.Hour))
+		refreshFeeds(t, a, opts, a.Store.Now().Add(7*time.Hour))
 		for _, b := range []*apptest.Browser{sharer, mod} {
 			res := b.Get(topic)
 			wantStatus(t, res, http.StatusOK)
@@ -64,12 +64,12 @@ func TestTheSharerSeesWhenTheShowsFeedFails(t *testing.T) {
 		mustNotContain(t, res, "cannot read this show", "HTTP 503")
 
 		// It fails again, and the count says so.
-		refreshFeeds(t, a, opts, time.Now().Add(8*time.Hour))
+		refreshFeeds(t, a, opts, a.Store.Now().Add(8*time.Hour))
 		mustContain(t, sharer.Get(topic), "The last 2 tries failed")
 
 		// Once the host is back, the notice goes.
 		show.failing.Store(false)
-		refreshFeeds(t, a, opts, time.Now().Add(10*time.Hour))
+		refreshFeeds(t, a, opts, a.Store.Now().Add(10*time.Hour))
 		mustNotContain(t, sharer.Get(topic), "cannot read this show")
 		mustNotContain(t, mod.Get(topic), "cannot read this show")
 	}, opts)

@@ -117,6 +117,10 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 		p.Form = form
 	}
 	chosen := c.FormValue("episode") != ""
+	if refusal := inputRefusal(c); refusal != "" && !chosen {
+		p.URLError = refusal
+		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
+	}
 	if chosen {
 		feed, episodes, err := h.storedEpisodes(c, p.URL)
 		if err != nil {
@@ -216,6 +220,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	p.Form = form
 	title, tags := form.validate()
+	form.Errors.addRefused(c)
 	guardPHI(c, form, composerFields(form)...)
 	var chosen *models.PodcastEpisode
 	if id, err := strconv.ParseInt(c.FormValue("episode"), 10, 64); err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"rounds/app/apptest"
 	"rounds/app/podcast"
+	"rounds/models/testenv"
 )
 
 // growingShow is a podcast host whose feed gains episodes while a test
@@ -35,11 +36,13 @@ func newGrowingShow(t *testing.T, episodes int) *growingShow {
 <title>Pharm Rounds</title><itunes:author>Dr. P. Host</itunes:author><description>Drugs, briefly.</description>`)
 		for i := g.episodes.Load(); i >= 1; i-- {
 			// The first episodes are weeks old; those added later come
-			// out as the test runs.
-			published := time.Now().AddDate(0, 0, int(i)-40)
+			// out as the test runs, on the site's clock (which starts at
+			// testenv.Start).
+			now := testenv.Start()
+			published := now.AddDate(0, 0, int(i)-40)
 			if int(i) > episodes {
 				// (A second ahead: the feed's dates are whole seconds.)
-				published = time.Now().Add(2*time.Second - time.Duration(g.episodes.Load()-i)*time.Minute)
+				published = now.Add(2*time.Second - time.Duration(g.episodes.Load()-i)*time.Minute)
 			}
 			fmt.Fprintf(w, `<item><title>Pharm %d</title><guid>pharm-%d</guid><pubDate>%s</pubDate>
 <description>Episode %d of the show.</description>
@@ -111,7 +114,7 @@ func TestThePeriodicRefreshSavesNewEpisodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if feed.NextFetchAt == nil || time.Until(*feed.NextFetchAt) < 5*time.Hour || feed.Failures != 0 {
+		if feed.NextFetchAt == nil || feed.NextFetchAt.Sub(a.Store.Now()) < 5*time.Hour || feed.Failures != 0 {
 			t.Fatalf("feed after the refresh: next %v, failures %d", feed.NextFetchAt, feed.Failures)
 		}
 	}, opts)

@@ -64,7 +64,7 @@ func TestPodcastsOffersTheNewEpisodesOfFollowedShows(t *testing.T) {
 		// The show publishes an episode; once it is read, it is offered,
 		// in each board Weber may post in.
 		show.episodes.Store(3)
-		refreshFeeds(t, a, opts, time.Now().Add(7*time.Hour))
+		refreshFeeds(t, a, opts, a.Store.Now().Add(7*time.Hour))
 		res = b.Get("/podcasts")
 		mustContain(t, res, "Out since you followed the show", "Pharm 3")
 		mustNotContain(t, res, "Pharm 2", "Closed door")

@@ -97,6 +97,7 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 		form.Version = post.Version
 	}
 	title, tags := form.validate()
+	form.Errors.addRefused(c)
 	if page.CaseSummary != nil {
 		form.Case = readCaseText(c, &form.Errors)
 	}

@@ -64,6 +64,7 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(p.Note) > flagNoteMax {
 		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, utf8.RuneCountInString(p.Note)))
 	}
+	p.Errors.addRefused(c)
 	if p.Errors != nil {
 		return h.renderPostFlag(c, p)
 	}

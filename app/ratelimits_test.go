@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"rounds/app/apptest"
+	"rounds/models/testenv"
 )
 
 func TestPostingLimitKeepsTheTextAndRecovers(t *testing.T) {
@@ -64,7 +65,7 @@ func TestPostingLimitKeepsTheTextAndRecovers(t *testing.T) {
 	}
 
 	// Once the wait is over, the member posts again.
-	time.Sleep(1100 * time.Millisecond)
+	a.Clock.Add(1100 * time.Millisecond)
 	wantStatus(t, reply(b, typed), http.StatusSeeOther)
 
 	// Searching has its own limit.
@@ -116,15 +117,18 @@ func TestLimitsSharedThroughRedis(t *testing.T) {
 	}
 	env := map[string]string{"ROUNDS_RATE_LIMITS": "search=2/2s", "ROUNDS_RATE_LIMIT_STORE": "redis", "ROUNDS_REDIS_URL": redisURL}
 	var nodes []*apptest.Browser
+	clock := testenv.NewClock() // the nodes' clocks agree
 	for range 2 {
-		a := apptest.New(t, apptest.Options{Env: env})
+		a := apptest.New(t, apptest.Options{Env: env, Clock: clock})
 		// Each node's first member has the same id: one member, two nodes.
 		m := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		b := a.Browser(t)
 		b.SignIn(m)
 		nodes = append(nodes, b)
 	}
-	// Another run of this test within the period would share the count.
+	// Another run of this test within the period would share the count:
+	// its clock started at the same moment, and Redis forgets a key after
+	// the period in real time.
 	time.Sleep(2 * time.Second)
 	wantStatus(t, nodes[0].Get("/search?q=warfarin"), http.StatusOK)
 	wantStatus(t, nodes[1].Get("/search?q=warfarin"), http.StatusOK)
@@ -135,6 +139,6 @@ func TestLimitsSharedThroughRedis(t *testing.T) {
 			t.Fatal("429 without Retry-After")
 		}
 	}
-	time.Sleep(1100 * time.Millisecond)
+	clock.Add(1100 * time.Millisecond)
 	wantStatus(t, nodes[1].Get("/search?q=warfarin"), http.StatusOK)
 }

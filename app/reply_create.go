@@ -17,6 +17,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
+	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, form, topic.BoardID, access); err != nil {
 		return err
 	}

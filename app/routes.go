@@ -1,10 +1,15 @@
 package app
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"fmt"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"rounds/app/demoidp"
 	"rounds/app/imageproxy"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 )
 
 // access is the least standing a route needs.
@@ -34,7 +39,7 @@ type route struct {
 
 // routes is the whole site in one table, each route with the least access
 // it needs.
-func (h *Handler) routes(app *fiber.App) {
+func (h *Handler) routes(app *fiber.App) error {
 	table := []route{
 		{fiber.MethodGet, "/", anyone, h.home},
 		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
@@ -102,6 +107,7 @@ func (h *Handler) routes(app *fiber.App) {
 		{fiber.MethodGet, "/admin/audit", admin, h.adminAudit},
 		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},
 		{fiber.MethodGet, "/admin/outbox/:name", admin, h.adminOutboxMessage},
+		{fiber.MethodGet, "/admin/outbox/:name/html", admin, h.adminOutboxHTML},
 		{fiber.MethodGet, "/admin/boards", admin, h.adminBoards},
 		{fiber.MethodGet, "/admin/boards/new", admin, h.adminBoardNew},
 		{fiber.MethodPost, "/admin/boards/new", admin, h.adminBoardCreate},
@@ -129,11 +135,56 @@ func (h *Handler) routes(app *fiber.App) {
 		table = append(table,
 			route{fiber.MethodGet, "/demo/sign-in", anyone, h.demoSignInForm},
 			route{fiber.MethodPost, "/demo/sign-in", anyone, h.demoSignIn},
+			// The demo's identity provider, on the site itself, so that a
+			// browser that reaches the site reaches it too. Browsers only
+			// read from it; the site's own calls go to it in memory.
+			route{fiber.MethodGet, demoidp.Path + "/*", anyone, adaptor.HTTPHandler(h.demoIdP.Handler())},
 		)
+		if h.demoPodcast != nil {
+			// The demo's own podcast, public as a show's feed is.
+			table = append(table, route{fiber.MethodGet, seed.PodcastPath + ":file", anyone, h.demoPodcastFile()})
+		}
 	}
+	// These routes' handlers show their form again, with what was typed
+	// and why it was refused, when it held characters Rounds cannot keep
+	// (see screenInput); any other request holding them gets an error
+	// page instead.
+	forms := map[string]bool{
+		"GET /search":                             true,
+		"POST /b/:slug/new":                       true,
+		"POST /b/:slug/case":                      true,
+		"POST /b/:slug/podcast":                   true,
+		"POST /t/:id<int>/reply":                  true,
+		"POST /p/:id<int>/edit":                   true,
+		"POST /p/:id<int>/flag":                   true,
+		"POST /verify":                            true,
+		"POST /mod/review/:id<int>/redact":        true,
+		"POST /mod/review/:id<int>/:action":       true,
+		"POST /mod/posts/:id<int>/reveal":         true,
+		"POST /mod/verifications/:id<int>/decide": true,
+		"POST /mod/topics/:id<int>/move":          true,
+		"POST /admin/boards/new":                  true,
+		"POST /admin/boards/:id<int>":             true,
+		"POST /admin/groups/new":                  true,
+		"POST /admin/groups/:id<int>":             true,
+	}
+	matched := 0
 	for _, r := range table {
-		app.Add(r.method, r.path, h.require(r.needs), r.handle)
+		form := forms[r.method+" "+r.path]
+		if form {
+			matched++
+		}
+		handlers := []fiber.Handler{h.require(r.needs), screenInput(form), r.handle}
+		app.Add(r.method, r.path, handlers...)
+		// HEAD is GET without the body, which the server leaves out.
+		if r.method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.path, handlers...)
+		}
 	}
+	if matched != len(forms) {
+		return fmt.Errorf("app: %d of the %d forms listed in routes are not routes of the table", len(forms)-matched, len(forms))
+	}
+	return nil
 }
 
 // require refuses a request from someone without the access a route needs.
@@ -147,7 +198,7 @@ func (h *Handler) require(needs access) fiber.Handler {
 			return h.signInNeeded(c)
 		case needs == signedIn:
 			return c.Next()
-		case !m.IsVerified() && c.Method() == fiber.MethodGet:
+		case !m.IsVerified() && reading(c):
 			// Show a pending member the one thing they can do.
 			return c.Redirect("/verify", fiber.StatusSeeOther)
 		case !m.IsVerified():
@@ -162,10 +213,16 @@ func (h *Handler) require(needs access) fiber.Handler {
 }
 
 func (h *Handler) signInNeeded(c *fiber.Ctx) error {
-	if h.canSignIn() && c.Method() == fiber.MethodGet {
+	if h.canSignIn() && reading(c) {
 		return c.Redirect("/sign-in?return="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return &Error{Status: fiber.StatusUnauthorized, Message: "Please sign in to do that."}
+}
+
+// reading says whether a request only reads: GET, or HEAD, which is GET
+// without the body.
+func reading(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 }
 
 // canSignIn says whether this site offers any way to sign in.

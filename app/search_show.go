@@ -24,7 +24,9 @@ type searchPage struct {
 func (h *Handler) searchShow(c *fiber.Ctx) error {
 	p := searchPage{Query: strings.TrimSpace(c.Query("q"))}
 	data := h.page(c, "Search")
-	if p.Query != "" {
+	if p.Problem = inputRefusal(c); p.Problem != "" {
+		c.Status(fiber.StatusUnprocessableEntity)
+	} else if p.Query != "" {
 		data.Title = "Search: " + p.Query
 		if err := h.runSearch(c, &p); err != nil {
 			return err

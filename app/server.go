@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"rounds/app/auth"
 	"rounds/app/config"
@@ -23,6 +25,7 @@ import (
 	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/public"
 	"rounds/search"
@@ -62,6 +65,10 @@ type Handler struct {
 	// identity picker; nil outside the demo.
 	demoProvider *auth.Provider
 	demoIssuer   string
+	// demoIdP is that provider, served on the site under /oidc.
+	demoIdP *demoidp.IdP
+	// demoPodcast is the demo's own show, served under seed.PodcastPath.
+	demoPodcast *seed.Podcast
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -73,7 +80,11 @@ type Options struct {
 	Demo   bool
 	// DemoIdP is the demo's own identity provider, required with Demo.
 	DemoIdP *demoidp.IdP
-	Now     func() time.Time
+	// DemoPodcast is the demo's own show, which the site serves; with
+	// Demo, nil serves none.
+	DemoPodcast *seed.Podcast
+	// Now is the clock; nil means the store's (see models.Store.Now).
+	Now func() time.Time
 	// Mailer sends verification codes and decisions; when nil, New makes
 	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
 	// files in the data directory's "mail" folder.
@@ -125,10 +136,11 @@ func New(opts Options) (*fiber.App, error) {
 			return nil, fmt.Errorf("app: the demo needs its identity provider")
 		}
 		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
-		h.demoIssuer = opts.DemoIdP.Issuer()
+		h.demoProvider.UseHTTPClient(opts.DemoIdP.HTTPClient())
+		h.demoIssuer, h.demoIdP, h.demoPodcast = opts.DemoIdP.Issuer(), opts.DemoIdP, opts.DemoPodcast
 	}
 	if h.now == nil {
-		h.now = time.Now
+		h.now = opts.Store.Now
 	}
 	if h.fetcher == nil {
 		h.fetcher = NewFetcher(opts.Config)
@@ -172,12 +184,13 @@ func New(opts Options) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             1 << 20,
+		BodyLimit:             bodyLimit,
 		ReadBufferSize:        16 << 10,
 		// Rounds sits behind a proxy in production; the proxy's headers are
 		// not trusted unless configured, so nothing here reads them.
 		EnableTrustedProxyCheck: true,
 	})
+	answerUnknownMethods(app)
 	app.Use(h.securityHeaders)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(h.requestLog)
@@ -188,7 +201,9 @@ func New(opts Options) (*fiber.App, error) {
 	app.Use(h.loadMember)
 	app.Use(h.checkCSRF)
 	app.Use(h.wakeSearch)
-	h.routes(app)
+	if err := h.routes(app); err != nil {
+		return nil, err
+	}
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
 	return app, nil
 }
@@ -197,6 +212,26 @@ func New(opts Options) (*fiber.App, error) {
 // image proxy, at addresses signed with the site's secret.
 func NewMarkdown(cfg *config.Config) *markdown.Renderer {
 	return markdown.New(markdown.WithImageURL(imageproxy.NewSigner(cfg.Secret).URL))
+}
+
+// bodyLimit is the most a request's body may hold: the longest post is
+// 32,000 characters.
+const bodyLimit = 1 << 20
+
+// answerUnknownMethods has a request whose method Fiber does not know
+// refused like a malformed one, through the error handler and so with the
+// site's error page and headers, where Fiber would answer it in plain text
+// before any middleware runs.
+func answerUnknownMethods(app *fiber.App) {
+	server := app.Server()
+	serve := server.Handler
+	server.Handler = func(fctx *fasthttp.RequestCtx) {
+		if !slices.Contains(fiber.DefaultMethods, string(fctx.Method())) {
+			server.ErrorHandler(fctx, fmt.Errorf("unknown method %q", fctx.Method()))
+			return
+		}
+		serve(fctx)
+	}
 }
 
 func (h *Handler) logPanic(c *fiber.Ctx, e any) {

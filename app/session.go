@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -187,9 +188,16 @@ func safeReturn(target string) string {
 	return target
 }
 
+// truncate keeps at most n bytes of text sent from elsewhere (a browser's
+// User-Agent, a provider's claims), cut between characters, with what
+// Rounds cannot keep taken out (see models.CleanText).
 func truncate(s string, n int) string {
+	s, _ = models.CleanText(s)
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -347,11 +347,12 @@ func TestDemoPickerSignsInThroughItsOwnProvider(t *testing.T) {
 	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 	a.Board(t, "cardiology", "Cardiology")
 
-	// The picker's forms may lead to the demo provider, and only there.
+	// The picker's forms may lead to the demo provider, which lives on
+	// the site itself, and nowhere else.
 	page := a.Browser(t).Get("/sign-in")
 	mustContain(t, page, "A new applicant", "Dr. Amara Okafor")
 	csp := page.Header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "form-action 'self' http://127.0.0.1:") || strings.Contains(csp, "https:;") {
+	if !strings.Contains(csp, "form-action 'self';") {
 		t.Fatalf("sign-in page CSP %q", csp)
 	}
 
@@ -449,6 +450,8 @@ func TestIDTokensThatMustNotSignIn(t *testing.T) {
 	f := newFakeProvider(t)
 	a := apptest.New(t, apptest.Options{OIDC: []config.OIDCProvider{{Name: "hospital", Label: "St Mary's",
 		Issuer: f.srv.URL, ClientID: "rounds", ClientSecret: "secret"}}})
+	// The provider's tokens are judged by the real clock, by the OpenID
+	// Connect library, whatever the site's clock says.
 	valid := func(nonce string) map[string]any {
 		return map[string]any{"iss": f.srv.URL, "aud": "rounds", "sub": "s1", "nonce": nonce,
 			"exp": float64(time.Now().Add(time.Hour).Unix()), "email": "x@stmary.example.org", "email_verified": true}

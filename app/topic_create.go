@@ -55,6 +55,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
+	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
 		return err
 	}

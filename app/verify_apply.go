@@ -18,7 +18,9 @@ func (h *Handler) verifyApply(c *fiber.Ctx) error {
 	form := formFromRequest(c)
 	clean := form.Application
 	clean.Clean()
-	if form.Errors = clean.Validate(); form.Errors != nil {
+	problems := fieldErrors(clean.Validate())
+	problems.addRefused(c)
+	if form.Errors = problems; form.Errors != nil {
 		if old, err := h.store.VerificationByUser(c.UserContext(), m.ID); err == nil {
 			form.Question = formFrom(old).Question
 		}

@@ -35,6 +35,8 @@ func (h *Handler) verifyDecide(c *fiber.Ctx) error {
 	form := &decisionForm{Decision: c.FormValue("decision"), Reason: strings.TrimSpace(c.FormValue("reason"))}
 	status, known := decisions[form.Decision]
 	switch {
+	case inputRefusal(c) != "":
+		form.Errors = map[string]string{"reason": inputRefusal(c)}
 	case !known:
 		form.Errors = map[string]string{"decision": "Choose to approve, reject, or ask for more information."}
 	case status != models.VerificationApproved && form.Reason == "":

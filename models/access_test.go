@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -22,7 +21,7 @@ func TestBoardAccessByGroup(t *testing.T) {
 			return u
 		}
 		board := func(slug string) *models.Board {
-			b := &models.Board{Slug: slug, Title: slug, CreatedAt: time.Now().UTC()}
+			b := &models.Board{Slug: slug, Title: slug, CreatedAt: store.Now()}
 			if err := store.CreateBoard(ctx, b); err != nil {
 				t.Fatal(err)
 			}

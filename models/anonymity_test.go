@@ -3,7 +3,6 @@ package models_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -64,7 +63,7 @@ func TestAnonymousLabelsSayOnlyWhatEnoughReadersShare(t *testing.T) {
 		ctx := context.Background()
 		w := &labelWorld{store: store}
 		for _, b := range []*models.Board{{Slug: "frank", Title: "Frank talk"}, {Slug: "ward", Title: "Ward 4"}} {
-			b.CreatedAt = time.Now().UTC()
+			b.CreatedAt = store.Now()
 			if err := store.CreateBoard(ctx, b); err != nil {
 				t.Fatal(err)
 			}

@@ -45,7 +45,7 @@ func TestModerationOfAnAnonymousAuthorNamesOnlyThePost(t *testing.T) {
 			t.Fatalf("the member's warnings: %+v, %v", warnings, err)
 		}
 
-		until := time.Now().UTC().Add(48 * time.Hour)
+		until := store.Now().Add(48 * time.Hour)
 		if err := store.SuspendAuthor(ctx, f.mod, anon.ID, &until, "Repeated"); err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,7 @@ type AuditEvent struct {
 // decision and its record land together.
 func recordAudit(tx *gorm.DB, e *AuditEvent) error {
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = nowUTC()
+		e.CreatedAt = tx.NowFunc() // the store's clock
 	}
 	if err := tx.Create(e).Error; err != nil {
 		return fmt.Errorf("record audit event %s: %w", e.Action, err)

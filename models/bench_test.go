@@ -19,7 +19,7 @@ func BenchmarkBoardPaging(b *testing.B) {
 	if err := store.CreateUser(ctx, author); err != nil {
 		b.Fatal(err)
 	}
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()}
+	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
 	if err := store.CreateBoard(ctx, board); err != nil {
 		b.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func BenchmarkSearchDocsAfter(b *testing.B) {
 			if err := store.CreateUser(ctx, author); err != nil {
 				b.Fatal(err)
 			}
-			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()}
+			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
 			if err := store.CreateBoard(ctx, board); err != nil {
 				b.Fatal(err)
 			}

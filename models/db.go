@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -35,6 +36,7 @@ type Store struct {
 	engine Engine
 	hotq   *hotQueries
 	root   *sql.DB // the pool, kept for stores bound to a transaction
+	clock  *clock
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -51,11 +53,12 @@ func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "rounds.d
 // otherwise to the SQLite file in dataDir (created if missing). It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*Store, error) {
+	clock := &clock{}
 	cfg := &gorm.Config{
 		Logger:                 newGormLogger(log),
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
-		NowFunc:                nowUTC,
+		NowFunc:                clock.nowUTC,
 	}
 	var (
 		db     *gorm.DB
@@ -94,7 +97,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, engine: engine, hotq: &hotQueries{}}
+	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close() // the ping error is the one worth reporting
 		return nil, err
@@ -117,10 +120,30 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// nowUTC is the store's clock: UTC, to the microsecond, which is what
-// PostgreSQL keeps and what page cursors carry, so a time read back
-// compares equal to the one written on both engines.
-func nowUTC() time.Time { return storeTime(time.Now()) }
+// clock is the site's clock, which stamps everything the store writes.
+// It is time.Now unless SetClock gives another, as tests do to run on a
+// day of their choosing.
+type clock struct {
+	now atomic.Pointer[func() time.Time]
+}
+
+// nowUTC reads the clock as the store keeps times: UTC, to the
+// microsecond, which is what PostgreSQL keeps and what page cursors carry,
+// so a time read back compares equal to the one written on both engines.
+func (c *clock) nowUTC() time.Time {
+	if now := c.now.Load(); now != nil {
+		return storeTime((*now)())
+	}
+	return storeTime(time.Now())
+}
+
+// Now is the site's clock, as the store stamps what it writes with it.
+// Everything that compares with those stamps (digest periods, sessions,
+// the age of a post) reads this clock too.
+func (s *Store) Now() time.Time { return s.clock.nowUTC() }
+
+// SetClock replaces the store's clock: tests run the site on a fixed day.
+func (s *Store) SetClock(now func() time.Time) { s.clock.now.Store(&now) }
 
 // storeTime is t as the store keeps it.
 func storeTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
@@ -211,7 +234,7 @@ func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) err
 		if err != nil {
 			return err
 		}
-		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root})
+		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock})
 	})
 }
 

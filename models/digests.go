@@ -117,7 +117,7 @@ func (s *Store) SaveDigestSettings(ctx context.Context, ds DigestSettings) error
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET frequency = excluded.frequency, hour = excluded.hour,
 			weekday = excluded.weekday, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
-		ds.UserID, string(ds.Frequency), ds.Hour, ds.Weekday, ds.TimeZone, nowUTC()).Error
+		ds.UserID, string(ds.Frequency), ds.Hour, ds.Weekday, ds.TimeZone, s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("save digest settings of member %d: %w", ds.UserID, err)
 	}
@@ -1026,7 +1026,7 @@ func insertUnsubscribeToken(db *gorm.DB, userID int64) (string, error) {
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	err := db.Exec(`INSERT INTO unsubscribe_tokens (token_hash, user_id, scope, created_at) VALUES (?, ?, ?, ?)`,
-		unsubscribeHash(token), userID, UnsubscribeScopeDigest, nowUTC()).Error
+		unsubscribeHash(token), userID, UnsubscribeScopeDigest, db.NowFunc()).Error
 	if err != nil {
 		return "", fmt.Errorf("create unsubscribe token for member %d: %w", userID, err)
 	}
@@ -1048,7 +1048,7 @@ func (s *Store) UnsubscribeByToken(ctx context.Context, token string) (int64, er
 			return ErrNotFound
 		}
 		userID = ids[0]
-		now := nowUTC()
+		now := s.Now()
 		if err := tx.Exec(`UPDATE unsubscribe_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL`,
 			now, unsubscribeHash(strings.TrimSpace(token))).Error; err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 )
 
 func TestDigestPeriod(t *testing.T) {
@@ -59,7 +60,7 @@ func TestDigestPeriod(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := models.DigestPeriod(settings(models.DigestNever, 7, 1, "UTC"), time.Now()); ok {
+	if _, ok := models.DigestPeriod(settings(models.DigestNever, 7, 1, "UTC"), testenv.Start()); ok {
 		t.Error("a member who takes no digest has a period")
 	}
 }
@@ -114,12 +115,12 @@ type digestWorld struct {
 func newDigestWorld(t *testing.T, store *models.Store) *digestWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &digestWorld{store: store, before: time.Now().Add(-time.Minute), openers: map[int64]int64{}}
+	w := &digestWorld{store: store, before: store.Now().Add(-time.Minute), openers: map[int64]int64{}}
 	w.alice = w.member(t, "alice", "Dr. Alice Ng", "Cardiology", models.StatusVerified)
 	w.bob = w.member(t, "bob", "Bob Ortiz, RN", "Emergency Nursing", models.StatusVerified)
 	w.carol = w.member(t, "carol", "Dr. Carol Diaz", "Nephrology", models.StatusVerified)
 	board := func(slug string, policy models.EmailPolicy) *models.Board {
-		b := &models.Board{Slug: slug, Title: strings.ToUpper(slug[:1]) + slug[1:], CreatedAt: time.Now().UTC()}
+		b := &models.Board{Slug: slug, Title: strings.ToUpper(slug[:1]) + slug[1:], CreatedAt: store.Now()}
 		if err := store.CreateBoard(ctx, b); err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +216,7 @@ func TestDigestContent(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		w := newDigestWorld(t, store)
-		until := time.Now().Add(time.Minute)
+		until := store.Now().Add(time.Minute)
 		reader := func(name string) *models.User {
 			return w.member(t, name, "Reader "+name, "Pediatrics", models.StatusVerified)
 		}
@@ -482,7 +483,7 @@ func TestUnsubscribeToken(t *testing.T) {
 		if s.Frequency != models.DigestNever {
 			t.Fatalf("frequency %q after unsubscribing", s.Frequency)
 		}
-		due, err := store.DueMembers(ctx, time.Now())
+		due, err := store.DueMembers(ctx, store.Now())
 		must(t, err)
 		if len(due) != 0 {
 			t.Fatalf("unsubscribed member still due: %+v", due)

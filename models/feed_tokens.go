@@ -41,7 +41,7 @@ func (s *Store) CreateFeedToken(ctx context.Context, userID int64) (string, erro
 		return "", fmt.Errorf("random feed token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := revokeFeedTokens(tx, userID, now); err != nil {
 			return err
@@ -56,7 +56,7 @@ func (s *Store) CreateFeedToken(ctx context.Context, userID int64) (string, erro
 
 // RevokeFeedTokens turns off every feed address of a member.
 func (s *Store) RevokeFeedTokens(ctx context.Context, userID int64) error {
-	if err := revokeFeedTokens(s.db.WithContext(ctx), userID, nowUTC()); err != nil {
+	if err := revokeFeedTokens(s.db.WithContext(ctx), userID, s.Now()); err != nil {
 		return fmt.Errorf("revoke feed tokens of member %d: %w", userID, err)
 	}
 	return nil
@@ -82,7 +82,7 @@ func (s *Store) FeedTokenUser(ctx context.Context, token string) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	now := nowUTC()
+	now := s.Now()
 	if ft.LastUsedAt == nil || now.Sub(*ft.LastUsedAt) >= feedTokenTouchEvery {
 		err := s.db.WithContext(ctx).Exec(`UPDATE feed_tokens SET last_used_at = ? WHERE id = ?`, now, ft.ID).Error
 		if err != nil {

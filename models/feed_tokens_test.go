@@ -51,7 +51,7 @@ func TestFeedTokens(t *testing.T) {
 			t.Fatalf("last use moved from %v to %v within a minute", used, again)
 		}
 		// After a minute it is noted again.
-		long := time.Now().UTC().Add(-time.Hour)
+		long := store.Now().Add(-time.Hour)
 		if err := store.DB().Exec(`UPDATE feed_tokens SET last_used_at = ?`, long).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -108,7 +108,7 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 	if !nf.Reason.Valid() {
 		return false, fmt.Errorf("flag post %d: unknown reason %q", nf.PostID, nf.Reason)
 	}
-	now := nowUTC()
+	now := s.Now()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Two members reporting a post at once are each the other's
 		// second report: on PostgreSQL the row lock makes the later one
@@ -162,7 +162,7 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if !hid {
 			return nil
 		}
-		if err := queuePost(tx, &post, now); err != nil {
+		if err := queuePost(tx, &post); err != nil {
 			return err
 		}
 		// Rounds hid it, on the member's report, not a moderator.
@@ -298,7 +298,7 @@ func resolveFlags(tx *gorm.DB, postID, moderatorID int64, resolution string, now
 // DismissFlags closes the open reports on a post as unfounded. A post that
 // a report hid pending review is shown again.
 func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
@@ -318,7 +318,7 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 			return fmt.Errorf("show post again: %w", res.Error)
 		}
 		if res.RowsAffected > 0 {
-			if err := queuePost(tx, &post, now); err != nil {
+			if err := queuePost(tx, &post); err != nil {
 				return err
 			}
 		}

@@ -82,7 +82,7 @@ func (s *Store) SaveGroup(ctx context.Context, g *Group) error {
 	var err error
 	if g.ID == 0 {
 		if g.CreatedAt.IsZero() {
-			g.CreatedAt = nowUTC()
+			g.CreatedAt = s.Now()
 		}
 		err = db.Create(g).Error
 	} else {
@@ -114,7 +114,7 @@ func (s *Store) GroupMembers(ctx context.Context, groupID int64) ([]GroupMember,
 // nothing.
 func (s *Store) AddGroupMember(ctx context.Context, groupID, userID int64) error {
 	err := s.db.WithContext(ctx).Exec(`INSERT INTO group_members (group_id, user_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (group_id, user_id) DO NOTHING`, groupID, userID, nowUTC()).Error
+		ON CONFLICT (group_id, user_id) DO NOTHING`, groupID, userID, s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("add member %d to group %d: %w", userID, groupID, err)
 	}

@@ -84,7 +84,7 @@ func (s *Store) DeleteExpiredLoginAttempts(ctx context.Context, now time.Time) (
 // identity's email as the provider now reports it. created says whether
 // the account is new.
 func (s *Store) SignIn(ctx context.Context, id Identity, newUser User) (user *User, created bool, err error) {
-	now := nowUTC()
+	now := s.Now()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing Identity
 		err := tx.Where("provider = ? AND issuer = ? AND subject = ?", id.Provider, id.Issuer, id.Subject).Take(&existing).Error
@@ -141,7 +141,7 @@ func (s *Store) UsernameTaken(ctx context.Context, username string) (bool, error
 // already attached; the demo uses it to give its invented members an
 // account at its own provider.
 func (s *Store) LinkIdentity(ctx context.Context, userID int64, id Identity) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Exec(`INSERT INTO identities
 		(user_id, provider, issuer, subject, email, email_verified, created_at, last_used_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, issuer, subject) DO NOTHING`,

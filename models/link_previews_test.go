@@ -62,7 +62,7 @@ func TestPostLinksShareOnePreviewAndQueueOnlyWhatIsDue(t *testing.T) {
 		}
 
 		// Once fetched, b is not queued again until it is stale.
-		now := time.Now()
+		now := store.Now()
 		b, err := store.LinkPreviewByID(ctx, ids[1])
 		if err != nil {
 			t.Fatal(err)

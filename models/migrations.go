@@ -634,7 +634,7 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 				}
 			}
 			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, nowUTC()).Error
+				m.version, m.name, s.Now()).Error
 		})
 		if err != nil {
 			return applied, fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)

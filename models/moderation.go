@@ -10,7 +10,7 @@ import (
 // ModeratorDeletePost turns another member's post into a tombstone for a
 // reason, closing its reports. Its revisions stay for the moderators.
 func (s *Store) ModeratorDeletePost(ctx context.Context, postID, moderatorID int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
@@ -52,7 +52,7 @@ type PurgeResult struct {
 // replies cannot stand without it. Only the audit entry remains, naming
 // the post and the reason, never the content.
 func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason string) (PurgeResult, error) {
-	now := nowUTC()
+	now := s.Now()
 	var out PurgeResult
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
@@ -131,7 +131,7 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if out.TopicPurged {
 			event.Action, event.SubjectType, event.SubjectID, queued = "topic.purge", "topic", topic.ID, 0
 		}
-		if err := queueSearch(tx, topic.ID, queued, now); err != nil {
+		if err := queueSearch(tx, topic.ID, queued); err != nil {
 			return err
 		}
 		return recordAudit(tx, &event)
@@ -146,7 +146,7 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 // current, after a moderator edited identifiers out of it: the versions
 // stay in the history, marked, without what they said.
 func redactEarlierVersions(tx *gorm.DB, postID int64, current int, moderatorID int64, reason string) error {
-	now := nowUTC()
+	now := tx.NowFunc()
 	err := tx.Exec(`UPDATE post_revisions SET source = '', title = '', redacted_at = ?
 		WHERE post_id = ? AND version < ? AND redacted_at IS NULL`, now, postID, current).Error
 	if err != nil {

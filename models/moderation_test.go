@@ -396,7 +396,7 @@ func TestSuspensionsAndWarnings(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
-		now := time.Now().UTC()
+		now := store.Now()
 		if err := store.CreateSession(ctx, &models.Session{ID: "hash-of-a-session", UserID: f.peer.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}

@@ -201,7 +201,7 @@ func (s *Store) ReadNotification(ctx context.Context, userID, id int64) (*Notifi
 		return nil, err
 	}
 	if n.ReadAt == nil {
-		now := nowUTC()
+		now := s.Now()
 		if err := s.db.WithContext(ctx).Model(n).Update("read_at", now).Error; err != nil {
 			return nil, fmt.Errorf("mark notification %d read: %w", id, err)
 		}
@@ -213,7 +213,7 @@ func (s *Store) ReadNotification(ctx context.Context, userID, id int64) (*Notifi
 // ReadAllNotifications marks every notification of the member read.
 func (s *Store) ReadAllNotifications(ctx context.Context, userID int64) error {
 	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).
-		Update("read_at", nowUTC()).Error
+		Update("read_at", s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("mark notifications of member %d read: %w", userID, err)
 	}

@@ -90,7 +90,7 @@ func (s *Store) UpsertNPIProviders(ctx context.Context, providers []NPIProvider)
 		params = 900
 	}
 	perStatement := max(params/len(npiColumns), 1)
-	now := time.Now().UTC()
+	now := s.Now()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		conn, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
@@ -167,7 +167,7 @@ func lastOfEachNPI(providers []NPIProvider) []NPIProvider {
 // StartNPIImport records that a run loading the registry from source has
 // begun.
 func (s *Store) StartNPIImport(ctx context.Context, source string) (*NPIImport, error) {
-	imp := &NPIImport{Source: source, StartedAt: time.Now().UTC()}
+	imp := &NPIImport{Source: source, StartedAt: s.Now()}
 	if err := s.db.WithContext(ctx).Create(imp).Error; err != nil {
 		return nil, fmt.Errorf("record NPI import from %q: %w", source, err)
 	}
@@ -176,7 +176,7 @@ func (s *Store) StartNPIImport(ctx context.Context, source string) (*NPIImport, 
 
 // FinishNPIImport records that a run completed with the counts it carries.
 func (s *Store) FinishNPIImport(ctx context.Context, imp *NPIImport) error {
-	now := time.Now().UTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Model(imp).Updates(map[string]any{
 		"rows_imported": imp.RowsImported,
 		"rows_skipped":  imp.RowsSkipped,

@@ -19,7 +19,7 @@ func (s *Store) OneTimeJobDone(ctx context.Context, name string) (bool, error) {
 // FinishOneTimeJob records that a one-time job has run to its end, so it
 // is never queued again.
 func (s *Store) FinishOneTimeJob(ctx context.Context, name string) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE one_time_jobs SET done_at = ? WHERE name = ? AND done_at IS NULL`, nowUTC(), name).Error
+	err := s.db.WithContext(ctx).Exec(`UPDATE one_time_jobs SET done_at = ? WHERE name = ? AND done_at IS NULL`, s.Now(), name).Error
 	if err != nil {
 		return fmt.Errorf("finish one-time job %s: %w", name, err)
 	}

@@ -22,8 +22,8 @@ func (OutboxEntry) TableName() string { return "search_outbox" }
 
 // queueSearch records, inside the caller's transaction, that search must
 // look again at a post (postID > 0) or at the whole topic.
-func queueSearch(tx *gorm.DB, topicID, postID int64, at time.Time) error {
-	e := OutboxEntry{TopicID: topicID, CreatedAt: at}
+func queueSearch(tx *gorm.DB, topicID, postID int64) error {
+	e := OutboxEntry{TopicID: topicID, CreatedAt: outboxTime()}
 	if postID > 0 {
 		e.PostID = &postID
 	}
@@ -36,12 +36,17 @@ func queueSearch(tx *gorm.DB, topicID, postID int64, at time.Time) error {
 // queuePost asks search to look again at a post that changed: at the
 // whole topic when it is the opening post, which carries the topic's
 // title and tags, and whose replies are hidden and shown with it.
-func queuePost(tx *gorm.DB, post *Post, at time.Time) error {
+func queuePost(tx *gorm.DB, post *Post) error {
 	if post.Number == 1 {
-		return queueSearch(tx, post.TopicID, 0, at)
+		return queueSearch(tx, post.TopicID, 0)
 	}
-	return queueSearch(tx, post.TopicID, post.ID, at)
+	return queueSearch(tx, post.TopicID, post.ID)
 }
+
+// outboxTime stamps an outbox entry with the real time, not the site's
+// clock: the indexers measure by it how long a transaction may still be
+// in flight, and how long entries are kept.
+func outboxTime() time.Time { return storeTime(time.Now()) }
 
 // OutboxAfter lists up to limit entries after position, oldest first, for
 // an indexer catching up.

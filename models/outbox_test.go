@@ -94,7 +94,7 @@ func TestWritesQueueSearchUpdatesInTheirTransaction(t *testing.T) {
 
 		// An import queues each topic once, however many posts it has.
 		mark = lastOutbox(t, store)
-		at := time.Now().UTC()
+		at := store.Now()
 		var topics []models.ImportTopic
 		for i := range 3 {
 			topics = append(topics, models.ImportTopic{BoardID: f.board.ID, Title: fmt.Sprintf("Imported topic %d", i),

@@ -18,7 +18,7 @@ type PodcastFollow struct {
 // nothing, so the date they first followed it stays.
 func (s *Store) FollowShow(ctx context.Context, userID, feedID int64) error {
 	err := s.db.WithContext(ctx).Exec(`INSERT INTO podcast_follows (user_id, feed_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, feed_id) DO NOTHING`, userID, feedID, nowUTC()).Error
+		ON CONFLICT (user_id, feed_id) DO NOTHING`, userID, feedID, s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("member %d follows feed %d: %w", userID, feedID, err)
 	}

@@ -62,7 +62,7 @@ func (e *PodcastEpisode) Duration() time.Duration {
 // with their ids, in the order given; a GUID repeated in the feed is kept
 // once.
 func (s *Store) SaveShow(ctx context.Context, feed PodcastFeed, episodes []PodcastEpisode) (*PodcastFeed, []PodcastEpisode, error) {
-	now := nowUTC()
+	now := s.Now()
 	feed.FetchedAt, feed.CreatedAt = &now, now
 	var saved []PodcastEpisode
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -127,7 +127,7 @@ func (s *Store) SaveLoneEpisode(ctx context.Context, ep PodcastEpisode) (*Podcas
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("find audio %s: %w", ep.AudioURL, err)
 	}
-	ep.ID, ep.FeedID, ep.CreatedAt = 0, nil, nowUTC()
+	ep.ID, ep.FeedID, ep.CreatedAt = 0, nil, s.Now()
 	ep.PublishedAt = storeTimePtr(ep.PublishedAt)
 	if ep.GUID == "" {
 		ep.GUID = ep.AudioURL

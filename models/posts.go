@@ -133,7 +133,7 @@ type NewReply struct {
 // CreateReply numbers and writes a reply with its first revision, and bumps
 // its topic and board, all in one transaction. A locked topic refuses it.
 func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
-	now := nowUTC()
+	now := s.Now()
 	post := &Post{
 		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
 		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nr.PHIConfirmed,
@@ -168,7 +168,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
 			return err
 		}
-		if err := queueSearch(tx, post.TopicID, post.ID, now); err != nil {
+		if err := queueSearch(tx, post.TopicID, post.ID); err != nil {
 			return err
 		}
 		err := tx.Exec(`UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`,
@@ -234,7 +234,7 @@ type CaseText struct {
 
 // EditPost saves a new version of a post and keeps it as a revision.
 func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
-	now := nowUTC()
+	now := s.Now()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, phi_confirmed = ?, version = version + 1, updated_at = ?
@@ -297,7 +297,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 			}
 			post.HiddenAt, post.HiddenByID, post.HiddenReason = nil, nil, ""
 		}
-		return queuePost(tx, &post, now)
+		return queuePost(tx, &post)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("edit post %d: %w", e.PostID, err)
@@ -308,7 +308,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 // DeletePost turns a post into a tombstone. Its revisions stay for the
 // moderators; reports on it are closed, as there is nothing left to show.
 func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
@@ -337,7 +337,7 @@ func tombstone(tx *gorm.DB, post *Post, byID int64, now time.Time) (bool, error)
 	if res.RowsAffected == 0 {
 		return false, nil // already a tombstone: deleting twice is not an error
 	}
-	return true, queueSearch(tx, post.TopicID, post.ID, now)
+	return true, queueSearch(tx, post.TopicID, post.ID)
 }
 
 // HidePost hides a post from members, keeping it for moderators, with a
@@ -345,7 +345,7 @@ func tombstone(tx *gorm.DB, post *Post, byID int64, now time.Time) (bool, error)
 // post's reports. A post a report hid pending review takes the
 // moderator's reason; hiding a post a moderator hid changes nothing.
 func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
@@ -364,7 +364,7 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 			return nil // already hidden: the first hide's reason and record stand
 		}
 		if res.RowsAffected > 0 && !post.IsHidden() {
-			if err := queuePost(tx, &post, now); err != nil {
+			if err := queuePost(tx, &post); err != nil {
 				return err
 			}
 		}
@@ -380,7 +380,7 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 // UnhidePost shows a hidden post to members again. Unhiding a post that is
 // not hidden changes nothing.
 func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
@@ -394,7 +394,7 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		if err := queuePost(tx, &post, now); err != nil {
+		if err := queuePost(tx, &post); err != nil {
 			return err
 		}
 		// The hide's reason stays on its own audit event.

@@ -3,7 +3,6 @@ package models_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -39,7 +38,7 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		closed := &models.Board{Slug: "cardiac-nursing", Title: "Cardiac nursing", CreatedAt: time.Now().UTC()}
+		closed := &models.Board{Slug: "cardiac-nursing", Title: "Cardiac nursing", CreatedAt: store.Now()}
 		if err := store.CreateBoard(ctx, closed); err != nil {
 			t.Fatal(err)
 		}

@@ -60,7 +60,7 @@ func mayModerate(actor, target *User) bool {
 // read it. A warning over a post they wrote anonymously is recorded
 // against the author of that post.
 func (s *Store) WarnMember(ctx context.Context, moderator *User, userID int64, postID *int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var target User
 		if err := tx.Take(&target, userID).Error; err != nil {
@@ -116,7 +116,7 @@ func (s *Store) MemberWarnings(ctx context.Context, userID int64) ([]MemberWarni
 // MarkWarningsSeen records that the member read their warnings.
 func (s *Store) MarkWarningsSeen(ctx context.Context, userID int64) error {
 	err := s.db.WithContext(ctx).Model(&MemberWarning{}).Where("user_id = ? AND seen_at IS NULL", userID).
-		Update("seen_at", nowUTC()).Error
+		Update("seen_at", s.Now()).Error
 	if err != nil {
 		return fmt.Errorf("mark warnings of member %d seen: %w", userID, err)
 	}
@@ -154,7 +154,7 @@ func (s *Store) SuspensionOf(ctx context.Context, userID int64) (*Suspension, er
 // Their sessions end in the same transaction.
 func (s *Store) SuspendMember(ctx context.Context, moderator *User, userID int64, until *time.Time, reason string) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return suspend(tx, moderator, userID, nil, until, reason)
+		return suspend(tx, moderator, userID, nil, until, reason, s.Now())
 	})
 	if err != nil {
 		return fmt.Errorf("suspend member %d: %w", userID, err)
@@ -171,7 +171,7 @@ func (s *Store) SuspendAuthor(ctx context.Context, moderator *User, postID int64
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
-		return suspend(tx, moderator, post.AuthorID, &post, until, reason)
+		return suspend(tx, moderator, post.AuthorID, &post, until, reason, s.Now())
 	})
 	if err != nil {
 		return fmt.Errorf("suspend the author of post %d: %w", postID, err)
@@ -180,8 +180,7 @@ func (s *Store) SuspendAuthor(ctx context.Context, moderator *User, postID int64
 }
 
 // suspend suspends a member, over post when one is given.
-func suspend(tx *gorm.DB, moderator *User, userID int64, post *Post, until *time.Time, reason string) error {
-	now := nowUTC()
+func suspend(tx *gorm.DB, moderator *User, userID int64, post *Post, until *time.Time, reason string, now time.Time) error {
 	var target User
 	if err := tx.Take(&target, userID).Error; err != nil {
 		return notFound(err, "load member")
@@ -251,7 +250,7 @@ func suspensionNote(until *time.Time, reason string) string {
 // Rounds lifts a suspension that ran out. Lifting twice changes nothing.
 func (s *Store) LiftSuspension(ctx context.Context, moderatorID *int64, userID int64, reason string) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return liftSuspension(tx, moderatorID, userID, reason, nowUTC())
+		return liftSuspension(tx, moderatorID, userID, reason, s.Now())
 	})
 	if err != nil {
 		return fmt.Errorf("lift suspension of member %d: %w", userID, err)

@@ -60,7 +60,7 @@ func newFixture(t *testing.T, store *models.Store) fixture {
 	f := fixture{store: store,
 		author: &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Specialty: "Cardiology", Status: models.StatusVerified},
 		peer:   &models.User{Username: "weber", DisplayName: "Jonas Weber, RN", Specialty: "Critical Care Nursing", Status: models.StatusVerified},
-		board:  &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()},
+		board:  &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()},
 	}
 	for _, u := range []*models.User{f.author, f.peer} {
 		if err := store.CreateUser(ctx, u); err != nil {
@@ -387,7 +387,7 @@ func TestSessionsEndAndAreSwept(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
-		now := time.Now().UTC()
+		now := store.Now()
 		for _, s := range []models.Session{
 			{ID: "live", UserID: f.author.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)},
 			{ID: "expired", UserID: f.author.ID, CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now, ExpiresAt: now.Add(-time.Hour)},
@@ -447,7 +447,7 @@ func TestChangingARoleEndsSessions(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
-		now := time.Now().UTC()
+		now := store.Now()
 		if err := store.CreateSession(ctx, &models.Session{ID: "s", UserID: f.author.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func (s *Store) setLevel(ctx context.Context, userID int64, column string, id in
 	case LevelWatch, LevelMute:
 		return db.Exec(`INSERT INTO subscriptions (user_id, `+column+`, level, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id, `+column+`) DO UPDATE SET level = excluded.level`,
-			userID, id, string(level), nowUTC()).Error
+			userID, id, string(level), s.Now()).Error
 	default:
 		return ErrInvalidLevel
 	}

@@ -41,7 +41,7 @@ func (s *Store) PinTopic(ctx context.Context, topicID, moderatorID int64, pinned
 // never user input) and audits the change. updated_at stays: feeds read it
 // as when the topic's content last changed, and a lock or a pin is not that.
 func (s *Store) switchTopic(ctx context.Context, topicID, moderatorID int64, column string, on bool, action, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE topics SET `+column+` = ? WHERE id = ? AND `+column+` <> ?`, on, topicID, on)
 		if res.Error != nil {
@@ -78,7 +78,7 @@ func topicExists(tx *gorm.DB, topicID int64) error {
 // an archived board (ErrBoardArchived) or to no board (ErrNotFound) changes
 // and records nothing.
 func (s *Store) MoveTopic(ctx context.Context, topicID, toBoardID, moderatorID int64, reason string) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var topic struct {
 			BoardID  int64
@@ -135,7 +135,7 @@ func (s *Store) MoveTopic(ctx context.Context, topicID, toBoardID, moderatorID i
 		if err != nil {
 			return fmt.Errorf("count topic on board %q: %w", to.Slug, err)
 		}
-		if err := queueSearch(tx, topicID, 0, now); err != nil {
+		if err := queueSearch(tx, topicID, 0); err != nil {
 			return err
 		}
 		why := fmt.Sprintf("from %s to %s", from.Slug, to.Slug)

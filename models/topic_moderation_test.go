@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -133,8 +132,8 @@ func TestTopicModerationMoveCarriesCountersAndSearch(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		mod := f.peer.ID
-		nursing := &models.Board{Slug: "nursing", Title: "Nursing", CreatedAt: time.Now().UTC()}
-		archive := &models.Board{Slug: "archive", Title: "Archive", Archived: true, CreatedAt: time.Now().UTC()}
+		nursing := &models.Board{Slug: "nursing", Title: "Nursing", CreatedAt: store.Now()}
+		archive := &models.Board{Slug: "archive", Title: "Archive", Archived: true, CreatedAt: store.Now()}
 		for _, b := range []*models.Board{nursing, archive} {
 			if err := store.CreateBoard(ctx, b); err != nil {
 				t.Fatal(err)

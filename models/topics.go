@@ -295,7 +295,7 @@ type NewTopic struct {
 // CreateTopic writes a topic, its opening post, that post's first revision
 // and its tags in one transaction.
 func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, error) {
-	now := nowUTC()
+	now := s.Now()
 	kind := nt.Kind
 	if kind == "" {
 		kind = KindDiscussion
@@ -344,7 +344,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 				return err
 			}
 		}
-		if err := queueSearch(tx, topic.ID, 0, now); err != nil {
+		if err := queueSearch(tx, topic.ID, 0); err != nil {
 			return err
 		}
 		res := tx.Exec(`UPDATE boards SET topic_count = topic_count + 1, post_count = post_count + 1,

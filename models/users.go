@@ -114,7 +114,7 @@ func (s *Store) SetRole(ctx context.Context, userID int64, role Role) error {
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&User{}).Where("id = ?", userID).
-			Updates(map[string]any{"role": role, "updated_at": nowUTC()})
+			Updates(map[string]any{"role": role, "updated_at": s.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("set role of user %d: %w", userID, res.Error)
 		}

@@ -86,7 +86,7 @@ func (s *Store) VerificationByID(ctx context.Context, id int64) (*Verification, 
 // (back) in the queue and marks the member as having applied. A changed
 // work email needs confirming again. v is updated to what is stored.
 func (s *Store) SubmitVerification(ctx context.Context, v *Verification) error {
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var old Verification
 		err := tx.Where("user_id = ?", v.UserID).Take(&old).Error
@@ -111,8 +111,14 @@ func (s *Store) SubmitVerification(ctx context.Context, v *Verification) error {
 		if err := tx.Save(v).Error; err != nil {
 			return fmt.Errorf("save application: %w", err)
 		}
-		return tx.Model(&User{}).Where("id = ? AND status = ?", v.UserID, StatusPending).
-			Updates(map[string]any{"status": StatusApplied, "updated_at": now}).Error
+		if err := tx.Model(&User{}).Where("id = ? AND status = ?", v.UserID, StatusPending).
+			Updates(map[string]any{"status": StatusApplied, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("mark user applied: %w", err)
+		}
+		// An applicant is known by the name they give, not by whatever
+		// handle their provider sent; a verified member keeps theirs.
+		return tx.Model(&User{}).Where("id = ? AND status <> ?", v.UserID, StatusVerified).
+			Updates(map[string]any{"display_name": v.FullName, "updated_at": now}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("submit verification for user %d: %w", v.UserID, err)
@@ -123,7 +129,7 @@ func (s *Store) SubmitVerification(ctx context.Context, v *Verification) error {
 // SetVerificationEvidence stores the evidence gathered for an application.
 func (s *Store) SetVerificationEvidence(ctx context.Context, id int64, evidence string) error {
 	res := s.db.WithContext(ctx).Model(&Verification{}).Where("id = ?", id).
-		Updates(map[string]any{"evidence": evidence, "updated_at": nowUTC()})
+		Updates(map[string]any{"evidence": evidence, "updated_at": s.Now()})
 	if res.Error != nil {
 		return fmt.Errorf("store evidence for verification %d: %w", id, res.Error)
 	}
@@ -159,7 +165,7 @@ type Decision struct {
 // writes it to the audit log, all in one transaction.
 func (s *Store) DecideVerification(ctx context.Context, d Decision) (*Verification, error) {
 	var v Verification
-	now := nowUTC()
+	now := s.Now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Take(&v, d.VerificationID).Error; err != nil {
 			return notFound(err, "load application")
@@ -214,7 +220,7 @@ func (s *Store) IssueEmailCode(ctx context.Context, code *EmailCode, since time.
 			return ErrRateLimited
 		}
 		if code.CreatedAt.IsZero() {
-			code.CreatedAt = nowUTC()
+			code.CreatedAt = s.Now()
 		}
 		code.CreatedAt, code.ExpiresAt = storeTime(code.CreatedAt), storeTime(code.ExpiresAt)
 		return tx.Create(code).Error

@@ -32,7 +32,7 @@ func TestVerificationLifecycle(t *testing.T) {
 		}
 
 		// A code: wrong tries count, the fifth voids it.
-		now := time.Now().UTC()
+		now := store.Now()
 		code := &models.EmailCode{UserID: u.ID, Email: "a@stmary.org", CodeHash: "right", ExpiresAt: now.Add(15 * time.Minute)}
 		if err := store.IssueEmailCode(ctx, code, now.Add(-time.Hour), 5); err != nil {
 			t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"testing"
-	"time"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -28,8 +27,8 @@ func newWorld(t *testing.T, store *models.Store) *world {
 	w := &world{store: store, dir: t.TempDir(),
 		author:     &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Specialty: "Cardiology", Status: models.StatusVerified},
 		peer:       &models.User{Username: "weber", DisplayName: "Jonas Weber, RN", Specialty: "Critical Care Nursing", Status: models.StatusVerified},
-		board:      &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: time.Now().UTC()},
-		restricted: &models.Board{Slug: "pharmacy-only", Title: "Pharmacy only", CreatedAt: time.Now().UTC()},
+		board:      &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()},
+		restricted: &models.Board{Slug: "pharmacy-only", Title: "Pharmacy only", CreatedAt: store.Now()},
 	}
 	for _, u := range []*models.User{w.author, w.peer} {
 		if err := store.CreateUser(ctx, u); err != nil {

@@ -34,18 +34,6 @@ type irQuery struct {
 	text string
 }
 
-// requireShared skips a test whose data in ../shared is missing, unless
-// ROUNDS_REQUIRE_SHARED=1 says the data must be there, as in CI.
-func requireShared(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("ROUNDS_REQUIRE_SHARED") == "1" {
-			t.Fatalf("ROUNDS_REQUIRE_SHARED=1 but the shared data is missing: %v", err)
-		}
-		t.Skipf("the shared data is not at %s (see ../shared/data/README.md): %v", path, err)
-	}
-}
-
 // loadCollection imports every document as a topic of one post, through
 // the database, and builds an index of them as a node does. Topic i is
 // document i.
@@ -58,7 +46,7 @@ func loadCollection(t *testing.T, c irCollection) *Index {
 	if err := store.CreateUser(ctx, author); err != nil {
 		t.Fatal(err)
 	}
-	board := &models.Board{Slug: "collection", Title: c.name, CreatedAt: time.Now().UTC()}
+	board := &models.Board{Slug: "collection", Title: c.name, CreatedAt: store.Now()}
 	if err := store.CreateBoard(ctx, board); err != nil {
 		t.Fatal(err)
 	}

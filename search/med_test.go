@@ -7,13 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"rounds/models/testenv"
 )
 
 // The MEDLINE (MED) test collection: 1,033 abstracts, 30 queries written by
 // clinicians and researchers, and binary relevance judgments. It lives
 // outside the repository (see ../shared/data/ir/README.md); without it the
-// test is skipped, or fails with ROUNDS_REQUIRE_SHARED=1.
-var medDir = filepath.Join("..", "..", "shared", "data", "ir", "med")
+// test is skipped, or fails under ROUNDS_REQUIRE_SHARED=1.
 
 // MED's floors, a little under the figures measured with BM25F scoring
 // (nDCG@10 / recall@100): long queries 0.716 / 0.809 against textbook BM25's
@@ -113,6 +114,7 @@ func splitTitle(text string) (title, body string) {
 // title, as a member's opening line would.
 func medCollection(t *testing.T) irCollection {
 	t.Helper()
+	medDir := testenv.SharedData(t, "ir/med")
 	docs := readSMART(t, filepath.Join(medDir, "MED.ALL"))
 	queries := readSMART(t, filepath.Join(medDir, "MED.QRY"))
 	if len(docs) != 1033 || len(queries) != 30 {
@@ -141,7 +143,6 @@ func medCollection(t *testing.T) irCollection {
 // with `go test -run TestMEDRelevance -v ./search/` to see the table
 // (ROUNDS_IR_PER_QUERY=1 for each query's figures).
 func TestMEDRelevance(t *testing.T) {
-	requireShared(t, filepath.Join(medDir, "MED.ALL"))
 	c := medCollection(t)
 	x := loadCollection(t, c)
 	long, short := evaluate(t, x, c, false), evaluate(t, x, c, true)

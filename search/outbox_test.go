@@ -252,7 +252,7 @@ func TestCrashBeforeCommitLosesNothing(t *testing.T) {
 
 		// Enough outbox entries for three batches.
 		const n = 2*applyBatch + 200
-		at := time.Now().UTC().Add(-time.Hour)
+		at := store.Now().Add(-time.Hour)
 		imports := make([]models.ImportTopic, n)
 		for i := range imports {
 			imports[i] = models.ImportTopic{BoardID: w.board.ID, Title: fmt.Sprintf("Crash topic %d", i),

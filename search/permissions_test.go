@@ -240,7 +240,7 @@ func TestNewestFirstStaysInScope(t *testing.T) {
 		w := newWorld(t, store)
 		w.restrictToPharmacists(t)
 		x := w.open(t)
-		now := time.Now().UTC()
+		now := store.Now()
 		var imports []models.ImportTopic
 		add := func(board *models.Board, n int, at time.Time, body string) {
 			for i := range n {

@@ -299,7 +299,7 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, store)
 		n := 2*rebuildPage + 37
-		at := time.Now().UTC().Add(-time.Hour)
+		at := store.Now().Add(-time.Hour)
 		imports := make([]models.ImportTopic, n)
 		for i := range imports {
 			body := fmt.Sprintf("Imported case %d with a murmur.", i)

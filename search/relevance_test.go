@@ -96,7 +96,7 @@ func loadCorpus(t *testing.T, store *models.Store) *corpusWorld {
 	}
 	cw := &corpusWorld{scope: Scope{Boards: map[string]int64{}}, titles: map[int64]string{}}
 	for _, b := range c.Boards {
-		board := &models.Board{Slug: b.Slug, Title: b.Title, CreatedAt: time.Now().UTC()}
+		board := &models.Board{Slug: b.Slug, Title: b.Title, CreatedAt: store.Now()}
 		if err := store.CreateBoard(ctx, board); err != nil {
 			t.Fatal(err)
 		}

@@ -151,7 +151,7 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 		return c.sr.Total, nil
 	}
-	now := time.Now()
+	now := x.store.Now()
 	for _, days := range newestWindows {
 		from := now.AddDate(0, 0, -days)
 		if !after.IsZero() && !from.After(after) {

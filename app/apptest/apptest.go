@@ -27,8 +27,10 @@ import (
 	"rounds/app/fetch"
 	"rounds/app/jobs"
 	"rounds/app/markdown"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 	"rounds/search"
 )
 
@@ -42,10 +44,16 @@ type App struct {
 	Index *search.Index
 	// Jobs is the node's job queue, worked only with Options.WorkJobs.
 	Jobs *jobs.Queue
-	md   *markdown.Renderer
-	t    testing.TB
+	// Clock is the site's clock, shared by the server, its store and its
+	// background work: it starts at testenv.Start (or Options.Clock) and
+	// moves when the test moves it.
+	Clock *testenv.Clock
+	md    *markdown.Renderer
+	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
+	// Podcast is the demo's own show, with Options.Demo.
+	Podcast *seed.Podcast
 }
 
 // Options adjust the server under test.
@@ -79,6 +87,12 @@ type Options struct {
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
+	// Demo loads the demo community, as `rounds demo` does, and serves
+	// its podcast; Podcast is then that show. Not with Serve.
+	Demo bool
+	// Clock replaces the site's clock, which otherwise starts at
+	// testenv.Start.
+	Clock *testenv.Clock
 }
 
 // New starts a server on a fresh SQLite database.
@@ -124,10 +138,15 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	}
 	cfg.OIDC, cfg.AdminEmails, cfg.GitHub = o.OIDC, o.AdminEmails, o.GitHub
 	store := modelstest.Migrated(t, e)
+	clock := o.Clock
+	if clock == nil {
+		clock = testenv.NewClock()
+	}
+	store.SetClock(clock.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var idp *demoidp.IdP
 	if !o.Serve {
-		if idp, err = demoidp.Start(); err != nil {
+		if idp, err = demoidp.Start(cfg.BaseURL); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
@@ -136,18 +155,30 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 			}
 		})
 	}
+	var show *seed.Podcast
+	fetcher := o.Fetcher
+	if o.Demo {
+		cfg.UseDemoDefaults()
+		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), clock.Now(), cfg.BaseURL); err != nil {
+			t.Fatalf("load the demo: %v", err)
+		}
+		if fetcher == nil {
+			fetcher = app.NewDemoFetcher(cfg, show)
+		}
+	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	work, err := app.NewBackground(cfg, store, o.Fetcher, log)
+	work, err := app.NewBackground(cfg, store, fetcher, log)
 	if err != nil {
 		t.Fatalf("background work: %v", err)
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests})
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, DemoPodcast: show,
+		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, md: app.NewMarkdown(cfg), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t,
+		listener: ln, Podcast: show}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it
@@ -266,7 +297,7 @@ func (a *App) PendingMember(t testing.TB, username string) *models.User {
 // Board makes a board.
 func (a *App) Board(t testing.TB, slug, title string) *models.Board {
 	t.Helper()
-	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: time.Now().UTC()}
+	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: a.Store.Now()}
 	if err := a.Store.CreateBoard(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
@@ -354,6 +385,8 @@ type Browser struct {
 	app     *App
 	t       testing.TB
 	cookies map[string]string
+	// UserAgent, when set, is sent with every request.
+	UserAgent string
 }
 
 // Browser starts a visitor with no cookies.
@@ -380,6 +413,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
 	}
+	if b.UserAgent != "" {
+		req.Header.Set("User-Agent", b.UserAgent)
+	}
 	res, err := b.app.Fiber.Test(req, 10000)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -389,8 +425,9 @@ func (b *Browser) Do(req *http.Request) *Response {
 	if err != nil {
 		b.t.Fatalf("read body: %v", err)
 	}
+	// The browser's clock agrees with the site's.
 	for _, c := range res.Cookies() {
-		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) || c.Value == "" {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(b.app.Clock.Now())) || c.Value == "" {
 			delete(b.cookies, c.Name)
 		} else {
 			b.cookies[c.Name] = c.Value
@@ -462,18 +499,33 @@ var noRedirects = &http.Client{Timeout: 10 * time.Second,
 // to on this site.
 func (b *Browser) Provider(authURL string) string {
 	b.t.Helper()
-	res, err := noRedirects.Get(authURL)
+	auth, err := url.Parse(authURL)
 	if err != nil {
-		b.t.Fatalf("visit the provider: %v", err)
+		b.t.Fatalf("the provider's address %q: %v", authURL, err)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusFound {
-		b.t.Fatalf("the provider answered %d: %s", res.StatusCode, body)
+	var location string
+	if auth.Host == b.app.Config.BaseURL.Host {
+		// The demo's provider lives on the site itself.
+		res := b.Get(auth.RequestURI())
+		if res.Status != http.StatusFound {
+			b.t.Fatalf("the provider answered %d: %s", res.Status, res.Body)
+		}
+		location = res.Location()
+	} else {
+		res, err := noRedirects.Get(authURL)
+		if err != nil {
+			b.t.Fatalf("visit the provider: %v", err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusFound {
+			b.t.Fatalf("the provider answered %d: %s", res.StatusCode, body)
+		}
+		location = res.Header.Get("Location")
 	}
-	back, err := url.Parse(res.Header.Get("Location"))
+	back, err := url.Parse(location)
 	if err != nil {
-		b.t.Fatalf("the provider sent the browser to %q: %v", res.Header.Get("Location"), err)
+		b.t.Fatalf("the provider sent the browser to %q: %v", location, err)
 	}
 	return back.RequestURI()
 }

@@ -56,8 +56,8 @@ func BenchmarkDigest(b *testing.B) {
 			for i := range b.N {
 				p := models.Period{
 					Key:         fmt.Sprintf("2099-01-%02d/weekly", i+1),
-					Due:         time.Now(),
-					WindowStart: time.Now().Add(-24 * time.Hour),
+					Due:         s.clock.Now(),
+					WindowStart: s.clock.Now().Add(-24 * time.Hour),
 				}
 				work := make(chan int64)
 				var wg sync.WaitGroup
@@ -117,7 +117,7 @@ func seedBench(b *testing.B, s *site) []int64 {
 		}
 		var boards []*models.Board
 		for i := range benchBoards {
-			board := &models.Board{Slug: "board-" + strconv.Itoa(i), Title: "Board " + strconv.Itoa(i), CreatedAt: time.Now().UTC()}
+			board := &models.Board{Slug: "board-" + strconv.Itoa(i), Title: "Board " + strconv.Itoa(i), CreatedAt: tx.Now()}
 			if err := tx.CreateBoard(ctx, board); err != nil {
 				return err
 			}
@@ -177,7 +177,7 @@ func seedBench(b *testing.B, s *site) []int64 {
 			}
 			if err := db.Exec(`INSERT INTO identities (user_id, provider, issuer, subject, email, email_verified, created_at, last_used_at)
 				VALUES (?, 'bench', 'https://idp.test', ?, ?, TRUE, ?, ?)`, u.ID, u.Username, u.Username+"@hospital.test",
-				time.Now().UTC(), time.Now().UTC()).Error; err != nil {
+				tx.Now(), tx.Now()).Error; err != nil {
 				return err
 			}
 			if i%3 == 0 {

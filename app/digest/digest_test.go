@@ -21,6 +21,7 @@ import (
 	"rounds/app/mail"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/models/testenv"
 )
 
 const baseURL = "https://rounds.test"
@@ -44,10 +45,11 @@ func (l *logBuffer) String() string {
 }
 
 // site is a store with members, boards and posts, an SMTP sink, and the
-// digest workers sending to it.
+// digest workers sending to it, all on one clock.
 type site struct {
 	t       testing.TB
 	store   *models.Store
+	clock   *testenv.Clock
 	sink    *sink
 	workers *digest.Workers
 	logs    *logBuffer
@@ -56,15 +58,11 @@ type site struct {
 
 func newSite(t testing.TB, store *models.Store, s *sink) *site {
 	t.Helper()
-	return newSiteAt(t, store, s, nil)
-}
-
-// newSiteAt is newSite with the workers' clock set to now.
-func newSiteAt(t testing.TB, store *models.Store, s *sink, now func() time.Time) *site {
-	t.Helper()
 	if s == nil {
 		s = &sink{}
 	}
+	clock := testenv.NewClock()
+	store.SetClock(clock.Now)
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	mailer, err := mail.New(startSink(t, s), "Rounds <rounds@rounds.test>", "", log)
@@ -76,12 +74,12 @@ func newSiteAt(t testing.TB, store *models.Store, s *sink, now func() time.Time)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := digest.New(digest.Options{Store: store, Sender: mailer, Composer: composer, Log: log, Now: now,
+	w, err := digest.New(digest.Options{Store: store, Sender: mailer, Composer: composer, Log: log, Now: clock.Now,
 		Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &site{t: t, store: store, sink: s, workers: w, logs: logs}
+	st := &site{t: t, store: store, clock: clock, sink: s, workers: w, logs: logs}
 	st.author = st.member("author", models.StatusVerified)
 	return st
 }
@@ -102,7 +100,7 @@ func (s *site) member(name string, status models.Status) *models.User {
 
 func (s *site) board(slug string, policy models.EmailPolicy) *models.Board {
 	s.t.Helper()
-	b := &models.Board{Slug: slug, Title: "Board " + slug, CreatedAt: time.Now().UTC()}
+	b := &models.Board{Slug: slug, Title: "Board " + slug, CreatedAt: s.store.Now()}
 	if err := s.store.CreateBoard(context.Background(), b); err != nil {
 		s.t.Fatal(err)
 	}
@@ -124,15 +122,31 @@ func (s *site) topic(b *models.Board, title, body string) *models.Topic {
 
 // period is a period of the member's that is due now, so that it covers
 // the posts the test just wrote: its key is the member's current one.
-func period(t testing.TB, u *models.User) models.Period {
-	t.Helper()
-	p, ok := models.DigestPeriod(models.DefaultDigestSettings(u.ID), time.Now())
+func (s *site) period(u *models.User) models.Period {
+	s.t.Helper()
+	now := s.clock.Now()
+	p, ok := models.DigestPeriod(models.DefaultDigestSettings(u.ID), now)
 	if !ok {
-		t.Fatal("no period")
+		s.t.Fatal("no period")
 	}
-	p.Due = time.Now().UTC()
+	p.Due = now
 	p.WindowStart = p.Due.Add(-7 * 24 * time.Hour)
 	return p
+}
+
+// periodAfter is the member's first period due after t: the one whose
+// digest carries what was written at t.
+func periodAfter(t testing.TB, ds models.DigestSettings, at time.Time) models.Period {
+	t.Helper()
+	// Periods are due on the hour, so looking an hour at a time finds the
+	// first one after at, whatever a DST change does to the day.
+	for h := time.Duration(1); h <= 8*24; h++ {
+		if p, ok := models.DigestPeriod(ds, at.Add(h*time.Hour)); ok && p.Due.After(at) {
+			return p
+		}
+	}
+	t.Fatalf("no period of %+v after %s", ds, at)
+	return models.Period{}
 }
 
 // email is a received digest, parsed.
@@ -198,7 +212,7 @@ func TestDigestEmail(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		p := period(t, reader)
+		p := s.period(reader)
 		outcome, err := s.workers.Deliver(ctx, reader.ID, p)
 		if err != nil || outcome != digest.Sent {
 			t.Fatalf("deliver: %v, %v", outcome, err)
@@ -274,7 +288,8 @@ func TestDigestEmail(t *testing.T) {
 		if _, err := store.UnsubscribeByToken(ctx, m[1]); err != nil {
 			t.Fatal(err)
 		}
-		due, err := store.DueMembers(ctx, time.Now().Add(8*24*time.Hour))
+		later := periodAfter(t, models.DefaultDigestSettings(reader.ID), s.clock.Now()).Due.Add(7 * 24 * time.Hour)
+		due, err := store.DueMembers(ctx, later)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,7 +298,7 @@ func TestDigestEmail(t *testing.T) {
 				t.Fatal("unsubscribed member is due another digest")
 			}
 		}
-		next, _ := models.DigestPeriod(models.DefaultDigestSettings(reader.ID), time.Now().Add(8*24*time.Hour))
+		next, _ := models.DigestPeriod(models.DefaultDigestSettings(reader.ID), later)
 		s.topic(full, "Something new", "After unsubscribing.")
 		if outcome, err := s.workers.Deliver(ctx, reader.ID, next); err != nil || outcome != digest.Empty {
 			t.Fatalf("delivery after unsubscribing: %v, %v", outcome, err)
@@ -305,7 +320,7 @@ func TestNothingToSend(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range []*models.User{s.author, suspended} {
-			outcome, err := s.workers.Deliver(ctx, u.ID, period(t, u))
+			outcome, err := s.workers.Deliver(ctx, u.ID, s.period(u))
 			if err != nil || outcome != digest.Empty {
 				t.Fatalf("member %s: %v, %v; want empty", u.Username, outcome, err)
 			}
@@ -415,33 +430,33 @@ func TestFaults(t *testing.T) {
 		q := startQueue(t, s)
 
 		for _, u := range []*models.User{sluggish, flaky, gone, twice, dropped} {
-			args := digest.SendJob(models.DueDigest{UserID: u.ID, Period: period(t, u)})
+			args := digest.SendJob(models.DueDigest{UserID: u.ID, Period: s.period(u)})
 			if err := q.Insert(ctx, args, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// A duplicated job: the same member and period queued again, and
 		// an attempt running outside the queue at the same moment.
-		if err := q.Insert(ctx, digest.SendJob(models.DueDigest{UserID: twice.ID, Period: period(t, twice)}), nil); err != nil {
+		if err := q.Insert(ctx, digest.SendJob(models.DueDigest{UserID: twice.ID, Period: s.period(twice)}), nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.workers.Deliver(ctx, twice.ID, period(t, twice)); err != nil {
+		if _, err := s.workers.Deliver(ctx, twice.ID, s.period(twice)); err != nil {
 			t.Fatal(err)
 		}
 
-		if r := waitForStatus(t, store, flaky.ID, period(t, flaky).Key); r.Status != models.DeliverySent || r.Attempts != 3 {
+		if r := waitForStatus(t, store, flaky.ID, s.period(flaky).Key); r.Status != models.DeliverySent || r.Attempts != 3 {
 			t.Errorf("flaky member's delivery %+v: want sent on the third attempt", r)
 		}
-		if r := waitForStatus(t, store, gone.ID, period(t, gone).Key); r.Status != models.DeliveryFailed || !strings.Contains(r.Error, "550") {
+		if r := waitForStatus(t, store, gone.ID, s.period(gone).Key); r.Status != models.DeliveryFailed || !strings.Contains(r.Error, "550") {
 			t.Errorf("refused member's delivery %+v: want failed with the server's reply", r)
 		}
-		if r := waitForStatus(t, store, twice.ID, period(t, twice).Key); r.Status != models.DeliverySent {
+		if r := waitForStatus(t, store, twice.ID, s.period(twice).Key); r.Status != models.DeliverySent {
 			t.Errorf("duplicated member's delivery %+v: want sent", r)
 		}
-		if r := waitForStatus(t, store, dropped.ID, period(t, dropped).Key); r.Status != models.DeliverySent || r.Attempts != 2 {
+		if r := waitForStatus(t, store, dropped.ID, s.period(dropped).Key); r.Status != models.DeliverySent || r.Attempts != 2 {
 			t.Errorf("delivery %+v after a dropped connection: want sent on the second attempt", r)
 		}
-		if r := waitForStatus(t, store, sluggish.ID, period(t, sluggish).Key); r.Status != models.DeliverySent || r.Attempts != 1 {
+		if r := waitForStatus(t, store, sluggish.ID, s.period(sluggish).Key); r.Status != models.DeliverySent || r.Attempts != 1 {
 			t.Errorf("delivery %+v through a slow server: want sent on the first attempt", r)
 		}
 		time.Sleep(300 * time.Millisecond) // let any duplicate attempt finish
@@ -465,10 +480,10 @@ func TestAttemptDiedAfterClaiming(t *testing.T) {
 		s := newSite(t, store, nil)
 		s.topic(s.board("wards", models.EmailFull), "Sepsis bundle audit", "Lactate within the hour.")
 		u := s.member("reader", models.StatusVerified)
-		p := period(t, u)
+		p := s.period(u)
 		// An attempt claimed the period and its process died: whether the
 		// mail server took its digest is unknown.
-		if _, err := store.ClaimDigest(ctx, u.ID, p, time.Now().Add(-time.Hour), digest.DefaultLease); err != nil {
+		if _, err := store.ClaimDigest(ctx, u.ID, p, s.clock.Now().Add(-time.Hour), digest.DefaultLease); err != nil {
 			t.Fatal(err)
 		}
 		outcome, err := s.workers.Deliver(ctx, u.ID, p)
@@ -480,7 +495,7 @@ func TestAttemptDiedAfterClaiming(t *testing.T) {
 		}
 		// A fresh claim held by a live attempt is left alone.
 		q := models.Period{Key: "2000-01-03/weekly", Due: p.Due, WindowStart: p.WindowStart}
-		if _, err := store.ClaimDigest(ctx, u.ID, q, time.Now(), digest.DefaultLease); err != nil {
+		if _, err := store.ClaimDigest(ctx, u.ID, q, s.clock.Now(), digest.DefaultLease); err != nil {
 			t.Fatal(err)
 		}
 		if outcome, err := s.workers.Deliver(ctx, u.ID, q); err != nil || outcome != digest.Skipped {
@@ -495,11 +510,13 @@ func TestAttemptDiedAfterClaiming(t *testing.T) {
 func TestSchedulerQueuesEachMemberOnce(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		// A week on, when every member's current period covers the posts
-		// written now.
-		later := func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
-		s := newSiteAt(t, store, nil, later)
+		s := newSite(t, store, nil)
 		s.topic(s.board("wards", models.EmailFull), "Sepsis bundle audit", "Lactate within the hour.")
+		// Just after the moment the posts written now are due, a few
+		// minutes on or most of a week.
+		written := s.clock.Now()
+		s.clock.Set(periodAfter(t, models.DefaultDigestSettings(0), written).Due.Add(5 * time.Minute))
+		later := s.clock.Now
 		var members []*models.User
 		for i := range 5 {
 			members = append(members, s.member(fmt.Sprintf("member%d", i), models.StatusVerified))
@@ -593,7 +610,7 @@ func TestManyMembersAndPeriods(t *testing.T) {
 		}
 		for round := range 3 {
 			s.topic(board, fmt.Sprintf("Round %d topic", round), "Something new this period.")
-			p := models.Period{Key: fmt.Sprintf("2099-01-%02d/weekly", round+1), Due: time.Now().UTC()}
+			p := models.Period{Key: fmt.Sprintf("2099-01-%02d/weekly", round+1), Due: s.clock.Now()}
 			p.WindowStart = p.Due.Add(-7 * 24 * time.Hour)
 			var wg sync.WaitGroup
 			for _, u := range members {

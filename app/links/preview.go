@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"rounds/app/fetch"
+	"rounds/models"
 )
 
 // ErrNoPreview means the link is fine but there is nothing to show for it:
@@ -65,15 +66,33 @@ func New(f *fetch.Fetcher, o Options) *Client {
 
 // Preview fetches what to show for l.
 func (c *Client) Preview(ctx context.Context, l Link) (*Preview, error) {
+	var p *Preview
+	var err error
 	switch l.Kind {
 	case KindPage:
-		return c.page(ctx, l)
+		p, err = c.page(ctx, l)
 	case KindDOI:
-		return c.crossref(ctx, l)
+		p, err = c.crossref(ctx, l)
 	case KindPMID:
-		return c.pubmed(ctx, l)
+		p, err = c.pubmed(ctx, l)
+	default:
+		return nil, fmt.Errorf("preview %s: unknown link kind %q", l.URL, l.Kind)
 	}
-	return nil, fmt.Errorf("preview %s: unknown link kind %q", l.URL, l.Kind)
+	if p != nil {
+		p.keepable()
+	}
+	return p, err
+}
+
+// keepable leaves in the preview only text Rounds keeps: whatever the
+// remote site sent, nothing in it that models.CleanText would take out.
+func (p *Preview) keepable() {
+	for _, s := range []*string{&p.Title, &p.Description, &p.SiteName, &p.ImageURL, &p.Journal, &p.DOI, &p.PMID} {
+		*s, _ = models.CleanText(*s)
+	}
+	for i := range p.Authors {
+		p.Authors[i], _ = models.CleanText(p.Authors[i])
+	}
 }
 
 // notFound turns a 404 or 410 from a lookup service into ErrNoPreview, while

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"rounds/app/fetch"
+	"rounds/models"
 )
 
 // services is one local server playing journal sites, Crossref and
@@ -367,5 +368,57 @@ func TestPreviewPageCapsLengths(t *testing.T) {
 	}
 	if n := utf8.RuneCountInString(got.Description); n != maxDescription {
 		t.Errorf("Description has %d runes, want %d", n, maxDescription)
+	}
+}
+
+// Every text a preview keeps is as Rounds keeps text, whatever the page or
+// the lookup service sent: NUL and other control characters, raw or as
+// entities and JSON escapes, and bytes that are not UTF-8.
+func TestPreviewsKeepNoControlCharacters(t *testing.T) {
+	spoil := func(t *testing.T, name string, words ...string) []byte {
+		body := string(readTestdata(t, name))
+		for _, w := range words {
+			if !strings.Contains(body, w) {
+				t.Fatalf("%s lacks %q", name, w)
+			}
+			body = strings.ReplaceAll(body, w, w[:2]+`\u0000\u001b`+w[2:])
+		}
+		return []byte(body)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<html><head><title>Anti\x00coagulation\x1b in \xffCKD</title>" +
+			`<meta name="description" content="Dose&#0; by&#1; weight &#x7f;now">` +
+			"<meta property=\"og:site_name\" content=\"Renal\x00 Unit\">" +
+			"<meta property=\"og:image\" content=\"/cover\x00.png\"></head></html>"))
+	})
+	mux.HandleFunc("/crossref/works/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(spoil(t, "crossref_work.json", "Clinical features", "Elsevier BV", "Chaolin", "The Lancet"))
+	})
+	mux.HandleFunc("/eutils/esummary.fcgi", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(spoil(t, "esummary.json", "Safety and Efficacy", "Polack FP", "The New England", "NEJMoa2034577", "2020 Dec 31"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := New(fetch.New(fetch.Options{AllowLoopback: true}), Options{CrossrefURL: srv.URL + "/crossref", EutilsURL: srv.URL + "/eutils/"})
+	for _, source := range []string{"[page](" + srv.URL + "/page)", "doi:10.1016/S0140-6736(20)30183-5", "PMID: 33301246"} {
+		t.Run(source, func(t *testing.T) {
+			p, err := c.Preview(context.Background(), findOne(t, source))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Title == "" {
+				t.Fatalf("no title: %+v", p)
+			}
+			for name, text := range map[string]string{"title": p.Title, "description": p.Description, "site": p.SiteName,
+				"image": p.ImageURL, "journal": p.Journal, "authors": strings.Join(p.Authors, ", "), "DOI": p.DOI, "PMID": p.PMID} {
+				if clean, ok := models.CleanText(text); !ok {
+					t.Errorf("%s %q, want %q", name, text, clean)
+				}
+			}
+		})
 	}
 }

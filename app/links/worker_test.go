@@ -56,7 +56,7 @@ func TestPreviewWorkerRetriesPassingFailuresOnly(t *testing.T) {
 		}))
 		defer srv.Close()
 		id := linkedPreview(t, store, srv.URL+"/page")
-		w := &PreviewWorker{Store: store, Client: New(fetch.New(fetch.Options{AllowLoopback: true}), Options{})}
+		w := &PreviewWorker{Store: store, Client: New(fetch.New(fetch.Options{AllowLoopback: true}), Options{}), Now: store.Now}
 		ctx := context.Background()
 
 		// A 503 before the last attempt goes back to River for a retry and
@@ -102,7 +102,7 @@ func TestPreviewWorkerGivesUpOnPermanentFailures(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		defer srv.Close()
 		id := linkedPreview(t, store, srv.URL+"/page")
-		w := &PreviewWorker{Store: store, Client: New(fetch.New(fetch.Options{}), Options{})}
+		w := &PreviewWorker{Store: store, Client: New(fetch.New(fetch.Options{}), Options{}), Now: store.Now}
 		if err := w.Work(context.Background(), attempt(1, previewAttempts, id)); err != nil {
 			t.Fatalf("a refused address was sent back for a retry: %v", err)
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"rounds/models/testenv"
 )
 
 func FuzzRenderIsSafe(f *testing.F) {
@@ -21,7 +23,12 @@ func FuzzRenderIsSafe(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	if lists, err := loadPayloads(); err == nil {
+	// The shared XSS payloads make more seeds, when they are there.
+	if dir, err := testenv.SharedDataPath("xss"); err == nil {
+		lists, err := readPayloads(dir)
+		if err != nil {
+			f.Fatal(err)
+		}
 		for _, list := range lists {
 			for _, payload := range list.lines {
 				f.Add(payload)

@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,32 +11,14 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"rounds/models/testenv"
 )
 
 // payloadList is one file of the shared XSS payload lists.
 type payloadList struct {
 	name  string
 	lines []string // non-empty lines, in file order
-}
-
-// loadPayloads finds shared/data/xss by walking up from the working
-// directory and reads every *.txt in it.
-func loadPayloads() ([]payloadList, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return nil, fmt.Errorf("find XSS payloads: %w", err)
-	}
-	for {
-		candidate := filepath.Join(dir, "shared", "data", "xss")
-		if info, err := os.Stat(candidate); err == nil && info.IsDir() {
-			return readPayloads(candidate)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return nil, errors.New("no shared/data/xss directory in the working directory or any parent")
-		}
-		dir = parent
-	}
 }
 
 func readPayloads(dir string) ([]payloadList, error) {
@@ -88,9 +69,9 @@ var payloadForms = []struct {
 }
 
 func TestRenderIsSafeForXSSPayloads(t *testing.T) {
-	lists, err := loadPayloads()
+	lists, err := readPayloads(testenv.SharedData(t, "xss"))
 	if err != nil {
-		t.Fatalf("the shared XSS payload lists are required (expected at ../shared/data/xss from the repository root): %v", err)
+		t.Fatal(err)
 	}
 	r := New()
 	for _, list := range lists {

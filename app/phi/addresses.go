@@ -63,7 +63,7 @@ const cityStateZIPTail = `(?:,?[ \t]+` + placeWord + `(?:[ \t]+` + placeWord + `
 func scanAddresses(d doc, cands []candidate) []candidate {
 	text := d.text
 	before := len(cands)
-	const street = "Looks like a street address."
+	const street = "Looks like a street address, which identifies where a patient lives."
 	lastEnd := -1
 	for _, r := range d.runs {
 		p := r.start
@@ -74,7 +74,7 @@ func scanAddresses(d doc, cands []candidate) []candidate {
 					continue
 				}
 				end := len(strings.TrimRight(text[:m[1]], " \t,"))
-				cands = d.add(cands, rankAddress, TypeAddress, Low, m[0], end, street)
+				cands = d.add(cands, rankAddress, TypeAddress, High, m[0], end, street)
 				lastEnd = end
 				break
 			}
@@ -83,7 +83,7 @@ func scanAddresses(d doc, cands []candidate) []candidate {
 		if w := wordBefore(text, p); w != "" && streetSuffix(w) {
 			if m := endingAt(streetSuffixRE, text, p, 80); m != nil {
 				if t := anchored(houseNumberRE, text, p, 60); t != nil {
-					cands = d.add(cands, rankAddress, TypeAddress, Low, m[0], t[1], street)
+					cands = d.add(cands, rankAddress, TypeAddress, High, m[0], t[1], street)
 				}
 			}
 		}
@@ -128,13 +128,13 @@ func scanAddresses(d doc, cands []candidate) []candidate {
 						start = j
 					}
 				}
-				cands = d.add(cands, rankAddress, TypeAddress, Low, start, m[1], street)
+				cands = d.add(cands, rankAddress, TypeAddress, High, start, m[1], street)
 			}
 		}
 	}
 	for _, p := range d.wordStarts([]string{"apt", "apartment", "suite", "ste", "flat"}) {
 		if m := anchored(unitRE, text, p, 30); m != nil {
-			cands = d.add(cands, rankAddress, TypeAddress, Low, m[0], m[1], "Looks like part of a postal address.")
+			cands = d.add(cands, rankAddress, TypeAddress, High, m[0], m[1], "Looks like part of a postal address.")
 		}
 	}
 	for _, p := range d.wordStarts(poBoxRoots) {
@@ -142,7 +142,7 @@ func scanAddresses(d doc, cands []candidate) []candidate {
 			if strings.HasPrefix(d.lower[p:], "box") && !nearAddress(cands[before:], p) {
 				continue
 			}
-			cands = d.add(cands, rankAddress, TypeAddress, Low, m[0], m[1], "Looks like part of a postal address.")
+			cands = d.add(cands, rankAddress, TypeAddress, High, m[0], m[1], "Looks like part of a postal address.")
 		}
 	}
 	for _, p := range d.wordStarts([]string{"zip", "postal", "post", "plz"}) {
@@ -160,7 +160,7 @@ func scanAddresses(d doc, cands []candidate) []candidate {
 		if end-start < 4 || !addressClause(text[start:end]) {
 			continue
 		}
-		cands = d.add(cands, rankClause, TypeAddress, Low, start, end, "Looks like an address, which can identify a patient.")
+		cands = d.add(cands, rankClause, TypeAddress, High, start, end, "Looks like an address, which can identify a patient.")
 	}
 	// A postal code closing a line of an address block.
 	if len(d.runs) > 0 && strings.IndexByte(text, '\n') >= 0 && len(cands) > before {

@@ -16,7 +16,9 @@ var (
 	// March 14, March 14th 2024, Mar. 14, 2024.
 	monthDayRE = regexp.MustCompile(`^(?i)(` + monthNames + `)\.?[ \t]+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?[ \t]+(\d{4})\b)?`)
 	// 14 March 2024, 14th of March.
-	dayMonthRE = regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(` + monthNames + `)\b\.?(?:,?[ \t]+(\d{4})\b)?`)
+	dayMonthRE = regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?(?:[ \t]+(?:of[ \t]+)?|[\-/.])(` + monthNames + `)\b\.?(?:(?:,?[ \t]+|[\-/.])(\d{4}|\d{2})\b)?`)
+	// Feb-17-2023, Feb/17/23.
+	monthDashDayRE = regexp.MustCompile(`^(?i)(` + monthNames + `)[\-/.](\d{1,2})[\-/.](\d{4}|\d{2})\b`)
 	// March 2024: more specific than a year, flagged when tied to a patient.
 	monthYearRE = regexp.MustCompile(`^(?i)(` + monthNames + `)\.?,?[ \t]+(\d{4})\b`)
 	// 3/14 with no year, flagged only after a care word ("seen on 3/14").
@@ -61,6 +63,13 @@ func scanDates(d doc, cands []candidate) []candidate {
 					}
 				}
 			}
+			if months && r.end+1 < len(text) && isASCIILetter(text[r.end+1]) {
+				if m := anchored(dayMonthRE, text, p, 30); m != nil && properMonth(text[m[4]:m[5]]) {
+					cands = dateFinding(d, cands, m[0], m[1], m[6] >= 0)
+					lastEnd = m[1]
+					continue
+				}
+			}
 			if sep == '/' {
 				if m := anchored(monthSlashDayRE, text, p, 6); m != nil {
 					a, _ := strconv.Atoi(text[m[2]:m[3]])
@@ -81,10 +90,10 @@ func scanDates(d doc, cands []candidate) []candidate {
 					lastEnd = m[1]
 				}
 			}
-		case n <= 2 && months && monthAhead(d.lower, r.end):
+		case n <= 2 && months && (monthAhead(d.lower, r.end) || sep == '-' || sep == '/' || sep == '.'):
 			if m := anchored(dayMonthRE, text, p, 30); m != nil && properMonth(text[m[4]:m[5]]) {
 				day, _ := strconv.Atoi(text[m[2]:m[3]])
-				if day >= 1 && day <= 31 {
+				if day >= 1 && day <= 31 && (m[6] < 0 || len(text[m[6]:m[7]]) == 4 || text[m[3]] != ' ') {
 					cands = dateFinding(d, cands, m[0], m[1], m[6] >= 0)
 					lastEnd = m[1]
 				}
@@ -94,9 +103,20 @@ func scanDates(d doc, cands []candidate) []candidate {
 	if !months {
 		return cands
 	}
+	// Month words are walked on their own: a numeric date further on must
+	// not hide "Mar 3, 2020" before it.
+	lastEnd = -1
 	for _, p := range d.wordStarts(monthRoots) {
-		if p < lastEnd {
+		if p < lastEnd || covered(cands, p) {
 			continue
+		}
+		if m := anchored(monthDashDayRE, text, p, 20); m != nil && properMonth(text[m[2]:m[3]]) {
+			day, _ := strconv.Atoi(text[m[4]:m[5]])
+			if day >= 1 && day <= 31 {
+				cands = dateFinding(d, cands, m[0], m[1], true)
+				lastEnd = m[1]
+				continue
+			}
 		}
 		if m := anchored(monthDayRE, text, p, 30); m != nil && properMonth(text[m[2]:m[3]]) {
 			day, _ := strconv.Atoi(text[m[4]:m[5]])
@@ -107,11 +127,14 @@ func scanDates(d doc, cands []candidate) []candidate {
 			}
 		}
 		if m := anchored(monthYearRE, text, p, 20); m != nil && properMonth(text[m[2]:m[3]]) && plausibleYear(text[m[4]:m[5]]) && !citationDate(d, m[0], m[1]) {
-			b := d.before(m[0], 40)
-			if nearCue(b, birthCues, nil, nil) {
+			b := d.before(m[0], 60)
+			switch cue := dateCue(d, m[0]); {
+			case cue == "birth":
 				cands = d.add(cands, rankDate, TypeDate, Low, m[0], m[1], "A month and year of birth can help identify a patient.")
-			} else if nearCue(b, careCues, nil, nil) {
+			case cue != "":
 				cands = d.add(cands, rankDate, TypeDate, Low, m[0], m[1], "A month and year tied to a patient's care can help identify them.")
+			case eventBefore(b) && !literatureBefore(b) && !literatureBefore(d.after(m[1], 48)):
+				cands = d.add(cands, rankDate, TypeDate, Low, m[0], m[1], "A month and year of an event in a patient's history can help identify them.")
 			}
 		}
 	}
@@ -173,16 +196,94 @@ func numericDate(d doc, m []int) bool {
 // dateFinding grades a date by what it is tied to: a full date of birth
 // blocks, any other specific date asks.
 func dateFinding(d doc, cands []candidate, start, end int, full bool) []candidate {
-	b := d.before(start, 40)
+	cue := dateCue(d, start)
 	switch {
-	case nearCue(b, birthCues, nil, nil) && full:
+	case cue == "birth" && full:
 		return d.add(cands, rankDate, TypeDate, High, start, end, "Looks like a full date of birth.")
-	case nearCue(b, birthCues, nil, nil):
+	case cue == "birth":
 		return d.add(cands, rankDate, TypeDate, Low, start, end, "A birth date can identify a patient.")
-	case nearCue(b, careCues, nil, nil):
-		return d.add(cands, rankDate, TypeDate, Low, start, end, "A date tied to a patient's care (admission, discharge, visit or death) can identify them.")
+	case cue != "":
+		return d.add(cands, rankDate, TypeDate, Low, start, end, dateReasons[cue])
 	}
 	return d.add(cands, rankDate, TypeDate, Low, start, end, "A date more specific than the year can identify a patient if it is tied to their care.")
+}
+
+// What a date is the date of, by the nearest cue before it in the same
+// clause: "born 1/2/1950, seen on 3/14" makes the second a visit.
+var dateCueKinds = []struct{ cue, kind string }{
+	{"dob", "birth"}, {"d.o.b", "birth"}, {"date of birth", "birth"}, {"birth date", "birth"}, {"birthdate", "birth"},
+	{"birthday", "birth"}, {"born", "birth"},
+	{"admit", "admission"}, {"admission", "admission"}, {"admitted", "admission"}, {"readmit", "admission"},
+	{"discharg", "admission"}, {"transferred", "admission"}, {"arrived", "admission"}, {"ed on", "admission"}, {"er on", "admission"},
+	{"died", "death"}, {"death", "death"}, {"deceased", "death"}, {"expired", "death"}, {"passed away", "death"}, {"dod", "death"},
+	{"date of death", "death"},
+	{"seen", "visit"}, {"visit", "visit"}, {"presented", "visit"}, {"appointment", "visit"}, {"appt", "visit"}, {"follow-up", "visit"},
+	{"follow up", "visit"}, {"f/u", "visit"}, {"clinic", "visit"}, {"last seen", "visit"}, {"date of service", "visit"}, {"dos", "visit"},
+	{"surgery", "procedure"}, {"operat", "procedure"}, {"procedure", "procedure"}, {"biopsy", "procedure"}, {"scan on", "procedure"},
+	{"intubated", "procedure"}, {"extubated", "procedure"}, {"delivered", "birth of a child"}, {"delivery", "birth of a child"},
+	{"edd", "birth of a child"}, {"lmp", "birth of a child"},
+	{"diagnosed", "diagnosis"}, {"date of injury", "injury"}, {"since", "care"},
+}
+
+var dateReasons = map[string]string{
+	"admission":        "A date of admission, transfer or discharge can identify a patient.",
+	"death":            "A date of death can identify a patient.",
+	"visit":            "The date of a visit can identify the patient seen that day.",
+	"procedure":        "The date of a procedure can identify a patient.",
+	"birth of a child": "A delivery or due date can identify a patient.",
+	"diagnosis":        "A date of diagnosis can identify a patient.",
+	"injury":           "A date of injury can identify a patient.",
+	"care":             "A date tied to a patient's care can identify them.",
+}
+
+// dateCue returns what kind of date the words just before start make it,
+// or "" when none does. It reads back to the start of the clause only.
+func dateCue(d doc, start int) string {
+	b := d.before(start, 48)
+	if i := strings.LastIndexAny(b, ".;!?"); i >= 0 && i+1 < len(b) && b[i+1] == ' ' {
+		b = b[i+1:]
+	}
+	best, kind := -1, ""
+	for _, c := range dateCueKinds {
+		if i := lastWord(b, c.cue); i > best {
+			best, kind = i, c.kind
+		}
+	}
+	// "b." (born) counts only right before the date: "b. 3/4/1931".
+	if t := strings.TrimRight(b, " \t"); strings.HasSuffix(t, " b.") || t == "b." {
+		return "birth"
+	}
+	return kind
+}
+
+// Words that say a month and year is when something happened to a patient:
+// "a stroke in July 2021", "diagnosed in March 2019".
+var eventWords = []string{"stroke", "mi", "stemi", "nstemi", "infarct", "arrest", "fall", "fell", "fracture", "seizure", "surgery",
+	"diagnos", "admitted", "admission", "hospitali", "discharged", "started", "stopped", "began", "onset", "episode", "attack",
+	"bleed", "transplant", "resect", "repair", "replace", "placed", "implant", "delivered", "gave birth", "pregnan", "miscarr",
+	"accident", "crash", "injur", "overdose", "arrest", "intubat", "biopsy", "scan", "ct", "mri", "echo", "cath", "pci", "cabg",
+	"tavr", "chemo", "radiation", "relapse", "recurr", "remission", "died", "death", "passed", "moved", "immigrated", "arrived",
+	"retired", "divorced", "married", "widowed", "covid", "infection", "pneumonia", "sepsis", "dka", "flare", "last seen",
+	"seen", "visit", "presented", "since", "until", "in", "on", "from", "by"}
+
+var literatureWords = []string{"published", "publication", "journal", "guideline", "trial", "study", "studies", "approved", "approval",
+	"fda", "ema", "label", "updated", "update", "released", "release", "version", "edition", "issue", "vol", "conference",
+	"meeting", "congress", "session", "webinar", "course", "exam", "boards", "residency", "fellowship", "joined", "hired",
+	"policy", "recommendation", "statement", "consensus", "society", "association", "college", "survey", "data", "cohort",
+	"recall", "shortage", "launch", "protocol", "formulary", "pharmacy", "changed", "news", "article", "paper", "review", "abstract", "preprint", "nejm", "jama", "lancet"}
+
+func eventBefore(b string) bool { return nearCue(b, eventWords, nil, nil) }
+
+func literatureBefore(b string) bool { return nearCue(b, literatureWords, nil, nil) }
+
+// covered reports whether a date already found spans position p.
+func covered(cands []candidate, p int) bool {
+	for _, c := range cands {
+		if c.Type == TypeDate && c.Start <= p && p < c.End {
+			return true
+		}
+	}
+	return false
 }
 
 // nearCue reports whether any cue starts a word in s; the last list holds

@@ -34,7 +34,7 @@ var labelRules = []labelRule{
 	{
 		typ: TypeMRN, conf: High, reason: "Looks like a medical record number.",
 		roots:     []string{"mrn", "mr", "medical", "med", "chart", "hospital", "hosp", "unit", "emr", "ehr", "urn"},
-		re:        labelled(`mrn|mr\s?#|mr\s?no\.?|medical\s+record(?:\s+(?:number|no\.?|#))?|med\.?\s+rec(?:ord)?(?:\s+(?:number|no\.?|#))?|chart(?:\s+(?:number|no\.?|#|id))|hospital\s+(?:number|no\.?|#|id)|hosp\s+(?:no\.?|#)|unit\s+(?:number|no\.?)|emr\s+(?:number|no\.?|#|id)|ehr\s+(?:number|no\.?|#|id)|urn`),
+		re:        labelled(`medrec\s?#?|med\.?\s?rec\.?\s?#|mrn|mr\s?#|mr\s?no\.?|medical\s+record(?:\s+(?:number|no\.?|#))?|med\.?\s+rec(?:ord)?(?:\s+(?:number|no\.?|#))?|chart(?:\s+(?:number|no\.?|#|id))|hospital\s+(?:number|no\.?|#|id)|hosp\s+(?:no\.?|#)|unit\s+(?:number|no\.?)|emr\s+(?:number|no\.?|#|id)|ehr\s+(?:number|no\.?|#|id)|urn`),
 		minDigits: 3,
 	},
 	{
@@ -60,8 +60,8 @@ var labelRules = []labelRule{
 	},
 	{
 		typ: TypeHealthPlan, conf: Low, reason: "Looks like a health-plan or insurance number.",
-		roots:     []string{"member", "subscriber", "policy", "insurance", "health", "plan", "medicare", "medicaid", "mbi", "beneficiary", "group", "nhs", "ohip", "chi"},
-		re:        labelled(`member(?:\s+(?:id|number|no\.?|#))|subscriber(?:\s+(?:id|number|no\.?|#))?|policy(?:\s+(?:id|number|no\.?|#))|insurance(?:\s+(?:id|number|no\.?|#|card))|health[\s\-]+plan(?:\s+(?:id|number|no\.?|#))?|plan\s+id|medicare(?:\s+(?:id|number|no\.?|#|card))?|medicaid(?:\s+(?:id|number|no\.?|#|card))?|mbi|beneficiary\s+(?:id|number)|group\s+(?:number|no\.?|#)|nhs(?:\s+(?:number|no\.?|#))?|health\s+card(?:\s+(?:number|no\.?|#))?|ohip(?:\s+(?:number|no\.?|#))?|chi\s+(?:number|no\.?)`),
+		roots:     []string{"member", "subscriber", "policy", "insurance", "insurer", "coverage", "bcbs", "blue", "aetna", "cigna", "humana", "uhc", "united", "kaiser", "tricare", "anthem", "molina", "health", "plan", "medicare", "medicaid", "mbi", "beneficiary", "group", "nhs", "ohip", "chi", "hicn", "hic", "hbn", "hmo", "ppo", "payer"},
+		re:        labelled(`(?:(?:insurance|insurer|payer|plan|coverage)\s*:?\s*)?(?:bcbs|blue\s+cross(?:\s+blue\s+shield)?|aetna|cigna|humana|uhc|united\s?healthcare|kaiser|tricare|anthem|molina)\s+(?:id|member\s+id|#|number|no\.?)?|(?:insurance|insurer|payer|plan|coverage)\s*:?\s*(?:bcbs|blue\s+cross(?:\s+blue\s+shield)?|aetna|cigna|humana|uhc|united\s?healthcare|kaiser|medicaid|medicare|tricare|anthem|molina|centene|ambetter|wellcare|oscar|caresource|amerigroup|highmark|emblem(?:health)?|oxford|geisinger|harvard\s+pilgrim|tufts|fidelis|healthfirst|metroplus)|hicn|hic\s?(?:#|number|no\.?)|hbn|(?:hmo|ppo|payer|insurer)(?:\s+(?:id|number|no\.?|#|member\s+id))?|insurance(?:\s*:|\s+is\b)|member(?:\s+(?:id|number|no\.?|#))|subscriber(?:\s+(?:id|number|no\.?|#))?|policy(?:\s+(?:id|number|no\.?|#))|insurance(?:\s+(?:id|number|no\.?|#|card))|health[\s\-]+plan(?:\s+(?:id|number|no\.?|#))?|plan\s+id|medicare(?:\s+(?:id|number|no\.?|#|card))?|medicaid(?:\s+(?:id|number|no\.?|#|card))?|mbi|beneficiary\s+(?:id|number)|group\s+(?:number|no\.?|#)|nhs(?:\s+(?:number|no\.?|#))?|health\s+card(?:\s+(?:number|no\.?|#))?|ohip(?:\s+(?:number|no\.?|#))?|chi\s+(?:number|no\.?)`),
 		minDigits: 3,
 	},
 	{
@@ -95,9 +95,9 @@ var labelRules = []labelRule{
 		minDigits: 1,
 	},
 	{
-		typ: TypePatientID, conf: Low, reason: "Looks like a code that identifies a patient.",
-		roots:     []string{"patient", "pt", "case", "study", "subject", "participant", "record", "specimen", "accession", "client", "resident"},
-		re:        labelled(`patient(?:'s)?\s+(?:id|identifier|number|no\.?|#|code)|pt\.?\s*(?:id|#|no\.?|number)|case\s*(?:id|number|no\.?|#)|study\s+(?:id|number|no\.?|#)|subject\s+(?:id|number|no\.?|#)|participant\s+(?:id|number|no\.?|#)|record\s+(?:id|number|no\.?|#)|specimen\s+(?:id|number|no\.?|#)|accession\s*(?:number|no\.?|#)?|(?:client|resident)\s+(?:id|number|no\.?|#)`),
+		typ: TypePatientID, conf: Low, reason: "Looks like a code or reference number that identifies a patient.",
+		roots:     []string{"patient", "pt", "case", "study", "subject", "participant", "record", "specimen", "accession", "client", "resident", "id", "ref", "reference", "confirmation", "rx", "prescription", "sample", "lab", "tracking", "ticket", "voucher", "file", "registration"},
+		re:        labelled(`id\s?#|id\s*:|id\s+(?:no\.?|number)|ref\.?\s*(?:code|#|no\.?|number)|reference\s+(?:code|#|no\.?|number)|confirmation\s+(?:code|#|no\.?|number)|rx\s?#|rx\s+(?:no\.?|number)|prescription\s+(?:#|no\.?|number)|(?:sample|lab)\s+(?:id|#|no\.?|number)|(?:tracking|ticket|voucher|file|registration)\s+(?:#|no\.?|number|id)|patient(?:'s)?\s+(?:id|identifier|number|no\.?|#|code)|pt\.?\s*(?:id|#|no\.?|number)|case\s*(?:id|number|no\.?|#)|study\s+(?:id|number|no\.?|#)|subject\s+(?:id|number|no\.?|#)|participant\s+(?:id|number|no\.?|#)|record\s+(?:id|number|no\.?|#)|specimen\s+(?:id|number|no\.?|#)|accession\s*(?:number|no\.?|#)?|(?:client|resident)\s+(?:id|number|no\.?|#)`),
 		minDigits: 2,
 	},
 }
@@ -107,7 +107,7 @@ func scanLabelled(d doc, cands []candidate) []candidate {
 		r := &labelRules[i]
 		lastEnd := -1
 		for _, p := range d.wordStarts(r.roots) {
-			if p < lastEnd {
+			if p < lastEnd || !digitWithin(d.text, p, 64) {
 				continue
 			}
 			m := anchored(r.re, d.text, p, 80)
@@ -143,4 +143,15 @@ func alnumLen(s string) int {
 		}
 	}
 	return n
+}
+
+// digitWithin is a quick look for the digits every labelled value needs
+// before a label's pattern runs.
+func digitWithin(text string, p, n int) bool {
+	for i := p; i < len(text) && i < p+n; i++ {
+		if isDigit(text[i]) {
+			return true
+		}
+	}
+	return false
 }

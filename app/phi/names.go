@@ -41,7 +41,7 @@ func scanNames(d doc, cands []candidate) []candidate {
 	for _, p := range d.wordStarts(titleRoots) {
 		if m := anchored(titleCueRE, text, p, 16); m != nil {
 			if end := nameAt(text, m[1], 3, 1); end > m[1] {
-				cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name (after a title such as Mr. or Mrs.).")
+				cands = d.add(cands, rankName, TypeName, High, m[1], end, "Looks like a person's name (after a title such as Mr. or Mrs.).")
 			}
 		}
 	}
@@ -51,6 +51,10 @@ func scanNames(d doc, cands []candidate) []candidate {
 			continue
 		}
 		cue := strings.TrimSpace(d.lower[m[0]:m[1]])
+		// "Child-Pugh", "son-in-law": a hyphenated word, not a relative and a name.
+		if strings.Contains(cue, "-") && !strings.Contains(cue, " ") {
+			continue
+		}
 		// "PT" in capitals is physical therapy ("PT Eval"), unless it labels a name ("PT: …").
 		if strings.TrimSpace(text[m[0]:m[1]]) == "PT" {
 			continue
@@ -78,11 +82,15 @@ func scanNames(d doc, cands []candidate) []candidate {
 				continue
 			}
 		}
-		cands = d.add(cands, rankName, TypeName, Low, m[1], end, "Looks like a person's name in a patient or family context.")
+		// "Chief Resident Conference": a common word after the cue is no name.
+		if !nameLike(theLexicon(), d, m[1], end) {
+			continue
+		}
+		cands = d.add(cands, rankName, TypeName, High, m[1], end, "Looks like the name of a patient or a relative.")
 	}
 	lastEnd := -1
-	for _, p := range capitalStarts(text) {
-		if p < lastEnd {
+	for _, p := range d.caps {
+		if p < lastEnd || afterDoctor(text, p) {
 			continue
 		}
 		w, next, _ := wordAt(text, p)
@@ -94,8 +102,8 @@ func scanNames(d doc, cands []candidate) []candidate {
 			if r, _ := utf8.DecodeRuneInString(text[next+1:]); unicode.IsUpper(r) {
 				if m := anchored(nameThenCueRE, text, p, 120); m != nil {
 					start, end := trimLeadingStopwords(text, m[2], m[3])
-					if nameTokens(text[start:end]) >= 2 {
-						cands = d.add(cands, rankName, TypeName, Low, start, end, "Looks like a person's full name.")
+					if nameTokens(text[start:end]) >= 2 && nameLike(theLexicon(), d, start, end) && !medicalPhrase(d, start, end) && !medicalPhrase(d, m[2], end) {
+						cands = d.add(cands, rankName, TypeName, High, start, end, "Looks like a patient's full name.")
 						lastEnd = end
 						continue
 					}
@@ -106,10 +114,13 @@ func scanNames(d doc, cands []candidate) []candidate {
 		rest := d.lower[next:min(len(text), next+16)]
 		if strings.HasPrefix(rest, "'s ") || strings.HasPrefix(rest, "’s ") || strings.HasPrefix(rest, " live") || strings.HasPrefix(rest, " had given") {
 			if m := anchored(singleNameThenCueRE, text, p, 40); m != nil && !stopword(w, text, next) {
-				cands = d.add(cands, rankName, TypeName, Low, m[2], m[3], "Looks like a person's name.")
+				cands = d.add(cands, rankName, TypeName, High, m[2], m[3], "Looks like the name of a patient or a relative.")
 			}
 		}
 	}
+	cands = initialsNames(d, cands)
+	cands = appositionNames(d, cands)
+	cands = lexiconNames(d, cands)
 	return dropEponymousTerms(d, repeatedNames(d, dropEponymousTerms(d, contactBlockNames(d, cands))))
 }
 
@@ -144,13 +155,20 @@ var eponymTermWords = []string{"institute", "hospital", "clinic", "foundation", 
 	"protocol", "index", "nodule", "node", "sign", "signs", "syndrome", "disease", "reflex", "phenomenon", "maneuver",
 	"manoeuvre", "test", "score", "criteria", "classification", "fracture", "procedure", "operation", "ulcer", "lesion",
 	"triad", "law", "rule", "catheter", "tube", "hernia", "palsy", "cyst", "spots", "murmur", "tumor", "tumour", "lymphoma",
-	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells"}
+	"sarcoma", "scale", "formula", "equation", "method", "technique", "incision", "block", "point", "line", "bodies", "cells",
+	"body", "stage", "staging", "grade", "class", "surgery", "repair", "reconstruction", "ligament", "tear", "graft", "pump",
+	"phenomenon", "effect", "curve", "plot", "estimator", "correction", "distribution", "exact", "approach", "position",
+	"valve", "shunt", "stent", "filter", "drain", "needle", "forceps", "retractor", "splint", "cast", "brace", "boot",
+	"mask", "score's", "questionnaire", "inventory", "assessment", "tool", "model", "algorithm", "pathway", "program",
+	"guideline", "guidelines", "textbook", "manual", "handbook", "principles", "lectures", "rounds", "award", "grant",
+	"proceedings", "journal", "review", "reviews", "bulletin", "press", "publishing", "library", "collection"}
 
 // repeatedNames flags the other places a flagged name appears: once "Maria
 // Garcia" is a patient's name, a later "Maria" or "Garcia" is too.
 func repeatedNames(d doc, cands []candidate) []candidate {
 	seen := map[string]bool{}
 	var names []string
+	conf := map[string]string{}
 	for _, c := range cands {
 		if c.Type != TypeName {
 			continue
@@ -162,6 +180,7 @@ func repeatedNames(d doc, cands []candidate) []candidate {
 			}
 			seen[w] = true
 			names = append(names, w)
+			conf[w] = c.Confidence
 		}
 	}
 	for _, name := range names {
@@ -179,7 +198,10 @@ func repeatedNames(d doc, cands []candidate) []candidate {
 			if r, _ := utf8.DecodeRuneInString(d.text[end:]); end < len(d.text) && unicode.IsLetter(r) {
 				continue
 			}
-			cands = d.add(cands, rankName, TypeName, Low, start, end, "The same name as one flagged elsewhere in this text.")
+			if nameCovers(cands, start, end) {
+				continue
+			}
+			cands = d.add(cands, rankName, TypeName, conf[name], start, end, "The same name as one flagged elsewhere in this text.")
 		}
 	}
 	return cands
@@ -251,7 +273,7 @@ func nameAt(text string, i, max, min int) int {
 		if w == "" {
 			break
 		}
-		if !initial && stopword(w, text, next) {
+		if !initial && stopword(w, text, next) && !(tokens == 0 && monthAsName(text, w, next)) {
 			break
 		}
 		if initial && tokens == 0 {
@@ -345,8 +367,14 @@ func trimLeadingStopwords(text string, start, end int) (int, int) {
 // disease ("Parkinson's disease", "Graves disease").
 func stopword(w, text string, next int) bool {
 	lw := strings.ToLower(w)
-	if notNames[lw] || wordShaped(lw) {
+	if notNames[lw] {
 		return true
+	}
+	// "Mcguinness" ends like "kindness", but the word list knows it is a surname.
+	if wordShaped(lw) {
+		if f := theLexicon().lookup(lw); f&(lexGiven|lexSurname) == 0 || f&lexWord != 0 {
+			return true
+		}
 	}
 	if eponyms[lw] {
 		rest := strings.ToLower(text[next:min(len(text), next+12)])
@@ -408,6 +436,7 @@ psychiatry pulm pulmonology rheum rheumatology endo endocrinology hematology hem
 ob gyn peds pediatrics anesthesia palliative social case management security administration admin legal risk
 billing transport ems pcp attending resident fellow intern charge staff everyone everybody anyone someone nobody
 google chatgpt epic cerner uptodate pubmed twitter reddit
+medrec medicare medicaid tricare aetna cigna humana anthem bcbs unitedhealthcare optum uninsured insurance insurer hmo ppo
 neuro neurosurgery nsgy gen medicine hospitalist hospitalists chief ir nicu picu ccu pacu micu sicu cvicu
 rapid response code blue red stroke trauma sepsis poison control team teams consult consults bedside
 safety committee portal experience advocate advocacy relations education rights outcomes satisfaction access
@@ -439,4 +468,63 @@ func setOf(words string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// nameCovers reports whether a name already found spans start to end.
+func nameCovers(cands []candidate, start, end int) bool {
+	for _, c := range cands {
+		if c.Type == TypeName && c.Start <= start && end <= c.End {
+			return true
+		}
+	}
+	return false
+}
+
+// initialsNames flags initials given for a patient: "initials J.D.", "pt J.D.".
+func initialsNames(d doc, cands []candidate) []candidate {
+	for _, p := range d.wordStarts([]string{"initials", "pt ", "patient "}) {
+		q := strings.IndexByte(d.text[p:], ' ')
+		if q < 0 {
+			continue
+		}
+		q += p + 1
+		if m := anchored(initialsRE, d.text, q, 12); m != nil {
+			cands = d.add(cands, rankName, TypeName, Low, m[0], m[1], "A patient's initials can identify them with the rest of the case.")
+		}
+	}
+	return cands
+}
+
+var initialsRE = regexp.MustCompile(`^[A-Z]\.[ ]?[A-Z]\.(?:[ ]?[A-Z]\.)?`)
+
+// monthAsName reports whether a month that is also a given name (April,
+// May, June, August) is a name here: a surname or a pause follows it, not
+// a day ("June Coppedge", "his partner June,", not "June 5").
+func monthAsName(text, w string, next int) bool {
+	switch strings.ToLower(w) {
+	case "april", "may", "june", "august":
+	default:
+		return false
+	}
+	if next >= len(text) {
+		return false
+	}
+	if strings.IndexByte(",:;)", text[next]) >= 0 {
+		return true
+	}
+	if text[next] != ' ' || next+1 >= len(text) || !isUpperASCII(text[next+1]) {
+		return false
+	}
+	e := lexWordEnd(asciiLower(text[next+1:min(len(text), next+30)]), 0)
+	nw := strings.ToLower(text[next+1 : next+1+e])
+	return !notNames[nw] && !isMonth(nw)
+}
+
+func isMonth(w string) bool {
+	for _, m := range monthRoots {
+		if strings.HasPrefix(w, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,9 +7,18 @@
 // reason a clinician can read and act on. It errs towards asking (a
 // low-confidence finding) rather than blocking: only identifiers whose shape
 // leaves no doubt (SSN, MRN, phone, fax, e-mail, full date of birth, payment
-// card, IBAN) are high confidence and block a post until edited. Ordinary
+// card, IBAN, a patient's name, a street address) are high confidence and
+// block a post until edited. Ordinary
 // clinical prose — doses, lab values, vital signs, scores, years, durations,
 // eponyms, citations — must never be flagged; the tests hold it to that.
+//
+// Names and places need vocabulary as well as patterns: the scanner looks
+// capitalised words up in an embedded word list (given names, surnames, US
+// places, hospitals, drugs, medical eponyms, common English words; see
+// lexicon/NOTICE.md) and weighs that against the words around them, as
+// Philter does. A patient's or relative's name and a street address block
+// a post; a clinician's name, a hospital and a city ask, since they are
+// often harmless alone and identifying together.
 package phi
 
 import (
@@ -50,7 +59,19 @@ const (
 	TypeIBAN        = "iban"
 	TypePatientID   = "patient_id"
 	TypeNumber      = "id_number"
+	// A clinician's name with a case ("seen by Dr. Ruiz at …"): harmless
+	// alone, it narrows the patient to one practice.
+	TypeClinician = "clinician"
+	// A hospital, clinic or health system ("transferred from Mercy").
+	TypeFacility = "facility"
+	// A city, town, borough or county ("Dayton, OH", "a man from Queens").
+	TypeLocation = "location"
 )
+
+// Types lists every identifier type Scan can report.
+var Types = []string{TypeName, TypeDate, TypeAge, TypePhone, TypeFax, TypeEmail, TypeSSN, TypeMRN, TypeHealthPlan, TypeAccount,
+	TypeLicense, TypeCertificate, TypeDevice, TypeVehicle, TypeURL, TypeIP, TypeAddress, TypeZIP, TypeCreditCard, TypeIBAN,
+	TypePatientID, TypeNumber, TypeClinician, TypeFacility, TypeLocation}
 
 // Finding is one identifier found in a text.
 type Finding struct {
@@ -73,7 +94,10 @@ type doc struct {
 	lower string
 	runs  []digitRun
 	words wordIndex
+	caps  []int // where capitalised words start
 }
+
+func (d doc) capitals() []int { return d.caps }
 
 // candidate is a finding plus the rank that settles overlaps: when two
 // findings overlap, the one from the more specific rule wins.
@@ -91,6 +115,9 @@ const (
 	rankWeb      = 55
 	rankAge      = 50
 	rankAddress  = 40
+	rankFacility = 38
+	rankLocation = 36
+	rankClinic   = 32 // a clinician's name beats a patient's on the same words
 	rankName     = 30
 	rankNumber   = 10
 	// A span taken from a cue ("lives at …") to the end of the clause. It
@@ -106,7 +133,7 @@ func Scan(text string) []Finding {
 		return nil
 	}
 	lower := asciiLower(text)
-	d := doc{text: text, lower: lower, runs: digitRuns(text), words: indexWords(lower)}
+	d := doc{text: text, lower: lower, runs: digitRuns(text), words: indexWords(lower), caps: capitalStarts(text)}
 	var cands []candidate
 	cands = scanWeb(d, cands)
 	cands = scanNumbers(d, cands)
@@ -114,6 +141,8 @@ func Scan(text string) []Finding {
 	cands = scanDates(d, cands)
 	cands = scanAges(d, cands)
 	cands = scanAddresses(d, cands)
+	cands = scanPlaces(d, cands)
+	cands = scanClinicians(d, cands)
 	cands = scanNames(d, cands)
 	return resolve(insideLinks(d, cands))
 }

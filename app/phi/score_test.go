@@ -2,21 +2,20 @@ package phi
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"rounds/models/testenv"
 )
 
-// The presidio-research synthetic PII set lives next to the repository, in
-// the shared data folder (see ../shared/data/pii/README.md).
-const presidioPath = "../../../shared/data/pii/synth_dataset_v2.json"
-
+// presidioSample is one sample of the presidio-research synthetic PII set,
+// which lives next to the repository, in the shared data folder (see
+// ../shared/data/pii/README.md).
 type presidioSample struct {
 	FullText string `json:"full_text"`
 	Spans    []struct {
@@ -36,7 +35,7 @@ type presidioSample struct {
 // when it points at a person (social profiles, personal pages), which the
 // label does not tell.
 var presidioTypes = map[string][]string{
-	"PERSON":            {TypeName},
+	"PERSON":            {TypeName, TypeClinician},
 	"STREET_ADDRESS":    {TypeAddress, TypeZIP},
 	"ZIP_CODE":          {TypeZIP, TypeAddress},
 	"PHONE_NUMBER":      {TypePhone, TypeFax},
@@ -85,9 +84,10 @@ var presidioRecallFloor = map[string]float64{
 	"ZIP_CODE":          0.89,
 	"STREET_ADDRESS":    0.93,
 	// Names in everyday sentences with no patient or family word around
-	// them ("Why is Natasja so impulsive?") are out of reach of rules; see
-	// the README. Measured 0.438.
-	"PERSON": 0.41,
+	// them are found only when the word list knows them ("Why is Natasja so
+	// impulsive?" is still missed: Natasja is not a US given name); see the
+	// README. Measured 0.592 (0.438 before the word list).
+	"PERSON": 0.57,
 }
 
 var presidioPrecisionFloor = map[string]float64{
@@ -115,13 +115,8 @@ func (t tally) rate() float64 {
 }
 
 func TestPresidioScore(t *testing.T) {
+	presidioPath := testenv.SharedData(t, "pii/synth_dataset_v2.json")
 	raw, err := os.ReadFile(presidioPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the presidio PII set is missing at %s; CI clones the shared data next to the repository", presidioPath)
-		}
-		t.Skipf("the presidio PII set is not at %s (clone the shared data next to the repository to score the scanner)", presidioPath)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,6 +187,14 @@ func TestPresidioScore(t *testing.T) {
 				// A town or region written as part of an address is part of
 				// the address under Safe Harbor, though GPE is not scored.
 				if f.Start < sp.end && sp.start < f.End && sp.typ == "GPE" && (f.Type == TypeAddress || f.Type == TypeZIP) {
+					hit = true
+				}
+				// Places and organisations are not scored for recall, but a
+				// city or a hospital found where presidio marks one is right.
+				if f.Start < sp.end && sp.start < f.End && (sp.typ == "GPE" || sp.typ == "STREET_ADDRESS" || sp.typ == "LOCATION") && f.Type == TypeLocation {
+					hit = true
+				}
+				if f.Start < sp.end && sp.start < f.End && (sp.typ == "ORGANIZATION" || sp.typ == "GPE") && f.Type == TypeFacility {
 					hit = true
 				}
 				// "My website is http://…": a person's own site, which we flag
@@ -317,7 +320,7 @@ func sameKind(want, got string) bool {
 	if want == got {
 		return true
 	}
-	kinds := [][]string{{TypePhone, TypeFax}, {TypeAddress, TypeZIP}}
+	kinds := [][]string{{TypePhone, TypeFax}, {TypeAddress, TypeZIP}, {TypeFacility, TypeLocation}, {TypeName, TypeClinician}}
 	for _, k := range kinds {
 		if contains(k, want) && contains(k, got) {
 			return true

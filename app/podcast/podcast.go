@@ -17,6 +17,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+
+	"rounds/models"
 )
 
 // Show is a podcast as its feed describes it.
@@ -129,7 +131,7 @@ func episodeOf(base *url.URL, item *gofeed.Item) (Episode, bool) {
 		Description: clip(PlainText(firstOf(item.Description, item.Content, itunesItem(item).Summary)), maxDescription),
 		Link:        absolute(base, item.Link),
 		AudioURL:    absolute(base, audio.URL),
-		AudioType:   strings.ToLower(strings.TrimSpace(audio.Type)),
+		AudioType:   strings.ToLower(strings.TrimSpace(keepable(audio.Type))),
 		Duration:    ParseDuration(itunesItem(item).Duration),
 	}
 	if ep.AudioURL == "" {
@@ -151,7 +153,7 @@ func episodeOf(base *url.URL, item *gofeed.Item) (Episode, bool) {
 	}
 	// A GUID names the episode across re-reads of the feed; feeds without
 	// one are keyed by their audio address.
-	ep.GUID = strings.TrimSpace(item.GUID)
+	ep.GUID = strings.TrimSpace(keepable(item.GUID))
 	if ep.GUID == "" {
 		ep.GUID = ep.AudioURL
 	}
@@ -250,8 +252,10 @@ func ParseDuration(s string) time.Duration {
 
 // PlainText turns the HTML feeds put in titles and descriptions into text:
 // tags dropped, entities decoded, block ends as line breaks, runs of blank
-// space collapsed.
-func PlainText(s string) string {
+// space collapsed, and nothing Rounds cannot keep, entities included.
+func PlainText(s string) string { return keepable(plainText(s)) }
+
+func plainText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return strings.Join(strings.Fields(s), " ")
 	}
@@ -295,6 +299,13 @@ func PlainText(s string) string {
 			}
 		}
 	}
+}
+
+// keepable is a feed's text as Rounds keeps it: a JSON feed, unlike XML,
+// can carry NUL and other control characters (see models.CleanText).
+func keepable(s string) string {
+	s, _ = models.CleanText(s)
+	return s
 }
 
 // tidy collapses spaces within lines and keeps at most one blank line.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rounds/models"
 )
 
 func TestParseFeedReadsTheITunesTags(t *testing.T) {
@@ -113,5 +115,28 @@ func TestPlainTextAndClip(t *testing.T) {
 	}
 	if got := clip("a few words that go on", 12); got != "a few words…" {
 		t.Errorf("clip = %q", got)
+	}
+}
+
+// A feed's text reaches the database only as Rounds keeps text: a JSON
+// feed can carry NUL and other control characters that XML cannot.
+func TestParseFeedKeepsNoControlCharacters(t *testing.T) {
+	feed := `{"version": "https://jsonfeed.org/version/1.1", "title": "Bedside\u0000 Rounds\u001b",
+		"authors": [{"name": "Dr.\u0007 A. Host"}], "description": "Clinical\u0000 reasoning",
+		"items": [{"id": "ep\u0000-42", "title": "Episode\u0000 42", "content_text": "Syncope\u0000 work-up",
+			"attachments": [{"url": "https://podcast.example.org/audio/42.mp3", "mime_type": "audio/mpeg\u0000"}]}]}`
+	show, err := ParseFeed("https://podcast.example.org/feed.json", []byte(feed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := show.Episodes[0]
+	for name, got := range map[string]string{"show title": show.Title, "author": show.Author, "show description": show.Description,
+		"GUID": ep.GUID, "episode title": ep.Title, "episode description": ep.Description, "audio type": ep.AudioType} {
+		if clean, ok := models.CleanText(got); !ok || strings.ContainsRune(got, 0) {
+			t.Errorf("%s %q, want %q", name, got, clean)
+		}
+	}
+	if show.Title != "Bedside Rounds" || ep.GUID != "ep-42" || ep.AudioType != "audio/mpeg" {
+		t.Errorf("show %q, episode %q of type %q", show.Title, ep.GUID, ep.AudioType)
 	}
 }

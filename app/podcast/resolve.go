@@ -97,7 +97,7 @@ func lone(audioURL, contentType string) *Episode {
 			title = name
 		}
 	}
-	return &Episode{GUID: audioURL, Title: clip(title, maxTitle), AudioURL: audioURL, AudioType: contentType}
+	return &Episode{GUID: audioURL, Title: clip(keepable(title), maxTitle), AudioURL: audioURL, AudioType: keepable(contentType)}
 }
 
 // announcedFeed finds the feed a page names in its head:

@@ -42,3 +42,21 @@ func TestResolveLargeAudioWithoutExtension(t *testing.T) {
 		t.Fatal("a huge page was taken for an episode")
 	}
 }
+
+// An audio file's name becomes its title, decoded from the address; a NUL
+// or other control character encoded in the address does not reach it.
+func TestResolveAudioNamedWithControlCharacters(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/mpeg")
+		w.Write([]byte("ID3"))
+	}))
+	defer srv.Close()
+	f := fetch.New(fetch.Options{AllowLoopback: true})
+	found, err := Resolve(context.Background(), f, srv.URL+"/Syncope%00work-up%1B%FF.mp3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found.Audio == nil || found.Audio.Title != "Syncopework-up\ufffd.mp3" {
+		t.Fatalf("found %+v", found.Audio)
+	}
+}

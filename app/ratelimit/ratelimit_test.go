@@ -95,7 +95,7 @@ func TestDatabase(t *testing.T) {
 func TestDatabaseUnderConcurrency(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		rule := Rule{Name: "post", Limit: 5, Per: time.Hour}
-		now := time.Now()
+		now := store.Now()
 		var allowed atomic.Int32
 		var wg sync.WaitGroup
 		for range 4 {

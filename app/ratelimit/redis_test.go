@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"rounds/models/testenv"
 )
 
 // testRedis connects to the Redis server ROUNDS_TEST_REDIS_URL names,
@@ -41,7 +43,7 @@ func TestRedisUnderConcurrency(t *testing.T) {
 	second := testRedis(t)
 	second.prefix = first.prefix // two nodes, one Redis
 	rule := Rule{Name: "post", Limit: 5, Per: time.Hour}
-	now := time.Now()
+	now := testenv.Start()
 	var allowed atomic.Int32
 	var wg sync.WaitGroup
 	for i := range 4 {

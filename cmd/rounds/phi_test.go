@@ -28,14 +28,15 @@ func TestPHICheckPrintsFindingsPerFile(t *testing.T) {
 	var out bytes.Buffer
 	err := run([]string{"phi", "check", note, clean}, &out, &out)
 	var found blockingFound
-	if !errors.As(err, &found) || found.count != 1 {
-		t.Fatalf("err = %v, want one blocking identifier (exit 1)", err)
+	// A patient's name blocks, as the MRN does.
+	if !errors.As(err, &found) || found.count != 2 {
+		t.Fatalf("err = %v, want two blocking identifiers (exit 1)", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("want 2 findings, got:\n%s", out.String())
 	}
-	for _, want := range []string{note + `: 4-16 name low "Maria Garcia": `, note + `: 22-30 mrn high "48213377": Looks like a medical record number.`} {
+	for _, want := range []string{note + `: 4-16 name high "Maria Garcia": `, note + `: 22-30 mrn high "48213377": Looks like a medical record number.`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -160,7 +161,7 @@ func TestPHICheckExitStatus(t *testing.T) {
 		code  int
 	}{
 		{"blocking identifier", []string{"phi", "check"}, "SSN 123-45-6789", 1},
-		{"low confidence only", []string{"phi", "check"}, "Mr. Jones declined", 0},
+		{"low confidence only", []string{"phi", "check"}, "transferred from Mount Sinai", 0},
 		{"clinical prose", []string{"phi", "check"}, "K 5.9, HR 110, 5 mg", 0},
 		{"bad json line", []string{"phi", "check", "--jsonl"}, "{\"id\": 1, \"text\": \"ok\"}\nnot json\n", 2},
 		{"missing file", []string{"phi", "check", filepath.Join(dir, "nope.txt")}, "", 2},

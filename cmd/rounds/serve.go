@@ -16,7 +16,9 @@ import (
 	"rounds/app"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/fetch"
 	"rounds/app/jobs"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/search"
 )
@@ -95,7 +97,18 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
-	work, err := app.NewBackground(e.cfg, e.store, nil, e.log)
+	var (
+		show    *seed.Podcast
+		fetcher *fetch.Fetcher
+	)
+	if demo {
+		e.cfg.UseDemoDefaults()
+		if show, err = loadDemo(ctx, e); err != nil {
+			return err
+		}
+		fetcher = app.NewDemoFetcher(e.cfg, show)
+	}
+	work, err := app.NewBackground(e.cfg, e.store, fetcher, e.log)
 	if err != nil {
 		return err
 	}
@@ -121,12 +134,11 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer,
 		Digests: work.Digests}
 	if demo {
-		if err := loadDemo(ctx, e); err != nil {
-			return err
-		}
+		opts.DemoPodcast = show
 		// The demo's members sign in through its own OpenID Connect
-		// provider, on loopback, alive as long as the server.
-		if opts.DemoIdP, err = demoidp.Start(); err != nil {
+		// provider, served on the site itself under /oidc, alive as long
+		// as the server.
+		if opts.DemoIdP, err = demoidp.Start(e.cfg.BaseURL); err != nil {
 			return err
 		}
 		defer func() {
@@ -189,10 +201,10 @@ func sweepSessions(ctx context.Context, e *env) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		n, err := e.store.DeleteExpiredSessions(ctx, time.Now().UTC(), e.cfg.SessionIdle)
+		n, err := e.store.DeleteExpiredSessions(ctx, e.store.Now(), e.cfg.SessionIdle)
 		if err == nil {
 			var attempts int64
-			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, time.Now().UTC())
+			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, e.store.Now())
 			n += attempts
 		}
 		switch {
@@ -203,19 +215,20 @@ func sweepSessions(ctx context.Context, e *env) {
 		}
 		// Suspensions that ran out end here too, so digests and feeds
 		// resume before the member next signs in.
-		if lifted, err := e.store.LiftEndedSuspensions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+		if lifted, err := e.store.LiftEndedSuspensions(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
 			e.log.Error("lift ended suspensions", "err", err)
 		} else if lifted > 0 {
 			e.log.Info("lifted ended suspensions", "count", lifted)
 		}
 		// Rate-limit counters whose time has passed hold nothing.
 		if e.cfg.RateLimitStore == "database" {
-			if _, err := e.store.PruneRateLimits(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if _, err := e.store.PruneRateLimits(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
 				e.log.Error("prune rate limits", "err", err)
 			}
 		}
 		// Search outbox entries every node has long applied; a node that
-		// was away longer rebuilds its index when it comes back.
+		// was away longer rebuilds its index when it comes back. The
+		// outbox keeps real time, whatever the site's clock says.
 		pruned, err := e.store.PruneOutbox(ctx, time.Now().Add(-search.KeepOutbox))
 		switch {
 		case err != nil && ctx.Err() == nil:

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"rounds/models"
+	"rounds/models/testenv"
 )
 
 // EnvDatabaseURL names the variable that adds PostgreSQL to the test run.
@@ -80,13 +81,16 @@ func FreshSchema(t testing.TB, base string) string {
 	return u.String()
 }
 
-// Open connects to the engine's database without migrating it.
+// Open connects to the engine's database without migrating it. The store
+// runs on a clock of its own at testenv.Start; a test that moves time
+// gives it one it holds with SetClock.
 func Open(t testing.TB, e Engine) *models.Store {
 	t.Helper()
 	store, err := models.Open(context.Background(), e.DatabaseURL, e.DataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatalf("open %s store: %v", e.Name, err)
 	}
+	store.SetClock(testenv.NewClock().Now)
 	t.Cleanup(func() {
 		if err := store.Close(); err != nil {
 			t.Errorf("close %s store: %v", e.Name, err)
