@@ -27,9 +27,11 @@ type Face struct {
 // cascade. It is safe for concurrent use.
 type FaceDetector struct {
 	cascade *pigo.Pigo
-	// MinScore is the score a detection needs to count as a face. pigo's
-	// own tools use 5; Rounds takes a little less, since a face missed is
-	// a patient shown and a false one costs the member a click.
+	// MinScore is the score a detection needs to count as a face: 5, as
+	// pigo's own tools use. Lower finds more faces turned away or in shadow
+	// and more false ones (a fold of a sleeve scores about 4.5); a false
+	// face costs the member a click in the composer, a missed one shows a
+	// patient, so the member is also asked to look.
 	MinScore float32
 }
 
@@ -39,27 +41,32 @@ func NewFaceDetector() (*FaceDetector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unpack face cascade: %w", err)
 	}
-	return &FaceDetector{cascade: c, MinScore: 4}, nil
+	return &FaceDetector{cascade: c, MinScore: 5}, nil
 }
 
-// detectEdge is the long edge faces are searched at: large enough for a
-// face a fortieth of the picture wide, small enough to take tens of
-// milliseconds.
-const detectEdge = 1280
+// detectEdge is the long edge faces are searched at: large enough to find
+// a face a fiftieth of the picture wide (20 pixels, the cascade's smallest
+// window), small enough that the search takes tens of milliseconds.
+const detectEdge = 1000
 
 // Detect returns the faces in img, largest first. img may be a reduced
 // copy of the full image: scale maps its pixels to the full image's
-// (full width ÷ img width).
+// (full width ÷ img width). An img larger than detectEdge is searched at
+// that size.
 func (d *FaceDetector) Detect(img *image.RGBA, scale float64) []Face {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if dw, dh := fit(w, h, detectEdge); dw < w {
+		scale *= float64(w) / float64(dw)
+		img, w, h = shrink(img, dw, dh), dw, dh
+	}
 	if w < 24 || h < 24 {
 		return nil
 	}
 	params := pigo.CascadeParams{
-		MinSize:     max(20, max(w, h)/64),
+		MinSize:     20,
 		MaxSize:     min(w, h),
-		ShiftFactor: 0.1,
-		ScaleFactor: 1.1,
+		ShiftFactor: 0.15, // pigo's own defaults
+		ScaleFactor: 1.15,
 		ImageParams: pigo.ImageParams{Pixels: gray(img), Rows: h, Cols: w, Dim: w},
 	}
 	dets := d.cascade.ClusterDetections(d.cascade.RunCascade(params, 0), 0.2)

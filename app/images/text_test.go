@@ -34,7 +34,7 @@ func requireOCR(t *testing.T) *OCR {
 
 // film draws lines of text in white on a dark film, as a radiograph's
 // label is, and returns where each word was drawn.
-func film(t *testing.T, w, h int, lines ...string) (*image.RGBA, map[string]image.Rectangle) {
+func film(t testing.TB, w, h int, lines ...string) (*image.RGBA, map[string]image.Rectangle) {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(img, img.Rect, image.NewUniform(color.RGBA{12, 12, 12, 255}), image.Point{}, draw.Src)
