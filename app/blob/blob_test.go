@@ -273,6 +273,27 @@ func TestStaging(t *testing.T) {
 	}
 }
 
+func TestS3RefusesWrongKeysAndMissingBuckets(t *testing.T) {
+	raw := os.Getenv("ROUNDS_TEST_S3_URL")
+	if raw == "" {
+		t.Skip("ROUNDS_TEST_S3_URL is not set")
+	}
+	cfg, err := ParseS3URL(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := cfg
+	wrong.SecretKey += "-wrong"
+	if _, err := NewS3(context.Background(), wrong); err == nil {
+		t.Error("a wrong secret key was accepted")
+	}
+	missing := cfg
+	missing.Bucket = "rounds-no-such-bucket"
+	if _, err := NewS3(context.Background(), missing); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a missing bucket: %v", err)
+	}
+}
+
 func TestParseLocation(t *testing.T) {
 	tests := []struct {
 		raw, access, secret string
