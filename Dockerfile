@@ -4,6 +4,8 @@
 #   docker build --build-arg VERSION=$(git describe --tags --always --dirty) -t rounds .
 #   docker run -p 8080:8080 -v rounds-data:/data rounds            # SQLite in /data
 #   docker run ... -e ROUNDS_DATABASE_URL=postgres://... rounds     # PostgreSQL
+#   docker run -p 8080:8080 rounds demo                              # the demo, its sign-in included
+# docker-compose.yml runs both: `docker compose up` and `docker compose --profile demo up demo`.
 
 # go.mod needs Go >= 1.26.8; the 1.26 tag tracks the latest patch (use --pull if a stale
 # local image is older; the golang images set GOTOOLCHAIN=local).

@@ -552,8 +552,8 @@ type pageLog struct {
 }
 
 type request struct {
-	method, path string
-	csrfHeader   bool
+	method, host, path string
+	csrfHeader         bool
 }
 
 // record runs in the tab's event loop: it must return fast and run no
@@ -593,7 +593,7 @@ func (l *pageLog) record(ev any) {
 		if err != nil {
 			return
 		}
-		r := request{method: ev.Request.Method, path: u.Path}
+		r := request{method: ev.Request.Method, host: u.Host, path: u.Path}
 		for name := range ev.Request.Headers {
 			if strings.EqualFold(name, "X-CSRF-Token") {
 				r.csrfHeader = true
@@ -617,6 +617,19 @@ func (l *pageLog) sent(method, path string, withCSRFHeader bool) bool {
 	return slices.ContainsFunc(l.requests, func(r request) bool {
 		return r.method == method && r.path == path && (r.csrfHeader || !withCSRFHeader)
 	})
+}
+
+// hosts lists the hosts the tab sent requests to.
+func (l *pageLog) hosts() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var list []string
+	for _, r := range l.requests {
+		if !slices.Contains(list, r.host) {
+			list = append(list, r.host)
+		}
+	}
+	return list
 }
 
 func (l *pageLog) requestList() []string {

@@ -2,12 +2,13 @@ package app
 
 import (
 	"net/url"
-
-	"github.com/gofiber/fiber/v2"
-	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/app/markdown"
 	"rounds/models"
 )
 
@@ -45,10 +46,32 @@ type fieldProblem struct {
 
 // Problems lists the form's problems in the order of its fields.
 func (f *caseForm) Problems() []fieldProblem {
-	var list []fieldProblem
-	for _, field := range caseFieldOrder {
-		if m, ok := f.Errors[field]; ok {
+	return problemsInOrder(f.Errors, caseFieldOrder)
+}
+
+// problemsInOrder lists a form's problems in the order of its fields, so
+// the summary at the top reads down the form as the member does; a field
+// the order leaves out follows, by name, so no problem goes unshown.
+func problemsInOrder(errs map[string]string, order []string) []fieldProblem {
+	if len(errs) == 0 {
+		return nil
+	}
+	list := make([]fieldProblem, 0, len(errs))
+	for _, field := range order {
+		if m, ok := errs[field]; ok {
 			list = append(list, fieldProblem{field, m})
+		}
+	}
+	if len(list) < len(errs) {
+		var rest []string
+		for field := range errs {
+			if !slices.Contains(order, field) {
+				rest = append(rest, field)
+			}
+		}
+		slices.Sort(rest)
+		for _, field := range rest {
+			list = append(list, fieldProblem{field, errs[field]})
 		}
 	}
 	return list
@@ -76,7 +99,7 @@ func (f *caseForm) validate(memberID int64) (title string, tags []string, summar
 	}
 	source = f.Body
 	if strings.TrimSpace(source) == "" {
-		source = caseMarkdown(summary)
+		source = markdown.CaseSummary(summary)
 	}
 	// The composer's rules for the title, tags and post, on the post as it
 	// will be saved; what the member typed stays in the form.
@@ -143,56 +166,6 @@ func caseSourceURL(raw string) (string, string) {
 		return "", "The link cannot carry a user name or password."
 	}
 	return u.String(), ""
-}
-
-// caseMarkdown writes a summary as the markdown of an opening post. The
-// summary's fields are plain text, so the characters markdown would read
-// are escaped.
-func caseMarkdown(cs *models.CaseSummary) string {
-	var b strings.Builder
-	if cs.SourceURL != "" {
-		b.WriteString("**Case:** <" + cs.SourceURL + ">\n\n")
-	}
-	b.WriteString("**Age band:** " + plainMarkdown(models.CaseAgeBandLabel(cs.AgeBand)) + "\\\n")
-	b.WriteString("**Sex:** " + plainMarkdown(models.CaseSexLabel(cs.Sex)) + "\n\n")
-	b.WriteString("**Presentation:** " + plainMarkdown(cs.Presentation) + "\n\n")
-	if cs.Workup != "" {
-		b.WriteString("**Work-up so far:** " + plainMarkdown(cs.Workup) + "\n\n")
-	}
-	b.WriteString("**Question for peers:** " + plainMarkdown(cs.Question) + "\n")
-	return b.String()
-}
-
-// markdownInline are the characters that mean something to markdown
-// anywhere in a line; markdownLineStart, at the start of one.
-var (
-	markdownInline    = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "\\<", ">", "\\>", "|", "\\|", "~", "\\~", "&", "\\&")
-	markdownListStart = regexp.MustCompile(`^(\d+)([.)])`)
-)
-
-// plainMarkdown writes plain text as markdown that renders as that text:
-// its line breaks kept, its blank lines as paragraphs.
-func plainMarkdown(text string) string {
-	paragraphs := strings.Split(text, "\n\n")
-	out := paragraphs[:0]
-	for _, para := range paragraphs {
-		var lines []string
-		for _, line := range strings.Split(para, "\n") {
-			line = markdownInline.Replace(strings.TrimSpace(line))
-			if line == "" {
-				continue
-			}
-			if strings.ContainsRune("#-+=", rune(line[0])) {
-				line = "\\" + line
-			}
-			line = markdownListStart.ReplaceAllString(line, `$1\$2`)
-			lines = append(lines, line)
-		}
-		if len(lines) > 0 {
-			out = append(out, strings.Join(lines, "\\\n"))
-		}
-	}
-	return strings.Join(out, "\n\n")
 }
 
 // readCaseText reads and checks the free text of a case summary from a

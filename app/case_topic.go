@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 
+	"rounds/app/markdown"
 	"rounds/models"
 )
 
@@ -13,6 +15,10 @@ type caseCard struct {
 	models.CaseText
 	AgeBand string
 	Sex     string
+	// OpeningIsSummary says the topic's opening post is the summary
+	// written out, its author having written no discussion: the page
+	// shows the card and not the same text again in the post.
+	OpeningIsSummary bool
 }
 
 // topicCase loads the card of a case topic; nil for any other topic, or a
@@ -35,5 +41,6 @@ func (h *Handler) topicCase(ctx context.Context, topic *models.Topic) (*caseCard
 		link = ""
 	}
 	return &caseCard{CaseText: models.CaseText{SourceURL: link, Presentation: cs.Presentation, Workup: cs.Workup,
-		Question: cs.Question}, AgeBand: models.CaseAgeBandLabel(cs.AgeBand), Sex: models.CaseSexLabel(cs.Sex)}, nil
+		Question: cs.Question}, AgeBand: models.CaseAgeBandLabel(cs.AgeBand), Sex: models.CaseSexLabel(cs.Sex),
+		OpeningIsSummary: strings.TrimSpace(cs.OpeningSource) == strings.TrimSpace(markdown.CaseSummary(cs))}, nil
 }

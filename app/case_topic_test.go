@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -63,13 +64,18 @@ func TestPresentACase(t *testing.T) {
 			"Identifiers attested absent by the author.",
 			`href="/tags/gi"`)
 		mustNotContain(t, res, `target=`, "<b>no</b>")
-		// The card comes before the opening post, which reads as the
-		// summary when no discussion was written.
-		card, post := strings.Index(res.Body, `class="case-summary"`), strings.Index(res.Body, "<strong>Presentation:</strong>")
+		// With no discussion written, the opening post is the summary
+		// itself: the page shows it once, in the card above the post,
+		// and the post says so instead of repeating it.
+		card, post := strings.Index(res.Body, `class="case-summary"`), strings.Index(res.Body, `id="post-1"`)
 		if card < 0 || post < card {
 			t.Fatalf("card at %d, opening post at %d: want the card above the post", card, post)
 		}
-		mustContain(t, res, "<strong>Question for peers:</strong> Contrast swallow now, or CT first?")
+		mustContain(t, res, "Presented the case summarised above.")
+		mustNotContain(t, res, "<strong>Presentation:</strong>", "<strong>Question for peers:</strong>")
+		if n := strings.Count(res.Body, "Contrast swallow now, or CT first?"); n != 1 {
+			t.Errorf("the question shows %d times on the page, want once", n)
+		}
 
 		topics, _, err := a.Store.TopicsWithTag(context.Background(), nil, "gi", 0, 10)
 		if err != nil || len(topics) != 1 || topics[0].Kind != models.KindCase {
@@ -89,6 +95,25 @@ func TestPresentACase(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 		res = b.Get(res.Location())
 		mustContain(t, res, "My own <strong>thoughts</strong> first.", "<dt>Work-up so far</dt>", "None given.")
+		mustNotContain(t, res, "Presented the case summarised above.")
+
+		// Once its author edits the opening post into something of its
+		// own, the post shows it under the card.
+		opening, err := a.Store.PostsInTopic(context.Background(), topics[0].ID, 1, 1)
+		if err != nil || len(opening) != 1 {
+			t.Fatalf("opening post: %+v, %v", opening, err)
+		}
+		first, err := a.Store.PostByID(context.Background(), opening[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := first.Source + "\nUpdate: CT showed a distal tear."
+		res = b.Submit(fmt.Sprintf("/p/%d/edit", first.ID), fmt.Sprintf("/p/%d/edit", first.ID),
+			url.Values{"title": {"Chest pain after vomiting: swallow study now?"}, "tags": {"gi, surgery"}, "body": {edited}, "version": {"1"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		res = b.Get(topicPath)
+		mustContain(t, res, "Update: CT showed a distal tear.", "<strong>Presentation:</strong>")
+		mustNotContain(t, res, "Presented the case summarised above.")
 	})
 }
 

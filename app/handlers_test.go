@@ -490,3 +490,20 @@ func TestMembersSeeAndEndTheirSessions(t *testing.T) {
 	wantStatus(t, phone.Get("/b/cardiology/new"), http.StatusSeeOther)
 	wantStatus(t, laptop.Get("/b/cardiology/new"), http.StatusOK)
 }
+
+func TestSessionsNameBrowserAndSystem(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	const firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0"
+	if err := a.Store.DB().Exec(`UPDATE sessions SET user_agent = ? WHERE user_id = ?`, firefox, okafor.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	res := b.Get("/settings/sessions")
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, ">Firefox on macOS</strong>")
+	if strings.Contains(res.Body, ">"+firefox) {
+		t.Error("the page shows the raw User-Agent string as the session's name")
+	}
+}

@@ -100,6 +100,10 @@ func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
 		// The text inputs of the verification application.
 		"verifyField": verifyField,
 		"adminField":  adminField,
+		// The problems of a form, in the order of the fields named.
+		"problems": func(errs map[string]string, fields string) []fieldProblem {
+			return problemsInOrder(errs, strings.Fields(fields))
+		},
 	}
 }
 

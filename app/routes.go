@@ -4,9 +4,12 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"rounds/app/demoidp"
 	"rounds/app/imageproxy"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 )
 
 // access is the least standing a route needs.
@@ -104,6 +107,7 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/admin/audit", admin, h.adminAudit},
 		{fiber.MethodGet, "/admin/outbox", admin, h.adminOutbox},
 		{fiber.MethodGet, "/admin/outbox/:name", admin, h.adminOutboxMessage},
+		{fiber.MethodGet, "/admin/outbox/:name/html", admin, h.adminOutboxHTML},
 		{fiber.MethodGet, "/admin/boards", admin, h.adminBoards},
 		{fiber.MethodGet, "/admin/boards/new", admin, h.adminBoardNew},
 		{fiber.MethodPost, "/admin/boards/new", admin, h.adminBoardCreate},
@@ -131,7 +135,15 @@ func (h *Handler) routes(app *fiber.App) error {
 		table = append(table,
 			route{fiber.MethodGet, "/demo/sign-in", anyone, h.demoSignInForm},
 			route{fiber.MethodPost, "/demo/sign-in", anyone, h.demoSignIn},
+			// The demo's identity provider, on the site itself, so that a
+			// browser that reaches the site reaches it too. Browsers only
+			// read from it; the site's own calls go to it in memory.
+			route{fiber.MethodGet, demoidp.Path + "/*", anyone, adaptor.HTTPHandler(h.demoIdP.Handler())},
 		)
+		if h.demoPodcast != nil {
+			// The demo's own podcast, public as a show's feed is.
+			table = append(table, route{fiber.MethodGet, seed.PodcastPath + ":file", anyone, h.demoPodcastFile()})
+		}
 	}
 	// These routes' handlers show their form again, with what was typed
 	// and why it was refused, when it held characters Rounds cannot keep

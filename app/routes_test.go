@@ -61,6 +61,7 @@ var routeAccess = map[string]string{
 	"GET /auth/:provider/callback":       "anyone",
 	"GET /demo/sign-in":                  "anyone",
 	"POST /demo/sign-in":                 "anyone",
+	"GET /oidc/*":                        "anyone",
 
 	// Verification: a pending member reaches these and nothing else.
 	"GET /verify":                                "signedIn",
@@ -86,6 +87,7 @@ var routeAccess = map[string]string{
 	"GET /admin/audit":                           "admin",
 	"GET /admin/outbox":                          "admin",
 	"GET /admin/outbox/:name":                    "admin",
+	"GET /admin/outbox/:name/html":               "admin",
 	"GET /admin/boards":                          "admin",
 	"GET /admin/boards/new":                      "admin",
 	"POST /admin/boards/new":                     "admin",

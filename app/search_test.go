@@ -236,7 +236,7 @@ func TestSearchHelpAndHeaderBox(t *testing.T) {
 func TestAQuotedPhraseFindsItsSynonymsInTheDemo(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		at := time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
-		if loaded, err := seed.LoadDemo(context.Background(), a.Store, markdown.New(), at); err != nil || !loaded {
+		if loaded, _, err := seed.LoadDemo(context.Background(), a.Store, markdown.New(), at, a.Config.BaseURL); err != nil || !loaded {
 			t.Fatalf("load the demo: %v, %v", loaded, err)
 		}
 		a.CatchUp(t)

@@ -25,6 +25,7 @@ import (
 	"rounds/app/mail"
 	"rounds/app/markdown"
 	"rounds/app/ratelimit"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/public"
 	"rounds/search"
@@ -64,6 +65,10 @@ type Handler struct {
 	// identity picker; nil outside the demo.
 	demoProvider *auth.Provider
 	demoIssuer   string
+	// demoIdP is that provider, served on the site under /oidc.
+	demoIdP *demoidp.IdP
+	// demoPodcast is the demo's own show, served under seed.PodcastPath.
+	demoPodcast *seed.Podcast
 }
 
 // Options wires a server. Demo turns on the demo sign-in; only the demo
@@ -75,6 +80,9 @@ type Options struct {
 	Demo   bool
 	// DemoIdP is the demo's own identity provider, required with Demo.
 	DemoIdP *demoidp.IdP
+	// DemoPodcast is the demo's own show, which the site serves; with
+	// Demo, nil serves none.
+	DemoPodcast *seed.Podcast
 	// Now is the clock; nil means the store's (see models.Store.Now).
 	Now func() time.Time
 	// Mailer sends verification codes and decisions; when nil, New makes
@@ -128,7 +136,8 @@ func New(opts Options) (*fiber.App, error) {
 			return nil, fmt.Errorf("app: the demo needs its identity provider")
 		}
 		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
-		h.demoIssuer = opts.DemoIdP.Issuer()
+		h.demoProvider.UseHTTPClient(opts.DemoIdP.HTTPClient())
+		h.demoIssuer, h.demoIdP, h.demoPodcast = opts.DemoIdP.Issuer(), opts.DemoIdP, opts.DemoPodcast
 	}
 	if h.now == nil {
 		h.now = opts.Store.Now

@@ -13,6 +13,9 @@ type sessionsPage struct {
 type sessionRow struct {
 	models.Session
 	Current bool
+	// Browser is the session's browser and system, such as "Firefox on
+	// macOS", read from its User-Agent.
+	Browser string
 }
 
 // settingsSessions lists where the member is signed in.
@@ -24,7 +27,7 @@ func (h *Handler) settingsSessions(c *fiber.Ctx) error {
 	current := currentSession(c)
 	rows := make([]sessionRow, len(sessions))
 	for i, s := range sessions {
-		rows[i] = sessionRow{Session: s, Current: current != nil && s.ID == current.ID}
+		rows[i] = sessionRow{Session: s, Current: current != nil && s.ID == current.ID, Browser: browserOn(s.UserAgent)}
 	}
 	data := h.page(c, "Your sessions")
 	data.Page = sessionsPage{Sessions: rows}

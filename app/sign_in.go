@@ -50,9 +50,12 @@ func (h *Handler) allowSignInForms(c *fiber.Ctx) {
 	if h.demoProvider != nil {
 		providers = append(slices.Clone(providers), h.demoProvider)
 	}
+	self := h.cfg.BaseURL.Scheme + "://" + h.cfg.BaseURL.Host
 	for _, p := range providers {
 		for _, o := range p.Origins() {
-			if o != "" && !slices.Contains(origins, o) {
+			// 'self' already covers a provider on the site itself, as
+			// the demo's is.
+			if o != "" && o != self && !slices.Contains(origins, o) {
 				origins = append(origins, o)
 			}
 		}

@@ -347,11 +347,12 @@ func TestDemoPickerSignsInThroughItsOwnProvider(t *testing.T) {
 	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 	a.Board(t, "cardiology", "Cardiology")
 
-	// The picker's forms may lead to the demo provider, and only there.
+	// The picker's forms may lead to the demo provider, which lives on
+	// the site itself, and nowhere else.
 	page := a.Browser(t).Get("/sign-in")
 	mustContain(t, page, "A new applicant", "Dr. Amara Okafor")
 	csp := page.Header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "form-action 'self' http://127.0.0.1:") || strings.Contains(csp, "https:;") {
+	if !strings.Contains(csp, "form-action 'self';") {
 		t.Fatalf("sign-in page CSP %q", csp)
 	}
 

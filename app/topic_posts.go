@@ -75,9 +75,13 @@ func renderPosts(posts []postItem) template.HTML {
 			}
 			b.WriteString("</p>\n")
 		}
-		b.WriteString(`  <div class="post-body">`)
-		b.WriteString(string(p.Cooked))
-		b.WriteString("</div>\n")
+		if p.SummaryAbove {
+			b.WriteString(`  <p class="post-note">Presented the case summarised above.</p>` + "\n")
+		} else {
+			b.WriteString(`  <div class="post-body">`)
+			b.WriteString(string(p.Cooked))
+			b.WriteString("</div>\n")
+		}
 		if len(p.Previews) > 0 {
 			writePreviews(&b, p.Previews)
 		}

@@ -83,7 +83,7 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if err := h.attachPreviews(c.UserContext(), items); err != nil {
 		return err
 	}
-	p := topicPage{Topic: topic, PostsHTML: renderPosts(items), Page: page, Pages: pages, URL: topicURL(&topic.Topic),
+	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
 	var err error
@@ -93,6 +93,11 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
 		return err
 	}
+	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
+		// The card above already shows the text the opening post repeats.
+		items[0].Cooked, items[0].SummaryAbove = "", true
+	}
+	p.PostsHTML = renderPosts(items)
 	if m.IsVerified() {
 		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
 			return err
@@ -151,6 +156,10 @@ type postItem struct {
 	HiddenReason string
 	Edited       bool
 	Mine         bool
+	// SummaryAbove marks the opening post of a case topic that is the
+	// case summary shown above it: the post says so instead of repeating
+	// the summary.
+	SummaryAbove bool
 	// Previews are the cards of the post's fetched links.
 	Previews []models.LinkPreview
 	// PHIConfirmed is, for moderators, what the author confirmed was no

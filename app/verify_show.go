@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/seed"
 	"rounds/app/verify"
 	"rounds/models"
 )
@@ -17,6 +18,9 @@ type verifyPage struct {
 	Evidence     verify.Evidence
 	Email        emailStep
 	Domains      []string
+	// MailReader, in the demo, is who can read the code on the Mail page,
+	// as no mail leaves the demo.
+	MailReader string
 }
 
 // emailStep is the work-email confirmation on the status page.
@@ -49,6 +53,9 @@ func (h *Handler) renderVerifyForm(c *fiber.Ctx, form *applicationForm, status i
 
 func (h *Handler) renderVerifyStatus(c *fiber.Ctx, v *models.Verification, email emailStep, status int) error {
 	p := verifyPage{Verification: v, Email: email, Domains: h.cfg.VerifyEmailDomains}
+	if h.demo && h.cfg.SMTPURL == nil {
+		p.MailReader = seed.DemoAdministrator().DisplayName
+	}
 	if v != nil {
 		var err error
 		if p.Evidence, err = verify.Decode(v.Evidence); err != nil {

@@ -2,13 +2,16 @@ package app_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"rounds/app/apptest"
+	roundsmail "rounds/app/mail"
 	"rounds/models"
 )
 
@@ -278,7 +281,16 @@ func TestAdminsReadTheOutbox(t *testing.T) {
 	if link == nil {
 		t.Fatalf("no message listed:\n%s", list.Body)
 	}
-	mustContain(t, admin.Get(link[1]), code)
+	message := admin.Get(link[1])
+	mustContain(t, message, code)
+	// The code email is shown as its reader sees it, decoded: the text
+	// whole, with no quoted-printable soft breaks or escapes in it.
+	text := between(message.Body, `<pre class="mail-text">`, "</pre>")
+	if !strings.Contains(text, code) || strings.Contains(text, "=\n") || strings.Contains(text, "=3D") || strings.Contains(text, "=E2") {
+		t.Errorf("the message is not shown decoded:\n%s", text)
+	}
+	mustContain(t, message, "<dt>Subject</dt><dd>")
+	wantStatus(t, admin.Get(link[1]+"/html"), http.StatusNotFound) // a code email has no HTML part
 	wantStatus(t, admin.Get("/admin/outbox/..%2F..%2Fsecret"), http.StatusNotFound)
 	wantStatus(t, b.Get("/admin/outbox"), http.StatusSeeOther) // a pending account is sent to /verify
 }
@@ -317,4 +329,104 @@ func TestNewClinicianJourney(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, "Heparin nomogram in obesity")
 	})
+}
+
+// The list of problems at the top of a refused application reads down the
+// form, as the member fills it in, not in the alphabetical order of the
+// fields' names.
+func TestApplicationProblemsFollowTheForm(t *testing.T) {
+	a := apptest.New(t)
+	newcomer := a.PendingMember(t, "newcomer")
+	b := a.Browser(t)
+	b.SignIn(newcomer)
+	res := b.Submit("/verify", "/verify", url.Values{"license_country": {"US"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	summary := res.Body[strings.Index(res.Body, `class="error-summary"`):]
+	summary = summary[:strings.Index(summary, "</div>")]
+	var order []string
+	for _, m := range regexp.MustCompile(`href="#field-([a-z_]+)"`).FindAllStringSubmatch(summary, -1) {
+		order = append(order, m[1])
+	}
+	want := []string{"full_name", "profession", "specialty", "npi", "license_state", "license_number", "institution", "work_email"}
+	if strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("the summary lists %v, want the form's order %v", order, want)
+	}
+}
+
+// The composer's summary, too, follows the form: title, tags, then the post.
+func TestComposerProblemsFollowTheForm(t *testing.T) {
+	a := apptest.New(t)
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	a.Board(t, "cardiology", "Cardiology")
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	res := b.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"VT"}, "tags": {"Not A Tag!"}, "body": {""}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	title, tags, body := strings.Index(res.Body, `href="#field-title"`), strings.Index(res.Body, `href="#field-tags"`), strings.Index(res.Body, `href="#field-body"`)
+	if title < 0 || tags < 0 || body < 0 || !(title < tags && tags < body) {
+		t.Errorf("the summary lists title at %d, tags at %d, body at %d; want that order", title, tags, body)
+	}
+}
+
+// An applicant signed in through a provider that gave only a handle is
+// named in the header by the name they give in their application.
+func TestApplicantHeaderShowsTheNameGiven(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		b := a.Browser(t)
+		b.SignInAs("applicant")
+		form := application("amara@stmarys.example.org")
+		form.Set("full_name", "Dr. Amara Okafor")
+		wantStatus(t, b.Submit("/verify", "/verify", form), http.StatusSeeOther)
+		res := b.Get("/verify")
+		wantStatus(t, res, http.StatusOK)
+		header := res.Body[strings.Index(res.Body, `class="who"`):]
+		header = header[:strings.Index(header, "</a>")]
+		if !strings.Contains(header, "Dr. Amara Okafor") || strings.Contains(header, ">applicant") {
+			t.Errorf("the header names the applicant as %q, want the name they gave", header)
+		}
+	})
+}
+
+// An email with an HTML part, such as a digest, shows its HTML in a
+// sandboxed frame under a policy of its own, and its text decoded.
+func TestAdminsReadHTMLMail(t *testing.T) {
+	a := apptest.New(t)
+	root := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
+	if err := a.Store.SetRole(t.Context(), root.ID, models.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	mailer, err := roundsmail.New(nil, "Rounds <rounds@rounds.test>", filepath.Join(a.Config.DataDir, "mail"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Norepinephrine through a peripheral IV — how long do you let it run? ", 3)
+	err = mailer.Send(t.Context(), roundsmail.Message{To: []string{"okafor@stmary.example.org"}, Subject: "Your weekly Rounds digest",
+		Text: long, HTML: `<p style="color:#123">` + long + `</p><script>alert(1)</script>`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := a.Browser(t)
+	admin.SignIn(root)
+	list := admin.Get("/admin/outbox")
+	link := regexp.MustCompile(`href="(/admin/outbox/[^"]+)"`).FindStringSubmatch(list.Body)
+	if link == nil {
+		t.Fatalf("no message listed:\n%s", list.Body)
+	}
+	message := admin.Get(link[1])
+	wantStatus(t, message, http.StatusOK)
+	if text := between(message.Body, `<pre class="mail-text">`, "</pre>"); !strings.Contains(text, html.EscapeString(long)) {
+		t.Errorf("the text part is not shown whole and decoded:\n%s", text)
+	}
+	frame := between(message.Body, `<iframe class="digest-preview mail-html"`, "</iframe>")
+	if !strings.Contains(frame, `src="`+link[1]+`/html"`) || !strings.Contains(frame, `sandbox="`) || strings.Contains(frame, "allow-scripts") {
+		t.Errorf("the HTML part is not in a sandboxed frame without scripts: %s", frame)
+	}
+	part := admin.Get(link[1] + "/html")
+	wantStatus(t, part, http.StatusOK)
+	if !strings.Contains(part.Body, long) {
+		t.Errorf("the HTML part is not decoded:\n%s", part.Body)
+	}
+	if csp := part.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
+		t.Errorf("the HTML part's policy is %q", csp)
+	}
 }

@@ -23,6 +23,11 @@ type CaseSummary struct {
 	Question     string
 	AttestedByID int64
 	AttestedAt   time.Time
+	// OpeningSource is the markdown of the topic's opening post, loaded
+	// with the summary so the topic page can tell an opening post that
+	// is the summary itself (its author wrote no discussion) and show
+	// the case once.
+	OpeningSource string
 }
 
 // CaseChoice is one option of a case's age band or sex: the stable code the
@@ -117,8 +122,10 @@ func insertCaseSummary(tx *gorm.DB, topicID int64, cs *CaseSummary, now time.Tim
 // CaseSummaryFor loads the summary of a case topic.
 func (s *Store) CaseSummaryFor(ctx context.Context, topicID int64) (*CaseSummary, error) {
 	var found []CaseSummary
-	err := s.db.WithContext(ctx).Raw(`SELECT source_url, age_band, sex, presentation, workup, question,
-		attested_by_id, attested_at FROM case_summaries WHERE topic_id = ?`, topicID).Scan(&found).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT cs.source_url, cs.age_band, cs.sex, cs.presentation, cs.workup, cs.question,
+		cs.attested_by_id, cs.attested_at, COALESCE(p.source, '') AS opening_source
+		FROM case_summaries cs LEFT JOIN posts p ON p.topic_id = cs.topic_id AND p.number = 1
+		WHERE cs.topic_id = ?`, topicID).Scan(&found).Error
 	if err != nil {
 		return nil, fmt.Errorf("case summary of topic %d: %w", topicID, err)
 	}

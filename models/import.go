@@ -18,6 +18,10 @@ type ImportPost struct {
 	Source   string
 	Cooked   string
 	At       time.Time
+	// Links are the post's links, recorded with previews waiting to be
+	// fetched (or already fetched, for a URL that has one); no fetch is
+	// queued.
+	Links []PostLink
 }
 
 // ImportTopic is a whole topic written in bulk; its first post opens it.
@@ -28,6 +32,10 @@ type ImportTopic struct {
 	Tags    []string
 	Pinned  bool
 	Posts   []ImportPost
+	// EpisodeID is the podcast episode a podcast topic discusses.
+	EpisodeID int64
+	// Case is a case topic's summary.
+	Case *CaseSummary
 }
 
 // ImportTopics writes many topics in one transaction with multi-row inserts,
@@ -78,20 +86,35 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			last          time.Time
 		}
 		boards := map[int64]*boardDelta{}
-		for _, t := range topics {
+		// What a topic or post carries besides its rows (an episode, a
+		// case, links) is written once they are all in.
+		type extra struct {
+			topicID, postID int64
+			topic           *ImportTopic
+			links           []PostLink
+		}
+		var extras []extra
+		for ti := range topics {
+			t := &topics[ti]
 			if len(t.Posts) == 0 {
 				return fmt.Errorf("import topic %q: no posts", t.Title)
 			}
 			topicID++
 			first, last := t.Posts[0], t.Posts[len(t.Posts)-1]
 			kind := t.Kind
-			if kind == "" {
+			switch {
+			case t.Case != nil:
+				kind = KindCase
+			case kind == "":
 				kind = KindDiscussion
 			}
 			topicRows.add(topicID, t.BoardID, kind, t.Title, Slugify(t.Title), first.AuthorID,
 				t.Pinned, false, len(t.Posts), storeTime(last.At), storeTime(first.At), storeTime(last.At))
 			for _, tag := range t.Tags {
 				tagRows.add(topicID, tag)
+			}
+			if t.EpisodeID != 0 || t.Case != nil {
+				extras = append(extras, extra{topicID: topicID, topic: t})
 			}
 			outboxRows.add(topicID, outboxTime())
 			for i, p := range t.Posts {
@@ -104,6 +127,9 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 					title = t.Title
 				}
 				revRows.add(revID, postID, 1, title, p.Source, p.AuthorID, at)
+				if len(p.Links) > 0 {
+					extras = append(extras, extra{postID: postID, links: p.Links})
+				}
 				if postRows.full() || revRows.full() || topicRows.full() || tagRows.full() || outboxRows.full() {
 					if err := flushAll(); err != nil {
 						return err
@@ -123,6 +149,28 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 		}
 		if err := flushAll(); err != nil {
 			return err
+		}
+		now := s.Now()
+		for _, x := range extras {
+			if x.topic != nil && x.topic.EpisodeID != 0 {
+				err := tx.Exec(`INSERT INTO topic_episodes (topic_id, episode_id) VALUES (?, ?)`, x.topicID, x.topic.EpisodeID).Error
+				if err != nil {
+					return fmt.Errorf("import: link episode %d: %w", x.topic.EpisodeID, err)
+				}
+			}
+			if x.topic != nil && x.topic.Case != nil {
+				if err := x.topic.Case.check(); err != nil {
+					return fmt.Errorf("import topic %q: %w", x.topic.Title, err)
+				}
+				if err := insertCaseSummary(tx, x.topicID, x.topic.Case, now); err != nil {
+					return err
+				}
+			}
+			if len(x.links) > 0 {
+				if err := linkPost(tx, x.postID, PostLinks{Found: x.links}, now); err != nil {
+					return err
+				}
+			}
 		}
 		for id, d := range boards {
 			_, err := conn.ExecContext(ctx, s.placeholders(`UPDATE boards SET topic_count = topic_count + ?,

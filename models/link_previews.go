@@ -144,6 +144,26 @@ func (s *Store) SaveLinkPreview(ctx context.Context, p *LinkPreview) error {
 	return nil
 }
 
+// PutLinkPreview records a preview fetched elsewhere, such as the demo's
+// recorded ones, under its URL: a new row, or the one of its URL replaced.
+// Status, fetch time and content come from p.
+func (s *Store) PutLinkPreview(ctx context.Context, p *LinkPreview) error {
+	now := s.Now()
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO link_previews (url, kind, status, title, description, site_name,
+			image_url, journal, year, authors, doi, pmid, error, fetched_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, status = excluded.status, title = excluded.title,
+			description = excluded.description, site_name = excluded.site_name, image_url = excluded.image_url,
+			journal = excluded.journal, year = excluded.year, authors = excluded.authors, doi = excluded.doi,
+			pmid = excluded.pmid, error = excluded.error, fetched_at = excluded.fetched_at`,
+		p.URL, p.Kind, p.Status, p.Title, p.Description, p.SiteName, p.ImageURL, p.Journal, p.Year, p.Authors,
+		p.DOI, p.PMID, p.Error, storeTimePtr(p.FetchedAt), now).Error
+	if err != nil {
+		return fmt.Errorf("put link preview %s: %w", p.URL, err)
+	}
+	return nil
+}
+
 // ReadyPreviews returns the fetched previews of each post, in the order the
 // post links them. Pending and failed links have none: the post shows them
 // as plain links.

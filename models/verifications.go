@@ -111,8 +111,14 @@ func (s *Store) SubmitVerification(ctx context.Context, v *Verification) error {
 		if err := tx.Save(v).Error; err != nil {
 			return fmt.Errorf("save application: %w", err)
 		}
-		return tx.Model(&User{}).Where("id = ? AND status = ?", v.UserID, StatusPending).
-			Updates(map[string]any{"status": StatusApplied, "updated_at": now}).Error
+		if err := tx.Model(&User{}).Where("id = ? AND status = ?", v.UserID, StatusPending).
+			Updates(map[string]any{"status": StatusApplied, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("mark user applied: %w", err)
+		}
+		// An applicant is known by the name they give, not by whatever
+		// handle their provider sent; a verified member keeps theirs.
+		return tx.Model(&User{}).Where("id = ? AND status <> ?", v.UserID, StatusVerified).
+			Updates(map[string]any{"display_name": v.FullName, "updated_at": now}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("submit verification for user %d: %w", v.UserID, err)

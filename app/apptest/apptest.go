@@ -27,6 +27,7 @@ import (
 	"rounds/app/fetch"
 	"rounds/app/jobs"
 	"rounds/app/markdown"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
 	"rounds/models/testenv"
@@ -51,6 +52,8 @@ type App struct {
 	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
+	// Podcast is the demo's own show, with Options.Demo.
+	Podcast *seed.Podcast
 }
 
 // Options adjust the server under test.
@@ -84,6 +87,9 @@ type Options struct {
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
+	// Demo loads the demo community, as `rounds demo` does, and serves
+	// its podcast; Podcast is then that show. Not with Serve.
+	Demo bool
 	// Clock replaces the site's clock, which otherwise starts at
 	// testenv.Start.
 	Clock *testenv.Clock
@@ -140,7 +146,7 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var idp *demoidp.IdP
 	if !o.Serve {
-		if idp, err = demoidp.Start(); err != nil {
+		if idp, err = demoidp.Start(cfg.BaseURL); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
@@ -149,18 +155,30 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 			}
 		})
 	}
+	var show *seed.Podcast
+	fetcher := o.Fetcher
+	if o.Demo {
+		cfg.UseDemoDefaults()
+		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), clock.Now(), cfg.BaseURL); err != nil {
+			t.Fatalf("load the demo: %v", err)
+		}
+		if fetcher == nil {
+			fetcher = app.NewDemoFetcher(cfg, show)
+		}
+	}
 	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	work, err := app.NewBackground(cfg, store, o.Fetcher, log)
+	work, err := app.NewBackground(cfg, store, fetcher, log)
 	if err != nil {
 		t.Fatalf("background work: %v", err)
 	}
 	queue := startJobs(t, store, log, work, o.WorkJobs)
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, Search: index,
-		Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
+	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, DemoPodcast: show,
+		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t, listener: ln}
+	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t,
+		listener: ln, Podcast: show}
 }
 
 // startJobs builds the node's job queue and, when work is set, works it
@@ -477,18 +495,33 @@ var noRedirects = &http.Client{Timeout: 10 * time.Second,
 // to on this site.
 func (b *Browser) Provider(authURL string) string {
 	b.t.Helper()
-	res, err := noRedirects.Get(authURL)
+	auth, err := url.Parse(authURL)
 	if err != nil {
-		b.t.Fatalf("visit the provider: %v", err)
+		b.t.Fatalf("the provider's address %q: %v", authURL, err)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusFound {
-		b.t.Fatalf("the provider answered %d: %s", res.StatusCode, body)
+	var location string
+	if auth.Host == b.app.Config.BaseURL.Host {
+		// The demo's provider lives on the site itself.
+		res := b.Get(auth.RequestURI())
+		if res.Status != http.StatusFound {
+			b.t.Fatalf("the provider answered %d: %s", res.Status, res.Body)
+		}
+		location = res.Location()
+	} else {
+		res, err := noRedirects.Get(authURL)
+		if err != nil {
+			b.t.Fatalf("visit the provider: %v", err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusFound {
+			b.t.Fatalf("the provider answered %d: %s", res.StatusCode, body)
+		}
+		location = res.Header.Get("Location")
 	}
-	back, err := url.Parse(res.Header.Get("Location"))
+	back, err := url.Parse(location)
 	if err != nil {
-		b.t.Fatalf("the provider sent the browser to %q: %v", res.Header.Get("Location"), err)
+		b.t.Fatalf("the provider sent the browser to %q: %v", location, err)
 	}
 	return back.RequestURI()
 }

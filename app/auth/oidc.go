@@ -11,8 +11,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -64,16 +66,21 @@ func (p *Provider) discovered() (*openidConnect.Provider, error) {
 	if p.oidc != nil {
 		return p.oidc, nil
 	}
-	o, err := openidConnect.NewNamed(p.Name, p.cfg.ClientID, p.cfg.ClientSecret, p.callback,
-		p.cfg.Issuer+"/.well-known/openid-configuration", "openid", "email", "profile")
+	doc, err := p.openIDConfig()
 	if err != nil {
 		return nil, fmt.Errorf("read the OpenID configuration of %s: %w", p.Name, err)
 	}
 	// The discovery document must name the issuer it was fetched for, or
 	// one provider could pass for another.
-	if strings.TrimRight(o.OpenIDConfig.Issuer, "/") != p.cfg.Issuer {
-		return nil, fmt.Errorf("provider %s announces issuer %q, configured %q", p.Name, o.OpenIDConfig.Issuer, p.cfg.Issuer)
+	if strings.TrimRight(doc.Issuer, "/") != p.cfg.Issuer {
+		return nil, fmt.Errorf("provider %s announces issuer %q, configured %q", p.Name, doc.Issuer, p.cfg.Issuer)
 	}
+	o, err := openidConnect.NewCustomisedURL(p.cfg.ClientID, p.cfg.ClientSecret, p.callback, doc.AuthEndpoint,
+		doc.TokenEndpoint, doc.Issuer, doc.UserInfoEndpoint, doc.EndSessionEndpoint, "openid", "email", "profile")
+	if err != nil {
+		return nil, fmt.Errorf("configure sign-in with %s: %w", p.Name, err)
+	}
+	o.SetName(strings.ToLower(p.Name) + "-oidc")
 	o.HTTPClient = p.client
 	// Only the ID token's claims count: the userinfo endpoint's answer is
 	// not bound to this sign-in by a nonce.
@@ -88,6 +95,35 @@ func (p *Provider) discovered() (*openidConnect.Provider, error) {
 	p.oidc = o
 	return o, nil
 }
+
+// maxDiscovery bounds a provider's discovery document.
+const maxDiscovery = 1 << 20
+
+// openIDConfig fetches the provider's discovery document through the
+// provider's own client, which bounds the time it may take.
+func (p *Provider) openIDConfig() (*openidConnect.OpenIDConfig, error) {
+	res, err := p.client.Get(p.cfg.Issuer + "/.well-known/openid-configuration")
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close() // read-only: a close error loses nothing
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return nil, fmt.Errorf("the discovery document answered %s", res.Status)
+	}
+	var doc openidConnect.OpenIDConfig
+	if err := json.NewDecoder(io.LimitReader(res.Body, maxDiscovery)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("the discovery document is not JSON: %w", err)
+	}
+	if doc.AuthEndpoint == "" || doc.TokenEndpoint == "" {
+		return nil, errors.New("the discovery document names no authorization or token endpoint")
+	}
+	return &doc, nil
+}
+
+// UseHTTPClient makes the provider reach its issuer through c, as the
+// demo's provider, which lives inside the process, is reached. It must be
+// called before the first sign-in.
+func (p *Provider) UseHTTPClient(c *http.Client) { p.client = c }
 
 // Start is what a sign-in attempt needs to remember until the provider
 // sends the browser back.

@@ -336,6 +336,20 @@ func parseMegapixels(raw string) (int64, error) {
 // names and flags and HSTS.
 func (c *Config) Secure() bool { return c.BaseURL.Scheme == "https" }
 
+// DemoEmailDomain is the work-email domain `rounds demo` accepts as
+// evidence when ROUNDS_VERIFY_EMAIL_DOMAINS is not set, so that an
+// applicant to the demo can verify by email code. Addresses under
+// .example.org reach no one, and the demo writes its mail to files.
+const DemoEmailDomain = "stmary.example.org"
+
+// UseDemoDefaults gives `rounds demo` what it needs that the operator did
+// not set: a work-email domain.
+func (c *Config) UseDemoDefaults() {
+	if len(c.VerifyEmailDomains) == 0 {
+		c.VerifyEmailDomains = []string{DemoEmailDomain}
+	}
+}
+
 // EnsureSecret loads the secret from DataDir, creating it there on first
 // start, unless ROUNDS_SECRET supplied one.
 func (c *Config) EnsureSecret() error {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -275,6 +276,30 @@ func TestNamedProvidersFromTheEnvironment(t *testing.T) {
 		c := &Config{}
 		if err := c.LoadProviders(tc.environ); err == nil || !strings.Contains(err.Error(), tc.names) {
 			t.Errorf("LoadProviders(%v) = %v, want an error naming %s", tc.environ, err, tc.names)
+		}
+	}
+}
+
+// The demo accepts its own work-email domain unless the operator chose
+// theirs.
+func TestDemoDefaultsGiveAWorkEmailDomain(t *testing.T) {
+	for _, tc := range []struct {
+		set  string
+		want []string
+	}{
+		{"", []string{DemoEmailDomain}},
+		{"hospital.org, clinic.example", []string{"hospital.org", "clinic.example"}},
+	} {
+		c, err := Load(env(map[string]string{"ROUNDS_VERIFY_EMAIL_DOMAINS": tc.set}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.set == "" && len(c.VerifyEmailDomains) != 0 {
+			t.Fatalf("outside the demo no domain is accepted by default, got %v", c.VerifyEmailDomains)
+		}
+		c.UseDemoDefaults()
+		if !slices.Equal(c.VerifyEmailDomains, tc.want) {
+			t.Errorf("%q gives %v in the demo, want %v", tc.set, c.VerifyEmailDomains, tc.want)
 		}
 	}
 }

@@ -813,3 +813,39 @@ func TestGetIfChangedStillRefusesPrivateAddresses(t *testing.T) {
 		t.Errorf("dialled %q", got)
 	}
 }
+
+// Local answers exactly its addresses from memory, with the usual checks
+// of type and size, and nothing else: the same host's other addresses are
+// still refused, and nothing is dialled.
+func TestLocalResources(t *testing.T) {
+	feed := []byte(`<rss version="2.0"><channel><title>Demo</title></channel></rss>`)
+	f := New(Options{Resolver: &fakeResolver{hosts: map[string][]string{"localhost": {"127.0.0.1"}}}, MaxBytes: 100,
+		Local: map[string]LocalResource{
+			"http://localhost:8080/demo/podcast/feed.xml": {ContentType: "application/rss+xml", Body: feed},
+			"http://localhost:8080/demo/podcast/big.wav":  {ContentType: "audio/wav", Body: make([]byte, 101)},
+		}})
+	dials := recordDials(f, false)
+	res, err := f.Get(context.Background(), "http://localhost:8080/demo/podcast/feed.xml", "application/rss+xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != http.StatusOK || res.ContentType != "application/rss+xml" || !bytes.Equal(res.Body, feed) ||
+		res.URL.String() != "http://localhost:8080/demo/podcast/feed.xml" {
+		t.Errorf("got %d %q %q from %s", res.Status, res.ContentType, res.Body, res.URL)
+	}
+	res, err = f.GetIfChanged(context.Background(), "http://localhost:8080/demo/podcast/feed.xml", Validators{ETag: `"x"`})
+	if err != nil || res.Status != http.StatusOK {
+		t.Errorf("a conditional read: %v, %v", res, err)
+	}
+	_, err = f.Get(context.Background(), "http://localhost:8080/demo/podcast/feed.xml", "text/html")
+	wantKind(t, err, KindContentType)
+	_, err = f.Get(context.Background(), "http://localhost:8080/demo/podcast/big.wav", "audio/*")
+	wantKind(t, err, KindTooLarge)
+	for _, other := range []string{"http://localhost:8080/demo/podcast/other.xml", "http://localhost:8080/", "http://127.0.0.1:8080/demo/podcast/feed.xml"} {
+		_, err = f.Get(context.Background(), other)
+		wantKind(t, err, KindBlocked)
+	}
+	if got := dials.list(); len(got) != 0 {
+		t.Errorf("dialled %v", got)
+	}
+}

@@ -60,6 +60,8 @@ func New(opts ...Option) *Renderer {
 			// goldmark runs lower numbers first: after the footnote
 			// transformer (999), which builds the list of footnotes.
 			parser.WithASTTransformers(transformers...),
+			// After linkify (999), which takes the addresses first.
+			parser.WithInlineParsers(util.Prioritized(pubmedParser{}, 1000)),
 		),
 		goldmark.WithRendererOptions(
 			// Lower numbers register last and win: over the HTML (1000)

@@ -56,6 +56,23 @@ func TestRender(t *testing.T) {
 			want:     `<p>See <a href="https://www.nice.org.uk/guidance" ` + rel + `>https://www.nice.org.uk/guidance</a> for details.</p>` + "\n",
 		},
 		{
+			name:     "a PubMed ID is linked to its record",
+			markdown: "Jones AE, et al. JAMA. 2010;303(8):739-746. PMID: 20179283",
+			want:     `<p>Jones AE, et al. JAMA. 2010;303(8):739-746. <a href="https://pubmed.ncbi.nlm.nih.gov/20179283/" ` + rel + `>PMID: 20179283</a></p>` + "\n",
+		},
+		{
+			name:     "a PubMed ID at the start of a line, in brackets, without a colon",
+			markdown: "PMID 18191684 is the ABC trial (pmid:018191684).",
+			want: `<p><a href="https://pubmed.ncbi.nlm.nih.gov/18191684/" ` + rel + `>PMID 18191684</a> is the ABC trial ` +
+				`(<a href="https://pubmed.ncbi.nlm.nih.gov/18191684/" ` + rel + `>pmid:018191684</a>).</p>` + "\n",
+		},
+		{
+			name:     "PubMed IDs in code, in a word, in a link or of zero stay text",
+			markdown: "`PMID: 123` and APMID 123 and PMID: 0000 and PMID 12a and [PMID 77](https://example.org/77)",
+			want: `<p><code>PMID: 123</code> and APMID 123 and PMID: 0000 and PMID 12a and ` +
+				`<a href="https://example.org/77" ` + rel + `>PMID 77</a></p>` + "\n",
+		},
+		{
 			name:     "bare www domain is linked over http",
 			markdown: "www.example.org",
 			want:     `<p><a href="http://www.example.org" ` + rel + `>www.example.org</a></p>` + "\n",

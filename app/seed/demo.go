@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"rounds/app/markdown"
+	"rounds/models"
 )
 
 // Demo returns the hand-written demo community shown by `rounds demo`: a
@@ -29,16 +32,25 @@ func Demo(now time.Time) Community {
 		if !ok {
 			panic(fmt.Sprintf("seed: demo topic %q is on unknown board %q", dt.title, dt.board))
 		}
-		t := Topic{Board: board, Title: dt.title, Tags: dt.tags, Pinned: dt.pinned}
+		t := Topic{Board: board, Title: dt.title, Tags: dt.tags, Pinned: dt.pinned, Case: dt.summary}
+		if dt.episode != 0 {
+			t.Episode = episodeGUID(dt.episode)
+		}
 		opened := base.Add(-dt.opened)
-		for _, dp := range dt.posts {
+		for i, dp := range dt.posts {
+			body := strings.TrimSpace(dp.body)
+			if i == 0 && t.Case != nil && body == "" {
+				// With no discussion of their own, a case's opening post
+				// is its summary, as the case form writes it.
+				body = markdown.CaseSummary(t.Case.summary())
+			}
 			author, ok := members[dp.author]
 			if !ok {
 				panic(fmt.Sprintf("seed: demo topic %q has a post by unknown member %q", dt.title, dp.author))
 			}
 			t.Posts = append(t.Posts, Post{
 				Author: author,
-				Body:   strings.TrimSpace(dp.body),
+				Body:   body,
 				At:     opened.Add(dp.after),
 			})
 		}
@@ -52,7 +64,14 @@ func Demo(now time.Time) Community {
 				Note: "Is this right? I was taught to reduce every dose in shock. Could someone check before people copy it?"})
 		}
 	}
+	c.Previews = demoPreviews()
 	return c
+}
+
+// summary is the case as the store keeps it, without its attestation.
+func (cs *Case) summary() *models.CaseSummary {
+	return &models.CaseSummary{SourceURL: cs.SourceURL, AgeBand: cs.AgeBand, Sex: cs.Sex,
+		Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
 }
 
 // demoTopic is a topic as written by hand: board and authors by name,
@@ -64,6 +83,12 @@ type demoTopic struct {
 	pinned bool
 	opened time.Duration // how long before now the opening post was written
 	posts  []demoPost
+	// episode is the number of the demo show's episode a podcast topic
+	// discusses; zero for other topics.
+	episode int
+	// summary makes the topic a case; an opening post with an empty body
+	// is then the summary itself.
+	summary *Case
 }
 
 type demoPost struct {
@@ -76,6 +101,10 @@ type demoPost struct {
 func span(days, hours, minutes int) time.Duration {
 	return time.Duration(days)*24*time.Hour + time.Duration(hours)*time.Hour + time.Duration(minutes)*time.Minute
 }
+
+// DemoAdministrator is the member who runs the demo as its
+// administrator: the first of its members, as LoadDemo makes them.
+func DemoAdministrator() Member { return demoMembers()[0] }
 
 func demoMembers() []Member {
 	return []Member{

@@ -535,10 +535,10 @@ Thanks both. Shared decision-making, documented, with 2.5 mg as the starting poi
 		// Podcasts
 		{
 			board: "podcasts", title: "Episode 12 discussion — Lactate is not a perfusion number (with Dr. Tanaka)",
-			tags: []string{"podcast", "sepsis", "lactate"}, opened: span(24, 6, 0),
+			tags: []string{"podcast", "sepsis", "lactate"}, opened: span(24, 6, 0), episode: lactateEpisode,
 			posts: []demoPost{
 				{author: "samcohen", body: `
-This week on the Rounds podcast, Hiroshi Tanaka walks through what lactate does and doesn't tell you in sepsis.
+This week on the Rounds podcast, Hiroshi Tanaka walks through what lactate does and doesn't tell you in sepsis. The player is above; a time written in a post, such as 0:16, plays the episode from there.
 
 Main points:
 
@@ -546,13 +546,15 @@ Main points:
 - Lactate clearance as a resuscitation target did as well as ScvO₂-guided resuscitation[^1], which may say more about ScvO₂ than about lactate.
 - Capillary refill time held up as an alternative target in ANDROMEDA-SHOCK[^2].
 
+Chapters: 0:00 introduction · 0:04 the heart at rest · 0:16 the same heart in shock · 0:20 take-home points.
+
 Questions for our guest go in this thread; he's promised to answer.
 
-[^1]: Jones AE, et al. Lactate clearance vs central venous oxygen saturation as goals of early sepsis therapy: a randomized clinical trial. *JAMA*. 2010;303(8):739-746.
-[^2]: Hernández G, et al. Effect of a resuscitation strategy targeting peripheral perfusion status vs serum lactate levels on 28-day mortality among patients with septic shock. *JAMA*. 2019;321(7):654-664.
+[^1]: Jones AE, et al. Lactate clearance vs central venous oxygen saturation as goals of early sepsis therapy: a randomized clinical trial. *JAMA*. 2010;303(8):739-746. PMID: 20179283
+[^2]: Hernández G, et al. Effect of a resuscitation strategy targeting peripheral perfusion status vs serum lactate levels on 28-day mortality among patients with septic shock. *JAMA*. 2019;321(7):654-664. doi:10.1001/jama.2019.0071
 `},
 				{author: "jweber_rn", after: span(0, 5, 0), body: `
-Great episode. A question for Dr. Tanaka: when the lactate keeps creeping up on epinephrine but the patient clearly looks better, how do you decide whether to ignore it?
+Great episode. A question for Dr. Tanaka, about the part from 0:16 on. When the lactate keeps creeping up on epinephrine but the patient clearly looks better, how do you decide whether to ignore it?
 `},
 				{author: "htanaka", after: span(0, 9, 30), body: `
 Good question. If capillary refill, mental status, urine output and skin are all improving, I go looking for a non-hypoperfusion cause first, and epinephrine itself is top of that list. Switching to norepinephrine plus vasopressin and watching the trend for a few hours usually answers it.
@@ -561,7 +563,7 @@ Good question. If capillary refill, mental status, urine output and skin are all
 Adding two drug causes to the list: linezolid, and propofol infusion syndrome at high doses over several days (rare, but you don't want to miss it).
 `},
 				{author: "tomas_rrt", after: span(2, 7, 0), body: `
-Listened on my commute. The capillary refill segment was the clearest explanation of ANDROMEDA-SHOCK I've heard.
+Listened on my commute. The take-home points from 0:20 were the clearest explanation of ANDROMEDA-SHOCK I've heard.
 `},
 			},
 		},
@@ -615,17 +617,14 @@ One for pediatric cases in particular: a rare syndrome plus even a vague locatio
 		{
 			board: "cases", title: "Case: woman in her 50s with recurrent syncope and a normal echo",
 			tags: []string{"syncope", "conduction-disease", "case-report"}, opened: span(36, 19, 0),
+			summary: &Case{AgeBand: "50-59", Sex: "female",
+				Presentation: "Third syncopal episode in two months. No prodrome, each episode while seated, and one caused a facial laceration. " +
+					"No medications of note and no family history of sudden death. Examination normal, orthostatic vitals negative.",
+				Workup: "ECG: sinus rhythm, PR 210 ms, right bundle branch block with left anterior fascicular block.\n" +
+					"Troponin and BNP normal; echo normal.\n24 hours of telemetry: nothing.",
+				Question: "Cardiology saw her and plans discharge with a two-week patch monitor. I'm uneasy: would you send her home with the patch, or admit her for an EP study?"},
 			posts: []demoPost{
-				{author: "kmensah_pa", body: `
-A woman in her 50s came in after her third syncopal episode in two months. No prodrome, each episode while seated, and one caused a facial laceration. No medications of note and no family history of sudden death.
-
-- Exam normal, orthostatic vitals negative
-- ECG: sinus rhythm, PR 210 ms, **right bundle branch block with left anterior fascicular block**
-- Troponin and BNP normal; echo normal
-- 24 hours of telemetry: nothing
-
-Cardiology saw her and the plan is discharge with a two-week patch monitor. I'm uneasy. What would you do?
-`},
+				{author: "kmensah_pa"},
 				{author: "amara_okafor", after: span(0, 1, 50), body: `
 I'd be uneasy too. Bifascicular block with unexplained syncope and no prodrome is a setup for intermittent complete heart block. The guidelines support an EP study, or an implantable loop recorder if that's negative, and a two-week patch can easily miss episodes that come months apart.
 `},
@@ -646,15 +645,13 @@ Thanks for following up. An HV interval over 100 ms is a clear indication for pa
 		{
 			board: "cases", title: "Case: toddler with fever and a limp — where would you go next?",
 			tags: []string{"pediatrics", "septic-arthritis", "case-report"}, opened: span(13, 7, 0),
+			summary: &Case{AgeBand: "child", Sex: "male",
+				Presentation: "A previously healthy toddler with two days of fever to 39.2 °C, now refusing to bear weight on the right leg. No trauma. " +
+					"Holds the hip flexed and externally rotated, and cries with passive internal rotation.",
+				Workup:   "WBC 16.8 × 10⁹/L, CRP 8.4 mg/dL, ESR 62 mm/h.\nHip ultrasound: moderate effusion.\nThat makes four out of four Kocher criteria.",
+				Question: "Orthopedics is busy and asks whether we can just start antibiotics and see how it goes. What's your next step?"},
 			posts: []demoPost{
-				{author: "leila_haddad", body: `
-A previously healthy 2-year-old with two days of fever to 39.2 °C, now refusing to bear weight on the right leg. No trauma. Holds the hip flexed and externally rotated, and cries with passive internal rotation.
-
-- WBC 16.8 × 10⁹/L, CRP 8.4 mg/dL, ESR 62 mm/h
-- Hip ultrasound: moderate effusion
-
-That's four out of four Kocher criteria. Orthopedics is busy and asks whether we can just start antibiotics and see how it goes. What's your next step?
-`},
+				{author: "leila_haddad"},
 				{author: "dreyes", after: span(0, 1, 0), body: `
 With 4/4 Kocher criteria the probability of septic arthritis is high. I'd push for aspiration before antibiotics if it can happen quickly, in the OR or under ultrasound guidance. Joint fluid culture changes both the choice and the duration of therapy.
 `},
@@ -679,11 +676,14 @@ Great case. I didn't know about putting joint fluid in blood culture bottles. Ad
 		{
 			board: "cases", title: "Case: man in his 70s on apixaban with a fall and a small subdural",
 			tags: []string{"anticoagulation", "reversal", "trauma", "case-report"}, opened: span(4, 2, 0),
+			summary: &Case{AgeBand: "70-79", Sex: "male",
+				Presentation: "On apixaban for AF, last dose about 4 hours before arrival, after a ground-level fall. " +
+					"GCS 14, mildly confused according to his family, no focal deficits.",
+				Workup:   "CT head: a 6 mm acute right subdural hematoma, no midline shift.",
+				Question: "Andexanet, four-factor PCC, or no reversal at all: what would you do?"},
 			posts: []demoPost{
 				{author: "ingrid_larsen", body: `
-A man in his 70s on apixaban for AF, last dose about 4 hours before arrival, after a ground-level fall. GCS 14, mildly confused according to his family, no focal deficits. CT: a 6 mm acute right subdural hematoma, no midline shift.
-
-Our nearest neurosurgery is a two-hour transfer away. The team debated andexanet, four-factor PCC, or no reversal at all. What would you do?
+Our nearest neurosurgery is a **two-hour transfer** away, and the team split three ways on reversal. Curious what your protocols say, and whether the time since the last dose changes your answer.
 `},
 				{author: "priya_pharmd", after: span(0, 0, 45), body: `
 Our protocol uses four-factor PCC 50 units/kg (max 5,000 units) for life-threatening bleeding on apixaban or rivaroxaban, since andexanet came off our formulary. ANNEXA-I showed better hemostatic efficacy with andexanet than usual care in intracerebral hemorrhage, but more thrombotic events. Either way, the time to reversal matters more than the agent.

@@ -4,26 +4,39 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
+	"rounds/app/links"
 	"rounds/app/markdown"
+	"rounds/app/podcast"
 	"rounds/models"
 )
 
-// LoadDemo fills an empty database with the demo community and reports
-// whether it did; a database that already has members is left alone. It
-// writes everything in one transaction, so an interrupted first start
-// leaves nothing half-made and the next start tries again.
-func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, now time.Time) (bool, error) {
+// LoadDemo fills an empty database with the demo community, for a site
+// whose public address is site, and reports whether it did; a database
+// that already has members is left alone. It writes everything in one
+// transaction, so an interrupted first start leaves nothing half-made and
+// the next start tries again. Either way it returns the demo's own podcast,
+// for the site to serve, dated from when the community was made.
+func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, now time.Time, site *url.URL) (bool, *Podcast, error) {
 	n, err := store.CountUsers(ctx)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if n > 0 {
-		return false, nil
+		// Every demo member was made at the first start, before anyone
+		// could sign up.
+		var first models.User
+		if err := store.DB().WithContext(ctx).Order("created_at, id").Take(&first).Error; err != nil {
+			return false, nil, fmt.Errorf("find when the demo was made: %w", err)
+		}
+		return false, DemoPodcast(site, first.CreatedAt), nil
 	}
 	c := Demo(now)
+	show := DemoPodcast(site, now)
 	err = store.InTransaction(ctx, func(tx *models.Store) error {
 		userIDs, err := createMembers(ctx, tx, c.Members, now)
 		if err != nil {
@@ -41,19 +54,75 @@ func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, n
 		if err != nil {
 			return err
 		}
-		topics, err := importTopics(c.Topics, userIDs, boardIDs, md)
+		feed, episodes, err := saveShow(ctx, tx, show)
+		if err != nil {
+			return err
+		}
+		topics, err := importTopics(c.Topics, userIDs, boardIDs, md, episodes)
 		if err != nil {
 			return err
 		}
 		if err := tx.ImportTopics(ctx, topics); err != nil {
 			return err
 		}
+		if err := recordPreviews(ctx, tx, c.Previews, now); err != nil {
+			return err
+		}
+		// Every member follows the show, so /podcasts offers its episodes
+		// to whoever the visitor picks.
+		for _, id := range userIDs {
+			if err := tx.FollowShow(ctx, id, feed.ID); err != nil {
+				return err
+			}
+		}
 		return fileReports(ctx, tx, c, userIDs)
 	})
 	if err != nil {
-		return false, fmt.Errorf("load demo community: %w", err)
+		return false, nil, fmt.Errorf("load demo community: %w", err)
 	}
-	return true, nil
+	return true, show, nil
+}
+
+// saveShow reads the demo's feed as any shared feed is read and stores the
+// show and its episodes, returned by GUID.
+func saveShow(ctx context.Context, tx *models.Store, show *Podcast) (*models.PodcastFeed, map[string]models.PodcastEpisode, error) {
+	feedFile := show.File(PodcastPath + "feed.xml")
+	if feedFile == nil {
+		return nil, nil, errors.New("the demo's podcast has no feed")
+	}
+	parsed, err := podcast.ParseFeed(show.FeedURL, feedFile.Body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the demo's podcast feed: %w", err)
+	}
+	feed, saved, err := tx.SaveShow(ctx, models.PodcastFeed{URL: parsed.FeedURL, Title: parsed.Title, Author: parsed.Author,
+		Description: parsed.Description, ImageURL: parsed.ImageURL, Link: parsed.Link}, podcast.StoredEpisodes(parsed.Episodes))
+	if err != nil {
+		return nil, nil, err
+	}
+	episodes := make(map[string]models.PodcastEpisode, len(saved))
+	for _, ep := range saved {
+		episodes[ep.GUID] = ep
+	}
+	return feed, episodes, nil
+}
+
+// recordPreviews stores the recorded cards of the demo's links, fetched
+// as of now, under the URLs app/links makes of them.
+func recordPreviews(ctx context.Context, tx *models.Store, previews []Preview, now time.Time) error {
+	for _, p := range previews {
+		found := links.Find(p.URL)
+		if len(found) != 1 {
+			return fmt.Errorf("recorded preview %q is not one link", p.URL)
+		}
+		l := found[0]
+		err := tx.PutLinkPreview(ctx, &models.LinkPreview{URL: l.URL, Kind: l.Kind, Status: models.PreviewReady,
+			Title: p.Title, Description: p.Description, SiteName: p.SiteName, Journal: p.Journal, Year: p.Year,
+			Authors: strings.Join(p.Authors, "\n"), DOI: p.DOI, PMID: p.PMID, FetchedAt: &now})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Options shapes a synthetic data set.
@@ -133,7 +202,7 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 				for i := first; i < last; i++ {
 					generated = append(generated, gen.Topic(i, opts.Replies, len(userIDs), opts.Now))
 				}
-				topics, err := importTopics(generated, userIDs, boardIDs, md)
+				topics, err := importTopics(generated, userIDs, boardIDs, md, nil)
 				futures[chunk] <- result{topics, err}
 			}
 		}()
@@ -163,19 +232,50 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 	return nil
 }
 
-func importTopics(topics []Topic, userIDs, boardIDs []int64, md *markdown.Renderer) ([]models.ImportTopic, error) {
+// importTopics renders topics for the store. episodes, the demo's show by
+// GUID, is nil for synthetic topics: the demo's also get their links
+// recorded, their case summaries, and their episodes with times in posts
+// that play them.
+func importTopics(topics []Topic, userIDs, boardIDs []int64, md *markdown.Renderer, episodes map[string]models.PodcastEpisode) ([]models.ImportTopic, error) {
 	out := make([]models.ImportTopic, len(topics))
 	for i, t := range topics {
-		posts := make([]models.ImportPost, len(t.Posts))
+		it := models.ImportTopic{BoardID: boardIDs[t.Board], Kind: models.KindDiscussion,
+			Title: t.Title, Tags: t.Tags, Pinned: t.Pinned}
+		audio := ""
+		if t.Episode != "" {
+			ep, ok := episodes[t.Episode]
+			if !ok {
+				return nil, fmt.Errorf("topic %q discusses episode %q, which the show does not have", t.Title, t.Episode)
+			}
+			it.Kind, it.EpisodeID, audio = models.KindPodcast, ep.ID, ep.AudioURL
+		}
+		if t.Case != nil {
+			it.Case = t.Case.summary()
+			it.Case.AttestedByID, it.Case.AttestedAt = userIDs[t.Posts[0].Author], t.Posts[0].At
+		}
+		it.Posts = make([]models.ImportPost, len(t.Posts))
 		for j, p := range t.Posts {
 			cooked, err := md.Render(p.Body)
 			if err != nil {
 				return nil, fmt.Errorf("render post %d of %q: %w", j+1, t.Title, err)
 			}
-			posts[j] = models.ImportPost{AuthorID: userIDs[p.Author], Source: p.Body, Cooked: cooked, At: p.At}
+			if audio != "" {
+				cooked = podcast.LinkTimestamps(cooked, audio)
+			}
+			post := models.ImportPost{AuthorID: userIDs[p.Author], Source: p.Body, Cooked: cooked, At: p.At}
+			if episodes != nil {
+				text := p.Body
+				if j == 0 && t.Case != nil && t.Case.SourceURL != "" {
+					// As the case form does: the case's own link first.
+					text = t.Case.SourceURL + "\n\n" + text
+				}
+				for _, l := range links.Find(text) {
+					post.Links = append(post.Links, models.PostLink{URL: l.URL, Kind: l.Kind, DOI: l.DOI, PMID: l.PMID})
+				}
+			}
+			it.Posts[j] = post
 		}
-		out[i] = models.ImportTopic{BoardID: boardIDs[t.Board], Kind: models.KindDiscussion,
-			Title: t.Title, Tags: t.Tags, Pinned: t.Pinned, Posts: posts}
+		out[i] = it
 	}
 	return out, nil
 }

@@ -39,6 +39,38 @@ type Topic struct {
 	Tags   []string // 0-5 tags, each lower-case [a-z0-9-], 1-30 chars, no duplicates
 	Pinned bool
 	Posts  []Post // first post is the opening post; the rest are replies; At strictly increasing
+	// Episode, for a podcast topic, is the GUID of the episode of the
+	// demo's own show that it discusses.
+	Episode string
+	// Case, for a case topic, is its structured summary.
+	Case *Case
+}
+
+// Case is the summary of a case topic, as the case form takes it: age
+// band and sex by their codes (models.CaseAgeBands, models.CaseSexes), the
+// rest plain text.
+type Case struct {
+	SourceURL    string
+	AgeBand      string
+	Sex          string
+	Presentation string
+	Workup       string
+	Question     string
+}
+
+// Preview is what a link in the demo's posts showed when it was fetched:
+// its Open Graph card or its citation, recorded so the demo shows the
+// card with no network.
+type Preview struct {
+	URL         string // as written in the post; matched after app/links makes it canonical
+	Title       string
+	Description string // pages only
+	SiteName    string // pages only
+	Journal     string // citations only
+	Year        int
+	Authors     []string
+	DOI         string
+	PMID        string
 }
 
 // Community is everything needed to fill an empty forum.
@@ -48,6 +80,8 @@ type Community struct {
 	Topics  []Topic
 	// Reports wait in the moderators' review queue.
 	Reports []Report
+	// Previews are the recorded cards of the links in the posts.
+	Previews []Preview
 }
 
 // Report is a member's report on a post, by the post's topic (index in

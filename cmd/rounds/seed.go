@@ -48,14 +48,15 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// loadDemo fills an empty database with the demo community.
-func loadDemo(ctx context.Context, e *env) error {
-	loaded, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), e.store.Now())
+// loadDemo fills an empty database with the demo community and returns
+// the demo's own podcast, which the site serves.
+func loadDemo(ctx context.Context, e *env) (*seed.Podcast, error) {
+	loaded, show, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), e.store.Now(), e.cfg.BaseURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if loaded {
 		e.log.Info("loaded the demo community")
 	}
-	return nil
+	return show, nil
 }

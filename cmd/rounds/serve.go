@@ -16,7 +16,9 @@ import (
 	"rounds/app"
 	"rounds/app/config"
 	"rounds/app/demoidp"
+	"rounds/app/fetch"
 	"rounds/app/jobs"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/search"
 )
@@ -95,7 +97,18 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
-	work, err := app.NewBackground(e.cfg, e.store, nil, e.log)
+	var (
+		show    *seed.Podcast
+		fetcher *fetch.Fetcher
+	)
+	if demo {
+		e.cfg.UseDemoDefaults()
+		if show, err = loadDemo(ctx, e); err != nil {
+			return err
+		}
+		fetcher = app.NewDemoFetcher(e.cfg, show)
+	}
+	work, err := app.NewBackground(e.cfg, e.store, fetcher, e.log)
 	if err != nil {
 		return err
 	}
@@ -121,12 +134,11 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer,
 		Digests: work.Digests}
 	if demo {
-		if err := loadDemo(ctx, e); err != nil {
-			return err
-		}
+		opts.DemoPodcast = show
 		// The demo's members sign in through its own OpenID Connect
-		// provider, on loopback, alive as long as the server.
-		if opts.DemoIdP, err = demoidp.Start(); err != nil {
+		// provider, served on the site itself under /oidc, alive as long
+		// as the server.
+		if opts.DemoIdP, err = demoidp.Start(e.cfg.BaseURL); err != nil {
 			return err
 		}
 		defer func() {

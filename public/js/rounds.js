@@ -1,5 +1,6 @@
 // Rounds works without JavaScript; this file only adds a live preview to
-// the composer (the preview endpoint renders exactly as saving would), lets
+// the composer (the preview endpoint renders exactly as saving would),
+// takes a refused field's message away once the member changes it, lets
 // timestamps in podcast topics seek the episode's player, and suggests the
 // browser's time zone for the digest.
 (function () {
@@ -60,10 +61,9 @@
       event.preventDefault();
       refresh();
     });
+    // The preview follows the text as it is typed, from the first key;
+    // the button only asks for it at once.
     function later() {
-      if (section.hidden) {
-        return;
-      }
       clearTimeout(timer);
       timer = setTimeout(refresh, 400);
     }
@@ -71,6 +71,57 @@
     if (title) {
       title.addEventListener("input", later);
     }
+  }
+
+  // A field the server refused keeps its message only until the member
+  // changes it: the message, the field's marking and its line in the
+  // summary at the top go, so a field put right no longer reads as wrong
+  // (the server checks everything again when the form is sent).
+  function setupFieldErrors(form) {
+    var summary = form.querySelector(".error-summary");
+    var fields = form.querySelectorAll(".invalid");
+    for (var i = 0; i < fields.length; i++) {
+      watchField(fields[i], summary);
+    }
+  }
+
+  function watchField(field, summary) {
+    var id = field.id && field.id.indexOf("field-") === 0 ? field.id : "";
+    if (!id) {
+      var control = field.querySelector("[id^='field-']");
+      id = control ? control.id : "";
+    }
+    function clear() {
+      field.removeEventListener("input", clear);
+      field.removeEventListener("change", clear);
+      field.classList.remove("invalid");
+      var errors = field.querySelectorAll(".field-error");
+      for (var i = 0; i < errors.length; i++) {
+        var described = field.querySelectorAll("[aria-describedby]");
+        for (var j = 0; j < described.length; j++) {
+          var ids = described[j].getAttribute("aria-describedby").split(/\s+/).filter(function (x) {
+            return x && x !== errors[i].id;
+          });
+          described[j].setAttribute("aria-describedby", ids.join(" "));
+        }
+        errors[i].parentNode.removeChild(errors[i]);
+      }
+      var marked = field.querySelectorAll("[aria-invalid]");
+      for (var k = 0; k < marked.length; k++) {
+        marked[k].removeAttribute("aria-invalid");
+      }
+      if (summary && id) {
+        var link = summary.querySelector("a[href='#" + id + "']");
+        if (link && link.parentNode) {
+          link.parentNode.parentNode.removeChild(link.parentNode);
+        }
+        if (!summary.querySelector("li") && summary.parentNode) {
+          summary.parentNode.removeChild(summary);
+        }
+      }
+    }
+    field.addEventListener("input", clear);
+    field.addEventListener("change", clear);
   }
 
   // On a podcast topic, a timestamp in a post seeks the page's own player
@@ -141,6 +192,12 @@
       setupComposer(forms[i]);
     }
     setupPodcast();
+    var refused = document.querySelectorAll("form");
+    for (var j = 0; j < refused.length; j++) {
+      if (refused[j].querySelector(".invalid")) {
+        setupFieldErrors(refused[j]);
+      }
+    }
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.focus();

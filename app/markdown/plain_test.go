@@ -1,16 +1,15 @@
-package app
+package markdown
 
 import (
 	"testing"
 
-	"rounds/app/markdown"
 	"rounds/models"
 )
 
 // The summary's fields are plain text: written into the opening post, they
 // read as typed, whatever markdown or HTML they happen to contain.
-func TestPlainMarkdownRendersAsTyped(t *testing.T) {
-	md := markdown.New()
+func TestPlainRendersAsTyped(t *testing.T) {
+	md := New()
 	for _, tc := range []struct{ in, want string }{
 		{"Chest pain.\nNo fever.", "<p>Chest pain.<br>\nNo fever.</p>\n"},
 		{"First.\n\nSecond.", "<p>First.</p>\n<p>Second.</p>\n"},
@@ -20,18 +19,18 @@ func TestPlainMarkdownRendersAsTyped(t *testing.T) {
 		{"    indented, not code", "<p>indented, not code</p>\n"},
 		{"---", "<p>---</p>\n"},
 	} {
-		got, err := md.Render(plainMarkdown(tc.in))
+		got, err := md.Render(Plain(tc.in))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got != tc.want {
-			t.Errorf("plainMarkdown(%q) renders\n%q, want\n%q", tc.in, got, tc.want)
+			t.Errorf("Plain(%q) renders\n%q, want\n%q", tc.in, got, tc.want)
 		}
 	}
 }
 
-func TestCaseMarkdownReadsAsAPost(t *testing.T) {
-	got, err := markdown.New().Render(caseMarkdown(&models.CaseSummary{
+func TestCaseSummaryReadsAsAPost(t *testing.T) {
+	got, err := New().Render(CaseSummary(&models.CaseSummary{
 		SourceURL: "https://example.org/case?a=1&b=2", AgeBand: "90-plus", Sex: "not-stated",
 		Presentation: "Falls.", Question: "What next?",
 	}))

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"rounds/app/config"
+	"rounds/app/fetch"
+	"rounds/app/seed"
+)
+
+// demoPodcastFile serves the demo's own show: its feed and the audio of
+// its episodes. net/http's ServeContent answers range requests, which a
+// player needs to seek, and conditional ones.
+func (h *Handler) demoPodcastFile() fiber.Handler {
+	return adaptor.HTTPHandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := h.demoPodcast.File(r.URL.Path)
+		if f == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", f.ContentType)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.ServeContent(w, r, "", h.demoPodcast.Modified, bytes.NewReader(f.Body))
+	})
+}
+
+// NewDemoFetcher is the demo's fetcher: NewFetcher's, which answers the
+// addresses of the demo's own show from memory, so the site reads the
+// show it serves without asking the network for its own, often loopback,
+// address.
+func NewDemoFetcher(cfg *config.Config, show *seed.Podcast) *fetch.Fetcher {
+	local := make(map[string]fetch.LocalResource, len(show.Files))
+	for _, f := range show.Files {
+		local[f.URL] = fetch.LocalResource{ContentType: f.ContentType, Body: f.Body}
+	}
+	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")", Local: local})
+}
