@@ -23,6 +23,8 @@ var planted = map[string]string{
 	"png-exif":   "PLANTED-PNG-EXIF-1189",
 	"png-ztxt":   "PLANTED-PNG-ZTXT-7001",
 	"gif-remark": "PLANTED-GIF-COMMENT-2290",
+	"webp-exif":  "PLANTED-WEBP-EXIF-5821",
+	"webp-xmp":   "PLANTED-WEBP-XMP-6634",
 }
 
 // jpegWithMetadata carries every kind of metadata a camera, a phone or
@@ -80,14 +82,46 @@ func gifWithComment(t *testing.T) []byte {
 	return append(append(append([]byte{}, g[:at]...), comment...), g[at:]...)
 }
 
+// webpWithMetadata wraps a lossy WebP in the extended format (VP8X) with
+// EXIF (turned 90° clockwise, with planted strings) and XMP chunks.
+func webpWithMetadata(t *testing.T) ([]byte, image.Config) {
+	plain := readTestdata(t, "blue-purple-pink.lossy.webp")
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(plain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := func(typ string, data []byte) []byte {
+		c := append([]byte(typ), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
+		c = append(c, data...)
+		if len(data)%2 == 1 {
+			c = append(c, 0)
+		}
+		return c
+	}
+	vp8x := make([]byte, 10)
+	vp8x[0] = 0x08 | 0x04 // EXIF and XMP present
+	w, h := cfg.Width-1, cfg.Height-1
+	vp8x[4], vp8x[5], vp8x[6] = byte(w), byte(w>>8), byte(w>>16)
+	vp8x[7], vp8x[8], vp8x[9] = byte(h), byte(h>>8), byte(h>>16)
+	body := []byte("WEBP")
+	body = append(body, chunk("VP8X", vp8x)...)
+	body = append(body, plain[12:]...) // the VP8 chunk
+	body = append(body, chunk("EXIF", tiffBlock(6, planted["webp-exif"]))...)
+	body = append(body, chunk("XMP ", []byte("<x:xmpmeta>"+planted["webp-xmp"]+"</x:xmpmeta>"))...)
+	out := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...)
+	return append(out, body...), cfg
+}
+
 func TestMetadataDoesNotSurvive(t *testing.T) {
 	p := processor(t, Options{})
+	webpData, webpCfg := webpWithMetadata(t)
 	tests := []struct {
 		name  string
 		file  string
 		data  []byte
 		kinds []string
 	}{
+		{"webp", "phone.webp", webpData, []string{"webp-exif", "webp-xmp"}},
 		{"jpeg", "camera.jpg", jpegWithMetadata(t), []string{"exif", "xmp", "iptc", "icc", "comment"}},
 		{"png", "screenshot.png", pngWithMetadata(t), []string{"png-text", "png-itxt", "png-exif", "png-ztxt", "icc"}},
 		{"gif", "tracing.gif", gifWithComment(t), []string{"gif-remark"}},
@@ -130,6 +164,11 @@ func TestMetadataDoesNotSurvive(t *testing.T) {
 				decodeRendition(t, r)
 			}
 		})
+	}
+	// The WebP's EXIF turned it: width and height swap.
+	out := process(t, p, webpData, "phone.webp")
+	if out.Width != webpCfg.Height || out.Height != webpCfg.Width {
+		t.Errorf("webp with orientation 6: %d × %d, want %d × %d", out.Width, out.Height, webpCfg.Height, webpCfg.Width)
 	}
 }
 
@@ -280,6 +319,36 @@ func TestSizes(t *testing.T) {
 	for _, r := range out.Renditions {
 		if r.Width != 200 || r.Height != 100 || r.ContentType != "image/png" {
 			t.Errorf("diagram %s: %d × %d %s, want 200 × 100 image/png", r.Size, r.Width, r.Height, r.ContentType)
+		}
+	}
+}
+
+func TestUploadsShareTheMemoryBudget(t *testing.T) {
+	ctx := context.Background()
+	small := encodeJPEG(t, photo(20, 20, 7))
+	p := processor(t, Options{MemoryBudget: 1000 * bytesPerPixel})
+	release, err := p.reserve(ctx, 1000) // the whole budget
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.mem.TryAcquire(1) {
+		t.Fatal("the budget is not held")
+	}
+	// An upload arriving now waits; once its request is gone it gives
+	// up, with an error that is not the member's fault.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := p.Process(gone, bytes.NewReader(small), Source{Name: "x.jpg"}); err == nil || KindOf(err) != 0 {
+		t.Errorf("an upload past the budget with its request gone: %v", err)
+	}
+	release()
+	// Processing gives its share back, and an image larger than the
+	// whole budget still runs, alone.
+	big := processor(t, Options{MemoryBudget: 100})
+	process(t, big, encodeJPEG(t, photo(200, 100, 8)), "big.jpg")
+	for _, q := range []*Processor{p, big} {
+		if !q.mem.TryAcquire(q.opts.MemoryBudget) {
+			t.Error("the budget was not given back")
 		}
 	}
 }
