@@ -17,6 +17,11 @@
 // bits, monochrome or RGB, is supported; compressed transfer syntaxes
 // (JPEG, JPEG-LS, JPEG 2000, RLE) are refused with ErrUnsupported, since
 // their pixels can neither be shown nor checked for burned-in text here.
+//
+// Only the first frame is rendered, so only it is shown and checked for
+// faces and burned-in text; edits apply to every frame, which covers the
+// label a modality burns into the same place of each frame of a loop, but
+// not something shown in a later frame alone.
 package dicom
 
 import (
@@ -576,16 +581,17 @@ func (f *File) Render() (image.Image, error) {
 		return img, nil
 	}
 	n := f.rows * f.cols
-	vals := make([]float64, n)
 	slope, ok := floatOf(f.ds, tag.RescaleSlope)
 	if !ok || slope == 0 {
 		slope = 1
 	}
 	intercept, _ := floatOf(f.ds, tag.RescaleIntercept)
+	value := func(i int) float64 { return float64(f.sample(raw, i))*slope + intercept }
+	// Two passes rather than a copy of the frame in float64, which for a
+	// 4000 × 4000 radiograph would be 128 MB.
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for i := range vals {
-		v := float64(f.sample(raw, i))*slope + intercept
-		vals[i] = v
+	for i := 0; i < n; i++ {
+		v := value(i)
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	center, okC := floatOf(f.ds, tag.WindowCenter)
@@ -597,7 +603,8 @@ func (f *File) Render() (image.Image, error) {
 	// The linear VOI LUT function of PS3.3 C.11.2.1.2.1.
 	low := center - 0.5 - (width-1)/2
 	high := center - 0.5 + (width-1)/2
-	for i, v := range vals {
+	for i := 0; i < n; i++ {
+		v := value(i)
 		var y float64
 		switch {
 		case v <= low:

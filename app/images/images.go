@@ -316,8 +316,9 @@ func (p *Processor) open(ctx context.Context, r io.Reader, src Source) (*upload,
 		release()
 		return nil, refuse(Corrupt, err, "This %s image is damaged or incomplete and could not be read.", format.Name())
 	}
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
-		// A header that lies about the size is a crafted file.
+	if b := img.Bounds(); b.Dx() > cfg.Width || b.Dy() > cfg.Height || (format != GIF && (b.Dx() != cfg.Width || b.Dy() != cfg.Height)) {
+		// A header that lies about the size is a crafted file. (A GIF's
+		// first frame may be smaller than its screen.)
 		release()
 		return nil, refuse(Corrupt, nil, "This %s image is damaged and could not be read.", format.Name())
 	}

@@ -352,3 +352,18 @@ func TestUploadsShareTheMemoryBudget(t *testing.T) {
 		}
 	}
 }
+
+func TestGIFWithAFrameSmallerThanItsScreen(t *testing.T) {
+	pal := color.Palette{color.White, color.Black}
+	frame := image.NewPaletted(image.Rect(10, 10, 50, 40), pal)
+	var buf bytes.Buffer
+	err := gif.EncodeAll(&buf, &gif.GIF{Image: []*image.Paletted{frame}, Delay: []int{0},
+		Config: image.Config{ColorModel: pal, Width: 100, Height: 80}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := process(t, processor(t, Options{}), buf.Bytes(), "tracing.gif")
+	if out.Width != 40 || out.Height != 30 {
+		t.Errorf("%d × %d, want the first frame's 40 × 30", out.Width, out.Height)
+	}
+}
