@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"rounds/app/blob"
 	"rounds/app/ratelimit"
 	"rounds/models"
 )
@@ -71,6 +72,26 @@ type Config struct {
 	// (ROUNDS_IMAGE_CACHE_EXPIRY, default 168h).
 	ImageCacheSize   int64
 	ImageCacheExpiry time.Duration
+	// Blobs is where uploaded images' sizes, de-identified DICOM files
+	// and staged uploads are kept (ROUNDS_BLOB_URL): empty for the
+	// directory "blobs" in DataDir, file:///path for another directory, or
+	// s3://ACCESS:SECRET@host[:port]/bucket[/prefix][?region=…&insecure=true
+	// &path_style=true] for a bucket that several nodes share; the keys
+	// may come from ROUNDS_S3_ACCESS_KEY and ROUNDS_S3_SECRET_KEY instead.
+	Blobs blob.Location
+	// Uploads bounds one uploaded image: ImageMaxBytes its size
+	// (ROUNDS_IMAGE_MAX_BYTES, default 20MB), ImageMaxPixels its width ×
+	// height read from its header before decoding (ROUNDS_IMAGE_MAX_PIXELS,
+	// default 50MP), and ImageMemory the decoded pixels all uploads hold at
+	// once (ROUNDS_IMAGE_MEMORY, default 512MB).
+	ImageMaxBytes  int64
+	ImageMaxPixels int64
+	ImageMemory    int64
+	// Tesseract is the OCR command that reads text shown in images
+	// (ROUNDS_TESSERACT, default "tesseract", looked up in PATH; "off"
+	// turns the check off). When it is not installed, text in images is
+	// reported as not checked.
+	Tesseract string
 	// TrustedProxies are the reverse proxies (ROUNDS_TRUSTED_PROXIES,
 	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
 	// limits per address count the visitor's address, not the proxy's.
@@ -138,6 +159,28 @@ func Load(getenv func(string) string) (*Config, error) {
 	} else {
 		c.ImageCacheSize = size
 	}
+
+	if loc, err := blob.ParseLocation(get("ROUNDS_BLOB_URL", ""), c.DataDir, get("ROUNDS_S3_ACCESS_KEY", ""), get("ROUNDS_S3_SECRET_KEY", "")); err != nil {
+		bad("ROUNDS_BLOB_URL", "%v", err)
+	} else {
+		c.Blobs = loc
+	}
+	if size, err := parseSize(get("ROUNDS_IMAGE_MAX_BYTES", "20MB")); err != nil {
+		bad("ROUNDS_IMAGE_MAX_BYTES", "%v", err)
+	} else {
+		c.ImageMaxBytes = size
+	}
+	if size, err := parseSize(get("ROUNDS_IMAGE_MEMORY", "512MB")); err != nil {
+		bad("ROUNDS_IMAGE_MEMORY", "%v", err)
+	} else {
+		c.ImageMemory = size
+	}
+	if n, err := parseMegapixels(get("ROUNDS_IMAGE_MAX_PIXELS", "50MP")); err != nil {
+		bad("ROUNDS_IMAGE_MAX_PIXELS", "%v", err)
+	} else {
+		c.ImageMaxPixels = n
+	}
+	c.Tesseract = get("ROUNDS_TESSERACT", "tesseract")
 
 	c.AnonymityK = models.DefaultAnonymityK
 	if raw := get("ROUNDS_ANONYMITY_K", ""); raw != "" {
@@ -295,6 +338,17 @@ func parseSize(raw string) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("%q is not a size such as 512MB or 2GB", raw)
+}
+
+// parseMegapixels reads a pixel count such as 50MP, between 1 and 500
+// megapixels.
+func parseMegapixels(raw string) (int64, error) {
+	number, ok := strings.CutSuffix(strings.ToUpper(strings.TrimSpace(raw)), "MP")
+	n, err := strconv.ParseInt(strings.TrimSpace(number), 10, 64)
+	if !ok || err != nil || n < 1 || n > 500 {
+		return 0, fmt.Errorf("%q is not a number of megapixels such as 50MP (1 to 500)", raw)
+	}
+	return n * 1_000_000, nil
 }
 
 // Secure says whether the site is served over TLS, which decides cookie

@@ -57,6 +57,13 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_IMAGE_CACHE_SIZE", "512"},
 		{"ROUNDS_IMAGE_CACHE_SIZE", "0MB"},
 		{"ROUNDS_IMAGE_CACHE_EXPIRY", "7d"},
+		{"ROUNDS_BLOB_URL", "/var/lib/rounds/blobs"},
+		{"ROUNDS_BLOB_URL", "s3://127.0.0.1:8333/rounds"},
+		{"ROUNDS_BLOB_URL", "s3://AK:SK@127.0.0.1:8333/rounds?tls=off"},
+		{"ROUNDS_IMAGE_MAX_BYTES", "20"},
+		{"ROUNDS_IMAGE_MAX_PIXELS", "50"},
+		{"ROUNDS_IMAGE_MAX_PIXELS", "0MP"},
+		{"ROUNDS_IMAGE_MEMORY", "lots"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))
@@ -83,6 +90,33 @@ func TestImageCacheSettings(t *testing.T) {
 		if err != nil || c.ImageCacheSize != want {
 			t.Errorf("ROUNDS_IMAGE_CACHE_SIZE=%q: %v, %v; want %d", value, c, err, want)
 		}
+	}
+}
+
+func TestImageUploadSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"ROUNDS_DATA_DIR": "/srv/rounds"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Blobs.Dir != "/srv/rounds/blobs" || c.Blobs.S3 != nil {
+		t.Errorf("default blob store: %s", c.Blobs)
+	}
+	if c.ImageMaxBytes != 20<<20 || c.ImageMaxPixels != 50_000_000 || c.ImageMemory != 512<<20 || c.Tesseract != "tesseract" {
+		t.Errorf("upload defaults: %d bytes, %d pixels, %d memory, %q", c.ImageMaxBytes, c.ImageMaxPixels, c.ImageMemory, c.Tesseract)
+	}
+	c, err = Load(env(map[string]string{
+		"ROUNDS_BLOB_URL":      "s3://objects.internal:9000/rounds-images?path_style=true",
+		"ROUNDS_S3_ACCESS_KEY": "rounds", "ROUNDS_S3_SECRET_KEY": "s3cret-s3cret",
+		"ROUNDS_IMAGE_MAX_PIXELS": "24MP", "ROUNDS_IMAGE_MAX_BYTES": "8MB",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s3 := c.Blobs.S3; s3 == nil || s3.Endpoint != "objects.internal:9000" || s3.Bucket != "rounds-images" || !s3.PathStyle || s3.SecretKey != "s3cret-s3cret" {
+		t.Errorf("s3 blob store: %+v", c.Blobs.S3)
+	}
+	if c.ImageMaxPixels != 24_000_000 || c.ImageMaxBytes != 8<<20 {
+		t.Errorf("limits: %d pixels, %d bytes", c.ImageMaxPixels, c.ImageMaxBytes)
 	}
 }
 
