@@ -103,8 +103,9 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		// still there in boards the member may still read, unread
 		// warnings, and for moderators the posts waiting for review and,
 		// among them, the reports of a patient identifier waiting to be
-		// verified. The second and last parameters say whether the member
-		// is a moderator.
+		// verified, and the applications waiting for a decision. The second
+		// and the last three parameters say whether the member is a
+		// moderator.
 		h.counts = prepare(`SELECT
 			(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
 				JOIN posts p ON p.id = n.post_id ` + openingPostJoin + `
@@ -113,7 +114,8 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
 			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END,
 			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f
-				WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END`)
+				WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END,
+			CASE WHEN ? THEN (SELECT COUNT(*) FROM verifications v WHERE v.status = '` + string(VerificationSubmitted) + `') ELSE 0 END`)
 	}
 	return h.err
 }

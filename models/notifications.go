@@ -131,6 +131,9 @@ type MemberCounts struct {
 	// ToVerify counts, for a moderator, the posts among them reported as
 	// identifying a patient, which wait for a moderator to verify.
 	ToVerify int64
+	// Applications counts, for a moderator, the members' applications for
+	// verification waiting for a decision.
+	Applications int64
 }
 
 // CountsFor reads a member's header counts in one prepared statement.
@@ -141,8 +144,8 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 		return c, err
 	}
 	mod := u.IsModerator()
-	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod, mod).
-		Scan(&c.Unread, &c.Warnings, &c.Reported, &c.ToVerify)
+	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod, mod, mod).
+		Scan(&c.Unread, &c.Warnings, &c.Reported, &c.ToVerify, &c.Applications)
 	if err != nil {
 		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
 	}
