@@ -16,6 +16,12 @@
 // MaxEdits changed words the comparison goes line by line, and past that
 // it shows the old text removed and the new added, so a huge edit costs
 // little.
+//
+// The history page lists versions newest first; each version after the
+// first is shown as Compare(previous.Source, version.Source). A version a
+// moderator erased has no source left: show that it was erased, and the
+// version after it as it stands, since a comparison with the empty text
+// would only say that everything was added.
 package revdiff
 
 import (

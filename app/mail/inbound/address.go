@@ -230,6 +230,13 @@ func (a *Addresses) sign(payload []byte) []byte {
 	return mac.Sum(nil)[:macLen]
 }
 
+// ours says whether addr is at the addresses' domain, whatever its local
+// part.
+func (a *Addresses) ours(addr string) bool {
+	at := strings.LastIndexByte(addr, '@')
+	return at >= 0 && normaliseDomain(strings.Trim(addr[at+1:], "<> ")) == a.domain
+}
+
 func normaliseDomain(d string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
 }

@@ -104,7 +104,9 @@ type Identifier struct {
 
 // Bouncer tells a member that their reply was not posted, and why;
 // BounceMessage writes the email. It should write to the member's own
-// address, never to the envelope sender, which anyone can forge.
+// address, never to the envelope sender, which anyone can forge. For
+// ReasonEmpty the Server has not asked the Poster, so a Bouncer that
+// wants to answer only the member's own mail checks Reply.From itself.
 type Bouncer interface {
 	Bounce(ctx context.Context, r Reply, res Result) error
 }
@@ -397,13 +399,6 @@ func (ss *session) reset() {
 }
 
 func (ss *session) Logout() error { return nil }
-
-// ours says whether addr is at the addresses' domain, whatever its local
-// part.
-func (a *Addresses) ours(addr string) bool {
-	at := strings.LastIndexByte(addr, '@')
-	return at >= 0 && normaliseDomain(strings.Trim(addr[at+1:], "<> ")) == a.domain
-}
 
 // slogLogger is go-smtp's logger, through slog.
 type slogLogger struct{ log *slog.Logger }
