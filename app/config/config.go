@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"rounds/app/blob"
-	"rounds/app/ratelimit"
 )
 
 // Config is every setting the server reads from its environment.
@@ -58,11 +57,11 @@ type Config struct {
 	JobRescueAfter time.Duration
 	// RateLimits are the limits on posting, flagging, signing in, email
 	// codes and searching (ROUNDS_RATE_LIMITS, such as "post=8/1m", over
-	// ratelimit.Defaults), and RateLimitStore where they are counted
+	// DefaultRateLimits), and RateLimitStore where they are counted
 	// (ROUNDS_RATE_LIMIT_STORE: memory for one node, database or redis
 	// for several; default database on PostgreSQL, memory on SQLite).
 	// RedisURL is the Redis server for the redis store (ROUNDS_REDIS_URL).
-	RateLimits     ratelimit.Rules
+	RateLimits     RateLimits
 	RateLimitStore string
 	RedisURL       string
 	// ImageCacheSize bounds the images the image proxy keeps on disk under
@@ -220,7 +219,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.CrossrefURL = serviceURL(get, bad, "ROUNDS_CROSSREF_URL", "https://api.crossref.org")
 	c.EutilsURL = serviceURL(get, bad, "ROUNDS_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
 
-	if rules, err := ratelimit.Parse(get("ROUNDS_RATE_LIMITS", "")); err != nil {
+	if rules, err := ParseRateLimits(get("ROUNDS_RATE_LIMITS", "")); err != nil {
 		bad("ROUNDS_RATE_LIMITS", "%v", err)
 	} else {
 		c.RateLimits = rules

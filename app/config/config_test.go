@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -300,6 +301,24 @@ func TestDemoDefaultsGiveAWorkEmailDomain(t *testing.T) {
 		c.UseDemoDefaults()
 		if !slices.Equal(c.VerifyEmailDomains, tc.want) {
 			t.Errorf("%q gives %v in the demo, want %v", tc.set, c.VerifyEmailDomains, tc.want)
+		}
+	}
+}
+
+func TestParseRateLimits(t *testing.T) {
+	r, err := ParseRateLimits("post=3/30s, search=100/1m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r["post"] != (RateLimit{"post", 3, 30 * time.Second}) || r["search"].Limit != 100 || r["flag"] != DefaultRateLimits()["flag"] {
+		t.Fatalf("%v", r)
+	}
+	if got := DefaultRateLimits().String(); !strings.Contains(got, "post=8/1m") || !strings.Contains(got, "flag=20/1h") {
+		t.Fatalf("DefaultRateLimits() = %s", got)
+	}
+	for _, bad := range []string{"posts=3/1m", "post=3", "post=0/1m", "post=x/1m", "post=3/forever", "post=3/1ms"} {
+		if _, err := ParseRateLimits(bad); err == nil {
+			t.Errorf("ParseRateLimits(%q) accepted", bad)
 		}
 	}
 }
