@@ -80,8 +80,9 @@ type Options struct {
 	// httptest servers.
 	Fetcher *fetch.Fetcher
 	// WorkJobs starts the job queue, so background jobs (link previews,
-	// feed re-reads) run as on a node; without it they are queued and
-	// never worked.
+	// feed re-reads, the sweep when the queue starts) run as on a node;
+	// without it they are queued and never worked, until a test calls
+	// Site.StartJobs.
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
