@@ -110,8 +110,11 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 		s.Log = slog.Default()
 	}
 	defer func() {
-		if err != nil {
-			err = errors.Join(err, s.Close(context.WithoutCancel(ctx)))
+		if err == nil {
+			return
+		}
+		if closeErr := s.Close(context.WithoutCancel(ctx)); closeErr != nil {
+			err = errors.Join(err, closeErr)
 		}
 	}()
 
