@@ -31,8 +31,9 @@ type auditRow struct {
 }
 
 // adminAudit is the audit log, newest first, filtered by action, by who
-// acted (a username) and by subject ("post 42", or just "post"). It only
-// reads: no route edits or deletes an entry.
+// acted (a username) and by subject ("post 42", or just "post"; a post's
+// entries include those about its author, and "author of post 42" asks
+// for those alone). It only reads: no route edits or deletes an entry.
 func (h *Handler) adminAudit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p := auditPage{Action: c.Query("action"), Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject"))}
@@ -52,7 +53,7 @@ func (h *Handler) adminAudit(c *fiber.Ctx) error {
 		}
 	}
 	if p.Subject != "" {
-		kind, id, _ := strings.Cut(p.Subject, " ")
+		kind, id, _ := strings.Cut(auditSubjectKind.Replace(strings.ToLower(p.Subject)), " ")
 		f.SubjectType = kind
 		if id != "" {
 			n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(id), "#"), 10, 64)
@@ -94,10 +95,16 @@ func (h *Handler) adminAudit(c *fiber.Ctx) error {
 	return h.views.render(c, "admin_audit", data)
 }
 
-// auditSubjectURL is where an entry's subject can be seen, if anywhere.
+// auditSubjectKind reads the subject of an action on the author of an
+// anonymous post as the log writes it, "the author of post 42", into its
+// kind.
+var auditSubjectKind = strings.NewReplacer("the author of post", models.SubjectPostAuthor, "author of post", models.SubjectPostAuthor)
+
+// auditSubjectURL is where an entry's subject can be seen, if anywhere:
+// for the author of an anonymous post, the post.
 func auditSubjectURL(kind string, id int64) string {
 	switch kind {
-	case "post":
+	case "post", models.SubjectPostAuthor:
 		return fmt.Sprintf("/p/%d", id)
 	case "verification":
 		return fmt.Sprintf("/mod/verifications/%d", id)

@@ -31,14 +31,17 @@ func TestAnonymousPostingWhereTheBoardAllowsIt(t *testing.T) {
 		if err := a.Store.UpdateBoard(ctx, board); err != nil {
 			t.Fatal(err)
 		}
-		mustContain(t, b.Get("/b/frank/new"), `name="anonymous" value="1"> Post anonymously, as “Anonymous Cardiology”`)
+		// Two members are far fewer than the default ten readers a label
+		// must hide its author among, so the composer offers the plainest.
+		mustContain(t, b.Get("/b/frank/new"), `name="anonymous" value="1" aria-describedby="anonymous-hint"> Post anonymously, as “Anonymous clinician”`,
+			"Fewer than 10 verified members who read this board share your specialty, its field or your profession")
 
 		res := b.Submit("/b/frank/new", "/b/frank/new", url.Values{"title": {"A near miss I keep thinking about"},
 			"body": {"Wrong-dose heparin caught at the bedside."}, "anonymous": {"1"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		topicPath := res.Location()
 		page := b.Get(topicPath)
-		mustContain(t, page, "Anonymous Cardiology", "✓ Verified")
+		mustContain(t, page, "Anonymous clinician", "✓ Verified")
 		if strings.Contains(page.Body, "Amara Okafor</span>") {
 			t.Fatal("the anonymous post names its author")
 		}
@@ -72,5 +75,49 @@ func TestAnonymousPostingWhereTheBoardAllowsIt(t *testing.T) {
 		// Members cannot reveal.
 		wantStatus(t, b.Get(revealPath), http.StatusForbidden)
 		mustNotContain(t, b.Get(topicPath), "Reveal author")
+	})
+}
+
+// The composer tells the author the label they would post under, and why
+// it says what it says, before they post; the post keeps that label.
+func TestComposerShowsTheAnonymousLabelBeforePosting(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := context.Background()
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		chen := a.VerifiedMember(t, "chen", "Dr. Wei Chen", "Nephrology")
+		// Ten cardiologists read the board, with Okafor: the default k.
+		for i := range 9 {
+			a.VerifiedMember(t, fmt.Sprintf("cardio%d", i), fmt.Sprintf("Dr. Cardio %d", i), "Cardiology")
+		}
+		board := a.Board(t, "frank", "Frank talk")
+		board.AllowAnonymous = true
+		if err := a.Store.UpdateBoard(ctx, board); err != nil {
+			t.Fatal(err)
+		}
+		b := a.Browser(t)
+		b.SignIn(okafor)
+		mustContain(t, b.Get("/b/frank/new"), "Post anonymously, as “Anonymous Cardiology”",
+			"at least 10 verified members who read this board share it", "The label is fixed on the post when you post it.")
+		mustContain(t, b.Get("/b/frank/case"), "Present anonymously, as “Anonymous Cardiology”")
+		// A refused form shows the label again, with the box as ticked.
+		res := b.Submit("/b/frank/new", "/b/frank/new", url.Values{"title": {"AF"}, "body": {"Rate or rhythm?"}, "anonymous": {"1"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, `name="anonymous" value="1" checked aria-describedby="anonymous-hint"> Post anonymously, as “Anonymous Cardiology”`)
+		res = b.Submit("/b/frank/new", "/b/frank/new", url.Values{"title": {"Rate or rhythm in new AF"}, "body": {"Rate or rhythm?"}, "anonymous": {"1"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		topicPath := res.Location()
+
+		// Chen's specialty is his alone, and its field (with the
+		// cardiologists) is enough.
+		c := a.Browser(t)
+		c.SignIn(chen)
+		mustContain(t, c.Get(topicPath), "Post anonymously, as “Anonymous Internal medicine”",
+			"Fewer than 10 verified members who read this board share your specialty, so your peers see only its field")
+		res = c.Submit(topicPath, strings.Join(strings.Split(topicPath, "/")[:3], "/")+"/reply",
+			url.Values{"body": {"Rate first, usually."}, "anonymous": {"1"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		page := b.Get(topicPath)
+		mustContain(t, page, "Anonymous Cardiology", "Anonymous Internal medicine")
+		mustNotContain(t, page, "Wei Chen", "Nephrology")
 	})
 }

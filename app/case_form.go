@@ -34,6 +34,9 @@ type caseForm struct {
 	Attested bool
 }
 
+// AnonymousVerb is what the case form's anonymity choice offers to do.
+func (f *caseForm) AnonymousVerb() string { return "Present" }
+
 // caseFieldOrder is the order of the form's fields on the page, so the
 // list of problems at the top reads in the same order.
 var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "phi", "attest"}

@@ -22,7 +22,9 @@ func (h *Handler) caseNew(c *fiber.Ctx) error {
 		return errForbidden(refusal)
 	}
 	form := &caseForm{}
-	form.offerAnonymity(c, access)
+	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
+		return err
+	}
 	return h.renderCaseForm(c, board, form, fiber.StatusOK)
 }
 
@@ -39,7 +41,9 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	}
 	title, tags, summary, source := form.validate(member(c).ID)
 	form.Errors.addRefused(c)
-	form.offerAnonymity(c, access)
+	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
+		return err
+	}
 	guardPHI(c, &form.composer,
 		phiField{Name: "title", Label: "the title", Text: form.Title},
 		phiField{Name: "presentation", Label: "the presentation", Text: form.Presentation},
@@ -68,7 +72,8 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
-		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary, Anonymous: form.Anonymous,
+		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
 		Title: title, Tags: tags, Source: source, Cooked: cooked, Links: h.postLinks(c.UserContext(), source, summary.SourceURL),
 		Mentions: h.markdown.Mentions(source), PHIConfirmed: form.PHI.confirmedJSON(),
 	})

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/digest"
 	"rounds/models"
 )
 
@@ -18,10 +19,18 @@ type reviewQueuePage struct {
 
 type reviewQueueItem struct {
 	models.ReviewItem
+	// Excerpt is the start of the post as text, read from its HTML, so
+	// the queue shows what members read rather than markdown.
 	Excerpt string
 }
 
-// modReview lists the reported posts, the longest waiting first.
+// reviewExcerptLength is how many characters of each post the queue
+// shows.
+const reviewExcerptLength = 240
+
+// modReview lists the reported posts: those reported as identifying a
+// patient first, marked urgent while members can still read them, then
+// the rest, each the longest waiting first.
 func (h *Handler) modReview(c *fiber.Ctx) error {
 	items, err := h.store.ReviewQueue(c.UserContext(), reviewQueueSize)
 	if err != nil {
@@ -29,7 +38,7 @@ func (h *Handler) modReview(c *fiber.Ctx) error {
 	}
 	p := reviewQueuePage{Items: make([]reviewQueueItem, len(items)), Done: doneNotice(c.Query("done"))}
 	for i := range items {
-		p.Items[i] = reviewQueueItem{ReviewItem: items[i], Excerpt: headRunes(items[i].Source, 240)}
+		p.Items[i] = reviewQueueItem{ReviewItem: items[i], Excerpt: digest.Excerpt(items[i].Cooked, reviewExcerptLength)}
 	}
 	data := h.page(c, "Review reported posts")
 	data.Page = p

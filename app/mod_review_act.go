@@ -18,8 +18,9 @@ const moderatorReasonMax = 500
 
 // modReviewAct carries out a moderator's decision on a post or its author
 // from the review page. Each is audited by the store in the transaction
-// that makes it. A refused form comes back with what was typed; only then
-// is the whole review page read.
+// that makes it; an action on the author of an anonymous post is recorded
+// against "the author of post N", never the account. A refused form comes
+// back with what was typed; only then is the whole review page read.
 func (h *Handler) modReviewAct(c *fiber.Ctx) error {
 	post, topic, err := h.postAndTopic(c)
 	if err != nil {
@@ -100,7 +101,7 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (
 		if !need("Write the warning: the member reads it as you write it.") {
 			return "", nil
 		}
-		return "warn", h.moderatorRefusal(f, h.store.WarnMember(ctx, mod, post.AuthorID, &post.ID, f.Reason))
+		return "warn", h.moderatorRefusal(f, post, h.store.WarnAuthor(ctx, mod, post.ID, f.Reason))
 	case "suspend":
 		if !need("Give the reason for the suspension: the member is shown it when they try to sign in.") {
 			return "", nil
@@ -109,7 +110,7 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (
 		if !ok {
 			return "", nil
 		}
-		return "suspend", h.moderatorRefusal(f, h.store.SuspendMember(ctx, mod, post.AuthorID, until, f.Reason))
+		return "suspend", h.moderatorRefusal(f, post, h.store.SuspendAuthor(ctx, mod, post.ID, until, f.Reason))
 	case "unsuspend":
 		if !need("") {
 			return "", nil
@@ -118,7 +119,7 @@ func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (
 		if reason == "" {
 			reason = "lifted by a moderator"
 		}
-		return "unsuspend", h.store.LiftSuspension(ctx, &mod.ID, post.AuthorID, reason)
+		return "unsuspend", h.store.LiftAuthorSuspension(ctx, mod.ID, post.ID, reason)
 	}
 	return "", errNotFound("That action", nil)
 }
@@ -148,10 +149,14 @@ func (h *Handler) suspensionEnd(f *reviewForm) (*time.Time, bool) {
 }
 
 // moderatorRefusal turns the store's refusal to let this moderator act on
-// this member into a message on the form.
-func (h *Handler) moderatorRefusal(f *reviewForm, err error) error {
+// this member into a message on the form. For an anonymous post it does
+// not say which rule refused, which would say something of the author.
+func (h *Handler) moderatorRefusal(f *reviewForm, post *models.Post, err error) error {
 	if errors.Is(err, models.ErrNotModeratable) {
 		f.Error = "You cannot warn or suspend yourself, a moderator or an administrator, nor a member who is not verified; an administrator can act on moderators."
+		if post.Anonymous {
+			f.Error = "You cannot warn or suspend the author of this post. Ask an administrator."
+		}
 		return nil
 	}
 	return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"html/template"
 
@@ -27,7 +28,10 @@ type reviewPostPage struct {
 	// Record is the author's record; nil for an anonymous post, whose
 	// author stays unknown until a moderator reveals them.
 	Record *models.MemberRecord
-	Done   string
+	// SuspendedHere says the author of an anonymous post is suspended
+	// over this very post, so the page may offer to lift it.
+	SuspendedHere bool
+	Done          string
 	// Form is the action form that was refused, with what was typed.
 	Form reviewForm
 }
@@ -64,15 +68,9 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 	ctx := c.UserContext()
 	var err error
 	p := &reviewPostPage{Post: post, Topic: topic, Cooked: cookedHTML(post.Cooked)}
-	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
-	if post.Number == 1 {
-		fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
-		if p.Case, err = h.topicCase(ctx, &topic.Topic); err != nil {
-			return nil, err
-		}
-		if p.Case != nil {
-			fields = append(fields, caseFields(&p.Case.CaseText)...)
-		}
+	var fields []phiField
+	if fields, p.Case, err = h.postPHIFields(ctx, post, topic); err != nil {
+		return nil, err
 	}
 	if check := checkPHI("", fields...); check != nil {
 		p.PHI = check.Notes
@@ -89,23 +87,45 @@ func (h *Handler) reviewPage(c *fiber.Ctx, post *models.Post, topic *models.Topi
 	if p.Revisions, err = h.store.PostRevisions(ctx, post.ID); err != nil {
 		return nil, err
 	}
-	if err := h.anonymizeEditors(c, post, p.Revisions); err != nil {
-		return nil, err
-	}
+	anonymizeEditors(post, p.Revisions)
 	if p.Events, err = h.store.AuditEventsFor(ctx, "post", post.ID); err != nil {
 		return nil, err
+	}
+	if post.Anonymous {
+		// Nothing of the author is read: the page names them by the
+		// post's label, as members see it.
+		p.Byline = models.AnonymousAuthor(post.AnonymousAs)
+		p.SuspendedHere, err = h.store.AuthorSuspendedOver(ctx, post.ID)
+		return p, err
 	}
 	author, err := h.store.UserByID(ctx, post.AuthorID)
 	if err != nil {
 		return nil, err
 	}
 	p.Byline = author.DisplayName
-	if post.Anonymous {
-		p.Byline = models.AnonymousAuthor(author.Specialty)
-	} else if p.Record, err = h.store.MemberRecordOf(ctx, author.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+	if p.Record, err = h.store.MemberRecordOf(ctx, author.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// postPHIFields are what the identifier check reads of a post: its text,
+// and for a topic's opening post its title and case summary (returned,
+// when there is one, for the page to show).
+func (h *Handler) postPHIFields(ctx context.Context, post *models.Post, topic *models.TopicSummary) ([]phiField, *caseCard, error) {
+	fields := []phiField{{Name: "body", Label: "the post", Text: post.Source}}
+	if post.Number != 1 {
+		return fields, nil, nil
+	}
+	fields = append([]phiField{{Name: "title", Label: "the title", Text: topic.Title}}, fields...)
+	card, err := h.topicCase(ctx, &topic.Topic)
+	if err != nil {
+		return nil, nil, err
+	}
+	if card != nil {
+		fields = append(fields, caseFields(&card.CaseText)...)
+	}
+	return fields, card, nil
 }
 
 func (h *Handler) renderReviewPost(c *fiber.Ctx, p *reviewPostPage, status int) error {

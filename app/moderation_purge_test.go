@@ -326,8 +326,9 @@ func TestModerationAuditRecordsEveryAction(t *testing.T) {
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Statins after 80", "Do you deprescribe?")
 		doomed := a.Topic(t, board, weber, "Bed 12 tonight", "Our patient in bed 12.")
-		reporter, m := a.Browser(t), a.Browser(t)
+		reporter, second, m := a.Browser(t), a.Browser(t), a.Browser(t)
 		reporter.SignIn(byrne)
+		second.SignIn(okafor)
 		m.SignIn(mod)
 		see := func(res *apptest.Response, location string) {
 			t.Helper()
@@ -341,7 +342,10 @@ func TestModerationAuditRecordsEveryAction(t *testing.T) {
 		p1, p2, p3, p4, p5 := reply("One."), reply("Two."), reply("Three."), reply("Four, MRN 4417823."), reply("Five.")
 		var steps []auditStep
 		add := func(name string, want map[string]int64, do func()) { steps = append(steps, auditStep{name, want, do}) }
-		add("phi report", map[string]int64{"post.flag": 1, "post.hide": 1}, func() { see(reportPost(reporter, p1.ID, "phi", "MRN"), "/p/") })
+		// Nothing in "One." bears a first report out; a second member's
+		// does, and Rounds hides the post.
+		add("phi report", map[string]int64{"post.flag": 1}, func() { see(reportPost(reporter, p1.ID, "phi", "MRN"), "/p/") })
+		add("second phi report", map[string]int64{"post.flag": 1, "post.hide": 1}, func() { see(reportPost(second, p1.ID, "phi", ""), "/p/") })
 		add("dismiss", map[string]int64{"flags.dismiss": 1}, func() { see(decide(m, p1.ID, "dismiss", nil), "/mod/review?done=dismiss") })
 		add("spam report", map[string]int64{"post.flag": 1}, func() { see(reportPost(reporter, p2.ID, "spam", ""), "/p/") })
 		add("hide", map[string]int64{"post.hide": 1}, func() {
@@ -405,7 +409,7 @@ func TestModerationAuditRecordsEveryAction(t *testing.T) {
 			})
 		}
 		res := admin.Get("/admin/audit?action=post.hide")
-		mustContain(t, res, "Rounds or an operator", "reported as identifying a patient; hidden pending review", "Advertising")
+		mustContain(t, res, "Rounds or an operator", "reported as identifying a patient by a second member; hidden pending review", "Advertising")
 		res = admin.Get("/admin/audit?action=post.flag")
 		mustContain(t, res, "<td>phi</td>", "<td>spam</td>")
 		mustNotContain(t, res, "<td>MRN</td>")

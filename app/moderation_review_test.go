@@ -474,7 +474,7 @@ func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		mustContain(t, res, "The last day of the suspension cannot be in the past.")
 		mustNotContain(t, res, hidden...)
-	})
+	}, apptest.Options{Env: map[string]string{"ROUNDS_ANONYMITY_K": "1"}})
 }
 
 func TestFlagRateLimitRefusesAndRecordsNothing(t *testing.T) {

@@ -21,8 +21,13 @@ type pageData struct {
 	// their unread warnings from the moderators.
 	Unread   int64
 	Warnings int64
-	// Reported is, for moderators, how many posts wait for review.
+	// Reported is, for moderators, how many posts wait for review, and
+	// ToVerify how many of them were reported as identifying a patient.
 	Reported int64
+	ToVerify int64
+	// Applications is, for moderators, how many members' applications
+	// for verification wait for a decision.
+	Applications int64
 	// Refused says why a form shown again was refused for characters
 	// Rounds cannot keep (see screenInput).
 	Refused string
@@ -50,7 +55,7 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		if err != nil {
 			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
 		}
-		p.Unread, p.Warnings, p.Reported = n.Unread, n.Warnings, n.Reported
+		p.Unread, p.Warnings, p.Reported, p.ToVerify, p.Applications = n.Unread, n.Warnings, n.Reported, n.ToVerify, n.Applications
 	}
 	return p
 }

@@ -24,6 +24,10 @@ type postFlagPage struct {
 	Errors  fieldErrors
 	// Open is the member's report still waiting for the moderators.
 	Open *models.Flag
+	// TopicHidden says the topic is hidden from members (its opening
+	// post is, perhaps by this very report): the thank-you page then
+	// names neither it nor its title.
+	TopicHidden bool
 }
 
 // postFlagForm asks a member why a post needs the moderators, or says
@@ -37,7 +41,10 @@ func (h *Handler) postFlagForm(c *fiber.Ctx) error {
 }
 
 // postFlag records a member's report. A report that the post identifies a
-// patient hides it from members until a moderator has looked.
+// patient hides it from members until a moderator has looked when the
+// identifier check agrees, the reporter's earlier such reports were
+// upheld, or another member reported it too; otherwise it waits at the top
+// of the moderators' queue. Either way the reporter is thanked.
 func (h *Handler) postFlag(c *fiber.Ctx) error {
 	p, err := h.flagTarget(c)
 	if err != nil {
@@ -65,8 +72,16 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 		p.Errors.add("reason", limit.message()+" Nothing was sent.")
 		return h.refuseForm(c, limit, func() error { return h.renderPostFlag(c, p) })
 	}
+	found := false
+	if p.Reason == models.FlagPHI {
+		fields, _, err := h.postPHIFields(c.UserContext(), p.Post, p.Topic)
+		if err != nil {
+			return err
+		}
+		found = checkPHI("", fields...) != nil
+	}
 	_, err = h.store.FlagPost(c.UserContext(), models.NewFlag{PostID: p.Post.ID, ReporterID: member(c).ID,
-		Reason: p.Reason, Note: p.Note})
+		Reason: p.Reason, Note: p.Note, IdentifierFound: found})
 	switch {
 	case errors.Is(err, models.ErrAlreadyFlagged):
 		// A second tab or a double click: the first report stands.
@@ -79,25 +94,37 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 }
 
 // flagTarget loads a post the member may report: one they can read,
-// written by someone else, not deleted.
+// written by someone else, not deleted. A member whose report is still
+// open keeps their thank-you page even when the topic has been hidden
+// meanwhile, by their report or another: they never land on a 404 for
+// having reported.
 func (h *Handler) flagTarget(c *fiber.Ctx) (*postFlagPage, error) {
-	post, topic, err := h.readablePost(c)
+	post, topic, err := h.postAndTopic(c)
 	if err != nil {
 		return nil, err
 	}
 	ctx := c.UserContext()
+	if _, err := h.readableBoard(c, topic.BoardID, "That post"); err != nil {
+		return nil, err
+	}
 	if post.IsDeleted() {
 		return nil, errNotFound("That post", nil)
 	}
 	if post.AuthorID == member(c).ID {
 		return nil, errForbidden("This is your own post: edit or delete it instead of reporting it.")
 	}
-	p := &postFlagPage{Post: post, Topic: topic, Reasons: models.FlagReasons}
+	p := &postFlagPage{Post: post, Topic: topic, Reasons: models.FlagReasons,
+		TopicHidden: topic.OpenerHidden && !member(c).IsModerator()}
 	open, err := h.store.OpenFlagBy(ctx, post.ID, member(c).ID)
 	switch {
 	case err == nil:
 		p.Open = open
 	case !errors.Is(err, models.ErrNotFound):
+		return nil, err
+	}
+	if p.TopicHidden && p.Open == nil {
+		// As topicReadable answers: nothing of a hidden topic is shown.
+		_, err := h.topicReadable(c, topic, "That post")
 		return nil, err
 	}
 	return p, nil

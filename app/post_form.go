@@ -58,10 +58,10 @@ type composer struct {
 	Cancel    string
 	// PHI is what the identifier check found in the text, if anything.
 	PHI *phiCheck
-	// AnonymousAs is how the member would be shown posting anonymously,
+	// Anonymity is how the member would be shown posting anonymously,
 	// set when the board allows it; Anonymous is their choice.
-	AnonymousAs string
-	Anonymous   bool
+	Anonymity *models.AnonymousLabel
+	Anonymous bool
 	// TitleHint and BodyHint, when set, replace the fields' usual hints.
 	TitleHint string
 	BodyHint  string
@@ -69,6 +69,9 @@ type composer struct {
 	// identifiers out of a case topic's opening post.
 	Case *models.CaseText
 }
+
+// AnonymousVerb is what the form's anonymity choice offers to do.
+func (f *composer) AnonymousVerb() string { return "Post" }
 
 // caseView is what the case summary's fields show: the text and the
 // form's problems.
@@ -86,14 +89,21 @@ func (f *composer) CaseView() *caseView {
 }
 
 // offerAnonymity lets the form post anonymously when the board allows it,
-// keeping the member's choice from the submitted form.
-func (f *composer) offerAnonymity(c *fiber.Ctx, access models.BoardAccess) {
+// showing the label the member would post under (as much of their
+// specialty as enough of the board's readers share) and keeping their
+// choice from the submitted form.
+func (h *Handler) offerAnonymity(c *fiber.Ctx, f *composer, boardID int64, access models.BoardAccess) error {
 	if !access.Anonymous {
 		f.Anonymous = false
-		return
+		return nil
 	}
-	f.AnonymousAs = models.AnonymousAuthor(member(c).Specialty)
+	label, err := h.store.AnonymousLabelFor(c.UserContext(), boardID, member(c), h.cfg.AnonymityK)
+	if err != nil {
+		return err
+	}
+	f.Anonymity = &label
 	f.Anonymous = c.FormValue("anonymous") != ""
+	return nil
 }
 
 // validate checks the form against the limits and returns the cleaned

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
@@ -39,9 +37,7 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 		if p.Revisions, err = h.store.PostRevisions(ctx, post.ID); err != nil {
 			return err
 		}
-		if err := h.anonymizeEditors(c, post, p.Revisions); err != nil {
-			return err
-		}
+		anonymizeEditors(post, p.Revisions)
 	}
 	data := h.page(c, "History of a post")
 	data.Page = p
@@ -50,18 +46,13 @@ func (h *Handler) postHistory(c *fiber.Ctx) error {
 
 // anonymizeEditors shows the author of an anonymous post as the topic page
 // does wherever they appear as the editor of a version.
-func (h *Handler) anonymizeEditors(c *fiber.Ctx, post *models.Post, revs []models.RevisionView) error {
+func anonymizeEditors(post *models.Post, revs []models.RevisionView) {
 	if !post.Anonymous {
-		return nil
-	}
-	author, err := h.store.UserByID(c.UserContext(), post.AuthorID)
-	if err != nil {
-		return fmt.Errorf("load author of post %d: %w", post.ID, err)
+		return
 	}
 	for i := range revs {
 		if revs[i].EditorID == post.AuthorID {
-			revs[i].EditorName = models.AnonymousAuthor(author.Specialty)
+			revs[i].EditorName = models.AnonymousAuthor(post.AnonymousAs)
 		}
 	}
-	return nil
 }

@@ -18,7 +18,9 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
 	form.Errors.addRefused(c)
-	form.offerAnonymity(c, access)
+	if err := h.offerAnonymity(c, form, topic.BoardID, access); err != nil {
+		return err
+	}
 	guardPHI(c, form, composerFields(form)...)
 	if topic.Locked {
 		form.Errors.add("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
@@ -40,7 +42,8 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked, Anonymous: form.Anonymous,
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
 		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body),
 		PHIConfirmed: form.PHI.confirmedJSON()})
 	if errors.Is(err, models.ErrLocked) {

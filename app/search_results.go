@@ -125,11 +125,11 @@ func (h *Handler) searchScope(c *fiber.Ctx) (search.Scope, error) {
 	return scope, nil
 }
 
-// postByline is a post's author as a result shows them: by specialty only
+// postByline is a post's author as a result shows them: by its label only
 // when the post is anonymous.
 func postByline(p models.PostView) string {
 	if p.Anonymous {
-		return models.AnonymousAuthor(p.AuthorSpecialty)
+		return models.AnonymousAuthor(p.AnonymousAs)
 	}
 	return p.AuthorName
 }

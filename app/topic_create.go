@@ -20,7 +20,9 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 		return errForbidden(refusal)
 	}
 	form := &composer{}
-	form.offerAnonymity(c, access)
+	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
+		return err
+	}
 	return h.renderTopicForm(c, board, form, fiber.StatusOK)
 }
 
@@ -54,7 +56,9 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
 	title, tags := form.validate()
 	form.Errors.addRefused(c)
-	form.offerAnonymity(c, access)
+	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
+		return err
+	}
 	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
@@ -72,7 +76,8 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
-		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion, Anonymous: form.Anonymous,
+		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
 		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
 		Mentions: h.markdown.Mentions(form.Body), PHIConfirmed: form.PHI.confirmedJSON(),
 	})

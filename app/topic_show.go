@@ -106,7 +106,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if p.CanPost {
 		if reply == nil {
 			reply = &composer{}
-			reply.offerAnonymity(c, access)
+			if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
+				return err
+			}
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
 		reply.Submit = "Post reply"
@@ -193,8 +195,8 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
 		}
 		if p.Anonymous {
-			// The specialty is all anyone learns of the author.
-			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AuthorSpecialty), "", true
+			// The post's label is all anyone learns of the author.
+			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", true
 		}
 		items[i].Revealable = p.Anonymous && m.IsModerator()
 		items[i].Moderatable = m.IsModerator() && !items[i].Deleted

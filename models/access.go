@@ -22,18 +22,32 @@ func (a BoardAccess) CanStartOrReply() bool { return a.Read && a.Post && !a.Arch
 // inGroup is true when the member is in group g: listed by hand, or
 // matched by profession or (case-insensitively) by specialty. It takes the
 // member's id, profession and specialty.
-const inGroup = `(EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.user_id = ?)
-	OR (g.auto_profession <> '' AND g.auto_profession = ?)
-	OR (g.auto_specialty <> '' AND LOWER(g.auto_specialty) = LOWER(?)))`
+var inGroup = inGroupOf("?", "?", "?")
+
+// inGroupOf is inGroup for a member given as SQL expressions rather than
+// parameters, such as the columns of a users row.
+func inGroupOf(id, profession, specialty string) string {
+	return `(EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = g.id AND gm.user_id = ` + id + `)
+	OR (g.auto_profession <> '' AND g.auto_profession = ` + profession + `)
+	OR (g.auto_specialty <> '' AND LOWER(g.auto_specialty) = LOWER(` + specialty + `)))`
+}
 
 // permittedSQL is the condition that a member may read (or post on, with
 // column can_post) the board aliased b: a board with no groups for that
 // right is open to every verified member. It takes the member's id,
 // profession and specialty.
-func permittedSQL(column string) string {
+func permittedSQL(column string) string { return permittedWhen(column, inGroup) }
+
+// permittedSQLFor is permittedSQL for the member in the users row aliased
+// user, taking no parameters.
+func permittedSQLFor(column, user string) string {
+	return permittedWhen(column, inGroupOf(user+".id", user+".profession", user+".specialty"))
+}
+
+func permittedWhen(column, member string) string {
 	return `(NOT EXISTS (SELECT 1 FROM board_groups bg WHERE bg.board_id = b.id AND bg.` + column + ` = TRUE)
 	OR EXISTS (SELECT 1 FROM board_groups bg JOIN groups g ON g.id = bg.group_id
-		WHERE bg.board_id = b.id AND bg.` + column + ` = TRUE AND ` + inGroup + `))`
+		WHERE bg.board_id = b.id AND bg.` + column + ` = TRUE AND ` + member + `))`
 }
 
 func permitted(column string, u *User) (string, []any) {

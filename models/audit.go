@@ -39,13 +39,33 @@ type AuditEntry struct {
 	ActorName string // empty when Rounds itself acted
 }
 
-// AuditEventsFor lists the events about one subject, oldest first.
+// Subject names what the event is about, as the log shows it: "post 42",
+// or "the author of post 42" for a moderator's action on the author of an
+// anonymous post.
+func (e *AuditEvent) Subject() string {
+	if e.SubjectType == SubjectPostAuthor {
+		return fmt.Sprintf("the author of post %d", e.SubjectID)
+	}
+	return fmt.Sprintf("%s %d", e.SubjectType, e.SubjectID)
+}
+
+// subjectTypes are the subject types a filter on subjectType matches: a
+// post's events include those about its (anonymous) author.
+func subjectTypes(subjectType string) []string {
+	if subjectType == "post" {
+		return []string{"post", SubjectPostAuthor}
+	}
+	return []string{subjectType}
+}
+
+// AuditEventsFor lists the events about one subject, oldest first; a
+// post's include those about the author of the post.
 func (s *Store) AuditEventsFor(ctx context.Context, subjectType string, subjectID int64) ([]AuditEntry, error) {
 	var entries []AuditEntry
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT a.*, COALESCE(u.display_name, '') AS actor_name
 		FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.subject_type = ? AND a.subject_id = ? ORDER BY a.id`, subjectType, subjectID).Scan(&entries).Error
+		WHERE a.subject_type IN ? AND a.subject_id = ? ORDER BY a.id`, subjectTypes(subjectType), subjectID).Scan(&entries).Error
 	if err != nil {
 		return nil, fmt.Errorf("list audit events for %s %d: %w", subjectType, subjectID, err)
 	}
@@ -62,8 +82,10 @@ func (s *Store) RecordAudit(ctx context.Context, e *AuditEvent) error {
 type AuditFilter struct {
 	// Action matches the action or, ending in ".", every action it starts
 	// ("post." for all post actions).
-	Action      string
-	ActorID     int64
+	Action  string
+	ActorID int64
+	// SubjectType "post" matches the post's events and those about the
+	// author of the post (SubjectPostAuthor).
 	SubjectType string
 	SubjectID   int64
 	// Before pages back: only events with a smaller id.
@@ -88,7 +110,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, bool
 		q = q.Where("a.actor_id = ?", f.ActorID)
 	}
 	if f.SubjectType != "" {
-		q = q.Where("a.subject_type = ?", f.SubjectType)
+		q = q.Where("a.subject_type IN ?", subjectTypes(f.SubjectType))
 	}
 	if f.SubjectID != 0 {
 		q = q.Where("a.subject_id = ?", f.SubjectID)

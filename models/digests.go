@@ -445,10 +445,8 @@ type corpusPost struct {
 }
 
 type corpusText struct {
-	cooked    string
-	anonymous bool
-	name      string
-	specialty string
+	cooked string
+	author string // as the digest names them
 }
 
 // LoadDigestCorpus reads the visible posts created after since and at or
@@ -601,8 +599,8 @@ func (s *Store) DigestContent(ctx context.Context, userID int64, since, until ti
 // verified (suspended, rejected, pending) or who turned digests off; only
 // boards they may read now; no hidden or deleted post, and no topic whose
 // opening post is hidden or deleted; nothing they wrote; nothing they
-// muted; anonymous authors by specialty only. Topics they watch (or whose
-// board they watch) come first, then the busiest others, limit in all
+// muted; anonymous authors by their post's label only. Topics they watch
+// (or whose board they watch) come first, then the busiest others, limit in all
 // (DigestMaxItems when limit ≤ 0). Check the corpus with
 // DigestCorpusCurrent first when it was loaded a while ago.
 func (s *Store) DigestFromCorpus(ctx context.Context, c *DigestCorpus, userID int64, limit int) (*Digest, error) {
@@ -727,10 +725,7 @@ func (s *Store) DigestFor(ctx context.Context, c *DigestCorpus, m *DigestMember,
 			if !ok {
 				continue // hidden or deleted since the corpus was loaded
 			}
-			p.Cooked, p.Author = text.cooked, text.name
-			if text.anonymous {
-				p.Author = AnonymousAuthor(text.specialty)
-			}
+			p.Cooked, p.Author = text.cooked, text.author
 			posts = append(posts, p)
 		}
 		d.Items[i].Posts = posts
@@ -757,13 +752,14 @@ func (s *Store) corpusTexts(ctx context.Context, c *DigestCorpus, ids []int64) (
 		return out, nil
 	}
 	var rows []struct {
-		ID        int64
-		Cooked    string
-		Anonymous bool
-		Name      string
-		Specialty string
+		ID          int64
+		Cooked      string
+		Anonymous   bool
+		AnonymousAs string
+		Name        string
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.cooked, p.anonymous, u.display_name AS name, u.specialty
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.cooked, p.anonymous, p.anonymous_as,
+			`+shownAuthor("p", "u.display_name")+` AS name
 		FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.id IN ? AND p.hidden_at IS NULL AND p.deleted_at IS NULL`, missing).Scan(&rows).Error
 	if err != nil {
@@ -772,7 +768,10 @@ func (s *Store) corpusTexts(ctx context.Context, c *DigestCorpus, ids []int64) (
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, r := range rows {
-		t := &corpusText{cooked: r.Cooked, anonymous: r.Anonymous, name: r.Name, specialty: r.Specialty}
+		t := &corpusText{cooked: r.Cooked, author: r.Name}
+		if r.Anonymous {
+			t.author = AnonymousAuthor(r.AnonymousAs)
+		}
 		c.text[r.ID] = t
 		out[r.ID] = t
 	}

@@ -188,10 +188,12 @@ func (w *digestWorld) topic(t *testing.T, b *models.Board, author *models.User, 
 	return topic
 }
 
+// reply adds a reply; an anonymous one is labelled with k = 1, so its label
+// names the author's specialty.
 func (w *digestWorld) reply(t *testing.T, topic *models.Topic, author *models.User, cooked string, anonymous bool) *models.Post {
 	t.Helper()
 	p, err := w.store.CreateReply(context.Background(), models.NewReply{TopicID: topic.ID, AuthorID: author.ID,
-		Source: cooked, Cooked: "<p>" + cooked + "</p>", Anonymous: anonymous})
+		Source: cooked, Cooked: "<p>" + cooked + "</p>", Anonymous: anonymous, AnonymityK: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,20 +80,46 @@ type NewFlag struct {
 	ReporterID int64
 	Reason     FlagReason
 	Note       string
+	// IdentifierFound says the identifier check finds a possible patient
+	// identifier in the post, which corroborates a report that it
+	// identifies a patient.
+	IdentifierFound bool
 }
+
+// Why a report that a post identifies a patient hid it at once, for the
+// audit log.
+const (
+	hideCorroborated = "reported as identifying a patient, and the identifier check finds one; hidden pending review"
+	hideTrusted      = "reported as identifying a patient by a member whose earlier such reports were upheld; hidden pending review"
+	hideSecond       = "reported as identifying a patient by a second member; hidden pending review"
+)
 
 // FlagPost records a report on a post. A report that the post identifies
 // a patient hides it from members at once, pending review, so nobody else
-// reads the identifier while the moderators are away; hid says whether
-// this report did. A member reports a post once until it is reviewed.
+// reads the identifier while the moderators are away, but only when
+// something bears it out: the identifier check finds an identifier in the
+// post, the reporter's earlier such reports were upheld more often than
+// dismissed, or another member has reported it too. Otherwise it waits at
+// the top of the moderators' queue, so that no single member can take a
+// post (or, with an opening post, a whole topic) down at will. hid says
+// whether this report hid the post. A member reports a post once until it
+// is reviewed.
 func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) {
 	if !nf.Reason.Valid() {
 		return false, fmt.Errorf("flag post %d: unknown reason %q", nf.PostID, nf.Reason)
 	}
 	now := s.Now()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Two members reporting a post at once are each the other's
+		// second report: on PostgreSQL the row lock makes the later one
+		// see the earlier. SQLite's write transactions are serialized
+		// already.
+		lock := ""
+		if s.engine == Postgres {
+			lock = " FOR UPDATE"
+		}
 		var post Post
-		if err := tx.Take(&post, nf.PostID).Error; err != nil {
+		if err := tx.Raw(`SELECT * FROM posts WHERE id = ?`+lock, nf.PostID).Take(&post).Error; err != nil {
 			return notFound(err, "load post")
 		}
 		if post.IsDeleted() {
@@ -123,6 +149,10 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if nf.Reason != FlagPHI || post.IsHidden() {
 			return nil
 		}
+		why, err := phiHideReason(tx, &nf)
+		if why == "" || err != nil {
+			return err
+		}
 		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
 			WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
 		if res.Error != nil {
@@ -137,7 +167,7 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		}
 		// Rounds hid it, on the member's report, not a moderator.
 		return recordAudit(tx, &AuditEvent{Action: "post.hide", SubjectType: "post", SubjectID: post.ID,
-			Reason: "reported as identifying a patient; hidden pending review", CreatedAt: now})
+			Reason: why, CreatedAt: now})
 	})
 	if err != nil {
 		return false, fmt.Errorf("flag post %d: %w", nf.PostID, err)
@@ -145,13 +175,122 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 	return hid, nil
 }
 
+// phiHideReason says why a report that a post identifies a patient should
+// hide it at once, or "" when nothing bears the report out yet.
+func phiHideReason(tx *gorm.DB, nf *NewFlag) (string, error) {
+	if nf.IdentifierFound {
+		return hideCorroborated, nil
+	}
+	var others int64
+	err := tx.Model(&Flag{}).Where("post_id = ? AND reason = ? AND reporter_id <> ? AND resolved_at IS NULL",
+		nf.PostID, FlagPHI, nf.ReporterID).Count(&others).Error
+	if err != nil {
+		return "", fmt.Errorf("look for another report: %w", err)
+	}
+	if others > 0 {
+		return hideSecond, nil
+	}
+	rec, err := reporterRecordOf(tx, nf.ReporterID)
+	if err != nil {
+		return "", err
+	}
+	if rec.Trusted() {
+		return hideTrusted, nil
+	}
+	return "", nil
+}
+
+// ReporterRecord is how a member's closed reports that a post identifies
+// a patient turned out.
+type ReporterRecord struct {
+	// Upheld counts the reports a moderator acted on: the post hidden,
+	// edited, deleted or purged.
+	Upheld int
+	// Dismissed counts the reports a moderator found unfounded.
+	Dismissed int
+}
+
+// Trusted says the member's reports have been upheld more often than
+// dismissed, so their next one hides a post at once.
+func (r ReporterRecord) Trusted() bool { return r.Upheld > r.Dismissed }
+
+// upheldResolution says whether a report closed with resolution was
+// upheld (true), dismissed (false), or neither, when the author deleted
+// the post before anyone looked (ok false).
+func upheldResolution(resolution string) (upheld, ok bool) {
+	switch resolution {
+	case "hidden", "edited", "deleted", "purged":
+		return true, true
+	case "dismissed":
+		return false, true
+	}
+	return false, false
+}
+
+func reporterRecordOf(tx *gorm.DB, userID int64) (ReporterRecord, error) {
+	var rec ReporterRecord
+	err := tx.Raw(`SELECT upheld, dismissed FROM reporter_records WHERE user_id = ?`, userID).Scan(&rec).Error
+	if err != nil {
+		return rec, fmt.Errorf("read the record of reporter %d: %w", userID, err)
+	}
+	return rec, nil
+}
+
+// ReporterRecordOf reads how a member's closed identifier reports turned
+// out.
+func (s *Store) ReporterRecordOf(ctx context.Context, userID int64) (ReporterRecord, error) {
+	return reporterRecordOf(s.db.WithContext(ctx), userID)
+}
+
+// countOutcomes adds to the record of each reporter whose identifier
+// reports just closed with resolution.
+func countOutcomes(tx *gorm.DB, reporters []int64, resolution string) error {
+	upheld, ok := upheldResolution(resolution)
+	if !ok {
+		return nil
+	}
+	up, down := 0, 1
+	if upheld {
+		up, down = 1, 0
+	}
+	for _, id := range reporters {
+		err := tx.Exec(`INSERT INTO reporter_records (user_id, upheld, dismissed) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET upheld = reporter_records.upheld + excluded.upheld,
+				dismissed = reporter_records.dismissed + excluded.dismissed`, id, up, down).Error
+		if err != nil {
+			return fmt.Errorf("record the outcome of member %d's report: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// openPHIReporters lists who has an open report that a post identifies a
+// patient.
+func openPHIReporters(tx *gorm.DB, postID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.Model(&Flag{}).Where("post_id = ? AND reason = ? AND resolved_at IS NULL", postID, FlagPHI).
+		Pluck("reporter_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list reporters of post %d: %w", postID, err)
+	}
+	return ids, nil
+}
+
 // resolveFlags closes every open report on a post with what the moderator
-// did about it, inside the moderator's transaction.
+// did about it, inside the moderator's transaction, and counts the
+// outcome in each identifier reporter's record.
 func resolveFlags(tx *gorm.DB, postID, moderatorID int64, resolution string, now time.Time) (int64, error) {
+	reporters, err := openPHIReporters(tx, postID)
+	if err != nil {
+		return 0, err
+	}
 	res := tx.Exec(`UPDATE flags SET resolved_at = ?, resolved_by_id = ?, resolution = ?
 		WHERE post_id = ? AND resolved_at IS NULL`, now, moderatorID, resolution, postID)
 	if res.Error != nil {
 		return 0, fmt.Errorf("resolve reports on post %d: %w", postID, res.Error)
+	}
+	if err := countOutcomes(tx, reporters, resolution); err != nil {
+		return 0, err
 	}
 	return res.RowsAffected, nil
 }
@@ -215,19 +354,26 @@ func (s *Store) FlagsOnPost(ctx context.Context, postID int64) ([]FlagView, erro
 
 // ReviewItem is one reported post in the review queue.
 type ReviewItem struct {
-	PostID          int64
-	PostNumber      int
-	TopicID         int64
-	TopicTitle      string
-	BoardSlug       string
-	BoardTitle      string
-	AuthorName      string
-	AuthorSpecialty string
-	Anonymous       bool
-	Source          string
-	Hidden          bool
-	FirstFlaggedAt  time.Time
-	Flags           int
+	PostID     int64
+	PostNumber int
+	TopicID    int64
+	TopicTitle string
+	BoardSlug  string
+	BoardTitle string
+	// AuthorName is empty for an anonymous post, which the queue shows
+	// by its label.
+	AuthorName  string
+	Anonymous   bool
+	AnonymousAs string
+	// Cooked is the post's HTML, for an excerpt.
+	Cooked         string
+	Hidden         bool
+	FirstFlaggedAt time.Time
+	Flags          int
+	// Identifier says a member reported that the post identifies a
+	// patient: the report waits for a moderator to verify it, ahead of
+	// every other.
+	Identifier bool
 	// Reasons are the open reports' reasons, most reported first.
 	Reasons []FlagReason `gorm:"-"`
 }
@@ -236,27 +382,35 @@ type ReviewItem struct {
 // anonymous until a moderator reveals the author.
 func (r *ReviewItem) Byline() string {
 	if r.Anonymous {
-		return AnonymousAuthor(r.AuthorSpecialty)
+		return AnonymousAuthor(r.AnonymousAs)
 	}
 	return r.AuthorName
 }
 
-// ReviewQueue lists up to limit posts with open reports, the longest
-// waiting first.
+// Urgent says members may still be reading what a report says identifies
+// a patient: nothing has hidden the post yet.
+func (r *ReviewItem) Urgent() bool { return r.Identifier && !r.Hidden }
+
+// ReviewQueue lists up to limit posts with open reports: those reported as
+// identifying a patient first (the ones still shown to members before the
+// hidden ones), then the rest, each the longest waiting first.
 func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, error) {
 	var items []ReviewItem
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT q.post_id, p.number AS post_number, p.topic_id, t.title AS topic_title, b.slug AS board_slug,
-			b.title AS board_title, u.display_name AS author_name, u.specialty AS author_specialty, p.anonymous,
-			p.source, p.hidden_at IS NOT NULL AS hidden, first.created_at AS first_flagged_at, q.flags
-		FROM (SELECT post_id, MIN(id) AS first_id, COUNT(*) AS flags
+			b.title AS board_title, `+shownAuthor("p", "u.display_name")+` AS author_name, p.anonymous, p.anonymous_as,
+			p.cooked, p.hidden_at IS NOT NULL AS hidden, first.created_at AS first_flagged_at, q.flags,
+			q.identifier = 1 AS identifier
+		FROM (SELECT post_id, MIN(id) AS first_id, COUNT(*) AS flags,
+				MAX(CASE WHEN reason = ? THEN 1 ELSE 0 END) AS identifier
 			FROM flags WHERE resolved_at IS NULL GROUP BY post_id) q
 		JOIN flags first ON first.id = q.first_id
 		JOIN posts p ON p.id = q.post_id
 		JOIN topics t ON t.id = p.topic_id
 		JOIN boards b ON b.id = t.board_id
 		JOIN users u ON u.id = p.author_id
-		ORDER BY q.first_id LIMIT ?`, limit).Scan(&items).Error
+		ORDER BY q.identifier DESC, CASE WHEN q.identifier = 1 AND p.hidden_at IS NULL THEN 0 ELSE 1 END, q.first_id
+		LIMIT ?`, FlagPHI, limit).Scan(&items).Error
 	if err != nil {
 		return nil, fmt.Errorf("list the review queue: %w", err)
 	}

@@ -74,7 +74,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 				` + epoch("p.deleted_at") + `, p.deleted_by_id,
 				CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
-				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.phi_confirmed,
+				` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
 				u.username, u.display_name, u.specialty, u.profession
 			FROM posts p JOIN users u ON u.id = p.author_id
 			WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
@@ -88,7 +88,8 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 		h.topic = prepare(`
 			SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
 				t.purged_count, t.bumped_at, t.created_at, t.updated_at,
-				u.display_name, u.specialty, COALESCE(op.anonymous, FALSE), op.hidden_at IS NOT NULL,
+				` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `,
+				COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
 				b.slug, b.title, COALESCE(` + tagList + `, '')
 			FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
 				` + openingPostJoin + `
@@ -100,15 +101,21 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 			CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`)
 		// The header's counts on every page: unread notifications of posts
 		// still there in boards the member may still read, unread
-		// warnings, and for moderators the posts waiting for review. The
-		// first two parameters say whether the member is a moderator.
+		// warnings, and for moderators the posts waiting for review and,
+		// among them, the reports of a patient identifier waiting to be
+		// verified, and the applications waiting for a decision. The second
+		// and the last three parameters say whether the member is a
+		// moderator.
 		h.counts = prepare(`SELECT
 			(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
 				JOIN posts p ON p.id = n.post_id ` + openingPostJoin + `
 				WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
 				AND (? OR (` + openerShown + ` AND ` + read + `))),
 			(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
-			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END`)
+			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END,
+			CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f
+				WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END,
+			CASE WHEN ? THEN (SELECT COUNT(*) FROM verifications v WHERE v.status = '` + string(VerificationSubmitted) + `') ELSE 0 END`)
 	}
 	return h.err
 }
@@ -133,9 +140,14 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		var p PostView
 		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.PHIConfirmed,
+			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
+		}
+		if p.Anonymous {
+			// Nothing of the author but the post's label leaves the store
+			// (blanked here rather than in SQL: this is the hottest query).
+			p.AuthorUsername, p.AuthorName, p.AuthorSpecialty, p.AuthorProfession = "", "", "", ""
 		}
 		p.CreatedAt, p.UpdatedAt = time.Unix(created.Int64, 0).UTC(), time.Unix(updated.Int64, 0).UTC()
 		if deletedAt.Valid {
@@ -172,7 +184,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}

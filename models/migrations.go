@@ -542,6 +542,38 @@ var migrations = []migration{
 		// sites; the job points them at the proxy.
 		`INSERT INTO one_time_jobs (name) VALUES ('proxy_post_images')`,
 	}},
+	{17, "anonymous labels fixed on their posts", []string{
+		// What an anonymous post says of its author after "Anonymous": a
+		// specialty, field or profession enough of the board's readers
+		// shared when it was written, or '' for "Anonymous clinician".
+		// Posts written before labels were checked say nothing more.
+		`ALTER TABLE posts ADD COLUMN anonymous_as TEXT NOT NULL DEFAULT ''`,
+	}},
+	{18, "moderation of the authors of anonymous posts", []string{
+		// A suspension given over an anonymous post: its end is recorded
+		// against the author of that post, not the account.
+		`ALTER TABLE users ADD COLUMN suspension_post_id {{bigint}}`,
+		// A warning over an anonymous post is the member's to read, but
+		// stays off the record moderators see of them.
+		`ALTER TABLE member_warnings ADD COLUMN over_anonymous_post BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE member_warnings SET over_anonymous_post = TRUE
+			WHERE post_id IN (SELECT id FROM posts WHERE anonymous = TRUE)`,
+	}},
+	{19, "reporters' records", []string{
+		// How each member's closed reports that a post identifies a
+		// patient turned out: upheld (the post hidden, edited, deleted or
+		// purged) or dismissed. It outlives purged posts and their reports.
+		`CREATE TABLE reporter_records (
+			user_id {{bigint}} PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+			upheld INTEGER NOT NULL DEFAULT 0,
+			dismissed INTEGER NOT NULL DEFAULT 0
+		)`,
+		`INSERT INTO reporter_records (user_id, upheld, dismissed)
+			SELECT reporter_id,
+				SUM(CASE WHEN resolution IN ('hidden', 'edited', 'deleted') THEN 1 ELSE 0 END),
+				SUM(CASE WHEN resolution = 'dismissed' THEN 1 ELSE 0 END)
+			FROM flags WHERE reason = 'phi' AND resolved_at IS NOT NULL GROUP BY reporter_id`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -75,6 +75,16 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if err := tx.Table("post_links").Where("post_id IN ?", ids).Distinct().Pluck("preview_id", &previews).Error; err != nil {
 			return fmt.Errorf("list the posts' links: %w", err)
 		}
+		// The reports go with the post, but what they achieved stays in
+		// their authors' records: a purge upholds them. Reports on the
+		// replies a purged topic takes along were never judged.
+		reporters, err := openPHIReporters(tx, post.ID)
+		if err != nil {
+			return err
+		}
+		if err := countOutcomes(tx, reporters, "purged"); err != nil {
+			return err
+		}
 		// Revisions, reports, links and notifications go with their post
 		// (the schema cascades); deleting them here first keeps a purge
 		// whole even where a connection runs without foreign keys.
@@ -103,7 +113,7 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if out.TopicPurged {
 			topics = 1
 		}
-		err := tx.Exec(`UPDATE boards SET topic_count = topic_count - ?, post_count = post_count - ? WHERE id = ?`,
+		err = tx.Exec(`UPDATE boards SET topic_count = topic_count - ?, post_count = post_count - ? WHERE id = ?`,
 			topics, len(ids), topic.BoardID).Error
 		if err != nil {
 			return fmt.Errorf("count the board's posts: %w", err)

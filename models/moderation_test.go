@@ -79,9 +79,12 @@ func newModerationFixture(t *testing.T, store *models.Store) moderationFixture {
 	return f
 }
 
+// flag reports the fixture's reply, whose record number the identifier
+// check finds.
 func (f moderationFixture) flag(t *testing.T, reporter *models.User, reason models.FlagReason) bool {
 	t.Helper()
-	hid, err := f.store.FlagPost(context.Background(), models.NewFlag{PostID: f.reply.ID, ReporterID: reporter.ID, Reason: reason, Note: "see the number"})
+	hid, err := f.store.FlagPost(context.Background(), models.NewFlag{PostID: f.reply.ID, ReporterID: reporter.ID, Reason: reason, Note: "see the number",
+		IdentifierFound: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +153,13 @@ func TestReviewQueueOldestFirstAndDismiss(t *testing.T) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
 		second := f.fixture.topic(t, "A later report")
-		// The opening post of the second topic is reported first.
-		if _, err := store.FlagPost(ctx, models.NewFlag{PostID: openingPost(t, store, second.ID), ReporterID: f.reporter.ID, Reason: models.FlagMisinformation}); err != nil {
-			t.Fatal(err)
+		third := f.fixture.topic(t, "A still later report")
+		// The opening posts of the second and third topics are reported
+		// first, for other reasons.
+		for _, topic := range []*models.Topic{second, third} {
+			if _, err := store.FlagPost(ctx, models.NewFlag{PostID: openingPost(t, store, topic.ID), ReporterID: f.reporter.ID, Reason: models.FlagMisinformation}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		f.flag(t, f.reporter, models.FlagPHI)
 		f.flag(t, f.author, models.FlagPHI)
@@ -160,11 +167,17 @@ func TestReviewQueueOldestFirstAndDismiss(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(queue) != 2 || queue[0].TopicID != second.ID || queue[1].PostID != f.reply.ID {
-			t.Fatalf("queue %+v, want the second topic's post first, then the reply", queue)
+		// Reports of a patient identifier come first, however recent;
+		// the others wait the longest first.
+		if len(queue) != 3 || queue[0].PostID != f.reply.ID || queue[1].TopicID != second.ID || queue[2].TopicID != third.ID {
+			t.Fatalf("queue %+v, want the reply, then the second topic's post, then the third's", queue)
 		}
-		if queue[1].Flags != 2 || !queue[1].Hidden || len(queue[1].Reasons) != 1 || queue[1].Reasons[0] != models.FlagPHI {
-			t.Fatalf("reply in the queue: %+v", queue[1])
+		if queue[0].Flags != 2 || !queue[0].Hidden || !queue[0].Identifier || queue[0].Urgent() ||
+			len(queue[0].Reasons) != 1 || queue[0].Reasons[0] != models.FlagPHI {
+			t.Fatalf("reply in the queue: %+v", queue[0])
+		}
+		if queue[1].Identifier || queue[1].Urgent() || queue[1].Cooked != "<p>Opening post of A later report</p>" {
+			t.Fatalf("second topic in the queue: %+v", queue[1])
 		}
 
 		if err := store.DismissFlags(ctx, f.reply.ID, f.mod.ID, "no identifier: a made-up number"); err != nil {
@@ -183,8 +196,8 @@ func TestReviewQueueOldestFirstAndDismiss(t *testing.T) {
 				t.Fatalf("flag after dismiss: %+v", fl)
 			}
 		}
-		if c, err := store.CountsFor(ctx, f.mod); err != nil || c.Reported != 1 {
-			t.Fatalf("a moderator's header counts %+v (%v), want 1 reported post", c, err)
+		if c, err := store.CountsFor(ctx, f.mod); err != nil || c.Reported != 2 || c.ToVerify != 0 {
+			t.Fatalf("a moderator's header counts %+v (%v), want 2 reported posts, none to verify", c, err)
 		}
 		if c, err := store.CountsFor(ctx, f.reporter); err != nil || c.Reported != 0 {
 			t.Fatalf("a member's header counts %+v (%v), want no reported posts", c, err)

@@ -27,26 +27,26 @@ type Notification struct {
 }
 
 // NotificationView is a notification as the member's list shows it. The
-// actor of an anonymous post is only their specialty.
+// actor of an anonymous post is only the post's label.
 type NotificationView struct {
-	ID             int64
-	Kind           string
-	TopicID        int64
-	TopicTitle     string
-	TopicSlug      string
-	PostID         int64
-	PostNumber     int
-	ActorName      string
-	ActorSpecialty string
-	Anonymous      bool
-	CreatedAt      time.Time
-	ReadAt         *time.Time
+	ID          int64
+	Kind        string
+	TopicID     int64
+	TopicTitle  string
+	TopicSlug   string
+	PostID      int64
+	PostNumber  int
+	ActorName   string
+	Anonymous   bool
+	AnonymousAs string
+	CreatedAt   time.Time
+	ReadAt      *time.Time
 }
 
 // Actor is who the notification is from, as the member may know them.
 func (n *NotificationView) Actor() string {
 	if n.Anonymous {
-		return AnonymousAuthor(n.ActorSpecialty)
+		return AnonymousAuthor(n.AnonymousAs)
 	}
 	return n.ActorName
 }
@@ -95,8 +95,12 @@ func notifyPost(tx *gorm.DB, post *Post, boardID, topicAuthorID int64, mentions 
 		if !ok {
 			continue
 		}
-		n := Notification{UserID: userID, Kind: kinds[userID], TopicID: post.TopicID, PostID: &post.ID,
-			ActorID: &post.AuthorID, CreatedAt: now}
+		n := Notification{UserID: userID, Kind: kinds[userID], TopicID: post.TopicID, PostID: &post.ID, CreatedAt: now}
+		if !post.Anonymous {
+			// An anonymous post's notifications name no one, not even
+			// in the database.
+			n.ActorID = &post.AuthorID
+		}
 		if err := tx.Create(&n).Error; err != nil {
 			return fmt.Errorf("notify member %d: %w", userID, err)
 		}
@@ -124,6 +128,12 @@ type MemberCounts struct {
 	Warnings int64
 	// Reported counts, for a moderator, the posts waiting for review.
 	Reported int64
+	// ToVerify counts, for a moderator, the posts among them reported as
+	// identifying a patient, which wait for a moderator to verify.
+	ToVerify int64
+	// Applications counts, for a moderator, the members' applications for
+	// verification waiting for a decision.
+	Applications int64
 }
 
 // CountsFor reads a member's header counts in one prepared statement.
@@ -134,8 +144,8 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 		return c, err
 	}
 	mod := u.IsModerator()
-	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod).
-		Scan(&c.Unread, &c.Warnings, &c.Reported)
+	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod, mod, mod).
+		Scan(&c.Unread, &c.Warnings, &c.Reported, &c.ToVerify, &c.Applications)
 	if err != nil {
 		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
 	}
@@ -167,8 +177,8 @@ func (s *Store) Notifications(ctx context.Context, u *User, limit int) ([]Notifi
 	err := s.visibleNotifications(ctx, u).
 		Joins("LEFT JOIN users a ON a.id = n.actor_id").
 		Select(`n.id, n.kind, n.topic_id, t.title AS topic_title, t.slug AS topic_slug, p.id AS post_id,
-			p.number AS post_number, COALESCE(a.display_name, '') AS actor_name,
-			COALESCE(a.specialty, '') AS actor_specialty, p.anonymous, n.created_at, n.read_at`).
+			p.number AS post_number, ` + shownAuthor("p", "COALESCE(a.display_name, '')") + ` AS actor_name,
+			p.anonymous, p.anonymous_as, n.created_at, n.read_at`).
 		Order("n.id DESC").Limit(limit).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list notifications of member %d: %w", u.ID, err)

@@ -31,8 +31,10 @@ type Post struct {
 	HiddenAt     *time.Time
 	HiddenByID   *int64
 	HiddenReason string
-	// Anonymous shows the author by specialty only.
-	Anonymous bool
+	// Anonymous shows the author only as AnonymousAuthor(AnonymousAs),
+	// the label fixed when the post was written (see AnonymousLabel).
+	Anonymous   bool
+	AnonymousAs string
 	// PHIConfirmed is what the composer's identifier check flagged and
 	// the author confirmed identifies no patient: JSON, or empty.
 	PHIConfirmed string `gorm:"column:phi_confirmed"`
@@ -44,13 +46,15 @@ func (p *Post) IsDeleted() bool { return p.DeletedAt != nil }
 // IsHidden says whether moderators have hidden the post.
 func (p *Post) IsHidden() bool { return p.HiddenAt != nil }
 
-// AnonymousAuthor is how the author of an anonymous post appears: by
-// specialty only, so peers know the field without knowing the member.
-func AnonymousAuthor(specialty string) string {
-	if specialty == "" {
+// AnonymousAuthor is how the author of an anonymous post appears: by the
+// label fixed on the post (a specialty, a field or a profession that
+// enough readers share), so peers know something of the author without
+// knowing the member.
+func AnonymousAuthor(as string) string {
+	if as == "" {
 		return "Anonymous clinician"
 	}
-	return "Anonymous " + specialty
+	return "Anonymous " + as
 }
 
 // IsEdited says whether the post has more than its first version.
@@ -115,6 +119,9 @@ type NewReply struct {
 	Source    string
 	Cooked    string
 	Anonymous bool
+	// AnonymityK is the smallest crowd of the board's readers an
+	// anonymous label may name (DefaultAnonymityK when 0).
+	AnonymityK int
 	// Links are the reply's links, previewed in the background.
 	Links PostLinks
 	// Mentions are the usernames the reply @mentions, to be notified.
@@ -149,6 +156,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 			return s.topicWriteError(tx, nr.TopicID)
 		}
 		post.Number = bumped.PostCount
+		if err := labelAnonymousPost(tx, post, bumped.BoardID, nr.AnonymityK); err != nil {
+			return err
+		}
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}

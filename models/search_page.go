@@ -43,8 +43,8 @@ func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int6
 
 // VisiblePostsByID loads the posts among ids that members may see —
 // neither deleted nor hidden — on boards the viewer may read, with their
-// authors, by id. An anonymous post comes without its author's username
-// and name: only the specialty leaves the database.
+// authors, by id. An anonymous post comes without anything of its author:
+// only its own label (AnonymousAs) leaves the database.
 func (s *Store) VisiblePostsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]PostView, error) {
 	out := make(map[int64]PostView, len(ids))
 	if len(ids) == 0 {
@@ -53,10 +53,10 @@ func (s *Store) VisiblePostsByID(ctx context.Context, viewer *User, ids []int64)
 	cond, args := readable(viewer)
 	var posts []PostView
 	err := s.db.WithContext(ctx).Table("posts p").
-		Select(`p.*,
-			CASE WHEN p.anonymous THEN '' ELSE u.username END AS author_username,
-			CASE WHEN p.anonymous THEN '' ELSE u.display_name END AS author_name,
-			u.specialty AS author_specialty, u.profession AS author_profession`).
+		Select(`p.*, `+shownAuthor("p", "u.username")+` AS author_username,
+			`+shownAuthor("p", "u.display_name")+` AS author_name,
+			`+shownAuthor("p", "u.specialty")+` AS author_specialty,
+			`+shownAuthor("p", "u.profession")+` AS author_profession`).
 		Joins("JOIN users u ON u.id = p.author_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Joins("JOIN boards b ON b.id = t.board_id").

@@ -18,7 +18,7 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 		open := f.topic(t, "Amiodarone and warfarin")
-		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Anonymous: true,
+		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Anonymous: true, AnonymityK: 1,
 			Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>"})
 		if err != nil {
 			t.Fatal(err)
@@ -94,7 +94,8 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 				t.Errorf("%s gets %d posts, want %d", tc.viewer.Username, len(posts), len(tc.posts)+1)
 			}
 			a := posts[anon.ID]
-			if !a.Anonymous || a.AuthorUsername != "" || a.AuthorName != "" || a.AuthorSpecialty != "Critical Care Nursing" ||
+			if !a.Anonymous || a.AuthorUsername != "" || a.AuthorName != "" || a.AuthorSpecialty != "" ||
+				a.AnonymousAs != "Critical Care Nursing" ||
 				a.Source != "Check the INR weekly" {
 				t.Errorf("anonymous post loaded as %+v", a)
 			}

@@ -43,8 +43,10 @@ type TopicSummary struct {
 	AuthorName      string
 	AuthorSpecialty string
 	// Anonymous says the opening post is anonymous, so lists show the
-	// author as AnonymousAuthor(AuthorSpecialty).
-	Anonymous bool
+	// author as AnonymousAuthor(AnonymousAs), and AuthorName and
+	// AuthorSpecialty are left empty.
+	Anonymous   bool
+	AnonymousAs string
 	// OpenerHidden says the moderators (or a report that it identifies a
 	// patient) hid the opening post: the title and replies go with it, so
 	// only moderators see the topic.
@@ -57,7 +59,7 @@ type TopicSummary struct {
 // Byline is the author as a list of topics shows them.
 func (t *TopicSummary) Byline() string {
 	if t.Anonymous {
-		return AnonymousAuthor(t.AuthorSpecialty)
+		return AnonymousAuthor(t.AnonymousAs)
 	}
 	return t.AuthorName
 }
@@ -104,9 +106,17 @@ type TopicPage struct {
 	Viewer *User
 }
 
-const topicSummaryColumns = `t.*, u.display_name AS author_name, u.specialty AS author_specialty,
-	COALESCE(op.anonymous, FALSE) AS anonymous, op.hidden_at IS NOT NULL AS opener_hidden,
-	b.slug AS board_slug, b.title AS board_title`
+var topicSummaryColumns = `t.*, ` + shownAuthor("op", "u.display_name") + ` AS author_name,
+	` + shownAuthor("op", "u.specialty") + ` AS author_specialty,
+	COALESCE(op.anonymous, FALSE) AS anonymous, COALESCE(op.anonymous_as, '') AS anonymous_as,
+	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title`
+
+// shownAuthor is a column of a post's author as others may see it: empty
+// when the post (aliased post) is anonymous, so nothing about the author
+// but the post's own label leaves the database.
+func shownAuthor(post, column string) string {
+	return `CASE WHEN ` + post + `.anonymous THEN '' ELSE ` + column + ` END`
+}
 
 // openerShown is the condition that a topic's opening post (joined as op)
 // is not hidden: a topic whose opening post is hidden is shown to
@@ -266,6 +276,9 @@ type NewTopic struct {
 	Source    string
 	Cooked    string
 	Anonymous bool
+	// AnonymityK is the smallest crowd of the board's readers an
+	// anonymous label may name (DefaultAnonymityK when 0).
+	AnonymityK int
 	// EpisodeID is the podcast episode a podcast topic discusses.
 	EpisodeID int64
 	// Case is the summary of a case topic, written with it; it makes the
@@ -306,6 +319,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 			return fmt.Errorf("insert topic: %w", err)
 		}
 		post.TopicID = topic.ID
+		if err := labelAnonymousPost(tx, post, nt.BoardID, nt.AnonymityK); err != nil {
+			return err
+		}
 		if err := insertPost(tx, post, nt.Title); err != nil {
 			return err
 		}

@@ -256,11 +256,13 @@ func (a *App) Topic(t testing.TB, board *models.Board, author *models.User, titl
 	return a.topic(t, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: title, Tags: tags}, body)
 }
 
-// AnonymousTopic opens a topic whose opening post shows its author by
-// specialty only.
+// AnonymousTopic opens a topic whose opening post shows its author only by
+// a label, checked against the server's ROUNDS_ANONYMITY_K as a post from
+// the composer is.
 func (a *App) AnonymousTopic(t testing.TB, board *models.Board, author *models.User, title, body string, tags ...string) *models.Topic {
 	t.Helper()
-	return a.topic(t, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: title, Tags: tags, Anonymous: true}, body)
+	return a.topic(t, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: title, Tags: tags, Anonymous: true,
+		AnonymityK: a.Config.AnonymityK}, body)
 }
 
 func (a *App) topic(t testing.TB, nt models.NewTopic, body string) *models.Topic {
@@ -283,10 +285,12 @@ func (a *App) Reply(t testing.TB, topic *models.Topic, author *models.User, body
 	return a.reply(t, models.NewReply{TopicID: topic.ID, AuthorID: author.ID}, body)
 }
 
-// AnonymousReply adds a reply that shows its author by specialty only.
+// AnonymousReply adds a reply that shows its author only by a label, as
+// AnonymousTopic does.
 func (a *App) AnonymousReply(t testing.TB, topic *models.Topic, author *models.User, body string) *models.Post {
 	t.Helper()
-	return a.reply(t, models.NewReply{TopicID: topic.ID, AuthorID: author.ID, Anonymous: true}, body)
+	return a.reply(t, models.NewReply{TopicID: topic.ID, AuthorID: author.ID, Anonymous: true,
+		AnonymityK: a.Config.AnonymityK}, body)
 }
 
 func (a *App) reply(t testing.TB, nr models.NewReply, body string) *models.Post {

@@ -94,7 +94,20 @@ type Config struct {
 	// addresses or CIDR ranges) whose X-Forwarded-For is believed, so
 	// limits per address count the visitor's address, not the proxy's.
 	TrustedProxies []netip.Prefix
+	// AnonymityK is how many verified readers of a board must share what
+	// an anonymous post's label says of its author: their specialty, else
+	// their field, else their profession, else nothing
+	// (ROUNDS_ANONYMITY_K, default 10).
+	AnonymityK int
 }
+
+// DefaultAnonymityK is ROUNDS_ANONYMITY_K when unset: the store's own
+// default, models.DefaultAnonymityK, which config does not import.
+const DefaultAnonymityK = 10
+
+// maxAnonymityK bounds ROUNDS_ANONYMITY_K: past it, every label on any
+// site of clinicians would say "Anonymous clinician".
+const maxAnonymityK = 10000
 
 // Error names the variable that holds a bad value.
 type Error struct {
@@ -170,6 +183,15 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.ImageMaxPixels = n
 	}
 	c.Tesseract = get("ROUNDS_TESSERACT", "tesseract")
+
+	c.AnonymityK = DefaultAnonymityK
+	if raw := get("ROUNDS_ANONYMITY_K", ""); raw != "" {
+		if k, err := strconv.Atoi(raw); err != nil || k < 1 || k > maxAnonymityK {
+			bad("ROUNDS_ANONYMITY_K", "%q is not a whole number from 1 to %d (how many readers of a board must share what an anonymous label says)", raw, maxAnonymityK)
+		} else {
+			c.AnonymityK = k
+		}
+	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("ROUNDS_ADDR", "%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)

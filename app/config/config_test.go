@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rounds/models"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -21,6 +23,12 @@ func TestDefaultsGiveAWorkingServer(t *testing.T) {
 	}
 	if c.BaseURL.String() != "http://localhost:8080" || c.Secure() {
 		t.Fatalf("default base URL %s", c.BaseURL)
+	}
+	if c.AnonymityK != 10 {
+		t.Fatalf("default anonymity k %d, want 10", c.AnonymityK)
+	}
+	if c, err := Load(env(map[string]string{"ROUNDS_ANONYMITY_K": "25"})); err != nil || c.AnonymityK != 25 {
+		t.Fatalf("ROUNDS_ANONYMITY_K=25: %v, %v", c, err)
 	}
 }
 
@@ -45,6 +53,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_RATE_LIMITS", "post=fast"},
 		{"ROUNDS_RATE_LIMIT_STORE", "memcached"},
 		{"ROUNDS_TRUSTED_PROXIES", "proxy.internal"},
+		{"ROUNDS_ANONYMITY_K", "0"},
+		{"ROUNDS_ANONYMITY_K", "ten"},
+		{"ROUNDS_ANONYMITY_K", "10001"},
 		{"ROUNDS_IMAGE_CACHE_SIZE", "lots"},
 		{"ROUNDS_IMAGE_CACHE_SIZE", "512"},
 		{"ROUNDS_IMAGE_CACHE_SIZE", "0MB"},
@@ -320,5 +331,13 @@ func TestParseRateLimits(t *testing.T) {
 		if _, err := ParseRateLimits(bad); err == nil {
 			t.Errorf("ParseRateLimits(%q) accepted", bad)
 		}
+	}
+}
+
+// Config holds its own default for ROUNDS_ANONYMITY_K so as to import
+// nothing of Rounds'; it must be the store's.
+func TestDefaultAnonymityKIsTheStores(t *testing.T) {
+	if DefaultAnonymityK != models.DefaultAnonymityK {
+		t.Fatalf("config's default k is %d, the store's %d", DefaultAnonymityK, models.DefaultAnonymityK)
 	}
 }
