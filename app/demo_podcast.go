@@ -28,11 +28,11 @@ func (h *Handler) demoPodcastFile() fiber.Handler {
 	})
 }
 
-// NewDemoFetcher is the demo's fetcher: NewFetcher's, which answers the
+// newDemoFetcher is the demo's fetcher: newFetcher's, which answers the
 // addresses of the demo's own show from memory, so the site reads the
 // show it serves without asking the network for its own, often loopback,
 // address.
-func NewDemoFetcher(cfg *config.Config, show *seed.Podcast) *fetch.Fetcher {
+func newDemoFetcher(cfg *config.Config, show *seed.Podcast) *fetch.Fetcher {
 	local := make(map[string]fetch.LocalResource, len(show.Files))
 	for _, f := range show.Files {
 		local[f.URL] = fetch.LocalResource{ContentType: f.ContentType, Body: f.Body}

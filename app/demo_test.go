@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"rounds/app"
 	"rounds/app/apptest"
 	"rounds/app/podcast"
 	"rounds/models"
@@ -83,7 +82,7 @@ func TestDemoShowsItsFeaturesOffline(t *testing.T) {
 
 		// The show is read again as any shared feed is, through the site's
 		// fetcher, with no network and no failure.
-		worker := &podcast.RefreshWorker{Store: a.Store, Fetcher: app.NewDemoFetcher(a.Config, a.Podcast), Now: a.Clock.Now}
+		worker := &podcast.RefreshWorker{Store: a.Store, Fetcher: a.Site.Fetcher, Now: a.Clock.Now}
 		if n, err := worker.Refresh(context.Background()); err != nil || n != 1 {
 			t.Fatalf("refresh read %d feeds: %v", n, err)
 		}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"rounds/app"
 	"rounds/app/apptest"
 	"rounds/app/imageproxy"
 	"rounds/app/markdown"
@@ -247,17 +246,13 @@ func TestStoredPostsMoveToTheImageProxyOnce(t *testing.T) {
 		}
 		versions := revisions()
 
-		work, err := app.NewBackground(a.Config, a.Store, nil, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		queued := func() (n int64) {
 			if err := a.Store.DB().Raw(`SELECT COUNT(*) FROM river_job WHERE kind = ?`, imageproxy.RewriteArgs{}.Kind()).Scan(&n).Error; err != nil {
 				t.Fatal(err)
 			}
 			return n
 		}
-		if err := work.QueueOneTimeJobs(ctx, a.Jobs); err != nil {
+		if err := a.Site.QueueOneTimeJobs(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := queued(); n != 1 {
@@ -291,7 +286,7 @@ func TestStoredPostsMoveToTheImageProxyOnce(t *testing.T) {
 		if err := a.Store.DB().Exec(`DELETE FROM river_job`).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := work.QueueOneTimeJobs(ctx, a.Jobs); err != nil {
+		if err := a.Site.QueueOneTimeJobs(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := queued(); n != 0 {
@@ -325,11 +320,7 @@ func TestQueuedImageRewriteRunsOnTheNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	work, err := app.NewBackground(a.Config, a.Store, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := work.QueueOneTimeJobs(ctx, a.Jobs); err != nil {
+	if err := a.Site.QueueOneTimeJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// The queue polls every 100 ms; the bound only stops a broken job

@@ -10,12 +10,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/config"
 	"rounds/app/ratelimit"
 )
 
 // limitError is a request refused by a rate limit.
 type limitError struct {
-	rule ratelimit.Rule
+	rule config.RateLimit
 	wait time.Duration
 }
 

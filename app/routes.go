@@ -12,11 +12,11 @@ import (
 	"rounds/app/seed"
 )
 
-// access is the least standing a route needs.
-type access int
+// need is the least standing a route needs.
+type need int
 
 const (
-	anyone access = iota
+	anyone need = iota
 	// signedIn is any account, verified or not: a pending member reaches
 	// only the verification pages.
 	signedIn
@@ -25,24 +25,24 @@ const (
 	admin
 )
 
-// readAccess is who may read boards and topics: verified members only.
+// reader is who may read boards and topics: verified members only.
 // Guests see the landing page and the sign-in; a pending member sees the
 // verification form and their status.
-const readAccess = verifiedMember
+const reader = verifiedMember
 
 type route struct {
 	method string
 	path   string
-	needs  access
+	needs  need
 	handle fiber.Handler
 }
 
-// routes is the whole site in one table, each route with the least access
-// it needs.
+// routes is the whole site in one table, each route with the least
+// standing it needs.
 func (h *Handler) routes(app *fiber.App) error {
 	table := []route{
 		{fiber.MethodGet, "/", anyone, h.home},
-		{fiber.MethodGet, "/b/:slug", readAccess, h.boardShow},
+		{fiber.MethodGet, "/b/:slug", reader, h.boardShow},
 		{fiber.MethodGet, "/b/:slug/new", verifiedMember, h.topicNew},
 		{fiber.MethodPost, "/b/:slug/new", verifiedMember, h.topicCreate},
 		{fiber.MethodGet, "/b/:slug/case", verifiedMember, h.caseNew},
@@ -52,10 +52,10 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/podcasts", verifiedMember, h.podcastShows},
 		{fiber.MethodPost, "/podcasts/:id<int>/follow", verifiedMember, h.podcastFollow},
 		{fiber.MethodPost, "/podcasts/:id<int>/unfollow", verifiedMember, h.podcastUnfollow},
-		{fiber.MethodGet, "/t/:id<int>", readAccess, h.topicShow},
-		{fiber.MethodGet, "/t/:id<int>/:slug", readAccess, h.topicShow},
+		{fiber.MethodGet, "/t/:id<int>", reader, h.topicShow},
+		{fiber.MethodGet, "/t/:id<int>/:slug", reader, h.topicShow},
 		{fiber.MethodPost, "/t/:id<int>/reply", verifiedMember, h.replyCreate},
-		{fiber.MethodGet, "/p/:id<int>", readAccess, h.postShow},
+		{fiber.MethodGet, "/p/:id<int>", reader, h.postShow},
 		{fiber.MethodGet, "/p/:id<int>/edit", verifiedMember, h.postEdit},
 		{fiber.MethodPost, "/p/:id<int>/edit", verifiedMember, h.postUpdate},
 		{fiber.MethodGet, "/p/:id<int>/history", verifiedMember, h.postHistory},
@@ -63,10 +63,10 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodPost, "/p/:id<int>/flag", verifiedMember, h.postFlag},
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
-		{fiber.MethodGet, "/tags/:tag", readAccess, h.tagShow},
-		{fiber.MethodGet, "/search", readAccess, h.limited(h.searchShow, ratelimit.Search, ratelimit.SearchIP)},
-		{fiber.MethodGet, "/search/help", readAccess, h.searchHelp},
-		{fiber.MethodGet, imageproxy.Prefix + ":signature/:address", readAccess, h.imageShow},
+		{fiber.MethodGet, "/tags/:tag", reader, h.tagShow},
+		{fiber.MethodGet, "/search", reader, h.limited(h.searchShow, ratelimit.Search, ratelimit.SearchIP)},
+		{fiber.MethodGet, "/search/help", reader, h.searchHelp},
+		{fiber.MethodGet, imageproxy.Prefix + ":signature/:address", reader, h.imageShow},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
 		{fiber.MethodPost, "/b/:slug/level", verifiedMember, h.boardLevelSave},
 		{fiber.MethodPost, "/t/:id<int>/level", verifiedMember, h.topicLevelSave},
@@ -187,25 +187,26 @@ func (h *Handler) routes(app *fiber.App) error {
 	return nil
 }
 
-// require refuses a request from someone without the access a route needs.
-func (h *Handler) require(needs access) fiber.Handler {
+// require refuses a request from someone without the least standing a
+// route needs.
+func (h *Handler) require(least need) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		m := member(c)
 		switch {
-		case needs == anyone:
+		case least == anyone:
 			return c.Next()
 		case m == nil:
 			return h.signInNeeded(c)
-		case needs == signedIn:
+		case least == signedIn:
 			return c.Next()
 		case !m.IsVerified() && reading(c):
 			// Show a pending member the one thing they can do.
 			return c.Redirect("/verify", fiber.StatusSeeOther)
 		case !m.IsVerified():
 			return errForbidden("Your account is not verified yet, so this is not open to you. Apply for verification at /verify.")
-		case needs == moderator && !m.IsModerator():
+		case least == moderator && !m.IsModerator():
 			return errForbidden("Only moderators can do that.")
-		case needs == admin && !m.IsAdmin():
+		case least == admin && !m.IsAdmin():
 			return errForbidden("Only administrators can do that.")
 		}
 		return c.Next()

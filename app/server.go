@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -71,105 +70,40 @@ type Handler struct {
 	demoPodcast *seed.Podcast
 }
 
-// Options wires a server. Demo turns on the demo sign-in; only the demo
-// command sets it, so `rounds serve` has no way to reach it.
-type Options struct {
-	Config *config.Config
-	Store  *models.Store
-	Logger *slog.Logger
-	Demo   bool
-	// DemoIdP is the demo's own identity provider, required with Demo.
-	DemoIdP *demoidp.IdP
-	// DemoPodcast is the demo's own show, which the site serves; with
-	// Demo, nil serves none.
-	DemoPodcast *seed.Podcast
-	// Now is the clock; nil means the store's (see models.Store.Now).
-	Now func() time.Time
-	// Mailer sends verification codes and decisions; when nil, New makes
-	// one from the config: SMTP when ROUNDS_SMTP_URL is set, otherwise .eml
-	// files in the data directory's "mail" folder.
-	Mailer *mail.Mailer
-	// Search is this node's search index; the caller runs and closes it.
-	Search *search.Index
-	// Fetcher makes the requests Rounds sends out; when nil, New makes one
-	// that refuses private and loopback addresses. Tests pass one that
-	// reaches their own loopback servers.
-	Fetcher *fetch.Fetcher
-	// Jobs is the queue background work is inserted into; the caller
-	// starts and stops it.
-	Jobs *jobs.Queue
-	// Digests are the node's digest workers (Background.Digests).
-	Digests *digest.Workers
-}
-
-// New builds the application: templates and static files are parsed here,
-// so a broken one fails the start instead of a request.
-func New(opts Options) (*fiber.App, error) {
-	if opts.Config == nil || opts.Store == nil || opts.Search == nil || opts.Jobs == nil || opts.Digests == nil {
-		return nil, fmt.Errorf("app: config, store, search index, job queue and digest workers are required")
+// New builds the application of a node that Wire put together:
+// templates and static files are parsed here, so a broken one fails the
+// start instead of a request. The demo's sign-in is served only when the
+// site has the demo's identity provider, which only `rounds demo` (and
+// tests) ask Wire for, so `rounds serve` has no way to reach it.
+func New(site *Site) (*fiber.App, error) {
+	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Fetcher == nil ||
+		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Search == nil || site.Jobs == nil {
+		return nil, fmt.Errorf("app: the site is not wired: build it with Wire")
 	}
-	if len(opts.Config.Secret) < 32 {
+	if len(site.Config.Secret) < 32 {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:       opts.Config,
-		store:     opts.Store,
-		markdown:  NewMarkdown(opts.Config),
-		log:       opts.Logger,
-		now:       opts.Now,
-		demo:      opts.Demo,
-		mailer:    opts.Mailer,
-		search:    opts.Search,
-		fetcher:   opts.Fetcher,
-		jobs:      opts.Jobs,
-		digests:   opts.Digests,
-		providers: auth.NewProviders(opts.Config.OIDC, opts.Config.BaseURL.String()),
+		cfg:       site.Config,
+		store:     site.Store,
+		markdown:  site.Markdown,
+		log:       site.Log,
+		now:       site.Store.Now,
+		demo:      site.DemoIdP != nil,
+		mailer:    site.Mailer,
+		search:    site.Search,
+		fetcher:   site.Fetcher,
+		images:    site.Images,
+		jobs:      site.Jobs,
+		digests:   site.Digests,
+		limiter:   site.Limiter,
+		providers: site.Providers,
 	}
-	if opts.Config.GitHub != nil {
-		h.providers = append(h.providers, auth.NewGitHub(*opts.Config.GitHub, opts.Config.BaseURL.String()))
-	}
-	if h.log == nil {
-		h.log = slog.Default()
-	}
-	if opts.Demo {
-		if opts.DemoIdP == nil {
-			return nil, fmt.Errorf("app: the demo needs its identity provider")
-		}
-		h.demoProvider = auth.NewProviders([]config.OIDCProvider{opts.DemoIdP.Provider()}, opts.Config.BaseURL.String())[0]
-		h.demoProvider.UseHTTPClient(opts.DemoIdP.HTTPClient())
-		h.demoIssuer, h.demoIdP, h.demoPodcast = opts.DemoIdP.Issuer(), opts.DemoIdP, opts.DemoPodcast
-	}
-	if h.now == nil {
-		h.now = opts.Store.Now
-	}
-	if h.fetcher == nil {
-		h.fetcher = NewFetcher(opts.Config)
+	if h.demo {
+		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP
+		h.demoPodcast = site.DemoPodcast
 	}
 	var err error
-	h.images, err = imageproxy.New(imageproxy.Options{Secret: opts.Config.Secret, Dir: filepath.Join(opts.Config.DataDir, "images"),
-		Fetcher: h.fetcher, MaxAge: opts.Config.ImageCacheExpiry, MaxCacheBytes: opts.Config.ImageCacheSize, Now: h.now})
-	if err != nil {
-		return nil, err
-	}
-	if h.mailer == nil {
-		dir := filepath.Join(opts.Config.DataDir, "mail")
-		if h.mailer, err = mail.New(opts.Config.SMTPURL, opts.Config.MailFrom, dir, h.log); err != nil {
-			return nil, err
-		}
-	}
-	switch opts.Config.RateLimitStore {
-	case "database":
-		h.limiter = ratelimit.Database{Store: opts.Store}
-	case "redis":
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		h.limiter, err = ratelimit.NewRedis(ctx, opts.Config.RedisURL)
-		cancel()
-		if err != nil {
-			return nil, err
-		}
-	default:
-		h.limiter = ratelimit.NewMemory()
-	}
 	if h.assets, err = loadAssets(public.FS); err != nil {
 		return nil, err
 	}
@@ -206,12 +140,6 @@ func New(opts Options) (*fiber.App, error) {
 	}
 	app.Use(func(c *fiber.Ctx) error { return errNotFound("That page", nil) })
 	return app, nil
-}
-
-// NewMarkdown is the renderer of every post: its images load through the
-// image proxy, at addresses signed with the site's secret.
-func NewMarkdown(cfg *config.Config) *markdown.Renderer {
-	return markdown.New(markdown.WithImageURL(imageproxy.NewSigner(cfg.Secret).URL))
 }
 
 // bodyLimit is the most a request's body may hold: the longest post is

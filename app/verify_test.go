@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -395,12 +394,9 @@ func TestAdminsReadHTMLMail(t *testing.T) {
 	if err := a.Store.SetRole(t.Context(), root.ID, models.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	mailer, err := roundsmail.New(nil, "Rounds <rounds@rounds.test>", filepath.Join(a.Config.DataDir, "mail"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mailer := a.Site.Mailer
 	long := strings.Repeat("Norepinephrine through a peripheral IV — how long do you let it run? ", 3)
-	err = mailer.Send(t.Context(), roundsmail.Message{To: []string{"okafor@stmary.example.org"}, Subject: "Your weekly Rounds digest",
+	err := mailer.Send(t.Context(), roundsmail.Message{To: []string{"okafor@stmary.example.org"}, Subject: "Your weekly Rounds digest",
 		Text: long, HTML: `<p style="color:#123">` + long + `</p><script>alert(1)</script>`})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,10 +22,8 @@ import (
 
 	"rounds/app"
 	"rounds/app/config"
-	"rounds/app/demoidp"
 	"rounds/app/fetch"
 	"rounds/app/jobs"
-	"rounds/app/markdown"
 	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -36,7 +33,9 @@ import (
 
 // App is a Rounds server under test.
 type App struct {
-	Fiber  *fiber.App
+	Fiber *fiber.App
+	// Site is everything the server was built from, as app.Wire built it.
+	Site   *app.Site
 	Store  *models.Store
 	Config *config.Config
 	// Index is the server's search index, built empty at start and kept
@@ -48,7 +47,6 @@ type App struct {
 	// background work: it starts at testenv.Start (or Options.Clock) and
 	// moves when the test moves it.
 	Clock *testenv.Clock
-	md    *markdown.Renderer
 	t     testing.TB
 	// listener is the port taken by Options.Listen, for Serve.
 	listener net.Listener
@@ -82,8 +80,9 @@ type Options struct {
 	// httptest servers.
 	Fetcher *fetch.Fetcher
 	// WorkJobs starts the job queue, so background jobs (link previews,
-	// feed re-reads) run as on a node; without it they are queued and
-	// never worked.
+	// feed re-reads, the sweep when the queue starts) run as on a node;
+	// without it they are queued and never worked, until a test calls
+	// Site.StartJobs.
 	WorkJobs bool
 	// Env sets more ROUNDS_* variables, such as ROUNDS_CROSSREF_URL.
 	Env map[string]string
@@ -143,96 +142,44 @@ func NewOn(t testing.TB, e modelstest.Engine, opts ...Options) *App {
 		clock = testenv.NewClock()
 	}
 	store.SetClock(clock.Now)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var idp *demoidp.IdP
-	if !o.Serve {
-		if idp, err = demoidp.Start(cfg.BaseURL); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := idp.Stop(); err != nil {
-				t.Errorf("stop the demo identity provider: %v", err)
-			}
-		})
-	}
-	var show *seed.Podcast
-	fetcher := o.Fetcher
-	if o.Demo {
-		cfg.UseDemoDefaults()
-		if _, show, err = seed.LoadDemo(context.Background(), store, app.NewMarkdown(cfg), clock.Now(), cfg.BaseURL); err != nil {
-			t.Fatalf("load the demo: %v", err)
-		}
-		if fetcher == nil {
-			fetcher = app.NewDemoFetcher(cfg, show)
-		}
-	}
-	index := startIndex(t, store, log, !o.SearchUnbuilt)
-	work, err := app.NewBackground(cfg, store, fetcher, log)
+	// The server is wired as `rounds serve` and `rounds demo` wire theirs.
+	site, err := app.Wire(context.Background(), cfg, store, app.WireOptions{
+		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DemoSignIn:      !o.Serve,
+		DemoContent:     o.Demo,
+		Fetcher:         o.Fetcher,
+		JobPollInterval: 100 * time.Millisecond,
+	})
 	if err != nil {
-		t.Fatalf("background work: %v", err)
-	}
-	queue := startJobs(t, store, log, work, o.WorkJobs)
-	server, err := app.New(app.Options{Config: cfg, Store: store, Logger: log, Demo: !o.Serve, DemoIdP: idp, DemoPodcast: show,
-		Search: index, Fetcher: work.Fetcher, Jobs: queue, Mailer: work.Mailer, Digests: work.Digests, Now: clock.Now})
-	if err != nil {
-		t.Fatalf("build app: %v", err)
-	}
-	return &App{Fiber: server, Store: store, Config: cfg, Index: index, Jobs: queue, Clock: clock, md: app.NewMarkdown(cfg), t: t,
-		listener: ln, Podcast: show}
-}
-
-// startJobs builds the node's job queue and, when work is set, works it
-// until the test ends.
-func startJobs(t testing.TB, store *models.Store, log *slog.Logger, bg *app.Background, work bool) *jobs.Queue {
-	t.Helper()
-	queue, err := jobs.New(store, log, jobs.Options{Register: bg.Register, Periodic: bg.Periodic(), PollInterval: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("build job queue: %v", err)
-	}
-	if !work {
-		return queue
-	}
-	if err := queue.Start(context.Background()); err != nil {
-		t.Fatalf("start job queue: %v", err)
+		t.Fatalf("wire the site: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := queue.Stop(ctx); err != nil {
-			t.Errorf("stop job queue: %v", err)
+		if err := site.Close(ctx); err != nil {
+			t.Errorf("close the site: %v", err)
 		}
 	})
-	return queue
+	if !o.SearchUnbuilt {
+		site.StartSearch(context.Background())
+		waitForIndex(t, site.Search)
+	}
+	if o.WorkJobs {
+		if err := site.StartJobs(context.Background()); err != nil {
+			t.Fatalf("start job queue: %v", err)
+		}
+	}
+	server, err := app.New(site)
+	if err != nil {
+		t.Fatalf("build app: %v", err)
+	}
+	return &App{Fiber: server, Site: site, Store: store, Config: cfg, Index: site.Search, Jobs: site.Jobs, Clock: clock, t: t,
+		listener: ln, Podcast: site.DemoPodcast}
 }
 
-// startIndex opens a search index in a fresh folder and, when run is set,
-// runs its indexer until the test ends and waits for the first build.
-func startIndex(t testing.TB, store *models.Store, log *slog.Logger, run bool) *search.Index {
+// waitForIndex waits for the first build of the search index.
+func waitForIndex(t testing.TB, index *search.Index) {
 	t.Helper()
-	index, err := search.Open(filepath.Join(t.TempDir(), "search"), store, log)
-	if err != nil {
-		t.Fatalf("open search index: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	if run {
-		go func() {
-			defer close(stopped)
-			index.Run(ctx)
-		}()
-	} else {
-		close(stopped)
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-stopped
-		if err := index.Close(); err != nil {
-			t.Errorf("close search index: %v", err)
-		}
-	})
-	if !run {
-		return index
-	}
 	// The first build of an empty database takes milliseconds; the limit
 	// only stops a broken build from hanging the test.
 	for deadline := time.Now().Add(30 * time.Second); !index.Status().Ready; {
@@ -241,7 +188,6 @@ func startIndex(t testing.TB, store *models.Store, log *slog.Logger, run bool) *
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return index
 }
 
 // CatchUp makes every write so far searchable: it wakes the indexer and
@@ -321,7 +267,7 @@ func (a *App) AnonymousTopic(t testing.TB, board *models.Board, author *models.U
 
 func (a *App) topic(t testing.TB, nt models.NewTopic, body string) *models.Topic {
 	t.Helper()
-	cooked, err := a.md.Render(body)
+	cooked, err := a.Site.Markdown.Render(body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +295,7 @@ func (a *App) AnonymousReply(t testing.TB, topic *models.Topic, author *models.U
 
 func (a *App) reply(t testing.TB, nr models.NewReply, body string) *models.Post {
 	t.Helper()
-	cooked, err := a.md.Render(body)
+	cooked, err := a.Site.Markdown.Render(body)
 	if err != nil {
 		t.Fatal(err)
 	}

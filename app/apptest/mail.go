@@ -5,11 +5,8 @@ import (
 	"io"
 	"mime/quotedprintable"
 	"net/mail"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	roundsmail "rounds/app/mail"
 )
 
 // Email is one message the server wrote to its .eml outbox.
@@ -20,14 +17,11 @@ type Email struct {
 }
 
 // Outbox returns the mail the server has sent, newest first. The server
-// under test has no SMTP server, so every message is an .eml file in the
-// data directory's "mail" folder.
+// under test has no SMTP server, so its mailer writes every message as an
+// .eml file in the data directory's "mail" folder.
 func (a *App) Outbox(t testing.TB) []Email {
 	t.Helper()
-	m, err := roundsmail.New(nil, "Rounds <rounds@rounds.test>", filepath.Join(a.Config.DataDir, "mail"), nil)
-	if err != nil {
-		t.Fatalf("open outbox: %v", err)
-	}
+	m := a.Site.Mailer
 	entries, err := m.Outbox(0)
 	if err != nil {
 		t.Fatalf("list outbox: %v", err)

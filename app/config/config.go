@@ -20,8 +20,6 @@ import (
 	"time"
 
 	"rounds/app/blob"
-	"rounds/app/ratelimit"
-	"rounds/models"
 )
 
 // Config is every setting the server reads from its environment.
@@ -59,11 +57,11 @@ type Config struct {
 	JobRescueAfter time.Duration
 	// RateLimits are the limits on posting, flagging, signing in, email
 	// codes and searching (ROUNDS_RATE_LIMITS, such as "post=8/1m", over
-	// ratelimit.Defaults), and RateLimitStore where they are counted
+	// DefaultRateLimits), and RateLimitStore where they are counted
 	// (ROUNDS_RATE_LIMIT_STORE: memory for one node, database or redis
 	// for several; default database on PostgreSQL, memory on SQLite).
 	// RedisURL is the Redis server for the redis store (ROUNDS_REDIS_URL).
-	RateLimits     ratelimit.Rules
+	RateLimits     RateLimits
 	RateLimitStore string
 	RedisURL       string
 	// ImageCacheSize bounds the images the image proxy keeps on disk under
@@ -102,6 +100,10 @@ type Config struct {
 	// (ROUNDS_ANONYMITY_K, default 10).
 	AnonymityK int
 }
+
+// DefaultAnonymityK is ROUNDS_ANONYMITY_K when unset: the store's own
+// default, models.DefaultAnonymityK, which config does not import.
+const DefaultAnonymityK = 10
 
 // maxAnonymityK bounds ROUNDS_ANONYMITY_K: past it, every label on any
 // site of clinicians would say "Anonymous clinician".
@@ -182,7 +184,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.Tesseract = get("ROUNDS_TESSERACT", "tesseract")
 
-	c.AnonymityK = models.DefaultAnonymityK
+	c.AnonymityK = DefaultAnonymityK
 	if raw := get("ROUNDS_ANONYMITY_K", ""); raw != "" {
 		if k, err := strconv.Atoi(raw); err != nil || k < 1 || k > maxAnonymityK {
 			bad("ROUNDS_ANONYMITY_K", "%q is not a whole number from 1 to %d (how many readers of a board must share what an anonymous label says)", raw, maxAnonymityK)
@@ -239,7 +241,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.CrossrefURL = serviceURL(get, bad, "ROUNDS_CROSSREF_URL", "https://api.crossref.org")
 	c.EutilsURL = serviceURL(get, bad, "ROUNDS_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
 
-	if rules, err := ratelimit.Parse(get("ROUNDS_RATE_LIMITS", "")); err != nil {
+	if rules, err := ParseRateLimits(get("ROUNDS_RATE_LIMITS", "")); err != nil {
 		bad("ROUNDS_RATE_LIMITS", "%v", err)
 	} else {
 		c.RateLimits = rules

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"rounds/models"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -310,5 +313,31 @@ func TestDemoDefaultsGiveAWorkEmailDomain(t *testing.T) {
 		if !slices.Equal(c.VerifyEmailDomains, tc.want) {
 			t.Errorf("%q gives %v in the demo, want %v", tc.set, c.VerifyEmailDomains, tc.want)
 		}
+	}
+}
+
+func TestParseRateLimits(t *testing.T) {
+	r, err := ParseRateLimits("post=3/30s, search=100/1m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r["post"] != (RateLimit{"post", 3, 30 * time.Second}) || r["search"].Limit != 100 || r["flag"] != DefaultRateLimits()["flag"] {
+		t.Fatalf("%v", r)
+	}
+	if got := DefaultRateLimits().String(); !strings.Contains(got, "post=8/1m") || !strings.Contains(got, "flag=20/1h") {
+		t.Fatalf("DefaultRateLimits() = %s", got)
+	}
+	for _, bad := range []string{"posts=3/1m", "post=3", "post=0/1m", "post=x/1m", "post=3/forever", "post=3/1ms"} {
+		if _, err := ParseRateLimits(bad); err == nil {
+			t.Errorf("ParseRateLimits(%q) accepted", bad)
+		}
+	}
+}
+
+// Config holds its own default for ROUNDS_ANONYMITY_K so as to import
+// nothing of Rounds'; it must be the store's.
+func TestDefaultAnonymityKIsTheStores(t *testing.T) {
+	if DefaultAnonymityK != models.DefaultAnonymityK {
+		t.Fatalf("config's default k is %d, the store's %d", DefaultAnonymityK, models.DefaultAnonymityK)
 	}
 }

@@ -47,7 +47,7 @@ var types = map[string]string{"image/png": "png", "image/jpeg": "jpeg", "image/g
 
 // Options configures a Proxy.
 type Options struct {
-	Secret  []byte // the site's secret, for Signer
+	Signer  Signer // signs and checks the images' addresses
 	Dir     string // where images are kept
 	Fetcher *fetch.Fetcher
 	// MaxAge is how long a kept image is served before it is fetched
@@ -82,8 +82,8 @@ type Image struct {
 
 // New opens the proxy's folder, creating it, and counts what it holds.
 func New(o Options) (*Proxy, error) {
-	if o.Fetcher == nil || o.Dir == "" || o.MaxAge <= 0 || o.MaxCacheBytes <= 0 {
-		return nil, errors.New("image proxy: fetcher, folder, age and cache size are required")
+	if len(o.Signer.key) == 0 || o.Fetcher == nil || o.Dir == "" || o.MaxAge <= 0 || o.MaxCacheBytes <= 0 {
+		return nil, errors.New("image proxy: signer, fetcher, folder, age and cache size are required")
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
@@ -97,7 +97,7 @@ func New(o Options) (*Proxy, error) {
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("image proxy: %w", err)
 	}
-	p := &Proxy{Signer: NewSigner(o.Secret), opts: o, fetcher: o.Fetcher.WithMaxBytes(o.MaxBytes)}
+	p := &Proxy{Signer: o.Signer, opts: o, fetcher: o.Fetcher.WithMaxBytes(o.MaxBytes)}
 	files, err := p.files()
 	if err != nil {
 		return nil, err

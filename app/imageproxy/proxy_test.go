@@ -163,7 +163,7 @@ func (c *clock) advance(d time.Duration) {
 func newProxy(t *testing.T, adjust func(*Options)) (*Proxy, *clock) {
 	t.Helper()
 	c := &clock{now: time.Date(2026, 3, 14, 20, 0, 0, 0, time.UTC)}
-	o := Options{Secret: secret, Dir: filepath.Join(t.TempDir(), "images"),
+	o := Options{Signer: NewSigner(secret), Dir: filepath.Join(t.TempDir(), "images"),
 		Fetcher: fetch.New(fetch.Options{AllowLoopback: true}), MaxAge: 24 * time.Hour, MaxCacheBytes: 1 << 20,
 		MaxPixels: 200 * 200, Now: c.Now}
 	if adjust != nil {

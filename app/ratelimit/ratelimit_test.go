@@ -2,18 +2,19 @@ package ratelimit
 
 import (
 	"context"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"rounds/app/config"
 	"rounds/models"
 	"rounds/models/modelstest"
 )
 
 // takeAll tries n events at now and counts those allowed.
-func takeAll(t *testing.T, s Store, key string, rule Rule, now time.Time, n int) (allowed int, lastWait time.Duration) {
+func takeAll(t *testing.T, s Store, key string, rule config.RateLimit, now time.Time, n int) (allowed int, lastWait time.Duration) {
 	t.Helper()
 	for range n {
 		ok, wait, err := s.Take(context.Background(), key, rule, now)
@@ -32,7 +33,7 @@ func takeAll(t *testing.T, s Store, key string, rule Rule, now time.Time, n int)
 // exercise checks a store against the rule's arithmetic; the database
 // store's tests run it too.
 func exercise(t *testing.T, s Store) {
-	rule := Rule{Name: "post", Limit: 4, Per: time.Minute}
+	rule := config.RateLimit{Name: "post", Limit: 4, Per: time.Minute}
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
 	// A burst of the whole limit is allowed, the next refused with the
@@ -44,7 +45,7 @@ func exercise(t *testing.T, s Store) {
 	if got, _ := takeAll(t, s, "member:2", rule, now, 1); got != 1 {
 		t.Fatal("another key was limited")
 	}
-	if got, _ := takeAll(t, s, "member:1", Rule{Name: "search", Limit: 1, Per: time.Minute}, now, 1); got != 1 {
+	if got, _ := takeAll(t, s, "member:1", config.RateLimit{Name: "search", Limit: 1, Per: time.Minute}, now, 1); got != 1 {
 		t.Fatal("another rule was limited")
 	}
 	// After 15 s one more; after the whole period, a whole burst again.
@@ -67,20 +68,19 @@ func exercise(t *testing.T, s Store) {
 
 func TestMemory(t *testing.T) { exercise(t, NewMemory()) }
 
-func TestParse(t *testing.T) {
-	r, err := Parse("post=3/30s, search=100/1m")
-	if err != nil {
-		t.Fatal(err)
+// Every action limited here has a default, and every default limits an
+// action, so ROUNDS_RATE_LIMITS names the actions this package counts.
+func TestEveryActionHasADefault(t *testing.T) {
+	actions := []string{Post, PostIP, Flag, SignIn, EmailCode, Search, SearchIP, Fetch, FetchIP}
+	defaults := config.DefaultRateLimits()
+	for _, name := range actions {
+		if _, ok := defaults[name]; !ok {
+			t.Errorf("the limit %q has no default in config", name)
+		}
 	}
-	if r[Post] != (Rule{Post, 3, 30 * time.Second}) || r[Search].Limit != 100 || r[Flag] != Defaults()[Flag] {
-		t.Fatalf("%v", r)
-	}
-	if got := Defaults().String(); !strings.Contains(got, "post=8/1m") || !strings.Contains(got, "flag=20/1h") {
-		t.Fatalf("Defaults() = %s", got)
-	}
-	for _, bad := range []string{"posts=3/1m", "post=3", "post=0/1m", "post=x/1m", "post=3/forever", "post=3/1ms"} {
-		if _, err := Parse(bad); err == nil {
-			t.Errorf("Parse(%q) accepted", bad)
+	for name := range defaults {
+		if !slices.Contains(actions, name) {
+			t.Errorf("config has a default for %q, which limits nothing", name)
 		}
 	}
 }
@@ -94,7 +94,7 @@ func TestDatabase(t *testing.T) {
 // Two nodes spending one allowance at once never get more than it.
 func TestDatabaseUnderConcurrency(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
-		rule := Rule{Name: "post", Limit: 5, Per: time.Hour}
+		rule := config.RateLimit{Name: "post", Limit: 5, Per: time.Hour}
 		now := store.Now()
 		var allowed atomic.Int32
 		var wg sync.WaitGroup

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"rounds/app/config"
 )
 
 // Redis is a Store shared by every node through a Redis server: one key
@@ -55,9 +57,9 @@ return {1, 0}
 `)
 
 // Take implements Store.
-func (r *Redis) Take(ctx context.Context, key string, rule Rule, now time.Time) (bool, time.Duration, error) {
+func (r *Redis) Take(ctx context.Context, key string, rule config.RateLimit, now time.Time) (bool, time.Duration, error) {
 	res, err := take.Run(ctx, r.client, []string{r.prefix + rule.Name + ":" + key},
-		now.UnixMicro(), rule.interval().Microseconds(), rule.Per.Microseconds()).Int64Slice()
+		now.UnixMicro(), interval(rule).Microseconds(), rule.Per.Microseconds()).Int64Slice()
 	if err != nil {
 		return false, 0, fmt.Errorf("take %s for %s: %w", rule.Name, key, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"rounds/app/config"
 	"rounds/models/testenv"
 )
 
@@ -42,7 +43,7 @@ func TestRedisUnderConcurrency(t *testing.T) {
 	first := testRedis(t)
 	second := testRedis(t)
 	second.prefix = first.prefix // two nodes, one Redis
-	rule := Rule{Name: "post", Limit: 5, Per: time.Hour}
+	rule := config.RateLimit{Name: "post", Limit: 5, Per: time.Hour}
 	now := testenv.Start()
 	var allowed atomic.Int32
 	var wg sync.WaitGroup

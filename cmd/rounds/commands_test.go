@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
 	"strings"
 	"testing"
 
@@ -30,6 +33,21 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 	var usage usageError
 	if err := run([]string{"frobnicate"}, &out, &out); !errors.As(err, &usage) {
 		t.Fatalf("an unknown command gave %v, want a usage error", err)
+	}
+}
+
+// The package comment, which go doc shows, lists every command with its
+// summary as help does.
+func TestPackageCommentNamesEveryCommand(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := f.Doc.Text()
+	for _, c := range commands() {
+		if line := fmt.Sprintf("\t%-8s %s\n", c.name, c.summary); !strings.Contains(doc, line) {
+			t.Errorf("the package comment does not list %q", line)
+		}
 	}
 }
 

@@ -1,6 +1,30 @@
-// Command rounds runs the Rounds server and its one-shot tasks. It wires
-// configuration, the store and the application together; the logic lives
-// in the packages it calls.
+// Command rounds is the one binary of Rounds, a peer-only community for
+// verified clinicians: it serves the site and runs the site's one-shot
+// tasks.
+//
+// Usage:
+//
+//	rounds <command> [flags]
+//
+// The commands are:
+//
+//	serve    run the server (production)
+//	demo     run the server with demo content and a demo sign-in
+//	migrate  bring the database schema up to date
+//	reindex  rebuild this node's search index from the database
+//	seed     fill the database with synthetic content for benchmarks
+//	npi      import the public NPI registry used as verification evidence
+//	phi      check text for patient identifiers (HIPAA Safe Harbor)
+//	user     change a member's role
+//	version  print the version
+//	help     list the commands, or show one command's usage
+//
+// Settings come from ROUNDS_* environment variables (see README.md), read
+// and checked once by app/config; flags are only for one-shot commands.
+// The commands hold no logic of their own: every command that touches the
+// database opens and migrates it (setup), serve and demo have app.Wire
+// build a node and app.New serve it, and the others call the packages that
+// do their work.
 package main
 
 import (

@@ -10,11 +10,9 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"rounds/app"
 	"rounds/search"
 )
-
-// searchDir is where this node keeps its search index.
-func searchDir(dataDir string) string { return filepath.Join(dataDir, "search") }
 
 func runReindex(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reindex", stdout)
@@ -44,13 +42,13 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	report := progress(stderr, e.log, total, "posts", false)
-	stats, err := search.Rebuild(ctx, searchDir(e.cfg.DataDir), e.store, func(done, _ int64) { report(done) })
+	stats, err := search.Rebuild(ctx, app.SearchDir(e.cfg), e.store, func(done, _ int64) { report(done) })
 	if err != nil {
 		return err
 	}
 	report(total)
 	fmt.Fprintf(stdout, "reindexed %d posts in %.1fs (%.0f posts/s) into %s; a running server switches to it within a second\n",
 		stats.Posts, stats.Took.Seconds(), float64(stats.Posts)/max(stats.Took.Seconds(), 0.001),
-		filepath.Join(searchDir(e.cfg.DataDir), stats.Dir))
+		filepath.Join(app.SearchDir(e.cfg), stats.Dir))
 	return nil
 }

@@ -47,16 +47,3 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 		*topics, total, elapsed.Seconds(), float64(total)/elapsed.Seconds(), e.store.Engine())
 	return nil
 }
-
-// loadDemo fills an empty database with the demo community and returns
-// the demo's own podcast, which the site serves.
-func loadDemo(ctx context.Context, e *env) (*seed.Podcast, error) {
-	loaded, show, err := seed.LoadDemo(ctx, e.store, app.NewMarkdown(e.cfg), e.store.Now(), e.cfg.BaseURL)
-	if err != nil {
-		return nil, err
-	}
-	if loaded {
-		e.log.Info("loaded the demo community")
-	}
-	return show, nil
-}

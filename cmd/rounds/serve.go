@@ -11,16 +11,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"rounds/app"
 	"rounds/app/config"
-	"rounds/app/demoidp"
-	"rounds/app/fetch"
-	"rounds/app/jobs"
-	"rounds/app/seed"
 	"rounds/models"
-	"rounds/search"
 )
 
 // env holds what every command that touches the database starts from.
@@ -97,79 +91,29 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
-	var (
-		show    *seed.Podcast
-		fetcher *fetch.Fetcher
-	)
-	if demo {
-		e.cfg.UseDemoDefaults()
-		if show, err = loadDemo(ctx, e); err != nil {
-			return err
-		}
-		fetcher = app.NewDemoFetcher(e.cfg, show)
-	}
-	work, err := app.NewBackground(e.cfg, e.store, fetcher, e.log)
+	site, err := app.Wire(ctx, e.cfg, e.store, app.WireOptions{Log: e.log, DemoSignIn: demo, DemoContent: demo})
 	if err != nil {
 		return err
 	}
-	queue, err := jobs.New(e.store, e.log, jobs.Options{Register: work.Register, Periodic: work.Periodic(), RescueAfter: e.cfg.JobRescueAfter})
-	if err != nil {
-		return err
-	}
-	if err := queue.Start(ctx); err != nil {
-		return err
-	}
-	if err := work.QueueOneTimeJobs(ctx, queue); err != nil {
-		return err
-	}
-	// Deferred after the store's close, so it runs before it: running
-	// jobs finish, within the shutdown timeout, while the database is open.
+	// Deferred after the store's close, so it runs before it: the indexer
+	// stops after the server has, so requests in flight can still search,
+	// and running jobs finish, within the shutdown timeout, while the
+	// database is open.
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
 		defer cancel()
-		if err := queue.Stop(stopCtx); err != nil {
-			e.log.Error("stop the job queue", "err", err)
+		if err := site.Close(stopCtx); err != nil {
+			e.log.Error("stop the node", "err", err)
 		}
 	}()
-	opts := app.Options{Config: e.cfg, Store: e.store, Logger: e.log, Demo: demo, Jobs: queue, Fetcher: work.Fetcher, Mailer: work.Mailer,
-		Digests: work.Digests}
-	if demo {
-		opts.DemoPodcast = show
-		// The demo's members sign in through its own OpenID Connect
-		// provider, served on the site itself under /oidc, alive as long
-		// as the server.
-		if opts.DemoIdP, err = demoidp.Start(e.cfg.BaseURL); err != nil {
-			return err
-		}
-		defer func() {
-			if err := opts.DemoIdP.Stop(); err != nil {
-				e.log.Error("stop the demo identity provider", "err", err)
-			}
-		}()
-	}
-	// Opened after the demo is loaded, so a first build indexes it all.
-	index, err := search.Open(searchDir(e.cfg.DataDir), e.store, e.log)
-	if err != nil {
+	if err := site.StartJobs(ctx); err != nil {
 		return err
 	}
-	// The indexer stops after the server has, so requests in flight can
-	// still search; the index closes once the indexer has returned.
-	indexCtx, stopIndex := context.WithCancel(context.WithoutCancel(ctx))
-	indexed := make(chan struct{})
-	go func() {
-		defer close(indexed)
-		index.Run(indexCtx)
-	}()
-	defer func() {
-		stopIndex()
-		<-indexed
-		if err := index.Close(); err != nil {
-			e.log.Error("close search index", "err", err)
-		}
-	}()
-	opts.Search = index
-	go sweepSessions(ctx, e)
-	server, err := app.New(opts)
+	if err := site.QueueOneTimeJobs(ctx); err != nil {
+		return err
+	}
+	site.StartSearch(ctx)
+	server, err := app.New(site)
 	if err != nil {
 		return err
 	}
@@ -192,56 +136,6 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
-}
-
-// sweepSessions deletes ended sessions, abandoned sign-in attempts and old
-// search outbox entries, and lifts suspensions that ran out, once an hour, so the tables hold only live ones.
-// Every node may do it; the deletes do not conflict.
-func sweepSessions(ctx context.Context, e *env) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		n, err := e.store.DeleteExpiredSessions(ctx, e.store.Now(), e.cfg.SessionIdle)
-		if err == nil {
-			var attempts int64
-			attempts, err = e.store.DeleteExpiredLoginAttempts(ctx, e.store.Now())
-			n += attempts
-		}
-		switch {
-		case err != nil && ctx.Err() == nil:
-			e.log.Error("sweep sessions", "err", err)
-		case n > 0:
-			e.log.Info("swept ended sessions and sign-in attempts", "count", n)
-		}
-		// Suspensions that ran out end here too, so digests and feeds
-		// resume before the member next signs in.
-		if lifted, err := e.store.LiftEndedSuspensions(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
-			e.log.Error("lift ended suspensions", "err", err)
-		} else if lifted > 0 {
-			e.log.Info("lifted ended suspensions", "count", lifted)
-		}
-		// Rate-limit counters whose time has passed hold nothing.
-		if e.cfg.RateLimitStore == "database" {
-			if _, err := e.store.PruneRateLimits(ctx, e.store.Now()); err != nil && ctx.Err() == nil {
-				e.log.Error("prune rate limits", "err", err)
-			}
-		}
-		// Search outbox entries every node has long applied; a node that
-		// was away longer rebuilds its index when it comes back. The
-		// outbox keeps real time, whatever the site's clock says.
-		pruned, err := e.store.PruneOutbox(ctx, time.Now().Add(-search.KeepOutbox))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			e.log.Error("prune search outbox", "err", err)
-		case pruned > 0:
-			e.log.Info("pruned the search outbox", "count", pruned)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
