@@ -59,6 +59,12 @@ func (h *Handler) renderAdminMember(c *fiber.Ctx, id int64, f memberForm, done s
 		return missing("That member", err)
 	}
 	p := memberAdminPage{Record: rec, Form: f, Done: done, CanModerate: canModerate(viewer, &rec.User)}
+	switch f.Action {
+	case "warn", "suspend", "unsuspend":
+		// A refused action comes back with what was typed, even one the
+		// page would not have offered.
+		p.CanModerate = true
+	}
 	if p.Verification, err = h.store.VerificationHistoryOf(ctx, id); err != nil {
 		return err
 	}
