@@ -33,14 +33,16 @@ func TestProfileShowsTheMemberAndTheirSignedPosts(t *testing.T) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Amiodarone and warfarin", "What INR do you aim for?")
-		a.Reply(t, topic, weber, "2 to 3, checked weekly.")
+		a.Reply(t, topic, weber, "2 to 3, checked weekly, @okafor.")
 
 		b := a.Browser(t)
 		b.SignIn(weber)
 		// The topic page links the author to their profile.
 		page := b.Get(fmt.Sprintf("/t/%d", topic.ID))
 		mustContain(t, page, `<a class="author-name" href="/u/okafor">Dr. Amara Okafor</a>`,
-			`<a class="author-name" href="/u/weber">Jonas Weber, RN</a>`)
+			`<a class="author-name" href="/u/weber">Jonas Weber, RN</a>`,
+			// A mention links to the profile too.
+			`<a href="/u/okafor" rel="nofollow ugc noopener noreferrer">@okafor</a>`)
 
 		profile := b.Get("/u/okafor")
 		wantStatus(t, profile, http.StatusOK)
