@@ -91,8 +91,8 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 		if err := a.Store.UpdateBoard(ctx, board); err != nil {
 			t.Fatal(err)
 		}
-		signed := a.Topic(t, board, okafor, "Signed near miss", "A signed opening.")
-		anonTopic := a.AnonymousTopic(t, board, okafor, "Wrong-dose heparin", "Caught at the bedside.")
+		signed := a.Topic(t, board, okafor, "Signed near miss", "A signed opening.", "safety")
+		anonTopic := a.AnonymousTopic(t, board, okafor, "Wrong-dose heparin", "Caught at the bedside.", "safety")
 		anonReply := a.AnonymousReply(t, signed, okafor, "I was the one who missed it.")
 		a.Reply(t, anonTopic, weber, "Thank you for sharing.")
 		closed := a.Board(t, "cardiology-team", "Cardiology team")
@@ -102,6 +102,17 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 
 		topicPage := a.Browser(t)
 		topicPage.SignIn(weber)
+		// Topic lists link a signed topic's author, never an anonymous one's.
+		list := topicPage.Get("/b/safety")
+		mustContain(t, list, `<a class="author-link" href="/u/okafor">Dr. Amara Okafor</a>`, "Wrong-dose heparin")
+		if strings.Count(list.Body, `href="/u/okafor"`) != 1 {
+			t.Fatalf("the board's list links okafor %d times, want once (the signed topic only)", strings.Count(list.Body, `href="/u/okafor"`))
+		}
+		tagged := topicPage.Get("/tags/safety")
+		mustContain(t, tagged, "Wrong-dose heparin", "Signed near miss")
+		if strings.Count(tagged.Body, `href="/u/okafor"`) != 1 {
+			t.Fatalf("the tag's list links okafor %d times, want once", strings.Count(tagged.Body, `href="/u/okafor"`))
+		}
 		// The anonymous opening post's author is not linked.
 		page := topicPage.Get(fmt.Sprintf("/t/%d", anonTopic.ID))
 		mustNotContain(t, page, `href="/u/okafor"`)
