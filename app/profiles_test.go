@@ -198,7 +198,7 @@ func TestMemberAdministration(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		ctx := t.Context()
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		a.Clinician(t, "weber", "Jonas Weber, RN", "nurse", "Critical Care Nursing")
+		weber := a.Clinician(t, "weber", "Jonas Weber, RN", "nurse", "Critical Care Nursing")
 		a.PendingMember(t, "newcomer")
 		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
 		other := a.Moderator(t, "chen", "Dr. Wei Chen", "Nephrology")
@@ -241,6 +241,11 @@ func TestMemberAdministration(t *testing.T) {
 		if memberStatus(t, a, okafor) != models.StatusSuspended {
 			t.Fatal("the member is not suspended")
 		}
+		// Their profile stays, and only moderators learn of the suspension.
+		peer := a.Browser(t)
+		peer.SignIn(weber)
+		mustNotContain(t, peer.Get("/u/okafor"), "Suspended")
+		mustContain(t, m.Get("/u/okafor"), "Suspended")
 		res = m.Submit(memberPath, memberPath+"/unsuspend", url.Values{"reason": {"Talked it through"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		if memberStatus(t, a, okafor) != models.StatusVerified {
