@@ -230,8 +230,14 @@ func TestMemberAdministration(t *testing.T) {
 		mustContain(t, page, "Dr. Amara Okafor", "Send warning", "Suspend")
 		mustNotContain(t, page, "Change role", "End every session")
 
+		// Without the form's CSRF token, nothing happens.
+		res := m.Post(memberPath+"/suspend", url.Values{"length": {"indefinite"}, "reason": {"Repeated advertising"}})
+		wantStatus(t, res, http.StatusForbidden)
+		if memberStatus(t, a, okafor) != models.StatusVerified {
+			t.Fatal("a suspension without a CSRF token went through")
+		}
 		// A suspension without a report: a bad date comes back as typed.
-		res := m.Submit(memberPath, memberPath+"/suspend", url.Values{"length": {"until"}, "until": {"someday"},
+		res = m.Submit(memberPath, memberPath+"/suspend", url.Values{"length": {"until"}, "until": {"someday"},
 			"reason": {"Repeated advertising"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		mustContain(t, res, "Give the last day of the suspension", ">Repeated advertising</textarea>", `value="someday"`)
