@@ -171,7 +171,8 @@ func TestProfileChangeGoesToTheModerators(t *testing.T) {
 		m := a.Browser(t)
 		m.SignIn(mod)
 		queue := m.Get("/mod/verifications")
-		mustContain(t, queue, "Profile changes", "Electrophysiology")
+		// The header counts it with the applications.
+		mustContain(t, queue, "Profile changes", "Electrophysiology", `Verifications <span class="unread-count">1<`)
 		changes, err := a.Store.ProfileChangeQueue(ctx, 10)
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("queue %v, %v", changes, err)
