@@ -34,6 +34,7 @@ type foundPost struct {
 	ID        int64
 	Number    int
 	Byline    string
+	Username  string // the signed author's, for the link to their profile
 	CreatedAt time.Time
 	Snippet   template.HTML
 }
@@ -78,7 +79,7 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 				continue
 			}
 			found.Posts = append(found.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
-				CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
+				Username: post.AuthorUsername, CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
 		}
 		if len(found.Posts) > 0 {
 			out.Found = append(out.Found, found)
