@@ -611,6 +611,9 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX profile_changes_queue ON profile_changes (status, submitted_at, id)`,
 		`CREATE INDEX profile_changes_user ON profile_changes (user_id, id)`,
+		// Posts cooked before @mentions linked to profiles get their links
+		// from a one-time job.
+		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
 	}},
 }
 
