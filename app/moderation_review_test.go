@@ -510,3 +510,32 @@ func TestFlagRateLimitRefusesAndRecordsNothing(t *testing.T) {
 		wantStatus(t, reportPost(other, replies[2].ID, "spam", ""), http.StatusSeeOther)
 	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "flag=2/1h"}})
 }
+
+func TestModerationReviewUnhidesWithoutAReason(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		author := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		topic := a.Topic(t, a.Board(t, "icu", "ICU"), author, "Sedation holidays", "Who does them daily?")
+		reply := a.Reply(t, topic, author, "We do, at 6 am.")
+		m := a.Browser(t)
+		m.SignIn(mod)
+
+		res := decide(m, reply.ID, "hide", url.Values{"reason": {"Checking a name in it"}})
+		if res.Location() != "/mod/review?done=hide" {
+			t.Fatalf("hide went to %q", res.Location())
+		}
+		// Unhiding reads no reason, so not even one past the limit the
+		// other actions keep refuses it.
+		res = decide(m, reply.ID, "unhide", url.Values{"reason": {strings.Repeat("a", 501)}})
+		if res.Location() != "/mod/review?done=unhide" {
+			t.Fatalf("unhide went to %q (status %d)", res.Location(), res.Status)
+		}
+		got, err := a.Store.PostByID(t.Context(), reply.ID)
+		if err != nil || got.IsHidden() {
+			t.Fatalf("the post is still hidden: %+v, %v", got, err)
+		}
+		if n := countRows(t, a, "audit_events", "action = 'post.unhide' AND actor_id = ? AND subject_id = ?", mod.ID, reply.ID); n != 1 {
+			t.Fatalf("%d post.unhide events, want 1", n)
+		}
+	})
+}

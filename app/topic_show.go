@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
 )
-
-const postsPerPage = 20
 
 type topicPage struct {
 	Topic     *models.TopicSummary
@@ -37,22 +34,6 @@ type pageLink struct {
 	Current bool
 	Gap     bool
 }
-
-func topicURL(t *models.Topic) string {
-	if t.Slug == "" {
-		return "/t/" + strconv.FormatInt(t.ID, 10)
-	}
-	return "/t/" + strconv.FormatInt(t.ID, 10) + "/" + t.Slug
-}
-
-func topicPageURL(t *models.Topic, page int) string {
-	if page <= 1 {
-		return topicURL(t)
-	}
-	return topicURL(t) + "?page=" + strconv.Itoa(page)
-}
-
-func pageOfPost(number int) int { return (number-1)/postsPerPage + 1 }
 
 func (h *Handler) topicShow(c *fiber.Ctx) error {
 	topic, access, err := h.readableTopic(c)
@@ -266,6 +247,3 @@ func (h *Handler) markBookmarks(ctx context.Context, m *models.User, items []pos
 	}
 	return nil
 }
-
-// cookedHTML marks HTML that was sanitized when the post was saved.
-func cookedHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec // sanitized at write time
