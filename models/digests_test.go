@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -487,6 +488,83 @@ func TestUnsubscribeToken(t *testing.T) {
 		must(t, err)
 		if len(due) != 0 {
 			t.Fatalf("unsubscribed member still due: %+v", due)
+		}
+	})
+}
+
+// TestDigestOrder pins what a member's digest carries and in what order on
+// a fixed corpus: watched topics first, then by posts of others, then by
+// the newest post; the three newest posts by others under each topic of a
+// board that mails posts, oldest first; nothing from a topic the member
+// alone wrote in.
+func TestDigestOrder(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		w := &digestWorld{store: store, before: store.Now().Add(-time.Minute), openers: map[int64]int64{}}
+		alice := w.member(t, "alice", "Alice", "Cardiology", models.StatusVerified)
+		bob := w.member(t, "bob", "Bob", "Nephrology", models.StatusVerified)
+		carol := w.member(t, "carol", "Carol", "Pediatrics", models.StatusVerified)
+		reader := w.member(t, "reader", "Reader", "Pediatrics", models.StatusVerified)
+		general := &models.Board{Slug: "general", Title: "General", CreatedAt: store.Now()}
+		cases := &models.Board{Slug: "cases", Title: "Cases", CreatedAt: store.Now()}
+		must(t, store.CreateBoard(ctx, general))
+		must(t, store.CreateBoard(ctx, cases))
+		must(t, store.SetBoardEmailPolicy(ctx, general.ID, models.EmailFull))
+		must(t, store.SetBoardEmailPolicy(ctx, cases.ID, models.EmailCounts))
+
+		a := w.topic(t, general, alice, "A")
+		for _, author := range []*models.User{bob, reader, bob, carol, reader, bob, bob} {
+			w.reply(t, a, author, "on A", false)
+		}
+		w.topic(t, general, bob, "F")
+		b := w.topic(t, general, bob, "B")
+		w.reply(t, b, carol, "on B", false)
+		w.reply(t, b, carol, "on B", false)
+		c := w.topic(t, cases, carol, "C")
+		w.reply(t, c, alice, "on C", false)
+		w.reply(t, c, alice, "on C", false)
+		e := w.topic(t, general, reader, "E")
+		w.reply(t, e, alice, "on E", false)
+		d := w.topic(t, general, alice, "D")
+		w.topic(t, general, reader, "G") // the reader alone wrote in it
+		must(t, store.SetTopicLevel(ctx, reader.ID, d.ID, models.LevelWatch))
+		until := store.Now().Add(time.Minute)
+
+		describe := func(d *models.Digest) []string {
+			var out []string
+			for _, it := range d.Items {
+				s := it.TopicTitle
+				if it.Watched {
+					s = "*" + s
+				}
+				if it.NewTopic {
+					s += " new"
+				}
+				s += fmt.Sprintf(" %d", it.NewPosts)
+				for _, p := range it.Posts {
+					s += fmt.Sprintf(" %d:%s", p.Number, p.Author)
+				}
+				out = append(out, s)
+			}
+			return out
+		}
+		want := []string{
+			"*D new 1 1:Alice",
+			"A new 6 5:Carol 7:Bob 8:Bob",
+			"C new 3",
+			"B new 3 1:Bob 2:Carol 3:Carol",
+			"E 1 2:Alice",
+			"F new 1 1:Bob",
+		}
+		got, err := store.DigestContent(ctx, reader.ID, w.before, until, 0)
+		must(t, err)
+		if !slices.Equal(describe(got), want) {
+			t.Fatalf("digest\n%q\nwant\n%q", describe(got), want)
+		}
+		got, err = store.DigestContent(ctx, reader.ID, w.before, until, 3)
+		must(t, err)
+		if !slices.Equal(describe(got), want[:3]) {
+			t.Fatalf("digest limited to 3\n%q\nwant\n%q", describe(got), want[:3])
 		}
 	})
 }
