@@ -139,9 +139,9 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	case opts.Fetcher != nil:
 		s.Fetcher = opts.Fetcher
 	case s.DemoPodcast != nil:
-		s.Fetcher = newDemoFetcher(cfg, s.DemoPodcast)
+		s.Fetcher = newFetcher(cfg, demoResources(s.DemoPodcast))
 	default:
-		s.Fetcher = newFetcher(cfg)
+		s.Fetcher = newFetcher(cfg, nil)
 	}
 	s.Links = links.New(s.Fetcher, links.Options{CrossrefURL: cfg.CrossrefURL, EutilsURL: cfg.EutilsURL, Mailto: mailtoOf(cfg.MailFrom)})
 	if s.Images, err = imageproxy.New(imageproxy.Options{Signer: signer, Dir: filepath.Join(cfg.DataDir, "images"), Fetcher: s.Fetcher,
@@ -212,9 +212,10 @@ func newMarkdown(signer imageproxy.Signer) *markdown.Renderer {
 func SearchDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "search") }
 
 // newFetcher is the fetcher every outbound request of a node goes through:
-// private and loopback addresses refused, an honest User-Agent.
-func newFetcher(cfg *config.Config) *fetch.Fetcher {
-	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")"})
+// private and loopback addresses refused, an honest User-Agent; local are
+// addresses it answers from memory (the demo's own show).
+func newFetcher(cfg *config.Config, local map[string]fetch.LocalResource) *fetch.Fetcher {
+	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")", Local: local})
 }
 
 // BlobLocation is where a node keeps its files: ROUNDS_BLOB_URL and the
