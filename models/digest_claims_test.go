@@ -14,15 +14,13 @@ import (
 func TestDueMembersAndClaims(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		monday := digestMember(t, store, "monday", "Monday", "", models.StatusVerified)           // defaults: Monday 07:00 UTC
-		tokyo := digestMember(t, store, "tokyo", "Tokyo", "", models.StatusVerified)              // daily 08:00 Tokyo
-		never := digestMember(t, store, "never", "Never", "", models.StatusVerified)              // turned off
-		suspended := digestMember(t, store, "suspended", "Suspended", "", models.StatusSuspended) // not a member in good standing
-		noMail := &models.User{Username: "nomail", DisplayName: "No mail", Status: models.StatusVerified}
-		must(t, store.CreateUser(ctx, noMail))
+		monday := modelstest.Verified("monday", "Monday").WithEmail().Make(t, store)                            // defaults: Monday 07:00 UTC
+		tokyo := modelstest.Verified("tokyo", "Tokyo").WithEmail().Make(t, store)                               // daily 08:00 Tokyo
+		never := modelstest.Verified("never", "Never").WithEmail().Make(t, store)                               // turned off
+		modelstest.Verified("suspended", "Suspended").Status(models.StatusSuspended).WithEmail().Make(t, store) // not a member in good standing
+		modelstest.Verified("nomail", "No mail").Make(t, store)                                                 // nowhere to send a digest
 		must(t, store.SaveDigestSettings(ctx, models.DigestSettings{UserID: tokyo.ID, Frequency: models.DigestDaily, Hour: 8, TimeZone: "Asia/Tokyo"}))
 		must(t, store.SaveDigestSettings(ctx, models.DigestSettings{UserID: never.ID, Frequency: models.DigestNever, Hour: 7, Weekday: 1, TimeZone: "UTC"}))
-		_ = suspended
 
 		ids := func(due []models.DueDigest) []string {
 			var out []string
@@ -100,22 +98,6 @@ func TestDueMembersAndClaims(t *testing.T) {
 			t.Fatalf("first digest starts %v, want %v", since, due[0].Period.WindowStart)
 		}
 	})
-}
-
-// digestMember makes a member with an address a sign-in provider vouched
-// for, so digests can reach them.
-func digestMember(t *testing.T, store *models.Store, username, name, specialty string, status models.Status) *models.User {
-	t.Helper()
-	ctx := context.Background()
-	u := &models.User{Username: username, DisplayName: name, Specialty: specialty, Status: status}
-	if err := store.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.LinkIdentity(ctx, u.ID, models.Identity{Provider: "test", Issuer: "https://idp.test",
-		Subject: username, Email: username + "@hospital.test", EmailVerified: true}); err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 func must(t *testing.T, err error) {

@@ -12,10 +12,7 @@ import (
 func TestDigestSettingsValidate(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		u := &models.User{Username: "tz", DisplayName: "tz", Status: models.StatusVerified}
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
+		u := modelstest.Verified("tz", "tz").Make(t, store)
 		got, err := store.DigestSettingsFor(ctx, u.ID)
 		if err != nil || got.Frequency != models.DigestWeekly || got.Hour != 7 || got.Weekday != 1 || got.TimeZone != "UTC" {
 			t.Fatalf("defaults %+v, %v", got, err)

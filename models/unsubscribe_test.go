@@ -11,7 +11,7 @@ import (
 func TestUnsubscribeToken(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		u := digestMember(t, store, "leaver", "Leaver", "", models.StatusVerified)
+		u := modelstest.Verified("leaver", "Leaver").WithEmail().Make(t, store)
 		token, err := store.CreateUnsubscribeToken(ctx, u.ID)
 		must(t, err)
 		if len(token) < 22 {

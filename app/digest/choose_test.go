@@ -80,16 +80,7 @@ func newDigestWorld(t *testing.T, store *models.Store) *digestWorld {
 
 func (w *digestWorld) member(t *testing.T, username, name, specialty string, status models.Status) *models.User {
 	t.Helper()
-	ctx := context.Background()
-	u := &models.User{Username: username, DisplayName: name, Specialty: specialty, Status: status}
-	if err := w.store.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.store.LinkIdentity(ctx, u.ID, models.Identity{Provider: "test", Issuer: "https://idp.test",
-		Subject: username, Email: username + "@hospital.test", EmailVerified: true}); err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return modelstest.Verified(username, name).Specialty(specialty).Status(status).WithEmail().Make(t, w.store)
 }
 
 func (w *digestWorld) topic(t *testing.T, b *models.Board, author *models.User, title string) *models.Topic {
