@@ -28,7 +28,9 @@ type DigestCandidate struct {
 	// LastPostID is the newest post of the window in the topic.
 	LastPostID int64
 	// Recent are the topic's newest posts of the window, newest first: a
-	// few more than a digest shows, so some by others remain.
+	// few more than a digest shows, so some by others remain. It is the
+	// corpus's own slice, shared by every member's candidates: read it,
+	// never change it.
 	Recent []DigestCandidatePost
 }
 
@@ -89,13 +91,10 @@ func (s *Store) DigestCandidates(ctx context.Context, c *DigestCorpus, m *Digest
 			TopicID: t.ID, TopicTitle: t.Title, TopicSlug: t.Slug,
 			BoardID: b.ID, BoardSlug: b.Slug, BoardTitle: b.Title, EmailPolicy: b.EmailPolicy,
 			Level: level, Posts: t.Posts, OwnPosts: own[t.ID], OpenerAuthor: t.OpenerAuthor, LastPostID: t.LastPostID,
-			Recent: make([]DigestCandidatePost, len(t.Recent)),
+			Recent: t.Recent,
 		}
 		if !cand.EmailPolicy.Valid() {
 			cand.EmailPolicy = EmailCounts // the strictest, should a policy ever be unknown
-		}
-		for i, p := range t.Recent {
-			cand.Recent[i] = DigestCandidatePost{ID: p.ID, AuthorID: p.Author, Number: p.Number}
 		}
 		out = append(out, cand)
 	}

@@ -40,12 +40,7 @@ type corpusTopic struct {
 	Posts        int
 	OpenerAuthor int64 // when the opening post is in the window, else 0
 	LastPostID   int64
-	Recent       []corpusPost // newest first
-}
-
-type corpusPost struct {
-	ID, Author int64
-	Number     int
+	Recent       []DigestCandidatePost // newest first
 }
 
 // LoadDigestCorpus reads the visible posts created after since and at or
@@ -69,9 +64,9 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		return nil, fmt.Errorf("load digest posts: %w", err)
 	}
 	for rows.Next() {
-		var p corpusPost
+		var p DigestCandidatePost
 		var topicID int64
-		if err := rows.Scan(&p.ID, &topicID, &p.Author, &p.Number); err != nil {
+		if err := rows.Scan(&p.ID, &topicID, &p.AuthorID, &p.Number); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("load digest posts: %w", err)
 		}
@@ -82,16 +77,16 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		}
 		t.Posts++
 		if p.Number == 1 {
-			t.OpenerAuthor = p.Author
+			t.OpenerAuthor = p.AuthorID
 		}
 		t.LastPostID = max(t.LastPostID, p.ID)
 		c.maxPost = max(c.maxPost, p.ID)
 		c.watched[p.ID] = true
 		t.Recent = append(t.Recent, p)
-		if c.own[p.Author] == nil {
-			c.own[p.Author] = map[int64]int{}
+		if c.own[p.AuthorID] == nil {
+			c.own[p.AuthorID] = map[int64]int{}
 		}
-		c.own[p.Author][topicID]++
+		c.own[p.AuthorID][topicID]++
 	}
 	err = rows.Err()
 	rows.Close()
@@ -99,7 +94,7 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		return nil, fmt.Errorf("load digest posts: %w", err)
 	}
 	for _, t := range c.topics {
-		slices.SortFunc(t.Recent, func(a, b corpusPost) int { return b.Number - a.Number })
+		slices.SortFunc(t.Recent, func(a, b DigestCandidatePost) int { return b.Number - a.Number })
 		if len(t.Recent) > corpusRecent {
 			t.Recent = slices.Clip(t.Recent[:corpusRecent])
 		}
