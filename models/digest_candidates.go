@@ -6,38 +6,19 @@ import (
 )
 
 // DigestCandidate is a topic of a corpus that a member may read, with the
-// facts a digest's choice needs: how they follow it, how many of its new
-// posts are theirs, and its newest posts. Which candidates a digest
-// carries, in what order, is app/digest's choice.
+// facts a digest's choice needs: how they follow it and how many of its
+// new posts are theirs. Which candidates a digest carries, in what order,
+// is app/digest's choice.
 type DigestCandidate struct {
-	TopicID     int64
-	TopicTitle  string
-	TopicSlug   string
-	BoardID     int64
-	BoardSlug   string
-	BoardTitle  string
-	EmailPolicy EmailPolicy
+	// Topic is the corpus's, shared with every member's candidates.
+	Topic *DigestTopic
+	// Board is the topic's board as the member may read it.
+	Board *DigestBoard
 	// Level is the member's subscription to the topic, else to its board,
 	// LevelDefault when they have neither.
 	Level SubscriptionLevel
-	// Posts counts the visible posts of the window in the topic; OwnPosts
-	// how many of them the member wrote.
-	Posts, OwnPosts int
-	// OpenerAuthor wrote the opening post when it is in the window, else 0.
-	OpenerAuthor int64
-	// LastPostID is the newest post of the window in the topic.
-	LastPostID int64
-	// Recent are the topic's newest posts of the window, newest first: a
-	// few more than a digest shows, so some by others remain. It is the
-	// corpus's own slice, shared by every member's candidates: read it,
-	// never change it.
-	Recent []DigestCandidatePost
-}
-
-// DigestCandidatePost is one of a candidate's recent posts.
-type DigestCandidatePost struct {
-	ID, AuthorID int64
-	Number       int
+	// OwnPosts counts the member's own posts among Topic.Posts.
+	OwnPosts int
 }
 
 // DigestCandidates lists the topics of a corpus that member m may read
@@ -87,16 +68,7 @@ func (s *Store) DigestCandidates(ctx context.Context, c *DigestCorpus, m *Digest
 		if !ok {
 			level = LevelDefault
 		}
-		cand := DigestCandidate{
-			TopicID: t.ID, TopicTitle: t.Title, TopicSlug: t.Slug,
-			BoardID: b.ID, BoardSlug: b.Slug, BoardTitle: b.Title, EmailPolicy: b.EmailPolicy,
-			Level: level, Posts: t.Posts, OwnPosts: own[t.ID], OpenerAuthor: t.OpenerAuthor, LastPostID: t.LastPostID,
-			Recent: t.Recent,
-		}
-		if !cand.EmailPolicy.Valid() {
-			cand.EmailPolicy = EmailCounts // the strictest, should a policy ever be unknown
-		}
-		out = append(out, cand)
+		out = append(out, DigestCandidate{Topic: t, Board: b, Level: level, OwnPosts: own[t.ID]})
 	}
 	return out, nil
 }
@@ -153,8 +125,8 @@ func (s *Store) DigestPostTexts(ctx context.Context, c *DigestCorpus, ids []int6
 	return out, nil
 }
 
-// digestBoard is a board a member may read, as a digest names it.
-type digestBoard struct {
+// DigestBoard is a board a member may read, as a digest names it.
+type DigestBoard struct {
 	ID          int64
 	Slug        string
 	Title       string
@@ -163,16 +135,20 @@ type digestBoard struct {
 
 // readableBoards lists the boards a member may read now, by the rules
 // every page applies, with their email policies.
-func (s *Store) readableBoards(ctx context.Context, u *User) (map[int64]digestBoard, error) {
+func (s *Store) readableBoards(ctx context.Context, u *User) (map[int64]*DigestBoard, error) {
 	cond, args := readable(u)
-	var rows []digestBoard
+	var rows []DigestBoard
 	err := s.db.WithContext(ctx).Table("boards b").Select("b.id, b.slug, b.title, b.email_policy").
 		Where(cond, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list boards member %d may read: %w", u.ID, err)
 	}
-	out := make(map[int64]digestBoard, len(rows))
-	for _, b := range rows {
+	out := make(map[int64]*DigestBoard, len(rows))
+	for i := range rows {
+		b := &rows[i]
+		if !b.EmailPolicy.Valid() {
+			b.EmailPolicy = EmailCounts // the strictest, should a policy ever be unknown
+		}
 		out[b.ID] = b
 	}
 	return out, nil

@@ -21,7 +21,7 @@ const corpusRecent = 8
 // minutes. It is safe for concurrent use.
 type DigestCorpus struct {
 	Since, Until time.Time
-	topics       map[int64]*corpusTopic
+	topics       map[int64]*DigestTopic
 	// own counts each author's posts per topic, to leave a member's out.
 	own map[int64]map[int64]int
 	// watched are the posts and opening posts whose change would change
@@ -34,20 +34,34 @@ type DigestCorpus struct {
 	text map[int64]DigestPostText // post → its text and author, read on first use
 }
 
-type corpusTopic struct {
-	ID, BoardID  int64
-	Title, Slug  string
-	Posts        int
-	OpenerAuthor int64 // when the opening post is in the window, else 0
-	LastPostID   int64
-	Recent       []DigestCandidatePost // newest first
+// DigestTopic is a topic of a corpus: what its window holds of it. A
+// corpus's topics are shared by every digest drawn on it: read them,
+// never change them.
+type DigestTopic struct {
+	ID, BoardID int64
+	Title, Slug string
+	// Posts counts the visible posts of the window in the topic.
+	Posts int
+	// OpenerAuthor wrote the opening post when it is in the window, else 0.
+	OpenerAuthor int64
+	// LastPostID is the newest post of the window in the topic.
+	LastPostID int64
+	// Recent are the topic's newest posts of the window, newest first: a
+	// few more than a digest shows, so some by others remain.
+	Recent []DigestTopicPost
+}
+
+// DigestTopicPost is one of a topic's recent posts.
+type DigestTopicPost struct {
+	ID, AuthorID int64
+	Number       int
 }
 
 // LoadDigestCorpus reads the visible posts created after since and at or
 // before until, and their topics, leaving out topics whose opening post is
 // hidden or deleted.
 func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*DigestCorpus, error) {
-	c := &DigestCorpus{Since: storeTime(since), Until: storeTime(until), topics: map[int64]*corpusTopic{},
+	c := &DigestCorpus{Since: storeTime(since), Until: storeTime(until), topics: map[int64]*DigestTopic{},
 		own: map[int64]map[int64]int{}, watched: map[int64]bool{}, text: map[int64]DigestPostText{}}
 	// The head first: a change after it is seen by DigestCorpusCurrent even
 	// when the reads below already include it.
@@ -64,7 +78,7 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		return nil, fmt.Errorf("load digest posts: %w", err)
 	}
 	for rows.Next() {
-		var p DigestCandidatePost
+		var p DigestTopicPost
 		var topicID int64
 		if err := rows.Scan(&p.ID, &topicID, &p.AuthorID, &p.Number); err != nil {
 			rows.Close()
@@ -72,7 +86,7 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		}
 		t := c.topics[topicID]
 		if t == nil {
-			t = &corpusTopic{ID: topicID}
+			t = &DigestTopic{ID: topicID}
 			c.topics[topicID] = t
 		}
 		t.Posts++
@@ -94,7 +108,7 @@ func (s *Store) LoadDigestCorpus(ctx context.Context, since, until time.Time) (*
 		return nil, fmt.Errorf("load digest posts: %w", err)
 	}
 	for _, t := range c.topics {
-		slices.SortFunc(t.Recent, func(a, b DigestCandidatePost) int { return b.Number - a.Number })
+		slices.SortFunc(t.Recent, func(a, b DigestTopicPost) int { return b.Number - a.Number })
 		if len(t.Recent) > corpusRecent {
 			t.Recent = slices.Clip(t.Recent[:corpusRecent])
 		}

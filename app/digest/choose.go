@@ -105,7 +105,7 @@ func Choose(ctx context.Context, store *models.Store, corpus *models.DigestCorpu
 		if c.Level == models.LevelMute {
 			continue
 		}
-		n := c.Posts - c.OwnPosts
+		n := c.Topic.Posts - c.OwnPosts
 		if n <= 0 {
 			continue
 		}
@@ -120,8 +120,8 @@ func Choose(ctx context.Context, store *models.Store, corpus *models.DigestCorpu
 			return 1
 		case a.posts != b.posts:
 			return b.posts - a.posts
-		case a.c.LastPostID != b.c.LastPostID:
-			if a.c.LastPostID > b.c.LastPostID {
+		case a.c.Topic.LastPostID != b.c.Topic.LastPostID:
+			if a.c.Topic.LastPostID > b.c.Topic.LastPostID {
 				return -1
 			}
 			return 1
@@ -133,14 +133,14 @@ func Choose(ctx context.Context, store *models.Store, corpus *models.DigestCorpu
 	}
 	var shown []int64
 	for _, p := range picks {
-		c := p.c
+		t, b := p.c.Topic, p.c.Board
 		item := Item{
-			TopicID: c.TopicID, TopicTitle: c.TopicTitle, TopicSlug: c.TopicSlug,
-			BoardID: c.BoardID, BoardSlug: c.BoardSlug, BoardTitle: c.BoardTitle, EmailPolicy: c.EmailPolicy,
-			Watched: p.watched, NewTopic: c.OpenerAuthor != 0 && c.OpenerAuthor != u.ID, NewPosts: p.posts,
+			TopicID: t.ID, TopicTitle: t.Title, TopicSlug: t.Slug,
+			BoardID: b.ID, BoardSlug: b.Slug, BoardTitle: b.Title, EmailPolicy: b.EmailPolicy,
+			Watched: p.watched, NewTopic: t.OpenerAuthor != 0 && t.OpenerAuthor != u.ID, NewPosts: p.posts,
 		}
 		if item.EmailPolicy == models.EmailFull {
-			for _, rp := range c.Recent {
+			for _, rp := range t.Recent {
 				if rp.AuthorID == u.ID {
 					continue
 				}
