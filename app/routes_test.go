@@ -116,6 +116,21 @@ var routeAccess = map[string]string{
 	// The same for the board's podcast feed, for a podcast app.
 	"GET /feeds/:token/b/:slug/podcast.rss": "token",
 
+	// Profiles, for verified peers, and the member's own.
+	"GET /u/:username":                          "member",
+	"GET /settings/profile":                     "member",
+	"POST /settings/profile":                    "member",
+	"POST /mod/profile-changes/:id<int>/decide": "moderator",
+	// Member administration: moderators find, warn and suspend;
+	// administrators also change roles and end sessions.
+	"GET /admin/members":                        "moderator",
+	"GET /admin/members/:id<int>":               "moderator",
+	"POST /admin/members/:id<int>/warn":         "moderator",
+	"POST /admin/members/:id<int>/suspend":      "moderator",
+	"POST /admin/members/:id<int>/unsuspend":    "moderator",
+	"POST /admin/members/:id<int>/role":         "admin",
+	"POST /admin/members/:id<int>/sessions/end": "admin",
+
 	// Podcasts: following shows and the episodes they offer.
 	"GET /podcasts":                    "member",
 	"POST /podcasts/:id<int>/follow":   "member",
@@ -195,7 +210,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				if user != nil && user.ID != author.ID && user.IsVerified() {
 					post = a.Reply(t, topic, user, "A reply of my own").ID
 				}
-				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token").Replace(pattern)
+				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token", ":username", "okafor").Replace(pattern)
 				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
 					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 				}

@@ -41,7 +41,15 @@ func renderPosts(posts []postItem) template.HTML {
 		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
     <div class="author" id="post-` + num + `-author">
-      <span class="author-name">` + esc(p.AuthorName) + `</span>
+      `)
+		if p.Username != "" {
+			// A signed post's author links to their profile; an anonymous
+			// one's (Username left empty) never does.
+			b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
+		} else {
+			b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
+		}
+		b.WriteString(`
       <span class="verified" title="Verified clinician">✓ Verified</span>`)
 		if p.Specialty != "" {
 			b.WriteString(`

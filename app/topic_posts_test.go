@@ -48,11 +48,11 @@ func goldenPosts() []postItem {
 	}
 	return []postItem{
 		// A case topic's opening post, written by the reader.
-		created(postItem{ID: 101, Number: 1, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
+		created(postItem{ID: 101, Number: 1, AuthorName: "Dr. Amara Okafor", Username: "okafor", Specialty: "Cardiology",
 			SummaryAbove: true, Mine: true}),
 		// A reply the reader may report and has bookmarked, with two of the
 		// page's own cards.
-		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Specialty: "Critical Care & Nursing",
+		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
 			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
 			Bookmarkable: true, Bookmarked: true,
 			Previews: []models.LinkPreview{

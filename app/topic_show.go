@@ -131,10 +131,13 @@ type postItem struct {
 	ID         int64
 	Number     int
 	AuthorName string
-	Specialty  string
-	Anonymous  bool
-	Cooked     template.HTML
-	Deleted    bool
+	// Username links a signed post to its author's profile; it is empty
+	// for an anonymous post.
+	Username  string
+	Specialty string
+	Anonymous bool
+	Cooked    template.HTML
+	Deleted   bool
 	// Hidden posts show members a tombstone with HiddenReason (Withheld,
 	// Cooked left empty) and moderators the content under a notice.
 	Hidden       bool
@@ -176,7 +179,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 	for i := range posts {
 		p := &posts[i]
 		items[i] = postItem{
-			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Specialty: p.AuthorSpecialty,
+			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Username: p.AuthorUsername, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			Mine:       m != nil && m.ID == p.AuthorID,
@@ -184,7 +187,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		}
 		if p.Anonymous {
 			// The post's label is all anyone learns of the author.
-			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", true
+			items[i].AuthorName, items[i].Username, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", "", true
 		}
 		items[i].Revealable = p.Anonymous && m.IsModerator()
 		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
