@@ -67,6 +67,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
 		return err
 	}
+	if err := h.attachReactions(c, m, items); err != nil {
+		return err
+	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
@@ -165,12 +168,16 @@ type postItem struct {
 	// says they have one.
 	Bookmarkable bool
 	Bookmarked   bool
-	CreatedISO   string
-	CreatedAgo   string
-	CreatedFull  string
-	UpdatedISO   string
-	UpdatedAgo   string
-	UpdatedFull  string
+	// Reactions count the post's reactions; ReactCSRF, set when the
+	// reader may react, makes them buttons.
+	Reactions   []models.ReactionCount
+	ReactCSRF   string
+	CreatedISO  string
+	CreatedAgo  string
+	CreatedFull string
+	UpdatedISO  string
+	UpdatedAgo  string
+	UpdatedFull string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
