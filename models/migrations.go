@@ -651,9 +651,6 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX profile_changes_queue ON profile_changes (status, submitted_at, id)`,
 		`CREATE INDEX profile_changes_user ON profile_changes (user_id, id)`,
-		// Posts cooked before @mentions linked to profiles get their links
-		// from a one-time job.
-		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
 	}},
 	{22, "reactions", []string{
 		// One of each reaction per member and post; a purged post or a
@@ -666,6 +663,11 @@ var migrations = []migration{
 			PRIMARY KEY (post_id, user_id, kind)
 		)`,
 		`CREATE INDEX post_reactions_user ON post_reactions (user_id)`,
+	}},
+	{23, "links for the mentions of stored posts", []string{
+		// Posts cooked before @mentions linked to profiles get their links
+		// from a one-time job.
+		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
 	}},
 }
 
