@@ -96,6 +96,20 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 		anonTopic := a.AnonymousTopic(t, board, okafor, "Wrong-dose heparin", "Caught at the bedside.", "safety")
 		anonReply := a.AnonymousReply(t, signed, okafor, "I was the one who missed it.")
 		a.Reply(t, anonTopic, weber, "Thank you for sharing.")
+		// Reactions to the anonymous post never reach the profile.
+		for _, id := range []int64{anonTopic.ID, anonReply.ID} {
+			post := id
+			if id == anonTopic.ID {
+				opening, err := a.Store.PostsInTopic(ctx, anonTopic.ID, 1, 1)
+				if err != nil || len(opening) != 1 {
+					t.Fatalf("opening post: %v, %v", opening, err)
+				}
+				post = opening[0].ID
+			}
+			if _, err := a.Store.ToggleReaction(ctx, weber.ID, post, models.ReactThanks); err != nil {
+				t.Fatal(err)
+			}
+		}
 		closed := a.Board(t, "cardiology-team", "Cardiology team")
 		team := a.Group(t, "Cardiology team", "", "", okafor)
 		a.Restrict(t, closed, []*models.Group{team}, nil)
@@ -138,7 +152,7 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 			} else {
 				mustNotContain(t, res, "Team rota")
 			}
-			mustContain(t, res, "Signed near miss", topics, "0 replies")
+			mustContain(t, res, "Signed near miss", topics, "0 replies", "0 helpful · 0 agree · 0 thanks")
 		}
 	})
 }
