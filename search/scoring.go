@@ -25,14 +25,26 @@ import (
 // Measured on MED's long queries, each cost nDCG@10 against textbook BM25:
 // the squared rarity about 0.05, the share of clauses 0.036, the length
 // 0.025, the square root 0.006 (see ir_test.go for the measurements).
-const (
-	bm25K1 = 1.2  // how quickly more uses of a word stop counting
-	bm25B  = 0.75 // how much a long post is marked down against an average one
-	// titleWeight is what a use of the word in the title adds, in uses in
-	// the body: enough to settle a tie for a post titled with the words
-	// asked for, too little to outrank a body that has the rarer of them.
-	titleWeight = 0.5
-)
+type ranking struct {
+	k1 float64 // how quickly more uses of a word stop counting
+	b  float64 // how much a long post is marked down against an average one
+	// title is what a use of the word in the title adds, in uses in the
+	// body: enough to settle a tie for a post titled with the words asked
+	// for, too little to outrank a body that has the rarer of them.
+	title float64
+	// synonym discounts a match on a synonym against the word typed.
+	synonym float64
+	// tiers puts posts with every word before posts with only some; without
+	// it every post with any word is ranked by its score alone.
+	tiers bool
+	// global measures a word's rarity over every shard, as one index
+	// would; without it each shard uses its own share of the posts.
+	global bool
+}
+
+// defaultRanking is what search uses; see ranking_test.go for how each
+// figure was chosen.
+var defaultRanking = ranking{k1: 1.2, b: 0.75, title: 0.5, synonym: 0.8, tiers: true, global: true}
 
 // wordQuery finds the posts holding one analysed term and scores them.
 type wordQuery struct {
@@ -40,6 +52,8 @@ type wordQuery struct {
 	weight  float64 // 1 for a word typed, less for a synonym
 	inTitle bool    // in:title: titles only
 	avg     float64 // the average body length, in terms
+	rank    ranking
+	stats   *corpusStats // rarity over every shard; nil: the shard's own
 }
 
 // Searcher implements query.Query.
@@ -53,16 +67,21 @@ func (q *wordQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &wordSearcher{postings: postings, scoring: scoring}
+	s := &wordSearcher{postings: postings, scoring: scoring, k1: q.rank.k1, b: q.rank.b, titleW: q.rank.title}
 	if !scoring {
 		return s, nil
 	}
-	docs, err := r.DocCount()
-	if err != nil {
-		_ = postings.Close()
-		return nil, err
+	var n, df float64
+	if q.stats.usable() {
+		n, df = q.stats.docs, q.stats.df(field, q.term)
+	} else {
+		docs, err := r.DocCount()
+		if err != nil {
+			_ = postings.Close()
+			return nil, err
+		}
+		n, df = float64(docs), float64(postings.Count())
 	}
-	n, df := float64(docs), float64(postings.Count())
 	s.idf = q.weight * math.Log(1+(n-df+0.5)/(df+0.5))
 	s.avg = q.avg
 	if q.inTitle {
@@ -84,6 +103,8 @@ type wordSearcher struct {
 	scoring  bool
 	idf      float64 // with the query's weight
 	avg      float64 // average length; 0 for no length normalisation
+	k1, b    float64
+	titleW   float64 // what a use in the title adds
 
 	doc     index.TermFieldDoc
 	title   index.TermFieldDoc
@@ -116,16 +137,16 @@ func (s *wordSearcher) match(ctx *search.SearchContext, tfd *index.TermFieldDoc)
 	tf := float64(tfd.Freq)
 	if s.avg > 0 && tfd.Norm > 0 {
 		length := 1 / (tfd.Norm * tfd.Norm) // Bleve keeps 1/√length
-		tf /= 1 - bm25B + bm25B*length/s.avg
+		tf /= 1 - s.b + s.b*length/s.avg
 	}
 	if s.titles != nil {
 		n, err := s.titleUses(tfd.ID)
 		if err != nil {
 			return nil, err
 		}
-		tf += titleWeight * n
+		tf += s.titleW * n
 	}
-	m.Score = s.idf * tf * (bm25K1 + 1) / (tf + bm25K1)
+	m.Score = s.idf * tf * (s.k1 + 1) / (tf + s.k1)
 	return m, nil
 }
 
@@ -386,4 +407,83 @@ func (x *Index) averageLength() float64 {
 	}
 	l.name, l.docs, l.avg = x.name, docs, max(1, float64(terms)/float64(docs))
 	return l.avg
+}
+
+// corpusStats are the figures rarity is measured with, over every shard
+// of the index rather than each shard's own share: a word's weight then
+// does not depend on which shard a post landed in, and a small community
+// scores as one index would.
+type corpusStats struct {
+	docs    float64
+	counts  map[string]float64 // field and term → posts holding it
+	readers []index.IndexReader
+	failed  bool // a shard could not be read: fall back to each shard's figures
+}
+
+// openStats starts measuring the current index; close it once the query
+// is built.
+func (x *Index) openStats() *corpusStats {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.current == nil {
+		return nil
+	}
+	st := &corpusStats{counts: map[string]float64{}}
+	for _, shard := range x.current.shards {
+		raw, err := shard.Advanced()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		r, err := raw.Reader()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		st.readers = append(st.readers, r)
+		n, err := r.DocCount()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		st.docs += float64(n)
+	}
+	return st
+}
+
+// note looks up how many posts hold term in field, once.
+func (st *corpusStats) note(ctx context.Context, field, term string) {
+	if st == nil || st.failed {
+		return
+	}
+	key := field + "\x00" + term
+	if _, ok := st.counts[key]; ok {
+		return
+	}
+	n := 0.0
+	for _, r := range st.readers {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			st.failed = true
+			return
+		}
+		n += float64(tfr.Count())
+		_ = tfr.Close()
+	}
+	st.counts[key] = n
+}
+
+func (st *corpusStats) df(field, term string) float64 { return st.counts[field+"\x00"+term] }
+
+// usable says whether the figures can be scored with.
+func (st *corpusStats) usable() bool { return st != nil && !st.failed && st.docs > 0 }
+
+func (st *corpusStats) close() {
+	if st == nil {
+		return
+	}
+	for _, r := range st.readers {
+		_ = r.Close()
+	}
+	st.readers = nil
 }

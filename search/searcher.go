@@ -72,7 +72,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		boardID = id
 	}
-	plan := x.plan(q)
+	plan := x.plan(ctx, q)
 	res.highlight = highlighter{analyzer: x.analyzer, terms: plan.terms}
 	if plan.empty() && !q.filtered() {
 		return res, nil
@@ -88,6 +88,14 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 			return nil, err
 		}
 		res.AnyWord = sr.Total > 0
+	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 && !x.ranking.tiers {
+		// Fewer posts have every word than a search groups: every post
+		// with some of the words is ranked with them by its score.
+		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
+		if err != nil {
+			return nil, err
+		}
+		sr = some
 	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
 		// Fewer posts have every word than a search groups: posts with
 		// some of the words follow them, best first.
@@ -330,9 +338,6 @@ func conjunction(qs []query.Query) query.Query {
 	return query.NewConjunctionQuery(qs)
 }
 
-// synonymWeight discounts a match on a synonym against the word typed.
-const synonymWeight = 0.8
-
 // longestSynonym is the most words a synonym entry spans.
 const longestSynonym = 6
 
@@ -342,11 +347,17 @@ const longestSynonym = 6
 const maxPhraseForms = 12
 
 // plan analyses the query's words, phrases and exclusions.
-func (x *Index) plan(q Query) plan {
+func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
-	s := scorer{inTitle: q.InTitle, avg: x.averageLength()}
+	var stats *corpusStats
+	if x.ranking.global {
+		stats = x.openStats()
+		defer stats.close()
+	}
+	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: x.averageLength(), rank: x.ranking, stats: stats}
+	synonymWeight := x.ranking.synonym
 	for _, t := range x.terms(q.Words) {
 		tokens := x.analyze(t.typed, p.terms)
 		if len(tokens) == 0 {
@@ -439,12 +450,20 @@ func anyOf(alternatives []query.Query) query.Query {
 
 // scorer builds the scored parts of a query.
 type scorer struct {
+	ctx     context.Context
 	inTitle bool    // in:title: match titles only
 	avg     float64 // the average length of a post's body, in terms
+	rank    ranking
+	stats   *corpusStats
 }
 
 func (s scorer) word(term string, weight float64) query.Query {
-	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg}
+	field := fieldBody
+	if s.inTitle {
+		field = fieldTitle
+	}
+	s.stats.note(s.ctx, field, term)
+	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg, rank: s.rank, stats: s.stats}
 }
 
 // allWords matches a post holding every token; common words the analyser
