@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -301,6 +302,7 @@ type plan struct {
 	concepts []query.Query
 	phrases  []query.Query
 	excluded []query.Query
+	near     []query.Query   // words typed side by side, found so in a post: a bonus
 	terms    map[string]bool // analysed terms, for highlighting
 }
 
@@ -324,6 +326,9 @@ func (p plan) query(anyWord bool) query.Query {
 	// Built by hand rather than with NewBooleanQuery, which wraps even one
 	// clause in a conjunction that costs time on every hit.
 	bq := &query.BooleanQuery{Must: conjunction(must)}
+	if len(p.near) > 0 {
+		bq.Must = &bonusQuery{main: bq.Must, bonus: p.near}
+	}
 	if len(p.excluded) > 0 {
 		bq.MustNot = query.NewDisjunctionQuery(p.excluded)
 	}
@@ -356,7 +361,8 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		stats = x.openStats()
 		defer stats.close()
 	}
-	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: x.averageLength(), rank: x.ranking, stats: stats}
+	avg, avgTitle := x.averageLength()
+	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
 	synonymWeight := x.ranking.synonym
 	for _, t := range x.terms(q.Words) {
 		tokens := x.analyze(t.typed, p.terms)
@@ -370,6 +376,9 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 			}
 		}
 		p.concepts = append(p.concepts, anyOf(alternatives))
+	}
+	if x.ranking.near > 0 && stats.usable() {
+		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), x.ranking.near)
 	}
 	for _, ph := range q.Phrases {
 		var forms []query.Query
@@ -453,6 +462,7 @@ type scorer struct {
 	ctx     context.Context
 	inTitle bool    // in:title: match titles only
 	avg     float64 // the average length of a post's body, in terms
+	avgT    float64 // the average length of a topic's title
 	rank    ranking
 	stats   *corpusStats
 }
@@ -463,7 +473,49 @@ func (s scorer) word(term string, weight float64) query.Query {
 		field = fieldTitle
 	}
 	s.stats.note(s.ctx, field, term)
-	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg, rank: s.rank, stats: s.stats}
+	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg, avgT: s.avgT, rank: s.rank, stats: s.stats}
+}
+
+// maxPairs bounds the bonuses for words side by side one query carries.
+const maxPairs = 12
+
+// pairs are bonuses for each two words next to each other in tokens
+// (common words left out between them are kept as gaps) found in that
+// order in a post, each worth weight times the mean of the two words'
+// rarity.
+func (s scorer) pairs(tokens []string, weight float64) []query.Query {
+	field := fieldBody
+	if s.inTitle {
+		field = fieldTitle
+	}
+	idf := func(term string) float64 {
+		s.stats.note(s.ctx, field, term)
+		n, df := s.stats.docs, s.stats.df(field, term)
+		return math.Log(1 + (n-df+0.5)/(df+0.5))
+	}
+	var out []query.Query
+	seen := map[string]bool{}
+	for i := 0; i < len(tokens) && len(out) < maxPairs; i++ {
+		if tokens[i] == "" {
+			continue
+		}
+		j := i + 1
+		for j < len(tokens) && tokens[j] == "" {
+			j++
+		}
+		if j == len(tokens) || j-i > 3 || tokens[i] == tokens[j] {
+			continue
+		}
+		pair := tokens[i : j+1]
+		key := strings.Join(pair, " ")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		score := weight * (idf(tokens[i]) + idf(tokens[j])) / 2
+		out = append(out, fixedQuery{query.NewPhraseQuery(pair, field), score})
+	}
+	return out
 }
 
 // allWords matches a post holding every token; common words the analyser

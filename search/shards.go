@@ -222,3 +222,30 @@ func (s *shardSet) postingsCount(field string) (uint64, error) {
 	}
 	return n, nil
 }
+
+// termCount is how many distinct terms a field holds over every shard: for the
+// topic field, how many topics have posts in the index.
+func (s *shardSet) termCount(field string) (uint64, error) {
+	seen := map[string]bool{}
+	for _, idx := range s.shards {
+		dict, err := idx.FieldDict(field)
+		if err != nil {
+			return 0, err
+		}
+		for {
+			entry, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return 0, err
+			}
+			if entry == nil {
+				break
+			}
+			seen[entry.Term] = true
+		}
+		if err := dict.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return uint64(len(seen)), nil
+}
