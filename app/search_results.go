@@ -89,6 +89,9 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 		topicCount = "more than " + topicCount
 	}
 	out.Count = plural(int(res.Posts), "post", "posts") + " in " + topicCount
+	if res.PostsEstimated {
+		out.Count = "about " + out.Count
+	}
 	link := func(n int) string {
 		return "/search?q=" + url.QueryEscape(c.Query("q")) + "&page=" + strconv.Itoa(n)
 	}

@@ -37,13 +37,16 @@ const (
 
 // Results are the topics a search found, best first, one page of them.
 type Results struct {
-	Topics  []TopicHit
-	Posts   uint64 // posts that match, all told
-	Groups  int    // topics among the best maxHits posts
-	Capped  bool   // more posts matched than were grouped into topics
-	Page    int
-	Pages   int
-	AnyWord bool // no post had every word; these have some of them
+	Topics []TopicHit
+	Posts  uint64 // posts that match, all told
+	// PostsEstimated says Posts is an estimate: past a count of many
+	// thousands, the rest are estimated rather than read.
+	PostsEstimated bool
+	Groups         int  // topics among the best maxHits posts
+	Capped         bool // more posts matched than were grouped into topics
+	Page           int
+	Pages          int
+	AnyWord        bool // no post had every word; these have some of them
 	// NoBoard is set when board: named a board the member cannot search
 	// (missing or not theirs: the two look the same).
 	NoBoard bool
@@ -80,19 +83,19 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	}
 	filter := x.filter(q, r.Scope, boardID)
 	newest := q.Order == "newest" || plan.empty()
-	sr, err := x.find(ctx, plan.query(false), filter, newest, q.After)
+	sr, about, err := x.find(ctx, plan.query(false), filter, newest, q.After)
 	if err != nil {
 		return nil, err
 	}
 	if sr.Total == 0 && len(plan.concepts) > 1 {
-		if sr, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
+		if sr, about, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
 			return nil, err
 		}
 		res.AnyWord = sr.Total > 0
 	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 && !x.ranking.tiers {
 		// Fewer posts have every word than a search groups: every post
 		// with some of the words is ranked with them by its score.
-		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
+		some, _, err := x.find(ctx, plan.query(true), filter, newest, q.After)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +103,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
 		// Fewer posts have every word than a search groups: posts with
 		// some of the words follow them, best first.
-		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
+		some, _, err := x.find(ctx, plan.query(true), filter, newest, q.After)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +121,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		sr.Total = some.Total
 	}
-	res.Posts = sr.Total
+	res.Posts, res.PostsEstimated = sr.Total, about
 	res.Capped = sr.Total > uint64(len(sr.Hits))
 	groups := group(sr)
 	res.Groups = len(groups)
@@ -134,31 +137,18 @@ func (q Query) filtered() bool {
 	return q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || !q.Before.IsZero() || !q.After.IsZero()
 }
 
-// find runs a query, best first or newest first. Sorting by date reads
-// every hit's date, so a newest-first search looks at the last two days,
-// then a week, a month, half a year, two years, and only then at
-// everything: when a window holds a full page of hits, nothing older can
-// be among them.
-func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool, after time.Time) (*bleve.SearchResult, error) {
+// find runs a query, best first or newest first, and says whether the
+// total it gives is an estimate. Sorting by date reads every hit's date,
+// so a newest-first search looks at the last two days, then a week, a
+// month, half a year, two years, and only then at everything: when a
+// window holds a full page of hits, nothing older can be among them, and
+// the posts outside it are counted only up to countCap, the rest
+// estimated, so a search that matches millions costs about what its first
+// page does.
+func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool, after time.Time) (*bleve.SearchResult, bool, error) {
 	if !newest {
-		return x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
-	}
-	// The count runs beside the windows: it reads every hit, they read few.
-	type counted struct {
-		sr  *bleve.SearchResult
-		err error
-	}
-	counting := make(chan counted, 1)
-	go func() {
-		sr, err := x.run(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone)
-		counting <- counted{sr, err}
-	}()
-	total := func() (uint64, error) {
-		c := <-counting
-		if c.err != nil {
-			return 0, c.err
-		}
-		return c.sr.Total, nil
+		sr, err := x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
+		return sr, false, err
 	}
 	now := x.store.Now()
 	for _, days := range newestWindows {
@@ -175,27 +165,55 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 		sr, err := x.run(ctx, text, within, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
 		if err != nil {
-			_, _ = total()
-			return nil, err
+			return nil, false, err
 		}
 		if len(sr.Hits) >= maxHits {
-			sr.Total, err = total()
-			return sr, err
+			total, about, err := x.count(ctx, text, filter)
+			sr.Total = total
+			return sr, about, err
 		}
 	}
+	// The full run counts every hit, exactly, as it sorts them.
 	sr, err := x.run(ctx, text, filter, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
-	if err != nil {
-		_, _ = total()
-		return nil, err
+	return sr, false, err
+}
+
+// countCap is how many hits a count reads before it estimates the rest.
+const countCap = 20000
+
+// count counts a query's hits up to countCap and estimates the rest from
+// how far through the index the count got, saying whether it estimated.
+func (x *Index) count(ctx context.Context, text, filter query.Query) (uint64, bool, error) {
+	x.mu.RLock()
+	shards := 1
+	if x.current != nil {
+		shards = len(x.current.shards)
 	}
-	sr.Total, err = total()
-	return sr, err
+	x.mu.RUnlock()
+	est := &countEstimate{}
+	capped := func(q query.Query) query.Query {
+		return &capQuery{Query: q, limit: x.countCap / shards, into: est}
+	}
+	sr, err := x.runWrapped(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone, capped)
+	if err != nil {
+		return 0, false, err
+	}
+	total, about := est.total()
+	if !about {
+		total = sr.Total
+	}
+	return total, about, nil
 }
 
 // newestWindows are the spans, in days, a newest-first search tries.
 var newestWindows = []int{2, 7, 30, 182, 730}
 
 func (x *Index) run(ctx context.Context, text, filter query.Query, order []string, size int, score string) (*bleve.SearchResult, error) {
+	return x.runWrapped(ctx, text, filter, order, size, score, nil)
+}
+
+// runWrapped is run with the whole query passed through wrap, if not nil.
+func (x *Index) runWrapped(ctx context.Context, text, filter query.Query, order []string, size int, score string, wrap func(query.Query) query.Query) (*bleve.SearchResult, error) {
 	var bq *query.BooleanQuery
 	switch t := text.(type) {
 	case *query.BooleanQuery:
@@ -215,7 +233,11 @@ func (x *Index) run(ctx context.Context, text, filter query.Query, order []strin
 	if filter != nil {
 		bq.Filter = filter
 	}
-	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+	var whole query.Query = bq
+	if wrap != nil {
+		whole = wrap(bq)
+	}
+	req := bleve.NewSearchRequestOptions(whole, size, 0, false)
 	req.SortBy(order)
 	req.Score = score
 	x.mu.RLock()
