@@ -84,14 +84,7 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 			out.Found = append(out.Found, found)
 		}
 	}
-	topicCount := plural(res.Groups, "topic", "topics")
-	if res.Capped {
-		topicCount = "more than " + topicCount
-	}
-	out.Count = plural(int(res.Posts), "post", "posts") + " in " + topicCount
-	if res.PostsEstimated {
-		out.Count = "about " + out.Count
-	}
+	out.Count = resultCount(res)
 	link := func(n int) string {
 		return "/search?q=" + url.QueryEscape(c.Query("q")) + "&page=" + strconv.Itoa(n)
 	}
@@ -135,4 +128,19 @@ func postByline(p models.PostView) string {
 		return models.AnonymousAuthor(p.AnonymousAs)
 	}
 	return p.AuthorName
+}
+
+// resultCount says how many posts and topics a search found: "more than"
+// when there were more topics than were grouped, "about" when the posts
+// were estimated rather than counted.
+func resultCount(res *search.Results) string {
+	topics := plural(res.Groups, "topic", "topics")
+	if res.Capped {
+		topics = "more than " + topics
+	}
+	count := plural(int(res.Posts), "post", "posts") + " in " + topics
+	if res.PostsEstimated {
+		count = "about " + count
+	}
+	return count
 }
