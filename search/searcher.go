@@ -139,9 +139,10 @@ func (q Query) filtered() bool {
 
 // find runs a query, best first or newest first, and says whether the
 // total it gives is an estimate. Sorting by date reads every hit's date,
-// so a newest-first search looks at the last two days, then a week, a
-// month, half a year, two years, and only then at everything: when a
-// window holds a full page of hits, nothing older can be among them, and
+// so a newest-first search looks at the last two days first, then at a
+// span it expects to hold a little more than maxHits from the hits found
+// so far, and only past two years at everything: when a window holds
+// maxHits hits, nothing older can be among them, and
 // the posts outside it are counted only up to countCap, the rest
 // estimated, so a search that matches millions costs about what its first
 // page does.
@@ -150,8 +151,9 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		sr, err := x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
 		return sr, false, err
 	}
+	found := 0
 	now := x.store.Now()
-	for _, days := range newestWindows {
+	for days := firstWindow; days <= lastWindow; days = nextWindow(days, found) {
 		from := now.AddDate(0, 0, -days)
 		if !after.IsZero() && !from.After(after) {
 			break
@@ -167,7 +169,8 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		if err != nil {
 			return nil, false, err
 		}
-		if len(sr.Hits) >= maxHits {
+		found = len(sr.Hits)
+		if found >= maxHits {
 			total, about, err := x.count(ctx, text, filter)
 			sr.Total = total
 			return sr, about, err
@@ -205,8 +208,32 @@ func (x *Index) count(ctx context.Context, text, filter query.Query) (uint64, bo
 	return total, about, nil
 }
 
-// newestWindows are the spans, in days, a newest-first search tries.
-var newestWindows = []int{2, 7, 30, 182, 730}
+// A newest-first search's windows, in days: the first, and the last
+// before the whole index.
+const (
+	firstWindow = 2
+	lastWindow  = 730
+)
+
+// nextWindow is the span to try after days held found hits, fewer than
+// maxHits: one expected to hold half as many again as maxHits at the rate
+// found, at least twice and at most sixteen times as long, and the last
+// window rather than one just short of it. Every window read costs a pass
+// over the query's hits in it, so fewer, better-sized windows read less.
+func nextWindow(days, found int) int {
+	next := days * 16
+	if found > 0 {
+		next = days * maxHits * 3 / (2 * found)
+	}
+	next = min(max(next, days*2), days*16)
+	if next < lastWindow && next*2 > lastWindow {
+		next = lastWindow
+	}
+	if days < lastWindow && next > lastWindow {
+		next = lastWindow
+	}
+	return next
+}
 
 func (x *Index) run(ctx context.Context, text, filter query.Query, order []string, size int, score string) (*bleve.SearchResult, error) {
 	return x.runWrapped(ctx, text, filter, order, size, score, nil)
