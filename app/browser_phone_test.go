@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -213,6 +215,7 @@ func TestBrowserPhone(t *testing.T) {
 		if !scrolls {
 			t.Fatal("the wide table does not scroll sideways in its post")
 		}
+		s.shotScreen(t, screenshots(t), "phone-topic")
 	})
 
 	t.Run("the menu opens without JavaScript", func(t *testing.T) {
@@ -236,6 +239,7 @@ func TestBrowserPhone(t *testing.T) {
 			}
 		}
 		s.wantFitsPhone(t, "the board with the menu open")
+		s.shotScreen(t, screenshots(t), "phone-menu")
 		if h := read(t, s, "measure the header", chromedp.Evaluate[float64](
 			`document.querySelector(".site-header").getBoundingClientRect().height`)); h > maxHeaderHeight {
 			t.Fatalf("the header with its menu open is %.0fpx tall; the menu should drop over the page", h)
@@ -252,6 +256,9 @@ func TestBrowserPhone(t *testing.T) {
 		if read(t, s, "see the menu button", chromedp.Evaluate[bool](visible(`.site-menu > summary`))) {
 			t.Fatal("a wide screen shows the Menu button")
 		}
+		s.open(t, fmt.Sprintf("/p/%d/history", own[moderator.Username].ID))
+		s.wantText(t, "word more")
+		s.shot(t, screenshots(t), "history")
 		for _, sel := range []string{`a[href="/podcasts"]`, `a[href="/mod/review"]`, `#site-search-q`, `a.notifications-link`, `form[action="/sign-out"] button`} {
 			if !read(t, s, "see "+sel, chromedp.Evaluate[bool](visible(sel))) {
 				t.Fatalf("the header on a wide screen does not show %s", sel)
@@ -352,3 +359,13 @@ const wordsBrokenInCells = `(() => {
 	}
 	return broken;
 })()`
+
+// shotScreen saves what the screen shows, as a phone's user sees it, rather
+// than the whole page.
+func (s *site) shotScreen(t *testing.T, dir, name string) {
+	t.Helper()
+	png := read(t, s, "screenshot "+name, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
