@@ -134,6 +134,21 @@ func TestBrowserShortcuts(t *testing.T) {
 			t.Fatal("/ focused the search box in a closed menu")
 		}
 		s.wantField(t, "#site-search-q", "")
+		// Escape closes the menu and leaves the focus on its button.
+		press(t, kb.Escape)
+		if read(t, s, "check the menu", chromedp.Evaluate[bool](`document.querySelector(".site-menu").open`)) {
+			t.Fatal("Escape left the menu open")
+		}
+		if !read(t, s, "check the focus", chromedp.Evaluate[bool](`document.activeElement.matches(".site-menu > summary")`)) {
+			t.Fatalf("after Escape the focus is on %s, want the menu's button", s.activeElement(t))
+		}
+		// A tap outside closes it too.
+		s.do(t, "open the menu", chromedp.Click(chromedp.CSS(".site-menu > summary")))
+		// The menu covers the top of the page; the bottom of the screen is clear.
+		s.do(t, "tap below the menu", chromedp.MouseClickXY(180, 700))
+		if read(t, s, "check the menu", chromedp.Evaluate[bool](`document.querySelector(".site-menu").open`)) {
+			t.Fatal("a tap outside left the menu open")
+		}
 	})
 }
 
