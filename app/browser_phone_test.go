@@ -369,3 +369,23 @@ func (s *site) shotScreen(t *testing.T, dir, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserPhoneDemo opens the demo's richest pages on a phone: its
+// podcast topic with the player and link cards, a case with its card, and
+// the podcasts page.
+func TestBrowserPhoneDemo(t *testing.T) {
+	browser := startChromium(t)
+	s := newDemoSite(t, browser)
+	s.onPhone(t)
+	s.pick(t, "samcohen")
+	for _, path := range []string{
+		"/", "/podcasts",
+		topicPath(demoTopic(t, s.App, "Episode 12 discussion")),
+		topicPath(demoTopic(t, s.App, "Case: toddler with fever")),
+		topicPath(demoTopic(t, s.App, "Refractory VT")),
+	} {
+		s.open(t, path)
+		s.wantFitsPhone(t, "the demo's "+path)
+	}
+	s.wantQuiet(t)
+}
