@@ -1,8 +1,9 @@
 // Rounds works without JavaScript; this file only adds a live preview to
 // the composer (the preview endpoint renders exactly as saving would),
 // takes a refused field's message away once the member changes it, lets
-// timestamps in podcast topics seek the episode's player, and suggests the
-// browser's time zone for the digest.
+// timestamps in podcast topics seek the episode's player, suggests the
+// browser's time zone for the digest, and closes the phone's menu on
+// Escape or a tap outside it.
 (function () {
   "use strict";
 
@@ -185,7 +186,29 @@
     }
   }
 
+  // The phone's menu opens and closes by its button without script; with
+  // it, Escape and a tap outside close it too, as a menu does.
+  function setupMenu() {
+    var menu = document.querySelector("details.site-menu");
+    var button = menu ? menu.querySelector("summary") : null;
+    if (!button) {
+      return;
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        button.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupMenu();
     suggestTimeZone();
     var forms = document.querySelectorAll("form[data-composer]");
     for (var i = 0; i < forms.length; i++) {
