@@ -99,7 +99,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.Reactions) > 0 || p.ReactCSRF != "" {
 			writeReactions(&b, id, p.Reactions, p.ReactCSRF)
 		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable {
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -110,6 +110,9 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			}
+			if p.QuoteURL != "" {
+				b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
 			}
 			if p.Bookmarked {
 				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)

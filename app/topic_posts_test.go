@@ -71,7 +71,7 @@ func goldenPosts() []postItem {
 		// page's own cards.
 		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
 			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
-			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`,
+			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
 			Reactions: []models.ReactionCount{{Kind: models.ReactHelpful, Count: 3, Mine: true}, {Kind: models.ReactThanks, Count: 1}},
 			Previews: []models.LinkPreview{
 				{URL: "https://www.ahajournals.org/doi/full/x?a=1&b=2+3", Kind: "page", Title: `AF guideline "2023" <update>`,

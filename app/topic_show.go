@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -84,6 +85,19 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		// The card above already shows the text the opening post repeats.
 		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
+	if p.CanPost {
+		base := topicPageURL(&topic.Topic, page)
+		if page > 1 {
+			base += "&quote="
+		} else {
+			base += "?quote="
+		}
+		for i := range items {
+			if !items[i].Deleted && !items[i].Withheld {
+				items[i].QuoteURL = base + strconv.FormatInt(items[i].ID, 10) + "#reply-heading"
+			}
+		}
+	}
 	p.PostsHTML = renderPosts(items)
 	if m.IsVerified() {
 		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
@@ -95,6 +109,11 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 			reply = &composer{}
 			if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
 				return err
+			}
+			if q := c.Query("quote"); q != "" {
+				if reply.Body, err = h.quotedReply(c.UserContext(), m, topic, q); err != nil {
+					return err
+				}
 			}
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
@@ -168,6 +187,9 @@ type postItem struct {
 	// says they have one.
 	Bookmarkable bool
 	Bookmarked   bool
+	// QuoteURL, set when the reader may reply, offers the reply composer
+	// with the post quoted.
+	QuoteURL string
 	// Reactions count the post's reactions; ReactCSRF, set when the
 	// reader may react, makes them buttons.
 	Reactions   []models.ReactionCount
