@@ -67,6 +67,10 @@ type PostView struct {
 	AuthorName       string
 	AuthorSpecialty  string
 	AuthorProfession string
+	// HasLinks says whether the post has links that may have preview
+	// cards, so a page asks for cards only for posts that have some.
+	// PostsInTopic sets it.
+	HasLinks bool `gorm:"-"`
 }
 
 // PostRevision keeps one version of a post. Title is the topic's title at
