@@ -49,7 +49,12 @@ func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML 
 		}
 		b.WriteString(`
       <div class="topic-meta">
-        <span>` + esc(t.Byline()))
+        <span>`)
+		if t.AuthorUsername != "" && !t.Anonymous {
+			b.WriteString(`<a class="author-link" href="/u/` + esc(url.PathEscape(t.AuthorUsername)) + `">` + esc(t.Byline()) + `</a>`)
+		} else {
+			b.WriteString(esc(t.Byline()))
+		}
 		if !t.Anonymous && t.AuthorSpecialty != "" {
 			b.WriteString(` · ` + esc(t.AuthorSpecialty))
 		}

@@ -25,7 +25,7 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 		var s models.TopicSummary
 		s.ID, s.Title, s.Slug, s.Kind = id, title, models.Slugify(title), models.KindDiscussion
 		s.PostCount, s.BumpedAt = 4, now.Add(-3*time.Hour)
-		s.AuthorName, s.AuthorSpecialty = "Dr. Amara Okafor", "Cardiology"
+		s.AuthorName, s.AuthorSpecialty, s.AuthorUsername = "Dr. Amara Okafor", "Cardiology", "okafor"
 		if edit != nil {
 			edit(&s)
 		}
@@ -41,10 +41,11 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 			s.Kind, s.PostCount, s.BumpedAt = models.KindPodcast, 2, now.Add(-30*time.Second)
 		}),
 		topic(4, "A case of chest pain", func(s *models.TopicSummary) {
-			s.Kind, s.PostCount, s.AuthorSpecialty = models.KindCase, 1, ""
+			s.Kind, s.PostCount, s.AuthorSpecialty, s.AuthorUsername = models.KindCase, 1, "", ""
 		}),
 		topic(5, "Anonymous question", func(s *models.TopicSummary) {
 			s.Anonymous, s.AnonymousAs, s.PostCount, s.PurgedCount = true, "Cardiology", 9, 3
+			s.AuthorName, s.AuthorSpecialty = "", "" // the username stays, to check it is not linked
 			s.BumpedAt = now.Add(-400 * 24 * time.Hour)
 		}),
 	}
