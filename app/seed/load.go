@@ -138,10 +138,11 @@ type Options struct {
 }
 
 // chunkPosts is about how many posts go into one import transaction:
-// large enough to amortise the commit, small enough that the writer starts
-// early and renders of the next chunks overlap its writes, and memory stays
-// flat.
-const chunkPosts = 2000
+// large enough to amortise the commit and the bookkeeping of each import,
+// small enough to keep memory flat. (Chunks of 2,000 posts, to start
+// writing sooner, cost more CPU and time than they saved on a busy
+// machine: docs/performance.md.)
+const chunkPosts = 10000
 
 // LoadSynthetic writes a synthetic community. Text is generated and
 // rendered on every core while a single writer imports finished chunks in
