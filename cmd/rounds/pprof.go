@@ -14,8 +14,8 @@ import (
 // the configuration holds to a loopback address, for profiling the server
 // under load (scripts/bench --pprof). It is off unless ROUNDS_PPROF_ADDR is
 // set. The handlers are on their own mux, so nothing of them reaches the
-// site's own listener.
-func serveProfiles(addr string, log *slog.Logger) (stop func(), err error) {
+// site's own listener. It returns the address it listens on.
+func serveProfiles(addr string, log *slog.Logger) (listening string, stop func(), err error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
@@ -24,7 +24,7 @@ func serveProfiles(addr string, log *slog.Logger) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("listen on ROUNDS_PPROF_ADDR %s: %w", addr, err)
+		return "", nil, fmt.Errorf("listen on ROUNDS_PPROF_ADDR %s: %w", addr, err)
 	}
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -33,5 +33,9 @@ func serveProfiles(addr string, log *slog.Logger) (stop func(), err error) {
 		}
 	}()
 	log.Info("serving profiles", "addr", ln.Addr().String())
-	return func() { _ = server.Close() }, nil
+	return ln.Addr().String(), func() {
+		if err := server.Close(); err != nil {
+			log.Warn("stop serving profiles", "err", err)
+		}
+	}, nil
 }

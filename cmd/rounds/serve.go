@@ -118,7 +118,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	if e.cfg.PprofAddr != "" {
-		stopProfiles, err := serveProfiles(e.cfg.PprofAddr, e.log)
+		_, stopProfiles, err := serveProfiles(e.cfg.PprofAddr, e.log)
 		if err != nil {
 			return err
 		}

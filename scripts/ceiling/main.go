@@ -46,7 +46,9 @@ func run(addr, pagePath string) error {
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-stop
-		_ = server.Shutdown()
+		if err := server.Shutdown(); err != nil {
+			fmt.Fprintln(os.Stderr, "ceiling: shut down:", err)
+		}
 	}()
 	return server.Listen(addr)
 }
