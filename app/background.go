@@ -21,6 +21,7 @@ func (s *Site) register(workers *river.Workers) {
 	river.AddWorker(workers, &links.PreviewWorker{Store: s.Store, Client: s.Links, Log: s.Log, Now: s.Store.Now})
 	river.AddWorker(workers, &podcast.RefreshWorker{Store: s.Store, Fetcher: s.Fetcher, Log: s.Log, Now: s.Store.Now})
 	river.AddWorker(workers, &imageproxy.RewriteWorker{Store: s.Store, Signer: s.Images.Signer, Log: s.Log})
+	river.AddWorker(workers, &mentionLinksWorker{Store: s.Store, Log: s.Log})
 	river.AddWorker(workers, s.sweeper())
 	river.AddWorker(workers, &remindWorker{store: s.Store, log: s.Log})
 	s.Digests.Register(workers)
@@ -32,15 +33,23 @@ func (s *Site) periodic() []*river.PeriodicJob {
 }
 
 // QueueOneTimeJobs queues, at start, the one-time jobs this database still
-// needs: pointing the images of posts stored before the image proxy at it.
+// needs: pointing the images of posts stored before the image proxy at it,
+// and linking the mentions of posts stored before mentions linked.
 // A job queued already, by this node or another, is not queued twice.
 func (s *Site) QueueOneTimeJobs(ctx context.Context) error {
-	rewrite := imageproxy.RewriteArgs{}
-	done, err := s.Store.OneTimeJobDone(ctx, rewrite.Kind())
-	if err != nil || done {
-		return err
+	for _, job := range []river.JobArgs{imageproxy.RewriteArgs{}, mentionLinksArgs{}} {
+		done, err := s.Store.OneTimeJobDone(ctx, job.Kind())
+		if err != nil {
+			return err
+		}
+		if done {
+			continue
+		}
+		if err := s.Jobs.Insert(ctx, job, nil); err != nil {
+			return err
+		}
 	}
-	return s.Jobs.Insert(ctx, rewrite, nil)
+	return nil
 }
 
 // mailtoOf is the bare address of the site's sender, which Crossref and

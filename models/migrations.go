@@ -664,6 +664,11 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX post_reactions_user ON post_reactions (user_id)`,
 	}},
+	{23, "links for the mentions of stored posts", []string{
+		// Posts cooked before @mentions linked to profiles get their links
+		// from a one-time job.
+		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
