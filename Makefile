@@ -13,12 +13,13 @@ BENCH_ARGS  ?=
 # Go files to format-check: everything except .git, testdata fixtures and local data.
 FIND_GO := find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -not -path './data/*' -not -path './bin/*'
 
-.PHONY: help run test bench lint fmt build ci clean
+.PHONY: help run test bench bench-go lint fmt build ci clean
 
 help:
 	@echo 'make run    - start the demo server (go run ./cmd/rounds demo)'
 	@echo 'make test   - go test ./...'
-	@echo 'make bench  - Go benchmarks, then the topic-page load test (scripts/bench $$BENCH_ARGS)'
+	@echo 'make bench  - the load test: ceiling, topic, board, search, replies (scripts/bench $$BENCH_ARGS)'
+	@echo 'make bench-go - the Go benchmarks (go test -bench)'
 	@echo 'make lint   - gofmt check, go vet, staticcheck'
 	@echo 'make fmt    - gofmt -w'
 	@echo 'make build  - static binary in $(BIN) (version $(VERSION))'
@@ -31,8 +32,10 @@ test:
 	$(GO) test ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench $(BENCH_ARGS)
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 lint:
 	@out=$$($(FIND_GO) -exec gofmt -l {} +); \

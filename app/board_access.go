@@ -10,7 +10,7 @@ import (
 // board answers exactly as a missing one, named by what, so its existence is
 // never confirmed.
 func (h *Handler) readableBoard(c *fiber.Ctx, boardID int64, what string) (models.BoardAccess, error) {
-	access, err := h.store.BoardAccessFor(c.UserContext(), member(c), boardID)
+	access, err := h.boardAccess(c, boardID)
 	if err != nil {
 		return access, missing(what, err)
 	}
@@ -18,6 +18,22 @@ func (h *Handler) readableBoard(c *fiber.Ctx, boardID int64, what string) (model
 		return access, errNotFound(what, nil)
 	}
 	return access, nil
+}
+
+// boardAccess is what the member may do on a board, from the read cache
+// when it holds it.
+func (h *Handler) boardAccess(c *fiber.Ctx, boardID int64) (models.BoardAccess, error) {
+	u := member(c)
+	stamp := h.cacheStamp()
+	if a, ok := h.cache.boardAccess(u, boardID, stamp.changes, stamp.at); ok {
+		return a, nil
+	}
+	a, err := h.store.BoardAccessFor(c.UserContext(), u, boardID)
+	if err != nil {
+		return a, err
+	}
+	h.cache.putAccess(stamp, u, boardID, a)
+	return a, nil
 }
 
 // postRefusal says why a member who reads a board may not write on it, or

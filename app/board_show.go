@@ -1,6 +1,8 @@
 package app
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
@@ -18,6 +20,8 @@ type boardPage struct {
 	Refusal string
 	// Level is the member's digest switch for the board.
 	Level *levelControl
+	// PinnedHTML and TopicsHTML are the two lists as HTML (renderTopicList).
+	PinnedHTML, TopicsHTML template.HTML
 }
 
 // boardShow lists a board's topics, most recently active first, a page
@@ -53,6 +57,13 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 		}
 	}
 	p.Newer, p.Older = topicCursors(topics, page, first, more)
+	now := h.now()
+	if len(p.Pinned) > 0 {
+		p.PinnedHTML = renderTopicList(p.Pinned, now)
+	}
+	if len(p.Topics) > 0 {
+		p.TopicsHTML = renderTopicList(p.Topics, now)
+	}
 	data := h.page(c, board.Title)
 	data.Page = p
 	return h.views.render(c, "board_show", data)

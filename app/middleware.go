@@ -91,6 +91,20 @@ func (h *Handler) requestLog(c *fiber.Ctx) error {
 	return err
 }
 
+// noteWrites counts every request that may have written, once it is done
+// and its transactions committed, as a change (models.Store.NoteChange), so
+// the read cache drops what it read before. A GET or HEAD is a read; the
+// few writes a read makes are counted by the store as they happen.
+func (h *Handler) noteWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	default:
+		h.store.NoteChange()
+	}
+	return err
+}
+
 // wakeSearch has the search index catch up as soon as a change has been
 // written, so a member finds their own post at once rather than at the
 // next poll. A change is any request other than a read that succeeded.

@@ -51,13 +51,28 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 	}
 	if p.Member.IsVerified() {
 		// The count is a courtesy: a page is still worth showing without it.
-		n, err := h.store.CountsFor(c.UserContext(), p.Member)
+		n, err := h.memberCounts(c, p.Member)
 		if err != nil {
 			h.log.Warn("count unread notifications", "request_id", requestID(c), "err", err)
 		}
 		p.Unread, p.Warnings, p.Reported, p.ToVerify, p.Applications = n.Unread, n.Warnings, n.Reported, n.ToVerify, n.Applications
 	}
 	return p
+}
+
+// memberCounts reads the header's counts, from the read cache when it
+// holds them.
+func (h *Handler) memberCounts(c *fiber.Ctx, u *models.User) (models.MemberCounts, error) {
+	stamp := h.cacheStamp()
+	if n, ok := h.cache.memberCounts(u, stamp.changes, stamp.at); ok {
+		return n, nil
+	}
+	n, err := h.store.CountsFor(c.UserContext(), u)
+	if err != nil {
+		return n, err
+	}
+	h.cache.putCounts(stamp, u, n)
+	return n, nil
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -44,6 +44,8 @@ type Handler struct {
 	demo     bool
 	mailer   *mail.Mailer
 	search   *search.Index
+	// cache keeps what every page reads whatever the page (readCache).
+	cache *readCache
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
@@ -89,6 +91,7 @@ func New(site *Site) (*fiber.App, error) {
 		markdown:  site.Markdown,
 		log:       site.Log,
 		now:       site.Store.Now,
+		cache:     newReadCache(),
 		demo:      site.DemoIdP != nil,
 		mailer:    site.Mailer,
 		search:    site.Search,
@@ -132,6 +135,7 @@ func New(site *Site) (*fiber.App, error) {
 	app.Get(staticPrefix+"*", h.assets.serve)
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
+	app.Use(h.noteWrites)
 	app.Use(h.loadMember)
 	app.Use(h.checkCSRF)
 	app.Use(h.wakeSearch)

@@ -63,7 +63,7 @@ func (h *Handler) loadMember(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	now := h.now().UTC()
-	sess, user, err := h.store.SessionMember(c.UserContext(), hashToken(token), now)
+	sess, user, err := h.sessionMember(c, hashToken(token), now)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		h.setCookie(c, "rounds_session", "", now.Add(-time.Hour))
@@ -88,10 +88,27 @@ func (h *Handler) loadMember(c *fiber.Ctx) error {
 		if err := h.store.TouchSession(c.UserContext(), sess.ID, now); err != nil {
 			return err
 		}
+		sess.LastSeenAt = now
+		h.cache.sessionSeen(sess.ID, now)
 	}
 	c.Locals(localMember, user)
 	c.Locals(localSession, sess)
 	return c.Next()
+}
+
+// sessionMember reads a live session and its member, from the read cache
+// when it holds them (see readCache for how long that can be).
+func (h *Handler) sessionMember(c *fiber.Ctx, id string, now time.Time) (*models.Session, *models.User, error) {
+	stamp := h.cacheStamp()
+	if sess, user, ok := h.cache.session(id, stamp.changes, stamp.at); ok && sess.ExpiresAt.After(now) {
+		return sess, user, nil
+	}
+	sess, user, err := h.store.SessionMember(c.UserContext(), id, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	h.cache.putSession(stamp, sess, user)
+	return sess, user, nil
 }
 
 // member is the signed-in member, or nil for a guest.

@@ -171,8 +171,10 @@ type postItem struct {
 	// case summary shown above it: the post says so instead of repeating
 	// the summary.
 	SummaryAbove bool
-	// Previews are the cards of the post's fetched links.
+	// Previews are the cards of the post's fetched links; hasLinks says
+	// whether it has any links to look them up for.
 	Previews []models.LinkPreview
+	hasLinks bool
 	// PHIConfirmed is, for moderators, what the author confirmed was no
 	// patient identifier.
 	PHIConfirmed []phiNote
@@ -212,6 +214,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			Mine:       m != nil && m.ID == p.AuthorID,
+			hasLinks:   p.HasLinks,
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
 		}
 		if p.Anonymous {
@@ -240,7 +243,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 	ids := make([]int64, 0, len(items))
 	for i := range items {
-		if !items[i].Deleted && !items[i].Withheld {
+		if items[i].hasLinks && !items[i].Deleted && !items[i].Withheld {
 			ids = append(ids, items[i].ID)
 		}
 	}

@@ -37,6 +37,8 @@ type Store struct {
 	hotq   *hotQueries
 	root   *sql.DB // the pool, kept for stores bound to a transaction
 	clock  *clock
+	// changes counts this process's writes (see changes.go).
+	changes *changes
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -97,7 +99,11 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock}
+	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock, changes: &changes{}}
+	if err := countChanges(db, s.changes); err != nil {
+		_ = sqlDB.Close() // the registration error is the one worth reporting
+		return nil, fmt.Errorf("open %s database: %w", engine, err)
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close() // the ping error is the one worth reporting
 		return nil, err
@@ -229,12 +235,15 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 // InTransaction runs fn with a store whose every write joins one
 // transaction: all of fn's writes land together or not at all.
 func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) error {
+	// Counted again once committed: a read between a write's statement
+	// and its commit could otherwise be cached as if it were current.
+	defer s.NoteChange()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		root, err := s.pool()
 		if err != nil {
 			return err
 		}
-		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock})
+		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, changes: s.changes})
 	})
 }
 

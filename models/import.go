@@ -279,3 +279,44 @@ func (b *bulkInsert) flush(ctx context.Context, conn *sql.Tx) error {
 	b.rows = 0
 	return nil
 }
+
+// UserIDsByUsername finds the members with the given usernames in one
+// query; a username no member has is left out of the map.
+func (s *Store) UserIDsByUsername(ctx context.Context, usernames []string) (map[string]int64, error) {
+	ids := make(map[string]int64, len(usernames))
+	// Batches keep the statement under the engines' parameter limits.
+	for start := 0; start < len(usernames); start += 500 {
+		var rows []struct {
+			ID       int64
+			Username string
+		}
+		batch := usernames[start:min(start+500, len(usernames))]
+		if err := s.db.WithContext(ctx).Model(&User{}).Select("id, username").Where("username IN ?", batch).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("find users by username: %w", err)
+		}
+		for _, r := range rows {
+			ids[r.Username] = r.ID
+		}
+	}
+	return ids, nil
+}
+
+// ImportUsers creates many members with multi-row inserts, setting their
+// IDs, for the demo and seed commands.
+func (s *Store) ImportUsers(ctx context.Context, users []*User) error {
+	for _, u := range users {
+		if u.Role == "" {
+			u.Role = RoleMember
+		}
+		if u.Status == "" {
+			u.Status = StatusPending
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	if err := s.db.WithContext(ctx).CreateInBatches(users, 50).Error; err != nil {
+		return fmt.Errorf("import %d users: %w", len(users), err)
+	}
+	return nil
+}

@@ -67,6 +67,10 @@ type PostView struct {
 	AuthorName       string
 	AuthorSpecialty  string
 	AuthorProfession string
+	// HasLinks says whether the post has links that may have preview
+	// cards, so a page asks for cards only for posts that have some.
+	// PostsInTopic sets it.
+	HasLinks bool `gorm:"-"`
 }
 
 // PostRevision keeps one version of a post. Title is the topic's title at
@@ -418,7 +422,8 @@ func postsInTopicSQL(engine Engine) string {
 			` + epoch("p.deleted_at") + `, p.deleted_by_id,
 			CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
 			` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
-			u.username, u.display_name, u.specialty, u.profession
+			u.username, u.display_name, u.specialty, u.profession,
+			EXISTS (SELECT 1 FROM post_links pl WHERE pl.post_id = p.id)
 		FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 		ORDER BY p.number`
@@ -445,7 +450,7 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
 			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
-			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession); err != nil {
+			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession, &p.HasLinks); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
 		if p.Anonymous {

@@ -15,7 +15,8 @@ import (
 // allowance.
 func (s *Store) TakeRateLimit(ctx context.Context, rule, key string, decide func(tat time.Time) (bool, time.Time)) (bool, error) {
 	var ok bool
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Counting a visitor's requests changes nothing the caches hold.
+	err := s.db.WithContext(keepCaches(ctx)).Transaction(func(tx *gorm.DB) error {
 		// Make sure the row exists, so it can be locked; a zero time is a
 		// key never seen.
 		if err := tx.Exec(`INSERT INTO rate_limits (rule, key, tat) VALUES (?, ?, ?) ON CONFLICT (rule, key) DO NOTHING`,

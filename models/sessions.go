@@ -51,7 +51,8 @@ func (s *Store) SessionMember(ctx context.Context, id string, now time.Time) (*S
 // TouchSession records activity on a session, at most as often as the
 // caller decides.
 func (s *Store) TouchSession(ctx context.Context, id string, now time.Time) error {
-	if err := s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id).Error; err != nil {
+	// Not a change to who the member is: keeps the session caches.
+	if err := s.db.WithContext(keepCaches(ctx)).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id).Error; err != nil {
 		return fmt.Errorf("touch session: %w", err)
 	}
 	return nil

@@ -23,6 +23,7 @@ import (
 // Config is every setting the server reads from its environment.
 type Config struct {
 	Addr               string         // ROUNDS_ADDR
+	PprofAddr          string         // ROUNDS_PPROF_ADDR; empty (the default) serves no profiles
 	BaseURL            *url.URL       // ROUNDS_BASE_URL
 	DataDir            string         // ROUNDS_DATA_DIR
 	DatabaseURL        string         // ROUNDS_DATABASE_URL; empty means SQLite in DataDir
@@ -148,6 +149,7 @@ func Load(getenv func(string) string) (*Config, error) {
 
 	c := &Config{
 		Addr:            get("ROUNDS_ADDR", ":8080"),
+		PprofAddr:       get("ROUNDS_PPROF_ADDR", ""),
 		DataDir:         get("ROUNDS_DATA_DIR", "./data"),
 		DatabaseURL:     get("ROUNDS_DATABASE_URL", ""),
 		LogFormat:       get("ROUNDS_LOG_FORMAT", "text"),
@@ -196,6 +198,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		bad("ROUNDS_ADDR", "%q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		bad("ROUNDS_ADDR", "%q has no valid port", c.Addr)
+	}
+
+	// Profiles show what the server holds in memory: never beyond the
+	// machine itself.
+	if c.PprofAddr != "" && !loopbackAddr(c.PprofAddr) {
+		bad("ROUNDS_PPROF_ADDR", "%q is not a loopback host:port (such as 127.0.0.1:6060); profiles are never served beyond this machine", c.PprofAddr)
 	}
 
 	base := get("ROUNDS_BASE_URL", "")
@@ -445,4 +453,18 @@ func serviceURL(get func(string, string) string, bad func(string, string, ...any
 		return ""
 	}
 	return strings.TrimRight(raw, "/")
+}
+
+// loopbackAddr says whether addr is host:port with a loopback IP host
+// (localhost, which a resolver could point elsewhere, is not taken).
+func loopbackAddr(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

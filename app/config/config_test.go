@@ -28,6 +28,14 @@ func TestDefaultsGiveAWorkingServer(t *testing.T) {
 	if c.AnonymityK != 10 {
 		t.Fatalf("default anonymity k %d, want 10", c.AnonymityK)
 	}
+	if c.PprofAddr != "" {
+		t.Fatalf("profiles served by default on %q", c.PprofAddr)
+	}
+	for _, addr := range []string{"127.0.0.1:6060", "[::1]:6060"} {
+		if c, err := Load(env(map[string]string{"ROUNDS_PPROF_ADDR": addr})); err != nil || c.PprofAddr != addr {
+			t.Fatalf("ROUNDS_PPROF_ADDR=%s: %v, %v", addr, c, err)
+		}
+	}
 	if c, err := Load(env(map[string]string{"ROUNDS_ANONYMITY_K": "25"})); err != nil || c.AnonymityK != 25 {
 		t.Fatalf("ROUNDS_ANONYMITY_K=25: %v, %v", c, err)
 	}
@@ -38,6 +46,10 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		name, value string
 	}{
 		{"ROUNDS_ADDR", "8080"},
+		{"ROUNDS_PPROF_ADDR", ":6060"},
+		{"ROUNDS_PPROF_ADDR", "0.0.0.0:6060"},
+		{"ROUNDS_PPROF_ADDR", "localhost:6060"},
+		{"ROUNDS_PPROF_ADDR", "10.0.0.5:6060"},
 		{"ROUNDS_BASE_URL", "rounds.example.org"},
 		{"ROUNDS_BASE_URL", "ftp://rounds.example.org"},
 		{"ROUNDS_DATABASE_URL", "mysql://root@localhost/rounds"},

@@ -137,9 +137,12 @@ type Options struct {
 	Progress func(posts int)
 }
 
-// chunkTopics is how many topics go into one import transaction: large
-// enough to amortise the commit, small enough to keep memory flat.
-const chunkTopics = 500
+// chunkPosts is about how many posts go into one import transaction:
+// large enough to amortise the commit and the bookkeeping of each import,
+// small enough to keep memory flat. (Chunks of 2,000 posts, to start
+// writing sooner, cost more CPU and time than they saved on a busy
+// machine: docs/performance.md.)
+const chunkPosts = 10000
 
 // LoadSynthetic writes a synthetic community. Text is generated and
 // rendered on every core while a single writer imports finished chunks in
@@ -167,6 +170,7 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 		topics []models.ImportTopic
 		err    error
 	}
+	chunkTopics := max(1, chunkPosts/(opts.Replies+1))
 	chunks := (opts.Topics + chunkTopics - 1) / chunkTopics
 	jobs := make(chan int)
 	// One future per chunk, queued in order; a bounded queue keeps the
@@ -306,17 +310,40 @@ func createBoards(ctx context.Context, store *models.Store, boards []Board, now 
 }
 
 // ensureMembers reuses members that an earlier seed made, so seeding twice
-// adds topics rather than failing on taken usernames.
+// adds topics rather than failing on taken usernames. It looks them up in
+// one query and creates the rest with multi-row inserts, in one
+// transaction.
 func ensureMembers(ctx context.Context, store *models.Store, members []Member, now time.Time) ([]int64, error) {
-	return ensure(ctx, store, members,
-		func(tx *models.Store, m Member) (int64, error) {
-			u, err := tx.UserByUsername(ctx, m.Username)
-			if err != nil {
-				return 0, err
+	ids := make([]int64, len(members))
+	err := store.InTransaction(ctx, func(tx *models.Store) error {
+		names := make([]string, len(members))
+		for i, m := range members {
+			names[i] = m.Username
+		}
+		found, err := tx.UserIDsByUsername(ctx, names)
+		if err != nil {
+			return err
+		}
+		var created []*models.User
+		var at []int
+		for i, m := range members {
+			if id, ok := found[m.Username]; ok {
+				ids[i] = id
+				continue
 			}
-			return u.ID, nil
-		},
-		func(tx *models.Store, m Member) ([]int64, error) { return createMembers(ctx, tx, []Member{m}, now) })
+			created = append(created, &models.User{Username: m.Username, DisplayName: m.DisplayName, Profession: m.Profession,
+				Specialty: m.Specialty, Status: models.StatusVerified, CreatedAt: now, UpdatedAt: now})
+			at = append(at, i)
+		}
+		if err := tx.ImportUsers(ctx, created); err != nil {
+			return err
+		}
+		for j, u := range created {
+			ids[at[j]] = u.ID
+		}
+		return nil
+	})
+	return ids, err
 }
 
 // ensureBoards reuses boards that an earlier seed made.

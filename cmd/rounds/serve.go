@@ -117,6 +117,13 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	if err != nil {
 		return err
 	}
+	if e.cfg.PprofAddr != "" {
+		_, stopProfiles, err := serveProfiles(e.cfg.PprofAddr, e.log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiles()
+	}
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on ROUNDS_ADDR %s: %w", e.cfg.Addr, err)
