@@ -88,7 +88,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
 		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable {
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -99,6 +99,11 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			}
+			if p.Bookmarked {
+				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
+			} else if p.Bookmarkable {
+				b.WriteString(` <a href="/p/` + id + `/bookmark" rel="nofollow">Bookmark</a>`)
 			}
 			if p.Flaggable {
 				b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)

@@ -64,6 +64,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if err := h.attachPreviews(c.UserContext(), items); err != nil {
 		return err
 	}
+	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
+		return err
+	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
@@ -155,12 +158,16 @@ type postItem struct {
 	// moderator the post's review page.
 	Flaggable   bool
 	Moderatable bool
-	CreatedISO  string
-	CreatedAgo  string
-	CreatedFull string
-	UpdatedISO  string
-	UpdatedAgo  string
-	UpdatedFull string
+	// Bookmarkable offers the member a bookmark on the post; Bookmarked
+	// says they have one.
+	Bookmarkable bool
+	Bookmarked   bool
+	CreatedISO   string
+	CreatedAgo   string
+	CreatedFull  string
+	UpdatedISO   string
+	UpdatedAgo   string
+	UpdatedFull  string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -182,6 +189,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		items[i].Revealable = p.Anonymous && m.IsModerator()
 		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
 		items[i].Flaggable = m.IsVerified() && !items[i].Mine && !items[i].Deleted && !p.IsHidden()
+		items[i].Bookmarkable = m.IsVerified() && !items[i].Deleted && (!p.IsHidden() || m.IsModerator())
 		if p.PHIConfirmed != "" && m.IsModerator() {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}
@@ -215,6 +223,27 @@ func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 			card := &items[i].Previews[j]
 			card.ImageURL = h.images.URL(card.ImageURL)
 		}
+	}
+	return nil
+}
+
+// markBookmarks marks the posts the member has bookmarked.
+func (h *Handler) markBookmarks(ctx context.Context, m *models.User, items []postItem) error {
+	if !m.IsVerified() {
+		return nil
+	}
+	ids := make([]int64, 0, len(items))
+	for i := range items {
+		if items[i].Bookmarkable {
+			ids = append(ids, items[i].ID)
+		}
+	}
+	marked, err := h.store.BookmarkedAmong(ctx, m.ID, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Bookmarked = marked[items[i].ID]
 	}
 	return nil
 }

@@ -21,6 +21,8 @@ type migration struct {
 	name    string
 	// statements use {{id}} for an auto-increment primary key, {{time}} for a
 	// timestamp column and {{bigint}} for a 64-bit integer, filled per engine.
+	// A statement that starts with {{postgres}} or {{sqlite}} runs on that
+	// engine only.
 	statements []string
 }
 
@@ -574,6 +576,44 @@ var migrations = []migration{
 				SUM(CASE WHEN resolution = 'dismissed' THEN 1 ELSE 0 END)
 			FROM flags WHERE reason = 'phi' AND resolved_at IS NOT NULL GROUP BY reporter_id`,
 	}},
+	{20, "bookmarks", []string{
+		// A member's bookmarks are theirs alone; a purged post or a
+		// removed member takes theirs along.
+		`CREATE TABLE bookmarks (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			note TEXT NOT NULL DEFAULT '',
+			remind_at {{time}},
+			reminded_at {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX bookmarks_user_post ON bookmarks (user_id, post_id)`,
+		`CREATE INDEX bookmarks_user_created ON bookmarks (user_id, created_at)`,
+		`CREATE INDEX bookmarks_due ON bookmarks (remind_at) WHERE reminded_at IS NULL`,
+		// Notifications come in more kinds than replies and mentions now
+		// (a bookmark's reminder, and more to come): the kind is checked
+		// by the code that writes it. SQLite cannot drop a constraint, so
+		// the table is built again there.
+		`{{postgres}} ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_kind_check`,
+		`{{sqlite}} CREATE TABLE notifications_rebuilt (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind <> ''),
+			topic_id {{bigint}} NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+			post_id {{bigint}} REFERENCES posts (id) ON DELETE CASCADE,
+			actor_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			created_at {{time}} NOT NULL,
+			read_at {{time}}
+		)`,
+		`{{sqlite}} INSERT INTO notifications_rebuilt (id, user_id, kind, topic_id, post_id, actor_id, created_at, read_at)
+			SELECT id, user_id, kind, topic_id, post_id, actor_id, created_at, read_at FROM notifications`,
+		`{{sqlite}} DROP TABLE notifications`,
+		`{{sqlite}} ALTER TABLE notifications_rebuilt RENAME TO notifications`,
+		`{{sqlite}} CREATE INDEX notifications_user_read ON notifications (user_id, read_at)`,
+		`{{postgres}} ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind <> '')`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.
@@ -588,6 +628,17 @@ func (s *Store) ddl(stmt string) string {
 		id, ts, bigint = "INTEGER PRIMARY KEY AUTOINCREMENT", "DATETIME", "INTEGER"
 	}
 	return strings.NewReplacer("{{id}}", id, "{{time}}", ts, "{{bigint}}", bigint).Replace(stmt)
+}
+
+// forEngine strips a statement's engine marker, and says whether it runs
+// on the store's engine.
+func (s *Store) forEngine(stmt string) (string, bool) {
+	for engine, marker := range map[Engine]string{Postgres: "{{postgres}}", SQLite: "{{sqlite}}"} {
+		if rest, ok := strings.CutPrefix(stmt, marker); ok {
+			return rest, s.engine == engine
+		}
+	}
+	return stmt, true
 }
 
 // Migrate brings the schema up to date. Each step runs in its own transaction
@@ -629,6 +680,10 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 				return nil
 			}
 			for _, stmt := range m.statements {
+				stmt, ok := s.forEngine(stmt)
+				if !ok {
+					continue
+				}
 				if err := tx.Exec(s.ddl(stmt)).Error; err != nil {
 					return fmt.Errorf("%w\n%s", err, strings.TrimSpace(stmt))
 				}
