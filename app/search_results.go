@@ -35,6 +35,7 @@ type foundPost struct {
 	ID        int64
 	Number    int
 	Byline    string
+	Username  string // the signed author's, for the link to their profile
 	CreatedAt time.Time
 	Snippet   template.HTML
 }
@@ -98,7 +99,7 @@ func (h *Handler) foundTopics(ctx context.Context, m *models.User, res *search.R
 				continue
 			}
 			t.Posts = append(t.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
-				CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
+				Username: post.AuthorUsername, CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
 		}
 		if len(t.Posts) > 0 {
 			found = append(found, t)

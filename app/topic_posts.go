@@ -41,7 +41,15 @@ func renderPosts(posts []postItem) template.HTML {
 		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
     <div class="author" id="post-` + num + `-author">
-      <span class="author-name">` + esc(p.AuthorName) + `</span>
+      `)
+		if p.Username != "" {
+			// A signed post's author links to their profile; an anonymous
+			// one's (Username left empty) never does.
+			b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
+		} else {
+			b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
+		}
+		b.WriteString(`
       <span class="verified" title="Verified clinician">✓ Verified</span>`)
 		if p.Specialty != "" {
 			b.WriteString(`
@@ -87,6 +95,9 @@ func renderPosts(posts []postItem) template.HTML {
 		}
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
+		}
+		if len(p.Reactions) > 0 || p.ReactCSRF != "" {
+			writeReactions(&b, id, p.Reactions, p.ReactCSRF)
 		}
 		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable {
 			b.WriteString(`  <footer class="post-footer">`)
@@ -214,4 +225,42 @@ func writeConfirmed(b *strings.Builder, notes []phiNote) {
 		b.WriteString(`<li><strong>` + esc(n.TypeLabel) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
 	}
 	b.WriteString("</ul></details>\n")
+}
+
+// writeReactions writes a post's reactions: buttons that give or take
+// back each one when the reader may react (csrf set), plain counts
+// otherwise, and a link to who reacted when anyone did.
+func writeReactions(b *strings.Builder, id string, counts []models.ReactionCount, csrf string) {
+	count := func(k models.ReactionKind) (int, bool) {
+		for _, c := range counts {
+			if c.Kind == k {
+				return c.Count, c.Mine
+			}
+		}
+		return 0, false
+	}
+	b.WriteString(`  <div class="reactions">`)
+	if csrf != "" {
+		b.WriteString(`<form method="post" action="/p/` + id + `/react" class="reaction-form"><input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(csrf) + `">`)
+	}
+	for _, k := range models.ReactionKinds {
+		n, mine := count(k)
+		label := k.Label()
+		if n > 0 {
+			label += ` <span class="reaction-count">` + strconv.Itoa(n) + `</span>`
+		}
+		switch {
+		case csrf != "":
+			b.WriteString(`<button type="submit" name="kind" value="` + string(k) + `" class="reaction" aria-pressed="` + strconv.FormatBool(mine) + `">` + label + `</button>`)
+		case n > 0:
+			b.WriteString(`<span class="reaction">` + label + `</span>`)
+		}
+	}
+	if csrf != "" {
+		b.WriteString(`</form>`)
+	}
+	if len(counts) > 0 {
+		b.WriteString(` <a href="/p/` + id + `/reactions" class="reactors">Who reacted</a>`)
+	}
+	b.WriteString("</div>\n")
 }

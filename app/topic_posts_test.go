@@ -26,6 +26,23 @@ func postsTemplate(t testing.TB) *template.Template {
 		"citationAuthors": citationAuthors,
 		"siteOf":          func(p models.LinkPreview) string { return siteOf(&p) },
 		"proxied":         func(u string) bool { return strings.HasPrefix(u, imageproxy.Prefix) },
+		"reactionKinds":   func() []models.ReactionKind { return models.ReactionKinds },
+		"reactionCount": func(cs []models.ReactionCount, k models.ReactionKind) int {
+			for _, c := range cs {
+				if c.Kind == k {
+					return c.Count
+				}
+			}
+			return 0
+		},
+		"reactionMine": func(cs []models.ReactionCount, k models.ReactionKind) bool {
+			for _, c := range cs {
+				if c.Kind == k {
+					return c.Mine
+				}
+			}
+			return false
+		},
 	}).ParseFiles(filepath.Join("testdata", "topic_posts.html"))
 	if err != nil {
 		t.Fatalf("parse the posts template: %v", err)
@@ -48,12 +65,14 @@ func goldenPosts() []postItem {
 	}
 	return []postItem{
 		// A case topic's opening post, written by the reader.
-		created(postItem{ID: 101, Number: 1, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
+		created(postItem{ID: 101, Number: 1, AuthorName: "Dr. Amara Okafor", Username: "okafor", Specialty: "Cardiology",
 			SummaryAbove: true, Mine: true}),
-		// A reply the reader may report or bookmark, with two of the page's
-		// own cards.
-		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Specialty: "Critical Care & Nursing",
-			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true, Bookmarkable: true,
+		// A reply the reader may report and has bookmarked, with two of the
+		// page's own cards.
+		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
+			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
+			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`,
+			Reactions: []models.ReactionCount{{Kind: models.ReactHelpful, Count: 3, Mine: true}, {Kind: models.ReactThanks, Count: 1}},
 			Previews: []models.LinkPreview{
 				{URL: "https://www.ahajournals.org/doi/full/x?a=1&b=2+3", Kind: "page", Title: `AF guideline "2023" <update>`,
 					Description: "Recommendations for rate & rhythm control.", ImageURL: imageproxy.Prefix + "abc123?u=1&v=2"},
@@ -66,9 +85,9 @@ func goldenPosts() []postItem {
 			Hidden: true, Withheld: true, HiddenReason: "Names a <patient> & their ward"}),
 		created(postItem{ID: 105, Number: 5, AuthorName: "Lee Chen", Hidden: true, Withheld: true}),
 		// A hidden post as a moderator sees it, with and without a reason,
-		// one of them bookmarked and with what its author confirmed.
+		// one of them with what its author confirmed.
 		created(postItem{ID: 106, Number: 6, AuthorName: "Sam Ortiz", Specialty: "Oncology", Hidden: true,
-			HiddenReason: "Off topic", Cooked: "<p>Still readable to moderators.</p>", Moderatable: true, Bookmarkable: true, Bookmarked: true,
+			HiddenReason: "Off topic", Cooked: "<p>Still readable to moderators.</p>", Moderatable: true,
 			PHIConfirmed: []phiNote{{TypeLabel: "Date", Match: "03/14", Reason: "A <drug> schedule, not a birth date"}}}),
 		created(postItem{ID: 107, Number: 7, AuthorName: "Sam Ortiz", Hidden: true, Cooked: "<p>Hidden without a reason.</p>",
 			Moderatable: true}),
@@ -88,12 +107,12 @@ func goldenPosts() []postItem {
 				{TypeLabel: "Phone number", Match: "555-0100", Reason: "The clinic's public line"},
 				{TypeLabel: "Name", Match: "O'Brien", Reason: "A \"sign\" named after a physician"},
 			}}),
-		// The reader's own edited post, and their own post not edited,
-		// which they bookmarked.
+		// The reader's own edited post, and their own post not edited.
 		edited(created(postItem{ID: 109, Number: 9, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
 			Cooked: "<p>Corrected the dose.</p>", Mine: true})),
 		created(postItem{ID: 110, Number: 10, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
-			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true, Bookmarked: true}),
+			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true,
+			Reactions: []models.ReactionCount{{Kind: models.ReactAgree, Count: 2}}}),
 		// Someone else's edited post, read by a guest of the board who can
 		// do nothing with it, and a post with no footer at all.
 		edited(created(postItem{ID: 111, Number: 11, AuthorName: "Priya Nair", Cooked: "<p>Edited by its author.</p>"})),

@@ -67,6 +67,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
 		return err
 	}
+	if err := h.attachReactions(c, m, items); err != nil {
+		return err
+	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
@@ -131,10 +134,13 @@ type postItem struct {
 	ID         int64
 	Number     int
 	AuthorName string
-	Specialty  string
-	Anonymous  bool
-	Cooked     template.HTML
-	Deleted    bool
+	// Username links a signed post to its author's profile; it is empty
+	// for an anonymous post.
+	Username  string
+	Specialty string
+	Anonymous bool
+	Cooked    template.HTML
+	Deleted   bool
 	// Hidden posts show members a tombstone with HiddenReason (Withheld,
 	// Cooked left empty) and moderators the content under a notice.
 	Hidden       bool
@@ -162,12 +168,16 @@ type postItem struct {
 	// says they have one.
 	Bookmarkable bool
 	Bookmarked   bool
-	CreatedISO   string
-	CreatedAgo   string
-	CreatedFull  string
-	UpdatedISO   string
-	UpdatedAgo   string
-	UpdatedFull  string
+	// Reactions count the post's reactions; ReactCSRF, set when the
+	// reader may react, makes them buttons.
+	Reactions   []models.ReactionCount
+	ReactCSRF   string
+	CreatedISO  string
+	CreatedAgo  string
+	CreatedFull string
+	UpdatedISO  string
+	UpdatedAgo  string
+	UpdatedFull string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -176,7 +186,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 	for i := range posts {
 		p := &posts[i]
 		items[i] = postItem{
-			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Specialty: p.AuthorSpecialty,
+			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Username: p.AuthorUsername, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			Mine:       m != nil && m.ID == p.AuthorID,
@@ -184,7 +194,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		}
 		if p.Anonymous {
 			// The post's label is all anyone learns of the author.
-			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", true
+			items[i].AuthorName, items[i].Username, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", "", true
 		}
 		items[i].Revealable = p.Anonymous && m.IsModerator()
 		items[i].Moderatable = m.IsModerator() && !items[i].Deleted

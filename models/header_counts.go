@@ -18,7 +18,8 @@ type MemberCounts struct {
 	// identifying a patient, which wait for a moderator to verify.
 	ToVerify int64
 	// Applications counts, for a moderator, the members' applications for
-	// verification waiting for a decision.
+	// verification waiting for a decision, and verified members' changes
+	// of what their verification rested on (see ProfileChange).
 	Applications int64
 }
 
@@ -42,8 +43,8 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 // header's counts on every page. Unread notifications of posts still there
 // in boards the member may still read, unread warnings, and for moderators
 // the posts waiting for review and, among them, the reports of a patient
-// identifier waiting to be verified, and the applications waiting for a
-// decision. The second and the last three parameters say whether the
+// identifier waiting to be verified, and the applications and profile
+// changes waiting for a decision. The second and the last three parameters say whether the
 // member is a moderator.
 func memberCountsSQL() string {
 	read := permittedSQL("can_read")
@@ -56,5 +57,6 @@ func memberCountsSQL() string {
 		CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END,
 		CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f
 			WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END,
-		CASE WHEN ? THEN (SELECT COUNT(*) FROM verifications v WHERE v.status = '` + string(VerificationSubmitted) + `') ELSE 0 END`
+		CASE WHEN ? THEN (SELECT COUNT(*) FROM verifications v WHERE v.status = '` + string(VerificationSubmitted) + `')
+			+ (SELECT COUNT(*) FROM profile_changes c WHERE c.status = '` + ProfileChangePending + `') ELSE 0 END`
 }

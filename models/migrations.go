@@ -614,6 +614,56 @@ var migrations = []migration{
 		`{{sqlite}} CREATE INDEX notifications_user_read ON notifications (user_id, read_at)`,
 		`{{postgres}} ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind <> '')`,
 	}},
+	{21, "member profiles and profile changes for review", []string{
+		// What a member shows on their profile beyond their verified name,
+		// profession and specialty: credentials after their name, and
+		// their institution, shown only if they choose.
+		`ALTER TABLE users ADD COLUMN credentials TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN institution TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN show_institution BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE users SET institution = COALESCE((SELECT v.institution FROM verifications v
+			WHERE v.user_id = users.id AND v.status = 'approved'), '')`,
+		// When an application was decided, and for an approval the kind
+		// of evidence it rested on (never the evidence): a trusted
+		// institution's sign-in, a confirmed work email, or a moderator.
+		`ALTER TABLE verifications ADD COLUMN decided_at {{time}}`,
+		`ALTER TABLE verifications ADD COLUMN method TEXT NOT NULL DEFAULT ''`,
+		`UPDATE verifications SET decided_at = updated_at WHERE status IN ('approved', 'rejected')`,
+		`UPDATE verifications SET method = CASE
+			WHEN decided_by_id IS NOT NULL THEN 'moderator'
+			WHEN evidence LIKE '%"trusted_provider":"%' THEN 'institution'
+			ELSE 'work_email' END
+			WHERE status = 'approved'`,
+		// A verified member's change of the name, profession or specialty
+		// their verification rested on waits here for a moderator; until
+		// then the verified values stay on their profile.
+		`CREATE TABLE profile_changes (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			display_name TEXT NOT NULL,
+			profession TEXT NOT NULL,
+			specialty TEXT NOT NULL,
+			status TEXT NOT NULL DEFAULT 'pending',
+			submitted_at {{time}} NOT NULL,
+			decided_by_id {{bigint}} REFERENCES users (id),
+			decided_at {{time}},
+			reason TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX profile_changes_queue ON profile_changes (status, submitted_at, id)`,
+		`CREATE INDEX profile_changes_user ON profile_changes (user_id, id)`,
+	}},
+	{22, "reactions", []string{
+		// One of each reaction per member and post; a purged post or a
+		// removed member takes theirs along.
+		`CREATE TABLE post_reactions (
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind IN ('helpful', 'agree', 'thanks')),
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (post_id, user_id, kind)
+		)`,
+		`CREATE INDEX post_reactions_user ON post_reactions (user_id)`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

@@ -42,6 +42,10 @@ type TopicSummary struct {
 	Topic
 	AuthorName      string
 	AuthorSpecialty string
+	// AuthorUsername links a signed topic's author to their profile in
+	// lists; it is empty for an anonymous one (and on the topic page,
+	// which does not need it).
+	AuthorUsername string
 	// Anonymous says the opening post is anonymous, so lists show the
 	// author as AnonymousAuthor(AnonymousAs), and AuthorName and
 	// AuthorSpecialty are left empty.
@@ -108,6 +112,7 @@ type TopicPage struct {
 
 var topicSummaryColumns = `t.*, ` + shownAuthor("op", "u.display_name") + ` AS author_name,
 	` + shownAuthor("op", "u.specialty") + ` AS author_specialty,
+	` + shownAuthor("op", "u.username") + ` AS author_username,
 	COALESCE(op.anonymous, FALSE) AS anonymous, COALESCE(op.anonymous_as, '') AS anonymous_as,
 	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title`
 
