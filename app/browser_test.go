@@ -273,9 +273,10 @@ func TestBrowser(t *testing.T) {
 			return err
 		}))
 		// Tab from the top of the page into the content: the skip link comes
-		// first, and every stop on the way shows where the focus is.
+		// first, and every stop on the way shows where the focus is. The
+		// bound only stops a page without the link from looping forever;
+		// the header holds up to a dozen stops before the content.
 		var stops []string
-		// The header holds up to a dozen stops before the content.
 		for len(stops) < 16 {
 			s.do(t, "press Tab", chromedp.KeyEvent(kb.Tab))
 			f := read(t, s, "read the focused element", chromedp.Evaluate[focusState](focusScript))
