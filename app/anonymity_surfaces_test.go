@@ -115,7 +115,7 @@ func TestAnonymityHoldsOnEverySurface(t *testing.T) {
 			au.account = regexp.MustCompile(fmt.Sprintf(`\b(user|users|u|member|account)[ =/:#]+%d\b`, au.user.ID))
 			// Each edits their post once, for the history.
 			if _, err := a.Store.EditPost(ctx, models.PostEdit{PostID: au.post.ID, EditorID: au.user.ID, BaseVersion: au.post.Version,
-				Source: au.post.Source + " Edited.", Cooked: au.post.Cooked + "<p>Edited.</p>"}); err != nil {
+				Source: au.post.Source + " Edited.", Cooked: au.post.Cooked + "<p>Edited.</p>", Plain: au.post.Plain + " Edited."}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -21,6 +21,7 @@ func (s *Site) register(workers *river.Workers) {
 	river.AddWorker(workers, &links.PreviewWorker{Store: s.Store, Client: s.Links, Log: s.Log, Now: s.Store.Now})
 	river.AddWorker(workers, &podcast.RefreshWorker{Store: s.Store, Fetcher: s.Fetcher, Log: s.Log, Now: s.Store.Now})
 	river.AddWorker(workers, &imageproxy.RewriteWorker{Store: s.Store, Signer: s.Images.Signer, Log: s.Log})
+	river.AddWorker(workers, &PlainTextWorker{Store: s.Store, Markdown: s.Markdown, Log: s.Log})
 	river.AddWorker(workers, s.sweeper())
 	s.Digests.Register(workers)
 }
@@ -31,15 +32,25 @@ func (s *Site) periodic() []*river.PeriodicJob {
 }
 
 // QueueOneTimeJobs queues, at start, the one-time jobs this database still
-// needs: pointing the images of posts stored before the image proxy at it.
-// A job queued already, by this node or another, is not queued twice.
+// needs: pointing the images of posts stored before the image proxy at it,
+// and storing the plain text of posts written before posts kept it. A job
+// queued already, by this node or another, is not queued twice.
 func (s *Site) QueueOneTimeJobs(ctx context.Context) error {
-	rewrite := imageproxy.RewriteArgs{}
-	done, err := s.Store.OneTimeJobDone(ctx, rewrite.Kind())
-	if err != nil || done {
-		return err
+	for _, job := range []interface {
+		river.JobArgs
+		river.JobArgsWithInsertOpts
+	}{imageproxy.RewriteArgs{}, PlainTextArgs{}} {
+		done, err := s.Store.OneTimeJobDone(ctx, job.Kind())
+		if err != nil {
+			return err
+		}
+		if !done {
+			if err := s.Jobs.Insert(ctx, job, nil); err != nil {
+				return err
+			}
+		}
 	}
-	return s.Jobs.Insert(ctx, rewrite, nil)
+	return nil
 }
 
 // mailtoOf is the bare address of the site's sender, which Crossref and

@@ -223,7 +223,7 @@ func TestStoredPostsMoveToTheImageProxyOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return cooked
+			return cooked.HTML
 		}
 		first, second := "https://images.example.org/ecg.png", "https://images.example.org/ecg-2.png"
 		topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
@@ -316,7 +316,7 @@ func TestQueuedImageRewriteRunsOnTheNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-		Title: "Old strips", Source: "![ECG](https://images.example.org/ecg.png)", Cooked: cooked})
+		Title: "Old strips", Source: "![ECG](https://images.example.org/ecg.png)", Cooked: cooked.HTML})
 	if err != nil {
 		t.Fatal(err)
 	}

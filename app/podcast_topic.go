@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/app/markdown"
 	"rounds/app/podcast"
 	"rounds/models"
 )
@@ -122,14 +123,13 @@ func webURL(raw string) string {
 	return u.String()
 }
 
-// linkTimestamps turns the times written in a post of a podcast topic into
-// links that play its episode from there. The cooked HTML is sanitized
-// before this and stored after it; the links it adds carry only the
-// escaped audio address and numbers.
-func (h *Handler) linkTimestamps(ctx context.Context, topic *models.Topic, cooked string) (string, error) {
+// timestampsOf has the times written in a post of a podcast topic link to
+// the moment of its episode when the post is rendered; for any other topic
+// it links nothing.
+func (h *Handler) timestampsOf(ctx context.Context, topic *models.Topic) (markdown.RenderOption, error) {
 	card, _, err := h.episodeCardOf(ctx, topic)
-	if err != nil || card == nil || card.AudioURL == "" {
-		return cooked, err
+	if err != nil || card == nil {
+		return markdown.WithTimestamps(""), err
 	}
-	return podcast.LinkTimestamps(cooked, card.AudioURL), nil
+	return markdown.WithTimestamps(card.AudioURL), nil
 }

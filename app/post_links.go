@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -10,15 +9,18 @@ import (
 	"rounds/models"
 )
 
-// postLinks finds the links of a post being saved (its markdown source,
-// after any links it carries outside the text, such as a case's source)
-// and queues the fetch of their previews with the post's transaction.
-func (h *Handler) postLinks(ctx context.Context, source string, outside ...string) models.PostLinks {
-	text := source
-	if len(outside) > 0 {
-		text = strings.Join(outside, "\n\n") + "\n\n" + source
+// postLinks are the links of a post being saved: those it carries
+// outside its text, such as a case's source, then those markdown.Render
+// found in its text. The fetch of their previews is queued with the
+// post's transaction.
+func (h *Handler) postLinks(ctx context.Context, inText []links.Link, outside ...string) models.PostLinks {
+	var first []links.Link
+	for _, raw := range outside {
+		if l, ok := links.FromURL(raw); ok {
+			first = append(first, l)
+		}
 	}
-	found := links.Find(text)
+	found := links.Merge(first, inText)
 	pl := models.PostLinks{Found: make([]models.PostLink, len(found))}
 	for i, l := range found {
 		pl.Found[i] = models.PostLink{URL: l.URL, Kind: l.Kind, DOI: l.DOI, PMID: l.PMID}

@@ -35,16 +35,18 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.replyFormAgain(c, topic, access, form) })
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	timestamps, err := h.timestampsOf(ctx, &topic.Topic)
 	if err != nil {
 		return err
 	}
-	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
+	content, err := h.markdown.Render(form.Body, timestamps)
+	if err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID,
+		Source: form.Body, Cooked: content.HTML, Plain: content.Plain,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body),
+		Links: h.postLinks(ctx, content.Links), Mentions: content.Mentions,
 		PHIConfirmed: form.PHI.confirmedJSON()})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true

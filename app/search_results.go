@@ -78,7 +78,7 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 				continue
 			}
 			found.Posts = append(found.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
-				CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
+				CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Plain)})
 		}
 		if len(found.Posts) > 0 {
 			out.Found = append(out.Found, found)

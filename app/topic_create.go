@@ -71,15 +71,15 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	content, err := h.markdown.Render(form.Body)
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
-		Mentions: h.markdown.Mentions(form.Body), PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, Source: form.Body, Cooked: content.HTML, Plain: content.Plain,
+		Links: h.postLinks(c.UserContext(), content.Links), Mentions: content.Mentions, PHIConfirmed: form.PHI.confirmedJSON(),
 	})
 	if err != nil {
 		return err
@@ -91,11 +91,11 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 // problems and, when asked for, a preview.
 func (h *Handler) renderComposerAgain(c *fiber.Ctx, form *composer, render func() error) error {
 	if form.Errors == nil && form.Body != "" {
-		cooked, err := h.markdown.Render(form.Body)
+		preview, err := h.markdown.Render(form.Body)
 		if err != nil {
 			return err
 		}
-		form.Preview = cookedHTML(cooked)
+		form.Preview = cookedHTML(preview.HTML)
 	}
 	return render()
 }

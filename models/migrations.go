@@ -574,6 +574,13 @@ var migrations = []migration{
 				SUM(CASE WHEN resolution = 'dismissed' THEN 1 ELSE 0 END)
 			FROM flags WHERE reason = 'phi' AND resolved_at IS NOT NULL GROUP BY reporter_id`,
 	}},
+	{20, "posts' plain text", []string{
+		// The words of each post as search indexes and quotes them, read
+		// from the markdown when the post is written so that nothing
+		// parses it again. The job fills in the posts written before.
+		`ALTER TABLE posts ADD COLUMN plain TEXT NOT NULL DEFAULT ''`,
+		`INSERT INTO one_time_jobs (name) VALUES ('plain_text_posts')`,
+	}},
 }
 
 // SchemaVersion is the version a fully migrated database reports.

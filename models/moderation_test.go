@@ -71,7 +71,8 @@ func newModerationFixture(t *testing.T, store *models.Store) moderationFixture {
 	}
 	f.topic = f.fixture.topic(t, "Hyperkalaemia after ACE inhibitor")
 	reply, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID,
-		Source: "Seen yesterday, MRN 4417823, potassium 6.8", Cooked: "<p>Seen yesterday, MRN 4417823, potassium 6.8</p>"})
+		Source: "Seen yesterday, MRN 4417823, potassium 6.8", Cooked: "<p>Seen yesterday, MRN 4417823, potassium 6.8</p>",
+		Plain: "Seen yesterday, MRN 4417823, potassium 6.8"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +502,7 @@ func TestHidingTheOpeningPostHidesTheTopicFromSearch(t *testing.T) {
 			}
 			var out []bool
 			for _, d := range docs {
-				out = append(out, d.Visible && (d.Source != "") == d.Visible)
+				out = append(out, d.Visible && (d.Plain != "") == d.Visible)
 			}
 			return out
 		}

@@ -15,12 +15,15 @@ var errNoRows = sql.ErrNoRows
 // Post is one member's contribution to a topic. Source is the markdown they
 // wrote; Cooked is its sanitized HTML, made once at write time.
 type Post struct {
-	ID          int64
-	TopicID     int64
-	Number      int
-	AuthorID    int64
-	Source      string
-	Cooked      string
+	ID       int64
+	TopicID  int64
+	Number   int
+	AuthorID int64
+	Source   string
+	Cooked   string
+	// Plain is the readable text of Source, whitespace collapsed: what
+	// search indexes and quotes, stored so nothing parses it again.
+	Plain       string
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -118,6 +121,7 @@ type NewReply struct {
 	AuthorID  int64
 	Source    string
 	Cooked    string
+	Plain     string
 	Anonymous bool
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
@@ -135,7 +139,7 @@ type NewReply struct {
 func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 	now := s.Now()
 	post := &Post{
-		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
+		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked, Plain: nr.Plain,
 		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nr.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -210,6 +214,7 @@ type PostEdit struct {
 	Tags        *[]string
 	Source      string
 	Cooked      string
+	Plain       string
 	// Links are the links of the new source; they replace the old ones.
 	Links PostLinks
 	// PHIConfirmed is what the author confirmed in the new source.
@@ -237,9 +242,9 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 	now := s.Now()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, phi_confirmed = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ? AND deleted_at IS NULL`,
-			e.Source, e.Cooked, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
+		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, plain = ?, phi_confirmed = ?, version = version + 1,
+			updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+			e.Source, e.Cooked, e.Plain, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
 		if res.Error != nil {
 			return fmt.Errorf("update post: %w", res.Error)
 		}

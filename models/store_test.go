@@ -77,7 +77,7 @@ func (f fixture) topic(t *testing.T, title string, tags ...string) *models.Topic
 	t.Helper()
 	topic, _, err := f.store.CreateTopic(context.Background(), models.NewTopic{
 		BoardID: f.board.ID, AuthorID: f.author.ID, Title: title, Tags: tags,
-		Source: "Opening post of " + title, Cooked: "<p>Opening post of " + title + "</p>",
+		Source: "Opening post of " + title, Cooked: "<p>Opening post of " + title + "</p>", Plain: "Opening post of " + title,
 	})
 	if err != nil {
 		t.Fatal(err)

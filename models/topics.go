@@ -275,6 +275,7 @@ type NewTopic struct {
 	Tags      []string
 	Source    string
 	Cooked    string
+	Plain     string
 	Anonymous bool
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
@@ -311,7 +312,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		AuthorID: nt.AuthorID, PostCount: 1, BumpedAt: now, CreatedAt: now, UpdatedAt: now,
 	}
 	post := &Post{
-		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked,
+		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked, Plain: nt.Plain,
 		Anonymous: nt.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nt.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -107,7 +107,7 @@ func BenchmarkQueries(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, d := range docs {
-			_ = res.Snippet(d.Source)
+			_ = res.Snippet(d.Plain)
 			_ = res.Highlight(d.Title)
 		}
 		took := time.Since(start)
@@ -173,10 +173,10 @@ func BenchmarkIndexBatch(b *testing.B) {
 		var err error
 		if i%25 == 0 {
 			topic, _, err = store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID,
-				Title: fmt.Sprintf("Rate or rhythm control %d", i), Source: body, Cooked: "<p>" + body + "</p>"})
+				Title: fmt.Sprintf("Rate or rhythm control %d", i), Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)})
 		} else {
 			_, err = store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: author.ID,
-				Source: body, Cooked: "<p>" + body + "</p>"})
+				Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)})
 		}
 		if err != nil {
 			b.Fatal(err)

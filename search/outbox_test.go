@@ -138,7 +138,7 @@ func (w *world) edit(t *testing.T, post *models.Post, title *string, body string
 	t.Helper()
 	edited, err := w.store.EditPost(context.Background(), models.PostEdit{
 		PostID: post.ID, EditorID: post.AuthorID, BaseVersion: post.Version, Title: title,
-		Source: body, Cooked: "<p>" + body + "</p>",
+		Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +256,7 @@ func TestCrashBeforeCommitLosesNothing(t *testing.T) {
 		imports := make([]models.ImportTopic, n)
 		for i := range imports {
 			imports[i] = models.ImportTopic{BoardID: w.board.ID, Title: fmt.Sprintf("Crash topic %d", i),
-				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: "echocardiogram findings", Cooked: "<p>echocardiogram findings</p>", At: at}}}
+				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: "echocardiogram findings", Cooked: "<p>echocardiogram findings</p>", Plain: plainOf("echocardiogram findings"), At: at}}}
 		}
 		if err := store.ImportTopics(ctx, imports); err != nil {
 			t.Fatal(err)
