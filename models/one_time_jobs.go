@@ -89,6 +89,7 @@ func (s *Store) FillPlainText(ctx context.Context, plain func(source string) (st
 		if len(batch) == 0 {
 			return filled, nil
 		}
+		inBatch := 0
 		err = db.Transaction(func(tx *gorm.DB) error {
 			for _, p := range batch {
 				text, err := plain(p.Source)
@@ -108,13 +109,14 @@ func (s *Store) FillPlainText(ctx context.Context, plain func(source string) (st
 				if err := queuePost(tx, &Post{ID: p.ID, TopicID: p.TopicID, Number: p.Number}); err != nil {
 					return err
 				}
-				filled++
+				inBatch++
 			}
 			return nil
 		})
 		if err != nil {
 			return filled, err
 		}
+		filled += inBatch
 		after = batch[len(batch)-1].ID
 	}
 }
