@@ -29,6 +29,9 @@ type Renderer struct {
 	policy *bluemonday.Policy
 	// imageURL is WithImageURL's, nil when images load from where they are.
 	imageURL func(string) string
+	// parses counts the documents parsed, for tests that make sure a post
+	// is parsed once when written and never when read.
+	parses atomic.Int64
 }
 
 // New builds the markdown parser and the sanitizing policy.
@@ -119,12 +122,8 @@ type renderOptions struct {
 	audioURL string // WithTimestamps'
 }
 
-// parses counts the documents parsed, for tests that make sure a post is
-// parsed once when written and never when read.
-var parses atomic.Int64
-
-// Parses reports how many posts have been parsed since the program started.
-func Parses() int64 { return parses.Load() }
+// Parses reports how many times this renderer has parsed markdown.
+func (r *Renderer) Parses() int64 { return r.parses.Load() }
 
 // Render parses markdown source once and returns everything read from it:
 // the sanitised HTML, the plain text, the mentions and the links. It never
@@ -136,7 +135,7 @@ func (r *Renderer) Render(source string, opts ...RenderOption) (Result, error) {
 	}
 	src := []byte(normalizeSource(source))
 	doc := r.md.Parser().Parse(text.NewReader(src))
-	parses.Add(1)
+	r.parses.Add(1)
 
 	// What the member wrote is read before the images are pointed at the
 	// proxy and the timestamps are linked: neither is theirs.
