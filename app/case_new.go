@@ -67,15 +67,14 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.markdown.Render(source)
+	content, err := h.postContent(source, form.PHI, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Title: title, Tags: tags, Source: source, Cooked: content.HTML, Plain: content.Plain,
-		Links: h.postLinks(c.UserContext(), content.Links, summary.SourceURL), Mentions: content.Mentions, PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/app/fetch"
-	"rounds/app/markdown"
 	"rounds/app/podcast"
 	"rounds/models"
 )
@@ -246,15 +245,13 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderPodcastNew(c, p, form.Errors.status()) })
 	}
-	content, err := h.markdown.Render(form.Body, markdown.WithTimestamps(chosen.AudioURL))
+	content, err := h.postContent(form.Body, form.PHI, chosen.AudioURL)
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
-		Title: title, Tags: tags, Source: form.Body, Cooked: content.HTML, Plain: content.Plain,
-		Links: h.postLinks(c.UserContext(), content.Links), Mentions: content.Mentions,
-		PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"rounds/app/markdown"
 	"rounds/app/podcast"
 	"rounds/models"
 )
@@ -121,15 +120,4 @@ func webURL(raw string) string {
 		return ""
 	}
 	return u.String()
-}
-
-// timestampsOf has the times written in a post of a podcast topic link to
-// the moment of its episode when the post is rendered; for any other topic
-// it links nothing.
-func (h *Handler) timestampsOf(ctx context.Context, topic *models.Topic) (markdown.RenderOption, error) {
-	card, _, err := h.episodeCardOf(ctx, topic)
-	if err != nil || card == nil {
-		return markdown.WithTimestamps(""), err
-	}
-	return markdown.WithTimestamps(card.AudioURL), nil
 }

@@ -106,11 +106,7 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return nil, h.renderComposerAgain(c, form, again)
 	}
-	timestamps, err := h.timestampsOf(c.UserContext(), &topic.Topic)
-	if err != nil {
-		return nil, err
-	}
-	content, err := h.markdown.Render(form.Body, timestamps)
+	audio, err := h.episodeAudio(c.UserContext(), &topic.Topic)
 	if err != nil {
 		return nil, err
 	}
@@ -118,12 +114,15 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if err != nil {
 		return nil, err
 	}
+	content, err := h.postContent(form.Body, form.PHI, audio, outside...)
+	if err != nil {
+		return nil, err
+	}
 	if limit := h.takePostingLimit(c); limit != nil {
 		return nil, h.refuseSave(c, limit, form, again)
 	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		Source: form.Body, Cooked: content.HTML, Plain: content.Plain, Links: h.postLinks(c.UserContext(), content.Links, outside...),
-		PHIConfirmed: form.PHI.confirmedJSON(), Redact: redaction != "", Reason: redaction}
+		PostContent: content, Redact: redaction != "", Reason: redaction}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}

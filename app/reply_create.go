@@ -35,19 +35,16 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.replyFormAgain(c, topic, access, form) })
 	}
-	timestamps, err := h.timestampsOf(ctx, &topic.Topic)
+	audio, err := h.episodeAudio(ctx, &topic.Topic)
 	if err != nil {
 		return err
 	}
-	content, err := h.markdown.Render(form.Body, timestamps)
+	content, err := h.postContent(form.Body, form.PHI, audio)
 	if err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID,
-		Source: form.Body, Cooked: content.HTML, Plain: content.Plain,
-		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Links: h.postLinks(ctx, content.Links), Mentions: content.Mentions,
-		PHIConfirmed: form.PHI.confirmedJSON()})
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, PostContent: content,
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")

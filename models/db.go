@@ -37,6 +37,7 @@ type Store struct {
 	hotq   *hotQueries
 	root   *sql.DB // the pool, kept for stores bound to a transaction
 	clock  *clock
+	jobs   Jobs // where writes queue background work; nil queues none
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -230,12 +231,21 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 // transaction: all of fn's writes land together or not at all.
 func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		root, err := s.pool()
+		bound, err := s.bound(tx)
 		if err != nil {
 			return err
 		}
-		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock})
+		return fn(bound)
 	})
+}
+
+// bound is the store with its every write joining the transaction tx.
+func (s *Store) bound(tx *gorm.DB) (*Store, error) {
+	root, err := s.pool()
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, jobs: s.jobs}, nil
 }
 
 // pool is the connection pool behind the store, also when the store is

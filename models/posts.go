@@ -117,21 +117,13 @@ func (s *Store) PostRevisions(ctx context.Context, postID int64) ([]RevisionView
 
 // NewReply is a member's reply to a topic.
 type NewReply struct {
-	TopicID   int64
-	AuthorID  int64
-	Source    string
-	Cooked    string
-	Plain     string
+	TopicID  int64
+	AuthorID int64
+	PostContent
 	Anonymous bool
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
 	AnonymityK int
-	// Links are the reply's links, previewed in the background.
-	Links PostLinks
-	// Mentions are the usernames the reply @mentions, to be notified.
-	Mentions []string
-	// PHIConfirmed is what the author confirmed is no patient identifier.
-	PHIConfirmed string
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -166,7 +158,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
-		if err := linkPost(tx, post.ID, nr.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now); err != nil {
 			return err
 		}
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
@@ -212,13 +204,8 @@ type PostEdit struct {
 	BaseVersion int
 	Title       *string
 	Tags        *[]string
-	Source      string
-	Cooked      string
-	Plain       string
-	// Links are the links of the new source; they replace the old ones.
-	Links PostLinks
-	// PHIConfirmed is what the author confirmed in the new source.
-	PHIConfirmed string
+	// PostContent is the new content; its Mentions notify no one.
+	PostContent
 	// Redact says a moderator edited identifiers out: the earlier
 	// versions lose their text, the post is shown again and its reports
 	// close, all audited with Reason.
@@ -293,7 +280,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		if err := linkPost(tx, post.ID, e.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, e.Links, now); err != nil {
 			return err
 		}
 		if e.Redact {

@@ -16,13 +16,13 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		f := newFixture(t, store)
 		topic, opening, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID, Kind: models.KindCase,
 			Title: "Wide-complex tachycardia after TCA overdose", Tags: []string{"toxicology", "ecg"},
-			Source: "QRS 160 ms.", Cooked: "<p>QRS 160 ms.</p>", Plain: "QRS 160 ms."})
+			PostContent: models.PostContent{Source: "QRS 160 ms.", Cooked: "<p>QRS 160 ms.</p>", Plain: "QRS 160 ms."}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		reply := func(source string, anonymous bool) *models.Post {
 			t.Helper()
-			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: source, Cooked: "<p>" + source + "</p>", Plain: source, Anonymous: anonymous})
+			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: source, Cooked: "<p>" + source + "</p>", Plain: source}, Anonymous: anonymous})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		if err := store.HidePost(ctx, hidden.ID, f.author.ID, "Spam"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: bicarb.ID, EditorID: f.peer.ID, BaseVersion: 1, Source: "Bicarbonate, 1-2 mEq/kg.", Cooked: "x", Plain: "Bicarbonate, 1-2 mEq/kg."}); err != nil {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: bicarb.ID, EditorID: f.peer.ID, BaseVersion: 1, PostContent: models.PostContent{Source: "Bicarbonate, 1-2 mEq/kg.", Cooked: "x", Plain: "Bicarbonate, 1-2 mEq/kg."}}); err != nil {
 			t.Fatal(err)
 		}
 		f.topic(t, "Another topic") // not asked for: must not come back

@@ -173,10 +173,10 @@ func BenchmarkIndexBatch(b *testing.B) {
 		var err error
 		if i%25 == 0 {
 			topic, _, err = store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID,
-				Title: fmt.Sprintf("Rate or rhythm control %d", i), Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)})
+				Title: fmt.Sprintf("Rate or rhythm control %d", i), PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)}})
 		} else {
 			_, err = store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: author.ID,
-				Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)})
+				PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)}})
 		}
 		if err != nil {
 			b.Fatal(err)

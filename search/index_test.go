@@ -76,7 +76,7 @@ func (w *world) open(t *testing.T) *Index {
 func (w *world) topic(t *testing.T, board *models.Board, title, body string, tags ...string) (*models.Topic, *models.Post) {
 	t.Helper()
 	topic, post, err := w.store.CreateTopic(context.Background(), models.NewTopic{
-		BoardID: board.ID, AuthorID: w.author.ID, Title: title, Tags: tags, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body),
+		BoardID: board.ID, AuthorID: w.author.ID, Title: title, Tags: tags, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func (w *world) topic(t *testing.T, board *models.Board, title, body string, tag
 func (w *world) reply(t *testing.T, topic *models.Topic, body string) *models.Post {
 	t.Helper()
 	post, err := w.store.CreateReply(context.Background(), models.NewReply{
-		TopicID: topic.ID, AuthorID: w.peer.ID, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body),
+		TopicID: topic.ID, AuthorID: w.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)

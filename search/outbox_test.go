@@ -138,7 +138,7 @@ func (w *world) edit(t *testing.T, post *models.Post, title *string, body string
 	t.Helper()
 	edited, err := w.store.EditPost(context.Background(), models.PostEdit{
 		PostID: post.ID, EditorID: post.AuthorID, BaseVersion: post.Version, Title: title,
-		Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body),
+		PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)

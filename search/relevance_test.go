@@ -134,14 +134,14 @@ func loadCorpus(t *testing.T, store *models.Store) *corpusWorld {
 			continue
 		}
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: boardID, AuthorID: lookup("user", users, tp.Author),
-			Kind: tp.Kind, Title: tp.Title, Tags: tp.Tags, Source: tp.Body, Cooked: cooked(tp.Body), Plain: plainOf(tp.Body)})
+			Kind: tp.Kind, Title: tp.Title, Tags: tp.Tags, PostContent: models.PostContent{Source: tp.Body, Cooked: cooked(tp.Body), Plain: plainOf(tp.Body)}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		cw.titles[topic.ID] = tp.Title
 		for _, r := range tp.Replies {
 			if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: lookup("user", users, r.Author),
-				Source: r.Body, Cooked: cooked(r.Body), Plain: plainOf(r.Body)}); err != nil {
+				PostContent: models.PostContent{Source: r.Body, Cooked: cooked(r.Body), Plain: plainOf(r.Body)}}); err != nil {
 				t.Fatal(err)
 			}
 		}
