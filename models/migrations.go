@@ -583,9 +583,6 @@ var migrations = []migration{
 	}},
 }
 
-// SchemaVersion is the version a fully migrated database reports.
-func SchemaVersion() int { return migrations[len(migrations)-1].version }
-
 func (s *Store) ddl(stmt string) string {
 	var id, ts, bigint string
 	switch s.engine {
