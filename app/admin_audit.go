@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -37,14 +38,47 @@ type auditRow struct {
 func (h *Handler) adminAudit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p := auditPage{Action: c.Query("action"), Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject"))}
+	f, err := h.auditFilter(ctx, &p, c.Query("before"))
+	if err != nil {
+		return err
+	}
+	if p.Actions, err = h.store.AuditActions(ctx); err != nil {
+		return err
+	}
+	if p.Problem == "" {
+		entries, more, err := h.store.AuditLog(ctx, f)
+		if err != nil {
+			return err
+		}
+		p.Entries = make([]auditRow, len(entries))
+		for i, e := range entries {
+			p.Entries[i] = auditRow{AuditEntry: e, SubjectURL: auditSubjectURL(e.SubjectType, e.SubjectID)}
+		}
+		if more {
+			p.Older = p.olderURL(entries[len(entries)-1].ID)
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	data := h.page(c, "Audit log")
+	data.Page = p
+	if p.Problem != "" {
+		c.Status(fiber.StatusBadRequest)
+	}
+	return h.views.render(c, "admin_audit", data)
+}
+
+// auditFilter reads the filter the admin typed into what the store
+// searches for, from the entry before (the last one of the page before).
+// A member or subject it cannot read is a problem the page shows.
+func (h *Handler) auditFilter(ctx context.Context, p *auditPage, before string) (models.AuditFilter, error) {
 	f := models.AuditFilter{Action: p.Action, Limit: auditPerPage}
-	if before, err := strconv.ParseInt(c.Query("before"), 10, 64); err == nil && before > 0 {
+	if before, err := strconv.ParseInt(before, 10, 64); err == nil && before > 0 {
 		f.Before = before
 	}
 	if p.Actor != "" {
 		u, err := h.store.UserByUsername(ctx, strings.TrimPrefix(p.Actor, "@"))
 		if err != nil && !models.IsNotFound(err) {
-			return err
+			return f, err
 		}
 		if u == nil {
 			p.Problem = "No member is called " + p.Actor + "."
@@ -63,36 +97,19 @@ func (h *Handler) adminAudit(c *fiber.Ctx) error {
 			f.SubjectID = n
 		}
 	}
-	var err error
-	if p.Actions, err = h.store.AuditActions(ctx); err != nil {
-		return err
-	}
-	if p.Problem == "" {
-		entries, more, err := h.store.AuditLog(ctx, f)
-		if err != nil {
-			return err
-		}
-		p.Entries = make([]auditRow, len(entries))
-		for i, e := range entries {
-			p.Entries[i] = auditRow{AuditEntry: e, SubjectURL: auditSubjectURL(e.SubjectType, e.SubjectID)}
-		}
-		if more {
-			q := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
-			for k, v := range map[string]string{"action": p.Action, "actor": p.Actor, "subject": p.Subject} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
-			p.Older = "/admin/audit?" + q.Encode()
+	return f, nil
+}
+
+// olderURL is the next page of the log, under the same filter, from
+// before the entry last.
+func (p *auditPage) olderURL(last int64) string {
+	q := url.Values{"before": {strconv.FormatInt(last, 10)}}
+	for k, v := range map[string]string{"action": p.Action, "actor": p.Actor, "subject": p.Subject} {
+		if v != "" {
+			q.Set(k, v)
 		}
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	data := h.page(c, "Audit log")
-	data.Page = p
-	if p.Problem != "" {
-		c.Status(fiber.StatusBadRequest)
-	}
-	return h.views.render(c, "admin_audit", data)
+	return "/admin/audit?" + q.Encode()
 }
 
 // auditSubjectKind reads the subject of an action on the author of an

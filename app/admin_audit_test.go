@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,5 +57,38 @@ func TestAuditLogRecordsBoardSettingsAndRoles(t *testing.T) {
 		res = b.Get("/admin/audit?subject=user")
 		mustContain(t, res, "<code>user.role</code>", "role set to moderator", "Rounds or an operator")
 		mustNotContain(t, res, "<code>board.create</code>")
+	})
+}
+
+func TestAuditLogPagesBackUnderTheSameFilter(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		b := signedInAdmin(t, a)
+		// Sixty events about boards, one page and ten more, among events
+		// of another kind that the filter leaves out.
+		for i := range 60 {
+			for _, kind := range []string{"board", "group"} {
+				if err := a.Store.RecordAudit(t.Context(), &models.AuditEvent{Action: kind + ".update", SubjectType: kind,
+					SubjectID: int64(1000 + i), Reason: fmt.Sprintf("%s change %d", kind, i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		res := b.Get("/admin/audit?subject=board")
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "board change 59", "board change 10", "Older entries")
+		mustNotContain(t, res, "board change 9<", "group change")
+		start := strings.Index(res.Body, `<a href="/admin/audit?before=`)
+		if start < 0 {
+			t.Fatal("no link to older entries")
+		}
+		older := res.Body[start+len(`<a href="`):]
+		older = html.UnescapeString(older[:strings.Index(older, `"`)])
+		if !strings.Contains(older, "subject=board") {
+			t.Fatalf("the older entries' link %q drops the filter", older)
+		}
+		res = b.Get(older)
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "board change 9<", "board change 0<")
+		mustNotContain(t, res, "board change 10<", "group change", "Older entries")
 	})
 }

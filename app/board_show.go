@@ -20,6 +20,8 @@ type boardPage struct {
 	Level *levelControl
 }
 
+// boardShow lists a board's topics, most recently active first, a page
+// at a time from a cursor, with its pinned topics on the first page.
 func (h *Handler) boardShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
@@ -30,19 +32,9 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := models.TopicPage{Limit: topicsPerPage, Viewer: member(c)}
-	if raw := c.Query("after"); raw != "" {
-		cur, err := models.ParseTopicCursor(raw)
-		if err != nil {
-			return errBadRequest("That page link is damaged; start again from the board.", err)
-		}
-		page.After = &cur
-	} else if raw := c.Query("before"); raw != "" {
-		cur, err := models.ParseTopicCursor(raw)
-		if err != nil {
-			return errBadRequest("That page link is damaged; start again from the board.", err)
-		}
-		page.Before = &cur
+	page, err := topicPageOf(c)
+	if err != nil {
+		return err
 	}
 	topics, more, err := h.store.TopicsInBoard(ctx, board.ID, page)
 	if err != nil {
@@ -60,16 +52,44 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if len(topics) > 0 {
-		head, tail := topics[0], topics[len(topics)-1]
-		if !first {
-			p.Newer = models.TopicCursor{BumpedAt: head.BumpedAt, ID: head.ID}.String()
-		}
-		if more || page.Before != nil {
-			p.Older = models.TopicCursor{BumpedAt: tail.BumpedAt, ID: tail.ID}.String()
-		}
-	}
+	p.Newer, p.Older = topicCursors(topics, page, first, more)
 	data := h.page(c, board.Title)
 	data.Page = p
 	return h.views.render(c, "board_show", data)
+}
+
+// topicPageOf reads which page of a board's topics the link asks for:
+// those after a cursor (older), before one (newer), or the first.
+func topicPageOf(c *fiber.Ctx) (models.TopicPage, error) {
+	page := models.TopicPage{Limit: topicsPerPage, Viewer: member(c)}
+	if raw := c.Query("after"); raw != "" {
+		cur, err := models.ParseTopicCursor(raw)
+		if err != nil {
+			return page, errBadRequest("That page link is damaged; start again from the board.", err)
+		}
+		page.After = &cur
+	} else if raw := c.Query("before"); raw != "" {
+		cur, err := models.ParseTopicCursor(raw)
+		if err != nil {
+			return page, errBadRequest("That page link is damaged; start again from the board.", err)
+		}
+		page.Before = &cur
+	}
+	return page, nil
+}
+
+// topicCursors are the links from a page of topics to the newer page
+// (none from the first) and the older one (none when there are no more).
+func topicCursors(topics []models.TopicSummary, page models.TopicPage, first, more bool) (newer, older string) {
+	if len(topics) == 0 {
+		return "", ""
+	}
+	head, tail := topics[0], topics[len(topics)-1]
+	if !first {
+		newer = models.TopicCursor{BumpedAt: head.BumpedAt, ID: head.ID}.String()
+	}
+	if more || page.Before != nil {
+		older = models.TopicCursor{BumpedAt: tail.BumpedAt, ID: tail.ID}.String()
+	}
+	return newer, older
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"rounds/app/apptest"
 	"rounds/models"
 )
 
@@ -22,7 +23,7 @@ func TestBrowserReportAndReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+	s.Member(t, apptest.Park)
 	topic := s.Topic(t, s.board, s.member, "Hyperkalaemia after starting an ACE inhibitor",
 		"Potassium 6.4 two weeks after ramipril 5 mg. Stop it, or halve it and add a binder?")
 	reply := s.Reply(t, topic, weber, "Same picture in bed 12 yesterday, Mrs Eleanor Whitcombe, born 3 March 1941.")

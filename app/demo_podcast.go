@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
-	"rounds/app/config"
 	"rounds/app/fetch"
 	"rounds/app/seed"
 )
@@ -28,14 +27,13 @@ func (h *Handler) demoPodcastFile() fiber.Handler {
 	})
 }
 
-// newDemoFetcher is the demo's fetcher: newFetcher's, which answers the
-// addresses of the demo's own show from memory, so the site reads the
-// show it serves without asking the network for its own, often loopback,
-// address.
-func newDemoFetcher(cfg *config.Config, show *seed.Podcast) *fetch.Fetcher {
+// demoResources are the files of the demo's own show, which the demo's
+// fetcher answers from memory, so the site reads the show it serves
+// without asking the network for its own, often loopback, address.
+func demoResources(show *seed.Podcast) map[string]fetch.LocalResource {
 	local := make(map[string]fetch.LocalResource, len(show.Files))
 	for _, f := range show.Files {
 		local[f.URL] = fetch.LocalResource{ContentType: f.ContentType, Body: f.Body}
 	}
-	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")", Local: local})
+	return local
 }

@@ -79,6 +79,8 @@ func TestNoGETChangesData(t *testing.T) {
 			"/mod/verifications/:id<int>", fmt.Sprintf("/mod/verifications/%d", application.ID),
 			"/admin/boards/:id<int>", fmt.Sprintf("/admin/boards/%d", board.ID),
 			"/admin/groups/:id<int>", fmt.Sprintf("/admin/groups/%d", group.ID),
+			"/admin/members/:id<int>", fmt.Sprintf("/admin/members/%d", weber.ID),
+			"/u/:username", "/u/weber",
 			"/notifications/:id<int>", "/notifications/"+notification,
 			"/unsubscribe/:token", "/unsubscribe/"+unsubscribe,
 			"/feeds/:token", "/feeds/"+feedToken,

@@ -122,6 +122,17 @@ func TestTopicPagesAndBoardPaging(t *testing.T) {
 	wantStatus(t, second, http.StatusOK)
 	mustContain(t, second, "Topic about case 00", "Topic about case 04", "Newer topics")
 	mustNotContain(t, second, "Topic about case 05", "Long thread on AF ablation", "Older topics")
+
+	// Back from the second page, the first page again, pinned topic and all.
+	newer := regexp.MustCompile(`href="(/b/cardiology\?before=[^"]+)"`).FindStringSubmatch(second.Body)
+	if newer == nil {
+		t.Fatal("no link to newer topics")
+	}
+	back := b.Get(strings.ReplaceAll(newer[1], "&amp;", "&"))
+	wantStatus(t, back, http.StatusOK)
+	mustContain(t, back, "Long thread on AF ablation", "Pinned", "Topic about case 34", "Topic about case 05", "Older topics")
+	mustNotContain(t, back, "Topic about case 04", "Newer topics")
+	wantStatus(t, b.Get("/b/cardiology?before=garbage"), http.StatusBadRequest)
 }
 
 func TestStartTopicReplyEditAndDelete(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 
 func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		mod := a.Member(t, apptest.Park)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		spam := a.Reply(t, topic, weber, "Try **MiracleCardio** supplements.")
 		a.Reply(t, topic, okafor, "Only with frailty.")
@@ -20,8 +20,7 @@ func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 		pageURL := fmt.Sprintf("/t/%d", topic.ID)
 
 		t.Run("a member sees why, not what", func(t *testing.T) {
-			b := a.Browser(t)
-			b.SignIn(okafor)
+			b := a.SignedIn(t, okafor)
 			res := b.Get(pageURL)
 			wantStatus(t, res, http.StatusOK)
 			mustContain(t, res, "This post was hidden by the moderators. Reason: Advertising &lt;b&gt;again&lt;/b&gt;",
@@ -36,8 +35,7 @@ func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 		})
 
 		t.Run("its author sees no content in the history either", func(t *testing.T) {
-			b := a.Browser(t)
-			b.SignIn(weber)
+			b := a.SignedIn(t, weber)
 			res := b.Get(pageURL)
 			mustContain(t, res, "This post was hidden by the moderators.")
 			mustNotContain(t, res, "MiracleCardio", fmt.Sprintf(`href="/p/%d/edit"`, spam.ID))
@@ -48,8 +46,7 @@ func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 		})
 
 		t.Run("a moderator still reads it, under a notice", func(t *testing.T) {
-			b := a.Browser(t)
-			b.SignIn(mod)
+			b := a.SignedIn(t, mod)
 			res := b.Get(pageURL)
 			wantStatus(t, res, http.StatusOK)
 			mustContain(t, res, "Hidden by moderators: Advertising &lt;b&gt;again&lt;/b&gt;", "<strong>MiracleCardio</strong>")
@@ -63,8 +60,7 @@ func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 			if err := a.Store.UnhidePost(t.Context(), spam.ID, mod.ID); err != nil {
 				t.Fatal(err)
 			}
-			b := a.Browser(t)
-			b.SignIn(okafor)
+			b := a.SignedIn(t, okafor)
 			res := b.Get(pageURL)
 			mustContain(t, res, "<strong>MiracleCardio</strong>")
 			mustNotContain(t, res, "hidden by the moderators", "Hidden by moderators")
@@ -74,10 +70,10 @@ func TestHiddenPostIsATombstoneForMembersOnly(t *testing.T) {
 
 func TestAnonymousPostsNeverNameTheirAuthor(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Obstetrics & Gynecology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "")
-		reader := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor.In("Obstetrics & Gynecology"))
+		weber := a.Member(t, apptest.Weber.In(""))
+		reader := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cases", "Cases")
 		topic := a.AnonymousTopic(t, board, okafor, "A near miss with magnesium", "I nearly gave 10 g.", "safety")
 		reply := a.AnonymousReply(t, topic, weber, "Double checks saved me once.")

@@ -12,9 +12,9 @@ import (
 
 func TestHiddenPostCannotBeChangedByItsAuthor(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		mod := a.Member(t, apptest.Park)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		spam := a.Reply(t, topic, weber, "Try **MiracleCardio** supplements.")
 		modsOwn := a.Reply(t, topic, mod, "Try **ModeratorTonic** instead.")
@@ -24,8 +24,7 @@ func TestHiddenPostCannotBeChangedByItsAuthor(t *testing.T) {
 		edit := fmt.Sprintf("/p/%d/edit", spam.ID)
 		del := fmt.Sprintf("/p/%d/delete", spam.ID)
 
-		b := a.Browser(t)
-		b.SignIn(weber)
+		b := a.SignedIn(t, weber)
 		for _, tc := range []struct {
 			name string
 			send func() *apptest.Response
@@ -60,8 +59,7 @@ func TestHiddenPostCannotBeChangedByItsAuthor(t *testing.T) {
 		}
 
 		t.Run("another member still hears it is not theirs", func(t *testing.T) {
-			other := a.Browser(t)
-			other.SignIn(okafor)
+			other := a.SignedIn(t, okafor)
 			res := other.Get(edit)
 			wantStatus(t, res, http.StatusForbidden)
 			mustContain(t, res, "You can only change your own posts.")
@@ -69,8 +67,7 @@ func TestHiddenPostCannotBeChangedByItsAuthor(t *testing.T) {
 		})
 
 		t.Run("a moderator keeps editing and deleting their own", func(t *testing.T) {
-			mb := a.Browser(t)
-			mb.SignIn(mod)
+			mb := a.SignedIn(t, mod)
 			modEdit := fmt.Sprintf("/p/%d/edit", modsOwn.ID)
 			res := mb.Get(modEdit)
 			wantStatus(t, res, http.StatusOK)

@@ -14,10 +14,10 @@ import (
 // carries its title or its replies, and comes back when it is shown again.
 func TestHiddenOpeningPostHidesTheTopic(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cardiology", "Cardiology")
 		a.Topic(t, board, weber, "Statins after 80", "Do you deprescribe?", "lipids")
 		topic := a.Topic(t, board, okafor, "Mrs Whitcombe in bed 12 and her QT", "QT of 520 on day three.", "lipids")
@@ -25,10 +25,7 @@ func TestHiddenOpeningPostHidesTheTopic(t *testing.T) {
 		a.Reply(t, topic, byrne, "@okafor have you checked her magnesium?")
 		a.CatchUp(t)
 
-		reader, author, m := a.Browser(t), a.Browser(t), a.Browser(t)
-		reader.SignIn(byrne)
-		author.SignIn(okafor)
-		m.SignIn(mod)
+		reader, author, m := a.SignedIn(t, byrne), a.SignedIn(t, okafor), a.SignedIn(t, mod)
 		topicPath := fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 		mustContain(t, reader.Get(topicPath), "Halvorsenite")
 		if n := indexFinds(t, a, "halvorsenite"); n != 1 {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,7 +29,7 @@ func (h *Handler) modReviewAct(c *fiber.Ctx) error {
 	}
 	f := reviewForm{Action: c.Params("action"), Reason: strings.TrimSpace(c.FormValue("reason")),
 		Length: c.FormValue("length"), Until: strings.TrimSpace(c.FormValue("until")), Confirm: c.FormValue("confirm") != ""}
-	done, err := h.reviewDecide(c, post, &f)
+	action, done, err := h.reviewDecide(c, post, &f)
 	if f.Error != "" {
 		p, err := h.reviewPage(c, post, topic)
 		if err != nil {
@@ -40,88 +41,110 @@ func (h *Handler) modReviewAct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	switch f.Action {
-	case "warn", "suspend", "unsuspend":
+	if action.onAuthor {
 		return c.Redirect(fmt.Sprintf("/mod/review/%d?done=%s", post.ID, f.Action), fiber.StatusSeeOther)
 	}
 	return c.Redirect("/mod/review?done="+done, fiber.StatusSeeOther)
 }
 
-// reviewDecide checks the form and acts; a problem with the form goes in
-// f.Error. It returns what was done, for the notice.
-func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (string, error) {
-	ctx, mod := c.UserContext(), member(c)
-	if f.Error = inputRefusal(c); f.Error != "" {
-		return "", nil
-	}
-	need := func(what string) bool {
-		switch n := utf8.RuneCountInString(f.Reason); {
-		case n < 5 && what != "":
-			f.Error = what
-		case n > moderatorReasonMax:
-			f.Error = fmt.Sprintf("The reason can be at most %d characters; yours has %d.", moderatorReasonMax, n)
-		}
-		return f.Error == ""
-	}
-	switch f.Action {
-	case "dismiss":
-		if !need("") {
-			return "", nil
-		}
+// reviewAction is one decision a moderator can take from the review page.
+type reviewAction struct {
+	// reason is what the form asks for when the reason is missing or
+	// shorter than five characters; "" when a reason is optional.
+	reason string
+	// noReason marks an action that reads no reason at all, so none is
+	// checked.
+	noReason bool
+	// onAuthor marks an action on the post's author rather than the
+	// post: the moderator goes back to the post's review page, which
+	// shows the author's record, rather than to the queue.
+	onAuthor bool
+	// act carries the decision out once the form is in order. It returns
+	// what was done, for the queue's notice, and may still refuse the form
+	// through f.Error.
+	act func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error)
+}
+
+// reviewActions are the decisions the review page offers, by the name in
+// their address.
+var reviewActions = map[string]reviewAction{
+	"dismiss": {act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
 		return "dismiss", h.store.DismissFlags(ctx, post.ID, mod.ID, f.Reason)
-	case "hide":
-		if !need("Give the reason members and the author will see in place of the post.") {
-			return "", nil
-		}
-		return "hide", h.store.HidePost(ctx, post.ID, mod.ID, f.Reason)
-	case "unhide":
-		return "unhide", h.store.UnhidePost(ctx, post.ID, mod.ID)
-	case "delete":
-		if !need("Say why the post is deleted; the audit log keeps it.") {
-			return "", nil
-		}
-		return "delete", h.store.ModeratorDeletePost(ctx, post.ID, mod.ID, f.Reason)
-	case "purge":
-		if !need("Say why the post is purged (without quoting it); the audit log keeps only this.") {
-			return "", nil
-		}
-		if !f.Confirm {
-			f.Error = "Tick the box to confirm: a purge cannot be undone."
-			return "", nil
-		}
-		res, err := h.store.PurgePost(ctx, post.ID, mod.ID, f.Reason)
-		if err != nil {
-			return "", err
-		}
-		if res.TopicPurged {
+	}},
+	"hide": {reason: "Give the reason members and the author will see in place of the post.",
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			return "hide", h.store.HidePost(ctx, post.ID, mod.ID, f.Reason)
+		}},
+	"unhide": {noReason: true,
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, _ *reviewForm) (string, error) {
+			return "unhide", h.store.UnhidePost(ctx, post.ID, mod.ID)
+		}},
+	"delete": {reason: "Say why the post is deleted; the audit log keeps it.",
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			return "delete", h.store.ModeratorDeletePost(ctx, post.ID, mod.ID, f.Reason)
+		}},
+	"purge": {reason: "Say why the post is purged (without quoting it); the audit log keeps only this.",
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			if !f.Confirm {
+				f.Error = "Tick the box to confirm: a purge cannot be undone."
+				return "", nil
+			}
+			res, err := h.store.PurgePost(ctx, post.ID, mod.ID, f.Reason)
+			if err != nil || !res.TopicPurged {
+				return "purge", err
+			}
 			return "purge-topic", nil
-		}
-		return "purge", nil
-	case "warn":
-		if !need("Write the warning: the member reads it as you write it.") {
-			return "", nil
-		}
-		return "warn", h.moderatorRefusal(f, post, h.store.WarnAuthor(ctx, mod, post.ID, f.Reason))
-	case "suspend":
-		if !need("Give the reason for the suspension: the member is shown it when they try to sign in.") {
-			return "", nil
-		}
-		until, ok := h.suspensionEnd(f)
-		if !ok {
-			return "", nil
-		}
-		return "suspend", h.moderatorRefusal(f, post, h.store.SuspendAuthor(ctx, mod, post.ID, until, f.Reason))
-	case "unsuspend":
-		if !need("") {
-			return "", nil
-		}
-		reason := f.Reason
-		if reason == "" {
-			reason = "lifted by a moderator"
-		}
-		return "unsuspend", h.store.LiftAuthorSuspension(ctx, mod.ID, post.ID, reason)
+		}},
+	"warn": {reason: "Write the warning: the member reads it as you write it.", onAuthor: true,
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			return "warn", h.moderatorRefusal(f, post, h.store.WarnAuthor(ctx, mod, post.ID, f.Reason))
+		}},
+	"suspend": {reason: "Give the reason for the suspension: the member is shown it when they try to sign in.", onAuthor: true,
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			until, ok := h.suspensionEnd(f)
+			if !ok {
+				return "", nil
+			}
+			return "suspend", h.moderatorRefusal(f, post, h.store.SuspendAuthor(ctx, mod, post.ID, until, f.Reason))
+		}},
+	"unsuspend": {onAuthor: true,
+		act: func(h *Handler, ctx context.Context, mod *models.User, post *models.Post, f *reviewForm) (string, error) {
+			reason := f.Reason
+			if reason == "" {
+				reason = "lifted by a moderator"
+			}
+			return "unsuspend", h.store.LiftAuthorSuspension(ctx, mod.ID, post.ID, reason)
+		}},
+}
+
+// reviewDecide checks the form and acts; a problem with the form goes in
+// f.Error. It returns the action and what was done, for the notice.
+func (h *Handler) reviewDecide(c *fiber.Ctx, post *models.Post, f *reviewForm) (reviewAction, string, error) {
+	if f.Error = inputRefusal(c); f.Error != "" {
+		return reviewAction{}, "", nil
 	}
-	return "", errNotFound("That action", nil)
+	action, ok := reviewActions[f.Action]
+	if !ok {
+		return action, "", errNotFound("That action", nil)
+	}
+	if !action.noReason && !f.reasonGiven(action.reason) {
+		return action, "", nil
+	}
+	done, err := action.act(h, c.UserContext(), member(c), post, f)
+	return action, done, err
+}
+
+// reasonGiven checks the moderator's reason: required (at least five
+// characters) when missing says what to write, and never longer than the
+// audit log keeps. A problem goes in f.Error.
+func (f *reviewForm) reasonGiven(missing string) bool {
+	switch n := utf8.RuneCountInString(f.Reason); {
+	case n < 5 && missing != "":
+		f.Error = missing
+	case n > moderatorReasonMax:
+		f.Error = fmt.Sprintf("The reason can be at most %d characters; yours has %d.", moderatorReasonMax, n)
+	}
+	return f.Error == ""
 }
 
 // suspensionEnd reads how long a suspension lasts: through the last day

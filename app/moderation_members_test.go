@@ -33,14 +33,12 @@ func memberStatus(t *testing.T, a *apptest.App, u *models.User) models.Status {
 
 func TestModerationWarnShowsABannerUntilRead(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		mod := a.Member(t, apptest.Park)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		reply := a.Reply(t, topic, weber, "Try MiracleCardio supplements.")
-		member, m := a.Browser(t), a.Browser(t)
-		member.SignIn(weber)
-		m.SignIn(mod)
+		member, m := a.SignedIn(t, weber), a.SignedIn(t, mod)
 		mustNotContain(t, member.Get("/"), `class="warning-banner"`)
 
 		// A warning too short to read is refused, with what was typed.
@@ -63,8 +61,7 @@ func TestModerationWarnShowsABannerUntilRead(t *testing.T) {
 				`<a href="/settings/standing">Read it</a>`)
 		}
 		// Only them.
-		other := a.Browser(t)
-		other.SignIn(okafor)
+		other := a.SignedIn(t, okafor)
 		mustNotContain(t, other.Get("/"), `class="warning-banner"`)
 
 		standing := member.Get("/settings/standing")
@@ -92,15 +89,13 @@ func TestModerationWarnShowsABannerUntilRead(t *testing.T) {
 
 func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		mod := a.Member(t, apptest.Park)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		reply := a.Reply(t, topic, weber, "Try MiracleCardio supplements.")
 		reviewPath := fmt.Sprintf("/mod/review/%d", reply.ID)
-		member, m := a.Browser(t), a.Browser(t)
-		member.SignIn(weber)
-		m.SignIn(mod)
+		member, m := a.SignedIn(t, weber), a.SignedIn(t, mod)
 		wantStatus(t, member.Get("/settings/standing"), http.StatusOK)
 
 		t.Run("a suspension's end must be a day to come", func(t *testing.T) {
@@ -203,15 +198,13 @@ func TestSuspendEndsSessionsAndRefusesSignInUntilLifted(t *testing.T) {
 
 func TestSuspendAndWarnRefuseModeratorsAndSelf(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
-		other := a.Moderator(t, "silva", "Dr. Ana Silva", "Geriatrics")
+		okafor := a.Member(t, apptest.Okafor)
+		mod := a.Member(t, apptest.Park)
+		other := a.Member(t, apptest.Silva)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		byOther := a.Reply(t, topic, other, "Only with frailty.")
 		byMod := a.Reply(t, topic, mod, "Agreed.")
-		m, colleague := a.Browser(t), a.Browser(t)
-		m.SignIn(mod)
-		colleague.SignIn(other)
+		m, colleague := a.SignedIn(t, mod), a.SignedIn(t, other)
 		before := auditCounts(t, a)
 
 		for _, p := range []*models.Post{byOther, byMod} {

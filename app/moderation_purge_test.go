@@ -45,11 +45,11 @@ func latestPostBy(t *testing.T, a *apptest.App, topic *models.Topic, u *models.U
 
 func TestPurgeLeavesNothingOfAReplyButTheAuditEntry(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		patel := a.VerifiedMember(t, "patel", "Dr. Ravi Patel", "Nephrology")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		patel := a.Member(t, apptest.Patel)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "icu", "ICU")
 		topic := a.Topic(t, board, okafor, "Handover at night", "What do you hand over?")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
@@ -57,8 +57,7 @@ func TestPurgeLeavesNothingOfAReplyButTheAuditEntry(t *testing.T) {
 		shared := "https://shared.example.org/sbar"
 
 		// Weber replies with two links and a mention, then edits the reply.
-		author := a.Browser(t)
-		author.SignIn(weber)
+		author := a.SignedIn(t, weber)
 		res := author.Submit(topicPath, topicPath+"/reply", url.Values{"body": {
 			"The zephyrquill checklist: " + own + " and " + shared + ", ask @patel."}})
 		wantStatus(t, res, http.StatusSeeOther)
@@ -68,16 +67,13 @@ func TestPurgeLeavesNothingOfAReplyButTheAuditEntry(t *testing.T) {
 			"The zephyrquill checklist, edited: " + own + " and " + shared + ", ask @patel."}})
 		wantStatus(t, res, http.StatusSeeOther)
 		// Okafor links to one of the same pages.
-		owner := a.Browser(t)
-		owner.SignIn(okafor)
+		owner := a.SignedIn(t, okafor)
 		wantStatus(t, owner.Submit(topicPath, topicPath+"/reply", url.Values{"body": {"SBAR works: " + shared}}), http.StatusSeeOther)
 		kept := latestPostBy(t, a, topic, okafor)
 
-		reporter := a.Browser(t)
-		reporter.SignIn(byrne)
+		reporter := a.SignedIn(t, byrne)
 		wantStatus(t, reportPost(reporter, reply.ID, "spam", "Zephyrquill advertising again"), http.StatusSeeOther)
-		m := a.Browser(t)
-		m.SignIn(mod)
+		m := a.SignedIn(t, mod)
 		wantStatus(t, decide(m, reply.ID, "warn", url.Values{"reason": {"Please do not advertise."}}), http.StatusSeeOther)
 
 		// Everything the purge must take is there.
@@ -166,8 +162,7 @@ func TestPurgeLeavesNothingOfAReplyButTheAuditEntry(t *testing.T) {
 		mustContain(t, res, "SBAR works")
 		mustNotContain(t, res, "zephyrquill", "Zephyrquill")
 		mustNotContain(t, a.Browser(t).Get("/"), "zephyrquill")
-		nephro := a.Browser(t)
-		nephro.SignIn(patel)
+		nephro := a.SignedIn(t, patel)
 		mustNotContain(t, nephro.Get("/notifications"), "mentioned you in")
 		mustNotContain(t, m.Get("/mod/review"), reviewLink(reply))
 		wantStatus(t, m.Get(fmt.Sprintf("/mod/review/%d", reply.ID)), http.StatusNotFound)
@@ -180,10 +175,10 @@ func TestPurgeLeavesNothingOfAReplyButTheAuditEntry(t *testing.T) {
 
 func TestPurgeOfTheOpeningPostRemovesTheTopic(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cardiology", "Cardiology")
 		other := a.Topic(t, board, weber, "Statins after 80", "Do you deprescribe?")
 		topic := a.Topic(t, board, okafor, "Wrenfallow syndrome in bed 12", "The wrenfallow patient in bed 12.", "safety")
@@ -193,8 +188,7 @@ func TestPurgeOfTheOpeningPostRemovesTheTopic(t *testing.T) {
 		if err := a.Store.DeletePost(t.Context(), second.ID, byrne.ID); err != nil {
 			t.Fatal(err)
 		}
-		reporter := a.Browser(t)
-		reporter.SignIn(byrne)
+		reporter := a.SignedIn(t, byrne)
 		// A report that the opening post identifies a patient would hide
 		// the topic, replies and all, before the purge is even needed; a
 		// report that leaves it in place shows the purge remove it.
@@ -207,8 +201,7 @@ func TestPurgeOfTheOpeningPostRemovesTheTopic(t *testing.T) {
 		topicsBefore, postsBefore := boardCounts(t, a, "cardiology")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
 
-		m := a.Browser(t)
-		m.SignIn(mod)
+		m := a.SignedIn(t, mod)
 		mustContain(t, m.Get(fmt.Sprintf("/mod/review/%d", opening.ID)), "Purge the whole topic", "purging it removes the topic")
 		res := decide(m, opening.ID, "purge", url.Values{"reason": {"Identified a patient"}, "confirm": {"yes"}})
 		wantStatus(t, res, http.StatusSeeOther)
@@ -319,17 +312,14 @@ func wantAudited(t *testing.T, a *apptest.App, want map[string]int64, do func())
 
 func TestModerationAuditRecordsEveryAction(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Statins after 80", "Do you deprescribe?")
 		doomed := a.Topic(t, board, weber, "Bed 12 tonight", "Our patient in bed 12.")
-		reporter, second, m := a.Browser(t), a.Browser(t), a.Browser(t)
-		reporter.SignIn(byrne)
-		second.SignIn(okafor)
-		m.SignIn(mod)
+		reporter, second, m := a.SignedIn(t, byrne), a.SignedIn(t, okafor), a.SignedIn(t, mod)
 		see := func(res *apptest.Response, location string) {
 			t.Helper()
 			wantStatus(t, res, http.StatusSeeOther)
@@ -422,13 +412,12 @@ func TestModerationAuditRecordsEveryAction(t *testing.T) {
 // board's count of posts: nothing says it was ever written.
 func TestPurgeOfAReplyCountsItOutOfItsTopic(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		mod := a.Member(t, apptest.Park)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		reply := a.Reply(t, topic, weber, "Bed 4, MRN 4417823, stopped them.")
-		m := a.Browser(t)
-		m.SignIn(mod)
+		m := a.SignedIn(t, mod)
 		mustContain(t, m.Get(fmt.Sprintf("/t/%d", topic.ID)), "<span>1 reply</span>")
 		wantStatus(t, decide(m, reply.ID, "purge", url.Values{"reason": {"Identified a patient"}, "confirm": {"yes"}}), http.StatusSeeOther)
 		if _, posts := boardCounts(t, a, "cardiology"); posts != 1 {

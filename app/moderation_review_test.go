@@ -84,20 +84,16 @@ var pendingTombstone = "This post was hidden by the moderators. Reason: " + temp
 
 func TestModerationReviewFlagHidesThenEachActionResolves(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		chen := a.VerifiedMember(t, "chen", "Dr. Wei Chen", "Nephrology")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		chen := a.Member(t, apptest.Chen)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Overnight troponin pathways", "How do you run the 0/1 h pathway at night?")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
 
-		reporter, reader, author, m := a.Browser(t), a.Browser(t), a.Browser(t), a.Browser(t)
-		reporter.SignIn(byrne)
-		reader.SignIn(chen)
-		author.SignIn(weber)
-		m.SignIn(mod)
+		reporter, reader, author, m := a.SignedIn(t, byrne), a.SignedIn(t, chen), a.SignedIn(t, weber), a.SignedIn(t, mod)
 
 		cases := []struct {
 			name, word string
@@ -286,18 +282,15 @@ func TestModerationReviewFlagHidesThenEachActionResolves(t *testing.T) {
 
 func TestFlagReportsThatDoNotHideAndRefusals(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Statins after 80", "Do you deprescribe?")
 		spam := a.Reply(t, topic, weber, "Try MiracleCardio supplements today.")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
-		reporter, author, m := a.Browser(t), a.Browser(t), a.Browser(t)
-		reporter.SignIn(byrne)
-		author.SignIn(weber)
-		m.SignIn(mod)
+		reporter, author, m := a.SignedIn(t, byrne), a.SignedIn(t, weber), a.SignedIn(t, mod)
 
 		// The topic page offers the report to others, not to the author;
 		// moderators get the review page.
@@ -417,10 +410,10 @@ func TestFlagReportsThatDoNotHideAndRefusals(t *testing.T) {
 
 func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Obstetrics & Gynecology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
-		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		okafor := a.Member(t, apptest.Okafor.In("Obstetrics & Gynecology"))
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
+		mod := a.Member(t, apptest.Park)
 		board := a.Board(t, "frank", "Frank talk")
 		board.AllowAnonymous = true
 		if err := a.Store.UpdateBoard(t.Context(), board); err != nil {
@@ -430,14 +423,12 @@ func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 		reply := a.AnonymousReply(t, topic, okafor, "I nearly gave 10 g of magnesium to the wrong patient.")
 		hidden := []string{"Okafor", "okafor", "Amara"}
 
-		author := a.Browser(t)
-		author.SignIn(okafor)
+		author := a.SignedIn(t, okafor)
 		edit := fmt.Sprintf("/p/%d/edit", reply.ID)
 		wantStatus(t, author.Submit(edit, edit, url.Values{"version": {"1"},
 			"body": {"I nearly gave 10 g of magnesium to the wrong patient. Double checks saved me."}}), http.StatusSeeOther)
 
-		reporter := a.Browser(t)
-		reporter.SignIn(byrne)
+		reporter := a.SignedIn(t, byrne)
 		res := reporter.Get(fmt.Sprintf("/p/%d/flag", reply.ID))
 		wantStatus(t, res, http.StatusOK)
 		mustNotContain(t, res, hidden...)
@@ -446,8 +437,7 @@ func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 		mustContain(t, res, "You reported this post (Unprofessional)")
 		mustNotContain(t, res, hidden...)
 
-		m := a.Browser(t)
-		m.SignIn(mod)
+		m := a.SignedIn(t, mod)
 		queue := m.Get("/mod/review")
 		wantStatus(t, queue, http.StatusOK)
 		mustContain(t, queue, reviewLink(reply), "by Anonymous Obstetrics &amp; Gynecology")
@@ -479,13 +469,12 @@ func TestModerationReviewKeepsAnonymousAuthorsAnonymous(t *testing.T) {
 
 func TestFlagRateLimitRefusesAndRecordsNothing(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		byrne := a.VerifiedMember(t, "byrne", "Siobhan Byrne", "Emergency Medicine")
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		byrne := a.Member(t, apptest.Byrne)
 		topic := a.Topic(t, a.Board(t, "cardiology", "Cardiology"), okafor, "Statins after 80", "Do you deprescribe?")
 		replies := []*models.Post{a.Reply(t, topic, weber, "One."), a.Reply(t, topic, weber, "Two."), a.Reply(t, topic, weber, "Three.")}
-		b := a.Browser(t)
-		b.SignIn(byrne)
+		b := a.SignedIn(t, byrne)
 		for _, p := range replies[:2] {
 			wantStatus(t, reportPost(b, p.ID, "spam", ""), http.StatusSeeOther)
 		}
@@ -505,8 +494,36 @@ func TestFlagRateLimitRefusesAndRecordsNothing(t *testing.T) {
 			t.Fatalf("the refused phi report hid the post: %+v, %v", got, err)
 		}
 		// Another member has limits of their own.
-		other := a.Browser(t)
-		other.SignIn(okafor)
+		other := a.SignedIn(t, okafor)
 		wantStatus(t, reportPost(other, replies[2].ID, "spam", ""), http.StatusSeeOther)
 	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "flag=2/1h"}})
+}
+
+func TestModerationReviewUnhidesWithoutAReason(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		author := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		topic := a.Topic(t, a.Board(t, "icu", "ICU"), author, "Sedation holidays", "Who does them daily?")
+		reply := a.Reply(t, topic, author, "We do, at 6 am.")
+		m := a.Browser(t)
+		m.SignIn(mod)
+
+		res := decide(m, reply.ID, "hide", url.Values{"reason": {"Checking a name in it"}})
+		if res.Location() != "/mod/review?done=hide" {
+			t.Fatalf("hide went to %q", res.Location())
+		}
+		// Unhiding reads no reason, so not even one past the limit the
+		// other actions keep refuses it.
+		res = decide(m, reply.ID, "unhide", url.Values{"reason": {strings.Repeat("a", 501)}})
+		if res.Location() != "/mod/review?done=unhide" {
+			t.Fatalf("unhide went to %q (status %d)", res.Location(), res.Status)
+		}
+		got, err := a.Store.PostByID(t.Context(), reply.ID)
+		if err != nil || got.IsHidden() {
+			t.Fatalf("the post is still hidden: %+v, %v", got, err)
+		}
+		if n := countRows(t, a, "audit_events", "action = 'post.unhide' AND actor_id = ? AND subject_id = ?", mod.ID, reply.ID); n != 1 {
+			t.Fatalf("%d post.unhide events, want 1", n)
+		}
+	})
 }

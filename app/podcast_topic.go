@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 
@@ -109,15 +108,4 @@ func (h *Handler) episodeCardOf(ctx context.Context, topic *models.Topic) (*epis
 		}
 	}
 	return card, ep, nil
-}
-
-// webURL keeps an address only when it is http or https: the card's links
-// and audio come from someone else's feed. (Its artwork comes through the
-// image proxy, which takes only those too.)
-func webURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return u.String()
 }

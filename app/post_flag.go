@@ -53,19 +53,7 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 	if p.Open != nil {
 		return c.Redirect(fmt.Sprintf("/p/%d/flag", p.Post.ID), fiber.StatusSeeOther)
 	}
-	p.Reason = models.FlagReason(c.FormValue("reason"))
-	p.Note = strings.TrimSpace(c.FormValue("note"))
-	switch {
-	case !p.Reason.Valid():
-		p.Errors.add("reason", "Choose what is wrong with the post.")
-	case p.Reason == models.FlagOther && utf8.RuneCountInString(p.Note) < 5:
-		p.Errors.add("note", "Say in a few words what the moderators should look at.")
-	}
-	if utf8.RuneCountInString(p.Note) > flagNoteMax {
-		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, utf8.RuneCountInString(p.Note)))
-	}
-	p.Errors.addRefused(c)
-	if p.Errors != nil {
+	if p.readForm(c); p.Errors != nil {
 		return h.renderPostFlag(c, p)
 	}
 	if limit := h.takeLimits(c, ratelimit.Flag); limit != nil {
@@ -91,6 +79,24 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 		return missing("That post", err)
 	}
 	return c.Redirect(fmt.Sprintf("/p/%d/flag", p.Post.ID), fiber.StatusSeeOther)
+}
+
+// readForm reads the report form into p, and what is wrong with it into
+// p.Errors: a reason from the list, a note that says what to look at when
+// the reason is "other", and never a note longer than flagNoteMax.
+func (p *postFlagPage) readForm(c *fiber.Ctx) {
+	p.Reason = models.FlagReason(c.FormValue("reason"))
+	p.Note = strings.TrimSpace(c.FormValue("note"))
+	switch {
+	case !p.Reason.Valid():
+		p.Errors.add("reason", "Choose what is wrong with the post.")
+	case p.Reason == models.FlagOther && utf8.RuneCountInString(p.Note) < 5:
+		p.Errors.add("note", "Say in a few words what the moderators should look at.")
+	}
+	if utf8.RuneCountInString(p.Note) > flagNoteMax {
+		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, utf8.RuneCountInString(p.Note)))
+	}
+	p.Errors.addRefused(c)
 }
 
 // flagTarget loads a post the member may report: one they can read,

@@ -155,26 +155,3 @@ func parseTags(raw string) ([]string, string) {
 	}
 	return tags, ""
 }
-
-// itoa writes a count with thousands separators, as people read them.
-func itoa(n int) string {
-	s := []byte{}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for i := 0; n > 0 || i == 0; i++ {
-		if i > 0 && i%3 == 0 {
-			s = append(s, ',')
-		}
-		s = append(s, byte('0'+n%10))
-		n /= 10
-	}
-	if neg {
-		s = append(s, '-')
-	}
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
-	return string(s)
-}

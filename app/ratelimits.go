@@ -52,25 +52,6 @@ func (e *limitError) retryAfter() string {
 	return strconv.Itoa(max(1, int(math.Ceil(e.wait.Seconds()))))
 }
 
-// spanWords writes a duration as a person would: "1 minute", "45 seconds".
-func spanWords(d time.Duration) string {
-	unit := func(n int, word string) string {
-		if n == 1 {
-			return "1 " + word
-		}
-		return strconv.Itoa(n) + " " + word + "s"
-	}
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		return unit(int(d/time.Hour), "hour")
-	case d >= time.Minute && d%time.Minute == 0:
-		return unit(int(d/time.Minute), "minute")
-	case d >= 90*time.Second:
-		return unit(int(math.Ceil(d.Minutes())), "minute")
-	}
-	return unit(max(1, int(math.Ceil(d.Seconds()))), "second")
-}
-
 // limited runs next only within the named limits, refusing with the
 // error page. Limits per address count the visitor's address; the others
 // count the member (or, for a visitor not signed in, the address).

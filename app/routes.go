@@ -61,6 +61,10 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/p/:id<int>/history", verifiedMember, h.postHistory},
 		{fiber.MethodGet, "/p/:id<int>/flag", verifiedMember, h.postFlagForm},
 		{fiber.MethodPost, "/p/:id<int>/flag", verifiedMember, h.postFlag},
+		{fiber.MethodGet, "/p/:id<int>/bookmark", verifiedMember, h.bookmarkForm},
+		{fiber.MethodPost, "/p/:id<int>/bookmark", verifiedMember, h.bookmarkSave},
+		{fiber.MethodPost, "/p/:id<int>/bookmark/remove", verifiedMember, h.bookmarkRemove},
+		{fiber.MethodGet, "/bookmarks", verifiedMember, h.bookmarks},
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", reader, h.tagShow},
@@ -127,6 +131,19 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/settings/feeds", verifiedMember, h.settingsFeeds},
 		{fiber.MethodPost, "/settings/feeds", verifiedMember, h.settingsFeedCreate},
 		{fiber.MethodPost, "/settings/feeds/revoke", verifiedMember, h.settingsFeedRevoke},
+		{fiber.MethodGet, "/u/:username", reader, h.profileShow},
+		{fiber.MethodGet, "/settings/profile", verifiedMember, h.settingsProfile},
+		{fiber.MethodPost, "/settings/profile", verifiedMember, h.settingsProfileSave},
+		{fiber.MethodPost, "/mod/profile-changes/:id<int>/decide", moderator, h.modProfileChangeDecide},
+		// Member administration: moderators find, warn and suspend members;
+		// only administrators change roles and see or end sessions.
+		{fiber.MethodGet, "/admin/members", moderator, h.adminMembers},
+		{fiber.MethodGet, "/admin/members/:id<int>", moderator, h.adminMember},
+		{fiber.MethodPost, "/admin/members/:id<int>/warn", moderator, h.adminMemberWarn},
+		{fiber.MethodPost, "/admin/members/:id<int>/suspend", moderator, h.adminMemberSuspend},
+		{fiber.MethodPost, "/admin/members/:id<int>/unsuspend", moderator, h.adminMemberUnsuspend},
+		{fiber.MethodPost, "/admin/members/:id<int>/role", admin, h.adminMemberRole},
+		{fiber.MethodPost, "/admin/members/:id<int>/sessions/end", admin, h.adminMemberSessionsEnd},
 		// The token in the address is the credential: see feedBoard.
 		{fiber.MethodGet, "/feeds/:token/b/:slug.atom", anyone, h.feedBoard},
 		{fiber.MethodGet, "/feeds/:token/b/:slug/podcast.rss", anyone, h.feedBoardPodcast},
@@ -157,6 +174,7 @@ func (h *Handler) routes(app *fiber.App) error {
 		"POST /t/:id<int>/reply":                  true,
 		"POST /p/:id<int>/edit":                   true,
 		"POST /p/:id<int>/flag":                   true,
+		"POST /p/:id<int>/bookmark":               true,
 		"POST /verify":                            true,
 		"POST /mod/review/:id<int>/redact":        true,
 		"POST /mod/review/:id<int>/:action":       true,
@@ -167,6 +185,9 @@ func (h *Handler) routes(app *fiber.App) error {
 		"POST /admin/boards/:id<int>":             true,
 		"POST /admin/groups/new":                  true,
 		"POST /admin/groups/:id<int>":             true,
+	}
+	for _, key := range profileForms {
+		forms[key] = true
 	}
 	matched := 0
 	for _, r := range table {

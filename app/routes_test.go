@@ -36,6 +36,10 @@ var routeAccess = map[string]string{
 	"GET /p/:id<int>/history":            "member",
 	"GET /p/:id<int>/flag":               "member",
 	"POST /p/:id<int>/flag":              "member",
+	"GET /p/:id<int>/bookmark":           "member",
+	"POST /p/:id<int>/bookmark":          "member",
+	"POST /p/:id<int>/bookmark/remove":   "member",
+	"GET /bookmarks":                     "member",
 	"GET /p/:id<int>/delete":             "member",
 	"POST /p/:id<int>/delete":            "member",
 	"GET /tags/:tag":                     "member",
@@ -111,6 +115,21 @@ var routeAccess = map[string]string{
 	"GET /feeds/:token/b/:slug.atom": "token",
 	// The same for the board's podcast feed, for a podcast app.
 	"GET /feeds/:token/b/:slug/podcast.rss": "token",
+
+	// Profiles, for verified peers, and the member's own.
+	"GET /u/:username":                          "member",
+	"GET /settings/profile":                     "member",
+	"POST /settings/profile":                    "member",
+	"POST /mod/profile-changes/:id<int>/decide": "moderator",
+	// Member administration: moderators find, warn and suspend;
+	// administrators also change roles and end sessions.
+	"GET /admin/members":                        "moderator",
+	"GET /admin/members/:id<int>":               "moderator",
+	"POST /admin/members/:id<int>/warn":         "moderator",
+	"POST /admin/members/:id<int>/suspend":      "moderator",
+	"POST /admin/members/:id<int>/unsuspend":    "moderator",
+	"POST /admin/members/:id<int>/role":         "admin",
+	"POST /admin/members/:id<int>/sessions/end": "admin",
 
 	// Podcasts: following shows and the episodes they offer.
 	"GET /podcasts":                    "member",
@@ -191,7 +210,7 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				if user != nil && user.ID != author.ID && user.IsVerified() {
 					post = a.Reply(t, topic, user, "A reply of my own").ID
 				}
-				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token").Replace(pattern)
+				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token", ":username", "okafor").Replace(pattern)
 				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
 					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 				}

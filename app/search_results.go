@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -34,6 +35,7 @@ type foundPost struct {
 	ID        int64
 	Number    int
 	Byline    string
+	Username  string // the signed author's, for the link to their profile
 	CreatedAt time.Time
 	Snippet   template.HTML
 }
@@ -43,15 +45,34 @@ type foundPost struct {
 // moderator's hiding or a change of board access, and the database has the
 // last word on all three.
 func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*searchResults, error) {
-	ctx, m := c.UserContext(), member(c)
 	scope, err := h.searchScope(c)
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.search.Search(ctx, search.Request{Query: q, Scope: scope, Page: page})
+	res, err := h.search.Search(c.UserContext(), search.Request{Query: q, Scope: scope, Page: page})
 	if err != nil {
 		return nil, err
 	}
+	out := &searchResults{Results: res, Count: resultCount(res)}
+	if out.Found, err = h.foundTopics(c.UserContext(), member(c), res); err != nil {
+		return nil, err
+	}
+	link := func(n int) string {
+		return "/search?q=" + url.QueryEscape(c.Query("q")) + "&page=" + strconv.Itoa(n)
+	}
+	if res.Page > 1 {
+		out.Prev = link(min(res.Page-1, res.Pages))
+	}
+	if res.Page < res.Pages {
+		out.Next = link(res.Page + 1)
+	}
+	return out, nil
+}
+
+// foundTopics reads back from the database the topics and posts the index
+// found, in the index's order, keeping only what the member may still
+// read: a topic shows only with at least one of its posts.
+func (h *Handler) foundTopics(ctx context.Context, m *models.User, res *search.Results) ([]foundTopic, error) {
 	var topicIDs, postIDs []int64
 	for _, hit := range res.Topics {
 		topicIDs = append(topicIDs, hit.TopicID)
@@ -65,40 +86,36 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 	if err != nil {
 		return nil, err
 	}
-	out := &searchResults{Results: res}
+	var found []foundTopic
 	for _, hit := range res.Topics {
 		topic, ok := topics[hit.TopicID]
 		if !ok {
 			continue
 		}
-		found := foundTopic{TopicSummary: topic, Title: res.Highlight(topic.Title)}
+		t := foundTopic{TopicSummary: topic, Title: res.Highlight(topic.Title)}
 		for _, id := range hit.PostIDs {
 			post, ok := posts[id]
 			if !ok || post.TopicID != topic.ID {
 				continue
 			}
-			found.Posts = append(found.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
-				CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Plain)})
+			t.Posts = append(t.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
+				Username: post.AuthorUsername, CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Plain)})
 		}
-		if len(found.Posts) > 0 {
-			out.Found = append(out.Found, found)
+		if len(t.Posts) > 0 {
+			found = append(found, t)
 		}
 	}
+	return found, nil
+}
+
+// resultCount says how much was found: "12 posts in 5 topics", or "in
+// more than" so many topics when the index stopped counting them.
+func resultCount(res *search.Results) string {
 	topicCount := plural(res.Groups, "topic", "topics")
 	if res.Capped {
 		topicCount = "more than " + topicCount
 	}
-	out.Count = plural(int(res.Posts), "post", "posts") + " in " + topicCount
-	link := func(n int) string {
-		return "/search?q=" + url.QueryEscape(c.Query("q")) + "&page=" + strconv.Itoa(n)
-	}
-	if res.Page > 1 {
-		out.Prev = link(min(res.Page-1, res.Pages))
-	}
-	if res.Page < res.Pages {
-		out.Next = link(res.Page + 1)
-	}
-	return out, nil
+	return plural(int(res.Posts), "post", "posts") + " in " + topicCount
 }
 
 // searchScope is every board the member may read; All saves the index a

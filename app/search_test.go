@@ -34,7 +34,9 @@ func TestSearchFindsPostsGroupedByTopic(t *testing.T) {
 		mustContain(t, res, "2 posts in 1 topic",
 			fmt.Sprintf(`href="/t/%d/%s"`, topic.ID, topic.Slug), "<mark>Amiodarone</mark> and warfarin",
 			fmt.Sprintf(`href="/p/%d"`, topic.ID), fmt.Sprintf(`href="/p/%d"`, reply.ID),
-			"Jonas Weber, RN", "Dr. Amara Okafor", `href="/b/cardiology"`, `value="amiodarone"`)
+			"Jonas Weber, RN", "Dr. Amara Okafor", `href="/b/cardiology"`, `value="amiodarone"`,
+			// Signed authors link to their profiles.
+			`<a class="author-link" href="/u/weber">Jonas Weber, RN</a>`, `<a class="author-link" href="/u/okafor">Dr. Amara Okafor</a>`)
 		mustNotContain(t, res, "Heparin nomogram")
 		if n := strings.Count(res.Body, `class="search-topic"`); n != 1 {
 			t.Fatalf("%d topics listed, want the one topic holding both posts", n)

@@ -123,26 +123,11 @@ func (h *Handler) authCallback(c *fiber.Ctx) error {
 	if p == nil {
 		return errNotFound("That sign-in provider", nil)
 	}
-	if reason := c.Query("error"); reason != "" {
-		return &Error{Status: http.StatusBadRequest, Err: fmt.Errorf("provider error %q: %s", reason, c.Query("error_description")),
-			Message: p.Label + " did not sign you in (" + truncate(reason, 60) + "). You can try again."}
-	}
-	state := c.Query("state")
-	if state == "" {
-		return errSignInAgain
-	}
-	ctx := c.UserContext()
-	attempt, err := h.store.TakeLoginAttempt(ctx, hashToken(state), h.now().UTC())
-	if errors.Is(err, models.ErrNotFound) {
-		return errSignInAgain
-	}
+	attempt, err := h.takeLoginAttempt(c, p)
 	if err != nil {
 		return err
 	}
-	if attempt.Provider != p.Name || attempt.Browser == "" || attempt.Browser != h.browserID(c) {
-		return errSignInAgain
-	}
-	claims, err := p.Finish(ctx, c.Query("code"), attempt.Verifier, attempt.Nonce)
+	claims, err := p.Finish(c.UserContext(), c.Query("code"), attempt.Verifier, attempt.Nonce)
 	if err != nil {
 		h.log.Warn("sign-in rejected", "provider", p.Name, "err", err)
 		return &Error{Status: http.StatusBadRequest, Err: err,
@@ -164,6 +149,32 @@ func (h *Handler) authCallback(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(safeReturn(attempt.ReturnTo), fiber.StatusSeeOther)
+}
+
+// takeLoginAttempt takes, once, the sign-in attempt the provider's answer
+// completes: it must name an attempt started with this provider in this
+// browser and not yet expired. A provider that refused to sign the member
+// in says so instead.
+func (h *Handler) takeLoginAttempt(c *fiber.Ctx, p *auth.Provider) (*models.LoginAttempt, error) {
+	if reason := c.Query("error"); reason != "" {
+		return nil, &Error{Status: http.StatusBadRequest, Err: fmt.Errorf("provider error %q: %s", reason, c.Query("error_description")),
+			Message: p.Label + " did not sign you in (" + truncate(reason, 60) + "). You can try again."}
+	}
+	state := c.Query("state")
+	if state == "" {
+		return nil, errSignInAgain
+	}
+	attempt, err := h.store.TakeLoginAttempt(c.UserContext(), hashToken(state), h.now().UTC())
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, errSignInAgain
+	}
+	if err != nil {
+		return nil, err
+	}
+	if attempt.Provider != p.Name || attempt.Browser == "" || attempt.Browser != h.browserID(c) {
+		return nil, errSignInAgain
+	}
+	return attempt, nil
 }
 
 // signInMember finds or creates the member behind a provider identity. A

@@ -41,7 +41,15 @@ func renderPosts(posts []postItem) template.HTML {
 		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
     <div class="author" id="post-` + num + `-author">
-      <span class="author-name">` + esc(p.AuthorName) + `</span>
+      `)
+		if p.Username != "" {
+			// A signed post's author links to their profile; an anonymous
+			// one's (Username left empty) never does.
+			b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
+		} else {
+			b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
+		}
+		b.WriteString(`
       <span class="verified" title="Verified clinician">✓ Verified</span>`)
 		if p.Specialty != "" {
 			b.WriteString(`
@@ -88,7 +96,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
 		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable {
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -99,6 +107,11 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			}
+			if p.Bookmarked {
+				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
+			} else if p.Bookmarkable {
+				b.WriteString(` <a href="/p/` + id + `/bookmark" rel="nofollow">Bookmark</a>`)
 			}
 			if p.Flaggable {
 				b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)

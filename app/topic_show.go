@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
 )
-
-const postsPerPage = 20
 
 type topicPage struct {
 	Topic     *models.TopicSummary
@@ -37,22 +34,6 @@ type pageLink struct {
 	Current bool
 	Gap     bool
 }
-
-func topicURL(t *models.Topic) string {
-	if t.Slug == "" {
-		return "/t/" + strconv.FormatInt(t.ID, 10)
-	}
-	return "/t/" + strconv.FormatInt(t.ID, 10) + "/" + t.Slug
-}
-
-func topicPageURL(t *models.Topic, page int) string {
-	if page <= 1 {
-		return topicURL(t)
-	}
-	return topicURL(t) + "?page=" + strconv.Itoa(page)
-}
-
-func pageOfPost(number int) int { return (number-1)/postsPerPage + 1 }
 
 func (h *Handler) topicShow(c *fiber.Ctx) error {
 	topic, access, err := h.readableTopic(c)
@@ -81,6 +62,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	m := member(c)
 	items := h.postItems(posts, m)
 	if err := h.attachPreviews(c.UserContext(), items); err != nil {
+		return err
+	}
+	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
 		return err
 	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -147,10 +131,13 @@ type postItem struct {
 	ID         int64
 	Number     int
 	AuthorName string
-	Specialty  string
-	Anonymous  bool
-	Cooked     template.HTML
-	Deleted    bool
+	// Username links a signed post to its author's profile; it is empty
+	// for an anonymous post.
+	Username  string
+	Specialty string
+	Anonymous bool
+	Cooked    template.HTML
+	Deleted   bool
 	// Hidden posts show members a tombstone with HiddenReason (Withheld,
 	// Cooked left empty) and moderators the content under a notice.
 	Hidden       bool
@@ -174,12 +161,16 @@ type postItem struct {
 	// moderator the post's review page.
 	Flaggable   bool
 	Moderatable bool
-	CreatedISO  string
-	CreatedAgo  string
-	CreatedFull string
-	UpdatedISO  string
-	UpdatedAgo  string
-	UpdatedFull string
+	// Bookmarkable offers the member a bookmark on the post; Bookmarked
+	// says they have one.
+	Bookmarkable bool
+	Bookmarked   bool
+	CreatedISO   string
+	CreatedAgo   string
+	CreatedFull  string
+	UpdatedISO   string
+	UpdatedAgo   string
+	UpdatedFull  string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
@@ -188,7 +179,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 	for i := range posts {
 		p := &posts[i]
 		items[i] = postItem{
-			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Specialty: p.AuthorSpecialty,
+			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Username: p.AuthorUsername, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			Mine:       m != nil && m.ID == p.AuthorID,
@@ -196,11 +187,12 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 		}
 		if p.Anonymous {
 			// The post's label is all anyone learns of the author.
-			items[i].AuthorName, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", true
+			items[i].AuthorName, items[i].Username, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", "", true
 		}
 		items[i].Revealable = p.Anonymous && m.IsModerator()
 		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
 		items[i].Flaggable = m.IsVerified() && !items[i].Mine && !items[i].Deleted && !p.IsHidden()
+		items[i].Bookmarkable = m.IsVerified() && !items[i].Deleted && (!p.IsHidden() || m.IsModerator())
 		if p.PHIConfirmed != "" && m.IsModerator() {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}
@@ -238,5 +230,23 @@ func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 	return nil
 }
 
-// cookedHTML marks HTML that was sanitized when the post was saved.
-func cookedHTML(s string) template.HTML { return template.HTML(s) } //nolint:gosec // sanitized at write time
+// markBookmarks marks the posts the member has bookmarked.
+func (h *Handler) markBookmarks(ctx context.Context, m *models.User, items []postItem) error {
+	if !m.IsVerified() {
+		return nil
+	}
+	ids := make([]int64, 0, len(items))
+	for i := range items {
+		if items[i].Bookmarkable {
+			ids = append(ids, items[i].ID)
+		}
+	}
+	marked, err := h.store.BookmarkedAmong(ctx, m.ID, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Bookmarked = marked[items[i].ID]
+	}
+	return nil
+}

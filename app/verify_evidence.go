@@ -39,7 +39,8 @@ func (h *Handler) weighEvidence(c *fiber.Ctx, v *models.Verification) error {
 	if !ok {
 		return nil
 	}
-	decided, err := h.store.DecideVerification(ctx, models.Decision{VerificationID: v.ID, Status: models.VerificationApproved, Reason: rule})
+	decided, err := h.store.DecideVerification(ctx, models.Decision{VerificationID: v.ID, Status: models.VerificationApproved, Reason: rule,
+		Method: verificationMethod(e)})
 	if errors.Is(err, models.ErrConflict) {
 		return nil
 	}
@@ -49,4 +50,13 @@ func (h *Handler) weighEvidence(c *fiber.Ctx, v *models.Verification) error {
 	h.log.Info("member verified automatically", "user_id", v.UserID, "verification_id", v.ID)
 	h.tellApplicant(c, decided)
 	return nil
+}
+
+// verificationMethod names the kind of evidence that verified a member
+// without a moderator, for their profile.
+func verificationMethod(e verify.Evidence) string {
+	if e.TrustedProvider != "" {
+		return models.VerifiedByInstitution
+	}
+	return models.VerifiedByWorkEmail
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rounds/app/auth"
+	"rounds/app/blob"
 	"rounds/app/config"
 	"rounds/app/demoidp"
 	"rounds/app/digest"
@@ -50,6 +51,9 @@ type Site struct {
 	Mailer *mail.Mailer
 	// Limiter counts what members and addresses do, for the rate limits.
 	Limiter ratelimit.Store
+	// Blobs keeps uploaded files, in the data directory or a bucket that
+	// several nodes share (ROUNDS_BLOB_URL, see BlobLocation).
+	Blobs blob.Store
 	// Providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	Providers []*auth.Provider
@@ -135,9 +139,9 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	case opts.Fetcher != nil:
 		s.Fetcher = opts.Fetcher
 	case s.DemoPodcast != nil:
-		s.Fetcher = newDemoFetcher(cfg, s.DemoPodcast)
+		s.Fetcher = newFetcher(cfg, demoResources(s.DemoPodcast))
 	default:
-		s.Fetcher = newFetcher(cfg)
+		s.Fetcher = newFetcher(cfg, nil)
 	}
 	s.Links = links.New(s.Fetcher, links.Options{CrossrefURL: cfg.CrossrefURL, EutilsURL: cfg.EutilsURL, Mailto: mailtoOf(cfg.MailFrom)})
 	if s.Images, err = imageproxy.New(imageproxy.Options{Signer: signer, Dir: filepath.Join(cfg.DataDir, "images"), Fetcher: s.Fetcher,
@@ -151,6 +155,13 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	}
 	if s.Limiter, err = newLimiter(ctx, cfg, store); err != nil {
 		return nil, err
+	}
+	blobs, err := BlobLocation(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if s.Blobs, err = blobs.Open(ctx); err != nil {
+		return nil, fmt.Errorf("open the blob store (%s): %w", blobs, err)
 	}
 
 	s.Providers = auth.NewProviders(cfg.OIDC, cfg.BaseURL.String())
@@ -203,9 +214,22 @@ func newMarkdown(signer imageproxy.Signer) *markdown.Renderer {
 func SearchDir(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "search") }
 
 // newFetcher is the fetcher every outbound request of a node goes through:
-// private and loopback addresses refused, an honest User-Agent.
-func newFetcher(cfg *config.Config) *fetch.Fetcher {
-	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")"})
+// private and loopback addresses refused, an honest User-Agent; local are
+// addresses it answers from memory (the demo's own show).
+func newFetcher(cfg *config.Config, local map[string]fetch.LocalResource) *fetch.Fetcher {
+	return fetch.New(fetch.Options{UserAgent: "Rounds (+" + cfg.BaseURL.String() + ")", Local: local})
+}
+
+// BlobLocation is where a node keeps its files: ROUNDS_BLOB_URL and the
+// S3 keys, which config holds as plain strings so that it imports nothing
+// of Rounds, read by blob.ParseLocation. A bad value is a configuration
+// error that names the variable, like those of config.Load.
+func BlobLocation(cfg *config.Config) (blob.Location, error) {
+	loc, err := blob.ParseLocation(cfg.BlobURL, cfg.DataDir, cfg.S3AccessKey, cfg.S3SecretKey)
+	if err != nil {
+		return blob.Location{}, &config.Error{Var: "ROUNDS_BLOB_URL", Problem: err.Error()}
+	}
+	return loc, nil
 }
 
 // newLimiter is where the rate limits are counted: ROUNDS_RATE_LIMIT_STORE.

@@ -96,3 +96,12 @@ func (s *Store) ReadableBoards(ctx context.Context, u *User) ([]Board, error) {
 	}
 	return boards, nil
 }
+
+// boardAccessSQL is BoardAccessFor's prepared statement (see hotQueries):
+// every topic page checks its board's access. The first parameter lets a
+// moderator read everything.
+func boardAccessSQL() string {
+	read, post := permittedSQL("can_read"), permittedSQL("can_post")
+	return `SELECT b.archived, b.allow_anonymous, CASE WHEN ? OR ` + read + ` THEN 1 ELSE 0 END,
+		CASE WHEN ` + post + ` THEN 1 ELSE 0 END FROM boards b WHERE b.id = ?`
+}

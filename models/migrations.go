@@ -21,6 +21,8 @@ type migration struct {
 	name    string
 	// statements use {{id}} for an auto-increment primary key, {{time}} for a
 	// timestamp column and {{bigint}} for a 64-bit integer, filled per engine.
+	// A statement that starts with {{postgres}} or {{sqlite}} runs on that
+	// engine only.
 	statements []string
 }
 
@@ -574,7 +576,83 @@ var migrations = []migration{
 				SUM(CASE WHEN resolution = 'dismissed' THEN 1 ELSE 0 END)
 			FROM flags WHERE reason = 'phi' AND resolved_at IS NOT NULL GROUP BY reporter_id`,
 	}},
-	{20, "posts' plain text", []string{
+	{20, "bookmarks", []string{
+		// A member's bookmarks are theirs alone; a purged post or a
+		// removed member takes theirs along.
+		`CREATE TABLE bookmarks (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			note TEXT NOT NULL DEFAULT '',
+			remind_at {{time}},
+			reminded_at {{time}},
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX bookmarks_user_post ON bookmarks (user_id, post_id)`,
+		`CREATE INDEX bookmarks_user_created ON bookmarks (user_id, created_at)`,
+		`CREATE INDEX bookmarks_due ON bookmarks (remind_at) WHERE reminded_at IS NULL`,
+		// Notifications come in more kinds than replies and mentions now
+		// (a bookmark's reminder, and more to come): the kind is checked
+		// by the code that writes it. SQLite cannot drop a constraint, so
+		// the table is built again there.
+		`{{postgres}} ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_kind_check`,
+		`{{sqlite}} CREATE TABLE notifications_rebuilt (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind <> ''),
+			topic_id {{bigint}} NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+			post_id {{bigint}} REFERENCES posts (id) ON DELETE CASCADE,
+			actor_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			created_at {{time}} NOT NULL,
+			read_at {{time}}
+		)`,
+		`{{sqlite}} INSERT INTO notifications_rebuilt (id, user_id, kind, topic_id, post_id, actor_id, created_at, read_at)
+			SELECT id, user_id, kind, topic_id, post_id, actor_id, created_at, read_at FROM notifications`,
+		`{{sqlite}} DROP TABLE notifications`,
+		`{{sqlite}} ALTER TABLE notifications_rebuilt RENAME TO notifications`,
+		`{{sqlite}} CREATE INDEX notifications_user_read ON notifications (user_id, read_at)`,
+		`{{postgres}} ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind <> '')`,
+	}},
+	{21, "member profiles and profile changes for review", []string{
+		// What a member shows on their profile beyond their verified name,
+		// profession and specialty: credentials after their name, and
+		// their institution, shown only if they choose.
+		`ALTER TABLE users ADD COLUMN credentials TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN institution TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE users ADD COLUMN show_institution BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE users SET institution = COALESCE((SELECT v.institution FROM verifications v
+			WHERE v.user_id = users.id AND v.status = 'approved'), '')`,
+		// When an application was decided, and for an approval the kind
+		// of evidence it rested on (never the evidence): a trusted
+		// institution's sign-in, a confirmed work email, or a moderator.
+		`ALTER TABLE verifications ADD COLUMN decided_at {{time}}`,
+		`ALTER TABLE verifications ADD COLUMN method TEXT NOT NULL DEFAULT ''`,
+		`UPDATE verifications SET decided_at = updated_at WHERE status IN ('approved', 'rejected')`,
+		`UPDATE verifications SET method = CASE
+			WHEN decided_by_id IS NOT NULL THEN 'moderator'
+			WHEN evidence LIKE '%"trusted_provider":"%' THEN 'institution'
+			ELSE 'work_email' END
+			WHERE status = 'approved'`,
+		// A verified member's change of the name, profession or specialty
+		// their verification rested on waits here for a moderator; until
+		// then the verified values stay on their profile.
+		`CREATE TABLE profile_changes (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			display_name TEXT NOT NULL,
+			profession TEXT NOT NULL,
+			specialty TEXT NOT NULL,
+			status TEXT NOT NULL DEFAULT 'pending',
+			submitted_at {{time}} NOT NULL,
+			decided_by_id {{bigint}} REFERENCES users (id),
+			decided_at {{time}},
+			reason TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE INDEX profile_changes_queue ON profile_changes (status, submitted_at, id)`,
+		`CREATE INDEX profile_changes_user ON profile_changes (user_id, id)`,
+	}},
+	{22, "posts' plain text", []string{
 		// The words of each post as search indexes and quotes them, read
 		// from the markdown when the post is written so that nothing
 		// parses it again. The job fills in the posts written before.
@@ -592,6 +670,17 @@ func (s *Store) ddl(stmt string) string {
 		id, ts, bigint = "INTEGER PRIMARY KEY AUTOINCREMENT", "DATETIME", "INTEGER"
 	}
 	return strings.NewReplacer("{{id}}", id, "{{time}}", ts, "{{bigint}}", bigint).Replace(stmt)
+}
+
+// forEngine strips a statement's engine marker, and says whether it runs
+// on the store's engine.
+func (s *Store) forEngine(stmt string) (string, bool) {
+	for engine, marker := range map[Engine]string{Postgres: "{{postgres}}", SQLite: "{{sqlite}}"} {
+		if rest, ok := strings.CutPrefix(stmt, marker); ok {
+			return rest, s.engine == engine
+		}
+	}
+	return stmt, true
 }
 
 // Migrate brings the schema up to date. Each step runs in its own transaction
@@ -633,6 +722,10 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 				return nil
 			}
 			for _, stmt := range m.statements {
+				stmt, ok := s.forEngine(stmt)
+				if !ok {
+					continue
+				}
 				if err := tx.Exec(s.ddl(stmt)).Error; err != nil {
 					return fmt.Errorf("%w\n%s", err, strings.TrimSpace(stmt))
 				}

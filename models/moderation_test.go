@@ -62,13 +62,8 @@ func newModerationFixture(t *testing.T, store *models.Store) moderationFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := moderationFixture{fixture: newFixture(t, store)}
-	f.mod = &models.User{Username: "park", DisplayName: "Dr. Lena Park", Role: models.RoleModerator, Status: models.StatusVerified}
-	f.reporter = &models.User{Username: "reyes", DisplayName: "Dr. Ana Reyes", Status: models.StatusVerified}
-	for _, u := range []*models.User{f.mod, f.reporter} {
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.mod = modelstest.Verified("park", "Dr. Lena Park").Moderator().Make(t, store)
+	f.reporter = modelstest.Verified("reyes", "Dr. Ana Reyes").Make(t, store)
 	f.topic = f.fixture.topic(t, "Hyperkalaemia after ACE inhibitor")
 	reply, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID,
 		PostContent: models.PostContent{Source: "Seen yesterday, MRN 4417823, potassium 6.8", Cooked: "<p>Seen yesterday, MRN 4417823, potassium 6.8</p>", Plain: "Seen yesterday, MRN 4417823, potassium 6.8"}})
@@ -406,13 +401,7 @@ func TestSuspensionsAndWarnings(t *testing.T) {
 			target int64
 		}{
 			{"themselves", f.mod, f.mod.ID},
-			{"another moderator", f.mod, func() int64 {
-				other := &models.User{Username: "chen", DisplayName: "Dr. Chen", Role: models.RoleModerator, Status: models.StatusVerified}
-				if err := store.CreateUser(ctx, other); err != nil {
-					t.Fatal(err)
-				}
-				return other.ID
-			}()},
+			{"another moderator", f.mod, modelstest.Verified("chen", "Dr. Chen").Moderator().Make(t, store).ID},
 		}
 		for _, r := range refused {
 			if err := store.SuspendMember(ctx, r.actor, r.target, nil, "no"); !errors.Is(err, models.ErrNotModeratable) {

@@ -119,39 +119,6 @@ func canReadBoard(tx *gorm.DB, u *User, boardID int64) (bool, error) {
 	return n > 0, nil
 }
 
-// MemberCounts is what the header tells a member on every page.
-type MemberCounts struct {
-	// Unread counts what the notifications list would show unread: posts
-	// still visible in boards the member may still read.
-	Unread int64
-	// Warnings counts the moderators' warnings the member has not read.
-	Warnings int64
-	// Reported counts, for a moderator, the posts waiting for review.
-	Reported int64
-	// ToVerify counts, for a moderator, the posts among them reported as
-	// identifying a patient, which wait for a moderator to verify.
-	ToVerify int64
-	// Applications counts, for a moderator, the members' applications for
-	// verification waiting for a decision.
-	Applications int64
-}
-
-// CountsFor reads a member's header counts in one prepared statement.
-func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
-	var c MemberCounts
-	h, err := s.hot(ctx)
-	if err != nil {
-		return c, err
-	}
-	mod := u.IsModerator()
-	err = s.inTx(ctx, h.counts).QueryRowContext(ctx, u.ID, mod, u.ID, u.Profession, u.Specialty, u.ID, mod, mod, mod).
-		Scan(&c.Unread, &c.Warnings, &c.Reported, &c.ToVerify, &c.Applications)
-	if err != nil {
-		return c, fmt.Errorf("count notifications of member %d: %w", u.ID, err)
-	}
-	return c, nil
-}
-
 // visibleNotifications selects a member's notifications whose post is
 // still there to read: not deleted, not hidden, in a board the member may
 // still read.

@@ -15,10 +15,7 @@ func TestIdentifierReportsHideOnlyWhenBorneOut(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
-		second := &models.User{Username: "byrne", DisplayName: "Siobhan Byrne", Status: models.StatusVerified}
-		if err := store.CreateUser(ctx, second); err != nil {
-			t.Fatal(err)
-		}
+		second := modelstest.Verified("byrne", "Siobhan Byrne").Make(t, store)
 		post := func(body string) *models.Post {
 			t.Helper()
 			p, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}})

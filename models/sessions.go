@@ -98,3 +98,12 @@ func (s *Store) EndSessionOf(ctx context.Context, userID int64, id string) error
 	}
 	return nil
 }
+
+// sessionMemberSQL is SessionMember's prepared statement (see
+// hotQueries): every signed-in request reads its session and member.
+const sessionMemberSQL = `
+	SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent,
+		u.id, u.username, u.display_name, u.profession, u.specialty, u.role, u.status,
+		u.created_at, u.updated_at
+	FROM sessions s JOIN users u ON u.id = s.user_id
+	WHERE s.id = ? AND s.expires_at > ?`

@@ -58,14 +58,9 @@ func newFixture(t *testing.T, store *models.Store) fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := fixture{store: store,
-		author: &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Specialty: "Cardiology", Status: models.StatusVerified},
-		peer:   &models.User{Username: "weber", DisplayName: "Jonas Weber, RN", Specialty: "Critical Care Nursing", Status: models.StatusVerified},
+		author: modelstest.Verified("okafor", "Dr. Amara Okafor").Specialty("Cardiology").Make(t, store),
+		peer:   modelstest.Verified("weber", "Jonas Weber, RN").Specialty("Critical Care Nursing").Make(t, store),
 		board:  &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()},
-	}
-	for _, u := range []*models.User{f.author, f.peer} {
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
 	}
 	if err := store.CreateBoard(ctx, f.board); err != nil {
 		t.Fatal(err)

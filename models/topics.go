@@ -42,6 +42,10 @@ type TopicSummary struct {
 	Topic
 	AuthorName      string
 	AuthorSpecialty string
+	// AuthorUsername links a signed topic's author to their profile in
+	// lists; it is empty for an anonymous one (and on the topic page,
+	// which does not need it).
+	AuthorUsername string
 	// Anonymous says the opening post is anonymous, so lists show the
 	// author as AnonymousAuthor(AnonymousAs), and AuthorName and
 	// AuthorSpecialty are left empty.
@@ -108,6 +112,7 @@ type TopicPage struct {
 
 var topicSummaryColumns = `t.*, ` + shownAuthor("op", "u.display_name") + ` AS author_name,
 	` + shownAuthor("op", "u.specialty") + ` AS author_specialty,
+	` + shownAuthor("op", "u.username") + ` AS author_username,
 	COALESCE(op.anonymous, FALSE) AS anonymous, COALESCE(op.anonymous_as, '') AS anonymous_as,
 	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title`
 
@@ -404,4 +409,46 @@ func (s *Store) topicWriteError(tx *gorm.DB, topicID int64) error {
 		return fmt.Errorf("topic %d: %w", topicID, ErrLocked)
 	}
 	return fmt.Errorf("topic %d: not updated", topicID)
+}
+
+// topicByIDSQL is TopicByID's prepared statement (see hotQueries).
+func topicByIDSQL(engine Engine) string {
+	// Tags ride along as one comma-joined column (tags never contain a
+	// comma), saving the page a query.
+	tagList := `(SELECT group_concat(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
+	if engine == Postgres {
+		tagList = `(SELECT string_agg(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
+	}
+	return `
+		SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
+			t.purged_count, t.bumped_at, t.created_at, t.updated_at,
+			` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `,
+			COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
+			b.slug, b.title, COALESCE(` + tagList + `, '')
+		FROM topics t JOIN users u ON u.id = t.author_id JOIN boards b ON b.id = t.board_id
+			` + openingPostJoin + `
+		WHERE t.id = ?`
+}
+
+// TopicByID loads a topic with its board and tags.
+func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t TopicSummary
+	var tags string
+	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
+		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
+		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
+	if errors.Is(err, errNoRows) {
+		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load topic %d: %w", id, err)
+	}
+	if tags != "" {
+		t.Tags = strings.Split(tags, ",")
+	}
+	return &t, nil
 }

@@ -39,6 +39,12 @@ type User struct {
 	Status      Status
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Credentials follow the name on the profile ("MD, FACC"); the
+	// member writes them. Institution is the verified one, or as the
+	// member since changed it, shown only when ShowInstitution.
+	Credentials     string
+	Institution     string
+	ShowInstitution bool
 }
 
 // IsVerified says whether the member may read and post.

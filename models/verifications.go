@@ -39,9 +39,13 @@ type Verification struct {
 	Evidence             string
 	DecidedByID          *int64
 	DecisionReason       string
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	SubmittedAt          time.Time
+	DecidedAt            *time.Time
+	// Method is, for an approved application, the kind of evidence the
+	// approval rested on (one of the VerifiedBy kinds).
+	Method      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SubmittedAt time.Time
 }
 
 // Open says whether a moderator may still decide the application.
@@ -158,7 +162,18 @@ type Decision struct {
 	ModeratorID    int64 // 0 when the rules verified the member automatically
 	Status         VerificationStatus
 	Reason         string
+	// Method is the kind of evidence an approval rests on; empty means a
+	// moderator's judgement (VerifiedByModerator).
+	Method string
 }
+
+// The kinds of evidence a verification rests on, as a profile names them:
+// never the evidence itself.
+const (
+	VerifiedByInstitution = "institution" // a sign-in trusted to admit only clinicians
+	VerifiedByWorkEmail   = "work_email"  // a confirmed work email on an allowed domain
+	VerifiedByModerator   = "moderator"   // a moderator weighed the application
+)
 
 // DecideVerification records a decision on an open application, applies it
 // to the member (approval copies the application onto their profile) and
@@ -178,15 +193,25 @@ func (s *Store) DecideVerification(ctx context.Context, d Decision) (*Verificati
 			actor = &d.ModeratorID
 		}
 		v.Status, v.DecidedByID, v.DecisionReason, v.UpdatedAt = d.Status, actor, d.Reason, now
-		if err := tx.Model(&Verification{}).Where("id = ?", v.ID).Updates(map[string]any{
-			"status": v.Status, "decided_by_id": actor, "decision_reason": d.Reason, "updated_at": now}).Error; err != nil {
+		update := map[string]any{"status": v.Status, "decided_by_id": actor, "decision_reason": d.Reason, "updated_at": now}
+		if d.Status != VerificationMoreInfo {
+			v.DecidedAt, update["decided_at"] = &now, now
+		}
+		if d.Status == VerificationApproved {
+			v.Method = d.Method
+			if v.Method == "" {
+				v.Method = VerifiedByModerator
+			}
+			update["method"] = v.Method
+		}
+		if err := tx.Model(&Verification{}).Where("id = ?", v.ID).Updates(update).Error; err != nil {
 			return fmt.Errorf("update application: %w", err)
 		}
 		user := map[string]any{"updated_at": now}
 		switch d.Status {
 		case VerificationApproved:
 			user["status"], user["display_name"] = StatusVerified, v.FullName
-			user["profession"], user["specialty"] = v.Profession, v.Specialty
+			user["profession"], user["specialty"], user["institution"] = v.Profession, v.Specialty, v.Institution
 		case VerificationRejected:
 			user["status"] = StatusRejected
 		case VerificationMoreInfo:

@@ -12,13 +12,8 @@ import (
 func TestVerificationLifecycle(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := t.Context()
-		u := &models.User{Username: "newcomer", DisplayName: "newcomer"}
-		mod := &models.User{Username: "park", DisplayName: "Dr. Park", Status: models.StatusVerified, Role: models.RoleModerator}
-		for _, x := range []*models.User{u, mod} {
-			if err := store.CreateUser(ctx, x); err != nil {
-				t.Fatal(err)
-			}
-		}
+		u := modelstest.Applicant("newcomer", "newcomer").Make(t, store)
+		mod := modelstest.Verified("park", "Dr. Park").Moderator().Make(t, store)
 		if _, err := store.VerificationByUser(ctx, u.ID); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("no application yet: %v", err)
 		}

@@ -18,8 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"rounds/app/blob"
 )
 
 // Config is every setting the server reads from its environment.
@@ -70,13 +68,18 @@ type Config struct {
 	// (ROUNDS_IMAGE_CACHE_EXPIRY, default 168h).
 	ImageCacheSize   int64
 	ImageCacheExpiry time.Duration
-	// Blobs is where uploaded images' sizes, de-identified DICOM files
+	// BlobURL is where uploaded images' sizes, de-identified DICOM files
 	// and staged uploads are kept (ROUNDS_BLOB_URL): empty for the
 	// directory "blobs" in DataDir, file:///path for another directory, or
 	// s3://ACCESS:SECRET@host[:port]/bucket[/prefix][?region=…&insecure=true
 	// &path_style=true] for a bucket that several nodes share; the keys
-	// may come from ROUNDS_S3_ACCESS_KEY and ROUNDS_S3_SECRET_KEY instead.
-	Blobs blob.Location
+	// may come from S3AccessKey and S3SecretKey (ROUNDS_S3_ACCESS_KEY,
+	// ROUNDS_S3_SECRET_KEY) instead. They stay plain strings here, so
+	// that config imports nothing of Rounds: blob.ParseLocation reads
+	// them when Wire opens the blob store, and a bad one stops the start.
+	BlobURL     string
+	S3AccessKey string
+	S3SecretKey string
 	// Uploads bounds one uploaded image: ImageMaxBytes its size
 	// (ROUNDS_IMAGE_MAX_BYTES, default 20MB), ImageMaxPixels its width ×
 	// height read from its header before decoding (ROUNDS_IMAGE_MAX_PIXELS,
@@ -162,11 +165,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.ImageCacheSize = size
 	}
 
-	if loc, err := blob.ParseLocation(get("ROUNDS_BLOB_URL", ""), c.DataDir, get("ROUNDS_S3_ACCESS_KEY", ""), get("ROUNDS_S3_SECRET_KEY", "")); err != nil {
-		bad("ROUNDS_BLOB_URL", "%v", err)
-	} else {
-		c.Blobs = loc
-	}
+	c.BlobURL, c.S3AccessKey, c.S3SecretKey = get("ROUNDS_BLOB_URL", ""), get("ROUNDS_S3_ACCESS_KEY", ""), get("ROUNDS_S3_SECRET_KEY", "")
 	if size, err := parseSize(get("ROUNDS_IMAGE_MAX_BYTES", "20MB")); err != nil {
 		bad("ROUNDS_IMAGE_MAX_BYTES", "%v", err)
 	} else {

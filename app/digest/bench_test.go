@@ -218,3 +218,41 @@ func peakRSS() int64 {
 	}
 	return 0
 }
+
+// BenchmarkChoose chooses one member's digest from a corpus already
+// loaded, the step every digest of a window repeats: the member's
+// candidates under their board access and subscriptions, the ranking, and
+// the posts' texts (read from the database once, then from the corpus).
+//
+//	go test -run '^$' -bench Choose -benchmem ./app/digest/
+func BenchmarkChoose(b *testing.B) {
+	e := modelstest.Engines(b)[0]
+	store := modelstest.Migrated(b, e)
+	s := newSite(b, store, &sink{countOnly: true})
+	members := seedBench(b, s)
+	ctx := context.Background()
+	until := s.clock.Now()
+	corpus, err := store.LoadDigestCorpus(ctx, until.Add(-24*time.Hour), until)
+	if err != nil {
+		b.Fatal(err)
+	}
+	readers := make([]*models.DigestMember, 200)
+	for i := range readers {
+		if readers[i], err = store.DigestMemberFor(ctx, members[i*len(members)/len(readers)], ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	items := 0
+	for i := range b.N {
+		d, err := digest.Choose(ctx, store, corpus, readers[i%len(readers)], 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		items += len(d.Items)
+	}
+	if items == 0 {
+		b.Fatal("every digest was empty")
+	}
+}

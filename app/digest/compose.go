@@ -1,7 +1,8 @@
 // Package digest brings members the best of their boards by email: it
-// turns the content the store chooses for a member (models.DigestContent)
-// into a multipart email from the templates in views/emails, and runs the
-// River jobs that find whose digest is due and send each one exactly once.
+// chooses what goes into a member's digest, and in what order, from the
+// topics the store lets them see (Choose), turns it into a multipart email
+// from the templates in views/emails, and runs the River jobs that find
+// whose digest is due and send each one exactly once.
 //
 // Permissions are the store's, applied when a digest is built, which is
 // just before it is sent: a member who lost access to a board, or was
@@ -121,7 +122,7 @@ func (c *Composer) UnsubscribeURL(token string) string {
 func (c *Composer) link(path string) string { return c.base.String() + path }
 
 // Compose builds the email for a digest that is not empty.
-func (c *Composer) Compose(userID int64, d *models.Digest, env Envelope) (mail.Message, error) {
+func (c *Composer) Compose(userID int64, d *Digest, env Envelope) (mail.Message, error) {
 	if d.Empty() {
 		return mail.Message{}, fmt.Errorf("digest for member %d is empty", userID)
 	}
@@ -150,7 +151,7 @@ func (c *Composer) Compose(userID int64, d *models.Digest, env Envelope) (mail.M
 
 // Render returns the subject and both bodies, for a preview in the
 // browser.
-func (c *Composer) Render(d *models.Digest, env Envelope) (subject, text, html string, err error) {
+func (c *Composer) Render(d *Digest, env Envelope) (subject, text, html string, err error) {
 	view := c.view(d, env)
 	var tb, hb strings.Builder
 	if err := c.text.Execute(&tb, view); err != nil {
@@ -202,7 +203,7 @@ type boardCount struct {
 	Topics   int
 }
 
-func (c *Composer) view(d *models.Digest, env Envelope) emailView {
+func (c *Composer) view(d *Digest, env Envelope) emailView {
 	loc := env.Location
 	if loc == nil {
 		loc = time.UTC
@@ -266,7 +267,7 @@ func (c *Composer) view(d *models.Digest, env Envelope) emailView {
 	return v
 }
 
-func (c *Composer) topicURL(item models.DigestItem) string {
+func (c *Composer) topicURL(item Item) string {
 	p := "/t/" + strconv.FormatInt(item.TopicID, 10)
 	if item.TopicSlug != "" {
 		p += "/" + url.PathEscape(item.TopicSlug)

@@ -316,7 +316,7 @@ func (w *Workers) build(ctx context.Context, userID int64, period models.Period,
 	if err != nil {
 		return msg, 0, until, err
 	}
-	d, err := w.store.DigestFor(ctx, corpus, member, 0)
+	d, err := Choose(ctx, w.store, corpus, member, 0)
 	if err != nil {
 		return msg, 0, until, err
 	}
@@ -565,7 +565,7 @@ func (w *Workers) Preview(ctx context.Context, userID int64) (Preview, error) {
 	if !since.Before(now) {
 		return Preview{Empty: true}, nil
 	}
-	d, err := w.store.DigestContent(ctx, userID, since, now, 0)
+	d, err := Content(ctx, w.store, userID, since, now, 0)
 	if err != nil {
 		return Preview{}, err
 	}

@@ -64,7 +64,7 @@ func New(opts ...Option) *Renderer {
 			// transformer (999), which builds the list of footnotes.
 			parser.WithASTTransformers(util.Prioritized(footnoteTransformer{}, 1000)),
 			// After linkify (999), which takes the addresses first.
-			parser.WithInlineParsers(util.Prioritized(pubmedParser{}, 1000)),
+			parser.WithInlineParsers(util.Prioritized(pubmedParser{}, 1000), util.Prioritized(mentionParser{}, 1000)),
 		),
 		goldmark.WithRendererOptions(
 			// Lower numbers register last and win: over the HTML (1000)

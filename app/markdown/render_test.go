@@ -73,6 +73,18 @@ func TestRender(t *testing.T) {
 				`<a href="https://example.org/77" ` + rel + `>PMID 77</a></p>` + "\n",
 		},
 		{
+			name:     "mentions link to the members' profiles, lower-cased as usernames are",
+			markdown: "Ask @Okafor and (@weber_rn), **@park**.",
+			want: `<p>Ask <a href="/u/okafor" ` + rel + `>@Okafor</a> and (<a href="/u/weber_rn" ` + rel + `>@weber_rn</a>), ` +
+				`<strong><a href="/u/park" ` + rel + `>@park</a></strong>.</p>` + "\n",
+		},
+		{
+			name:     "emails, code, words, links and names too short or too long are no mentions",
+			markdown: "dr@example.org `@okafor` x@okafor a.@okafor @ab [@okafor](https://example.org) @a234567890123456789012345678901234567890x",
+			want: `<p><a href="mailto:dr@example.org" ` + rel + `>dr@example.org</a> <code>@okafor</code> x@okafor a.@okafor @ab ` +
+				`<a href="https://example.org" ` + rel + `>@okafor</a> @a234567890123456789012345678901234567890x</p>` + "\n",
+		},
+		{
 			name:     "bare www domain is linked over http",
 			markdown: "www.example.org",
 			want:     `<p><a href="http://www.example.org" ` + rel + `>www.example.org</a></p>` + "\n",

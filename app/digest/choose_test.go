@@ -1,102 +1,17 @@
-package models_test
+package digest_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"rounds/app/digest"
 	"rounds/models"
 	"rounds/models/modelstest"
-	"rounds/models/testenv"
 )
-
-func TestDigestPeriod(t *testing.T) {
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	settings := func(freq models.DigestFrequency, hour, weekday int, zone string) models.DigestSettings {
-		return models.DigestSettings{Frequency: freq, Hour: hour, Weekday: weekday, TimeZone: zone}
-	}
-	tests := []struct {
-		name        string
-		settings    models.DigestSettings
-		now         string
-		key         string
-		due, window string
-	}{
-		{"weekly default, mid-week", models.DefaultDigestSettings(1), "2026-11-25T10:00:00Z",
-			"2026-11-23/weekly", "2026-11-23T07:00:00Z", "2026-11-16T07:00:00Z"},
-		{"weekly, a minute before the hour", models.DefaultDigestSettings(1), "2026-11-23T06:59:00Z",
-			"2026-11-16/weekly", "2026-11-16T07:00:00Z", "2026-11-09T07:00:00Z"},
-		{"weekly, on the hour", models.DefaultDigestSettings(1), "2026-11-23T07:00:00Z",
-			"2026-11-23/weekly", "2026-11-23T07:00:00Z", "2026-11-16T07:00:00Z"},
-		{"daily in New York before the local hour", settings(models.DigestDaily, 7, 0, "America/New_York"), "2026-11-25T11:59:00Z",
-			"2026-11-24/daily", "2026-11-24T12:00:00Z", "2026-11-23T12:00:00Z"},
-		{"daily in New York at the local hour", settings(models.DigestDaily, 7, 0, "America/New_York"), "2026-11-25T12:00:00Z",
-			"2026-11-25/daily", "2026-11-25T12:00:00Z", "2026-11-24T12:00:00Z"},
-		{"weekly on Sunday in Tokyo, Saturday in UTC", settings(models.DigestWeekly, 8, 0, "Asia/Tokyo"), "2026-11-28T23:30:00Z",
-			"2026-11-29/weekly", "2026-11-28T23:00:00Z", "2026-11-21T23:00:00Z"},
-		{"daily in Berlin across the end of summer time", settings(models.DigestDaily, 7, 0, "Europe/Berlin"), "2026-10-25T06:30:00Z",
-			"2026-10-25/daily", "2026-10-25T06:00:00Z", "2026-10-24T05:00:00Z"},
-		{"weekly on Saturday at 23:00 in Auckland", settings(models.DigestWeekly, 23, 6, "Pacific/Auckland"), "2026-11-28T10:30:00Z",
-			"2026-11-28/weekly", "2026-11-28T10:00:00Z", "2026-11-21T10:00:00Z"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, ok := models.DigestPeriod(tt.settings, at(tt.now))
-			if !ok {
-				t.Fatal("no period")
-			}
-			if p.Key != tt.key || !p.Due.Equal(at(tt.due)) || !p.WindowStart.Equal(at(tt.window)) {
-				t.Fatalf("period %s due %s window %s, want %s due %s window %s",
-					p.Key, p.Due.Format(time.RFC3339), p.WindowStart.Format(time.RFC3339), tt.key, tt.due, tt.window)
-			}
-		})
-	}
-	if _, ok := models.DigestPeriod(settings(models.DigestNever, 7, 1, "UTC"), testenv.Start()); ok {
-		t.Error("a member who takes no digest has a period")
-	}
-}
-
-func TestDigestSettingsValidate(t *testing.T) {
-	modelstest.Run(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
-		u := &models.User{Username: "tz", DisplayName: "tz", Status: models.StatusVerified}
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		got, err := store.DigestSettingsFor(ctx, u.ID)
-		if err != nil || got.Frequency != models.DigestWeekly || got.Hour != 7 || got.Weekday != 1 || got.TimeZone != "UTC" {
-			t.Fatalf("defaults %+v, %v", got, err)
-		}
-		for _, bad := range []models.DigestSettings{
-			{UserID: u.ID, Frequency: "hourly", TimeZone: "UTC"},
-			{UserID: u.ID, Frequency: models.DigestDaily, Hour: 24, TimeZone: "UTC"},
-			{UserID: u.ID, Frequency: models.DigestWeekly, Weekday: 7, TimeZone: "UTC"},
-			{UserID: u.ID, Frequency: models.DigestDaily, TimeZone: "Mars/Olympus_Mons"},
-			{UserID: u.ID, Frequency: models.DigestDaily, TimeZone: "Local"},
-		} {
-			if err := store.SaveDigestSettings(ctx, bad); !errors.Is(err, models.ErrInvalidSettings) {
-				t.Errorf("saving %+v: %v, want ErrInvalidSettings", bad, err)
-			}
-		}
-		want := models.DigestSettings{UserID: u.ID, Frequency: models.DigestDaily, Hour: 18, Weekday: 5, TimeZone: "Australia/Sydney"}
-		if err := store.SaveDigestSettings(ctx, want); err != nil {
-			t.Fatal(err)
-		}
-		got, err = store.DigestSettingsFor(ctx, u.ID)
-		if err != nil || got.Frequency != want.Frequency || got.Hour != 18 || got.Weekday != 5 || got.TimeZone != want.TimeZone {
-			t.Fatalf("saved %+v, read %+v, %v", want, got, err)
-		}
-	})
-}
 
 // digestWorld is a small site: authors posting on open, restricted and
 // policy-limited boards, and readers in every situation a digest meets.
@@ -165,16 +80,7 @@ func newDigestWorld(t *testing.T, store *models.Store) *digestWorld {
 
 func (w *digestWorld) member(t *testing.T, username, name, specialty string, status models.Status) *models.User {
 	t.Helper()
-	ctx := context.Background()
-	u := &models.User{Username: username, DisplayName: name, Specialty: specialty, Status: status}
-	if err := w.store.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.store.LinkIdentity(ctx, u.ID, models.Identity{Provider: "test", Issuer: "https://idp.test",
-		Subject: username, Email: username + "@hospital.test", EmailVerified: true}); err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return modelstest.Verified(username, name).Specialty(specialty).Status(status).WithEmail().Make(t, w.store)
 }
 
 func (w *digestWorld) topic(t *testing.T, b *models.Board, author *models.User, title string) *models.Topic {
@@ -200,7 +106,7 @@ func (w *digestWorld) reply(t *testing.T, topic *models.Topic, author *models.Us
 	return p
 }
 
-func titles(d *models.Digest) []string {
+func titles(d *digest.Digest) []string {
 	var out []string
 	for _, it := range d.Items {
 		mark := ""
@@ -256,7 +162,7 @@ func TestDigestContent(t *testing.T) {
 			{"listed in a group, then taken off it: access lost", func(t *testing.T) *models.User {
 				u := reader("former")
 				must(t, store.AddGroupMember(ctx, w.cardiology.ID, u.ID))
-				d, err := store.DigestContent(ctx, u.ID, w.before, until, 0)
+				d, err := digest.Content(ctx, store, u.ID, w.before, until, 0)
 				must(t, err)
 				if !slices.Contains(titles(d), "Cardiology only: TAVI outcomes") {
 					t.Fatalf("a group member's digest %v lacks the group's board", titles(d))
@@ -285,7 +191,7 @@ func TestDigestContent(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				u := tt.setup(t)
-				d, err := store.DigestContent(ctx, u.ID, tt.since, until, 0)
+				d, err := digest.Content(ctx, store, u.ID, tt.since, until, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -300,9 +206,9 @@ func TestDigestContent(t *testing.T) {
 
 		t.Run("posts, policies and anonymity", func(t *testing.T) {
 			u := reader("details")
-			d, err := store.DigestContent(ctx, u.ID, w.before, until, 0)
+			d, err := digest.Content(ctx, store, u.ID, w.before, until, 0)
 			must(t, err)
-			byTitle := map[string]models.DigestItem{}
+			byTitle := map[string]digest.Item{}
 			for _, it := range d.Items {
 				byTitle[it.TopicTitle] = it
 			}
@@ -335,7 +241,7 @@ func TestDigestContent(t *testing.T) {
 
 		t.Run("limit", func(t *testing.T) {
 			u := reader("limited")
-			d, err := store.DigestContent(ctx, u.ID, w.before, until, 2)
+			d, err := digest.Content(ctx, store, u.ID, w.before, until, 2)
 			must(t, err)
 			if len(d.Items) != 2 {
 				t.Fatalf("%d items, want the limit of 2", len(d.Items))
@@ -345,7 +251,7 @@ func TestDigestContent(t *testing.T) {
 		t.Run("moderator reads every board but never a hidden post", func(t *testing.T) {
 			u := reader("moderator")
 			must(t, store.SetRole(ctx, u.ID, models.RoleModerator))
-			d, err := store.DigestContent(ctx, u.ID, w.before, until, 0)
+			d, err := digest.Content(ctx, store, u.ID, w.before, until, 0)
 			must(t, err)
 			got := titles(d)
 			if !slices.Contains(got, w.private.Title) || slices.Contains(got, w.hiddenOpener.Title) {
@@ -355,138 +261,86 @@ func TestDigestContent(t *testing.T) {
 	})
 }
 
+// TestDigestOrder pins what a member's digest carries and in what order on
+// a fixed corpus: watched topics first, then by posts of others, then by
+// the newest post; the three newest posts by others under each topic of a
+// board that mails posts, oldest first; nothing from a topic the member
+// alone wrote in.
+func TestDigestOrder(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		w := &digestWorld{store: store, before: store.Now().Add(-time.Minute), openers: map[int64]int64{}}
+		alice := w.member(t, "alice", "Alice", "Cardiology", models.StatusVerified)
+		bob := w.member(t, "bob", "Bob", "Nephrology", models.StatusVerified)
+		carol := w.member(t, "carol", "Carol", "Pediatrics", models.StatusVerified)
+		reader := w.member(t, "reader", "Reader", "Pediatrics", models.StatusVerified)
+		general := &models.Board{Slug: "general", Title: "General", CreatedAt: store.Now()}
+		cases := &models.Board{Slug: "cases", Title: "Cases", CreatedAt: store.Now()}
+		must(t, store.CreateBoard(ctx, general))
+		must(t, store.CreateBoard(ctx, cases))
+		must(t, store.SetBoardEmailPolicy(ctx, general.ID, models.EmailFull))
+		must(t, store.SetBoardEmailPolicy(ctx, cases.ID, models.EmailCounts))
+
+		a := w.topic(t, general, alice, "A")
+		for _, author := range []*models.User{bob, reader, bob, carol, reader, bob, bob} {
+			w.reply(t, a, author, "on A", false)
+		}
+		w.topic(t, general, bob, "F")
+		b := w.topic(t, general, bob, "B")
+		w.reply(t, b, carol, "on B", false)
+		w.reply(t, b, carol, "on B", false)
+		c := w.topic(t, cases, carol, "C")
+		w.reply(t, c, alice, "on C", false)
+		w.reply(t, c, alice, "on C", false)
+		e := w.topic(t, general, reader, "E")
+		w.reply(t, e, alice, "on E", false)
+		d := w.topic(t, general, alice, "D")
+		w.topic(t, general, reader, "G") // the reader alone wrote in it
+		must(t, store.SetTopicLevel(ctx, reader.ID, d.ID, models.LevelWatch))
+		until := store.Now().Add(time.Minute)
+
+		describe := func(d *digest.Digest) []string {
+			var out []string
+			for _, it := range d.Items {
+				s := it.TopicTitle
+				if it.Watched {
+					s = "*" + s
+				}
+				if it.NewTopic {
+					s += " new"
+				}
+				s += fmt.Sprintf(" %d", it.NewPosts)
+				for _, p := range it.Posts {
+					s += fmt.Sprintf(" %d:%s", p.Number, p.Author)
+				}
+				out = append(out, s)
+			}
+			return out
+		}
+		want := []string{
+			"*D new 1 1:Alice",
+			"A new 6 5:Carol 7:Bob 8:Bob",
+			"C new 3",
+			"B new 3 1:Bob 2:Carol 3:Carol",
+			"E 1 2:Alice",
+			"F new 1 1:Bob",
+		}
+		got, err := digest.Content(ctx, store, reader.ID, w.before, until, 0)
+		must(t, err)
+		if !slices.Equal(describe(got), want) {
+			t.Fatalf("digest\n%q\nwant\n%q", describe(got), want)
+		}
+		got, err = digest.Content(ctx, store, reader.ID, w.before, until, 3)
+		must(t, err)
+		if !slices.Equal(describe(got), want[:3]) {
+			t.Fatalf("digest limited to 3\n%q\nwant\n%q", describe(got), want[:3])
+		}
+	})
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func TestDueMembersAndClaims(t *testing.T) {
-	modelstest.Run(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
-		w := &digestWorld{store: store}
-		monday := w.member(t, "monday", "Monday", "", models.StatusVerified)           // defaults: Monday 07:00 UTC
-		tokyo := w.member(t, "tokyo", "Tokyo", "", models.StatusVerified)              // daily 08:00 Tokyo
-		never := w.member(t, "never", "Never", "", models.StatusVerified)              // turned off
-		suspended := w.member(t, "suspended", "Suspended", "", models.StatusSuspended) // not a member in good standing
-		noMail := &models.User{Username: "nomail", DisplayName: "No mail", Status: models.StatusVerified}
-		must(t, store.CreateUser(ctx, noMail))
-		must(t, store.SaveDigestSettings(ctx, models.DigestSettings{UserID: tokyo.ID, Frequency: models.DigestDaily, Hour: 8, TimeZone: "Asia/Tokyo"}))
-		must(t, store.SaveDigestSettings(ctx, models.DigestSettings{UserID: never.ID, Frequency: models.DigestNever, Hour: 7, Weekday: 1, TimeZone: "UTC"}))
-		_ = suspended
-
-		ids := func(due []models.DueDigest) []string {
-			var out []string
-			for _, d := range due {
-				u, err := store.UserByID(ctx, d.UserID)
-				must(t, err)
-				out = append(out, u.Username+" "+d.Period.Key)
-			}
-			return out
-		}
-		now := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC) // Monday 06:30 UTC, 15:30 in Tokyo
-		due, err := store.DueMembers(ctx, now)
-		must(t, err)
-		if got, want := ids(due), []string{"monday 2026-11-16/weekly", "tokyo 2026-11-23/daily"}; !slices.Equal(got, want) {
-			t.Fatalf("due %q, want %q", got, want)
-		}
-
-		p := due[0].Period
-		c, err := store.ClaimDigest(ctx, monday.ID, p, now, time.Minute)
-		must(t, err)
-		if c.Outcome != models.ClaimFirst {
-			t.Fatalf("first claim: %v", c.Outcome)
-		}
-		due, err = store.DueMembers(ctx, now)
-		must(t, err)
-		if got := ids(due); !slices.Equal(got, []string{"tokyo 2026-11-23/daily"}) {
-			t.Fatalf("after a claim, due %q", got)
-		}
-		again, err := store.ClaimDigest(ctx, monday.ID, p, now, time.Minute)
-		must(t, err)
-		if again.Outcome != models.ClaimHeld || again.Holds() {
-			t.Fatalf("second claim while the first holds: %v", again.Outcome)
-		}
-		must(t, store.ReleaseDigestClaim(ctx, c, "421 try later"))
-		retry, err := store.ClaimDigest(ctx, monday.ID, p, now, time.Minute)
-		must(t, err)
-		if retry.Outcome != models.ClaimRetry {
-			t.Fatalf("claim after a release: %v", retry.Outcome)
-		}
-		if err := store.MarkDigestSent(ctx, c, "x@y", 1, now, now); !errors.Is(err, models.ErrClaimLost) {
-			t.Fatalf("finishing a released claim: %v, want ErrClaimLost", err)
-		}
-		later := now.Add(2 * time.Minute)
-		taken, err := store.ClaimDigest(ctx, monday.ID, p, later, time.Minute)
-		must(t, err)
-		if taken.Outcome != models.ClaimTakenOver || !taken.PreviousClaimAt.Equal(now) {
-			t.Fatalf("claim after the lease: %v (previous %v)", taken.Outcome, taken.PreviousClaimAt)
-		}
-		must(t, store.MarkDigestSent(ctx, taken, "digest-1@rounds.test", 3, later, later))
-		done, err := store.ClaimDigest(ctx, monday.ID, p, later.Add(time.Hour), time.Minute)
-		must(t, err)
-		if done.Outcome != models.ClaimFinished || done.Status != models.DeliverySent {
-			t.Fatalf("claim after sending: %v %q", done.Outcome, done.Status)
-		}
-		rows, err := store.DigestDeliveries(ctx, monday.ID, 10)
-		must(t, err)
-		if len(rows) != 1 || rows[0].Attempts != 3 || rows[0].MessageID != "digest-1@rounds.test" || rows[0].SentAt == nil {
-			t.Fatalf("delivery rows %+v", rows)
-		}
-
-		// The next period continues where the sent one stopped.
-		next, ok := models.DigestPeriod(models.DefaultDigestSettings(monday.ID), now.Add(7*24*time.Hour))
-		if !ok {
-			t.Fatal("no next period")
-		}
-		since, err := store.DigestSince(ctx, monday.ID, next)
-		must(t, err)
-		if !since.Equal(later) {
-			t.Fatalf("next digest starts %v, want where the last stopped, %v", since, later)
-		}
-		// Without a sent digest, one period back.
-		since, err = store.DigestSince(ctx, tokyo.ID, due[0].Period)
-		must(t, err)
-		if !since.Equal(due[0].Period.WindowStart) {
-			t.Fatalf("first digest starts %v, want %v", since, due[0].Period.WindowStart)
-		}
-	})
-}
-
-func TestUnsubscribeToken(t *testing.T) {
-	modelstest.Run(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
-		w := &digestWorld{store: store}
-		u := w.member(t, "leaver", "Leaver", "", models.StatusVerified)
-		token, err := store.CreateUnsubscribeToken(ctx, u.ID)
-		must(t, err)
-		if len(token) < 22 {
-			t.Fatalf("token %q is shorter than 128 bits", token)
-		}
-		var stored int64
-		must(t, store.DB().Raw(`SELECT COUNT(*) FROM unsubscribe_tokens WHERE token_hash = ?`, token).Scan(&stored).Error)
-		if stored != 0 {
-			t.Fatal("the token itself is stored")
-		}
-		if _, err := store.UnsubscribeByToken(ctx, "not-a-token"); !models.IsNotFound(err) {
-			t.Fatalf("unknown token: %v, want ErrNotFound", err)
-		}
-		for range 2 {
-			id, err := store.UnsubscribeByToken(ctx, token)
-			if err != nil || id != u.ID {
-				t.Fatalf("unsubscribe: %d, %v", id, err)
-			}
-		}
-		s, err := store.DigestSettingsFor(ctx, u.ID)
-		must(t, err)
-		if s.Frequency != models.DigestNever {
-			t.Fatalf("frequency %q after unsubscribing", s.Frequency)
-		}
-		due, err := store.DueMembers(ctx, store.Now())
-		must(t, err)
-		if len(due) != 0 {
-			t.Fatalf("unsubscribed member still due: %+v", due)
-		}
-	})
 }

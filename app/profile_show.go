@@ -1,0 +1,130 @@
+package app
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rounds/models"
+)
+
+const profilePostsPerPage = 20
+
+// profilePage is a member's profile as a peer sees it.
+type profilePage struct {
+	Profile  *models.Profile
+	Avatar   avatar
+	Verified string // "Verified clinician since March 2025, by a confirmed work email"
+	Since    string // the month they joined
+	Kind     models.ProfileKind
+	Posts    []models.ProfilePost
+	// Older is the address of the next page, empty on the last.
+	Older string
+	Own   bool
+}
+
+// avatar is a member's initials on a colour picked from their username:
+// members upload no pictures.
+type avatar struct {
+	Initials string
+	Hue      int // one of the eight avatar colours of the style sheet
+}
+
+// honorifics are left out of initials: "Dr. Amara Okafor" is AO.
+var honorifics = map[string]bool{"dr": true, "dr.": true, "prof": true, "prof.": true, "mr": true, "mr.": true,
+	"mrs": true, "mrs.": true, "ms": true, "ms.": true}
+
+func avatarOf(u *models.User) avatar {
+	var words []string
+	for _, w := range strings.Fields(strings.Split(u.DisplayName, ",")[0]) {
+		if !honorifics[strings.ToLower(w)] {
+			words = append(words, w)
+		}
+	}
+	initial := func(w string) string {
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return string(unicode.ToUpper(r))
+			}
+		}
+		return ""
+	}
+	var a avatar
+	switch len(words) {
+	case 0:
+		a.Initials = initial(u.Username)
+	case 1:
+		a.Initials = initial(words[0])
+	default:
+		a.Initials = initial(words[0]) + initial(words[len(words)-1])
+	}
+	h := fnv.New32a()
+	h.Write([]byte(u.Username))
+	a.Hue = int(h.Sum32() % 8)
+	return a
+}
+
+// verifiedLine says when and by what kind of evidence a member was
+// verified, never the evidence itself.
+func verifiedLine(p *models.Profile) string {
+	how := map[string]string{
+		models.VerifiedByInstitution: "by their institution's sign-in",
+		models.VerifiedByWorkEmail:   "by a confirmed work email",
+		models.VerifiedByModerator:   "by a moderator's review of their licence",
+	}[p.VerifiedBy]
+	line := "Verified clinician"
+	if p.VerifiedAt != nil {
+		line += " since " + p.VerifiedAt.UTC().Format("January 2006")
+	}
+	if how != "" {
+		line += ", " + how
+	}
+	return line
+}
+
+// profileURL is the address of a member's profile.
+func profileURL(username string) string { return "/u/" + username }
+
+// profileShow is a member's profile: who they are, how they were
+// verified, and the posts they signed that the viewer may read. Profiles
+// are for verified peers only, as the boards are.
+func (h *Handler) profileShow(c *fiber.Ctx) error {
+	ctx, viewer := c.UserContext(), member(c)
+	p, err := h.store.ProfileOf(ctx, viewer, c.Params("username"))
+	if err != nil {
+		return missing("That member", err)
+	}
+	page := profilePage{Profile: p, Avatar: avatarOf(&p.User), Verified: verifiedLine(p),
+		Since: memberSince(p.User.CreatedAt), Own: viewer.ID == p.User.ID}
+	switch k := models.ProfileKind(c.Query("show")); k {
+	case models.ProfileAll, models.ProfileTopics, models.ProfileReplies:
+		page.Kind = k
+	default:
+		return errNotFound("That list", nil)
+	}
+	before := int64(c.QueryInt("before", 0))
+	if before < 0 {
+		return errNotFound("That page", nil)
+	}
+	posts, more, err := h.store.ProfilePosts(ctx, viewer, p.User.ID, page.Kind, before, profilePostsPerPage)
+	if err != nil {
+		return err
+	}
+	page.Posts = posts
+	if more {
+		page.Older = fmt.Sprintf("%s?before=%d", profileURL(p.User.Username), posts[len(posts)-1].PostID)
+		if page.Kind != "" {
+			page.Older += "&show=" + string(page.Kind)
+		}
+	}
+	data := h.page(c, p.User.DisplayName)
+	data.Page = page
+	return h.views.render(c, "profile_show", data)
+}
+
+// memberSince is the month a member joined, as a profile says it.
+func memberSince(t time.Time) string { return t.UTC().Format("January 2006") }

@@ -1,0 +1,83 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// hotQueries are the statements read on nearly every request: the session
+// and its member, the header's counts, and the topic page's topic, board
+// access and posts. They skip GORM's reflection and are prepared once, so
+// the database parses them once per connection rather than per request.
+// Each statement's text lives beside the method that runs it, in its
+// aggregate's file; this file only prepares and binds them.
+type hotQueries struct {
+	once    sync.Once
+	err     error
+	posts   *sql.Stmt // postsInTopicSQL, posts.go
+	session *sql.Stmt // sessionMemberSQL, sessions.go
+	topic   *sql.Stmt // topicByIDSQL, topics.go
+	access  *sql.Stmt // boardAccessSQL, access.go
+	counts  *sql.Stmt // memberCountsSQL, header_counts.go
+}
+
+// inTx binds a pool statement to the store's transaction, if it has one,
+// so reads inside InTransaction see that transaction's writes.
+func (s *Store) inTx(ctx context.Context, stmt *sql.Stmt) *sql.Stmt {
+	if tx, ok := s.db.Statement.ConnPool.(*sql.Tx); ok {
+		return tx.StmtContext(ctx, stmt)
+	}
+	return stmt
+}
+
+func (s *Store) hot(ctx context.Context) (*hotQueries, error) {
+	h := s.hotq
+	h.once.Do(func() {
+		h.err = h.prepare(ctx, s)
+	})
+	return h, h.err
+}
+
+func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
+	sqlDB, err := s.pool()
+	if err != nil {
+		return err
+	}
+	prepare := func(query string) *sql.Stmt {
+		if h.err != nil {
+			return nil
+		}
+		// Prepared on the pool without the request's deadline: the
+		// statement outlives the request that happened to come first.
+		stmt, err := sqlDB.PrepareContext(context.WithoutCancel(ctx), s.placeholders(query))
+		if err != nil {
+			h.err = fmt.Errorf("prepare %q: %w", query, err)
+		}
+		return stmt
+	}
+	h.session = prepare(sessionMemberSQL)
+	h.posts = prepare(postsInTopicSQL(s.engine))
+	h.topic = prepare(topicByIDSQL(s.engine))
+	h.access = prepare(boardAccessSQL())
+	h.counts = prepare(memberCountsSQL())
+	return h.err
+}
+
+func (h *hotQueries) close() {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts} {
+		if stmt != nil {
+			_ = stmt.Close() // closing the pool right after releases them anyway
+		}
+	}
+}
+
+// epochSQL reads a time column as Unix seconds: both engines hand those
+// over faster than timestamps, and pages show no finer time.
+func epochSQL(engine Engine, col string) string {
+	if engine == Postgres {
+		return `CAST(FLOOR(EXTRACT(EPOCH FROM ` + col + `)) AS BIGINT)`
+	}
+	return `CAST(strftime('%s', ` + col + `) AS INTEGER)`
+}
