@@ -346,8 +346,8 @@ func TestOutOfOrderCommitsAreNotSkipped(t *testing.T) {
 		// stays open while another write commits (the higher id).
 		tx := store.DB().Begin()
 		t.Cleanup(func() { tx.Rollback() })
-		if err := tx.Exec(`UPDATE posts SET source = ?, version = version + 1 WHERE id = ?`,
-			"Late lactate clearance noted.", slowPost.ID).Error; err != nil {
+		if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
+			"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		var low int64
