@@ -44,12 +44,13 @@ func (h *Handler) adminMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := memberForm{}
-	switch done := c.Query("done"); done {
+	done := c.Query("done")
+	switch done {
 	case "warn", "suspend", "unsuspend", "role", "sessions":
-		return h.renderAdminMember(c, id, f, done)
+	default:
+		done = ""
 	}
-	return h.renderAdminMember(c, id, f, "")
+	return h.renderAdminMember(c, id, memberForm{}, done)
 }
 
 func (h *Handler) renderAdminMember(c *fiber.Ctx, id int64, f memberForm, done string) error {

@@ -41,12 +41,14 @@ type routeSite struct {
 	board                            *models.Board
 	own, others                      *models.Post
 	verification, group, notFoundInt int64
+	member                           int64 // a verified member, for member administration
 }
 
 func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
 	t.Helper()
 	s := &routeSite{a: a, admin: signedInAdmin(t, a), notFoundInt: 999999}
 	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	s.member = okafor.ID
 	s.board = a.Board(t, "cardiology", "Cardiology")
 	s.topic = a.Topic(t, s.board, okafor, "Amiodarone and warfarin", "Opening post", "anticoagulation")
 	s.others = a.AnonymousReply(t, s.topic, okafor, "A reply to report")
@@ -95,9 +97,11 @@ func (s *routeSite) path(pattern string) string {
 		id = s.board.ID
 	case strings.HasPrefix(pattern, "/admin/groups/"):
 		id = s.group
+	case strings.HasPrefix(pattern, "/admin/members/"):
+		id = s.member
 	}
 	return strings.NewReplacer(":id<int>", fmt.Sprint(id), ":slug", s.slugFor(pattern), ":tag", "anticoagulation",
-		":token", "not-a-token", ":provider", "nowhere", ":action", "hide", ":name", "nothing.eml").Replace(pattern)
+		":token", "not-a-token", ":provider", "nowhere", ":action", "hide", ":name", "nothing.eml", ":username", "okafor").Replace(pattern)
 }
 
 func (s *routeSite) slugFor(pattern string) string {

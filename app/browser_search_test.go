@@ -108,10 +108,11 @@ func TestBrowserSearch(t *testing.T) {
 	s.wantMarkColours(t, "rgb(77, 61, 0)", "rgb(255, 233, 168)")
 	s.emulateMedia(t, "prefers-color-scheme", "")
 
-	// On a phone the search box takes a row of its own and nothing
-	// scrolls sideways.
+	// On a phone the search box is in the header's menu, where it takes
+	// a row of its own, and nothing scrolls sideways.
 	s.onPhone(t)
 	s.wantNoSidewaysScroll(t, "the results page")
+	s.do(t, "open the menu", chromedp.Click(chromedp.CSS(".site-menu > summary")))
 	box := read(t, s, "measure the search box", chromedp.Evaluate[[]float64](
 		`(() => { const r = document.querySelector("form.site-search").getBoundingClientRect(); return [r.left, r.right, r.width]; })()`))
 	if len(box) != 3 || box[2] < 250 || box[0] < 8 || box[1] > 375-8 {

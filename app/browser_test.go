@@ -275,7 +275,7 @@ func TestBrowser(t *testing.T) {
 		// Tab from the top of the page into the content: the skip link comes
 		// first, and every stop on the way shows where the focus is.
 		var stops []string
-		for len(stops) < 10 {
+		for len(stops) < 16 { // the header's links, then the content
 			s.do(t, "press Tab", chromedp.KeyEvent(kb.Tab))
 			f := read(t, s, "read the focused element", chromedp.Evaluate[focusState](focusScript))
 			stops = append(stops, f.Text)

@@ -70,3 +70,7 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// Waiting is what the phone's menu button counts: unread notifications,
+// and for moderators the reported posts and applications in their queues.
+func (p pageData) Waiting() int64 { return p.Unread + p.Reported + p.Applications }

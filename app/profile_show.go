@@ -74,7 +74,7 @@ func verifiedLine(p *models.Profile) string {
 	how := map[string]string{
 		models.VerifiedByInstitution: "by their institution's sign-in",
 		models.VerifiedByWorkEmail:   "by a confirmed work email",
-		models.VerifiedByModerator:   "by a moderator's review of their licence",
+		models.VerifiedByModerator:   "by a moderator's review of their license",
 	}[p.VerifiedBy]
 	line := "Verified clinician"
 	if p.VerifiedAt != nil {

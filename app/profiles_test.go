@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"rounds/app/apptest"
 	"rounds/models"
@@ -95,6 +96,20 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 		anonTopic := a.AnonymousTopic(t, board, okafor, "Wrong-dose heparin", "Caught at the bedside.", "safety")
 		anonReply := a.AnonymousReply(t, signed, okafor, "I was the one who missed it.")
 		a.Reply(t, anonTopic, weber, "Thank you for sharing.")
+		// Reactions to the anonymous post never reach the profile.
+		for _, id := range []int64{anonTopic.ID, anonReply.ID} {
+			post := id
+			if id == anonTopic.ID {
+				opening, err := a.Store.PostsInTopic(ctx, anonTopic.ID, 1, 1)
+				if err != nil || len(opening) != 1 {
+					t.Fatalf("opening post: %v, %v", opening, err)
+				}
+				post = opening[0].ID
+			}
+			if _, err := a.Store.ToggleReaction(ctx, weber.ID, post, models.ReactThanks); err != nil {
+				t.Fatal(err)
+			}
+		}
 		closed := a.Board(t, "cardiology-team", "Cardiology team")
 		team := a.Group(t, "Cardiology team", "", "", okafor)
 		a.Restrict(t, closed, []*models.Group{team}, nil)
@@ -137,7 +152,7 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 			} else {
 				mustNotContain(t, res, "Team rota")
 			}
-			mustContain(t, res, "Signed near miss", topics, "0 replies")
+			mustContain(t, res, "Signed near miss", topics, "0 replies", "0 helpful · 0 agree · 0 thanks")
 		}
 	})
 }
@@ -316,4 +331,48 @@ func TestMemberAdministration(t *testing.T) {
 			t.Fatalf("audit log:\n got %s\nwant %s", got, want)
 		}
 	})
+}
+
+// Posts stored before mentions linked get their links from the one-time
+// job the node queues at start.
+func TestStoredMentionsGetLinked(t *testing.T) {
+	a := apptest.New(t, apptest.Options{WorkJobs: true})
+	ctx := t.Context()
+	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	board := a.Board(t, "cardiology", "Cardiology")
+	old := "<p>Ask @Weber about it, not <code>@park</code>.</p>\n"
+	topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
+		Title: "Old mentions", PostContent: models.PostContent{Source: "Ask @Weber about it, not `@park`.", Cooked: old}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Site.QueueOneTimeJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The queue polls every 100 ms; the bound only stops a broken job
+	// from hanging the test.
+	for tries := 0; ; tries++ {
+		done, err := a.Store.OneTimeJobDone(ctx, "link_mentions")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done {
+			break
+		}
+		if tries == 3000 {
+			t.Fatal("the one-time job did not finish")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	post, err := a.Store.PostByID(ctx, opening.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p>Ask <a href="/u/weber" rel="nofollow ugc noopener noreferrer">@Weber</a> about it, not <code>@park</code>.</p>` + "\n"
+	if post.Cooked != want {
+		t.Fatalf("stored post now\n%q, want\n%q", post.Cooked, want)
+	}
+	b := a.Browser(t)
+	b.SignIn(okafor)
+	mustContain(t, b.Get(fmt.Sprintf("/t/%d", topic.ID)), `<a href="/u/weber" rel="nofollow ugc noopener noreferrer">@Weber</a>`)
 }

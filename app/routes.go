@@ -65,6 +65,8 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodPost, "/p/:id<int>/bookmark", verifiedMember, h.bookmarkSave},
 		{fiber.MethodPost, "/p/:id<int>/bookmark/remove", verifiedMember, h.bookmarkRemove},
 		{fiber.MethodGet, "/bookmarks", verifiedMember, h.bookmarks},
+		{fiber.MethodPost, "/p/:id<int>/react", verifiedMember, h.react},
+		{fiber.MethodGet, "/p/:id<int>/reactions", verifiedMember, h.reactions},
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", reader, h.tagShow},

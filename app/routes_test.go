@@ -40,6 +40,8 @@ var routeAccess = map[string]string{
 	"POST /p/:id<int>/bookmark":          "member",
 	"POST /p/:id<int>/bookmark/remove":   "member",
 	"GET /bookmarks":                     "member",
+	"POST /p/:id<int>/react":             "member",
+	"GET /p/:id<int>/reactions":          "member",
 	"GET /p/:id<int>/delete":             "member",
 	"POST /p/:id<int>/delete":            "member",
 	"GET /tags/:tag":                     "member",

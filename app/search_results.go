@@ -108,14 +108,19 @@ func (h *Handler) foundTopics(ctx context.Context, m *models.User, res *search.R
 	return found, nil
 }
 
-// resultCount says how much was found: "12 posts in 5 topics", or "in
-// more than" so many topics when the index stopped counting them.
+// resultCount says how much was found: "12 posts in 5 topics", "in more
+// than" so many topics when the index stopped counting them, and "about"
+// so many posts when search estimated them rather than counted.
 func resultCount(res *search.Results) string {
 	topicCount := plural(res.Groups, "topic", "topics")
 	if res.Capped {
 		topicCount = "more than " + topicCount
 	}
-	return plural(int(res.Posts), "post", "posts") + " in " + topicCount
+	count := plural(int(res.Posts), "post", "posts") + " in " + topicCount
+	if res.PostsEstimated {
+		count = "about " + count
+	}
+	return count
 }
 
 // searchScope is every board the member may read; All saves the index a

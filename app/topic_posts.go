@@ -96,7 +96,10 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.PHIConfirmed) > 0 {
 			writeConfirmed(&b, p.PHIConfirmed)
 		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable {
+		if len(p.Reactions) > 0 || p.ReactCSRF != "" {
+			writeReactions(&b, id, p.Reactions, p.ReactCSRF)
+		}
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -107,6 +110,9 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			}
+			if p.QuoteURL != "" {
+				b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
 			}
 			if p.Bookmarked {
 				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
@@ -222,4 +228,42 @@ func writeConfirmed(b *strings.Builder, notes []phiNote) {
 		b.WriteString(`<li><strong>` + esc(n.TypeLabel) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
 	}
 	b.WriteString("</ul></details>\n")
+}
+
+// writeReactions writes a post's reactions: buttons that give or take
+// back each one when the reader may react (csrf set), plain counts
+// otherwise, and a link to who reacted when anyone did.
+func writeReactions(b *strings.Builder, id string, counts []models.ReactionCount, csrf string) {
+	count := func(k models.ReactionKind) (int, bool) {
+		for _, c := range counts {
+			if c.Kind == k {
+				return c.Count, c.Mine
+			}
+		}
+		return 0, false
+	}
+	b.WriteString(`  <div class="reactions">`)
+	if csrf != "" {
+		b.WriteString(`<form method="post" action="/p/` + id + `/react" class="reaction-form"><input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(csrf) + `">`)
+	}
+	for _, k := range models.ReactionKinds {
+		n, mine := count(k)
+		label := k.Label()
+		if n > 0 {
+			label += ` <span class="reaction-count">` + strconv.Itoa(n) + `</span>`
+		}
+		switch {
+		case csrf != "":
+			b.WriteString(`<button type="submit" name="kind" value="` + string(k) + `" class="reaction" aria-pressed="` + strconv.FormatBool(mine) + `">` + label + `</button>`)
+		case n > 0:
+			b.WriteString(`<span class="reaction">` + label + `</span>`)
+		}
+	}
+	if csrf != "" {
+		b.WriteString(`</form>`)
+	}
+	if len(counts) > 0 {
+		b.WriteString(` <a href="/p/` + id + `/reactions" class="reactors">Who reacted</a>`)
+	}
+	b.WriteString("</div>\n")
 }

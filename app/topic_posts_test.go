@@ -26,6 +26,23 @@ func postsTemplate(t testing.TB) *template.Template {
 		"citationAuthors": citationAuthors,
 		"siteOf":          func(p models.LinkPreview) string { return siteOf(&p) },
 		"proxied":         func(u string) bool { return strings.HasPrefix(u, imageproxy.Prefix) },
+		"reactionKinds":   func() []models.ReactionKind { return models.ReactionKinds },
+		"reactionCount": func(cs []models.ReactionCount, k models.ReactionKind) int {
+			for _, c := range cs {
+				if c.Kind == k {
+					return c.Count
+				}
+			}
+			return 0
+		},
+		"reactionMine": func(cs []models.ReactionCount, k models.ReactionKind) bool {
+			for _, c := range cs {
+				if c.Kind == k {
+					return c.Mine
+				}
+			}
+			return false
+		},
 	}).ParseFiles(filepath.Join("testdata", "topic_posts.html"))
 	if err != nil {
 		t.Fatalf("parse the posts template: %v", err)
@@ -54,7 +71,8 @@ func goldenPosts() []postItem {
 		// page's own cards.
 		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
 			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
-			Bookmarkable: true, Bookmarked: true,
+			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
+			Reactions: []models.ReactionCount{{Kind: models.ReactHelpful, Count: 3, Mine: true}, {Kind: models.ReactThanks, Count: 1}},
 			Previews: []models.LinkPreview{
 				{URL: "https://www.ahajournals.org/doi/full/x?a=1&b=2+3", Kind: "page", Title: `AF guideline "2023" <update>`,
 					Description: "Recommendations for rate & rhythm control.", ImageURL: imageproxy.Prefix + "abc123?u=1&v=2"},
@@ -93,7 +111,8 @@ func goldenPosts() []postItem {
 		edited(created(postItem{ID: 109, Number: 9, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
 			Cooked: "<p>Corrected the dose.</p>", Mine: true})),
 		created(postItem{ID: 110, Number: 10, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
-			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true}),
+			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true,
+			Reactions: []models.ReactionCount{{Kind: models.ReactAgree, Count: 2}}}),
 		// Someone else's edited post, read by a guest of the board who can
 		// do nothing with it, and a post with no footer at all.
 		edited(created(postItem{ID: 111, Number: 11, AuthorName: "Priya Nair", Cooked: "<p>Edited by its author.</p>"})),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -67,6 +68,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
 		return err
 	}
+	if err := h.attachReactions(c, m, items); err != nil {
+		return err
+	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
@@ -81,6 +85,19 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		// The card above already shows the text the opening post repeats.
 		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
+	if p.CanPost {
+		base := topicPageURL(&topic.Topic, page)
+		if page > 1 {
+			base += "&quote="
+		} else {
+			base += "?quote="
+		}
+		for i := range items {
+			if !items[i].Deleted && !items[i].Withheld {
+				items[i].QuoteURL = base + strconv.FormatInt(items[i].ID, 10) + "#reply-heading"
+			}
+		}
+	}
 	p.PostsHTML = renderPosts(items)
 	if m.IsVerified() {
 		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
@@ -92,6 +109,11 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 			reply = &composer{}
 			if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
 				return err
+			}
+			if q := c.Query("quote"); q != "" {
+				if reply.Body, err = h.quotedReply(c.UserContext(), m, topic, q); err != nil {
+					return err
+				}
 			}
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
@@ -165,12 +187,19 @@ type postItem struct {
 	// says they have one.
 	Bookmarkable bool
 	Bookmarked   bool
-	CreatedISO   string
-	CreatedAgo   string
-	CreatedFull  string
-	UpdatedISO   string
-	UpdatedAgo   string
-	UpdatedFull  string
+	// QuoteURL, set when the reader may reply, offers the reply composer
+	// with the post quoted.
+	QuoteURL string
+	// Reactions count the post's reactions; ReactCSRF, set when the
+	// reader may react, makes them buttons.
+	Reactions   []models.ReactionCount
+	ReactCSRF   string
+	CreatedISO  string
+	CreatedAgo  string
+	CreatedFull string
+	UpdatedISO  string
+	UpdatedAgo  string
+	UpdatedFull string
 }
 
 func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {

@@ -652,7 +652,24 @@ var migrations = []migration{
 		`CREATE INDEX profile_changes_queue ON profile_changes (status, submitted_at, id)`,
 		`CREATE INDEX profile_changes_user ON profile_changes (user_id, id)`,
 	}},
-	{22, "posts' plain text", []string{
+	{22, "reactions", []string{
+		// One of each reaction per member and post; a purged post or a
+		// removed member takes theirs along.
+		`CREATE TABLE post_reactions (
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind IN ('helpful', 'agree', 'thanks')),
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (post_id, user_id, kind)
+		)`,
+		`CREATE INDEX post_reactions_user ON post_reactions (user_id)`,
+	}},
+	{23, "links for the mentions of stored posts", []string{
+		// Posts cooked before @mentions linked to profiles get their links
+		// from a one-time job.
+		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
+	}},
+	{24, "posts' plain text", []string{
 		// The words of each post as search indexes and quotes them, read
 		// from the markdown when the post is written so that nothing
 		// parses it again. The job fills in the posts written before.

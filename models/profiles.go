@@ -23,6 +23,9 @@ type Profile struct {
 	VerifiedBy string
 	Topics     int64
 	Replies    int64
+	// Helpful, Agree and Thanks count the reactions received on those
+	// same posts: never on an anonymous one.
+	Helpful, Agree, Thanks int64
 }
 
 // ProfilePost is one of a member's posts as their profile lists it.
@@ -87,6 +90,14 @@ func (s *Store) ProfileOf(ctx context.Context, viewer *User, username string) (*
 		append([]any{p.User.ID}, args...)...).Row().Scan(&p.Topics, &p.Replies)
 	if err != nil {
 		return nil, fmt.Errorf("count the posts of %q: %w", username, err)
+	}
+	err = db.Raw(`SELECT COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0)
+		FROM post_reactions r WHERE r.post_id IN (SELECT p.id `+from+`)`,
+		append([]any{ReactHelpful, ReactAgree, ReactThanks, p.User.ID}, args...)...).Row().Scan(&p.Helpful, &p.Agree, &p.Thanks)
+	if err != nil {
+		return nil, fmt.Errorf("count the reactions to %q: %w", username, err)
 	}
 	return &p, nil
 }

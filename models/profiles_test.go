@@ -18,7 +18,8 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		open := f.topic(t, "Signed topic")
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "a signed reply", Cooked: "<p>a signed reply</p>"}}); err != nil {
+		signedReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "a signed reply", Cooked: "<p>a signed reply</p>"}})
+		if err != nil {
 			t.Fatal(err)
 		}
 		anonTopic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
@@ -26,9 +27,21 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "anon", Cooked: "<p>anon</p>"},
-			Anonymous: true, AnonymityK: 1}); err != nil {
+		anonReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "anon", Cooked: "<p>anon</p>"},
+			Anonymous: true, AnonymityK: 1})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// Reactions to the signed reply count on the profile; those to the
+		// anonymous one never do.
+		for _, r := range []struct {
+			post int64
+			kind models.ReactionKind
+		}{{signedReply.ID, models.ReactHelpful}, {signedReply.ID, models.ReactThanks}, {anonReply.ID, models.ReactHelpful},
+			{anonReply.ID, models.ReactAgree}} {
+			if _, err := store.ToggleReaction(ctx, f.peer.ID, r.post, r.kind); err != nil {
+				t.Fatal(err)
+			}
 		}
 		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "hidden", Cooked: "<p>hidden</p>"}})
 		if err != nil {
@@ -78,6 +91,9 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 				}
 				if p.Topics != c.topics || p.Replies != c.replies {
 					t.Fatalf("counts %d topics, %d replies; want %d, %d", p.Topics, p.Replies, c.topics, c.replies)
+				}
+				if p.Helpful != 1 || p.Agree != 0 || p.Thanks != 1 {
+					t.Fatalf("reactions received %d helpful, %d agree, %d thanks; want 1, 0, 1", p.Helpful, p.Agree, p.Thanks)
 				}
 				posts, more, err := store.ProfilePosts(ctx, c.viewer, f.author.ID, models.ProfileAll, 0, 10)
 				if err != nil {

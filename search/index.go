@@ -64,7 +64,9 @@ type Index struct {
 	position int64
 	seen     map[int64]time.Time
 
-	length lengthEstimate // the average post's length, for scoring
+	length   lengthEstimate // the average post's length, for scoring
+	ranking  ranking        // how posts are scored and ordered
+	countCap int            // hits a count reads before it estimates the rest
 
 	// failBeforeCommit lets a test stop the indexer between reading the
 	// outbox and committing what it read, as a crash would.
@@ -88,7 +90,8 @@ func Open(dir string, store *models.Store, log *slog.Logger) (*Index, error) {
 	}
 	x := &Index{
 		dir: dir, store: store, log: log, synonyms: synonyms, analyzer: analyzer,
-		wake: make(chan struct{}, 1), seen: map[int64]time.Time{},
+		wake: make(chan struct{}, 1), seen: map[int64]time.Time{}, ranking: defaultRanking,
+		countCap: countCap,
 	}
 	x.openCurrent()
 	x.removeStale()

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -146,4 +148,26 @@ func TestWritesBecomeSearchable(t *testing.T) {
 			t.Fatalf("a reply found %v, want %d", got, reply.ID)
 		}
 	})
+}
+
+// TestShardSpread checks that posts are spread over the shards evenly,
+// including opening posts numbered like their topics ("7/7"), which a
+// hash's low bit alone put all in one shard.
+func TestShardSpread(t *testing.T) {
+	set := &shardSet{shards: make([]bleve.Index, shardCount)}
+	for _, ids := range []func(i int64) string{
+		func(i int64) string { return docID(i, i) },
+		func(i int64) string { return docID(i, 20*i+3) },
+	} {
+		counts := make([]int, shardCount)
+		const n = 2000
+		for i := int64(1); i <= n; i++ {
+			counts[set.shardOf(ids(i))]++
+		}
+		for s, c := range counts {
+			if want := n / shardCount; c < want*9/10 || c > want*11/10 {
+				t.Errorf("shard %d holds %d of %d posts, want about %d: %v", s, c, n, want, counts)
+			}
+		}
+	}
 }

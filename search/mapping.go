@@ -13,7 +13,7 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // Field names in the index.
 const (

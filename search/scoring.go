@@ -13,7 +13,7 @@ import (
 
 // Search scores with BM25F: a word counts by how often a post uses it, for
 // its length, and by how few posts use it, and a word in the title counts
-// as titleWeight more uses in the body. Title and body share one measure
+// as more uses in the body (fewer in a long title). Title and body share one measure
 // of rarity, the body's (which holds the title), so a word common in posts
 // but rare among titles cannot lift a short title over a post whose body
 // holds the rare words asked for.
@@ -25,14 +25,52 @@ import (
 // Measured on MED's long queries, each cost nDCG@10 against textbook BM25:
 // the squared rarity about 0.05, the share of clauses 0.036, the length
 // 0.025, the square root 0.006 (see ir_test.go for the measurements).
-const (
-	bm25K1 = 1.2  // how quickly more uses of a word stop counting
-	bm25B  = 0.75 // how much a long post is marked down against an average one
-	// titleWeight is what a use of the word in the title adds, in uses in
-	// the body: enough to settle a tie for a post titled with the words
-	// asked for, too little to outrank a body that has the rarer of them.
-	titleWeight = 0.5
-)
+type ranking struct {
+	k1 float64 // how quickly more uses of a word stop counting
+	b  float64 // how much a long post is marked down against an average one
+	// title is what a use of the word in an average-length title adds,
+	// in uses in the body: enough to lift a post titled with the words
+	// asked for over a short reply that mentions them, too little to
+	// outrank a body that has the rarer of them.
+	title float64
+	// synonym discounts a match on a synonym against the word typed.
+	synonym float64
+	// tiers puts posts with every word before posts with only some; without
+	// it every post with any word is ranked by its score alone.
+	tiers bool
+	// global measures a word's rarity over every shard, as one index
+	// would; without it each shard uses its own share of the posts.
+	global bool
+	// near is what two words typed next to each other add when a post has
+	// them next to each other too, in their rarity: a share of the mean of
+	// the two words' weights. 0 adds nothing.
+	near float64
+	// titleB is how much a long title's uses are marked down against the
+	// average title's, as b does for bodies: a word in a five-word title
+	// says more about a topic than one in a title that runs to a sentence.
+	titleB float64
+}
+
+// defaultRanking is what search uses. Each figure was chosen on the
+// odd-numbered queries of MED and Cranfield, long and short, and checked
+// on the even-numbered ones (TestRankingTuning prints both):
+//   - tiers off: putting every post with all the words first cost nDCG@10
+//     on short queries of both collections (Cranfield 0.009, MED 0.004 on
+//     both halves) and left Cranfield's under plain BM25;
+//   - title 1 with titleB 0.75: a title's uses marked down by its length
+//     let the title count more (Cranfield gained 0.008 on long queries,
+//     on both halves) without MED's first sentences, which stand in for
+//     titles there and run long, outranking bodies; 0.5 without the
+//     length let a short reply outrank a post titled with the word;
+//   - k1 1.5 rather than 1.2: better on Cranfield's halves (+0.003) and
+//     the only one of the settings tried that kept recall@100 on MED's
+//     short queries at least plain BM25's;
+//   - global: each shard's own rarity moved results with the shard a
+//     post landed in (and happened to score MED's long queries 0.004
+//     higher, which is noise, not a reason);
+//   - near 0: a bonus for query words side by side in a post gained up to
+//     0.017 on Cranfield but lost 0.003 to 0.027 on MED's held-out half.
+var defaultRanking = ranking{k1: 1.5, b: 0.75, title: 1, titleB: 0.75, synonym: 0.8, global: true}
 
 // wordQuery finds the posts holding one analysed term and scores them.
 type wordQuery struct {
@@ -40,6 +78,9 @@ type wordQuery struct {
 	weight  float64 // 1 for a word typed, less for a synonym
 	inTitle bool    // in:title: titles only
 	avg     float64 // the average body length, in terms
+	avgT    float64 // the average title length, in terms
+	rank    ranking
+	stats   *corpusStats // rarity over every shard; nil: the shard's own
 }
 
 // Searcher implements query.Query.
@@ -53,23 +94,28 @@ func (q *wordQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &wordSearcher{postings: postings, scoring: scoring}
+	s := &wordSearcher{postings: postings, scoring: scoring, k1: q.rank.k1, b: q.rank.b, titleW: q.rank.title, titleB: q.rank.titleB, avgT: q.avgT}
 	if !scoring {
 		return s, nil
 	}
-	docs, err := r.DocCount()
-	if err != nil {
-		_ = postings.Close()
-		return nil, err
+	var n, df float64
+	if q.stats.usable() {
+		n, df = q.stats.docs, q.stats.df(field, q.term)
+	} else {
+		docs, err := r.DocCount()
+		if err != nil {
+			_ = postings.Close()
+			return nil, err
+		}
+		n, df = float64(docs), float64(postings.Count())
 	}
-	n, df := float64(docs), float64(postings.Count())
 	s.idf = q.weight * math.Log(1+(n-df+0.5)/(df+0.5))
 	s.avg = q.avg
 	if q.inTitle {
 		s.avg = 0 // titles are all short: their length is not held against them
 		return s, nil
 	}
-	if s.titles, err = r.TermFieldReader(ctx, []byte(q.term), fieldTitle, true, false, false); err != nil {
+	if s.titles, err = r.TermFieldReader(ctx, []byte(q.term), fieldTitle, true, s.titleB > 0 && s.avgT > 0, false); err != nil {
 		_ = postings.Close()
 		return nil, err
 	}
@@ -84,6 +130,10 @@ type wordSearcher struct {
 	scoring  bool
 	idf      float64 // with the query's weight
 	avg      float64 // average length; 0 for no length normalisation
+	k1, b    float64
+	titleW   float64 // what a use in the title adds
+	titleB   float64 // how much a long title's uses are marked down
+	avgT     float64 // the average title length
 
 	doc     index.TermFieldDoc
 	title   index.TermFieldDoc
@@ -116,16 +166,16 @@ func (s *wordSearcher) match(ctx *search.SearchContext, tfd *index.TermFieldDoc)
 	tf := float64(tfd.Freq)
 	if s.avg > 0 && tfd.Norm > 0 {
 		length := 1 / (tfd.Norm * tfd.Norm) // Bleve keeps 1/√length
-		tf /= 1 - bm25B + bm25B*length/s.avg
+		tf /= 1 - s.b + s.b*length/s.avg
 	}
 	if s.titles != nil {
 		n, err := s.titleUses(tfd.ID)
 		if err != nil {
 			return nil, err
 		}
-		tf += titleWeight * n
+		tf += s.titleW * n
 	}
-	m.Score = s.idf * tf * (bm25K1 + 1) / (tf + bm25K1)
+	m.Score = s.idf * tf * (s.k1 + 1) / (tf + s.k1)
 	return m, nil
 }
 
@@ -141,7 +191,12 @@ func (s *wordSearcher) titleUses(id index.IndexInternalID) (float64, error) {
 		s.inTitle = next
 	}
 	if s.inTitle != nil && s.inTitle.ID.Equals(id) {
-		return float64(s.inTitle.Freq), nil
+		n := float64(s.inTitle.Freq)
+		if s.titleB > 0 && s.avgT > 0 && s.inTitle.Norm > 0 {
+			length := 1 / (s.inTitle.Norm * s.inTitle.Norm)
+			n /= 1 - s.titleB + s.titleB*length/s.avgT
+		}
+		return n, nil
 	}
 	return 0, nil
 }
@@ -357,33 +412,265 @@ type lengthEstimate struct {
 	name string // the index measured
 	docs uint64 // posts it held then
 	avg  float64
+	avgT float64 // the average title, over topics
 }
 
-// averageLength is the average number of distinct terms in a post's body.
-func (x *Index) averageLength() float64 {
+// averageLength is the average number of distinct terms in a post's body
+// and in a topic's title.
+func (x *Index) averageLength() (body, title float64) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.current == nil {
-		return 1
+		return 1, 1
 	}
 	docs, err := x.current.DocCount()
 	if err != nil || docs == 0 {
-		return 1
+		return 1, 1
 	}
 	l := &x.length
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.name == x.name && l.avg > 0 && 10*max(docs, l.docs) < 11*min(docs, l.docs) {
-		return l.avg
+		return l.avg, l.avgT
 	}
 	terms, err := x.current.postingsCount(fieldBody)
+	var titles, topics uint64
+	if err == nil {
+		titles, err = x.current.postingsCount(fieldTitle)
+	}
+	if err == nil {
+		topics, err = x.current.termCount(fieldTopic)
+	}
 	if err != nil {
 		x.log.Warn("measure the search index", "err", err)
 		if l.avg > 0 {
-			return l.avg
+			return l.avg, l.avgT
 		}
-		return 1
+		return 1, 1
 	}
 	l.name, l.docs, l.avg = x.name, docs, max(1, float64(terms)/float64(docs))
-	return l.avg
+	l.avgT = max(1, float64(titles)/float64(max(topics, 1)))
+	return l.avg, l.avgT
+}
+
+// corpusStats are the figures rarity is measured with, over every shard
+// of the index rather than each shard's own share: a word's weight then
+// does not depend on which shard a post landed in, and a small community
+// scores as one index would.
+type corpusStats struct {
+	docs    float64
+	counts  map[string]float64 // field and term → posts holding it
+	readers []index.IndexReader
+	failed  bool // a shard could not be read: fall back to each shard's figures
+}
+
+// openStats starts measuring the current index; close it once the query
+// is built.
+func (x *Index) openStats() *corpusStats {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.current == nil {
+		return nil
+	}
+	st := &corpusStats{counts: map[string]float64{}}
+	for _, shard := range x.current.shards {
+		raw, err := shard.Advanced()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		r, err := raw.Reader()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		st.readers = append(st.readers, r)
+		n, err := r.DocCount()
+		if err != nil {
+			st.close()
+			return nil
+		}
+		st.docs += float64(n)
+	}
+	return st
+}
+
+// note looks up how many posts hold term in field, once.
+func (st *corpusStats) note(ctx context.Context, field, term string) {
+	if st == nil || st.failed {
+		return
+	}
+	key := field + "\x00" + term
+	if _, ok := st.counts[key]; ok {
+		return
+	}
+	n := 0.0
+	for _, r := range st.readers {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			st.failed = true
+			return
+		}
+		n += float64(tfr.Count())
+		_ = tfr.Close()
+	}
+	st.counts[key] = n
+}
+
+func (st *corpusStats) df(field, term string) float64 { return st.counts[field+"\x00"+term] }
+
+// usable says whether the figures can be scored with.
+func (st *corpusStats) usable() bool { return st != nil && !st.failed && st.docs > 0 }
+
+func (st *corpusStats) close() {
+	if st == nil {
+		return
+	}
+	for _, r := range st.readers {
+		_ = r.Close()
+	}
+	st.readers = nil
+}
+
+// bonusQuery matches what its main query matches; each bonus query that
+// matches the same post adds its score. Words of the query found next to
+// each other in a post, as typed, lift it this way.
+type bonusQuery struct {
+	main  query.Query
+	bonus []query.Query
+}
+
+// Searcher implements query.Query.
+func (q *bonusQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	main, err := q.main.Searcher(ctx, r, m, options)
+	if err != nil || options.Score == "none" {
+		return main, err
+	}
+	s := &bonusSearcher{main: main}
+	for _, b := range q.bonus {
+		child, err := b.Searcher(ctx, r, m, options)
+		if err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+		s.bonus = append(s.bonus, child)
+	}
+	s.current = make([]*search.DocumentMatch, len(s.bonus))
+	s.done = make([]bool, len(s.bonus))
+	return s, nil
+}
+
+type bonusSearcher struct {
+	main    search.Searcher
+	bonus   []search.Searcher
+	current []*search.DocumentMatch // each bonus's last hit
+	done    []bool                  // the bonus has no more hits
+}
+
+func (s *bonusSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	m, err := s.main.Next(ctx)
+	if err != nil || m == nil {
+		return m, err
+	}
+	return m, s.add(ctx, m)
+}
+
+func (s *bonusSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	m, err := s.main.Advance(ctx, id)
+	if err != nil || m == nil {
+		return m, err
+	}
+	return m, s.add(ctx, m)
+}
+
+// add brings each bonus up to the main hit and adds the score of those on it.
+func (s *bonusSearcher) add(ctx *search.SearchContext, m *search.DocumentMatch) error {
+	for i, b := range s.bonus {
+		if s.done[i] {
+			continue
+		}
+		cur := s.current[i]
+		if cur == nil || cur.IndexInternalID.Compare(m.IndexInternalID) < 0 {
+			if cur != nil {
+				ctx.DocumentMatchPool.Put(cur)
+			}
+			next, err := b.Advance(ctx, m.IndexInternalID)
+			if err != nil {
+				return err
+			}
+			s.current[i], s.done[i] = next, next == nil
+			cur = next
+		}
+		if cur != nil && cur.IndexInternalID.Equals(m.IndexInternalID) {
+			m.Score += cur.Score
+		}
+	}
+	return nil
+}
+
+func (s *bonusSearcher) Close() error {
+	err := s.main.Close()
+	for _, b := range s.bonus {
+		if berr := b.Close(); err == nil {
+			err = berr
+		}
+	}
+	return err
+}
+
+func (s *bonusSearcher) Weight() float64      { return 1 }
+func (s *bonusSearcher) SetQueryNorm(float64) {}
+func (s *bonusSearcher) Count() uint64        { return s.main.Count() }
+func (s *bonusSearcher) Min() int             { return 0 }
+
+func (s *bonusSearcher) DocumentMatchPoolSize() int {
+	n := s.main.DocumentMatchPoolSize()
+	for _, b := range s.bonus {
+		n += b.DocumentMatchPoolSize() + 1
+	}
+	return n
+}
+
+func (s *bonusSearcher) Size() int {
+	n := 64 + s.main.Size()
+	for _, b := range s.bonus {
+		n += b.Size()
+	}
+	return n
+}
+
+// fixedQuery matches what its query matches, each post scoring score.
+type fixedQuery struct {
+	query.Query
+	score float64
+}
+
+// Searcher implements query.Query.
+func (q fixedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.Query.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	return fixedSearcher{s, q.score}, nil
+}
+
+type fixedSearcher struct {
+	search.Searcher
+	score float64
+}
+
+func (s fixedSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	m, err := s.Searcher.Next(ctx)
+	if m != nil {
+		m.Score = s.score
+	}
+	return m, err
+}
+
+func (s fixedSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	m, err := s.Searcher.Advance(ctx, id)
+	if m != nil {
+		m.Score = s.score
+	}
+	return m, err
 }

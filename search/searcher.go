@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -36,13 +37,16 @@ const (
 
 // Results are the topics a search found, best first, one page of them.
 type Results struct {
-	Topics  []TopicHit
-	Posts   uint64 // posts that match, all told
-	Groups  int    // topics among the best maxHits posts
-	Capped  bool   // more posts matched than were grouped into topics
-	Page    int
-	Pages   int
-	AnyWord bool // no post had every word; these have some of them
+	Topics []TopicHit
+	Posts  uint64 // posts that match, all told
+	// PostsEstimated says Posts is an estimate: past a count of many
+	// thousands, the rest are estimated rather than read.
+	PostsEstimated bool
+	Groups         int  // topics among the best maxHits posts
+	Capped         bool // more posts matched than were grouped into topics
+	Page           int
+	Pages          int
+	AnyWord        bool // no post had every word; these have some of them
 	// NoBoard is set when board: named a board the member cannot search
 	// (missing or not theirs: the two look the same).
 	NoBoard bool
@@ -72,26 +76,34 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		boardID = id
 	}
-	plan := x.plan(q)
+	plan := x.plan(ctx, q)
 	res.highlight = highlighter{analyzer: x.analyzer, terms: plan.terms}
 	if plan.empty() && !q.filtered() {
 		return res, nil
 	}
 	filter := x.filter(q, r.Scope, boardID)
 	newest := q.Order == "newest" || plan.empty()
-	sr, err := x.find(ctx, plan.query(false), filter, newest, q.After)
+	sr, about, err := x.find(ctx, plan.query(false), filter, newest, q.After)
 	if err != nil {
 		return nil, err
 	}
 	if sr.Total == 0 && len(plan.concepts) > 1 {
-		if sr, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
+		if sr, about, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
 			return nil, err
 		}
 		res.AnyWord = sr.Total > 0
+	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 && !x.ranking.tiers {
+		// Fewer posts have every word than a search groups: every post
+		// with some of the words is ranked with them by its score.
+		some, _, err := x.find(ctx, plan.query(true), filter, newest, q.After)
+		if err != nil {
+			return nil, err
+		}
+		sr = some
 	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 {
 		// Fewer posts have every word than a search groups: posts with
 		// some of the words follow them, best first.
-		some, err := x.find(ctx, plan.query(true), filter, newest, q.After)
+		some, _, err := x.find(ctx, plan.query(true), filter, newest, q.After)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +121,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		sr.Total = some.Total
 	}
-	res.Posts = sr.Total
+	res.Posts, res.PostsEstimated = sr.Total, about
 	res.Capped = sr.Total > uint64(len(sr.Hits))
 	groups := group(sr)
 	res.Groups = len(groups)
@@ -125,34 +137,23 @@ func (q Query) filtered() bool {
 	return q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || !q.Before.IsZero() || !q.After.IsZero()
 }
 
-// find runs a query, best first or newest first. Sorting by date reads
-// every hit's date, so a newest-first search looks at the last two days,
-// then a week, a month, half a year, two years, and only then at
-// everything: when a window holds a full page of hits, nothing older can
-// be among them.
-func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool, after time.Time) (*bleve.SearchResult, error) {
+// find runs a query, best first or newest first, and says whether the
+// total it gives is an estimate. Sorting by date reads every hit's date,
+// so a newest-first search looks at the last two days first, then at a
+// span it expects to hold a little more than maxHits from the hits found
+// so far, and only past two years at everything: when a window holds
+// maxHits hits, nothing older can be among them, and
+// the posts outside it are counted only up to countCap, the rest
+// estimated, so a search that matches millions costs about what its first
+// page does.
+func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool, after time.Time) (*bleve.SearchResult, bool, error) {
 	if !newest {
-		return x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
+		sr, err := x.run(ctx, text, filter, []string{"-_score"}, maxHits, "")
+		return sr, false, err
 	}
-	// The count runs beside the windows: it reads every hit, they read few.
-	type counted struct {
-		sr  *bleve.SearchResult
-		err error
-	}
-	counting := make(chan counted, 1)
-	go func() {
-		sr, err := x.run(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone)
-		counting <- counted{sr, err}
-	}()
-	total := func() (uint64, error) {
-		c := <-counting
-		if c.err != nil {
-			return 0, c.err
-		}
-		return c.sr.Total, nil
-	}
+	found := 0
 	now := x.store.Now()
-	for _, days := range newestWindows {
+	for days := firstWindow; days <= lastWindow; days = nextWindow(days, found) {
 		from := now.AddDate(0, 0, -days)
 		if !after.IsZero() && !from.After(after) {
 			break
@@ -166,27 +167,80 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 		sr, err := x.run(ctx, text, within, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
 		if err != nil {
-			_, _ = total()
-			return nil, err
+			return nil, false, err
 		}
-		if len(sr.Hits) >= maxHits {
-			sr.Total, err = total()
-			return sr, err
+		found = len(sr.Hits)
+		if found >= maxHits {
+			total, about, err := x.count(ctx, text, filter)
+			sr.Total = total
+			return sr, about, err
 		}
 	}
+	// The full run counts every hit, exactly, as it sorts them.
 	sr, err := x.run(ctx, text, filter, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
-	if err != nil {
-		_, _ = total()
-		return nil, err
-	}
-	sr.Total, err = total()
-	return sr, err
+	return sr, false, err
 }
 
-// newestWindows are the spans, in days, a newest-first search tries.
-var newestWindows = []int{2, 7, 30, 182, 730}
+// countCap is how many hits a count reads before it estimates the rest.
+const countCap = 20000
+
+// count counts a query's hits up to countCap and estimates the rest from
+// how far through the index the count got, saying whether it estimated.
+func (x *Index) count(ctx context.Context, text, filter query.Query) (uint64, bool, error) {
+	x.mu.RLock()
+	shards := 1
+	if x.current != nil {
+		shards = len(x.current.shards)
+	}
+	x.mu.RUnlock()
+	est := &countEstimate{}
+	capped := func(q query.Query) query.Query {
+		return &capQuery{Query: q, limit: x.countCap / shards, into: est}
+	}
+	sr, err := x.runWrapped(ctx, text, filter, []string{"-_score"}, 0, bleve.ScoreNone, capped)
+	if err != nil {
+		return 0, false, err
+	}
+	total, about := est.total()
+	if !about {
+		total = sr.Total
+	}
+	return total, about, nil
+}
+
+// A newest-first search's windows, in days: the first, and the last
+// before the whole index.
+const (
+	firstWindow = 2
+	lastWindow  = 730
+)
+
+// nextWindow is the span to try after days held found hits, fewer than
+// maxHits: one expected to hold half as many again as maxHits at the rate
+// found, at least twice and at most sixteen times as long, and the last
+// window rather than one just short of it. Every window read costs a pass
+// over the query's hits in it, so fewer, better-sized windows read less.
+func nextWindow(days, found int) int {
+	next := days * 16
+	if found > 0 {
+		next = days * maxHits * 3 / (2 * found)
+	}
+	next = min(max(next, days*2), days*16)
+	if next < lastWindow && next*2 > lastWindow {
+		next = lastWindow
+	}
+	if days < lastWindow && next > lastWindow {
+		next = lastWindow
+	}
+	return next
+}
 
 func (x *Index) run(ctx context.Context, text, filter query.Query, order []string, size int, score string) (*bleve.SearchResult, error) {
+	return x.runWrapped(ctx, text, filter, order, size, score, nil)
+}
+
+// runWrapped is run with the whole query passed through wrap, if not nil.
+func (x *Index) runWrapped(ctx context.Context, text, filter query.Query, order []string, size int, score string, wrap func(query.Query) query.Query) (*bleve.SearchResult, error) {
 	var bq *query.BooleanQuery
 	switch t := text.(type) {
 	case *query.BooleanQuery:
@@ -206,7 +260,11 @@ func (x *Index) run(ctx context.Context, text, filter query.Query, order []strin
 	if filter != nil {
 		bq.Filter = filter
 	}
-	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+	var whole query.Query = bq
+	if wrap != nil {
+		whole = wrap(bq)
+	}
+	req := bleve.NewSearchRequestOptions(whole, size, 0, false)
 	req.SortBy(order)
 	req.Score = score
 	x.mu.RLock()
@@ -293,6 +351,7 @@ type plan struct {
 	concepts []query.Query
 	phrases  []query.Query
 	excluded []query.Query
+	near     []query.Query   // words typed side by side, found so in a post: a bonus
 	terms    map[string]bool // analysed terms, for highlighting
 }
 
@@ -316,6 +375,9 @@ func (p plan) query(anyWord bool) query.Query {
 	// Built by hand rather than with NewBooleanQuery, which wraps even one
 	// clause in a conjunction that costs time on every hit.
 	bq := &query.BooleanQuery{Must: conjunction(must)}
+	if len(p.near) > 0 {
+		bq.Must = &bonusQuery{main: bq.Must, bonus: p.near}
+	}
 	if len(p.excluded) > 0 {
 		bq.MustNot = query.NewDisjunctionQuery(p.excluded)
 	}
@@ -330,9 +392,6 @@ func conjunction(qs []query.Query) query.Query {
 	return query.NewConjunctionQuery(qs)
 }
 
-// synonymWeight discounts a match on a synonym against the word typed.
-const synonymWeight = 0.8
-
 // longestSynonym is the most words a synonym entry spans.
 const longestSynonym = 6
 
@@ -342,11 +401,18 @@ const longestSynonym = 6
 const maxPhraseForms = 12
 
 // plan analyses the query's words, phrases and exclusions.
-func (x *Index) plan(q Query) plan {
+func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
-	s := scorer{inTitle: q.InTitle, avg: x.averageLength()}
+	var stats *corpusStats
+	if x.ranking.global {
+		stats = x.openStats()
+		defer stats.close()
+	}
+	avg, avgTitle := x.averageLength()
+	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
+	synonymWeight := x.ranking.synonym
 	for _, t := range x.terms(q.Words) {
 		tokens := x.analyze(t.typed, p.terms)
 		if len(tokens) == 0 {
@@ -359,6 +425,9 @@ func (x *Index) plan(q Query) plan {
 			}
 		}
 		p.concepts = append(p.concepts, anyOf(alternatives))
+	}
+	if x.ranking.near > 0 && stats.usable() {
+		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), x.ranking.near)
 	}
 	for _, ph := range q.Phrases {
 		var forms []query.Query
@@ -439,12 +508,63 @@ func anyOf(alternatives []query.Query) query.Query {
 
 // scorer builds the scored parts of a query.
 type scorer struct {
+	ctx     context.Context
 	inTitle bool    // in:title: match titles only
 	avg     float64 // the average length of a post's body, in terms
+	avgT    float64 // the average length of a topic's title
+	rank    ranking
+	stats   *corpusStats
 }
 
 func (s scorer) word(term string, weight float64) query.Query {
-	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg}
+	field := fieldBody
+	if s.inTitle {
+		field = fieldTitle
+	}
+	s.stats.note(s.ctx, field, term)
+	return &wordQuery{term: term, weight: weight, inTitle: s.inTitle, avg: s.avg, avgT: s.avgT, rank: s.rank, stats: s.stats}
+}
+
+// maxPairs bounds the bonuses for words side by side one query carries.
+const maxPairs = 12
+
+// pairs are bonuses for each two words next to each other in tokens
+// (common words left out between them are kept as gaps) found in that
+// order in a post, each worth weight times the mean of the two words'
+// rarity.
+func (s scorer) pairs(tokens []string, weight float64) []query.Query {
+	field := fieldBody
+	if s.inTitle {
+		field = fieldTitle
+	}
+	idf := func(term string) float64 {
+		s.stats.note(s.ctx, field, term)
+		n, df := s.stats.docs, s.stats.df(field, term)
+		return math.Log(1 + (n-df+0.5)/(df+0.5))
+	}
+	var out []query.Query
+	seen := map[string]bool{}
+	for i := 0; i < len(tokens) && len(out) < maxPairs; i++ {
+		if tokens[i] == "" {
+			continue
+		}
+		j := i + 1
+		for j < len(tokens) && tokens[j] == "" {
+			j++
+		}
+		if j == len(tokens) || j-i > 3 || tokens[i] == tokens[j] {
+			continue
+		}
+		pair := tokens[i : j+1]
+		key := strings.Join(pair, " ")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		score := weight * (idf(tokens[i]) + idf(tokens[j])) / 2
+		out = append(out, fixedQuery{query.NewPhraseQuery(pair, field), score})
+	}
+	return out
 }
 
 // allWords matches a post holding every token; common words the analyser

@@ -99,9 +99,23 @@ func (s *shardSet) Close() error {
 }
 
 func (s *shardSet) shardOf(id string) int {
+	return int(shardHash(id) % uint32(len(s.shards)))
+}
+
+// shardHash spreads ids over shards. FNV-1a's low bit is only the parity
+// of its input's bytes, so "12/12" and every other opening post whose
+// topic and post numbers are the same would all land in one shard; mixing
+// the high bits down (MurmurHash3's finaliser) spreads them evenly.
+func shardHash(id string) uint32 {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(id))
-	return int(h.Sum32() % uint32(len(s.shards)))
+	v := h.Sum32()
+	v ^= v >> 16
+	v *= 0x85ebca6b
+	v ^= v >> 13
+	v *= 0xc2b2ae35
+	v ^= v >> 16
+	return v
 }
 
 // SearchInContext searches every shard at once and merges their hits.
@@ -188,4 +202,31 @@ func (s *shardSet) postingsCount(field string) (uint64, error) {
 		}
 	}
 	return n, nil
+}
+
+// termCount is how many distinct terms a field holds over every shard: for the
+// topic field, how many topics have posts in the index.
+func (s *shardSet) termCount(field string) (uint64, error) {
+	seen := map[string]bool{}
+	for _, idx := range s.shards {
+		dict, err := idx.FieldDict(field)
+		if err != nil {
+			return 0, err
+		}
+		for {
+			entry, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return 0, err
+			}
+			if entry == nil {
+				break
+			}
+			seen[entry.Term] = true
+		}
+		if err := dict.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return uint64(len(seen)), nil
 }

@@ -1,11 +1,15 @@
 package markdown
 
 import (
+	"bytes"
+	"regexp"
+	"strings"
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	nethtml "golang.org/x/net/html"
 )
 
 // mentionParser makes @username a link to the member's profile, under the
@@ -52,4 +56,56 @@ func (mentionParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 
 func isUsernameByte(c byte) bool {
 	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+// mentionInText is a mention in the escaped text of cooked HTML, with the
+// character before it (or none, at the start of the text).
+var mentionInText = regexp.MustCompile(`(^|[^\w@.])@([A-Za-z0-9_]{3,40})\b`)
+
+// LinkMentions links the mentions in cooked HTML written before Render
+// linked them, as Render now does: in text, not inside a link, code or a
+// preformatted block. It says whether anything changed; HTML it already
+// linked is left as it is.
+func LinkMentions(cooked string) (string, bool) {
+	if !strings.Contains(cooked, "@") {
+		return cooked, false
+	}
+	z := nethtml.NewTokenizer(strings.NewReader(cooked))
+	var b strings.Builder
+	b.Grow(len(cooked) + 128)
+	changed, inside := false, 0
+	for {
+		kind := z.Next()
+		if kind == nethtml.ErrorToken {
+			break // the end: cooked HTML is whole
+		}
+		raw := z.Raw()
+		switch kind {
+		case nethtml.StartTagToken, nethtml.EndTagToken:
+			name, _ := z.TagName()
+			switch string(name) {
+			case "a", "code", "pre":
+				if kind == nethtml.StartTagToken {
+					inside++
+				} else if inside > 0 {
+					inside--
+				}
+			}
+		case nethtml.TextToken:
+			if inside == 0 && bytes.IndexByte(raw, '@') >= 0 {
+				linked := mentionInText.ReplaceAllStringFunc(string(raw), func(m string) string {
+					at := strings.IndexByte(m, '@')
+					name := m[at+1:]
+					return m[:at] + `<a href="/u/` + strings.ToLower(name) + `" rel="` + linkRel + `">@` + name + `</a>`
+				})
+				if linked != string(raw) {
+					changed = true
+					b.WriteString(linked)
+					continue
+				}
+			}
+		}
+		b.Write(raw)
+	}
+	return b.String(), changed
 }

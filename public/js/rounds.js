@@ -1,8 +1,9 @@
 // Rounds works without JavaScript; this file only adds a live preview to
 // the composer (the preview endpoint renders exactly as saving would),
 // takes a refused field's message away once the member changes it, lets
-// timestamps in podcast topics seek the episode's player, and suggests the
-// browser's time zone for the digest.
+// timestamps in podcast topics seek the episode's player, suggests the
+// browser's time zone for the digest, and closes the phone's menu on
+// Escape or a tap outside it.
 (function () {
   "use strict";
 
@@ -185,7 +186,29 @@
     }
   }
 
+  // The phone's menu opens and closes by its button without script; with
+  // it, Escape and a tap outside close it too, as a menu does.
+  function setupMenu() {
+    var menu = document.querySelector("details.site-menu");
+    var button = menu ? menu.querySelector("summary") : null;
+    if (!button) {
+      return;
+    }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        button.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupMenu();
     suggestTimeZone();
     var forms = document.querySelectorAll("form[data-composer]");
     for (var i = 0; i < forms.length; i++) {
@@ -202,5 +225,70 @@
     if (summary) {
       summary.focus();
     }
+  });
+})();
+
+// Quote a selection: selecting text in a post offers a "Quote selection"
+// button that adds it to the reply as a block quote, attributed to the
+// post's author (an anonymous post's label) with a link to the post.
+// Without JavaScript, each post's Quote link opens the reply with the
+// whole post quoted.
+(function () {
+  var reply = document.querySelector('.reply textarea[name="body"]');
+  if (!reply) return;
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'quote-selection small';
+  button.textContent = 'Quote selection';
+  button.hidden = true;
+  document.body.appendChild(button);
+  var pending = null;
+
+  function postOf(node) {
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    var body = el && el.closest('.post-body');
+    return body && body.closest('article.post');
+  }
+
+  function check() {
+    var sel = window.getSelection();
+    pending = null;
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) { button.hidden = true; return; }
+    var post = postOf(sel.anchorNode);
+    var link = post && post.querySelector('a.quote-link');
+    var text = sel.toString().trim();
+    if (!post || post !== postOf(sel.focusNode) || !link || !text) { button.hidden = true; return; }
+    var id = new URL(link.href, location.href).searchParams.get('quote');
+    var author = post.querySelector('.author-name');
+    pending = {
+      text: text,
+      id: id,
+      number: post.id.replace('post-', ''),
+      author: author ? author.textContent.trim() : ''
+    };
+    var rect = sel.getRangeAt(0).getBoundingClientRect();
+    button.style.position = 'absolute';
+    button.style.top = (window.scrollY + rect.bottom + 6) + 'px';
+    button.style.left = (window.scrollX + rect.left) + 'px';
+    button.hidden = false;
+  }
+
+  document.addEventListener('mouseup', function () { setTimeout(check, 0); });
+  document.addEventListener('keyup', function (e) { if (e.key && e.key.indexOf('Arrow') === 0 || e.key === 'Shift') check(); });
+  button.addEventListener('mousedown', function (e) { e.preventDefault(); });
+  button.addEventListener('click', function () {
+    if (!pending) return;
+    var name = pending.author.replace(/\[/g, '(').replace(/\]/g, ')');
+    var quote = pending.text.split(/\r?\n/).map(function (l) { return ('> ' + l).replace(/\s+$/, ''); }).join('\n') +
+      '\n>\n> — [' + name + ', post #' + pending.number + '](/p/' + pending.id + ')\n\n';
+    var at = reply.selectionStart || reply.value.length;
+    var before = reply.value.slice(0, at);
+    if (before && !/\n\n$/.test(before)) before += before.slice(-1) === '\n' ? '\n' : '\n\n';
+    reply.value = before + quote + reply.value.slice(at);
+    button.hidden = true;
+    window.getSelection().removeAllRanges();
+    reply.focus();
+    reply.selectionStart = reply.selectionEnd = (before + quote).length;
+    reply.dispatchEvent(new Event('input', { bubbles: true }));
   });
 })();
