@@ -104,7 +104,7 @@ func TestAnonymityHoldsOnEverySurface(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, _, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: frank.ID, AuthorID: nair.ID, Kind: models.KindPodcast,
-			Title: "Look-alike vials, an episode", EpisodeID: episode.ID, Source: "Worth a listen.", Cooked: "<p>Worth a listen.</p>",
+			Title: "Look-alike vials, an episode", EpisodeID: episode.ID, PostContent: models.PostContent{Source: "Worth a listen.", Cooked: "<p>Worth a listen.</p>"},
 			Anonymous: true, AnonymityK: a.Config.AnonymityK}); err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestAnonymityHoldsOnEverySurface(t *testing.T) {
 			au.account = regexp.MustCompile(fmt.Sprintf(`\b(user|users|u|member|account)[ =/:#]+%d\b`, au.user.ID))
 			// Each edits their post once, for the history.
 			if _, err := a.Store.EditPost(ctx, models.PostEdit{PostID: au.post.ID, EditorID: au.user.ID, BaseVersion: au.post.Version,
-				Source: au.post.Source + " Edited.", Cooked: au.post.Cooked + "<p>Edited.</p>"}); err != nil {
+				PostContent: models.PostContent{Source: au.post.Source + " Edited.", Cooked: au.post.Cooked + "<p>Edited.</p>", Plain: au.post.Plain + " Edited."}}); err != nil {
 				t.Fatal(err)
 			}
 		}

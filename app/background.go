@@ -22,6 +22,7 @@ func (s *Site) register(workers *river.Workers) {
 	river.AddWorker(workers, &podcast.RefreshWorker{Store: s.Store, Fetcher: s.Fetcher, Log: s.Log, Now: s.Store.Now})
 	river.AddWorker(workers, &imageproxy.RewriteWorker{Store: s.Store, Signer: s.Images.Signer, Log: s.Log})
 	river.AddWorker(workers, &mentionLinksWorker{Store: s.Store, Log: s.Log})
+	river.AddWorker(workers, &PlainTextWorker{Store: s.Store, Markdown: s.Markdown, Log: s.Log})
 	river.AddWorker(workers, s.sweeper())
 	river.AddWorker(workers, &remindWorker{store: s.Store, log: s.Log})
 	s.Digests.Register(workers)
@@ -34,10 +35,11 @@ func (s *Site) periodic() []*river.PeriodicJob {
 
 // QueueOneTimeJobs queues, at start, the one-time jobs this database still
 // needs: pointing the images of posts stored before the image proxy at it,
-// and linking the mentions of posts stored before mentions linked.
-// A job queued already, by this node or another, is not queued twice.
+// and linking the mentions of posts stored before mentions linked, and
+// storing the plain text of posts written before posts kept it. A job
+// queued already, by this node or another, is not queued twice.
 func (s *Site) QueueOneTimeJobs(ctx context.Context) error {
-	for _, job := range []river.JobArgs{imageproxy.RewriteArgs{}, mentionLinksArgs{}} {
+	for _, job := range []river.JobArgs{imageproxy.RewriteArgs{}, mentionLinksArgs{}, PlainTextArgs{}} {
 		done, err := s.Store.OneTimeJobDone(ctx, job.Kind())
 		if err != nil {
 			return err

@@ -56,26 +56,25 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		if form.Errors == nil {
-			cooked, err := h.markdown.Render(source)
+			preview, err := h.markdown.Render(source)
 			if err != nil {
 				return err
 			}
-			form.Preview = cookedHTML(cooked)
+			form.Preview = cookedHTML(preview.HTML)
 		}
 		return h.renderCaseForm(c, board, form, form.Errors.status())
 	}
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	cooked, err := h.markdown.Render(source)
+	content, err := h.postContent(source, form.PHI, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindCase, Case: summary,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Title: title, Tags: tags, Source: source, Cooked: cooked, Links: h.postLinks(c.UserContext(), source, summary.SourceURL),
-		Mentions: h.markdown.Mentions(source), PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ func TestDemoShowsItsFeaturesOffline(t *testing.T) {
 		wantStatus(t, episode, http.StatusOK)
 		audio := a.Config.BaseURL.String() + "/demo/podcast/episode-12.wav"
 		mustContain(t, episode, `<audio id="episode-player" controls preload="none" src="`+audio+`"`,
-			`<a class="timestamp" href="`+audio+`#t=16" data-seek="16">0:16</a>`,
+			`<a class="timestamp" href="`+audio+`#t=16" data-seek="16" rel="nofollow ugc noopener noreferrer">0:16</a>`,
 			// Cards recorded with the demo: a PubMed ID written out, and a DOI.
 			`<a href="https://pubmed.ncbi.nlm.nih.gov/20179283/" rel="nofollow ugc noopener noreferrer">PMID: 20179283</a>`,
 			`<span class="link-card-source"><cite>JAMA</cite> · 2010 · PMID 20179283</span>`,

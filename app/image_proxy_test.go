@@ -223,17 +223,17 @@ func TestStoredPostsMoveToTheImageProxyOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return cooked
+			return cooked.HTML
 		}
 		first, second := "https://images.example.org/ecg.png", "https://images.example.org/ecg-2.png"
 		topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-			Title: "Old strips", Source: "![ECG](" + first + ")", Cooked: cook("![ECG](" + first + ")")})
+			Title: "Old strips", PostContent: models.PostContent{Source: "![ECG](" + first + ")", Cooked: cook("![ECG](" + first + ")")}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		edited := "![ECG](" + first + ") and ![again](" + second + ")"
 		if _, err := a.Store.EditPost(ctx, models.PostEdit{PostID: opening.ID, EditorID: okafor.ID, BaseVersion: 1,
-			Source: edited, Cooked: cook(edited)}); err != nil {
+			PostContent: models.PostContent{Source: edited, Cooked: cook(edited)}}); err != nil {
 			t.Fatal(err)
 		}
 		plain := a.Reply(t, topic, okafor, "No image here.")
@@ -316,7 +316,7 @@ func TestQueuedImageRewriteRunsOnTheNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-		Title: "Old strips", Source: "![ECG](https://images.example.org/ecg.png)", Cooked: cooked})
+		Title: "Old strips", PostContent: models.PostContent{Source: "![ECG](https://images.example.org/ecg.png)", Cooked: cooked.HTML}})
 	if err != nil {
 		t.Fatal(err)
 	}

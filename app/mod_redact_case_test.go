@@ -21,7 +21,7 @@ func TestModeratorEditsIdentifiersOutOfACaseSummary(t *testing.T) {
 		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-			Title: "Chest pain after vomiting", Source: "What would you do?", Cooked: "<p>What would you do?</p>",
+			Title: "Chest pain after vomiting", PostContent: models.PostContent{Source: "What would you do?", Cooked: "<p>What would you do?</p>"},
 			Case: &models.CaseSummary{AgeBand: "50-59", Sex: "male", AttestedByID: okafor.ID,
 				Presentation: "Mrs Eleanor Whitcombe came in with chest pain after vomiting.",
 				Workup:       "CXR: pneumomediastinum.", Question: "Contrast swallow now, or CT first?"}})

@@ -245,15 +245,13 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderPodcastNew(c, p, form.Errors.status()) })
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	content, err := h.postContent(form.Body, form.PHI, chosen.AudioURL)
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: p.Board.ID, AuthorID: member(c).ID, Kind: models.KindPodcast, EpisodeID: chosen.ID,
-		Title: title, Tags: tags, Source: form.Body, Cooked: podcast.LinkTimestamps(cooked, chosen.AudioURL),
-		Links: h.postLinks(c.UserContext(), form.Body), Mentions: h.markdown.Mentions(form.Body),
-		PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
 		return err

@@ -115,7 +115,7 @@ func TestTopicListsMarkPodcastTopics(t *testing.T) {
 		b.SignIn(okafor)
 		shared := sharePodcast(t, b, "cardiology", show.feedURL(), "Pharm 1 for the ward")
 		caseTopic, _, err := a.Store.CreateTopic(t.Context(), models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-			Title: "Chest pain after vomiting", Source: "Crepitus.", Cooked: "<p>Crepitus.</p>",
+			Title: "Chest pain after vomiting", PostContent: models.PostContent{Source: "Crepitus.", Cooked: "<p>Crepitus.</p>"},
 			Case: &models.CaseSummary{AgeBand: "40-49", Sex: "female", Presentation: "Chest pain after vomiting.",
 				Question: "Contrast swallow now?", AttestedByID: okafor.ID}})
 		if err != nil {

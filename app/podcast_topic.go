@@ -109,15 +109,3 @@ func (h *Handler) episodeCardOf(ctx context.Context, topic *models.Topic) (*epis
 	}
 	return card, ep, nil
 }
-
-// linkTimestamps turns the times written in a post of a podcast topic into
-// links that play its episode from there. The cooked HTML is sanitized
-// before this and stored after it; the links it adds carry only the
-// escaped audio address and numbers.
-func (h *Handler) linkTimestamps(ctx context.Context, topic *models.Topic, cooked string) (string, error) {
-	card, _, err := h.episodeCardOf(ctx, topic)
-	if err != nil || card == nil || card.AudioURL == "" {
-		return cooked, err
-	}
-	return podcast.LinkTimestamps(cooked, card.AudioURL), nil
-}

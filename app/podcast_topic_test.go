@@ -143,7 +143,7 @@ func TestShareAPodcastEpisodeFromItsFeed(t *testing.T) {
 			"17 Jun 2025", "45:05", "<p>Who needs a monitor, and for how long.\nWith Dr. Guest.</p>",
 			// The artwork comes through the image proxy.
 			`src="`+imageproxy.NewSigner(a.Config.Secret).URL("https://podcast.example.org/art/show.jpg")+`"`, `loading="lazy"`, `width="160" height="160"`,
-			`<a class="timestamp" href="`+audio+`#t=754" data-seek="754">12:34</a>`)
+			`<a class="timestamp" href="`+audio+`#t=754" data-seek="754" rel="nofollow ugc noopener noreferrer">12:34</a>`)
 		mustNotContain(t, res, "alert(1)")
 		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src https: 'self'") {
 			t.Errorf("CSP %q does not let the player load https audio", csp)
@@ -157,7 +157,7 @@ func TestShareAPodcastEpisodeFromItsFeed(t *testing.T) {
 		res = other.Submit(topicPath, fmt.Sprintf("/t/%d/reply", topicID), url.Values{"body": {"Agreed, at 12:34 and again at 1:02:03."}})
 		wantStatus(t, res, http.StatusSeeOther)
 		res = other.Get(topicPath)
-		mustContain(t, res, `href="`+audio+`#t=754" data-seek="754">12:34</a>`, `href="`+audio+`#t=3723" data-seek="3723">1:02:03</a>`)
+		mustContain(t, res, `href="`+audio+`#t=754" data-seek="754" rel="nofollow ugc noopener noreferrer">12:34</a>`, `href="`+audio+`#t=3723" data-seek="3723" rel="nofollow ugc noopener noreferrer">1:02:03</a>`)
 		posts, err := a.Store.PostsInTopic(t.Context(), topicID, 2, 2)
 		if err != nil || len(posts) != 1 {
 			t.Fatalf("reply: %v %v", posts, err)
@@ -165,7 +165,7 @@ func TestShareAPodcastEpisodeFromItsFeed(t *testing.T) {
 		edit := fmt.Sprintf("/p/%d/edit", posts[0].ID)
 		res = other.Submit(edit, edit, url.Values{"body": {"Rather at 0:45."}, "version": {"1"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		mustContain(t, other.Get(topicPath), `href="`+audio+`#t=45" data-seek="45">0:45</a>`)
+		mustContain(t, other.Get(topicPath), `href="`+audio+`#t=45" data-seek="45" rel="nofollow ugc noopener noreferrer">0:45</a>`)
 	}, loopbackFetcher())
 }
 
@@ -199,7 +199,7 @@ func TestShareAPodcastEpisodeFromItsPageOrAudio(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 		res = b.Get(res.Location())
 		mustContain(t, res, `<audio id="episode-player" controls preload="none" src="`+audio+`">`, "grand-rounds.mp3",
-			`href="`+audio+`#t=300" data-seek="300">5:00</a>`)
+			`href="`+audio+`#t=300" data-seek="300" rel="nofollow ugc noopener noreferrer">5:00</a>`)
 		mustNotContain(t, res, "<img class=\"episode-art\"")
 	}, loopbackFetcher())
 }

@@ -106,14 +106,15 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return nil, h.renderComposerAgain(c, form, again)
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	audio, err := h.episodeAudio(c.UserContext(), &topic.Topic)
 	if err != nil {
 		return nil, err
 	}
-	if cooked, err = h.linkTimestamps(c.UserContext(), &topic.Topic, cooked); err != nil {
+	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
+	if err != nil {
 		return nil, err
 	}
-	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
+	content, err := h.postContent(form.Body, form.PHI, audio, outside...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +122,7 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 		return nil, h.refuseSave(c, limit, form, again)
 	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body, outside...),
-		PHIConfirmed: form.PHI.confirmedJSON(), Redact: redaction != "", Reason: redaction}
+		PostContent: content, Redact: redaction != "", Reason: redaction}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}

@@ -50,8 +50,8 @@ func TestPostHistoryShowsWordChanges(t *testing.T) {
 		// A moderator erases the versions that identified a patient; the
 		// author edits again afterwards.
 		if _, err := a.Store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: mod.ID, BaseVersion: 2,
-			Source: "Give 5 mg IV.\nReview at 6 h.", Cooked: "<p>Give 5 mg IV.\nReview at 6 h.</p>",
-			Redact: true, Reason: "edited out patient identifiers"}); err != nil {
+			PostContent: models.PostContent{Source: "Give 5 mg IV.\nReview at 6 h.", Cooked: "<p>Give 5 mg IV.\nReview at 6 h.</p>"},
+			Redact:      true, Reason: "edited out patient identifiers"}); err != nil {
 			t.Fatal(err)
 		}
 		wantStatus(t, b.Submit(edit, edit, url.Values{"body": {"Give 5 mg IV.\nReview at 12 h."}, "version": {"3"}}), http.StatusSeeOther)

@@ -14,7 +14,7 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(body) > bodyMax {
 		return errBadRequest("A post can be at most 32,000 characters.", nil)
 	}
-	cooked, err := h.markdown.Render(body)
+	rendered, err := h.markdown.Render(body)
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 		check.Live = true
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.views.renderFragment(c, "topic_new", "live_preview", livePreview{Cooked: cookedHTML(cooked), PHI: check})
+	return h.views.renderFragment(c, "topic_new", "live_preview", livePreview{Cooked: cookedHTML(rendered.HTML), PHI: check})
 }
 
 // livePreview is the composer's preview: the post as it would look, with

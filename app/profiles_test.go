@@ -342,7 +342,7 @@ func TestStoredMentionsGetLinked(t *testing.T) {
 	board := a.Board(t, "cardiology", "Cardiology")
 	old := "<p>Ask @Weber about it, not <code>@park</code>.</p>\n"
 	topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-		Title: "Old mentions", Source: "Ask @Weber about it, not `@park`.", Cooked: old})
+		Title: "Old mentions", PostContent: models.PostContent{Source: "Ask @Weber about it, not `@park`.", Cooked: old}})
 	if err != nil {
 		t.Fatal(err)
 	}

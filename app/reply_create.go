@@ -35,17 +35,16 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.replyFormAgain(c, topic, access, form) })
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	audio, err := h.episodeAudio(ctx, &topic.Topic)
 	if err != nil {
 		return err
 	}
-	if cooked, err = h.linkTimestamps(ctx, &topic.Topic, cooked); err != nil {
+	content, err := h.postContent(form.Body, form.PHI, audio)
+	if err != nil {
 		return err
 	}
-	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, Source: form.Body, Cooked: cooked,
-		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Links: h.postLinks(ctx, form.Body), Mentions: h.markdown.Mentions(form.Body),
-		PHIConfirmed: form.PHI.confirmedJSON()})
+	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, PostContent: content,
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK})
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")

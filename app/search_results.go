@@ -99,7 +99,7 @@ func (h *Handler) foundTopics(ctx context.Context, m *models.User, res *search.R
 				continue
 			}
 			t.Posts = append(t.Posts, foundPost{ID: post.ID, Number: post.Number, Byline: postByline(post),
-				Username: post.AuthorUsername, CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Source)})
+				Username: post.AuthorUsername, CreatedAt: post.CreatedAt, Snippet: res.Snippet(post.Plain)})
 		}
 		if len(t.Posts) > 0 {
 			found = append(found, t)

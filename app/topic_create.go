@@ -26,17 +26,6 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 	return h.renderTopicForm(c, board, form, fiber.StatusOK)
 }
 
-// boardToWrite loads the board of a new topic and what the member may do on
-// it; an unreadable board is not found.
-func (h *Handler) boardToWrite(c *fiber.Ctx) (*models.Board, models.BoardAccess, error) {
-	board, err := h.store.BoardBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, models.BoardAccess{}, missing("That board", err)
-	}
-	access, err := h.readableBoard(c, board.ID, "That board")
-	return board, access, err
-}
-
 func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *composer, status int) error {
 	form.Action = "/b/" + board.Slug + "/new"
 	form.WithTitle = true
@@ -71,31 +60,17 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	cooked, err := h.markdown.Render(form.Body)
+	content, err := h.postContent(form.Body, form.PHI, "")
 	if err != nil {
 		return err
 	}
 	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
-		Title: title, Tags: tags, Source: form.Body, Cooked: cooked, Links: h.postLinks(c.UserContext(), form.Body),
-		Mentions: h.markdown.Mentions(form.Body), PHIConfirmed: form.PHI.confirmedJSON(),
+		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
-}
-
-// renderComposerAgain shows a form once more with the member's text, its
-// problems and, when asked for, a preview.
-func (h *Handler) renderComposerAgain(c *fiber.Ctx, form *composer, render func() error) error {
-	if form.Errors == nil && form.Body != "" {
-		cooked, err := h.markdown.Render(form.Body)
-		if err != nil {
-			return err
-		}
-		form.Preview = cookedHTML(cooked)
-	}
-	return render()
 }

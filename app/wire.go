@@ -189,6 +189,8 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 		PollInterval: opts.JobPollInterval, RescueAfter: cfg.JobRescueAfter}); err != nil {
 		return nil, err
 	}
+	// Writes queue their background work in their own transaction.
+	store.SetJobs(storeJobs{s.Jobs})
 	// Opened last, after the demo is loaded, so a first build indexes it all.
 	if s.Search, err = search.Open(SearchDir(cfg), store, s.Log); err != nil {
 		return nil, err

@@ -141,12 +141,12 @@ func TestAnonymousLabelsSayOnlyWhatEnoughReadersShare(t *testing.T) {
 		// The label is fixed when the post is written: more nephrologists
 		// joining later change what a new post would say, not this one.
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: w.open.ID, AuthorID: cardio2.ID, Title: "Contrast nephropathy",
-			Source: "Who hydrates?", Cooked: "<p>Who hydrates?</p>"})
+			PostContent: models.PostContent{Source: "Who hydrates?", Cooked: "<p>Who hydrates?</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: chen.ID, Anonymous: true, AnonymityK: 3,
-			Source: "I stopped @cardio2's metformin.", Cooked: "<p>I stopped metformin.</p>", Mentions: []string{"cardio2"}})
+			PostContent: models.PostContent{Source: "I stopped @cardio2's metformin.", Cooked: "<p>I stopped metformin.</p>", Mentions: []string{"cardio2"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func TestAnonymousLabelsSayOnlyWhatEnoughReadersShare(t *testing.T) {
 			t.Fatalf("with three nephrologists the composer offers %+v", got)
 		}
 		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: chen.ID, BaseVersion: 1,
-			Source: "I stopped the metformin.", Cooked: "<p>I stopped the metformin.</p>"}); err != nil {
+			PostContent: models.PostContent{Source: "I stopped the metformin.", Cooked: "<p>I stopped the metformin.</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		posts, err := store.PostsInTopic(ctx, topic.ID, 2, 2)

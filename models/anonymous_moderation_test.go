@@ -18,7 +18,7 @@ func TestModerationOfAnAnonymousAuthorNamesOnlyThePost(t *testing.T) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
 		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID, Anonymous: true,
-			Source: "I gave the wrong dose once.", Cooked: "<p>I gave the wrong dose once.</p>"})
+			PostContent: models.PostContent{Source: "I gave the wrong dose once.", Cooked: "<p>I gave the wrong dose once.</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}

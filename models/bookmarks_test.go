@@ -72,7 +72,7 @@ func TestBookmarksListOnlyWhatTheMemberMayRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		closedTopic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closedBoard.ID, AuthorID: f.author.ID,
-			Title: "Closed later", Source: "Closed later", Cooked: "<p>Closed later</p>"})
+			Title: "Closed later", PostContent: models.PostContent{Source: "Closed later", Cooked: "<p>Closed later</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,8 +24,8 @@ func TestCaseSummaryIsStoredWithItsTopic(t *testing.T) {
 		f := newFixture(t, store)
 		topic, post, err := store.CreateTopic(ctx, models.NewTopic{
 			BoardID: f.board.ID, AuthorID: f.author.ID, Title: "Chest pain after vomiting",
-			Source: "**Presentation:** chest pain", Cooked: "<p><strong>Presentation:</strong> chest pain</p>",
-			Case: caseSummary(f.author.ID),
+			PostContent: models.PostContent{Source: "**Presentation:** chest pain", Cooked: "<p><strong>Presentation:</strong> chest pain</p>"},
+			Case:        caseSummary(f.author.ID),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -78,7 +78,7 @@ func TestCaseSummaryIsAllOrNothing(t *testing.T) {
 				tc.broken(cs)
 				_, _, err := store.CreateTopic(ctx, models.NewTopic{
 					BoardID: f.board.ID, AuthorID: f.author.ID, Title: "A half-written case", Tags: []string{"ecg"},
-					Source: "Opening", Cooked: "<p>Opening</p>", Case: cs,
+					PostContent: models.PostContent{Source: "Opening", Cooked: "<p>Opening</p>"}, Case: cs,
 				})
 				if err == nil {
 					t.Fatal("a broken case summary was accepted")

@@ -39,6 +39,7 @@ type Store struct {
 	clock  *clock
 	// changes counts this process's writes (see changes.go).
 	changes *changes
+	jobs    Jobs // where writes queue background work; nil queues none
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -239,12 +240,21 @@ func (s *Store) InTransaction(ctx context.Context, fn func(tx *Store) error) err
 	// and its commit could otherwise be cached as if it were current.
 	defer s.NoteChange()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		root, err := s.pool()
+		bound, err := s.bound(tx)
 		if err != nil {
 			return err
 		}
-		return fn(&Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, changes: s.changes})
+		return fn(bound)
 	})
+}
+
+// bound is the store with its every write joining the transaction tx.
+func (s *Store) bound(tx *gorm.DB) (*Store, error) {
+	root, err := s.pool()
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, changes: s.changes, jobs: s.jobs}, nil
 }
 
 // pool is the connection pool behind the store, also when the store is

@@ -111,7 +111,7 @@ func TestNewestTopicsForFeeds(t *testing.T) {
 		newest := f.topic(t, "Newest topic")
 		// A reply bumps the older topic, which must not reorder a feed of
 		// new topics.
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: older.ID, AuthorID: f.peer.ID, Source: "Bump", Cooked: "<p>Bump</p>"}); err != nil {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: older.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "Bump", Cooked: "<p>Bump</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.HidePost(ctx, hidden.ID, f.peer.ID, "Off topic"); err != nil {

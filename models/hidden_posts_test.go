@@ -15,7 +15,7 @@ func TestHideAndUnhideQueueSearchAndAuditOnce(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		topic := f.topic(t, "Apixaban dosing in dialysis", "anticoagulation")
-		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "Buy my supplement", Cooked: "<p>Buy my supplement</p>"})
+		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "Buy my supplement", Cooked: "<p>Buy my supplement</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,12 +93,12 @@ func TestAnonymousPostsAreStoredAndListed(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		topic, opening, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Title: "A near miss I keep thinking about", Tags: []string{"safety"}, Source: "s", Cooked: "<p>s</p>", Anonymous: true,
+			Title: "A near miss I keep thinking about", Tags: []string{"safety"}, PostContent: models.PostContent{Source: "s", Cooked: "<p>s</p>"}, Anonymous: true,
 			AnonymityK: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "r", Cooked: "<p>r</p>", Anonymous: true,
+		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}, Anonymous: true,
 			AnonymityK: 1})
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ type ImportPost struct {
 	AuthorID int64
 	Source   string
 	Cooked   string
+	Plain    string // the words of Source, as search indexes them
 	At       time.Time
 	// Links are the post's links, recorded with previews waiting to be
 	// fetched (or already fetched, for a URL that has one); no fetch is
@@ -66,7 +67,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			pinned, locked, post_count, bumped_at, created_at, updated_at) VALUES `, 12)
 		tagRows := newBulkInsert(s.engine, `INSERT INTO topic_tags (topic_id, tag) VALUES `, 2)
 		postRows := newBulkInsert(s.engine, `INSERT INTO posts (id, topic_id, number, author_id, source, cooked,
-			version, created_at, updated_at) VALUES `, 9)
+			plain, version, created_at, updated_at) VALUES `, 10)
 		revRows := newBulkInsert(s.engine, `INSERT INTO post_revisions (id, post_id, version, title, source,
 			editor_id, created_at) VALUES `, 7)
 		// One search outbox row per topic: the indexers read its posts.
@@ -121,7 +122,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				postID++
 				revID++
 				at := storeTime(p.At)
-				postRows.add(postID, topicID, i+1, p.AuthorID, p.Source, p.Cooked, 1, at, at)
+				postRows.add(postID, topicID, i+1, p.AuthorID, p.Source, p.Cooked, p.Plain, 1, at, at)
 				title := ""
 				if i == 0 {
 					title = t.Title
@@ -167,7 +168,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				}
 			}
 			if len(x.links) > 0 {
-				if err := linkPost(tx, x.postID, PostLinks{Found: x.links}, now); err != nil {
+				if _, err := linkPost(tx, x.postID, x.links, now); err != nil {
 					return err
 				}
 			}

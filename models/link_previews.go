@@ -32,16 +32,6 @@ type PostLink struct {
 	PMID string
 }
 
-// PostLinks travel with a post write: the links of its new source, and the
-// function that queues the fetch of previews nobody has fetched yet (or
-// that have gone stale), called inside the write's transaction so the
-// fetch is queued exactly when the post is saved. A nil Queue records the
-// links without queueing anything.
-type PostLinks struct {
-	Found []PostLink
-	Queue func(tx *gorm.DB, previewIDs []int64) error
-}
-
 // LinkPreview is what Rounds knows of a link. Its strings are plain text
 // from a remote site and must be escaped when shown.
 type LinkPreview struct {
@@ -80,14 +70,15 @@ func (p *LinkPreview) Due(now time.Time) bool {
 // plain links.
 const maxLinksPerPost = 20
 
-// linkPost makes a post's links those in pl, creating previews for links
-// never seen before, and queues the fetch of every preview that is due.
-func linkPost(tx *gorm.DB, postID int64, pl PostLinks, now time.Time) error {
+// linkPost makes a post's links those given, creating previews for links
+// never seen before, and returns the previews due a fetch: never fetched,
+// or gone stale.
+func linkPost(tx *gorm.DB, postID int64, links []PostLink, now time.Time) ([]int64, error) {
 	if err := tx.Exec(`DELETE FROM post_links WHERE post_id = ?`, postID).Error; err != nil {
-		return fmt.Errorf("clear post links: %w", err)
+		return nil, fmt.Errorf("clear post links: %w", err)
 	}
 	var due []int64
-	for i, l := range pl.Found {
+	for i, l := range links {
 		if i == maxLinksPerPost {
 			break
 		}
@@ -95,24 +86,31 @@ func linkPost(tx *gorm.DB, postID int64, pl PostLinks, now time.Time) error {
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
 			l.URL, l.Kind, l.DOI, l.PMID, PreviewPending, now).Error
 		if err != nil {
-			return fmt.Errorf("record link %s: %w", l.URL, err)
+			return nil, fmt.Errorf("record link %s: %w", l.URL, err)
 		}
 		var p LinkPreview
 		if err := tx.Select("id, status, fetched_at").Where("url = ?", l.URL).Take(&p).Error; err != nil {
-			return fmt.Errorf("load link %s: %w", l.URL, err)
+			return nil, fmt.Errorf("load link %s: %w", l.URL, err)
 		}
 		if err := tx.Exec(`INSERT INTO post_links (post_id, preview_id, position) VALUES (?, ?, ?)`,
 			postID, p.ID, i).Error; err != nil {
-			return fmt.Errorf("link post to %s: %w", l.URL, err)
+			return nil, fmt.Errorf("link post to %s: %w", l.URL, err)
 		}
 		if p.Due(now) {
 			due = append(due, p.ID)
 		}
 	}
-	if len(due) == 0 || pl.Queue == nil {
-		return nil
+	return due, nil
+}
+
+// linkPostAndQueue links a post as linkPost does and queues the fetch of
+// the previews due, in the write's transaction tx.
+func (s *Store) linkPostAndQueue(ctx context.Context, tx *gorm.DB, postID int64, links []PostLink, now time.Time) error {
+	due, err := linkPost(tx, postID, links, now)
+	if err != nil {
+		return err
 	}
-	return pl.Queue(tx, due)
+	return s.queuePreviews(ctx, tx, due)
 }
 
 // LinkPreviewByID loads one preview.

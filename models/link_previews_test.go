@@ -8,24 +8,31 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"rounds/models"
 	"rounds/models/modelstest"
 )
 
-// queued records the previews a write asked to fetch.
-type queued struct{ ids []int64 }
+// queued records the previews a write asked to fetch, as the store's
+// Jobs; when down, it fails as a queue that cannot be reached does.
+type queued struct {
+	ids  []int64
+	down bool
+}
 
-func (q *queued) links(urls ...string) models.PostLinks {
-	pl := models.PostLinks{Queue: func(tx *gorm.DB, ids []int64) error {
-		q.ids = append(q.ids, ids...)
-		return nil
-	}}
-	for _, u := range urls {
-		pl.Found = append(pl.Found, models.PostLink{URL: u, Kind: "page"})
+func (q *queued) PreviewLinks(ctx context.Context, tx *models.Store, ids []int64) error {
+	if q.down {
+		return errors.New("queue down")
 	}
-	return pl
+	q.ids = append(q.ids, ids...)
+	return nil
+}
+
+func (q *queued) links(urls ...string) []models.PostLink {
+	var found []models.PostLink
+	for _, u := range urls {
+		found = append(found, models.PostLink{URL: u, Kind: "page"})
+	}
+	return found
 }
 
 func (q *queued) take() []int64 {
@@ -39,9 +46,9 @@ func TestPostLinksShareOnePreviewAndQueueOnlyWhatIsDue(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		q := &queued{}
+		store.SetJobs(q)
 		topic, first, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Title: "Anticoagulation", Source: "a and b", Cooked: "<p>a and b</p>",
-			Links: q.links("https://a.example/x", "https://b.example/y")})
+			Title: "Anticoagulation", PostContent: models.PostContent{Source: "a and b", Cooked: "<p>a and b</p>", Links: q.links("https://a.example/x", "https://b.example/y")}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +60,7 @@ func TestPostLinksShareOnePreviewAndQueueOnlyWhatIsDue(t *testing.T) {
 		// A reply with a known, still pending link queues it again (the job
 		// is unique, so River keeps one) and a new one.
 		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID,
-			Source: "b and c", Cooked: "<p>b and c</p>", Links: q.links("https://b.example/y", "https://c.example/z")})
+			PostContent: models.PostContent{Source: "b and c", Cooked: "<p>b and c</p>", Links: q.links("https://b.example/y", "https://c.example/z")}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +79,7 @@ func TestPostLinksShareOnePreviewAndQueueOnlyWhatIsDue(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1,
-			Source: "only b", Cooked: "<p>only b</p>", Links: q.links("https://b.example/y")}); err != nil {
+			PostContent: models.PostContent{Source: "only b", Cooked: "<p>only b</p>", Links: q.links("https://b.example/y")}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := q.take(); len(got) != 0 {
@@ -90,11 +97,10 @@ func TestPostLinksShareOnePreviewAndQueueOnlyWhatIsDue(t *testing.T) {
 		}
 
 		// A queue that fails rolls the post back: no post without its job.
-		failing := models.PostLinks{Found: []models.PostLink{{URL: "https://d.example/", Kind: "page"}},
-			Queue: func(*gorm.DB, []int64) error { return errors.New("queue down") }}
+		q.down = true
 		before, _ := store.TopicByID(ctx, topic.ID)
 		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID,
-			Source: "d", Cooked: "<p>d</p>", Links: failing}); err == nil {
+			PostContent: models.PostContent{Source: "d", Cooked: "<p>d</p>", Links: q.links("https://d.example/")}}); err == nil {
 			t.Fatal("the reply was saved though its job could not be queued")
 		}
 		after, _ := store.TopicByID(ctx, topic.ID)
@@ -132,12 +138,13 @@ func TestAPostPreviewsAtMostTwentyLinks(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		f := newFixture(t, store)
 		q := &queued{}
+		store.SetJobs(q)
 		var urls []string
 		for i := range 25 {
 			urls = append(urls, fmt.Sprintf("https://site%d.example/", i))
 		}
 		if _, _, err := store.CreateTopic(context.Background(), models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Title: "Many links", Source: "many", Cooked: "<p>many</p>", Links: q.links(urls...)}); err != nil {
+			Title: "Many links", PostContent: models.PostContent{Source: "many", Cooked: "<p>many</p>", Links: q.links(urls...)}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := q.take(); len(got) != 20 || !slices.IsSorted(got) {

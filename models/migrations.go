@@ -669,10 +669,14 @@ var migrations = []migration{
 		// from a one-time job.
 		`INSERT INTO one_time_jobs (name) VALUES ('link_mentions')`,
 	}},
+	{24, "posts' plain text", []string{
+		// The words of each post as search indexes and quotes them, read
+		// from the markdown when the post is written so that nothing
+		// parses it again. The job fills in the posts written before.
+		`ALTER TABLE posts ADD COLUMN plain TEXT NOT NULL DEFAULT ''`,
+		`INSERT INTO one_time_jobs (name) VALUES ('plain_text_posts')`,
+	}},
 }
-
-// SchemaVersion is the version a fully migrated database reports.
-func SchemaVersion() int { return migrations[len(migrations)-1].version }
 
 func (s *Store) ddl(stmt string) string {
 	var id, ts, bigint string

@@ -66,7 +66,7 @@ func newModerationFixture(t *testing.T, store *models.Store) moderationFixture {
 	f.reporter = modelstest.Verified("reyes", "Dr. Ana Reyes").Make(t, store)
 	f.topic = f.fixture.topic(t, "Hyperkalaemia after ACE inhibitor")
 	reply, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID,
-		Source: "Seen yesterday, MRN 4417823, potassium 6.8", Cooked: "<p>Seen yesterday, MRN 4417823, potassium 6.8</p>"})
+		PostContent: models.PostContent{Source: "Seen yesterday, MRN 4417823, potassium 6.8", Cooked: "<p>Seen yesterday, MRN 4417823, potassium 6.8</p>", Plain: "Seen yesterday, MRN 4417823, potassium 6.8"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,17 +239,16 @@ func TestPurgeLeavesOnlyTheAuditEntry(t *testing.T) {
 		ctx := context.Background()
 		f := newModerationFixture(t, store)
 		// The reply links an article another post shares, and one of its own.
-		links := models.PostLinks{Found: []models.PostLink{{URL: "https://example.org/shared", Kind: "page"}, {URL: "https://example.org/only-here", Kind: "page"}}}
+		links := []models.PostLink{{URL: "https://example.org/shared", Kind: "page"}, {URL: "https://example.org/only-here", Kind: "page"}}
 		if _, err := store.EditPost(ctx, models.PostEdit{PostID: f.reply.ID, EditorID: f.peer.ID, BaseVersion: 1,
-			Source: "Seen yesterday, MRN 4417823, see https://example.org/shared and https://example.org/only-here", Cooked: "<p>edited</p>", Links: links}); err != nil {
+			PostContent: models.PostContent{Source: "Seen yesterday, MRN 4417823, see https://example.org/shared and https://example.org/only-here", Cooked: "<p>edited</p>", Links: links}}); err != nil {
 			t.Fatal(err)
 		}
-		other, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.author.ID, Source: "Agree", Cooked: "<p>Agree</p>",
-			Links: models.PostLinks{Found: []models.PostLink{{URL: "https://example.org/shared", Kind: "page"}}}})
+		other, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "Agree", Cooked: "<p>Agree</p>", Links: []models.PostLink{{URL: "https://example.org/shared", Kind: "page"}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.reporter.ID, Source: "@weber thanks", Cooked: "<p>thanks</p>", Mentions: []string{"weber"}}); err != nil {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.reporter.ID, PostContent: models.PostContent{Source: "@weber thanks", Cooked: "<p>thanks</p>", Mentions: []string{"weber"}}}); err != nil {
 			t.Fatal(err)
 		}
 		f.flag(t, f.reporter, models.FlagPHI)
@@ -362,8 +361,8 @@ func TestRedactionErasesEarlierVersions(t *testing.T) {
 		f := newModerationFixture(t, store)
 		f.flag(t, f.reporter, models.FlagPHI)
 		saved, err := store.EditPost(ctx, models.PostEdit{PostID: f.reply.ID, EditorID: f.mod.ID, BaseVersion: 1,
-			Source: "Seen yesterday, potassium 6.8", Cooked: "<p>Seen yesterday, potassium 6.8</p>",
-			Redact: true, Reason: "edited out patient identifiers: Medical record number"})
+			PostContent: models.PostContent{Source: "Seen yesterday, potassium 6.8", Cooked: "<p>Seen yesterday, potassium 6.8</p>"},
+			Redact:      true, Reason: "edited out patient identifiers: Medical record number"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -490,7 +489,7 @@ func TestHidingTheOpeningPostHidesTheTopicFromSearch(t *testing.T) {
 			}
 			var out []bool
 			for _, d := range docs {
-				out = append(out, d.Visible && (d.Source != "") == d.Visible)
+				out = append(out, d.Visible && (d.Plain != "") == d.Visible)
 			}
 			return out
 		}

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // OneTimeJobDone says whether a one-time job a migration asked for has
@@ -60,6 +62,61 @@ func (s *Store) RewriteCookedPosts(ctx context.Context, marker string, rewrite f
 			}
 			changed += int(res.RowsAffected)
 		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// FillPlainText stores the plain text of every post written before posts
+// kept it, as plain reads it from the post's markdown, in batches by id,
+// and asks search to index each post again from it in the same
+// transaction. A post edited meanwhile keeps the text its edit stored. It
+// returns how many posts it filled.
+func (s *Store) FillPlainText(ctx context.Context, plain func(source string) (string, error)) (int, error) {
+	db := s.db.WithContext(ctx)
+	filled := 0
+	for after := int64(0); ; {
+		var batch []struct {
+			ID      int64
+			TopicID int64
+			Number  int
+			Source  string
+		}
+		err := db.Raw(`SELECT id, topic_id, number, source FROM posts
+			WHERE id > ? AND plain = '' AND source <> '' ORDER BY id LIMIT ?`, after, rewriteBatch).Scan(&batch).Error
+		if err != nil {
+			return filled, fmt.Errorf("read posts after %d: %w", after, err)
+		}
+		if len(batch) == 0 {
+			return filled, nil
+		}
+		inBatch := 0
+		err = db.Transaction(func(tx *gorm.DB) error {
+			for _, p := range batch {
+				text, err := plain(p.Source)
+				if err != nil {
+					return fmt.Errorf("read post %d: %w", p.ID, err)
+				}
+				if text == "" {
+					continue
+				}
+				res := tx.Exec(`UPDATE posts SET plain = ? WHERE id = ? AND source = ? AND plain = ''`, text, p.ID, p.Source)
+				if res.Error != nil {
+					return fmt.Errorf("fill plain text of post %d: %w", p.ID, res.Error)
+				}
+				if res.RowsAffected == 0 {
+					continue
+				}
+				if err := queuePost(tx, &Post{ID: p.ID, TopicID: p.TopicID, Number: p.Number}); err != nil {
+					return err
+				}
+				inBatch++
+			}
+			return nil
+		})
+		if err != nil {
+			return filled, err
+		}
+		filled += inBatch
 		after = batch[len(batch)-1].ID
 	}
 }

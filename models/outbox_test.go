@@ -51,11 +51,11 @@ func TestWritesQueueSearchUpdatesInTheirTransaction(t *testing.T) {
 		}
 
 		mark = lastOutbox(t, store)
-		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "r", Cooked: "<p>r</p>"})
+		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1, Source: "r2", Cooked: "<p>r2</p>"}); err != nil {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1, PostContent: models.PostContent{Source: "r2", Cooked: "<p>r2</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		opening, err := store.PostsInTopic(ctx, topic.ID, 1, 1)
@@ -63,7 +63,7 @@ func TestWritesQueueSearchUpdatesInTheirTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		title := "Digoxin toxicity despite normal levels"
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: opening[0].ID, EditorID: f.author.ID, BaseVersion: 1, Title: &title, Source: "o", Cooked: "<p>o</p>"}); err != nil {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: opening[0].ID, EditorID: f.author.ID, BaseVersion: 1, Title: &title, PostContent: models.PostContent{Source: "o", Cooked: "<p>o</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.DeletePost(ctx, reply.ID, f.peer.ID); err != nil {
@@ -82,10 +82,10 @@ func TestWritesQueueSearchUpdatesInTheirTransaction(t *testing.T) {
 		if err := store.DB().Exec(`UPDATE topics SET locked = ? WHERE id = ?`, true, topic.ID).Error; err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "x", Cooked: "x"}); !errors.Is(err, models.ErrLocked) {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "x", Cooked: "x"}}); !errors.Is(err, models.ErrLocked) {
 			t.Fatalf("reply to a locked topic: %v", err)
 		}
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: opening[0].ID, EditorID: f.author.ID, BaseVersion: 1, Source: "stale", Cooked: "x"}); !errors.Is(err, models.ErrConflict) {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: opening[0].ID, EditorID: f.author.ID, BaseVersion: 1, PostContent: models.PostContent{Source: "stale", Cooked: "x"}}); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("stale edit: %v", err)
 		}
 		if got := outboxSince(t, store, mark); len(got) != 0 {

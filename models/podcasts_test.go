@@ -88,7 +88,7 @@ func TestLoneEpisodeAndPodcastTopic(t *testing.T) {
 			t.Fatalf("a discussion has an episode? %v", err)
 		}
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Kind: models.KindPodcast, Title: "Listen to this talk", Source: "x", Cooked: "<p>x</p>", EpisodeID: ep.ID})
+			Kind: models.KindPodcast, Title: "Listen to this talk", PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>"}, EpisodeID: ep.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestLoneEpisodeAndPodcastTopic(t *testing.T) {
 			t.Fatal(err)
 		}
 		second, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Kind: models.KindPodcast, Title: "Episode one of Show", Source: "x", Cooked: "<p>x</p>", EpisodeID: eps[0].ID})
+			Kind: models.KindPodcast, Title: "Episode one of Show", PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>"}, EpisodeID: eps[0].ID})
 		if err != nil {
 			t.Fatal(err)
 		}

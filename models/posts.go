@@ -15,12 +15,15 @@ var errNoRows = sql.ErrNoRows
 // Post is one member's contribution to a topic. Source is the markdown they
 // wrote; Cooked is its sanitized HTML, made once at write time.
 type Post struct {
-	ID          int64
-	TopicID     int64
-	Number      int
-	AuthorID    int64
-	Source      string
-	Cooked      string
+	ID       int64
+	TopicID  int64
+	Number   int
+	AuthorID int64
+	Source   string
+	Cooked   string
+	// Plain is the readable text of Source, whitespace collapsed: what
+	// search indexes and quotes, stored so nothing parses it again.
+	Plain       string
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -118,20 +121,13 @@ func (s *Store) PostRevisions(ctx context.Context, postID int64) ([]RevisionView
 
 // NewReply is a member's reply to a topic.
 type NewReply struct {
-	TopicID   int64
-	AuthorID  int64
-	Source    string
-	Cooked    string
+	TopicID  int64
+	AuthorID int64
+	PostContent
 	Anonymous bool
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
 	AnonymityK int
-	// Links are the reply's links, previewed in the background.
-	Links PostLinks
-	// Mentions are the usernames the reply @mentions, to be notified.
-	Mentions []string
-	// PHIConfirmed is what the author confirmed is no patient identifier.
-	PHIConfirmed string
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -139,7 +135,7 @@ type NewReply struct {
 func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 	now := s.Now()
 	post := &Post{
-		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked,
+		TopicID: nr.TopicID, AuthorID: nr.AuthorID, Source: nr.Source, Cooked: nr.Cooked, Plain: nr.Plain,
 		Anonymous: nr.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nr.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -166,7 +162,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
-		if err := linkPost(tx, post.ID, nr.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now); err != nil {
 			return err
 		}
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
@@ -212,12 +208,8 @@ type PostEdit struct {
 	BaseVersion int
 	Title       *string
 	Tags        *[]string
-	Source      string
-	Cooked      string
-	// Links are the links of the new source; they replace the old ones.
-	Links PostLinks
-	// PHIConfirmed is what the author confirmed in the new source.
-	PHIConfirmed string
+	// PostContent is the new content; its Mentions notify no one.
+	PostContent
 	// Redact says a moderator edited identifiers out: the earlier
 	// versions lose their text, the post is shown again and its reports
 	// close, all audited with Reason.
@@ -241,9 +233,9 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 	now := s.Now()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, phi_confirmed = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ? AND deleted_at IS NULL`,
-			e.Source, e.Cooked, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
+		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, plain = ?, phi_confirmed = ?, version = version + 1,
+			updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL`,
+			e.Source, e.Cooked, e.Plain, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
 		if res.Error != nil {
 			return fmt.Errorf("update post: %w", res.Error)
 		}
@@ -292,7 +284,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		if err := linkPost(tx, post.ID, e.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, e.Links, now); err != nil {
 			return err
 		}
 		if e.Redact {

@@ -16,12 +16,13 @@ func TestPostsInTopicSaysWhichPostsHaveLinks(t *testing.T) {
 		f := newFixture(t, store)
 		q := &queued{}
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Title: "Anticoagulation", Source: "see a", Cooked: "<p>see a</p>", Links: q.links("https://a.example/x")})
+			Title: "Anticoagulation", PostContent: models.PostContent{Source: "see a", Cooked: "<p>see a</p>", Plain: "see a",
+				Links: q.links("https://a.example/x")}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID,
-			Source: "no link here", Cooked: "<p>no link here</p>"}); err != nil {
+			PostContent: models.PostContent{Source: "no link here", Cooked: "<p>no link here</p>", Plain: "no link here"}}); err != nil {
 			t.Fatal(err)
 		}
 		posts, err := store.PostsInTopic(ctx, topic.ID, 1, 20)

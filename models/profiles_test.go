@@ -18,16 +18,16 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		open := f.topic(t, "Signed topic")
-		signedReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, Source: "a signed reply", Cooked: "<p>a signed reply</p>"})
+		signedReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "a signed reply", Cooked: "<p>a signed reply</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		anonTopic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-			Title: "A near miss of my own", Source: "s", Cooked: "<p>s</p>", Anonymous: true, AnonymityK: 1})
+			Title: "A near miss of my own", PostContent: models.PostContent{Source: "s", Cooked: "<p>s</p>"}, Anonymous: true, AnonymityK: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		anonReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, Source: "anon", Cooked: "<p>anon</p>",
+		anonReply, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "anon", Cooked: "<p>anon</p>"},
 			Anonymous: true, AnonymityK: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -43,7 +43,7 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, Source: "hidden", Cooked: "<p>hidden</p>"})
+		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "hidden", Cooked: "<p>hidden</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID,
-			Title: "Group only", Source: "g", Cooked: "<p>g</p>"}); err != nil {
+			Title: "Group only", PostContent: models.PostContent{Source: "g", Cooked: "<p>g</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 

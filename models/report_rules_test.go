@@ -18,7 +18,7 @@ func TestIdentifierReportsHideOnlyWhenBorneOut(t *testing.T) {
 		second := modelstest.Verified("byrne", "Siobhan Byrne").Make(t, store)
 		post := func(body string) *models.Post {
 			t.Helper()
-			p, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID, Source: body, Cooked: "<p>" + body + "</p>"})
+			p, err := store.CreateReply(ctx, models.NewReply{TopicID: f.topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,7 @@ type SearchDoc struct {
 	Title                    string   // the topic's title
 	Tags                     []string // the topic's tags, sorted
 	Author                   string   // the author's username; "" when the post is anonymous
-	Source                   string   // the markdown the member wrote
+	Plain                    string   // the words of the post, as Post.Plain
 	Version                  int
 	CreatedAt, UpdatedAt     time.Time
 	Visible                  bool // false when the post is deleted or hidden: the index must drop it
@@ -33,7 +33,7 @@ const maxBoundIDs = 500
 const searchDocColumns = `
 	SELECT p.id, p.topic_id, t.board_id, p.number, t.kind, t.title,
 		CASE WHEN p.anonymous THEN '' ELSE u.username END,
-		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL THEN p.source ELSE '' END,
+		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL THEN p.plain ELSE '' END,
 		p.version, p.created_at, p.updated_at,
 		CASE WHEN p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL THEN 1 ELSE 0 END`
 
@@ -90,7 +90,7 @@ func (s *Store) SearchDocsAfter(ctx context.Context, afterPostID int64, limit in
 	// joins at most limit rows and looks each topic up by its key rather
 	// than hashing every topic, even for the last, short batch.
 	docs, err := s.searchDocs(ctx, searchDocColumns+` FROM (
-			SELECT id, topic_id, author_id, number, anonymous, source, version, created_at, updated_at,
+			SELECT id, topic_id, author_id, number, anonymous, plain, version, created_at, updated_at,
 				deleted_at, hidden_at
 			FROM posts WHERE id > ? AND deleted_at IS NULL AND hidden_at IS NULL
 			ORDER BY id LIMIT ?) p`+searchDocJoins+`
@@ -114,7 +114,7 @@ func (s *Store) searchDocs(ctx context.Context, query string, args ...any) ([]Se
 	for rows.Next() {
 		var d SearchDoc
 		if err := rows.Scan(&d.PostID, &d.TopicID, &d.BoardID, &d.Number, &d.Kind, &d.Title, &d.Author,
-			&d.Source, &d.Version, &d.CreatedAt, &d.UpdatedAt, &d.Visible); err != nil {
+			&d.Plain, &d.Version, &d.CreatedAt, &d.UpdatedAt, &d.Visible); err != nil {
 			return nil, err
 		}
 		d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()

@@ -16,13 +16,13 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		f := newFixture(t, store)
 		topic, opening, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID, Kind: models.KindCase,
 			Title: "Wide-complex tachycardia after TCA overdose", Tags: []string{"toxicology", "ecg"},
-			Source: "QRS 160 ms.", Cooked: "<p>QRS 160 ms.</p>"})
+			PostContent: models.PostContent{Source: "QRS 160 ms.", Cooked: "<p>QRS 160 ms.</p>", Plain: "QRS 160 ms."}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		reply := func(source string, anonymous bool) *models.Post {
 			t.Helper()
-			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: source, Cooked: "<p>" + source + "</p>", Anonymous: anonymous})
+			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: source, Cooked: "<p>" + source + "</p>", Plain: source}, Anonymous: anonymous})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +35,7 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		if err := store.HidePost(ctx, hidden.ID, f.author.ID, "Spam"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: bicarb.ID, EditorID: f.peer.ID, BaseVersion: 1, Source: "Bicarbonate, 1-2 mEq/kg.", Cooked: "x"}); err != nil {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: bicarb.ID, EditorID: f.peer.ID, BaseVersion: 1, PostContent: models.PostContent{Source: "Bicarbonate, 1-2 mEq/kg.", Cooked: "x", Plain: "Bicarbonate, 1-2 mEq/kg."}}); err != nil {
 			t.Fatal(err)
 		}
 		f.topic(t, "Another topic") // not asked for: must not come back
@@ -54,7 +54,7 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		describe := func(docs []models.SearchDoc) []string {
 			var got []string
 			for _, d := range docs {
-				got = append(got, fmt.Sprintf("%d #%d %s v%d visible=%v %q", d.PostID, d.Number, d.Author, d.Version, d.Visible, d.Source))
+				got = append(got, fmt.Sprintf("%d #%d %s v%d visible=%v %q", d.PostID, d.Number, d.Author, d.Version, d.Visible, d.Plain))
 				if d.TopicID != topic.ID || d.BoardID != f.board.ID || d.Kind != models.KindCase || d.Title != topic.Title ||
 					fmt.Sprint(d.Tags) != "[ecg toxicology]" || d.CreatedAt.IsZero() || d.UpdatedAt.Before(d.CreatedAt) || d.CreatedAt.Location() != time.UTC {
 					t.Fatalf("document %+v lacks its topic", d)
@@ -97,7 +97,7 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		if err := store.UnhidePost(ctx, hidden.ID, f.author.ID); err != nil {
 			t.Fatal(err)
 		}
-		if docs, err = store.SearchDocsForPosts(ctx, []int64{hidden.ID}); err != nil || len(docs) != 1 || !docs[0].Visible || docs[0].Source != "Spam." {
+		if docs, err = store.SearchDocsForPosts(ctx, []int64{hidden.ID}); err != nil || len(docs) != 1 || !docs[0].Visible || docs[0].Plain != "Spam." {
 			t.Fatalf("an unhidden post: %+v, %v", docs, err)
 		}
 		if docs, err = store.SearchDocsForPosts(ctx, nil); err != nil || len(docs) != 0 {
@@ -120,7 +120,7 @@ func TestSearchDocsAfterPagesEveryPostOnce(t *testing.T) {
 		for i := range topics {
 			it := models.ImportTopic{BoardID: f.board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: []string{[]string{"ecg", "sepsis"}[i%2]}}
 			for j := range perTopic {
-				it.Posts = append(it.Posts, models.ImportPost{AuthorID: f.author.ID, Source: fmt.Sprintf("post %d.%d", i, j), Cooked: "c", At: at.Add(time.Duration(i*perTopic+j) * time.Second)})
+				it.Posts = append(it.Posts, models.ImportPost{AuthorID: f.author.ID, Source: fmt.Sprintf("post %d.%d", i, j), Cooked: "c", Plain: fmt.Sprintf("post %d.%d", i, j), At: at.Add(time.Duration(i*perTopic+j) * time.Second)})
 			}
 			batch = append(batch, it)
 		}
@@ -166,7 +166,7 @@ func TestSearchDocsAfterPagesEveryPostOnce(t *testing.T) {
 				if v, ok := versions[d.PostID]; !ok || v != d.Version {
 					t.Fatalf("post %d: version %d, SearchVersions says %d (%v)", d.PostID, d.Version, v, ok)
 				}
-				if want := fmt.Sprintf("post %d.%d", d.TopicID-1, d.Number-1); d.Source != want || len(d.Tags) != 1 || d.Author != "okafor" {
+				if want := fmt.Sprintf("post %d.%d", d.TopicID-1, d.Number-1); d.Plain != want || len(d.Tags) != 1 || d.Author != "okafor" {
 					t.Fatalf("document %+v, want source %q", d, want)
 				}
 			}

@@ -19,18 +19,18 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 		}
 		open := f.topic(t, "Amiodarone and warfarin")
 		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Anonymous: true, AnonymityK: 1,
-			Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>"})
+			PostContent: models.PostContent{Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		deleted, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Source: "gone", Cooked: "<p>gone</p>"})
+		deleted, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "gone", Cooked: "<p>gone</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := store.DeletePost(ctx, deleted.ID, f.peer.ID); err != nil {
 			t.Fatal(err)
 		}
-		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Source: "advert", Cooked: "<p>advert</p>"})
+		hidden, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "advert", Cooked: "<p>advert</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 		private, privateOP, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID,
-			Title: "Members only", Source: "secret", Cooked: "<p>secret</p>"})
+			Title: "Members only", PostContent: models.PostContent{Source: "secret", Cooked: "<p>secret</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}

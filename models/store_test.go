@@ -72,7 +72,7 @@ func (f fixture) topic(t *testing.T, title string, tags ...string) *models.Topic
 	t.Helper()
 	topic, _, err := f.store.CreateTopic(context.Background(), models.NewTopic{
 		BoardID: f.board.ID, AuthorID: f.author.ID, Title: title, Tags: tags,
-		Source: "Opening post of " + title, Cooked: "<p>Opening post of " + title + "</p>",
+		PostContent: models.PostContent{Source: "Opening post of " + title, Cooked: "<p>Opening post of " + title + "</p>", Plain: "Opening post of " + title},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestTopicsRepliesAndRevisions(t *testing.T) {
 		f := newFixture(t, store)
 		topic := f.topic(t, "Refractory VT in a young athlete", "arrhythmia", "sports")
 
-		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "Consider ablation.", Cooked: "<p>Consider ablation.</p>"})
+		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "Consider ablation.", Cooked: "<p>Consider ablation.</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestTopicsRepliesAndRevisions(t *testing.T) {
 
 		// An edit from the current version is kept as revision 2.
 		edited, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1,
-			Source: "Consider ablation first.", Cooked: "<p>Consider ablation first.</p>"})
+			PostContent: models.PostContent{Source: "Consider ablation first.", Cooked: "<p>Consider ablation first.</p>"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestTopicsRepliesAndRevisions(t *testing.T) {
 		}
 		// An edit from a stale version is refused, not silently applied.
 		_, err = store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1,
-			Source: "stale", Cooked: "<p>stale</p>"})
+			PostContent: models.PostContent{Source: "stale", Cooked: "<p>stale</p>"}})
 		if !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("stale edit: err %v, want ErrConflict", err)
 		}
@@ -139,7 +139,7 @@ func TestTopicsRepliesAndRevisions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := store.EditPost(ctx, models.PostEdit{PostID: opening[0].ID, EditorID: f.author.ID, BaseVersion: 1,
-			Title: &title, Tags: &tags, Source: "new", Cooked: "<p>new</p>"}); err != nil {
+			Title: &title, Tags: &tags, PostContent: models.PostContent{Source: "new", Cooked: "<p>new</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		got, err = store.TopicByID(ctx, topic.ID)
@@ -161,7 +161,7 @@ func TestTopicsRepliesAndRevisions(t *testing.T) {
 		if len(posts) != 2 || !posts[1].IsDeleted() || posts[1].Cooked != "" || posts[0].AuthorName != "Dr. Amara Okafor" {
 			t.Fatalf("posts after delete: %+v", posts)
 		}
-		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 2, Source: "x", Cooked: "x"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 2, PostContent: models.PostContent{Source: "x", Cooked: "x"}}); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("editing a deleted post: err %v, want ErrNotFound", err)
 		}
 		if revs, err := store.PostRevisions(ctx, reply.ID); err != nil || len(revs) != 2 {
@@ -179,7 +179,7 @@ func TestNotFoundIsAnError(t *testing.T) {
 		if _, err := store.BoardBySlug(ctx, "nope"); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("BoardBySlug: %v", err)
 		}
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: 999, AuthorID: 1, Source: "x", Cooked: "x"}); !errors.Is(err, models.ErrNotFound) {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: 999, AuthorID: 1, PostContent: models.PostContent{Source: "x", Cooked: "x"}}); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("CreateReply: %v", err)
 		}
 	})
@@ -199,7 +199,7 @@ func TestConcurrentRepliesGetDenseNumbers(t *testing.T) {
 				defer wg.Done()
 				for i := range each {
 					_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID,
-						Source: fmt.Sprintf("reply %d/%d", w, i), Cooked: "<p>reply</p>"})
+						PostContent: models.PostContent{Source: fmt.Sprintf("reply %d/%d", w, i), Cooked: "<p>reply</p>"}})
 					if err != nil {
 						errs <- err
 					}
@@ -234,7 +234,7 @@ func TestLockedTopicRefusesReplies(t *testing.T) {
 		if err := store.DB().Exec(`UPDATE topics SET locked = ? WHERE id = ?`, true, topic.ID).Error; err != nil {
 			t.Fatal(err)
 		}
-		_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "x", Cooked: "x"})
+		_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "x", Cooked: "x"}})
 		if !errors.Is(err, models.ErrLocked) {
 			t.Fatalf("reply to locked topic: %v, want ErrLocked", err)
 		}
@@ -306,7 +306,7 @@ func TestBoardPagingWalksEveryTopicOnce(t *testing.T) {
 			t.Fatalf("board after import: %+v %v", board, err)
 		}
 		// New writes after an import get fresh ids on both engines.
-		if _, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID, Title: "After import", Source: "s", Cooked: "c"}); err != nil {
+		if _, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID, Title: "After import", PostContent: models.PostContent{Source: "s", Cooked: "c"}}); err != nil {
 			t.Fatalf("create after import: %v", err)
 		}
 	})
@@ -351,7 +351,7 @@ func TestReadsInsideATransactionSeeItsWrites(t *testing.T) {
 		f := newFixture(t, store)
 		err := store.InTransaction(ctx, func(tx *models.Store) error {
 			topic, _, err := tx.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
-				Title: "Inside a transaction", Tags: []string{"b", "a"}, Source: "s", Cooked: "c"})
+				Title: "Inside a transaction", Tags: []string{"b", "a"}, PostContent: models.PostContent{Source: "s", Cooked: "c"}})
 			if err != nil {
 				return err
 			}

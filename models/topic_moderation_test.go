@@ -114,14 +114,14 @@ func TestTopicModerationLockedTopicRefusesReplies(t *testing.T) {
 		if err := store.LockTopic(ctx, topic.ID, f.peer.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "r", Cooked: "<p>r</p>"})
+		_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}})
 		if !errors.Is(err, models.ErrLocked) {
 			t.Fatalf("reply to a locked topic: %v, want ErrLocked", err)
 		}
 		if err := store.LockTopic(ctx, topic.ID, f.peer.ID, false, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, Source: "r", Cooked: "<p>r</p>"}); err != nil {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}}); err != nil {
 			t.Fatalf("reply to an unlocked topic: %v", err)
 		}
 	})
@@ -141,7 +141,7 @@ func TestTopicModerationMoveCarriesCountersAndSearch(t *testing.T) {
 		}
 		moving := f.topic(t, "Pressure injury prevention bundles", "wounds")
 		for _, body := range []string{"Two-hourly turns.", "Silicone dressings."} {
-			if _, err := store.CreateReply(ctx, models.NewReply{TopicID: moving.ID, AuthorID: f.peer.ID, Source: body, Cooked: "<p>" + body + "</p>"}); err != nil {
+			if _, err := store.CreateReply(ctx, models.NewReply{TopicID: moving.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -251,7 +251,7 @@ func TestTopicModerationMoveCarriesCountersAndSearch(t *testing.T) {
 		}
 
 		// A reply after the move counts on the new board.
-		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: moving.ID, AuthorID: f.author.ID, Source: "r", Cooked: "<p>r</p>"}); err != nil {
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: moving.ID, AuthorID: f.author.ID, PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := counts("nursing"); got != "1 topics, 4 posts" {

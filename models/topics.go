@@ -273,13 +273,12 @@ func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64]
 // NewTopic is what a member submits to open a topic; Cooked is the
 // sanitized HTML of Source, rendered before the store sees it.
 type NewTopic struct {
-	BoardID   int64
-	AuthorID  int64
-	Kind      string
-	Title     string
-	Tags      []string
-	Source    string
-	Cooked    string
+	BoardID  int64
+	AuthorID int64
+	Kind     string
+	Title    string
+	Tags     []string
+	PostContent
 	Anonymous bool
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
@@ -289,12 +288,6 @@ type NewTopic struct {
 	// Case is the summary of a case topic, written with it; it makes the
 	// topic's kind KindCase.
 	Case *CaseSummary
-	// Links are the opening post's links, previewed in the background.
-	Links PostLinks
-	// Mentions are the usernames the opening post @mentions.
-	Mentions []string
-	// PHIConfirmed is what the author confirmed is no patient identifier.
-	PHIConfirmed string
 }
 
 // CreateTopic writes a topic, its opening post, that post's first revision
@@ -316,7 +309,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		AuthorID: nt.AuthorID, PostCount: 1, BumpedAt: now, CreatedAt: now, UpdatedAt: now,
 	}
 	post := &Post{
-		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked,
+		Number: 1, AuthorID: nt.AuthorID, Source: nt.Source, Cooked: nt.Cooked, Plain: nt.Plain,
 		Anonymous: nt.Anonymous, Version: 1, CreatedAt: now, UpdatedAt: now, PHIConfirmed: nt.PHIConfirmed,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -333,7 +326,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
 			return err
 		}
-		if err := linkPost(tx, post.ID, nt.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, nt.Links, now); err != nil {
 			return err
 		}
 		if err := notifyPost(tx, post, nt.BoardID, nt.AuthorID, nt.Mentions, now); err != nil {

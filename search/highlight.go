@@ -37,10 +37,11 @@ func (h highlighter) matches(text string) []span {
 	return out
 }
 
-// Snippet is the part of a post's markdown that best matches the search,
-// as plain text with the matches marked.
-func (r *Results) Snippet(source string) template.HTML {
-	text := strings.Join(strings.Fields(PlainText(source)), " ")
+// Snippet is the part of a post's plain text (models.Post.Plain, stored
+// when the post was written) that best matches the search, with the
+// matches marked.
+func (r *Results) Snippet(plain string) template.HTML {
+	text := strings.Join(strings.Fields(plain), " ")
 	spans := r.highlight.matches(text)
 	start, end := window(text, spans)
 	var b strings.Builder

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"rounds/app/markdown"
 	"rounds/models"
 	"rounds/models/modelstest"
 )
@@ -45,6 +46,18 @@ func newWorld(t *testing.T, store *models.Store) *world {
 	return w
 }
 
+// renderer reads posts as the composers do.
+var renderer = markdown.New()
+
+// plainOf is the plain text a composer stores with a post of body.
+func plainOf(body string) string {
+	res, err := renderer.Render(body)
+	if err != nil {
+		panic(err)
+	}
+	return res.Plain
+}
+
 // open opens the world's index and builds it, as a starting node does.
 func (w *world) open(t *testing.T) *Index {
 	t.Helper()
@@ -65,7 +78,7 @@ func (w *world) open(t *testing.T) *Index {
 func (w *world) topic(t *testing.T, board *models.Board, title, body string, tags ...string) (*models.Topic, *models.Post) {
 	t.Helper()
 	topic, post, err := w.store.CreateTopic(context.Background(), models.NewTopic{
-		BoardID: board.ID, AuthorID: w.author.ID, Title: title, Tags: tags, Source: body, Cooked: "<p>" + body + "</p>",
+		BoardID: board.ID, AuthorID: w.author.ID, Title: title, Tags: tags, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +89,7 @@ func (w *world) topic(t *testing.T, board *models.Board, title, body string, tag
 func (w *world) reply(t *testing.T, topic *models.Topic, body string) *models.Post {
 	t.Helper()
 	post, err := w.store.CreateReply(context.Background(), models.NewReply{
-		TopicID: topic.ID, AuthorID: w.peer.ID, Source: body, Cooked: "<p>" + body + "</p>",
+		TopicID: topic.ID, AuthorID: w.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)

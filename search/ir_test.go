@@ -55,7 +55,7 @@ func loadCollection(t *testing.T, c irCollection) *Index {
 	imports := make([]models.ImportTopic, len(c.docs))
 	for i, d := range c.docs {
 		imports[i] = models.ImportTopic{BoardID: board.ID, Title: d.title, Posts: []models.ImportPost{{
-			AuthorID: author.ID, Source: d.body, Cooked: "<p>" + d.body + "</p>", At: at,
+			AuthorID: author.ID, Source: d.body, Cooked: "<p>" + d.body + "</p>", Plain: plainOf(d.body), At: at,
 		}}}
 	}
 	if err := store.ImportTopics(ctx, imports); err != nil {
@@ -298,7 +298,7 @@ func newBM25(x *Index, docs []irDoc) *bm25 {
 		tf := map[string]int{}
 		n := 0
 		// What toDocument indexes for an opening post.
-		for _, tok := range x.analyzer.Analyze([]byte(d.title + "\n\n" + PlainText(d.body))) {
+		for _, tok := range x.analyzer.Analyze([]byte(d.title + "\n\n" + plainOf(d.body))) {
 			tf[string(tok.Term)]++
 			n++
 		}

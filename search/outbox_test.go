@@ -138,7 +138,7 @@ func (w *world) edit(t *testing.T, post *models.Post, title *string, body string
 	t.Helper()
 	edited, err := w.store.EditPost(context.Background(), models.PostEdit{
 		PostID: post.ID, EditorID: post.AuthorID, BaseVersion: post.Version, Title: title,
-		Source: body, Cooked: "<p>" + body + "</p>",
+		PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +256,7 @@ func TestCrashBeforeCommitLosesNothing(t *testing.T) {
 		imports := make([]models.ImportTopic, n)
 		for i := range imports {
 			imports[i] = models.ImportTopic{BoardID: w.board.ID, Title: fmt.Sprintf("Crash topic %d", i),
-				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: "echocardiogram findings", Cooked: "<p>echocardiogram findings</p>", At: at}}}
+				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: "echocardiogram findings", Cooked: "<p>echocardiogram findings</p>", Plain: plainOf("echocardiogram findings"), At: at}}}
 		}
 		if err := store.ImportTopics(ctx, imports); err != nil {
 			t.Fatal(err)
@@ -346,8 +346,8 @@ func TestOutOfOrderCommitsAreNotSkipped(t *testing.T) {
 		// stays open while another write commits (the higher id).
 		tx := store.DB().Begin()
 		t.Cleanup(func() { tx.Rollback() })
-		if err := tx.Exec(`UPDATE posts SET source = ?, version = version + 1 WHERE id = ?`,
-			"Late lactate clearance noted.", slowPost.ID).Error; err != nil {
+		if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
+			"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		var low int64

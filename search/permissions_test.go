@@ -159,14 +159,13 @@ func TestAnonymousPostsDoNotNameTheirAuthor(t *testing.T) {
 		_, named := w.topic(t, w.board, "Burnout in residency", "Night float rotation was brutal.")
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{
 			BoardID: w.board.ID, AuthorID: w.author.ID, Title: "Near miss with heparin",
-			Source: "I nearly gave a tenfold heparin dose.", Cooked: "<p>I nearly gave a tenfold heparin dose.</p>", Anonymous: true,
+			PostContent: models.PostContent{Source: "I nearly gave a tenfold heparin dose.", Cooked: "<p>I nearly gave a tenfold heparin dose.</p>", Plain: plainOf("I nearly gave a tenfold heparin dose.")}, Anonymous: true,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		anonReply, err := store.CreateReply(ctx, models.NewReply{
-			TopicID: topic.ID, AuthorID: w.author.ID, Source: "Tenfold errors haunt me too.",
-			Cooked: "<p>Tenfold errors haunt me too.</p>", Anonymous: true,
+			TopicID: topic.ID, AuthorID: w.author.ID, PostContent: models.PostContent{Source: "Tenfold errors haunt me too.", Cooked: "<p>Tenfold errors haunt me too.</p>", Plain: "Tenfold errors haunt me too."}, Anonymous: true,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -245,7 +244,7 @@ func TestNewestFirstStaysInScope(t *testing.T) {
 		add := func(board *models.Board, n int, at time.Time, body string) {
 			for i := range n {
 				imports = append(imports, models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Round %d", i),
-					Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, Cooked: "<p>" + body + "</p>", At: at}}})
+					Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body), At: at}}})
 			}
 		}
 		add(w.board, maxHits+20, now.Add(-time.Hour), "Digoxin level on rounds.")

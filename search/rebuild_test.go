@@ -304,7 +304,7 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 		for i := range imports {
 			body := fmt.Sprintf("Imported case %d with a murmur.", i)
 			imports[i] = models.ImportTopic{BoardID: w.board.ID, Title: fmt.Sprintf("Imported %d", i),
-				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, Cooked: "<p>" + body + "</p>", At: at}}}
+				Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body), At: at}}}
 		}
 		if err := store.ImportTopics(ctx, imports); err != nil {
 			t.Fatal(err)

@@ -125,23 +125,23 @@ func loadCorpus(t *testing.T, store *models.Store) *corpusWorld {
 				t.Fatalf("corpus.json: %q: %v", tp.Title, err)
 			}
 			it := models.ImportTopic{BoardID: boardID, Kind: tp.Kind, Title: tp.Title, Tags: tp.Tags,
-				Posts: []models.ImportPost{{AuthorID: lookup("user", users, tp.Author), Source: tp.Body, Cooked: cooked(tp.Body), At: at}}}
+				Posts: []models.ImportPost{{AuthorID: lookup("user", users, tp.Author), Source: tp.Body, Cooked: cooked(tp.Body), Plain: plainOf(tp.Body), At: at}}}
 			for i, r := range tp.Replies {
 				it.Posts = append(it.Posts, models.ImportPost{AuthorID: lookup("user", users, r.Author),
-					Source: r.Body, Cooked: cooked(r.Body), At: at.Add(time.Duration(i+1) * time.Hour)})
+					Source: r.Body, Cooked: cooked(r.Body), Plain: plainOf(r.Body), At: at.Add(time.Duration(i+1) * time.Hour)})
 			}
 			dated = append(dated, it)
 			continue
 		}
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: boardID, AuthorID: lookup("user", users, tp.Author),
-			Kind: tp.Kind, Title: tp.Title, Tags: tp.Tags, Source: tp.Body, Cooked: cooked(tp.Body)})
+			Kind: tp.Kind, Title: tp.Title, Tags: tp.Tags, PostContent: models.PostContent{Source: tp.Body, Cooked: cooked(tp.Body), Plain: plainOf(tp.Body)}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		cw.titles[topic.ID] = tp.Title
 		for _, r := range tp.Replies {
 			if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: lookup("user", users, r.Author),
-				Source: r.Body, Cooked: cooked(r.Body)}); err != nil {
+				PostContent: models.PostContent{Source: r.Body, Cooked: cooked(r.Body), Plain: plainOf(r.Body)}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -315,7 +315,7 @@ func TestSnippet(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(results(t, tc.query).Snippet(tc.source))
+			got := string(results(t, tc.query).Snippet(plainOf(tc.source)))
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("snippet lacks %q:\n%s", w, got)

@@ -118,7 +118,7 @@ func TestARareWordInABodyOutranksACommonWordInATitle(t *testing.T) {
 	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	post := func(title, body string) models.ImportTopic {
 		return models.ImportTopic{BoardID: w.board.ID, Title: title,
-			Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, At: at}}}
+			Posts: []models.ImportPost{{AuthorID: w.author.ID, Source: body, Plain: plainOf(body), At: at}}}
 	}
 	words := strings.Fields("fluids antibiotics analgesia potassium sodium chart review handover " +
 		"sepsis delirium falls pressure ulcer nutrition mobility discharge planning family meeting " +

@@ -123,11 +123,6 @@ func (s *shardSet) SearchInContext(ctx context.Context, req *bleve.SearchRequest
 	return s.alias.SearchInContext(ctx, req)
 }
 
-// Search is SearchInContext without a deadline.
-func (s *shardSet) Search(req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	return s.SearchInContext(context.Background(), req)
-}
-
 // DocCount counts the documents in every shard.
 func (s *shardSet) DocCount() (uint64, error) {
 	var n uint64
@@ -143,12 +138,6 @@ func (s *shardSet) DocCount() (uint64, error) {
 
 // GetInternal reads an internal value.
 func (s *shardSet) GetInternal(key []byte) ([]byte, error) { return s.shards[0].GetInternal(key) }
-
-// SetInternal writes an internal value.
-func (s *shardSet) SetInternal(key, value []byte) error { return s.shards[0].SetInternal(key, value) }
-
-// Index writes one document to its shard.
-func (s *shardSet) Index(id string, doc any) error { return s.shards[s.shardOf(id)].Index(id, doc) }
 
 // shardBatch is a batch for every shard.
 type shardBatch struct {
@@ -172,14 +161,6 @@ func (b *shardBatch) Delete(id string) { b.batches[b.set.shardOf(id)].Delete(id)
 
 // SetInternal goes with the first shard's documents.
 func (b *shardBatch) SetInternal(key, value []byte) { b.batches[0].SetInternal(key, value) }
-
-func (b *shardBatch) Size() int {
-	n := 0
-	for _, batch := range b.batches {
-		n += batch.Size()
-	}
-	return n
-}
 
 // Batch writes a batch to every shard, the first shard last: its batch
 // carries the outbox position, so a crash in between leaves the position

@@ -301,7 +301,7 @@ func parseDocID(id string) (topicID, postID int64, ok bool) {
 // toDocument turns a post as the database has it into what the index holds.
 func toDocument(d models.SearchDoc) document {
 	doc := document{
-		Body:    PlainText(d.Source),
+		Body:    d.Plain,
 		Topic:   strconv.FormatInt(d.TopicID, 10),
 		Board:   strconv.FormatInt(d.BoardID, 10),
 		Kind:    d.Kind,

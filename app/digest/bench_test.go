@@ -150,7 +150,7 @@ func seedBench(b *testing.B, s *site) []int64 {
 		var topics []int64
 		for i := range benchTopics {
 			topic, _, err := tx.CreateTopic(ctx, models.NewTopic{BoardID: boards[i%benchBoards].ID, AuthorID: authors[i%len(authors)],
-				Title: "Topic " + strconv.Itoa(i) + " about anticoagulation", Source: body, Cooked: "<p>" + body + "</p>", Anonymous: i%7 == 0})
+				Title: "Topic " + strconv.Itoa(i) + " about anticoagulation", PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}, Anonymous: i%7 == 0})
 			if err != nil {
 				return err
 			}
@@ -160,7 +160,7 @@ func seedBench(b *testing.B, s *site) []int64 {
 			// Activity is skewed, as on a real site: a few topics get most replies.
 			t := topics[(i*i)%benchTopics]
 			if _, err := tx.CreateReply(ctx, models.NewReply{TopicID: t, AuthorID: authors[(i*7)%len(authors)],
-				Source: body, Cooked: "<p>" + body + "</p>"}); err != nil {
+				PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}}); err != nil {
 				return err
 			}
 		}

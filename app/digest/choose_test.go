@@ -86,7 +86,7 @@ func (w *digestWorld) member(t *testing.T, username, name, specialty string, sta
 func (w *digestWorld) topic(t *testing.T, b *models.Board, author *models.User, title string) *models.Topic {
 	t.Helper()
 	topic, opener, err := w.store.CreateTopic(context.Background(), models.NewTopic{BoardID: b.ID, AuthorID: author.ID,
-		Title: title, Source: "About " + title, Cooked: "<p>About " + title + "</p>"})
+		Title: title, PostContent: models.PostContent{Source: "About " + title, Cooked: "<p>About " + title + "</p>"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func (w *digestWorld) topic(t *testing.T, b *models.Board, author *models.User, 
 func (w *digestWorld) reply(t *testing.T, topic *models.Topic, author *models.User, cooked string, anonymous bool) *models.Post {
 	t.Helper()
 	p, err := w.store.CreateReply(context.Background(), models.NewReply{TopicID: topic.ID, AuthorID: author.ID,
-		Source: cooked, Cooked: "<p>" + cooked + "</p>", Anonymous: anonymous, AnonymityK: 1})
+		PostContent: models.PostContent{Source: cooked, Cooked: "<p>" + cooked + "</p>"}, Anonymous: anonymous, AnonymityK: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

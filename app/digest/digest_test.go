@@ -113,7 +113,7 @@ func (s *site) board(slug string, policy models.EmailPolicy) *models.Board {
 func (s *site) topic(b *models.Board, title, body string) *models.Topic {
 	s.t.Helper()
 	topic, _, err := s.store.CreateTopic(context.Background(), models.NewTopic{BoardID: b.ID, AuthorID: s.author.ID,
-		Title: title, Source: body, Cooked: "<p>" + body + "</p>"})
+		Title: title, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}})
 	if err != nil {
 		s.t.Fatal(err)
 	}

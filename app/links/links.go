@@ -6,12 +6,8 @@ package links
 
 import (
 	"strings"
-	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/text"
 )
 
 // Kinds of link.
@@ -32,71 +28,79 @@ type Link struct {
 	PMID string // for KindPMID
 }
 
-// parser mirrors the extensions app/markdown renders with, so a link is
-// found exactly when the rendered post shows one: linkify decides what a
-// bare URL is, and code spans and blocks stay code.
-var parser = goldmark.New(goldmark.WithExtensions(
-	extension.Table,
-	extension.Strikethrough,
-	extension.NewLinkify(extension.WithLinkifyAllowedProtocols([]string{"http://", "https://"})),
-	extension.Footnote,
-)).Parser()
-
-// Find returns the links in a post's markdown source, in order of
-// appearance and without duplicates. Page URLs are taken from markdown links
-// and linkified bare URLs; DOIs and PubMed IDs are also recognised in plain
-// text. Nothing inside code spans, code blocks, raw HTML or images counts.
-func Find(markdownSource string) []Link {
-	if !utf8.ValidString(markdownSource) {
-		markdownSource = strings.ToValidUTF8(markdownSource, "\uFFFD")
-	}
-	src := []byte(markdownSource)
-	doc := parser.Parse(text.NewReader(src))
-
-	f := &finder{seen: map[string]bool{}}
-	// The walker's callback never returns an error.
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if t, ok := n.(*ast.Text); ok {
-			if entering {
-				// Inline parsers split text at their trigger characters, so
-				// adjacent Text nodes are joined back before scanning.
-				f.run.Write(t.Segment.Value(src))
-				if t.SoftLineBreak() || t.HardLineBreak() {
-					f.run.WriteByte('\n')
-				}
-			}
-			return ast.WalkContinue, nil
-		}
-		f.scanRun()
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.Image:
-			return ast.WalkSkipChildren, nil
-		case *ast.Link:
-			// The label is only the words shown; the destination is the link.
-			f.addURL(string(n.Destination))
-			return ast.WalkSkipChildren, nil
-		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL {
-				f.addURL(string(n.URL(src)))
-			}
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	f.scanRun()
-	return f.links
-}
-
-type finder struct {
+// Finder collects the links of a post from its parsed markdown, as
+// app/markdown walks it once for everything a post needs: page URLs from
+// markdown links and linkified bare URLs, DOIs and PubMed IDs also from
+// plain text. Nothing inside code spans, code blocks, raw HTML or images
+// counts. Links come in order of appearance and without duplicates.
+type Finder struct {
 	links []Link
 	seen  map[string]bool
 	run   strings.Builder
 }
 
-func (f *finder) add(l Link) {
+// Visit is the walker's step for one node of a document parsed from src.
+func (f *Finder) Visit(n ast.Node, entering bool, src []byte) ast.WalkStatus {
+	if t, ok := n.(*ast.Text); ok {
+		if entering {
+			// Inline parsers split text at their trigger characters, so
+			// adjacent Text nodes are joined back before scanning.
+			f.run.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				f.run.WriteByte('\n')
+			}
+		}
+		return ast.WalkContinue
+	}
+	f.scanRun()
+	if !entering {
+		return ast.WalkContinue
+	}
+	switch n := n.(type) {
+	case *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.Image:
+		return ast.WalkSkipChildren
+	case *ast.Link:
+		// The label is only the words shown; the destination is the link.
+		f.addURL(string(n.Destination))
+		return ast.WalkSkipChildren
+	case *ast.AutoLink:
+		if n.AutoLinkType == ast.AutoLinkURL {
+			f.addURL(string(n.URL(src)))
+		}
+		return ast.WalkSkipChildren
+	}
+	return ast.WalkContinue
+}
+
+// Links ends the walk and returns what was found.
+func (f *Finder) Links() []Link {
+	f.scanRun()
+	return f.links
+}
+
+// FromURL is the link an address written outside a post's text makes,
+// such as a case's source, classified as a link in the text would be.
+func FromURL(raw string) (Link, bool) { return linkFromURL(raw) }
+
+// Merge returns first, then the links of then not already in first.
+func Merge(first, then []Link) []Link {
+	if len(first) == 0 {
+		return then
+	}
+	f := &Finder{}
+	for _, l := range first {
+		f.add(l)
+	}
+	for _, l := range then {
+		f.add(l)
+	}
+	return f.links
+}
+
+func (f *Finder) add(l Link) {
+	if f.seen == nil {
+		f.seen = map[string]bool{}
+	}
 	if f.seen[l.URL] {
 		return
 	}
@@ -104,7 +108,7 @@ func (f *finder) add(l Link) {
 	f.links = append(f.links, l)
 }
 
-func (f *finder) addURL(raw string) {
+func (f *Finder) addURL(raw string) {
 	if l, ok := linkFromURL(raw); ok {
 		f.add(l)
 	}
@@ -112,7 +116,7 @@ func (f *finder) addURL(raw string) {
 
 // scanRun looks for DOIs and PubMed IDs in the text gathered since the last
 // non-text node.
-func (f *finder) scanRun() {
+func (f *Finder) scanRun() {
 	if f.run.Len() == 0 {
 		return
 	}

@@ -20,17 +20,18 @@ func TestRenderedPubMedLinksHaveCards(t *testing.T) {
 		"PMID 18191684 is the ABC trial (pmid:018191684), and PMID:7 another.",
 		"See https://pubmed.ncbi.nlm.nih.gov/31651936/ and\nPMID: 31651936 again.",
 	} {
-		html, err := md.Render(source)
+		res, err := md.Render(source)
 		if err != nil {
 			t.Fatal(err)
 		}
+		html := res.HTML
 		var linked, carded []string
 		for _, m := range href.FindAllStringSubmatch(html, -1) {
 			if !slices.Contains(linked, m[1]) {
 				linked = append(linked, m[1])
 			}
 		}
-		for _, l := range links.Find(source) {
+		for _, l := range res.Links {
 			if l.Kind == links.KindPMID {
 				carded = append(carded, l.URL)
 			}

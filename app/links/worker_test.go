@@ -9,7 +9,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
-	"gorm.io/gorm"
 
 	"rounds/app/fetch"
 	"rounds/models"
@@ -28,15 +27,23 @@ func linkedPreview(t *testing.T, store *models.Store, url string) int64 {
 	if err := store.CreateBoard(ctx, board); err != nil {
 		t.Fatal(err)
 	}
-	var id int64
+	jobs := &previewJobs{}
+	store.SetJobs(jobs)
 	_, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: u.ID, Title: "Linked",
-		Source: url, Cooked: "<p>" + url + "</p>",
-		Links: models.PostLinks{Found: []models.PostLink{{URL: url, Kind: KindPage}},
-			Queue: func(_ *gorm.DB, ids []int64) error { id = ids[0]; return nil }}})
+		PostContent: models.PostContent{Source: url, Cooked: "<p>" + url + "</p>",
+			Links: []models.PostLink{{URL: url, Kind: KindPage}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return jobs.ids[0]
+}
+
+// previewJobs records the previews the store's writes ask to fetch.
+type previewJobs struct{ ids []int64 }
+
+func (j *previewJobs) PreviewLinks(_ context.Context, _ *models.Store, ids []int64) error {
+	j.ids = append(j.ids, ids...)
+	return nil
 }
 
 func attempt(n, of int, id int64) *river.Job[PreviewArgs] {

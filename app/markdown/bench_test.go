@@ -42,15 +42,6 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
-func BenchmarkPlainText(b *testing.B) {
-	r := New()
-	b.SetBytes(int64(len(clinicalPost)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r.PlainText(clinicalPost)
-	}
-}
-
 func BenchmarkRenderParallel(b *testing.B) {
 	r := New()
 	b.SetBytes(int64(len(clinicalPost)))

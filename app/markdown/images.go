@@ -2,8 +2,6 @@ package markdown
 
 import (
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 )
 
 // Option adjusts a Renderer.
@@ -18,14 +16,12 @@ func WithImageURL(imageURL func(src string) string) Option {
 	return func(r *Renderer) { r.imageURL = imageURL }
 }
 
-// imageTransformer puts WithImageURL's address on each image of a post.
-type imageTransformer struct{ url func(string) string }
-
-func (t imageTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+// proxyImages puts WithImageURL's address on each image of a post.
+func proxyImages(doc ast.Node, imageURL func(string) string) {
 	var dropped []*ast.Image
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if img, ok := n.(*ast.Image); ok && entering {
-			if src := t.url(string(img.Destination)); src != "" {
+			if src := imageURL(string(img.Destination)); src != "" {
 				img.Destination = []byte(src)
 			} else {
 				dropped = append(dropped, img)

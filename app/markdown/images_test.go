@@ -35,7 +35,7 @@ func TestImagesLoadFromTheImageURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Render(tt.markdown)
+			got, err := renderHTML(r, tt.markdown)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +60,7 @@ func TestEveryImageLoadsFromTheImageURL(t *testing.T) {
 	}
 	for _, form := range payloadForms {
 		for _, source := range sources {
-			out, err := r.Render(form.wrap(source))
+			out, err := renderHTML(r, form.wrap(source))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -96,6 +96,7 @@ func (r *linkRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindAutoLink, withRel(r.autoLink))
 	reg.Register(extast.KindFootnoteLink, renderFootnoteReference)
 	reg.Register(extast.KindFootnoteBacklink, renderFootnoteBackReference)
+	reg.Register(kindTimestamp, renderTimestamp)
 }
 
 func withRel(render renderer.NodeRendererFunc) renderer.NodeRendererFunc {

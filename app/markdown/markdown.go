@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -15,7 +16,10 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"rounds/app/links"
 )
 
 // Renderer turns post markdown into HTML. It is built once and is safe for
@@ -25,6 +29,9 @@ type Renderer struct {
 	policy *bluemonday.Policy
 	// imageURL is WithImageURL's, nil when images load from where they are.
 	imageURL func(string) string
+	// parses counts the documents parsed, for tests that make sure a post
+	// is parsed once when written and never when read.
+	parses atomic.Int64
 }
 
 // New builds the markdown parser and the sanitizing policy.
@@ -32,10 +39,6 @@ func New(opts ...Option) *Renderer {
 	r := &Renderer{}
 	for _, o := range opts {
 		o(r)
-	}
-	transformers := []util.PrioritizedValue{util.Prioritized(footnoteTransformer{}, 1000)}
-	if r.imageURL != nil {
-		transformers = append(transformers, util.Prioritized(imageTransformer{r.imageURL}, 1001))
 	}
 	r.md = goldmark.New(
 		// Raw HTML stays off (no html.WithUnsafe): goldmark replaces it with
@@ -59,7 +62,7 @@ func New(opts ...Option) *Renderer {
 		goldmark.WithParserOptions(
 			// goldmark runs lower numbers first: after the footnote
 			// transformer (999), which builds the list of footnotes.
-			parser.WithASTTransformers(transformers...),
+			parser.WithASTTransformers(util.Prioritized(footnoteTransformer{}, 1000)),
 			// After linkify (999), which takes the addresses first.
 			parser.WithInlineParsers(util.Prioritized(pubmedParser{}, 1000), util.Prioritized(mentionParser{}, 1000)),
 		),
@@ -95,23 +98,78 @@ type bufferWriter struct{ *bytes.Buffer }
 func (bufferWriter) Buffered() int { return 0 }
 func (bufferWriter) Flush() error  { return nil }
 
-// Render turns markdown source into sanitized HTML. It never returns unsafe
-// HTML: on error the HTML is empty.
-func (r *Renderer) Render(source string) (string, error) {
+// Result is everything a post needs from its markdown, read in one parse.
+type Result struct {
+	// HTML is the post as readers see it, sanitised.
+	HTML string
+	// Plain is the readable text with whitespace collapsed: what search
+	// indexes and quotes, and excerpts show. It is text, not HTML: a
+	// member's literal "<" stays "<", so escape it wherever it is shown.
+	Plain string
+	// Mentions are the usernames mentioned with @username, in order of
+	// appearance, without duplicates and at most ten. Code spans, code
+	// blocks and raw HTML do not count.
+	Mentions []string
+	// Links are the web pages, DOIs and PubMed IDs the post links to, as
+	// app/links finds them.
+	Links []links.Link
+}
+
+// RenderOption adjusts one Render.
+type RenderOption func(*renderOptions)
+
+type renderOptions struct {
+	audioURL string // WithTimestamps'
+}
+
+// Parses reports how many times this renderer has parsed markdown.
+func (r *Renderer) Parses() int64 { return r.parses.Load() }
+
+// Render parses markdown source once and returns everything read from it:
+// the sanitised HTML, the plain text, the mentions and the links. It never
+// returns unsafe HTML: on error the result is empty.
+func (r *Renderer) Render(source string, opts ...RenderOption) (Result, error) {
+	var o renderOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	src := []byte(normalizeSource(source))
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	r.parses.Add(1)
+
+	// What the member wrote is read before the images are pointed at the
+	// proxy and the timestamps are linked: neither is theirs.
+	var (
+		plain    plainVisitor
+		found    linkVisitor
+		mentions mentionVisitor
+	)
+	visitors := []visitor{&plain, &found}
+	if strings.Contains(source, "@") {
+		visitors = append(visitors, &mentions)
+	}
+	walkAll(doc, src, visitors...)
+	res := Result{Plain: plain.b.String(), Links: found.Links(), Mentions: mentions.mentions()}
+
+	if r.imageURL != nil {
+		proxyImages(doc, r.imageURL)
+	}
+	if o.audioURL != "" {
+		linkTimestamps(doc, src, o.audioURL)
+	}
 
 	unsafe := getBuffer()
 	defer putBuffer(unsafe)
-	if err := r.md.Convert(src, bufferWriter{unsafe}); err != nil {
-		return "", fmt.Errorf("convert markdown: %w", err)
+	if err := r.md.Renderer().Render(bufferWriter{unsafe}, src, doc); err != nil {
+		return Result{}, fmt.Errorf("render markdown: %w", err)
 	}
-
 	clean := getBuffer()
 	defer putBuffer(clean)
 	if err := r.policy.SanitizeReaderToWriter(unsafe, clean); err != nil {
-		return "", fmt.Errorf("sanitize rendered markdown: %w", err)
+		return Result{}, fmt.Errorf("sanitize rendered markdown: %w", err)
 	}
-	return clean.String(), nil
+	res.HTML = clean.String()
+	return res, nil
 }
 
 // normalizeSource makes the source valid UTF-8 without NUL bytes, as

@@ -25,7 +25,7 @@ func TestLinkMentionsInStoredHTML(t *testing.T) {
 		}
 	}
 	// What Render makes now is left as it is.
-	cooked, err := r.Render("Ask @okafor about `@weber` and **@park**, dr@example.org.")
+	cooked, err := renderHTML(r, "Ask @okafor about `@weber` and **@park**, dr@example.org.")
 	if err != nil {
 		t.Fatal(err)
 	}

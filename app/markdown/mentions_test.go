@@ -25,7 +25,11 @@ func TestMentions(t *testing.T) {
 		{"no mention", nil},
 		{"@a1 @b2 @c3_ @d4_ @e5_ @f6_ @g7_ @h8_ @i9_ @j10 @k11 @l12", []string{"c3_", "d4_", "e5_", "f6_", "g7_", "h8_", "i9_", "j10", "k11", "l12"}},
 	} {
-		if got := r.Mentions(tc.source); !slices.Equal(got, tc.want) {
+		res, err := r.Render(tc.source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Mentions; !slices.Equal(got, tc.want) {
 			t.Errorf("Mentions(%q) = %q, want %q", tc.source, got, tc.want)
 		}
 	}

@@ -19,7 +19,7 @@ func TestPlainRendersAsTyped(t *testing.T) {
 		{"    indented, not code", "<p>indented, not code</p>\n"},
 		{"---", "<p>---</p>\n"},
 	} {
-		got, err := md.Render(Plain(tc.in))
+		got, err := renderHTML(md, Plain(tc.in))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func TestPlainRendersAsTyped(t *testing.T) {
 }
 
 func TestCaseSummaryReadsAsAPost(t *testing.T) {
-	got, err := New().Render(CaseSummary(&models.CaseSummary{
+	got, err := renderHTML(New(), CaseSummary(&models.CaseSummary{
 		SourceURL: "https://example.org/case?a=1&b=2", AgeBand: "90-plus", Sex: "not-stated",
 		Presentation: "Falls.", Question: "What next?",
 	}))

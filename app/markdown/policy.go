@@ -61,6 +61,9 @@ func newPolicy(siteImages bool) *bluemonday.Policy {
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn[0-9a-f]{8}-fnref[0-9]*:[0-9]+$`)).OnElements("sup")
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^fn[0-9a-f]{8}-fn:[0-9]+$`)).OnElements("li")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(ref|backref)$`)).OnElements("a")
+	// Timestamps of a podcast topic's posts (WithTimestamps).
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^timestamp$`)).OnElements("a")
+	p.AllowAttrs("data-seek").Matching(regexp.MustCompile(`^[0-9]{1,9}$`)).OnElements("a")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|backlink)$`)).OnElements("a")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")

@@ -162,7 +162,7 @@ func TestRender(t *testing.T) {
 	r := New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Render(tt.markdown)
+			got, err := renderHTML(r, tt.markdown)
 			if err != nil {
 				t.Fatalf("Render: %v", err)
 			}
@@ -180,7 +180,7 @@ func TestRenderFootnoteIDsArePerPost(t *testing.T) {
 	r := New()
 	render := func(source string) string {
 		t.Helper()
-		html, err := r.Render(source)
+		html, err := renderHTML(r, source)
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}
@@ -202,7 +202,7 @@ func TestRenderFootnoteIDsArePerPost(t *testing.T) {
 
 func TestRenderInvalidUTF8(t *testing.T) {
 	r := New()
-	got, err := r.Render("caf\xe9 \x00 ok")
+	got, err := renderHTML(r, "caf\xe9 \x00 ok")
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}

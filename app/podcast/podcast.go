@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -338,92 +337,6 @@ func clip(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimSpace(cut) + "…"
-}
-
-// timestamp matches 12:34 or 1:02:03 standing alone in text.
-var timestamp = regexp.MustCompile(`(^|[^\d:])((?:(\d{1,2}):)?([0-5]?\d):([0-5]\d))($|[^\d:])`)
-
-// Seconds reads a timestamp written in a reply ("12:34", "1:02:03").
-func Seconds(ts string) (int, bool) {
-	m := timestamp.FindStringSubmatch(" " + ts + " ")
-	if m == nil || m[2] != ts {
-		return 0, false
-	}
-	h, _ := strconv.Atoi(m[3])
-	mm, _ := strconv.Atoi(m[4])
-	ss, _ := strconv.Atoi(m[5])
-	return h*3600 + mm*60 + ss, true
-}
-
-// LinkTimestamps turns the timestamps in a post's cooked HTML into links
-// that play the episode from that moment: href is the audio address with a
-// media fragment (#t=754), which a browser plays even without script, and
-// data-seek lets the page's script move its own player instead. Text inside
-// links, code and preformatted blocks is left alone.
-func LinkTimestamps(cooked, audioURL string) string {
-	if audioURL == "" || !strings.Contains(cooked, ":") {
-		return cooked
-	}
-	// The link adds its own fragment; one already in the address would
-	// hide it.
-	audioURL, _, _ = strings.Cut(audioURL, "#")
-	z := html.NewTokenizer(strings.NewReader(cooked))
-	var b strings.Builder
-	b.Grow(len(cooked) + 64)
-	inside := 0 // depth of a, code, pre
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return b.String()
-		}
-		raw := z.Raw()
-		switch tt {
-		case html.StartTagToken:
-			if name, _ := z.TagName(); isOpaque(string(name)) {
-				inside++
-			}
-			b.Write(raw)
-		case html.EndTagToken:
-			if name, _ := z.TagName(); isOpaque(string(name)) && inside > 0 {
-				inside--
-			}
-			b.Write(raw)
-		case html.TextToken:
-			if inside > 0 {
-				b.Write(raw)
-				continue
-			}
-			b.WriteString(linkText(string(raw), audioURL))
-		default:
-			b.Write(raw)
-		}
-	}
-}
-
-func isOpaque(tag string) bool { return tag == "a" || tag == "code" || tag == "pre" }
-
-// linkText links the timestamps in one run of escaped text.
-func linkText(text, audioURL string) string {
-	var b strings.Builder
-	rest := text
-	for {
-		loc := timestamp.FindStringSubmatchIndex(rest)
-		if loc == nil {
-			b.WriteString(rest)
-			return b.String()
-		}
-		start, end := loc[4], loc[5] // the timestamp itself
-		ts := rest[start:end]
-		secs, ok := Seconds(ts)
-		b.WriteString(rest[:start])
-		if ok {
-			fmt.Fprintf(&b, `<a class="timestamp" href="%s#t=%d" data-seek="%d">%s</a>`,
-				html.EscapeString(audioURL), secs, secs, ts)
-		} else {
-			b.WriteString(ts)
-		}
-		rest = rest[end:]
-	}
 }
 
 // FormatDuration writes a duration as a player shows it: 1:02:03 or 42:07.

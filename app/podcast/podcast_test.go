@@ -75,30 +75,6 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
-func TestLinkTimestamps(t *testing.T) {
-	audio := "https://cdn.example.org/a.mp3?x=1&y=2"
-	for _, c := range []struct{ in, want string }{
-		{`<p>At 12:34 she says it.</p>`,
-			`<p>At <a class="timestamp" href="https://cdn.example.org/a.mp3?x=1&amp;y=2#t=754" data-seek="754">12:34</a> she says it.</p>`},
-		{`<p>1:02:03 and 0:05</p>`,
-			`<p><a class="timestamp" href="https://cdn.example.org/a.mp3?x=1&amp;y=2#t=3723" data-seek="3723">1:02:03</a> and <a class="timestamp" href="https://cdn.example.org/a.mp3?x=1&amp;y=2#t=5" data-seek="5">0:05</a></p>`},
-		{`<p>Ratio 3:1, time 12:345, 10:60, 24:00:00:00</p>`, `<p>Ratio 3:1, time 12:345, 10:60, 24:00:00:00</p>`},
-		{`<p><code>12:34</code> <a href="https://e.org">12:34</a></p>`, `<p><code>12:34</code> <a href="https://e.org">12:34</a></p>`},
-	} {
-		if got := LinkTimestamps(c.in, audio); got != c.want {
-			t.Errorf("LinkTimestamps(%q)\n got %s\nwant %s", c.in, got, c.want)
-		}
-	}
-}
-
-func TestLinkTimestampsReplacesTheAudioFragment(t *testing.T) {
-	got := LinkTimestamps(`<p>at 0:30</p>`, "https://cdn.example.org/a.mp3#t=10")
-	want := `<p>at <a class="timestamp" href="https://cdn.example.org/a.mp3#t=30" data-seek="30">0:30</a></p>`
-	if got != want {
-		t.Errorf("got %s\nwant %s", got, want)
-	}
-}
-
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		0: "", -time.Second: "", 45 * time.Second: "0:45", 2705 * time.Second: "45:05", 3723 * time.Second: "1:02:03",

@@ -65,7 +65,7 @@ func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, n
 		if err := tx.ImportTopics(ctx, topics); err != nil {
 			return err
 		}
-		if err := recordPreviews(ctx, tx, c.Previews, now); err != nil {
+		if err := recordPreviews(ctx, tx, md, c.Previews, now); err != nil {
 			return err
 		}
 		// Every member follows the show, so /podcasts offers its episodes
@@ -107,15 +107,19 @@ func saveShow(ctx context.Context, tx *models.Store, show *Podcast) (*models.Pod
 }
 
 // recordPreviews stores the recorded cards of the demo's links, fetched
-// as of now, under the URLs app/links makes of them.
-func recordPreviews(ctx context.Context, tx *models.Store, previews []Preview, now time.Time) error {
+// as of now, under the URLs app/links makes of them when they are written
+// in a post.
+func recordPreviews(ctx context.Context, tx *models.Store, md *markdown.Renderer, previews []Preview, now time.Time) error {
 	for _, p := range previews {
-		found := links.Find(p.URL)
-		if len(found) != 1 {
+		written, err := md.Render(p.URL)
+		if err != nil {
+			return err
+		}
+		if len(written.Links) != 1 {
 			return fmt.Errorf("recorded preview %q is not one link", p.URL)
 		}
-		l := found[0]
-		err := tx.PutLinkPreview(ctx, &models.LinkPreview{URL: l.URL, Kind: l.Kind, Status: models.PreviewReady,
+		l := written.Links[0]
+		err = tx.PutLinkPreview(ctx, &models.LinkPreview{URL: l.URL, Kind: l.Kind, Status: models.PreviewReady,
 			Title: p.Title, Description: p.Description, SiteName: p.SiteName, Journal: p.Journal, Year: p.Year,
 			Authors: strings.Join(p.Authors, "\n"), DOI: p.DOI, PMID: p.PMID, FetchedAt: &now})
 		if err != nil {
@@ -259,21 +263,20 @@ func importTopics(topics []Topic, userIDs, boardIDs []int64, md *markdown.Render
 		}
 		it.Posts = make([]models.ImportPost, len(t.Posts))
 		for j, p := range t.Posts {
-			cooked, err := md.Render(p.Body)
+			content, err := md.Render(p.Body, markdown.WithTimestamps(audio))
 			if err != nil {
 				return nil, fmt.Errorf("render post %d of %q: %w", j+1, t.Title, err)
 			}
-			if audio != "" {
-				cooked = podcast.LinkTimestamps(cooked, audio)
-			}
-			post := models.ImportPost{AuthorID: userIDs[p.Author], Source: p.Body, Cooked: cooked, At: p.At}
+			post := models.ImportPost{AuthorID: userIDs[p.Author], Source: p.Body, Cooked: content.HTML, Plain: content.Plain, At: p.At}
 			if episodes != nil {
-				text := p.Body
+				found := content.Links
 				if j == 0 && t.Case != nil && t.Case.SourceURL != "" {
 					// As the case form does: the case's own link first.
-					text = t.Case.SourceURL + "\n\n" + text
+					if l, ok := links.FromURL(t.Case.SourceURL); ok {
+						found = links.Merge([]links.Link{l}, found)
+					}
 				}
-				for _, l := range links.Find(text) {
+				for _, l := range found {
 					post.Links = append(post.Links, models.PostLink{URL: l.URL, Kind: l.Kind, DOI: l.DOI, PMID: l.PMID})
 				}
 			}

@@ -130,7 +130,7 @@ func TestTwoNodesSendEachDigestOnce(t *testing.T) {
 		}
 	}
 	topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Digest-worthy topic",
-		Source: "Something new", Cooked: "<p>Something new</p>"})
+		PostContent: models.PostContent{Source: "Something new", Cooked: "<p>Something new</p>"}})
 	if err != nil {
 		t.Fatal(err)
 	}

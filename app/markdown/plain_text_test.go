@@ -27,9 +27,25 @@ func TestPlainText(t *testing.T) {
 	r := New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := r.PlainText(tt.markdown); got != tt.want {
+			if got := plainOf(t, r, tt.markdown); got != tt.want {
 				t.Errorf("PlainText(%q)\n got: %q\nwant: %q", tt.markdown, got, tt.want)
 			}
 		})
 	}
+}
+
+// plainOf is the plain text Render reads from source.
+func plainOf(t *testing.T, r *Renderer, source string) string {
+	t.Helper()
+	res, err := r.Render(source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Plain
+}
+
+// renderHTML is the HTML Render writes for source.
+func renderHTML(r *Renderer, source string) (string, error) {
+	res, err := r.Render(source)
+	return res.HTML, err
 }
