@@ -33,24 +33,13 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := &caseForm{
-		composer: composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
-		CaseText: models.CaseText{SourceURL: c.FormValue("source_url"), Presentation: c.FormValue("presentation"),
-			Workup: c.FormValue("workup"), Question: c.FormValue("question")},
-		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
-	}
+	form := readCaseForm(c)
 	title, tags, summary, source := form.validate(member(c).ID)
 	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
 		return err
 	}
-	guardPHI(c, &form.composer,
-		phiField{Name: "title", Label: "the title", Text: form.Title},
-		phiField{Name: "presentation", Label: "the presentation", Text: form.Presentation},
-		phiField{Name: "workup", Label: "the work-up", Text: form.Workup},
-		phiField{Name: "question", Label: "the question", Text: form.Question},
-		phiField{Name: "tags", Label: "the tags", Text: form.Tags},
-		phiField{Name: "body", Label: "the discussion", Text: form.Body})
+	form.guardPHI(c)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
@@ -80,6 +69,28 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
+}
+
+// readCaseForm reads the case form as the member filled it in.
+func readCaseForm(c *fiber.Ctx) *caseForm {
+	return &caseForm{
+		composer: composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
+		CaseText: models.CaseText{SourceURL: c.FormValue("source_url"), Presentation: c.FormValue("presentation"),
+			Workup: c.FormValue("workup"), Question: c.FormValue("question")},
+		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
+	}
+}
+
+// guardPHI runs the identifier check over every field of the case a
+// member writes, in the form's order.
+func (f *caseForm) guardPHI(c *fiber.Ctx) {
+	guardPHI(c, &f.composer,
+		phiField{Name: "title", Label: "the title", Text: f.Title},
+		phiField{Name: "presentation", Label: "the presentation", Text: f.Presentation},
+		phiField{Name: "workup", Label: "the work-up", Text: f.Workup},
+		phiField{Name: "question", Label: "the question", Text: f.Question},
+		phiField{Name: "tags", Label: "the tags", Text: f.Tags},
+		phiField{Name: "body", Label: "the discussion", Text: f.Body})
 }
 
 func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseForm, status int) error {

@@ -101,7 +101,7 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := &podcastNewPage{Board: board, URL: strings.TrimSpace(c.FormValue("url"))}
+	p, form := readPodcastForm(c, board)
 	if refusal := postRefusal(access); refusal != "" {
 		p.URLError = refusal
 		return h.renderPodcastNew(c, p, fiber.StatusForbidden)
@@ -109,12 +109,6 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 	if p.URL == "" {
 		p.URLError = "Paste the address of a podcast feed, an episode's page or an audio file."
 		return h.renderPodcastNew(c, p, fiber.StatusUnprocessableEntity)
-	}
-	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
-	if form.Title != "" || form.Tags != "" || form.Body != "" {
-		// The post is written already: it is shown, and kept, whatever
-		// happens to the link.
-		p.Form = form
 	}
 	chosen := c.FormValue("episode") != ""
 	if refusal := inputRefusal(c); refusal != "" && !chosen {
@@ -139,23 +133,9 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 	if limit := h.takeLimits(c, fetching...); limit != nil {
 		return h.refuseForm(c, limit, func() error { return h.renderLinkError(c, p, limit.message(), fiber.StatusTooManyRequests) })
 	}
-	found, err := podcast.Resolve(c.UserContext(), h.fetcher, p.URL)
-	if err != nil {
-		return h.renderLinkError(c, p, h.resolveMessage(c, p.URL, err), fiber.StatusUnprocessableEntity)
-	}
-	var episodes []models.PodcastEpisode
-	if found.Show != nil {
-		p.Show, episodes, err = h.store.SaveShow(c.UserContext(), feedOf(found.Show), podcast.StoredEpisodes(found.Show.Episodes))
-		if err != nil {
-			return err
-		}
-		p.URL = p.Show.URL
-	} else {
-		ep, err := h.store.SaveLoneEpisode(c.UserContext(), podcast.StoredEpisodes([]podcast.Episode{*found.Audio})[0])
-		if err != nil {
-			return err
-		}
-		episodes, p.URL = []models.PodcastEpisode{*ep}, ep.AudioURL
+	episodes, answered, err := h.readPodcastLink(c, p)
+	if err != nil || answered {
+		return err
 	}
 	if chosen {
 		return h.podcastTopicCreate(c, p, access, episodes)
@@ -166,6 +146,42 @@ func (h *Handler) podcastCreate(c *fiber.Ctx) error {
 	}
 	p.Episodes = h.episodeChoices(episodes, episodes[0].ID)
 	return h.renderPodcastNew(c, p, fiber.StatusOK)
+}
+
+// readPodcastForm reads the podcast form: the link, and the post when the
+// member has written it already, which is then shown, and kept, whatever
+// happens to the link.
+func readPodcastForm(c *fiber.Ctx, board *models.Board) (*podcastNewPage, *composer) {
+	p := &podcastNewPage{Board: board, URL: strings.TrimSpace(c.FormValue("url"))}
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
+	if form.Title != "" || form.Tags != "" || form.Body != "" {
+		p.Form = form
+	}
+	return p, form
+}
+
+// readPodcastLink fetches what the podcast form's link points at, a show's
+// feed or one audio file, and stores its episodes, the newest first. A link
+// that cannot be read is answered here, on the form (answered).
+func (h *Handler) readPodcastLink(c *fiber.Ctx, p *podcastNewPage) (episodes []models.PodcastEpisode, answered bool, err error) {
+	found, err := podcast.Resolve(c.UserContext(), h.fetcher, p.URL)
+	if err != nil {
+		return nil, true, h.renderLinkError(c, p, h.resolveMessage(c, p.URL, err), fiber.StatusUnprocessableEntity)
+	}
+	if found.Show != nil {
+		p.Show, episodes, err = h.store.SaveShow(c.UserContext(), feedOf(found.Show), podcast.StoredEpisodes(found.Show.Episodes))
+		if err != nil {
+			return nil, false, err
+		}
+		p.URL = p.Show.URL
+		return episodes, false, nil
+	}
+	ep, err := h.store.SaveLoneEpisode(c.UserContext(), podcast.StoredEpisodes([]podcast.Episode{*found.Audio})[0])
+	if err != nil {
+		return nil, false, err
+	}
+	p.URL = ep.AudioURL
+	return []models.PodcastEpisode{*ep}, false, nil
 }
 
 // storedEpisodes are the episodes stored for a shared address that the

@@ -87,15 +87,8 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 // moderator editing identifiers out, with that reason for the audit log.
 func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.Ctx, postEditPage) error, redaction string) (*models.Post, error) {
 	post, topic := page.Post, page.Topic
-	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"),
-		WithTitle: post.Number == 1}
+	form := readEditForm(c, post)
 	page.Form = form
-	if v, convErr := parseVersion(c.FormValue("version")); convErr == nil {
-		form.Version = v
-	} else {
-		form.Errors.add("body", "The form was missing its version; your text is kept, save again.")
-		form.Version = post.Version
-	}
 	title, tags := form.validate()
 	form.Errors.addRefused(c)
 	if page.CaseSummary != nil {
@@ -106,15 +99,7 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return nil, h.renderComposerAgain(c, form, again)
 	}
-	audio, err := h.episodeAudio(c.UserContext(), &topic.Topic)
-	if err != nil {
-		return nil, err
-	}
-	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
-	if err != nil {
-		return nil, err
-	}
-	content, err := h.postContent(form.Body, form.PHI, audio, outside...)
+	content, err := h.editContent(c, topic, post, form)
 	if err != nil {
 		return nil, err
 	}
@@ -122,27 +107,63 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 		return nil, h.refuseSave(c, limit, form, again)
 	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		PostContent: content, Redact: redaction != "", Reason: redaction}
+		PostContent: content, Redact: redaction != "", Reason: redaction, Case: form.Case}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}
-	edit.Case = form.Case
 	saved, err := h.store.EditPost(c.UserContext(), edit)
 	if errors.Is(err, models.ErrConflict) {
-		current, loadErr := h.store.PostByID(c.UserContext(), post.ID)
-		if loadErr != nil {
-			return nil, loadErr
-		}
-		form.Errors.add("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
-			"your text is kept below. Merge what you need and save again.")
-		form.Version = current.Version
-		page.Current = current
-		return nil, again()
+		return nil, h.editConflict(c, &page, again)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return saved, nil
+}
+
+// readEditForm reads the edit form. The version the member started from
+// tells a conflicting edit from elsewhere; a form without it keeps the
+// text and asks to save again.
+func readEditForm(c *fiber.Ctx, post *models.Post) *composer {
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"),
+		WithTitle: post.Number == 1}
+	if v, err := parseVersion(c.FormValue("version")); err == nil {
+		form.Version = v
+	} else {
+		form.Errors.add("body", "The form was missing its version; your text is kept, save again.")
+		form.Version = post.Version
+	}
+	return form
+}
+
+// editContent parses the edited text once, with what the post links
+// outside its text (a case's source) and, in a podcast topic, its
+// episode's audio for the timestamps.
+func (h *Handler) editContent(c *fiber.Ctx, topic *models.TopicSummary, post *models.Post, form *composer) (models.PostContent, error) {
+	audio, err := h.episodeAudio(c.UserContext(), &topic.Topic)
+	if err != nil {
+		return models.PostContent{}, err
+	}
+	outside, err := h.linksOutsideText(c.UserContext(), &topic.Topic, post)
+	if err != nil {
+		return models.PostContent{}, err
+	}
+	return h.postContent(form.Body, form.PHI, audio, outside...)
+}
+
+// editConflict answers an edit made over a version changed elsewhere: the
+// saved version above, the member's text kept below, to merge and save
+// again.
+func (h *Handler) editConflict(c *fiber.Ctx, page *postEditPage, again func() error) error {
+	current, err := h.store.PostByID(c.UserContext(), page.Post.ID)
+	if err != nil {
+		return err
+	}
+	page.Form.Errors.add("body", "This post was changed elsewhere while you were editing. The saved version is shown above; "+
+		"your text is kept below. Merge what you need and save again.")
+	page.Form.Version = current.Version
+	page.Current = current
+	return again()
 }
 
 func parseVersion(raw string) (int, error) {

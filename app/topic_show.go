@@ -61,16 +61,6 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
-	items := h.postItems(posts, m)
-	if err := h.attachPreviews(c.UserContext(), items); err != nil {
-		return err
-	}
-	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
-		return err
-	}
-	if err := h.attachReactions(c, m, items); err != nil {
-		return err
-	}
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
 		Pager: pager(page, pages), CanPost: m.IsVerified() && !topic.Locked && access.CanStartOrReply(),
 		Refusal: postRefusal(access)}
@@ -81,13 +71,53 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
 		return err
 	}
+	items, err := h.topicPostItems(c, &p, posts)
+	if err != nil {
+		return err
+	}
+	p.PostsHTML = renderPosts(items)
+	if m.IsVerified() {
+		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
+			return err
+		}
+	}
+	if p.CanPost {
+		if reply == nil {
+			if reply, err = h.replyComposer(c, topic, access); err != nil {
+				return err
+			}
+		}
+		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
+		reply.Submit = "Post reply"
+		p.Reply = reply
+	}
+	data := h.page(c, topic.Title)
+	data.Page = p
+	return h.views.render(c, "topic_show", data)
+}
+
+// topicPostItems makes the page's posts ready to write: each with its link
+// cards, the reader's bookmark, the reactions and, when the reader may
+// reply, its Quote link.
+func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.PostView) ([]postItem, error) {
+	m := member(c)
+	items := h.postItems(posts, m)
+	if err := h.attachPreviews(c.UserContext(), items); err != nil {
+		return nil, err
+	}
+	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
+		return nil, err
+	}
+	if err := h.attachReactions(c, m, items); err != nil {
+		return nil, err
+	}
 	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
 		// The card above already shows the text the opening post repeats.
 		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
 	if p.CanPost {
-		base := topicPageURL(&topic.Topic, page)
-		if page > 1 {
+		base := topicPageURL(&p.Topic.Topic, p.Page)
+		if p.Page > 1 {
 			base += "&quote="
 		} else {
 			base += "?quote="
@@ -98,31 +128,25 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 			}
 		}
 	}
-	p.PostsHTML = renderPosts(items)
-	if m.IsVerified() {
-		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
-			return err
-		}
+	return items, nil
+}
+
+// replyComposer is the empty reply form under a topic, with the
+// anonymity the board offers and, after the Quote link of a post, that
+// post quoted.
+func (h *Handler) replyComposer(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess) (*composer, error) {
+	reply := &composer{}
+	if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
+		return nil, err
 	}
-	if p.CanPost {
-		if reply == nil {
-			reply = &composer{}
-			if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
-				return err
-			}
-			if q := c.Query("quote"); q != "" {
-				if reply.Body, err = h.quotedReply(c.UserContext(), m, topic, q); err != nil {
-					return err
-				}
-			}
+	if q := c.Query("quote"); q != "" {
+		body, err := h.quotedReply(c.UserContext(), member(c), topic, q)
+		if err != nil {
+			return nil, err
 		}
-		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
-		reply.Submit = "Post reply"
-		p.Reply = reply
+		reply.Body = body
 	}
-	data := h.page(c, topic.Title)
-	data.Page = p
-	return h.views.render(c, "topic_show", data)
+	return reply, nil
 }
 
 // pager lists the page links to show: the first, the last and a window
