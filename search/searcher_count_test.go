@@ -33,7 +33,7 @@ func TestNewestCountEstimated(t *testing.T) {
 			body = "Heparin and argatroban compared on the ward."
 		}
 		imports[i] = models.ImportTopic{BoardID: board.ID, Title: "Night handover", Posts: []models.ImportPost{{
-			AuthorID: author.ID, Source: body, Cooked: "<p>" + body + "</p>", At: at,
+			AuthorID: author.ID, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body), At: at,
 		}}}
 	}
 	if err := store.ImportTopics(ctx, imports); err != nil {
@@ -93,7 +93,7 @@ func TestNewestWindowsKeepOrder(t *testing.T) {
 	for i := range imports {
 		body := "Heparin drip titrated overnight."
 		imports[i] = models.ImportTopic{BoardID: board.ID, Title: "Night handover", Posts: []models.ImportPost{{
-			AuthorID: author.ID, Source: body, Cooked: "<p>" + body + "</p>", At: now.Add(-time.Duration(i*7) * time.Hour),
+			AuthorID: author.ID, Source: body, Cooked: "<p>" + body + "</p>", Plain: plainOf(body), At: now.Add(-time.Duration(i*7) * time.Hour),
 		}}}
 	}
 	if err := store.ImportTopics(ctx, imports); err != nil {
