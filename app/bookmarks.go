@@ -37,9 +37,10 @@ type bookmarkPage struct {
 	Note     string
 	Remind   string
 	At       string
-	Zone     string
-	Choices  []struct{ Value, Label string }
-	Errors   fieldErrors
+	// Zone is the member's time zone, read once per request.
+	Zone    *time.Location
+	Choices []struct{ Value, Label string }
+	Errors  fieldErrors
 }
 
 // bookmarkForm shows the member's bookmark on a post, or offers to keep
@@ -52,7 +53,7 @@ func (h *Handler) bookmarkForm(c *fiber.Ctx) error {
 	if b := p.Bookmark; b != nil {
 		p.Note = b.Note
 		if b.ReminderPending() {
-			p.Remind, p.At = "custom", b.RemindAt.In(h.memberZone(c)).Format(reminderLayout)
+			p.Remind, p.At = "custom", b.RemindAt.In(p.Zone).Format(reminderLayout)
 		}
 	}
 	return h.renderBookmark(c, p)
@@ -70,7 +71,7 @@ func (h *Handler) bookmarkSave(c *fiber.Ctx) error {
 	if n := utf8.RuneCountInString(p.Note); n > models.BookmarkNoteMax {
 		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", models.BookmarkNoteMax, n))
 	}
-	remindAt, problem := h.reminderTime(c, p.Remind, p.At)
+	remindAt, problem := h.reminderTime(p.Zone, p.Remind, p.At)
 	if problem != "" {
 		p.Errors.add("remind", problem)
 	}
@@ -108,7 +109,7 @@ func (h *Handler) bookmarkTarget(c *fiber.Ctx) (*bookmarkPage, error) {
 	if post.IsDeleted() || post.IsHidden() && !member(c).IsModerator() {
 		return nil, errNotFound("That post", nil)
 	}
-	p := &bookmarkPage{Post: post, Topic: topic, Choices: reminderChoices, Zone: h.memberZone(c).String()}
+	p := &bookmarkPage{Post: post, Topic: topic, Choices: reminderChoices, Zone: h.memberZone(c)}
 	b, err := h.store.BookmarkOn(c.UserContext(), member(c).ID, post.ID)
 	switch {
 	case err == nil:
@@ -133,10 +134,9 @@ func (h *Handler) memberZone(c *fiber.Ctx) *time.Location {
 	return loc
 }
 
-// reminderTime reads the reminder a member chose, in their time zone: nil
+// reminderTime reads the reminder a member chose, in their time zone loc: nil
 // for none, or a problem to show under the field.
-func (h *Handler) reminderTime(c *fiber.Ctx, choice, at string) (*time.Time, string) {
-	loc := h.memberZone(c)
+func (h *Handler) reminderTime(loc *time.Location, choice, at string) (*time.Time, string) {
 	now := h.store.Now().In(loc)
 	morning := func(days int) time.Time {
 		d := now.AddDate(0, 0, days)
