@@ -77,12 +77,19 @@ func (s *Store) RecordReadPositions(ctx context.Context, positions []ReadPositio
 	return nil
 }
 
+// lastReadSQL is LastRead's prepared statement (see hotQueries): the
+// topic page marks the first post its member has not read.
+const lastReadSQL = `SELECT last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?`
+
 // LastRead is the highest post number of a topic the member has read, 0
 // when they never opened it.
 func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.db.WithContext(ctx).Raw(`SELECT last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?`, userID, topicID).
-		Row().Scan(&n)
+	err = s.inTx(ctx, h.read).QueryRowContext(ctx, userID, topicID).Scan(&n)
 	if errors.Is(err, errNoRows) {
 		return 0, nil
 	}

@@ -64,11 +64,16 @@ func TestReadPositionsOnlyMoveForward(t *testing.T) {
 		if n, _ := store.LastRead(ctx, f.peer.ID, topic.ID); n != 5 {
 			t.Fatalf("last read %d, want 5", n)
 		}
-		if n, _ := store.LastRead(ctx, f.author.ID, topic.ID); n != 0 {
-			t.Fatalf("another member's position %d, want 0", n)
+		// Writing a post moves its author's own position to it.
+		if n, _ := store.LastRead(ctx, f.author.ID, topic.ID); n != 5 {
+			t.Fatalf("the author's position %d, want 5 (their last reply)", n)
 		}
-		if n := count(t, store, `SELECT COUNT(*) FROM topic_reads`); n != 1 {
-			t.Fatalf("%d reading positions, want 1", n)
+		stranger := modelstest.Verified("reyes", "Dr. Ana Reyes").Make(t, store)
+		if n, _ := store.LastRead(ctx, stranger.ID, topic.ID); n != 0 {
+			t.Fatalf("the position of a member who never opened it: %d, want 0", n)
+		}
+		if n := count(t, store, `SELECT COUNT(*) FROM topic_reads`); n != 2 {
+			t.Fatalf("%d reading positions, want 2", n)
 		}
 	})
 }
