@@ -7,12 +7,17 @@
 (function () {
   "use strict";
 
-  var box = document.getElementById("reading-position");
-  if (!box || !window.IntersectionObserver || !window.fetch || !window.URLSearchParams) {
+  if (!window.IntersectionObserver || !window.fetch || !window.URLSearchParams) {
     return;
   }
+  // Set on every page, so the first topic the member opens is already
+  // reported post by post.
   var secure = location.protocol === "https:" ? "; Secure" : "";
   document.cookie = "rounds_reader=1; path=/; max-age=31536000; SameSite=Lax" + secure;
+  var box = document.getElementById("reading-position");
+  if (!box) {
+    return;
+  }
 
   var url = box.getAttribute("data-url");
   var token = box.getAttribute("data-csrf");
