@@ -26,9 +26,9 @@ func TestBrowserReadingAndUnread(t *testing.T) {
 		s.Reply(t, topic, weber, fmt.Sprintf("Reply %d: a paragraph long enough to take some room on the page.\n\nAnd a second paragraph.", i+1))
 	}
 	path := fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
-	// Signing in on the home page runs the script once: from then on the
+	// Signing in on Latest runs the script once: from then on the
 	// browser reports what it reads.
-	s.signInAt(t, "/")
+	s.signInAt(t, "/latest")
 	s.open(t, path)
 
 	position := func() int {
@@ -66,7 +66,7 @@ func TestBrowserReadingAndUnread(t *testing.T) {
 
 	s.Reply(t, topic, weber, "A reply after the visit.")
 	s.open(t, "/unread")
-	row := read(t, s, "read the unread list", chromedp.Evaluate[string](`document.querySelector('main .topic-list').innerText`))
+	row := read(t, s, "read the unread list", chromedp.Evaluate[string](`document.querySelector('main .topic-list').textContent`))
 	if !strings.Contains(row, "Heparin nomograms") || !strings.Contains(row, "3 new") {
 		t.Fatalf("unread lacks the topic with 3 new posts:\n%s", row)
 	}
