@@ -16,13 +16,16 @@ import (
 
 // getBookkeeping is what a GET may write: the session's own bookkeeping
 // (its last use, the sign-in attempt a callback takes), the counts of the
-// rate limits and the job queue's tables, and when a feed token was last
-// used, which its owner reads on the feeds page.
+// rate limits and the job queue's tables, when a feed token was last
+// used, which its owner reads on the feeds page, and how far the member
+// has read each topic: reading a topic page is what moves that position
+// (see readBatcher), and it is the reader's own, shown to no one else.
 var getBookkeeping = map[string][]string{
 	"sessions":       nil, // the whole table
 	"login_attempts": nil,
 	"rate_limits":    nil,
 	"feed_tokens":    {"last_used_at"},
+	"topic_reads":    nil,
 }
 
 // No GET changes what a member has: a link on another site, a mail

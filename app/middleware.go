@@ -97,12 +97,25 @@ func (h *Handler) requestLog(c *fiber.Ctx) error {
 // few writes a read makes are counted by the store as they happen.
 func (h *Handler) noteWrites(c *fiber.Ctx) error {
 	err := c.Next()
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	switch {
+	case reading(c), c.Method() == fiber.MethodOptions, readingOnly(c):
 	default:
 		h.store.NoteChange()
 	}
 	return err
+}
+
+type onlyReadingKey struct{}
+
+// onlyReading marks a POST that only noted how far its member read (see
+// readBatcher): it changes nothing the read cache or the search index
+// hold, so it neither empties the one nor wakes the other, as a member's
+// scrolling would otherwise do every few seconds.
+func onlyReading(c *fiber.Ctx) { c.Locals(onlyReadingKey{}, true) }
+
+func readingOnly(c *fiber.Ctx) bool {
+	only, _ := c.Locals(onlyReadingKey{}).(bool)
+	return only
 }
 
 // wakeSearch has the search index catch up as soon as a change has been
@@ -110,7 +123,7 @@ func (h *Handler) noteWrites(c *fiber.Ctx) error {
 // next poll. A change is any request other than a read that succeeded.
 func (h *Handler) wakeSearch(c *fiber.Ctx) error {
 	err := c.Next()
-	if err != nil || c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+	if err != nil || reading(c) || readingOnly(c) {
 		return err
 	}
 	if c.Response().StatusCode() < fiber.StatusBadRequest {

@@ -62,6 +62,8 @@ type Handler struct {
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
+	// reads gathers members' reading positions (readBatcher).
+	reads *readBatcher
 	// demoProvider is the demo's in-process provider, behind the demo's
 	// identity picker; nil outside the demo.
 	demoProvider *auth.Provider
@@ -79,7 +81,7 @@ type Handler struct {
 // tests) ask Wire for, so `rounds serve` has no way to reach it.
 func New(site *Site) (*fiber.App, error) {
 	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Fetcher == nil ||
-		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Search == nil || site.Jobs == nil {
+		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Search == nil || site.Jobs == nil || site.reads == nil {
 		return nil, fmt.Errorf("app: the site is not wired: build it with Wire")
 	}
 	if len(site.Config.Secret) < 32 {
@@ -101,6 +103,7 @@ func New(site *Site) (*fiber.App, error) {
 		digests:   site.Digests,
 		limiter:   site.Limiter,
 		providers: site.Providers,
+		reads:     site.reads,
 	}
 	if h.demo {
 		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP

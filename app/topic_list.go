@@ -18,52 +18,119 @@ import (
 // make: every member-supplied string is escaped with
 // template.HTMLEscapeString, and path segments are escaped as well.
 func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML {
-	esc := template.HTMLEscapeString
 	var b strings.Builder
 	b.Grow(len(topics) * 800)
 	b.WriteString("<ol class=\"topic-list\">\n")
 	for i := range topics {
-		t := &topics[i]
-		b.WriteString(`  <li class="topic-row`)
-		if t.Pinned {
-			b.WriteString(` pinned`)
-		}
-		b.WriteString(`">
+		writeTopicRow(&b, &topics[i], nil, now)
+	}
+	b.WriteString("</ol>\n")
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped
+}
+
+// rowReading is what a reading list (Latest, New, Unread) adds to a row:
+// where the topic is and how far the member has read it.
+type rowReading struct {
+	// Board names the topic's board, as these lists span boards.
+	Board bool
+	// New marks a topic the member never opened.
+	New bool
+	// Unread counts the posts after the member's last read one, and
+	// FirstUnread is the address of the first of them.
+	Unread      int
+	FirstUnread string
+}
+
+// readingOf is how a reading list shows a topic the member has read so far.
+func readingOf(t *models.ReadingTopic) *rowReading {
+	r := &rowReading{Board: true, New: t.New, Unread: t.Unread()}
+	if r.Unread > 0 {
+		next := t.LastRead + 1
+		r.FirstUnread = topicPageURL(&t.Topic, pageOfPost(next)) + "#post-" + strconv.Itoa(next)
+	}
+	return r
+}
+
+// renderReadingList writes a reading list's topics, each with its board and
+// what is new in it to the member.
+func renderReadingList(topics []models.ReadingTopic, now time.Time) template.HTML {
+	var b strings.Builder
+	b.Grow(len(topics) * 900)
+	b.WriteString("<ol class=\"topic-list\">\n")
+	for i := range topics {
+		writeTopicRow(&b, &topics[i].TopicSummary, readingOf(&topics[i]), now)
+	}
+	b.WriteString("</ol>\n")
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped
+}
+
+// writeTopicRow writes one topic of a list: every list of topics (a
+// board's, the reading lists) goes through here, so what a row shows is
+// decided in one place. reading is nil on a board's list.
+func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReading, now time.Time) {
+	esc := template.HTMLEscapeString
+	href := "/t/" + strconv.FormatInt(t.ID, 10) + "/" + esc(url.PathEscape(t.Slug))
+	if reading != nil && reading.FirstUnread != "" {
+		// The member goes on from where they stopped.
+		href = esc(reading.FirstUnread)
+	}
+	b.WriteString(`  <li class="topic-row`)
+	if t.Pinned {
+		b.WriteString(` pinned`)
+	}
+	b.WriteString(`">
     <div class="topic-main">
-      <a class="topic-title" href="/t/` + strconv.FormatInt(t.ID, 10) + `/` + esc(url.PathEscape(t.Slug)) + `">` + esc(t.Title) + `</a>
+      <a class="topic-title" href="` + href + `">` + esc(t.Title) + `</a>
       `)
-		switch t.Kind {
-		case models.KindPodcast:
-			b.WriteString(`<span class="badge kind">Podcast</span>`)
-		case models.KindCase:
-			b.WriteString(`<span class="badge kind">Case</span>`)
+	switch t.Kind {
+	case models.KindPodcast:
+		b.WriteString(`<span class="badge kind">Podcast</span>`)
+	case models.KindCase:
+		b.WriteString(`<span class="badge kind">Case</span>`)
+	}
+	if t.Pinned {
+		b.WriteString("\n      <span class=\"badge\">Pinned</span>")
+	}
+	if t.Locked {
+		b.WriteString("\n      <span class=\"badge\">Locked</span>")
+	}
+	if t.OpenerHidden {
+		b.WriteString("\n      <span class=\"badge\">Hidden from members</span>")
+	}
+	if reading != nil {
+		switch {
+		case reading.New:
+			b.WriteString("\n      <span class=\"badge new-topic\">New</span>")
+		case reading.Unread > 0:
+			posts := "posts"
+			if reading.Unread == 1 {
+				posts = "post"
+			}
+			b.WriteString("\n      <a class=\"badge new-posts\" href=\"" + href + "\">" + strconv.Itoa(reading.Unread) +
+				` new<span class="visually-hidden"> ` + posts + `: read from the first one</span></a>`)
 		}
-		if t.Pinned {
-			b.WriteString("\n      <span class=\"badge\">Pinned</span>")
-		}
-		if t.Locked {
-			b.WriteString("\n      <span class=\"badge\">Locked</span>")
-		}
-		if t.OpenerHidden {
-			b.WriteString("\n      <span class=\"badge\">Hidden from members</span>")
-		}
-		b.WriteString(`
+	}
+	b.WriteString(`
       <div class="topic-meta">
         <span>`)
-		if t.AuthorUsername != "" && !t.Anonymous {
-			b.WriteString(`<a class="author-link" href="/u/` + esc(url.PathEscape(t.AuthorUsername)) + `">` + esc(t.Byline()) + `</a>`)
-		} else {
-			b.WriteString(esc(t.Byline()))
-		}
-		if !t.Anonymous && t.AuthorSpecialty != "" {
-			b.WriteString(` · ` + esc(t.AuthorSpecialty))
-		}
-		b.WriteString(`</span>
+	if t.AuthorUsername != "" && !t.Anonymous {
+		b.WriteString(`<a class="author-link" href="/u/` + esc(url.PathEscape(t.AuthorUsername)) + `">` + esc(t.Byline()) + `</a>`)
+	} else {
+		b.WriteString(esc(t.Byline()))
+	}
+	if !t.Anonymous && t.AuthorSpecialty != "" {
+		b.WriteString(` · ` + esc(t.AuthorSpecialty))
+	}
+	b.WriteString(`</span>
         `)
-		for _, tag := range t.Tags {
-			b.WriteString(`<a class="tag" href="/tags/` + esc(url.PathEscape(tag)) + `">` + esc(tag) + `</a>`)
-		}
-		b.WriteString(`
+	if reading != nil && reading.Board {
+		b.WriteString(`<a class="board-link" href="/b/` + esc(url.PathEscape(t.BoardSlug)) + `">` + esc(t.BoardTitle) + `</a>
+        `)
+	}
+	for _, tag := range t.Tags {
+		b.WriteString(`<a class="tag" href="/tags/` + esc(url.PathEscape(tag)) + `">` + esc(tag) + `</a>`)
+	}
+	b.WriteString(`
       </div>
     </div>
     <div class="topic-stats">
@@ -72,7 +139,4 @@ func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML 
     </div>
   </li>
 `)
-	}
-	b.WriteString("</ol>\n")
-	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
 }

@@ -28,6 +28,10 @@ func renderPosts(posts []postItem) template.HTML {
 		p := &posts[i]
 		num := strconv.Itoa(p.Number)
 		id := strconv.FormatInt(p.ID, 10)
+		if p.FirstUnread {
+			// Said in words, and a heading, so it is found without seeing colour.
+			b.WriteString(`<h2 class="new-since" id="new-posts">New since your last visit</h2>` + "\n")
+		}
 		b.WriteString(`<article class="post`)
 		switch {
 		case p.Deleted:

@@ -28,6 +28,9 @@ type topicPage struct {
 	Case *caseCard
 	// Level is the member's digest switch for the topic.
 	Level *levelControl
+	// ReadURL is where the page's script reports the posts the member
+	// has seen (see public/js/reading.js).
+	ReadURL string
 }
 
 type pageLink struct {
@@ -50,15 +53,54 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if slug := c.Params("slug"); slug != "" && slug != topic.Slug {
 		return c.Redirect(topicPageURL(&topic.Topic, page), fiber.StatusMovedPermanently)
 	}
+	m := member(c)
+	lastRead := 0
+	if m.IsVerified() {
+		if lastRead, err = h.reads.position(c.UserContext(), m.ID, topic.ID); err != nil {
+			return err
+		}
+		if c.Request().URI().QueryArgs().Has("unread") {
+			// From a list or a notification: on from where the member stopped.
+			return c.Redirect(firstUnreadURL(&topic.Topic, lastRead), fiber.StatusSeeOther)
+		}
+	}
 	first := (page-1)*postsPerPage + 1
 	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
 	if err != nil {
 		return err
 	}
-	return h.renderTopic(c, topic, access, posts, page, nil)
+	if m.IsVerified() && len(posts) > 0 && c.Cookies(readerScriptCookie) == "" {
+		// Without the script that reports posts as they come into view,
+		// showing a page counts as reading it to its last post.
+		h.reads.record(m.ID, topic.ID, min(posts[len(posts)-1].Number, topic.PostCount), h.now())
+	}
+	return h.renderTopicRead(c, topic, access, posts, page, nil, lastRead)
+}
+
+// readerScriptCookie is set by public/js/reading.js: where it runs, it
+// reports each post as it comes into view, and the page view itself
+// records nothing.
+const readerScriptCookie = "rounds_reader"
+
+// firstUnreadURL is where a member who read a topic to lastRead goes on
+// reading: the first post after it, the last post when they read them
+// all, the start when they never opened it.
+func firstUnreadURL(t *models.Topic, lastRead int) string {
+	next := min(lastRead+1, t.PostCount)
+	if lastRead == 0 || next <= 1 {
+		return topicURL(t)
+	}
+	return topicPageURL(t, pageOfPost(next)) + "#post-" + strconv.Itoa(next)
 }
 
 func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
+	return h.renderTopicRead(c, topic, access, posts, page, reply, 0)
+}
+
+// renderTopicRead is renderTopic for a member who had read the topic to
+// post lastRead (0 for none, or not known): the post after it is marked as
+// the first new since their last visit.
+func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer, lastRead int) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -74,6 +116,17 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	items, err := h.topicPostItems(c, &p, posts)
 	if err != nil {
 		return err
+	}
+	if lastRead > 0 {
+		for i := range items {
+			if items[i].Number > lastRead {
+				items[i].FirstUnread = true
+				break
+			}
+		}
+	}
+	if m.IsVerified() {
+		p.ReadURL = fmt.Sprintf("/t/%d/read", topic.ID)
 	}
 	p.PostsHTML = renderPosts(items)
 	if m.IsVerified() {
@@ -191,6 +244,8 @@ type postItem struct {
 	HiddenReason string
 	Edited       bool
 	Mine         bool
+	// FirstUnread marks the first post after the reader's last visit.
+	FirstUnread bool
 	// SummaryAbove marks the opening post of a case topic that is the
 	// case summary shown above it: the post says so instead of repeating
 	// the summary.

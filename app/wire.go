@@ -74,6 +74,10 @@ type Site struct {
 	// nil unless the demo's community was loaded.
 	DemoPodcast *seed.Podcast
 
+	// reads gathers members' reading positions and writes them in
+	// batches (readBatcher); Close writes what is left.
+	reads *readBatcher
+
 	stopSearch  func()
 	jobsStarted bool
 	closed      bool
@@ -195,6 +199,8 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	if s.Search, err = search.Open(SearchDir(cfg), store, s.Log); err != nil {
 		return nil, err
 	}
+	s.reads = newReadBatcher(store, s.Log)
+	s.reads.start(readFlushInterval)
 	return s, nil
 }
 
@@ -269,6 +275,10 @@ func (s *Site) StartJobs(ctx context.Context) error {
 	return nil
 }
 
+// FlushReadPositions writes the reading positions gathered in memory now,
+// rather than at the next second: tests read them from the database.
+func (s *Site) FlushReadPositions(ctx context.Context) error { return s.reads.flush(ctx) }
+
 // Close stops what the Start methods set going and lets go of what Wire
 // opened, in the order a shutdown needs: the indexer stops and the index
 // closes, running jobs finish (until ctx ends, then they are cancelled),
@@ -280,6 +290,11 @@ func (s *Site) Close(ctx context.Context) error {
 	}
 	s.closed = true
 	var errs []error
+	if s.reads != nil {
+		if err := s.reads.close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("record reading positions: %w", err))
+		}
+	}
 	if s.stopSearch != nil {
 		s.stopSearch()
 	}

@@ -676,6 +676,25 @@ var migrations = []migration{
 		`ALTER TABLE posts ADD COLUMN plain TEXT NOT NULL DEFAULT ''`,
 		`INSERT INTO one_time_jobs (name) VALUES ('plain_text_posts')`,
 	}},
+	{25, "reading positions, and the lists of latest, new and unread topics", []string{
+		// How far each member has read each topic they opened: the
+		// highest post number that came into view, and when. Positions
+		// only move forward; the app batches them (see readBatcher).
+		`CREATE TABLE topic_reads (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			topic_id {{bigint}} NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+			last_read INTEGER NOT NULL,
+			read_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, topic_id)
+		)`,
+		`CREATE INDEX topic_reads_topic ON topic_reads (topic_id)`,
+		// Topics created after this count as new to the member until they
+		// open them; empty means since they joined. "Dismiss new" and
+		// "mark all read" move it.
+		`ALTER TABLE users ADD COLUMN new_since {{time}}`,
+		// Latest and New: every board's topics by last activity.
+		`CREATE INDEX topics_activity ON topics (bumped_at DESC, id DESC)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

@@ -165,6 +165,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now); err != nil {
 			return err
 		}
+		if err := readOwnPost(tx, post, now); err != nil {
+			return err
+		}
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
 			return err
 		}
@@ -182,6 +185,18 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		return nil, fmt.Errorf("reply to topic %d: %w", nr.TopicID, err)
 	}
 	return post, nil
+}
+
+// readOwnPost moves the author's reading position to the post they
+// wrote: their own post is not news to them.
+func readOwnPost(tx *gorm.DB, post *Post, now time.Time) error {
+	err := tx.Exec(`INSERT INTO topic_reads (user_id, topic_id, last_read, read_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read = excluded.last_read, read_at = excluded.read_at
+		WHERE excluded.last_read > topic_reads.last_read`, post.AuthorID, post.TopicID, post.Number, now).Error
+	if err != nil {
+		return fmt.Errorf("record the author's reading position: %w", err)
+	}
+	return nil
 }
 
 func insertPost(tx *gorm.DB, post *Post, title string) error {

@@ -21,6 +21,7 @@ type hotQueries struct {
 	topic   *sql.Stmt // topicByIDSQL, topics.go
 	access  *sql.Stmt // boardAccessSQL, access.go
 	counts  *sql.Stmt // memberCountsSQL, header_counts.go
+	read    *sql.Stmt // lastReadSQL, topic_reads.go
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -62,11 +63,12 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.topic = prepare(topicByIDSQL(s.engine))
 	h.access = prepare(boardAccessSQL())
 	h.counts = prepare(memberCountsSQL())
+	h.read = prepare(lastReadSQL)
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

@@ -329,6 +329,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		if err := s.linkPostAndQueue(ctx, tx, post.ID, nt.Links, now); err != nil {
 			return err
 		}
+		if err := readOwnPost(tx, post, now); err != nil {
+			return err
+		}
 		if err := notifyPost(tx, post, nt.BoardID, nt.AuthorID, nt.Mentions, now); err != nil {
 			return err
 		}

@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"rounds/models"
+)
+
+// readFlushInterval is how often the reading positions gathered in memory
+// are written.
+const readFlushInterval = time.Second
+
+// readBatchSize is how many members' positions in topics, gathered
+// between two flushes, make a flush start at once.
+const readBatchSize = 5000
+
+// readBatcher gathers members' reading positions in memory and writes them
+// together: every second, when many have gathered, before a reading list
+// is read, and at shutdown, each time as one multi-row upsert. Reading a
+// page of a topic moves the reader's position, and a page view must not
+// cost a database write of its own. Positions only move forward, in
+// memory as in the database.
+//
+// These are the only writes a GET causes by design (besides a session's
+// own bookkeeping): they record how far a member has read, which is the
+// reading itself, not anything the member has or anyone else sees.
+// TestNoGETChangesData counts them as such bookkeeping.
+type readBatcher struct {
+	store *models.Store
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	pending map[readKey]models.ReadPosition
+	// flushing lets one flush run at a time, so a later position is
+	// never written before an earlier one of the same topic.
+	flushing sync.Mutex
+	wake     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+	started  bool
+}
+
+type readKey struct{ userID, topicID int64 }
+
+func newReadBatcher(store *models.Store, log *slog.Logger) *readBatcher {
+	return &readBatcher{store: store, log: log, pending: map[readKey]models.ReadPosition{},
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// start writes the gathered positions every interval until close.
+func (r *readBatcher) start(interval time.Duration) {
+	r.started = true
+	go func() {
+		defer close(r.done)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-tick.C:
+			case <-r.wake:
+			}
+			if err := r.flush(context.Background()); err != nil {
+				r.log.Warn("record reading positions", "err", err)
+			}
+		}
+	}()
+}
+
+// record notes that the member has read the topic to post number, at.
+func (r *readBatcher) record(userID, topicID int64, number int, at time.Time) {
+	if number <= 0 {
+		return
+	}
+	key := readKey{userID, topicID}
+	r.mu.Lock()
+	p, ok := r.pending[key]
+	if !ok || number > p.Number {
+		r.pending[key] = models.ReadPosition{UserID: userID, TopicID: topicID, Number: number, At: at}
+	}
+	full := len(r.pending) >= readBatchSize
+	r.mu.Unlock()
+	if full {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// position is the member's position in the topic: the one gathered in
+// memory if it is ahead of stored, the stored one otherwise.
+func (r *readBatcher) position(ctx context.Context, userID, topicID int64) (int, error) {
+	r.mu.Lock()
+	p := r.pending[readKey{userID, topicID}]
+	r.mu.Unlock()
+	stored, err := r.store.LastRead(ctx, userID, topicID)
+	if err != nil {
+		return 0, err
+	}
+	return max(p.Number, stored), nil
+}
+
+// flush writes the positions gathered so far. Should the write fail they
+// are dropped, and logged by the caller: a position is a courtesy to the
+// reader, and the next page they read records it again, while keeping a
+// batch the database refuses would refuse it every second.
+func (r *readBatcher) flush(ctx context.Context) error {
+	r.flushing.Lock()
+	defer r.flushing.Unlock()
+	r.mu.Lock()
+	if len(r.pending) == 0 {
+		r.mu.Unlock()
+		return nil
+	}
+	batch := make([]models.ReadPosition, 0, len(r.pending))
+	for _, p := range r.pending {
+		batch = append(batch, p)
+	}
+	r.pending = map[readKey]models.ReadPosition{}
+	r.mu.Unlock()
+	return r.store.RecordReadPositions(ctx, batch)
+}
+
+// close stops the timer and writes what is left.
+func (r *readBatcher) close(ctx context.Context) error {
+	r.stopOnce.Do(func() {
+		close(r.stop)
+		if r.started {
+			<-r.done
+		}
+	})
+	return r.flush(ctx)
+}
