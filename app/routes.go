@@ -67,6 +67,8 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/bookmarks", verifiedMember, h.bookmarks},
 		{fiber.MethodPost, "/p/:id<int>/react", verifiedMember, h.react},
 		{fiber.MethodGet, "/p/:id<int>/reactions", verifiedMember, h.reactions},
+		{fiber.MethodPost, "/p/:id<int>/answer", verifiedMember, h.answerMark},
+		{fiber.MethodPost, "/p/:id<int>/answer/remove", verifiedMember, h.answerUnmark},
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", reader, h.tagShow},

@@ -42,6 +42,8 @@ var routeAccess = map[string]string{
 	"GET /bookmarks":                     "member",
 	"POST /p/:id<int>/react":             "member",
 	"GET /p/:id<int>/reactions":          "member",
+	"POST /p/:id<int>/answer":            "member",
+	"POST /p/:id<int>/answer/remove":     "member",
 	"GET /p/:id<int>/delete":             "member",
 	"POST /p/:id<int>/delete":            "member",
 	"GET /tags/:tag":                     "member",

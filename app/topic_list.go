@@ -47,6 +47,7 @@ func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML 
 		if t.OpenerHidden {
 			b.WriteString("\n      <span class=\"badge\">Hidden from members</span>")
 		}
+		writeTopicStates(&b, t)
 		b.WriteString(`
       <div class="topic-meta">
         <span>`)
@@ -75,4 +76,15 @@ func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML 
 	}
 	b.WriteString("</ol>\n")
 	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
+}
+
+// writeTopicStates tells a list that a topic is answered, or that its
+// case's outcome is posted.
+func writeTopicStates(b *strings.Builder, t *models.TopicSummary) {
+	if t.Answered {
+		b.WriteString("\n      <span class=\"badge answered\"><span aria-hidden=\"true\">✔</span> Answered</span>")
+	}
+	if t.HasOutcome {
+		b.WriteString("\n      <span class=\"badge outcome\">Outcome posted</span>")
+	}
 }

@@ -111,6 +111,9 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.Post
 	if err := h.attachReactions(c, m, items); err != nil {
 		return nil, err
 	}
+	if err := h.attachAnswer(c, p.Topic, items); err != nil {
+		return nil, err
+	}
 	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
 		// The card above already shows the text the opening post repeats.
 		items[0].Cooked, items[0].SummaryAbove = "", true
@@ -218,8 +221,14 @@ type postItem struct {
 	QuoteURL string
 	// Reactions count the post's reactions; ReactCSRF, set when the
 	// reader may react, makes them buttons.
-	Reactions   []models.ReactionCount
-	ReactCSRF   string
+	Reactions []models.ReactionCount
+	ReactCSRF string
+	// IsAnswer marks the topic's answer; AnsweredBy, on the opening
+	// post, names it; AnswerCSRF, set when the reader may mark the
+	// answer, offers the button that does.
+	IsAnswer    bool
+	AnsweredBy  *models.Answer
+	AnswerCSRF  string
 	CreatedISO  string
 	CreatedAgo  string
 	CreatedFull string

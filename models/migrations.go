@@ -676,6 +676,39 @@ var migrations = []migration{
 		`ALTER TABLE posts ADD COLUMN plain TEXT NOT NULL DEFAULT ''`,
 		`INSERT INTO one_time_jobs (name) VALUES ('plain_text_posts')`,
 	}},
+	{25, "answers", []string{
+		// The reply that answered a topic's question, marked by the
+		// topic's author or a moderator; purging the reply unmarks it.
+		`ALTER TABLE topics ADD COLUMN answer_post_id {{bigint}} REFERENCES posts (id) ON DELETE SET NULL`,
+	}},
+	{26, "case outcomes", []string{
+		// What became of a case, told by the author of the case topic: one
+		// outcome per topic, through the same checks as a post, with a
+		// date of its own (a day, as the author gives it), and every
+		// version kept as posts keep theirs.
+		`CREATE TABLE case_outcomes (
+			topic_id {{bigint}} PRIMARY KEY REFERENCES topics (id) ON DELETE CASCADE,
+			author_id {{bigint}} NOT NULL REFERENCES users (id),
+			source TEXT NOT NULL,
+			cooked TEXT NOT NULL,
+			plain TEXT NOT NULL DEFAULT '',
+			phi_confirmed TEXT NOT NULL DEFAULT '',
+			outcome_on TEXT NOT NULL,
+			version INTEGER NOT NULL DEFAULT 1,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE case_outcome_revisions (
+			id {{id}},
+			topic_id {{bigint}} NOT NULL REFERENCES case_outcomes (topic_id) ON DELETE CASCADE,
+			version INTEGER NOT NULL,
+			source TEXT NOT NULL,
+			outcome_on TEXT NOT NULL,
+			editor_id {{bigint}} NOT NULL REFERENCES users (id),
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX case_outcome_revisions_version ON case_outcome_revisions (topic_id, version)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

@@ -1,0 +1,52 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"rounds/models"
+	"rounds/models/modelstest"
+)
+
+func TestAnsweredTopicsAreFoundByState(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		w := newWorld(t, store)
+		w.open(t)
+		answered, opening := w.topic(t, w.board, "Apixaban in dialysis", "What dose of apixaban on dialysis?")
+		reply := w.reply(t, answered, "Apixaban 2.5 mg twice daily.")
+		_, other := w.topic(t, w.board, "Apixaban after TAVI", "Any apixaban experience after TAVI?")
+		w.catchUp(t)
+		if got := w.find(t, "apixaban is:answered", w.everyone()); len(got) != 0 {
+			t.Fatalf("is:answered before any answer found %v", got)
+		}
+		if err := store.MarkAnswer(ctx, answered.ID, reply.ID, w.author.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		w.catchUp(t)
+		ids := func(q string) string {
+			t.Helper()
+			return fmt.Sprint(w.find(t, q+" order:newest", w.everyone()))
+		}
+		both := fmt.Sprint([]int64{reply.ID, opening.ID})
+		if got := ids("apixaban is:answered"); got != both {
+			t.Fatalf("is:answered found %s, want the answered topic's posts %s", got, both)
+		}
+		if got := ids("is:answered"); got != both {
+			t.Fatalf("is:answered alone found %s, want %s", got, both)
+		}
+		for _, q := range []string{"apixaban is:unanswered", "apixaban -is:answered", "is:unanswered"} {
+			if got, want := ids(q), fmt.Sprint([]int64{other.ID}); got != want {
+				t.Fatalf("%s found %s, want %s", q, got, want)
+			}
+		}
+		if err := store.UnmarkAnswer(ctx, answered.ID, w.author.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		w.catchUp(t)
+		if got := ids("is:answered"); got != "[]" {
+			t.Fatalf("is:answered after unmarking found %s", got)
+		}
+	})
+}
