@@ -28,6 +28,8 @@ type topicPage struct {
 	Case *caseCard
 	// Level is the member's digest switch for the topic.
 	Level *levelControl
+	// Outcome is a case's outcome, under its summary.
+	Outcome *outcomeCard
 }
 
 type pageLink struct {
@@ -69,6 +71,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		return err
 	}
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
+		return err
+	}
+	if p.Outcome, err = h.topicOutcome(c, topic); err != nil {
 		return err
 	}
 	items, err := h.topicPostItems(c, &p, posts)
