@@ -709,6 +709,36 @@ var migrations = []migration{
 		)`,
 		`CREATE UNIQUE INDEX case_outcome_revisions_version ON case_outcome_revisions (topic_id, version)`,
 	}},
+	{27, "polls", []string{
+		// A post's poll ("What would you do?"), kept apart from the post's
+		// text so that edits leave it and its votes alone; one per post,
+		// and a purged post takes its poll along.
+		`CREATE TABLE polls (
+			id {{id}},
+			post_id {{bigint}} NOT NULL UNIQUE REFERENCES posts (id) ON DELETE CASCADE,
+			question TEXT NOT NULL,
+			multiple BOOLEAN NOT NULL DEFAULT FALSE,
+			closes_at {{time}},
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE poll_options (
+			id {{id}},
+			poll_id {{bigint}} NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+			position INTEGER NOT NULL,
+			label TEXT NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX poll_options_position ON poll_options (poll_id, position)`,
+		// Votes are counted, never shown by name; each member's own are
+		// theirs to see and change until the poll closes.
+		`CREATE TABLE poll_votes (
+			poll_id {{bigint}} NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+			option_id {{bigint}} NOT NULL REFERENCES poll_options (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (poll_id, user_id, option_id)
+		)`,
+		`CREATE INDEX poll_votes_option ON poll_votes (option_id)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {
