@@ -97,6 +97,7 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
 	if t.OpenerHidden {
 		b.WriteString("\n      <span class=\"badge\">Hidden from members</span>")
 	}
+	writeTopicStates(b, t)
 	if reading != nil {
 		switch {
 		case reading.New:
@@ -139,4 +140,15 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
     </div>
   </li>
 `)
+}
+
+// writeTopicStates tells a list that a topic is answered, or that its
+// case's outcome is posted.
+func writeTopicStates(b *strings.Builder, t *models.TopicSummary) {
+	if t.Answered {
+		b.WriteString("\n      <span class=\"badge answered\"><span aria-hidden=\"true\">✔</span> Answered</span>")
+	}
+	if t.HasOutcome {
+		b.WriteString("\n      <span class=\"badge outcome\">Outcome posted</span>")
+	}
 }

@@ -32,7 +32,7 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 		return s
 	}
 	topics := []models.TopicSummary{
-		topic(1, "Apixaban in CKD", nil),
+		topic(1, "Apixaban in CKD", func(s *models.TopicSummary) { s.Answered = true }),
 		topic(2, `<script>alert("x")</script> & "quotes"`, func(s *models.TopicSummary) {
 			s.Pinned, s.Locked, s.OpenerHidden, s.Tags = true, true, true, []string{"anticoagulation", "renal"}
 			s.AuthorName, s.AuthorSpecialty = `O'Brien <b>`, `Care & "Cure"`
@@ -42,6 +42,7 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 		}),
 		topic(4, "A case of chest pain", func(s *models.TopicSummary) {
 			s.Kind, s.PostCount, s.AuthorSpecialty, s.AuthorUsername = models.KindCase, 1, "", ""
+			s.Answered, s.HasOutcome = true, true
 		}),
 		topic(5, "Anonymous question", func(s *models.TopicSummary) {
 			s.Anonymous, s.AnonymousAs, s.PostCount, s.PurgedCount = true, "Cardiology", 9, 3

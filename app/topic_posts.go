@@ -42,6 +42,9 @@ func renderPosts(posts []postItem) template.HTML {
 		if p.Anonymous {
 			b.WriteString(` anonymous`)
 		}
+		if p.IsAnswer {
+			b.WriteString(` answer`)
+		}
 		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
     <div class="author" id="post-` + num + `-author">
@@ -87,6 +90,9 @@ func renderPosts(posts []postItem) template.HTML {
 			}
 			b.WriteString("</p>\n")
 		}
+		if p.IsAnswer {
+			writeAnswerMark(&b)
+		}
 		if p.SummaryAbove {
 			b.WriteString(`  <p class="post-note">Presented the case summarised above.</p>` + "\n")
 		} else {
@@ -103,7 +109,7 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.Reactions) > 0 || p.ReactCSRF != "" {
 			writeReactions(&b, id, p.Reactions, p.ReactCSRF)
 		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" {
+		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" || p.AnswerCSRF != "" {
 			b.WriteString(`  <footer class="post-footer">`)
 			if p.Edited {
 				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
@@ -117,6 +123,10 @@ func renderPosts(posts []postItem) template.HTML {
 			}
 			if p.QuoteURL != "" {
 				b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
+			}
+			if p.AnswerCSRF != "" {
+				b.WriteString(` `)
+				writeAnswerButton(&b, id, p.IsAnswer, p.AnswerCSRF)
 			}
 			if p.Bookmarked {
 				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
@@ -135,6 +145,9 @@ func renderPosts(posts []postItem) template.HTML {
 			b.WriteString("</footer>\n")
 		}
 		b.WriteString("</article>\n")
+		if p.AnsweredBy != nil {
+			writeAnsweredBy(&b, p.AnsweredBy)
+		}
 	}
 	return template.HTML(b.String()) //nolint:gosec // escaped above; Cooked sanitized at write time
 }

@@ -66,12 +66,13 @@ func goldenPosts() []postItem {
 	return []postItem{
 		// A case topic's opening post, written by the reader.
 		created(postItem{ID: 101, Number: 1, AuthorName: "Dr. Amara Okafor", Username: "okafor", Specialty: "Cardiology",
-			SummaryAbove: true, Mine: true}),
+			SummaryAbove: true, Mine: true, AnsweredBy: &models.Answer{PostID: 102, Number: 2,
+				AuthorName: `Jonas "JW" Weber, RN <ICU>`, AuthorUsername: "weber"}}),
 		// A reply the reader may report and has bookmarked, with two of the
 		// page's own cards.
 		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
 			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
-			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
+			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, IsAnswer: true, AnswerCSRF: `token"<&>`, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
 			Reactions: []models.ReactionCount{{Kind: models.ReactHelpful, Count: 3, Mine: true}, {Kind: models.ReactThanks, Count: 1}},
 			Previews: []models.LinkPreview{
 				{URL: "https://www.ahajournals.org/doi/full/x?a=1&b=2+3", Kind: "page", Title: `AF guideline "2023" <update>`,
@@ -111,7 +112,7 @@ func goldenPosts() []postItem {
 		edited(created(postItem{ID: 109, Number: 9, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
 			Cooked: "<p>Corrected the dose.</p>", Mine: true})),
 		created(postItem{ID: 110, Number: 10, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
-			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true,
+			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true, AnswerCSRF: "token",
 			Reactions: []models.ReactionCount{{Kind: models.ReactAgree, Count: 2}}}),
 		// Someone else's edited post, read by a guest of the board who can
 		// do nothing with it, and a post with no footer at all.

@@ -31,6 +31,8 @@ type topicPage struct {
 	// ReadURL is where the page's script reports the posts the member
 	// has seen (see public/js/reading.js).
 	ReadURL string
+	// Outcome is a case's outcome, under its summary.
+	Outcome *outcomeCard
 }
 
 type pageLink struct {
@@ -113,6 +115,9 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
 		return err
 	}
+	if p.Outcome, err = h.topicOutcome(c, topic); err != nil {
+		return err
+	}
 	items, err := h.topicPostItems(c, &p, posts)
 	if err != nil {
 		return err
@@ -162,6 +167,9 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.Post
 		return nil, err
 	}
 	if err := h.attachReactions(c, m, items); err != nil {
+		return nil, err
+	}
+	if err := h.attachAnswer(c, p.Topic, items); err != nil {
 		return nil, err
 	}
 	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
@@ -273,8 +281,14 @@ type postItem struct {
 	QuoteURL string
 	// Reactions count the post's reactions; ReactCSRF, set when the
 	// reader may react, makes them buttons.
-	Reactions   []models.ReactionCount
-	ReactCSRF   string
+	Reactions []models.ReactionCount
+	ReactCSRF string
+	// IsAnswer marks the topic's answer; AnsweredBy, on the opening
+	// post, names it; AnswerCSRF, set when the reader may mark the
+	// answer, offers the button that does.
+	IsAnswer    bool
+	AnsweredBy  *models.Answer
+	AnswerCSRF  string
 	CreatedISO  string
 	CreatedAgo  string
 	CreatedFull string

@@ -695,6 +695,69 @@ var migrations = []migration{
 		// Latest and New: every board's topics by last activity.
 		`CREATE INDEX topics_activity ON topics (bumped_at DESC, id DESC)`,
 	}},
+	{26, "answers", []string{
+		// The reply that answered a topic's question, marked by the
+		// topic's author or a moderator; purging the reply unmarks it.
+		`ALTER TABLE topics ADD COLUMN answer_post_id {{bigint}} REFERENCES posts (id) ON DELETE SET NULL`,
+	}},
+	{27, "case outcomes", []string{
+		// What became of a case, told by the author of the case topic: one
+		// outcome per topic, through the same checks as a post, with a
+		// date of its own (a day, as the author gives it), and every
+		// version kept as posts keep theirs.
+		`CREATE TABLE case_outcomes (
+			topic_id {{bigint}} PRIMARY KEY REFERENCES topics (id) ON DELETE CASCADE,
+			author_id {{bigint}} NOT NULL REFERENCES users (id),
+			source TEXT NOT NULL,
+			cooked TEXT NOT NULL,
+			plain TEXT NOT NULL DEFAULT '',
+			phi_confirmed TEXT NOT NULL DEFAULT '',
+			outcome_on TEXT NOT NULL,
+			version INTEGER NOT NULL DEFAULT 1,
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE case_outcome_revisions (
+			id {{id}},
+			topic_id {{bigint}} NOT NULL REFERENCES case_outcomes (topic_id) ON DELETE CASCADE,
+			version INTEGER NOT NULL,
+			source TEXT NOT NULL,
+			outcome_on TEXT NOT NULL,
+			editor_id {{bigint}} NOT NULL REFERENCES users (id),
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX case_outcome_revisions_version ON case_outcome_revisions (topic_id, version)`,
+	}},
+	{28, "polls", []string{
+		// A post's poll ("What would you do?"), kept apart from the post's
+		// text so that edits leave it and its votes alone; one per post,
+		// and a purged post takes its poll along.
+		`CREATE TABLE polls (
+			id {{id}},
+			post_id {{bigint}} NOT NULL UNIQUE REFERENCES posts (id) ON DELETE CASCADE,
+			question TEXT NOT NULL,
+			multiple BOOLEAN NOT NULL DEFAULT FALSE,
+			closes_at {{time}},
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE TABLE poll_options (
+			id {{id}},
+			poll_id {{bigint}} NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+			position INTEGER NOT NULL,
+			label TEXT NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX poll_options_position ON poll_options (poll_id, position)`,
+		// Votes are counted, never shown by name; each member's own are
+		// theirs to see and change until the poll closes.
+		`CREATE TABLE poll_votes (
+			poll_id {{bigint}} NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+			option_id {{bigint}} NOT NULL REFERENCES poll_options (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (poll_id, user_id, option_id)
+		)`,
+		`CREATE INDEX poll_votes_option ON poll_votes (option_id)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

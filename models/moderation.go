@@ -94,6 +94,7 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 			`DELETE FROM post_links WHERE post_id IN ?`,
 			`DELETE FROM notifications WHERE post_id IN ?`,
 			`UPDATE member_warnings SET post_id = NULL WHERE post_id IN ?`,
+			`UPDATE topics SET answer_post_id = NULL WHERE answer_post_id IN ?`,
 			`DELETE FROM posts WHERE id IN ?`,
 		} {
 			if err := tx.Exec(stmt, ids).Error; err != nil {
@@ -130,6 +131,9 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		queued := post.ID
 		if out.TopicPurged {
 			event.Action, event.SubjectType, event.SubjectID, queued = "topic.purge", "topic", topic.ID, 0
+		}
+		if topic.AnswerPostID != nil && *topic.AnswerPostID == post.ID {
+			queued = 0 // the topic is no longer answered, in all its posts
 		}
 		if err := queueSearch(tx, topic.ID, queued); err != nil {
 			return err

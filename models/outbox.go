@@ -25,6 +25,18 @@ func (OutboxEntry) TableName() string { return "search_outbox" }
 func queueSearch(tx *gorm.DB, topicID, postID int64) error {
 	e := OutboxEntry{TopicID: topicID, CreatedAt: outboxTime()}
 	if postID > 0 {
+		// Every post of a topic carries whether the topic is answered: a
+		// change to the answer (hidden, deleted) changes them all.
+		var answers int64
+		if err := tx.Raw(`SELECT COUNT(*) FROM topics WHERE id = ? AND answer_post_id = ?`, topicID, postID).
+			Scan(&answers).Error; err != nil {
+			return fmt.Errorf("queue search update for topic %d: %w", topicID, err)
+		}
+		if answers > 0 {
+			postID = 0
+		}
+	}
+	if postID > 0 {
 		e.PostID = &postID
 	}
 	if err := tx.Create(&e).Error; err != nil {

@@ -20,6 +20,11 @@ type SearchDoc struct {
 	Version                  int
 	CreatedAt, UpdatedAt     time.Time
 	Visible                  bool // false when the post is deleted or hidden: the index must drop it
+	// Answered and HasOutcome are the topic's: a shown reply is marked as
+	// its answer, a case's outcome is posted. Outcome is the outcome's
+	// text, indexed with the opening post.
+	Answered, HasOutcome bool
+	Outcome              string
 }
 
 // maxBoundIDs caps the ids bound in one IN list: the SQLite driver slows
@@ -149,6 +154,45 @@ func (s *Store) tagSearchDocs(ctx context.Context, docs []SearchDoc) error {
 		// A copy each, so an indexer changing one document's tags
 		// cannot change its neighbours'.
 		docs[i].Tags = slices.Clone(tags[docs[i].TopicID])
+	}
+	return s.topicStateSearchDocs(ctx, topicIDs, docs)
+}
+
+// topicStateSearchDocs gives each document its topic's answer and outcome
+// state, and the opening post the outcome's text.
+func (s *Store) topicStateSearchDocs(ctx context.Context, topicIDs []int64, docs []SearchDoc) error {
+	type state struct {
+		answered, hasOutcome bool
+		outcome              string
+	}
+	states := make(map[int64]state, len(topicIDs))
+	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
+		rows, err := s.db.WithContext(ctx).Raw(`SELECT t.id, `+answeredColumn+`, co.topic_id IS NOT NULL, COALESCE(co.plain, '')
+			FROM topics t LEFT JOIN case_outcomes co ON co.topic_id = t.id
+			WHERE t.id IN ? AND (t.answer_post_id IS NOT NULL OR co.topic_id IS NOT NULL)`, chunk).Rows()
+		if err != nil {
+			return fmt.Errorf("load topics' answers and outcomes: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var st state
+			if err := rows.Scan(&id, &st.answered, &st.hasOutcome, &st.outcome); err != nil {
+				rows.Close()
+				return fmt.Errorf("load topics' answers and outcomes: %w", err)
+			}
+			states[id] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load topics' answers and outcomes: %w", err)
+		}
+	}
+	for i := range docs {
+		st := states[docs[i].TopicID]
+		docs[i].Answered, docs[i].HasOutcome = st.answered, st.hasOutcome
+		if docs[i].Number == 1 {
+			docs[i].Outcome = st.outcome
+		}
 	}
 	return nil
 }

@@ -32,9 +32,12 @@ type Topic struct {
 	PostCount int // the highest post number, tombstones included
 	// PurgedCount is how many of those numbers were purged.
 	PurgedCount int
-	BumpedAt    time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// AnswerPostID is the reply marked as the one that answered the
+	// topic's question, if any (see MarkAnswer).
+	AnswerPostID *int64
+	BumpedAt     time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // TopicSummary is a topic as a list shows it.
@@ -58,6 +61,10 @@ type TopicSummary struct {
 	BoardSlug    string
 	BoardTitle   string
 	Tags         []string `gorm:"-"`
+	// Answered says a shown reply is marked as the topic's answer;
+	// HasOutcome says a case topic's author posted its outcome.
+	Answered   bool
+	HasOutcome bool
 }
 
 // Byline is the author as a list of topics shows them.
@@ -114,7 +121,9 @@ var topicSummaryColumns = `t.*, ` + shownAuthor("op", "u.display_name") + ` AS a
 	` + shownAuthor("op", "u.specialty") + ` AS author_specialty,
 	` + shownAuthor("op", "u.username") + ` AS author_username,
 	COALESCE(op.anonymous, FALSE) AS anonymous, COALESCE(op.anonymous_as, '') AS anonymous_as,
-	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title`
+	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title,
+	` + answeredColumn + ` AS answered,
+	EXISTS (SELECT 1 FROM case_outcomes co WHERE co.topic_id = t.id) AS has_outcome`
 
 // shownAuthor is a column of a post's author as others may see it: empty
 // when the post (aliased post) is anonymous, so nothing about the author
@@ -424,7 +433,8 @@ func topicByIDSQL(engine Engine) string {
 	}
 	return `
 		SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
-			t.purged_count, t.bumped_at, t.created_at, t.updated_at,
+			t.purged_count, t.bumped_at, t.created_at, t.updated_at, t.answer_post_id,
+			` + answeredColumn + `, EXISTS (SELECT 1 FROM case_outcomes co WHERE co.topic_id = t.id),
 			` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `,
 			COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
 			b.slug, b.title, COALESCE(` + tagList + `, '')
@@ -443,7 +453,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AnswerPostID, &t.Answered, &t.HasOutcome, &t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
 	if errors.Is(err, errNoRows) {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}

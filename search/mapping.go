@@ -13,7 +13,7 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "5"
+const MappingVersion = "6"
 
 // Field names in the index.
 const (
@@ -27,6 +27,7 @@ const (
 	fieldCreated = "created" // when the post was written
 	fieldUpdated = "updated" // when it last changed
 	fieldVersion = "version" // the post's version, to compare the index with the database
+	fieldState   = "state"   // the topic's states: answered, outcome
 )
 
 // textAnalyzer is English analysis with stemming, used for titles, bodies
@@ -47,6 +48,7 @@ type document struct {
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
 	Version float64   `json:"version"`
+	State   []string  `json:"state,omitempty"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -93,6 +95,7 @@ func newMapping() mapping.IndexMapping {
 	post.AddFieldMappingsAt(fieldCreated, date())
 	post.AddFieldMappingsAt(fieldUpdated, date())
 	post.AddFieldMappingsAt(fieldVersion, version)
+	post.AddFieldMappingsAt(fieldState, keywordField(false))
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = post

@@ -25,12 +25,24 @@ type Query struct {
 	After    time.Time // matches were written at or after this time
 	InTitle  bool      // match titles only
 	Order    string    // relevance (default) or newest
+	// States are what a topic must be (StateAnswered, StateOutcome), from
+	// is:answered and has:outcome; NotStates what it must not be, from
+	// is:unanswered, -is:answered and -has:outcome.
+	States    []string
+	NotStates []string
 }
+
+// Topic states a search can ask for.
+const (
+	StateAnswered = "answered" // a reply is marked as the topic's answer
+	StateOutcome  = "outcome"  // a case topic's outcome is posted
+)
 
 // Empty says whether the query asks for nothing to match.
 func (q Query) Empty() bool {
 	return len(q.Words) == 0 && len(q.Phrases) == 0 && q.Board == "" && q.Author == "" &&
-		q.Kind == "" && len(q.Tags) == 0 && q.Before.IsZero() && q.After.IsZero()
+		q.Kind == "" && len(q.Tags) == 0 && q.Before.IsZero() && q.After.IsZero() &&
+		len(q.States) == 0 && len(q.NotStates) == 0
 }
 
 // SyntaxError says what is wrong with a query, in words to show the member.
@@ -53,7 +65,8 @@ const (
 // Parse reads the query language: words (all must match), "exact
 // phrases", -excluded words or "phrases", board:slug, @author,
 // kind:podcast|case|discussion, tag:x, before:/after: dates (YYYY-MM-DD,
-// YYYY-MM or YYYY), in:title and order:relevance|newest.
+// YYYY-MM or YYYY), in:title, order:relevance|newest, is:answered or
+// is:unanswered, and has:outcome (the last two excluded with a -).
 func Parse(input string) (Query, error) {
 	var q Query
 	if len(input) > maxQueryBytes {
@@ -115,6 +128,9 @@ func (q *Query) term(token string, negate bool) error {
 		return nil
 	}
 	if key, value, ok := strings.Cut(token, ":"); ok && isFilter(key) {
+		if k := strings.ToLower(key); k == "is" || k == "has" {
+			return q.state(k, strings.ToLower(value), negate)
+		}
 		if negate {
 			return syntaxError("Filters cannot be excluded: “-%s” is not supported.", token)
 		}
@@ -132,7 +148,8 @@ func (q *Query) term(token string, negate bool) error {
 	return nil
 }
 
-var filters = map[string]bool{"board": true, "kind": true, "tag": true, "before": true, "after": true, "in": true, "order": true}
+var filters = map[string]bool{"board": true, "kind": true, "tag": true, "before": true, "after": true, "in": true,
+	"order": true, "is": true, "has": true}
 
 func isFilter(key string) bool { return filters[strings.ToLower(key)] }
 
@@ -187,7 +204,33 @@ func (q *Query) filter(key, value string) error {
 
 var examples = map[string]string{
 	"board": "board:cardiology", "kind": "kind:case", "tag": "tag:sepsis", "before": "before:2025-06-01",
-	"after": "after:2024", "in": "in:title", "order": "order:newest",
+	"after": "after:2024", "in": "in:title", "order": "order:newest", "is": "is:answered", "has": "has:outcome",
+}
+
+// state reads is:answered, is:unanswered and has:outcome, each perhaps
+// negated.
+func (q *Query) state(key, value string, negate bool) error {
+	var state string
+	switch {
+	case value == "":
+		return syntaxError("%s: needs a value, such as %s", key, examples[key])
+	case key == "is" && value == "answered":
+		state = StateAnswered
+	case key == "is" && value == "unanswered":
+		state, negate = StateAnswered, !negate
+	case key == "has" && value == "outcome":
+		state = StateOutcome
+	case key == "is":
+		return syntaxError("is: is answered or unanswered, not “%s”.", value)
+	default:
+		return syntaxError("has: only takes outcome (has:outcome), not “%s”.", value)
+	}
+	if negate {
+		q.NotStates = append(q.NotStates, state)
+	} else {
+		q.States = append(q.States, state)
+	}
+	return nil
 }
 
 // parseDate reads a day, a month or a year. before: means before its start;

@@ -35,6 +35,10 @@ func TestParse(t *testing.T) {
 		{"a - b", Query{Words: []string{"a", "-", "b"}}},
 		{"12:34 dosing", Query{Words: []string{"12:34", "dosing"}}},
 		{"   ", Query{}},
+		{"is:answered apixaban", Query{States: []string{StateAnswered}, Words: []string{"apixaban"}}},
+		{"IS:Unanswered -has:outcome", Query{NotStates: []string{StateAnswered, StateOutcome}}},
+		{"-is:answered has:outcome", Query{NotStates: []string{StateAnswered}, States: []string{StateOutcome}}},
+		{"-is:unanswered", Query{States: []string{StateAnswered}}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := Parse(tc.in)
@@ -58,6 +62,9 @@ func TestParseExplainsMistakes(t *testing.T) {
 		{"after:2025 before:2024", "must come before"},
 		{"in:body", "only takes title"},
 		{"order:best", "relevance or newest"},
+		{"is:closed", "answered or unanswered"},
+		{"has:answer", "only takes outcome"},
+		{"is:", "needs a value"},
 		{"board:", "needs a value"},
 		{"-board:cardiology", "cannot be excluded"},
 		{"-@okafor", "not supported"},

@@ -134,7 +134,8 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 }
 
 func (q Query) filtered() bool {
-	return q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || !q.Before.IsZero() || !q.After.IsZero()
+	return q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || !q.Before.IsZero() || !q.After.IsZero() ||
+		len(q.States) > 0 || len(q.NotStates) > 0
 }
 
 // find runs a query, best first or newest first, and says whether the
@@ -338,6 +339,19 @@ func (x *Index) filter(q Query, scope Scope, boardID int64) query.Query {
 		dates := query.NewDateRangeInclusiveQuery(q.After, q.Before, &yes, &no)
 		dates.SetField(fieldCreated)
 		must = append(must, dates)
+	}
+	for _, state := range q.States {
+		must = append(must, term(fieldState, state))
+	}
+	if len(q.NotStates) > 0 {
+		var not []query.Query
+		for _, state := range q.NotStates {
+			not = append(not, term(fieldState, state))
+		}
+		if len(must) == 0 {
+			must = append(must, query.NewMatchAllQuery())
+		}
+		return query.NewBooleanQuery([]query.Query{conjunction(must)}, nil, not)
 	}
 	if len(must) == 0 {
 		return nil

@@ -313,6 +313,16 @@ func toDocument(d models.SearchDoc) document {
 	if d.Number == 1 {
 		doc.Title = &d.Title
 		doc.Body = d.Title + "\n\n" + doc.Body
+		if d.Outcome != "" {
+			// A case's outcome is found with the case.
+			doc.Body += "\n\n" + d.Outcome
+		}
+	}
+	if d.Answered {
+		doc.State = append(doc.State, StateAnswered)
+	}
+	if d.HasOutcome {
+		doc.State = append(doc.State, StateOutcome)
 	}
 	if d.Author != "" {
 		doc.Author = &d.Author
