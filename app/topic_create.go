@@ -23,11 +23,17 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
 		return err
 	}
+	fields, err := h.restoreDraft(c, form, models.NewTopicDraft(board.ID))
+	if err != nil {
+		return err
+	}
+	fillFromDraft(form, fields)
 	return h.renderTopicForm(c, board, form, fiber.StatusOK)
 }
 
 func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *composer, status int) error {
 	form.Action = "/b/" + board.Slug + "/new"
+	form.Place, form.DraftReturn, form.MentionBoard = models.NewTopicDraft(board.ID), form.Action, board.Slug
 	form.WithTitle = true
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
@@ -47,6 +53,10 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
 		return err
+	}
+	if savingDraft(c) {
+		form.Place = models.NewTopicDraft(board.ID)
+		return h.saveDraftForm(c, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
 	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {
@@ -72,5 +82,6 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.dropDraft(c, models.NewTopicDraft(board.ID))
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }
