@@ -256,3 +256,30 @@ func TestMentionSuggestionsAreTheBoardsReaders(t *testing.T) {
 		mustNotContain(t, res, "pnair")
 	})
 }
+
+func TestAutosaveAndMentionsAreRateLimited(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		board := a.Board(t, "cardiology", "Cardiology")
+		nurse := a.Browser(t)
+		nurse.SignIn(weber)
+		place := models.NewTopicDraft(board.ID).String()
+		for i := range 2 {
+			wantStatus(t, saveDraft(t, nurse, "/b/cardiology/new", place, url.Values{"body": {fmt.Sprint("draft ", i)}}), http.StatusOK)
+			wantStatus(t, nurse.Get("/b/cardiology/mentions?q=jon"), http.StatusOK)
+		}
+		res := saveDraft(t, nurse, "/b/cardiology/new", place, url.Values{"body": {"draft 2"}})
+		wantStatus(t, res, http.StatusTooManyRequests)
+		mustContain(t, res, "Draft not saved: You have saved drafts 2 times")
+		if res.Header.Get("Retry-After") == "" {
+			t.Fatal("a refused save says not when to come back")
+		}
+		wantStatus(t, nurse.Get("/b/cardiology/mentions?q=jon"), http.StatusTooManyRequests)
+		// The refused save kept the draft there was; the Save draft button
+		// is refused the same way, keeping the text on the form.
+		mustContain(t, nurse.Get("/drafts"), "draft 1")
+		res = nurse.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"Heparin"}, "body": {"draft 3"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusTooManyRequests)
+		mustContain(t, res, "draft 3</textarea>", "the draft was not saved")
+	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "draft=2/1m,mention=2/1m"}})
+}
