@@ -61,7 +61,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		if form.Errors == nil {
-			preview, err := h.markdown.Render(source)
+			preview, err := h.markdown.Render(source, h.mentionsOfMembers(c.UserContext()))
 			if err != nil {
 				return err
 			}
@@ -72,7 +72,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(source, form.PHI, "", summary.SourceURL)
+	content, err := h.postContent(c.UserContext(), source, form.PHI, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}

@@ -283,3 +283,24 @@ func TestAutosaveAndMentionsAreRateLimited(t *testing.T) {
 		mustContain(t, res, "draft 3</textarea>", "the draft was not saved")
 	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "draft=2/1m,mention=2/1m"}})
 }
+
+func TestMentionOfANameNoMemberHasStaysText(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		a.PendingMember(t, "newcomer")
+		a.Board(t, "cardiology", "Cardiology")
+		b := a.Browser(t)
+		b.SignIn(okafor)
+		text := "Ask @Weber, @newcomer and @nobody_here."
+		res := b.Submit("/b/cardiology/new", "/preview", url.Values{"body": {text}})
+		wantStatus(t, res, http.StatusOK)
+		linked := `<a href="/u/weber" rel="nofollow ugc noopener noreferrer">@Weber</a>, @newcomer and @nobody_here.`
+		mustContain(t, res, linked)
+		res = b.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"Who to ask"}, "body": {text}})
+		wantStatus(t, res, http.StatusSeeOther)
+		page := b.Get(res.Location())
+		mustContain(t, page, linked)
+		mustNotContain(t, page, `href="/u/nobody_here"`, `href="/u/newcomer"`)
+	})
+}

@@ -169,7 +169,7 @@ func (h *Handler) editContent(c *fiber.Ctx, topic *models.TopicSummary, post *mo
 	if err != nil {
 		return models.PostContent{}, err
 	}
-	return h.postContent(form.Body, form.PHI, audio, outside...)
+	return h.postContent(c.UserContext(), form.Body, form.PHI, audio, outside...)
 }
 
 // editConflict answers an edit made over a version changed elsewhere: the

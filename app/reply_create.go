@@ -43,7 +43,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	content, err := h.postContent(form.Body, form.PHI, audio)
+	content, err := h.postContent(ctx, form.Body, form.PHI, audio)
 	if err != nil {
 		return err
 	}

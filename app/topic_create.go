@@ -70,7 +70,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(form.Body, form.PHI, "")
+	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, "")
 	if err != nil {
 		return err
 	}

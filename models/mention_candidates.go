@@ -50,3 +50,38 @@ func (s *Store) MentionCandidates(ctx context.Context, boardID int64, prefix str
 	}
 	return out, nil
 }
+
+// MembersWithProfiles says which of the usernames belong to members with a
+// profile to link a mention to: verified, or suspended for a while.
+func (s *Store) MembersWithProfiles(ctx context.Context, usernames []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(usernames) == 0 {
+		return out, nil
+	}
+	var found []string
+	err := s.db.WithContext(ctx).Model(&User{}).Where("username IN ? AND status IN ?", usernames, []Status{StatusVerified, StatusSuspended}).
+		Pluck("username", &found).Error
+	if err != nil {
+		return nil, fmt.Errorf("find the members mentioned: %w", err)
+	}
+	for _, name := range found {
+		out[name] = true
+	}
+	return out, nil
+}
+
+// UsernamesWithProfiles lists the usernames of every member with a
+// profile, for the one-time job that links the mentions of stored posts.
+func (s *Store) UsernamesWithProfiles(ctx context.Context) (map[string]bool, error) {
+	var names []string
+	err := s.db.WithContext(ctx).Model(&User{}).Where("status IN ?", []Status{StatusVerified, StatusSuspended}).
+		Pluck("username", &names).Error
+	if err != nil {
+		return nil, fmt.Errorf("list the members with a profile: %w", err)
+	}
+	out := make(map[string]bool, len(names))
+	for _, name := range names {
+		out[name] = true
+	}
+	return out, nil
+}
