@@ -22,8 +22,20 @@ func (h *Handler) caseNew(c *fiber.Ctx) error {
 		return errForbidden(refusal)
 	}
 	form := &caseForm{}
+	fields, err := h.restoreDraft(c, &form.composer, models.NewCaseDraft(board.ID))
+	if err != nil {
+		return err
+	}
+	if fields != nil {
+		note := form.Draft
+		form = readCaseFormFrom(fields.Get)
+		form.Draft = note
+	}
 	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
 		return err
+	}
+	if form.Anonymity != nil && fields != nil {
+		form.Anonymous = fields.Get("anonymous") != ""
 	}
 	return h.renderCaseForm(c, board, form, fiber.StatusOK)
 }
@@ -39,13 +51,17 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if err := h.offerAnonymity(c, &form.composer, board.ID, access); err != nil {
 		return err
 	}
+	if savingDraft(c) {
+		form.Place = models.NewCaseDraft(board.ID)
+		return h.saveDraftForm(c, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
+	}
 	form.guardPHI(c)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		if form.Errors == nil {
-			preview, err := h.markdown.Render(source)
+			preview, err := h.markdown.Render(source, h.mentionsOfMembers(c.UserContext()))
 			if err != nil {
 				return err
 			}
@@ -56,7 +72,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(source, form.PHI, "", summary.SourceURL)
+	content, err := h.postContent(c.UserContext(), source, form.PHI, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}
@@ -68,16 +84,23 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.dropDraft(c, models.NewCaseDraft(board.ID))
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }
 
 // readCaseForm reads the case form as the member filled it in.
 func readCaseForm(c *fiber.Ctx) *caseForm {
+	return readCaseFormFrom(func(name string) string { return c.FormValue(name) })
+}
+
+// readCaseFormFrom reads the case form's fields from get: the request's,
+// or a draft's.
+func readCaseFormFrom(get func(string) string) *caseForm {
 	return &caseForm{
-		composer: composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body")},
-		CaseText: models.CaseText{SourceURL: c.FormValue("source_url"), Presentation: c.FormValue("presentation"),
-			Workup: c.FormValue("workup"), Question: c.FormValue("question")},
-		AgeBand: c.FormValue("age_band"), Sex: c.FormValue("sex"), Attested: c.FormValue("attest") != "",
+		composer: composer{Title: get("title"), Tags: get("tags"), Body: get("body")},
+		CaseText: models.CaseText{SourceURL: get("source_url"), Presentation: get("presentation"),
+			Workup: get("workup"), Question: get("question")},
+		AgeBand: get("age_band"), Sex: get("sex"), Attested: get("attest") != "",
 	}
 }
 
@@ -95,6 +118,7 @@ func (f *caseForm) guardPHI(c *fiber.Ctx) {
 
 func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseForm, status int) error {
 	form.Action = "/b/" + board.Slug + "/case"
+	form.Place, form.DraftReturn, form.MentionBoard = models.NewCaseDraft(board.ID), form.Action, board.Slug
 	form.Submit = "Present case"
 	form.Cancel = "/b/" + board.Slug
 	data := h.page(c, "Present a case in "+board.Title)

@@ -111,7 +111,7 @@ func (h *Handler) caseOutcomeSave(c *fiber.Ctx) error {
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, again)
 	}
-	content, err := h.postContent(form.Body, form.PHI, "")
+	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, "")
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (h *Handler) boardToWrite(c *fiber.Ctx) (*models.Board, models.BoardAccess,
 // problems and, when asked for, a preview.
 func (h *Handler) renderComposerAgain(c *fiber.Ctx, form *composer, render func() error) error {
 	if form.Errors == nil && form.Body != "" {
-		preview, err := h.markdown.Render(form.Body)
+		preview, err := h.markdown.Render(form.Body, h.mentionsOfMembers(c.UserContext()))
 		if err != nil {
 			return err
 		}
@@ -41,13 +41,14 @@ func (h *Handler) renderComposerAgain(c *fiber.Ctx, form *composer, render func(
 
 // postContent reads what a member wrote, in one parse, into everything the
 // store keeps of a post: the markdown source, its HTML and plain text, its
-// links and mentions, and what the identifier check phi found that the
+// links and mentions (linked to the profiles of the members who have one),
+// and what the identifier check phi found that the
 // author confirmed identifies no patient. audioURL is the episode of a
 // podcast topic, whose times the post links to ("" for any other topic);
 // outside are the links the post makes besides its text, such as a case's
 // source, which come first.
-func (h *Handler) postContent(source string, phi *phiCheck, audioURL string, outside ...string) (models.PostContent, error) {
-	res, err := h.markdown.Render(source, markdown.WithTimestamps(audioURL))
+func (h *Handler) postContent(ctx context.Context, source string, phi *phiCheck, audioURL string, outside ...string) (models.PostContent, error) {
+	res, err := h.markdown.Render(source, markdown.WithTimestamps(audioURL), h.mentionsOfMembers(ctx))
 	if err != nil {
 		return models.PostContent{}, err
 	}
@@ -64,6 +65,14 @@ func (h *Handler) postContent(source string, phi *phiCheck, audioURL string, out
 		content.Links[i] = models.PostLink{URL: l.URL, Kind: l.Kind, DOI: l.DOI, PMID: l.PMID}
 	}
 	return content, nil
+}
+
+// mentionsOfMembers links the @mentions of members with a profile, and
+// leaves any other @name as text (markdown.WithMembers).
+func (h *Handler) mentionsOfMembers(ctx context.Context) markdown.RenderOption {
+	return markdown.WithMembers(func(names []string) (map[string]bool, error) {
+		return h.store.MembersWithProfiles(ctx, names)
+	})
 }
 
 // episodeAudio is the audio of the episode a podcast topic discusses, for

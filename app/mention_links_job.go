@@ -42,7 +42,14 @@ func (w *mentionLinksWorker) Work(ctx context.Context, job *river.Job[mentionLin
 	if err != nil || done {
 		return err
 	}
-	n, err := w.Store.RewriteCookedPosts(ctx, "@", markdown.LinkMentions)
+	// Only members' names become links, as Render makes them now.
+	members, err := w.Store.UsernamesWithProfiles(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := w.Store.RewriteCookedPosts(ctx, "@", func(cooked string) (string, bool) {
+		return markdown.LinkMentions(cooked, func(name string) bool { return members[name] })
+	})
 	if err != nil {
 		return err
 	}

@@ -261,7 +261,7 @@ func (h *Handler) podcastTopicCreate(c *fiber.Ctx, p *podcastNewPage, access mod
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderPodcastNew(c, p, form.Errors.status()) })
 	}
-	content, err := h.postContent(form.Body, form.PHI, chosen.AudioURL)
+	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, chosen.AudioURL)
 	if err != nil {
 		return err
 	}

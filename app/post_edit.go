@@ -56,6 +56,21 @@ func (h *Handler) postEdit(c *fiber.Ctx) error {
 	if form.WithTitle {
 		form.Title, form.Tags = topic.Title, strings.Join(topic.Tags, ", ")
 	}
+	fields, err := h.restoreDraft(c, form, models.EditDraft(post.ID))
+	if err != nil {
+		return err
+	}
+	if fields != nil {
+		// The draft's version is the one its edit started from, so that
+		// a change saved since is caught as any conflicting edit is.
+		form.Body = fields.Get("body")
+		if form.WithTitle {
+			form.Title, form.Tags = fields.Get("title"), fields.Get("tags")
+		}
+		if v, err := parseVersion(fields.Get("version")); err == nil {
+			form.Version = v
+		}
+	}
 	return h.renderPostEdit(c, postEditPage{Topic: topic, Post: post, Form: form})
 }
 
@@ -63,6 +78,7 @@ func (h *Handler) renderPostEdit(c *fiber.Ctx, p postEditPage) error {
 	p.Form.Action = fmt.Sprintf("/p/%d/edit", p.Post.ID)
 	p.Form.Submit = "Save changes"
 	p.Form.Cancel = fmt.Sprintf("/p/%d", p.Post.ID)
+	p.Form.Place, p.Form.DraftReturn, p.Form.MentionBoard = models.EditDraft(p.Post.ID), p.Form.Action, p.Topic.BoardSlug
 	data := h.page(c, "Edit post")
 	data.Page = p
 	c.Status(p.Form.Errors.status())
@@ -78,6 +94,7 @@ func (h *Handler) postUpdate(c *fiber.Ctx) error {
 	if saved == nil || err != nil {
 		return err
 	}
+	h.dropDraft(c, models.EditDraft(post.ID))
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(saved.Number)), saved.Number), fiber.StatusSeeOther)
 }
 
@@ -94,8 +111,12 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if page.CaseSummary != nil {
 		form.Case = readCaseText(c, &form.Errors)
 	}
-	guardPHI(c, form, composerFields(form)...)
 	again := func() error { return render(c, page) }
+	if redaction == "" && savingDraft(c) {
+		form.Place = models.EditDraft(post.ID)
+		return nil, h.saveDraftForm(c, form, again)
+	}
+	guardPHI(c, form, composerFields(form)...)
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return nil, h.renderComposerAgain(c, form, again)
 	}
@@ -148,7 +169,7 @@ func (h *Handler) editContent(c *fiber.Ctx, topic *models.TopicSummary, post *mo
 	if err != nil {
 		return models.PostContent{}, err
 	}
-	return h.postContent(form.Body, form.PHI, audio, outside...)
+	return h.postContent(c.UserContext(), form.Body, form.PHI, audio, outside...)
 }
 
 // editConflict answers an edit made over a version changed elsewhere: the

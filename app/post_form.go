@@ -68,6 +68,24 @@ type composer struct {
 	// Case holds a case summary's text when a moderator edits
 	// identifiers out of a case topic's opening post.
 	Case *models.CaseText
+	// Place is where the form's draft is kept (none for a form that
+	// keeps no draft); Draft notes the draft shown, and DraftReturn is
+	// where discarding it leads: the form, empty again.
+	Place       models.DraftPlace
+	Draft       *draftNote
+	DraftReturn string
+	// MentionBoard is the slug of the board whose readers the form
+	// suggests for an @mention.
+	MentionBoard string
+}
+
+// DraftPlace is the form's place, as it carries it; "" when it keeps no
+// draft.
+func (f *composer) DraftPlace() string {
+	if f.Place.Kind == "" {
+		return ""
+	}
+	return f.Place.String()
 }
 
 // AnonymousVerb is what the form's anonymity choice offers to do.

@@ -14,7 +14,7 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(body) > bodyMax {
 		return errBadRequest("A post can be at most 32,000 characters.", nil)
 	}
-	rendered, err := h.markdown.Render(body)
+	rendered, err := h.markdown.Render(body, h.mentionsOfMembers(c.UserContext()))
 	if err != nil {
 		return err
 	}

@@ -334,15 +334,17 @@ func TestMemberAdministration(t *testing.T) {
 }
 
 // Posts stored before mentions linked get their links from the one-time
-// job the node queues at start.
+// job the node queues at start: the mentions of members, not of names no
+// member has.
 func TestStoredMentionsGetLinked(t *testing.T) {
 	a := apptest.New(t, apptest.Options{WorkJobs: true})
 	ctx := t.Context()
 	okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 	board := a.Board(t, "cardiology", "Cardiology")
-	old := "<p>Ask @Weber about it, not <code>@park</code>.</p>\n"
+	old := "<p>Ask @Weber about it, not <code>@park</code> nor @nobody.</p>\n"
 	topic, opening, err := a.Store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: okafor.ID,
-		Title: "Old mentions", PostContent: models.PostContent{Source: "Ask @Weber about it, not `@park`.", Cooked: old}})
+		Title: "Old mentions", PostContent: models.PostContent{Source: "Ask @Weber about it, not `@park` nor @nobody.", Cooked: old}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +370,7 @@ func TestStoredMentionsGetLinked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `<p>Ask <a href="/u/weber" rel="nofollow ugc noopener noreferrer">@Weber</a> about it, not <code>@park</code>.</p>` + "\n"
+	want := `<p>Ask <a href="/u/weber" rel="nofollow ugc noopener noreferrer">@Weber</a> about it, not <code>@park</code> nor @nobody.</p>` + "\n"
 	if post.Cooked != want {
 		t.Fatalf("stored post now\n%q, want\n%q", post.Cooked, want)
 	}

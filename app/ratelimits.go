@@ -35,6 +35,8 @@ var limitWords = map[string]string{
 	ratelimit.SearchIP:  "searched from this network",
 	ratelimit.Fetch:     "asked Rounds to fetch a link or image",
 	ratelimit.FetchIP:   "asked Rounds to fetch a link or image from this network",
+	ratelimit.Draft:     "saved drafts",
+	ratelimit.Mention:   "looked up members to mention",
 }
 
 // message is what the refused visitor reads.

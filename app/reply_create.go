@@ -21,6 +21,10 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err := h.offerAnonymity(c, form, topic.BoardID, access); err != nil {
 		return err
 	}
+	if savingDraft(c) {
+		form.Place = models.ReplyDraft(topic.ID)
+		return h.saveDraftForm(c, form, func() error { return h.replyFormAgain(c, topic, access, form) })
+	}
 	guardPHI(c, form, composerFields(form)...)
 	if topic.Locked {
 		form.Errors.add("body", "This topic is locked, so it takes no new replies. Your text is kept below.")
@@ -39,7 +43,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	content, err := h.postContent(form.Body, form.PHI, audio)
+	content, err := h.postContent(ctx, form.Body, form.PHI, audio)
 	if err != nil {
 		return err
 	}
@@ -53,6 +57,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.dropDraft(c, models.ReplyDraft(topic.ID))
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusSeeOther)
 }
 

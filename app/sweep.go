@@ -19,8 +19,8 @@ const SweepEvery = time.Hour
 // SweepArgs is the periodic job that keeps the tables to what is live:
 // it deletes ended sessions and abandoned sign-in attempts, lifts
 // suspensions that ran out (so digests and feeds resume before the member
-// next signs in), prunes spent rate-limit counters and the search outbox
-// entries every node has long applied.
+// next signs in), prunes spent rate-limit counters, drafts untouched for
+// 30 days and the search outbox entries every node has long applied.
 type SweepArgs struct{}
 
 // Kind names the job in River.
@@ -92,6 +92,12 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		if _, err := w.store.PruneRateLimits(ctx, now); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	// Drafts not saved for DraftDays are given up.
+	if swept, err := w.store.DeleteDraftsBefore(ctx, now.AddDate(0, 0, -models.DraftDays)); err != nil {
+		errs = append(errs, err)
+	} else if swept > 0 {
+		w.log.InfoContext(ctx, "swept old drafts", "count", swept)
 	}
 	// A node that was away longer than the outbox keeps rebuilds its
 	// index when it comes back.

@@ -14,7 +14,8 @@ import (
 // The sweep is a periodic job: when the node's job queue starts, its
 // leader runs it, and on the site's clock it ends the sessions left unused
 // for longer than ROUNDS_SESSION_IDLE and the sign-ins nobody came back
-// from, and keeps the sessions in use.
+// from, and the drafts untouched for 30 days, and keeps the sessions in
+// use.
 func TestSweepJobEndsExpiredSessions(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
@@ -48,6 +49,17 @@ func TestSweepJobEndsExpiredSessions(t *testing.T) {
 				sessionsOf(okafor), sessionsOf(weber), count(`SELECT COUNT(*) FROM login_attempts`))
 		}
 
+		// A draft last saved 31 days ago goes, one saved a day ago stays.
+		for days, place := range map[int]models.DraftPlace{31: models.ReplyDraft(1), 1: models.ReplyDraft(2)} {
+			if _, err := a.Store.SaveDraft(t.Context(), weber.ID, place, url.Values{"body": {"unfinished"}}); err != nil {
+				t.Fatal(err)
+			}
+			err := a.Store.DB().Exec(`UPDATE drafts SET updated_at = ? WHERE place_id = ?`, a.Clock.Now().AddDate(0, 0, -days), place.ID).Error
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		if err := a.Site.StartJobs(t.Context()); err != nil {
 			t.Fatal(err)
 		}
@@ -67,6 +79,12 @@ func TestSweepJobEndsExpiredSessions(t *testing.T) {
 		}
 		if n := count(`SELECT COUNT(*) FROM login_attempts`); n != 0 {
 			t.Errorf("%d abandoned sign-in attempts are left", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM drafts WHERE place_id = 1`); n != 0 {
+			t.Errorf("the draft of 31 days ago was kept")
+		}
+		if n := count(`SELECT COUNT(*) FROM drafts WHERE place_id = 2`); n != 1 {
+			t.Errorf("the draft of yesterday was swept")
 		}
 		if n := sessionsOf(weber); n != 1 {
 			t.Fatalf("the session in use was swept: %d left", n)

@@ -23,11 +23,17 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
 		return err
 	}
+	fields, err := h.restoreDraft(c, form, models.NewTopicDraft(board.ID))
+	if err != nil {
+		return err
+	}
+	fillFromDraft(form, fields)
 	return h.renderTopicForm(c, board, form, fiber.StatusOK)
 }
 
 func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *composer, status int) error {
 	form.Action = "/b/" + board.Slug + "/new"
+	form.Place, form.DraftReturn, form.MentionBoard = models.NewTopicDraft(board.ID), form.Action, board.Slug
 	form.WithTitle = true
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
@@ -48,6 +54,10 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
 		return err
 	}
+	if savingDraft(c) {
+		form.Place = models.NewTopicDraft(board.ID)
+		return h.saveDraftForm(c, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
+	}
 	guardPHI(c, form, composerFields(form)...)
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
@@ -60,7 +70,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(form.Body, form.PHI, "")
+	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, "")
 	if err != nil {
 		return err
 	}
@@ -72,5 +82,6 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.dropDraft(c, models.NewTopicDraft(board.ID))
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }

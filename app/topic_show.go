@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -147,6 +148,8 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
 		reply.Submit = "Post reply"
+		reply.Place, reply.MentionBoard = models.ReplyDraft(topic.ID), topic.BoardSlug
+		reply.DraftReturn = topicURL(&topic.Topic) + "#reply-heading"
 		p.Reply = reply
 	}
 	data := h.page(c, topic.Title)
@@ -200,10 +203,19 @@ func (h *Handler) replyComposer(c *fiber.Ctx, topic *models.TopicSummary, access
 	if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
 		return nil, err
 	}
+	fields, err := h.restoreDraft(c, reply, models.ReplyDraft(topic.ID))
+	if err != nil {
+		return nil, err
+	}
+	fillFromDraft(reply, fields)
 	if q := c.Query("quote"); q != "" {
 		body, err := h.quotedReply(c.UserContext(), member(c), topic, q)
 		if err != nil {
 			return nil, err
+		}
+		// A quote goes below what the draft holds.
+		if strings.TrimSpace(reply.Body) != "" {
+			body = strings.TrimRight(reply.Body, "\n") + "\n\n" + body
 		}
 		reply.Body = body
 	}

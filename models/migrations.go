@@ -758,6 +758,26 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX poll_votes_option ON poll_votes (option_id)`,
 	}},
+	{29, "drafts", []string{
+		// What a member has written and not yet posted, one draft per
+		// member and place (a new topic or case in a board, a reply to a
+		// topic, an edit of a post), every field of the form kept
+		// URL-encoded. A removed member takes theirs along; a draft whose
+		// place is gone is no longer listed, and the sweep deletes it
+		// with the others after 30 days.
+		`CREATE TABLE drafts (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			place_kind TEXT NOT NULL CHECK (place_kind <> ''),
+			place_id {{bigint}} NOT NULL,
+			fields TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			updated_at {{time}} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX drafts_user_place ON drafts (user_id, place_kind, place_id)`,
+		`CREATE INDEX drafts_user_updated ON drafts (user_id, updated_at)`,
+		`CREATE INDEX drafts_updated ON drafts (updated_at)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

@@ -119,7 +119,8 @@ type Result struct {
 type RenderOption func(*renderOptions)
 
 type renderOptions struct {
-	audioURL string // WithTimestamps'
+	audioURL string                                  // WithTimestamps'
+	members  func([]string) (map[string]bool, error) // WithMembers'
 }
 
 // Parses reports how many times this renderer has parsed markdown.
@@ -151,6 +152,11 @@ func (r *Renderer) Render(source string, opts ...RenderOption) (Result, error) {
 	walkAll(doc, src, visitors...)
 	res := Result{Plain: plain.b.String(), Links: found.Links(), Mentions: mentions.mentions()}
 
+	if o.members != nil && len(res.Mentions) > 0 {
+		if err := unlinkStrangers(doc, src, o.members); err != nil {
+			return Result{}, fmt.Errorf("look up the members mentioned: %w", err)
+		}
+	}
 	if r.imageURL != nil {
 		proxyImages(doc, r.imageURL)
 	}

@@ -16,8 +16,8 @@ import (
 // same rule Mentions finds them by: not glued to a word, an @ or a dot
 // before it (so an email address stays text), three to forty letters,
 // digits or underscores, and not in code. The link is made whether or not
-// the member exists, as the notification is only sent to one who does:
-// the renderer does not know the members.
+// the member exists, as the renderer does not know the members; with
+// WithMembers, the mentions of names that are no member's go back to text.
 type mentionParser struct{}
 
 func (mentionParser) Trigger() []byte { return []byte{'@'} }
@@ -64,9 +64,10 @@ var mentionInText = regexp.MustCompile(`(^|[^\w@.])@([A-Za-z0-9_]{3,40})\b`)
 
 // LinkMentions links the mentions in cooked HTML written before Render
 // linked them, as Render now does: in text, not inside a link, code or a
-// preformatted block. It says whether anything changed; HTML it already
-// linked is left as it is.
-func LinkMentions(cooked string) (string, bool) {
+// preformatted block, and only the names member says are members' (nil:
+// every name). It says whether anything changed; HTML it already linked is
+// left as it is.
+func LinkMentions(cooked string, member func(name string) bool) (string, bool) {
 	if !strings.Contains(cooked, "@") {
 		return cooked, false
 	}
@@ -96,6 +97,9 @@ func LinkMentions(cooked string) (string, bool) {
 				linked := mentionInText.ReplaceAllStringFunc(string(raw), func(m string) string {
 					at := strings.IndexByte(m, '@')
 					name := m[at+1:]
+					if member != nil && !member(strings.ToLower(name)) {
+						return m
+					}
 					return m[:at] + `<a href="/u/` + strings.ToLower(name) + `" rel="` + linkRel + `">@` + name + `</a>`
 				})
 				if linked != string(raw) {

@@ -15,7 +15,7 @@ func TestLinkMentionsInStoredHTML(t *testing.T) {
 				"\n<pre><code>@okafor\n</code></pre>\n",
 			""},
 	} {
-		got, changed := LinkMentions(c.old)
+		got, changed := LinkMentions(c.old, nil)
 		want := c.want
 		if want == "" {
 			want = c.old
@@ -29,7 +29,38 @@ func TestLinkMentionsInStoredHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, changed := LinkMentions(cooked); changed || got != cooked {
+	if got, changed := LinkMentions(cooked, nil); changed || got != cooked {
 		t.Fatalf("rewrote freshly rendered HTML:\n%q\nto\n%q", cooked, got)
+	}
+}
+
+func TestMentionsOfStrangersStayText(t *testing.T) {
+	r := New()
+	rel := `rel="` + linkRel + `"`
+	var asked []string
+	known := WithMembers(func(names []string) (map[string]bool, error) {
+		asked = append(asked, names...)
+		return map[string]bool{"okafor": true}, nil
+	})
+	res, err := r.Render("Ask @Okafor, @nobody_here and [@okafor](/u/okafor); not `@code`.", known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p>Ask <a href="/u/okafor" ` + rel + `>@Okafor</a>, @nobody_here and <a href="/u/okafor" ` + rel + `>@okafor</a>; not <code>@code</code>.</p>` + "\n"
+	if res.HTML != want {
+		t.Fatalf("HTML:\n got %q\nwant %q", res.HTML, want)
+	}
+	if len(asked) != 2 || asked[0] != "okafor" || asked[1] != "nobody_here" {
+		t.Fatalf("asked about %v, want okafor and nobody_here once each", asked)
+	}
+	// Mentions are still every name written, for the notifications,
+	// which only members get.
+	if len(res.Mentions) != 2 {
+		t.Fatalf("mentions %v", res.Mentions)
+	}
+	// Stored HTML is linked by the same rule.
+	got, _ := LinkMentions("<p>Ask @Okafor and @nobody_here.</p>", func(name string) bool { return name == "okafor" })
+	if got != `<p>Ask <a href="/u/okafor" `+rel+`>@Okafor</a> and @nobody_here.</p>` {
+		t.Fatalf("stored HTML linked as %q", got)
 	}
 }

@@ -86,6 +86,8 @@ const (
 	SearchIP  = "search_ip"  // searches, per address
 	Fetch     = "fetch"      // remote addresses read for a member on the request path, per member
 	FetchIP   = "fetch_ip"   // the same, per address
+	Draft     = "draft"      // drafts saved as a member types, per member
+	Mention   = "mention"    // members looked up for an @mention, per member
 )
 
 // Database is a Store shared by every node through the database.

@@ -1,0 +1,62 @@
+package models_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"rounds/models"
+	"rounds/models/modelstest"
+)
+
+func TestMentionCandidatesAreVerifiedReadersOfTheBoard(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		modelstest.Verified("pnair", "Priya Nair").Specialty("Oncology").Make(t, store)
+		modelstest.Verified("prichards", "Dr. Paul Richards").Specialty("Cardiology").Make(t, store)
+		modelstest.Verified("rpriest", "Rosa Priest").Specialty("Cardiology").Make(t, store)
+		modelstest.Verified("modpri", "Pritam Moderator").Specialty("Neurology").Moderator().Make(t, store)
+		modelstest.Applicant("prisha", "Prisha Applicant").Specialty("Oncology").Make(t, store)
+		modelstest.Verified("pri_x", "Underscore Member").Specialty("Oncology").Make(t, store)
+		board := &models.Board{Slug: "oncology", Title: "Oncology", CreatedAt: store.Now()}
+		if err := store.CreateBoard(ctx, board); err != nil {
+			t.Fatal(err)
+		}
+		group := &models.Group{Name: "Oncologists", AutoSpecialty: "oncology"}
+		if err := store.SaveGroup(ctx, group); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetBoardGroups(ctx, board.ID, []int64{group.ID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		names := func(prefix string) string {
+			t.Helper()
+			found, err := store.MentionCandidates(ctx, board.ID, prefix, models.MentionCandidatesMax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range found {
+				out = append(out, m.Username)
+			}
+			return strings.Join(out, " ")
+		}
+		tests := []struct{ prefix, want string }{
+			// Username first, then a word of the display name; the
+			// cardiologists cannot read the board, the applicant is not
+			// verified; moderators read every board.
+			{"pri", "pri_x modpri pnair"},
+			{"@Priya", "pnair"},
+			{"NAIR", "pnair"},
+			{"pri_", "pri_x"},
+			{"p%", ""},
+			{"", ""},
+			{"paul", ""},
+		}
+		for _, tt := range tests {
+			if got := names(tt.prefix); got != tt.want {
+				t.Errorf("candidates for %q: %q, want %q", tt.prefix, got, tt.want)
+			}
+		}
+	})
+}
