@@ -72,13 +72,16 @@ type ReportedConsultMessage struct {
 // longest waiting first.
 func (s *Store) ConsultReportQueue(ctx context.Context, limit int) ([]ReportedConsultMessage, error) {
 	var out []ReportedConsultMessage
-	err := s.db.WithContext(ctx).Table("consult_reports r").
-		Joins("JOIN consult_messages cm ON cm.id = r.message_id").
+	// Each message by its first open report, whose time is a column
+	// rather than an aggregate, which SQLite would return as text.
+	err := s.db.WithContext(ctx).Table("consult_reports f").
+		Joins("JOIN consult_messages cm ON cm.id = f.message_id").
 		Joins("JOIN users u ON u.id = cm.author_id").
-		Where("r.resolved_at IS NULL").
-		Group("r.message_id, u.display_name").
-		Select("r.message_id, u.display_name AS author_name, COUNT(*) AS reports, MIN(r.created_at) AS first_at").
-		Order("first_at, r.message_id").Limit(limit).Scan(&out).Error
+		Where(`f.resolved_at IS NULL AND f.id = (SELECT MIN(r.id) FROM consult_reports r
+			WHERE r.message_id = f.message_id AND r.resolved_at IS NULL)`).
+		Select(`f.message_id, u.display_name AS author_name, f.created_at AS first_at,
+			(SELECT COUNT(*) FROM consult_reports r WHERE r.message_id = f.message_id AND r.resolved_at IS NULL) AS reports`).
+		Order("f.created_at, f.id").Limit(limit).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list reported consult messages: %w", err)
 	}

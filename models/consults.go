@@ -570,3 +570,34 @@ type ConsultHit struct {
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// MayConsult says whether the member `by` may bring userID into a consult;
+// ErrConsultRefused when not, for whatever reason.
+func (s *Store) MayConsult(ctx context.Context, by, userID int64) error {
+	return consultable(s.db.WithContext(ctx), by, userID)
+}
+
+// ConsultMessageFor loads a message for a participant of its consult,
+// with the consult; for anyone else it does not exist (ErrNotFound).
+func (s *Store) ConsultMessageFor(ctx context.Context, userID, messageID int64) (*ConsultMessageView, *ConsultView, error) {
+	var m ConsultMessageView
+	if err := s.consultMessages(ctx).Where("cm.id = ?", messageID).Take(&m).Error; err != nil {
+		return nil, nil, notFound(err, fmt.Sprintf("load consult message %d", messageID))
+	}
+	v, err := s.ConsultFor(ctx, userID, m.ConsultID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &m, v, nil
+}
+
+// OpenConsultReportBy loads the member's report of a message still
+// waiting for the moderators; none is ErrNotFound.
+func (s *Store) OpenConsultReportBy(ctx context.Context, messageID, reporterID int64) (*ConsultReport, error) {
+	var r ConsultReport
+	err := s.db.WithContext(ctx).Where("message_id = ? AND reporter_id = ? AND resolved_at IS NULL", messageID, reporterID).Take(&r).Error
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("load report of consult message %d", messageID))
+	}
+	return &r, nil
+}

@@ -142,6 +142,10 @@ func TestConsultsAreReadOnlyByTheirParticipants(t *testing.T) {
 		if _, err := store.ConsultCaseFor(ctx, msgs[2].ID); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("an unreported message: %v", err)
 		}
+		queue, err := store.ConsultReportQueue(ctx, 10)
+		if err != nil || len(queue) != 1 || queue[0].MessageID != reported || queue[0].Reports != 1 || queue[0].AuthorName != "Jonas Weber, RN" {
+			t.Fatalf("queue: %+v, %v", queue, err)
+		}
 		cc, err := store.ConsultCaseFor(ctx, reported)
 		if err != nil || cc.Message.Plain != "three months" || len(cc.Before) != 1 || len(cc.Reports) != 1 {
 			t.Fatalf("case: %+v, %v", cc, err)
@@ -154,6 +158,9 @@ func TestConsultsAreReadOnlyByTheirParticipants(t *testing.T) {
 		}
 		if open, _ := store.OpenConsultReports(ctx, reported); open {
 			t.Fatal("reports still open after the purge")
+		}
+		if queue, err = store.ConsultReportQueue(ctx, 10); err != nil || len(queue) != 0 {
+			t.Fatalf("queue after the purge: %+v, %v", queue, err)
 		}
 	})
 }
