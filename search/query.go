@@ -25,6 +25,11 @@ type Query struct {
 	After    time.Time // matches were written at or after this time
 	InTitle  bool      // match titles only
 	Order    string    // relevance (default) or newest
+	// InConsults searches the member's own private consults instead of
+	// the boards: words and phrases only. Consults are never indexed;
+	// the app searches them in the database from the member's place in
+	// each (models.Store.SearchConsults).
+	InConsults bool
 }
 
 // Empty says whether the query asks for nothing to match.
@@ -53,7 +58,7 @@ const (
 // Parse reads the query language: words (all must match), "exact
 // phrases", -excluded words or "phrases", board:slug, @author,
 // kind:podcast|case|discussion, tag:x, before:/after: dates (YYYY-MM-DD,
-// YYYY-MM or YYYY), in:title and order:relevance|newest.
+// YYYY-MM or YYYY), in:title, in:consults and order:relevance|newest.
 func Parse(input string) (Query, error) {
 	var q Query
 	if len(input) > maxQueryBytes {
@@ -95,6 +100,10 @@ func Parse(input string) (Query, error) {
 		if err := q.term(token, negate); err != nil {
 			return q, err
 		}
+	}
+	if q.InConsults && (q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || q.InTitle ||
+		!q.Before.IsZero() || !q.After.IsZero() || len(q.Excluded) > 0) {
+		return q, syntaxError("in:consults searches your consults for words and \"phrases\" only; leave out the other filters.")
 	}
 	if !q.Before.IsZero() && !q.After.IsZero() && !q.After.Before(q.Before) {
 		return q, syntaxError("after: must come before before:, or nothing can match.")
@@ -170,10 +179,14 @@ func (q *Query) filter(key, value string) error {
 			q.After = t
 		}
 	case "in":
-		if value != "title" {
-			return syntaxError("in: only takes title (in:title), not “%s”.", value)
+		switch value {
+		case "title":
+			q.InTitle = true
+		case "consults":
+			q.InConsults = true
+		default:
+			return syntaxError("in: takes title (in:title) or consults (in:consults), not “%s”.", value)
 		}
-		q.InTitle = true
 	case "order":
 		switch value {
 		case "relevance", "newest":
