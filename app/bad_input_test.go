@@ -42,9 +42,10 @@ type routeSite struct {
 	own, others                      *models.Post
 	verification, group, notFoundInt int64
 	member                           int64 // a verified member, for member administration
-	// consult is the administrator's consult with okafor, and message
-	// okafor's message in it, which the administrator reported.
-	consult, message int64
+	// consult is the administrator's consult with okafor, message
+	// okafor's message in it, which the administrator reported, and
+	// toReport another not reported yet.
+	consult, message, toReport int64
 }
 
 func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
@@ -82,7 +83,11 @@ func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
 	if err := a.Store.ReportConsultMessage(t.Context(), m.ID, root.ID, models.FlagSpam, ""); err != nil {
 		t.Fatal(err)
 	}
-	s.consult, s.message = consult.ID, m.ID
+	other, err := a.Store.AddConsultMessage(t.Context(), consult.ID, okafor.ID, models.PostContent{Source: "Hi", Cooked: "<p>Hi</p>", Plain: "Hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.consult, s.message, s.toReport = consult.ID, m.ID, other.ID
 	return s
 }
 
@@ -117,7 +122,9 @@ func (s *routeSite) path(pattern string) string {
 		id = s.member
 	case strings.HasPrefix(pattern, "/consults/"):
 		id = s.consult
-	case strings.HasPrefix(pattern, "/consult-messages/"), strings.HasPrefix(pattern, "/mod/consult-messages/"):
+	case strings.HasPrefix(pattern, "/consult-messages/"):
+		id = s.toReport
+	case strings.HasPrefix(pattern, "/mod/consult-messages/"):
 		id = s.message
 	}
 	return strings.NewReplacer(":id<int>", fmt.Sprint(id), ":slug", s.slugFor(pattern), ":tag", "anticoagulation",
