@@ -65,6 +65,10 @@ func TestConsultStartReplyAndParticipants(t *testing.T) {
 		// it marks it read.
 		nurse := a.SignedIn(t, weber)
 		mustContain(t, nurse.Get("/consults"), "Pericarditis recurrence", `<span class="unread-count">1<span class="visually-hidden"> unread`, "With Dr. Amara Okafor")
+		notifications := nurse.Get("/notifications")
+		mustContain(t, notifications, `<a href="/consults">A consult has new messages</a>`)
+		mustNotContain(t, notifications, "Pericarditis", "Colchicine")
+		mustContain(t, nurse.Get("/u/okafor"), `href="/consults/new?to=okafor">Consult privately</a>`)
 		if n := count(t, a, `SELECT COUNT(*) FROM consult_notifications WHERE user_id = ? AND kind = 'consult' AND read_at IS NULL`, weber.ID); n != 1 {
 			t.Fatalf("weber has %d unread consult notifications", n)
 		}

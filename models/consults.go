@@ -601,3 +601,17 @@ func (s *Store) OpenConsultReportBy(ctx context.Context, messageID, reporterID i
 	}
 	return &r, nil
 }
+
+// UnreadConsults counts the consults the member still takes part in with
+// new messages they were notified of and have not read: a muted consult's
+// messages are not counted.
+func (s *Store) UnreadConsults(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("consult_notifications n").
+		Joins("JOIN consult_members me ON me.consult_id = n.consult_id AND me.user_id = n.user_id AND me.left_at IS NULL").
+		Where("n.user_id = ? AND n.read_at IS NULL", userID).Distinct("n.consult_id").Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count unread consults of member %d: %w", userID, err)
+	}
+	return n, nil
+}
