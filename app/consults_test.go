@@ -129,6 +129,7 @@ func TestConsultStartReplyAndParticipants(t *testing.T) {
 		wantStatus(t, moderator.Get(path), http.StatusNotFound)
 		queue := moderator.Get("/mod/review")
 		mustContain(t, queue, "Consult message by Dr. Amara Okafor", "1 report")
+		mustContain(t, queue, `Reported posts <span class="unread-count">1<span class="visually-hidden"> waiting`)
 		mustNotContain(t, queue, "Pericarditis")
 		review := "/mod/consult-messages/" + messages[1][1]
 		page = moderator.Get(review)
