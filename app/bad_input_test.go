@@ -42,6 +42,10 @@ type routeSite struct {
 	own, others                      *models.Post
 	verification, group, notFoundInt int64
 	member                           int64 // a verified member, for member administration
+	// consult is the administrator's consult with okafor, message
+	// okafor's message in it, which the administrator reported, and
+	// toReport another not reported yet.
+	consult, message, toReport int64
 }
 
 func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
@@ -67,6 +71,23 @@ func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
 	s.applicant = a.Browser(t)
 	s.applicant.SignIn(applicant)
 	s.group = a.Group(t, "Nursing", "nurse", "").ID
+	consult, err := a.Store.StartConsult(t.Context(), models.NewConsult{StarterID: root.ID, Subject: "A private question",
+		MemberIDs: []int64{okafor.ID}, PostContent: models.PostContent{Source: "Hello", Cooked: "<p>Hello</p>", Plain: "Hello"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.Store.AddConsultMessage(t.Context(), consult.ID, okafor.ID, models.PostContent{Source: "Hi", Cooked: "<p>Hi</p>", Plain: "Hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.ReportConsultMessage(t.Context(), m.ID, root.ID, models.FlagSpam, ""); err != nil {
+		t.Fatal(err)
+	}
+	other, err := a.Store.AddConsultMessage(t.Context(), consult.ID, okafor.ID, models.PostContent{Source: "Hi", Cooked: "<p>Hi</p>", Plain: "Hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.consult, s.message, s.toReport = consult.ID, m.ID, other.ID
 	return s
 }
 
@@ -99,6 +120,12 @@ func (s *routeSite) path(pattern string) string {
 		id = s.group
 	case strings.HasPrefix(pattern, "/admin/members/"):
 		id = s.member
+	case strings.HasPrefix(pattern, "/consults/"):
+		id = s.consult
+	case strings.HasPrefix(pattern, "/consult-messages/"):
+		id = s.toReport
+	case strings.HasPrefix(pattern, "/mod/consult-messages/"):
+		id = s.message
 	}
 	return strings.NewReplacer(":id<int>", fmt.Sprint(id), ":slug", s.slugFor(pattern), ":tag", "anticoagulation",
 		":token", "not-a-token", ":provider", "nowhere", ":action", "hide", ":name", "nothing.eml", ":username", "okafor").Replace(pattern)

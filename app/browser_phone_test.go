@@ -121,6 +121,24 @@ func TestBrowserPhone(t *testing.T) {
 		wantStatus(t, by.Submit(topicPath, topicPath+"/reply", url.Values{"body": {"Thank you @" + u.Username + "."}}), http.StatusSeeOther)
 	}
 
+	// A consult of reyes with the member, the moderator and the
+	// administrator, and reyes's message in it, which the member reported.
+	consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: reyes.ID,
+		Subject:   "Amiodarone loading in renal failure: a private question for the electrophysiology team",
+		MemberIDs: []int64{member.ID, moderator.ID, admin.ID}, PostContent: models.PostContent{Source: "What do you hold?",
+			Cooked: "<p>What do you hold?</p>", Plain: "What do you hold?"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consultMessages, err := a.Store.ConsultMessages(ctx, consult.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consultMessage := consultMessages[0].ID
+	if err := a.Store.ReportConsultMessage(ctx, consultMessage, member.ID, models.FlagSpam, ""); err != nil {
+		t.Fatal(err)
+	}
+
 	visitors := []struct {
 		role string
 		user *models.User
@@ -165,6 +183,9 @@ func TestBrowserPhone(t *testing.T) {
 				"/admin/boards/:id<int>", fmt.Sprintf("/admin/boards/%d", board.ID),
 				"/admin/groups/:id<int>", fmt.Sprintf("/admin/groups/%d", group.ID),
 				"/admin/members/:id<int>", fmt.Sprintf("/admin/members/%d", reyes.ID),
+				"/mod/consult-messages/:id<int>", fmt.Sprintf("/mod/consult-messages/%d", consultMessage),
+				"/consult-messages/:id<int>", fmt.Sprintf("/consult-messages/%d", consultMessage),
+				"/consults/:id<int>", fmt.Sprintf("/consults/%d", consult.ID),
 				"/u/:username", "/u/"+reyes.Username,
 				"/notifications/:id<int>", "/notifications/"+notification,
 				"/unsubscribe/:token", "/unsubscribe/"+unsubscribe,

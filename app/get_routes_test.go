@@ -26,6 +26,10 @@ var getBookkeeping = map[string][]string{
 	"rate_limits":    nil,
 	"feed_tokens":    {"last_used_at"},
 	"topic_reads":    nil,
+	// How far a participant has read a consult, and the notifications of
+	// what they have now read: reading records it, as a mail client does.
+	"consult_members":       {"last_read_message_id"},
+	"consult_notifications": {"read_at"},
 }
 
 // No GET changes what a member has: a link on another site, a mail
@@ -65,6 +69,18 @@ func TestNoGETChangesData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: weber.ID, Subject: "A private question",
+			MemberIDs: []int64{okafor.ID}, PostContent: models.PostContent{Source: "Hello", Cooked: "<p>Hello</p>", Plain: "Hello"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		messages, err := a.Store.ConsultMessages(ctx, consult.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Store.ReportConsultMessage(ctx, messages[0].ID, okafor.ID, models.FlagSpam, ""); err != nil {
+			t.Fatal(err)
+		}
 		b := a.Browser(t)
 		b.SignIn(okafor)
 		notification := unreadNotification(b.Get("/notifications").Body)
@@ -83,6 +99,9 @@ func TestNoGETChangesData(t *testing.T) {
 			"/admin/boards/:id<int>", fmt.Sprintf("/admin/boards/%d", board.ID),
 			"/admin/groups/:id<int>", fmt.Sprintf("/admin/groups/%d", group.ID),
 			"/admin/members/:id<int>", fmt.Sprintf("/admin/members/%d", weber.ID),
+			"/consults/:id<int>", fmt.Sprintf("/consults/%d", consult.ID),
+			"/consult-messages/:id<int>", fmt.Sprintf("/consult-messages/%d", messages[0].ID),
+			"/mod/consult-messages/:id<int>", fmt.Sprintf("/mod/consult-messages/%d", messages[0].ID),
 			"/u/:username", "/u/weber",
 			"/notifications/:id<int>", "/notifications/"+notification,
 			"/unsubscribe/:token", "/unsubscribe/"+unsubscribe,

@@ -13,6 +13,9 @@ const reviewQueueSize = 100
 
 type reviewQueuePage struct {
 	Items []reviewQueueItem
+	// Consults are the reported messages of private consults: the queue
+	// names only their author and the count of reports.
+	Consults []models.ReportedConsultMessage
 	// Done says what the moderator just did, for the notice at the top.
 	Done string
 }
@@ -37,6 +40,9 @@ func (h *Handler) modReview(c *fiber.Ctx) error {
 		return err
 	}
 	p := reviewQueuePage{Items: make([]reviewQueueItem, len(items)), Done: doneNotice(c.Query("done"))}
+	if p.Consults, err = h.store.ConsultReportQueue(c.UserContext(), reviewQueueSize); err != nil {
+		return err
+	}
 	for i := range items {
 		p.Items[i] = reviewQueueItem{ReviewItem: items[i], Excerpt: digest.Excerpt(items[i].Cooked, reviewExcerptLength)}
 	}
@@ -70,6 +76,12 @@ func doneNotice(done string) string {
 		return "The member is suspended and signed out everywhere."
 	case "unsuspend":
 		return "The suspension was lifted."
+	case "consult-dismiss":
+		return "The reports of the consult message were dismissed."
+	case "consult-hide":
+		return "The consult message is hidden from its participants, with your reason in its place."
+	case "consult-purge":
+		return "The consult message was purged: nothing of it is left but the audit entry."
 	}
 	return ""
 }

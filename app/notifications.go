@@ -14,6 +14,8 @@ const notificationsShown = 50
 type notificationsPage struct {
 	Items  []notificationItem
 	Unread int
+	// Consults counts the member's consults with new messages.
+	Consults int64
 }
 
 type notificationItem struct {
@@ -36,6 +38,11 @@ func (h *Handler) notifications(c *fiber.Ctx) error {
 		if v.ReadAt == nil {
 			p.Unread++
 		}
+	}
+	// Consults keep their own unread marks; the page points to them
+	// without a word of what they hold.
+	if p.Consults, err = h.store.UnreadConsults(c.UserContext(), member(c).ID); err != nil {
+		return err
 	}
 	data := h.page(c, "Notifications")
 	data.Page = p

@@ -65,6 +65,8 @@ type composer struct {
 	// TitleHint and BodyHint, when set, replace the fields' usual hints.
 	TitleHint string
 	BodyHint  string
+	// BodyLabel, when set, names the text field, as "Message" in a consult.
+	BodyLabel string
 	// Case holds a case summary's text when a moderator edits
 	// identifiers out of a case topic's opening post.
 	Case *models.CaseText

@@ -149,6 +149,25 @@ var routeAccess = map[string]string{
 	"POST /admin/members/:id<int>/role":         "admin",
 	"POST /admin/members/:id<int>/sessions/end": "admin",
 
+	// Private consults: a verified member's own, read only by their
+	// participants (TestConsultsReachNoOneElse).
+	"GET /consults":                               "member",
+	"GET /consults/new":                           "member",
+	"POST /consults/new":                          "member",
+	"GET /consults/:id<int>":                      "member",
+	"POST /consults/:id<int>/reply":               "member",
+	"POST /consults/:id<int>/add":                 "member",
+	"POST /consults/:id<int>/leave":               "member",
+	"POST /consults/:id<int>/mute":                "member",
+	"POST /consults/:id<int>/unmute":              "member",
+	"GET /consult-messages/:id<int>/report":       "member",
+	"POST /consult-messages/:id<int>/report":      "member",
+	"GET /settings/consults":                      "member",
+	"POST /settings/consults/block":               "member",
+	"POST /settings/consults/unblock":             "member",
+	"GET /mod/consult-messages/:id<int>":          "moderator",
+	"POST /mod/consult-messages/:id<int>/:action": "moderator",
+
 	// Podcasts: following shows and the episodes they offer.
 	"GET /podcasts":                    "member",
 	"POST /podcasts/:id<int>/follow":   "member",

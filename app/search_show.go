@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"rounds/models"
 	"rounds/search"
 )
 
@@ -19,7 +20,20 @@ type searchPage struct {
 	Rebuilding string // why there are no results while the index is rebuilt
 	NoBoard    string // the board: slug named that the member cannot read
 	Results    *searchResults
+	// InConsults says the member searched their own consults, and
+	// ConsultHits is what matched.
+	InConsults  bool
+	ConsultHits []consultHit
 }
+
+// consultHit is a message of the member's own consults that matched.
+type consultHit struct {
+	models.ConsultHit
+	Excerpt string
+}
+
+// consultHitsShown is how many matching consult messages a search shows.
+const consultHitsShown = 50
 
 func (h *Handler) searchShow(c *fiber.Ctx) error {
 	p := searchPage{Query: strings.TrimSpace(c.Query("q"))}
@@ -50,6 +64,9 @@ func (h *Handler) runSearch(c *fiber.Ctx, p *searchPage) error {
 	if err != nil {
 		return fmt.Errorf("parse search %q: %w", p.Query, err)
 	}
+	if q.InConsults {
+		return h.searchConsults(c, p, q)
+	}
 	page := max(c.QueryInt("page", 1), 1)
 	found, err := h.searchResults(c, q, page)
 	if errors.Is(err, search.ErrRebuilding) {
@@ -68,3 +85,28 @@ func (h *Handler) runSearch(c *fiber.Ctx, p *searchPage) error {
 	p.Results = found
 	return nil
 }
+
+// searchConsults finds the query's words and phrases in the member's own
+// consults, straight from the database: consults are never in the index,
+// so no other search can reach them.
+func (h *Handler) searchConsults(c *fiber.Ctx, p *searchPage, q search.Query) error {
+	p.InConsults = true
+	terms := append(append([]string{}, q.Words...), q.Phrases...)
+	if len(terms) == 0 {
+		p.Problem = "Add the words to look for in your consults, as in: in:consults colchicine."
+		c.Status(fiber.StatusBadRequest)
+		return nil
+	}
+	hits, err := h.store.SearchConsults(c.UserContext(), member(c).ID, terms, consultHitsShown)
+	if err != nil {
+		return err
+	}
+	for _, hit := range hits {
+		p.ConsultHits = append(p.ConsultHits, consultHit{ConsultHit: hit, Excerpt: headRunes(hit.Plain, consultExcerptLength)})
+	}
+	return nil
+}
+
+// consultExcerptLength is how many characters of a matching message the
+// results show.
+const consultExcerptLength = 200

@@ -12,7 +12,8 @@ type MemberCounts struct {
 	Unread int64
 	// Warnings counts the moderators' warnings the member has not read.
 	Warnings int64
-	// Reported counts, for a moderator, the posts waiting for review.
+	// Reported counts, for a moderator, the posts waiting for review,
+	// and the reported messages of consults.
 	Reported int64
 	// ToVerify counts, for a moderator, the posts among them reported as
 	// identifying a patient, which wait for a moderator to verify.
@@ -54,7 +55,8 @@ func memberCountsSQL() string {
 			WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
 			AND (? OR (` + openerShown + ` AND ` + read + `))),
 		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),
-		CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL) ELSE 0 END,
+		CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f WHERE f.resolved_at IS NULL)
+			+ (SELECT COUNT(DISTINCT r.message_id) FROM consult_reports r WHERE r.resolved_at IS NULL) ELSE 0 END,
 		CASE WHEN ? THEN (SELECT COUNT(DISTINCT f.post_id) FROM flags f
 			WHERE f.resolved_at IS NULL AND f.reason = 'phi') ELSE 0 END,
 		CASE WHEN ? THEN (SELECT COUNT(*) FROM verifications v WHERE v.status = '` + string(VerificationSubmitted) + `')

@@ -778,6 +778,86 @@ var migrations = []migration{
 		`CREATE INDEX drafts_user_updated ON drafts (user_id, updated_at)`,
 		`CREATE INDEX drafts_updated ON drafts (updated_at)`,
 	}},
+	{30, "private consults", []string{
+		// A consult is a private conversation between verified members. It
+		// lives in tables of its own, never on a board, so that no code
+		// which lists boards, topics or posts (pages, feeds, digests,
+		// search, profiles) can come across one.
+		`CREATE TABLE consults (
+			id {{id}},
+			subject TEXT NOT NULL,
+			started_by_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			others_may_add BOOLEAN NOT NULL DEFAULT FALSE,
+			created_at {{time}} NOT NULL,
+			last_message_at {{time}} NOT NULL
+		)`,
+		// Who takes part, how far they have read, and whether they hear of
+		// new messages. A member who left keeps a row with left_at set and
+		// reads nothing of the consult any more.
+		`CREATE TABLE consult_members (
+			consult_id {{bigint}} NOT NULL REFERENCES consults (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			added_by_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			joined_at {{time}} NOT NULL,
+			left_at {{time}},
+			muted BOOLEAN NOT NULL DEFAULT FALSE,
+			last_read_message_id {{bigint}} NOT NULL DEFAULT 0,
+			PRIMARY KEY (consult_id, user_id)
+		)`,
+		`CREATE INDEX consult_members_user ON consult_members (user_id, consult_id)`,
+		`CREATE TABLE consult_messages (
+			id {{id}},
+			consult_id {{bigint}} NOT NULL REFERENCES consults (id) ON DELETE CASCADE,
+			author_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			source TEXT NOT NULL,
+			cooked TEXT NOT NULL,
+			plain TEXT NOT NULL DEFAULT '',
+			phi_confirmed TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			hidden_at {{time}},
+			hidden_by_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			hidden_reason TEXT NOT NULL DEFAULT '',
+			purged_at {{time}}
+		)`,
+		`CREATE INDEX consult_messages_consult ON consult_messages (consult_id, id)`,
+		// A member who will not be consulted by another: the other can
+		// neither start a consult with them nor add them to one.
+		`CREATE TABLE consult_blocks (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			blocked_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, blocked_id)
+		)`,
+		// A new message for each participant who has not muted the
+		// consult, for the mail that tells them (kind 'consult'). It names
+		// the consult and the message, never carries their text.
+		`CREATE TABLE consult_notifications (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL DEFAULT 'consult' CHECK (kind = 'consult'),
+			consult_id {{bigint}} NOT NULL REFERENCES consults (id) ON DELETE CASCADE,
+			message_id {{bigint}} NOT NULL REFERENCES consult_messages (id) ON DELETE CASCADE,
+			actor_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			created_at {{time}} NOT NULL,
+			read_at {{time}}
+		)`,
+		`CREATE INDEX consult_notifications_user ON consult_notifications (user_id, read_at)`,
+		// A participant's report of a message: moderators then see that
+		// message and the few before it, and nothing else of the consult.
+		`CREATE TABLE consult_reports (
+			id {{id}},
+			message_id {{bigint}} NOT NULL REFERENCES consult_messages (id) ON DELETE CASCADE,
+			reporter_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			reason TEXT NOT NULL,
+			note TEXT NOT NULL DEFAULT '',
+			created_at {{time}} NOT NULL,
+			resolved_at {{time}},
+			resolved_by_id {{bigint}} REFERENCES users (id) ON DELETE SET NULL,
+			resolution TEXT NOT NULL DEFAULT ''
+		)`,
+		`CREATE UNIQUE INDEX consult_reports_open ON consult_reports (message_id, reporter_id) WHERE resolved_at IS NULL`,
+		`CREATE INDEX consult_reports_queue ON consult_reports (resolved_at, message_id)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

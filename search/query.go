@@ -30,6 +30,11 @@ type Query struct {
 	// is:unanswered, -is:answered and -has:outcome.
 	States    []string
 	NotStates []string
+	// InConsults searches the member's own private consults instead of
+	// the boards: words and phrases only. Consults are never indexed;
+	// the app searches them in the database from the member's place in
+	// each (models.Store.SearchConsults).
+	InConsults bool
 }
 
 // Topic states a search can ask for.
@@ -65,8 +70,9 @@ const (
 // Parse reads the query language: words (all must match), "exact
 // phrases", -excluded words or "phrases", board:slug, @author,
 // kind:podcast|case|discussion, tag:x, before:/after: dates (YYYY-MM-DD,
-// YYYY-MM or YYYY), in:title, order:relevance|newest, is:answered or
-// is:unanswered, and has:outcome (the last two excluded with a -).
+// YYYY-MM or YYYY), in:title, in:consults, order:relevance|newest,
+// is:answered or is:unanswered, and has:outcome (the last two excluded
+// with a -).
 func Parse(input string) (Query, error) {
 	var q Query
 	if len(input) > maxQueryBytes {
@@ -108,6 +114,10 @@ func Parse(input string) (Query, error) {
 		if err := q.term(token, negate); err != nil {
 			return q, err
 		}
+	}
+	if q.InConsults && (q.Board != "" || q.Author != "" || q.Kind != "" || len(q.Tags) > 0 || q.InTitle ||
+		!q.Before.IsZero() || !q.After.IsZero() || len(q.Excluded) > 0) {
+		return q, syntaxError("in:consults searches your consults for words and \"phrases\" only; leave out the other filters.")
 	}
 	if !q.Before.IsZero() && !q.After.IsZero() && !q.After.Before(q.Before) {
 		return q, syntaxError("after: must come before before:, or nothing can match.")
@@ -187,10 +197,14 @@ func (q *Query) filter(key, value string) error {
 			q.After = t
 		}
 	case "in":
-		if value != "title" {
-			return syntaxError("in: only takes title (in:title), not “%s”.", value)
+		switch value {
+		case "title":
+			q.InTitle = true
+		case "consults":
+			q.InConsults = true
+		default:
+			return syntaxError("in: takes title (in:title) or consults (in:consults), not “%s”.", value)
 		}
-		q.InTitle = true
 	case "order":
 		switch value {
 		case "relevance", "newest":
