@@ -23,6 +23,7 @@ import (
 	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
+	"rounds/app/notify"
 	"rounds/app/ratelimit"
 	"rounds/app/seed"
 	"rounds/models"
@@ -59,6 +60,8 @@ type Handler struct {
 	digests *digest.Workers
 	// limiter counts what members and addresses do, for the rate limits.
 	limiter ratelimit.Store
+	// unsubscribes read the notification emails' unsubscribe tokens.
+	unsubscribes *notify.Unsubscribes
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -79,28 +82,29 @@ type Handler struct {
 // tests) ask Wire for, so `rounds serve` has no way to reach it.
 func New(site *Site) (*fiber.App, error) {
 	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Fetcher == nil ||
-		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Search == nil || site.Jobs == nil {
+		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Unsubscribes == nil || site.Search == nil || site.Jobs == nil {
 		return nil, fmt.Errorf("app: the site is not wired: build it with Wire")
 	}
 	if len(site.Config.Secret) < 32 {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:       site.Config,
-		store:     site.Store,
-		markdown:  site.Markdown,
-		log:       site.Log,
-		now:       site.Store.Now,
-		cache:     newReadCache(),
-		demo:      site.DemoIdP != nil,
-		mailer:    site.Mailer,
-		search:    site.Search,
-		fetcher:   site.Fetcher,
-		images:    site.Images,
-		jobs:      site.Jobs,
-		digests:   site.Digests,
-		limiter:   site.Limiter,
-		providers: site.Providers,
+		cfg:          site.Config,
+		store:        site.Store,
+		markdown:     site.Markdown,
+		log:          site.Log,
+		now:          site.Store.Now,
+		cache:        newReadCache(),
+		demo:         site.DemoIdP != nil,
+		mailer:       site.Mailer,
+		search:       site.Search,
+		fetcher:      site.Fetcher,
+		images:       site.Images,
+		jobs:         site.Jobs,
+		digests:      site.Digests,
+		unsubscribes: site.Unsubscribes,
+		limiter:      site.Limiter,
+		providers:    site.Providers,
 	}
 	if h.demo {
 		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP

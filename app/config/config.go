@@ -32,6 +32,14 @@ type Config struct {
 	AdminEmails        []string       // ROUNDS_ADMIN_EMAILS
 	VerifyEmailDomains []string       // ROUNDS_VERIFY_EMAIL_DOMAINS
 	MailFrom           string         // ROUNDS_MAIL_FROM; default Rounds <rounds@HOST of the base URL>
+	// SMTPInboundAddr is where `rounds serve` listens for replies by
+	// email (ROUNDS_SMTP_INBOUND_ADDR, such as ":2525"); empty, the
+	// default, takes none, and emails carry no reply address.
+	SMTPInboundAddr string
+	// ReplyDomain is the domain of the reply addresses, whose mail must
+	// reach SMTPInboundAddr (ROUNDS_REPLY_DOMAIN, default the base URL's
+	// host).
+	ReplyDomain string
 	LogFormat          string         // ROUNDS_LOG_FORMAT: text or json
 	LogLevel           slog.Level     // ROUNDS_LOG_LEVEL
 	ShutdownTimeout    time.Duration  // ROUNDS_SHUTDOWN_TIMEOUT
@@ -242,6 +250,18 @@ func Load(getenv func(string) string) (*Config, error) {
 			bad("ROUNDS_SMTP_URL", "has no host")
 		default:
 			c.SMTPURL = u
+		}
+	}
+
+	if c.SMTPInboundAddr = get("ROUNDS_SMTP_INBOUND_ADDR", ""); c.SMTPInboundAddr != "" {
+		if _, port, err := net.SplitHostPort(c.SMTPInboundAddr); err != nil || port == "" {
+			bad("ROUNDS_SMTP_INBOUND_ADDR", "%q is not an address to listen on such as :2525 or 0.0.0.0:25", c.SMTPInboundAddr)
+		}
+	}
+	if c.BaseURL != nil {
+		c.ReplyDomain = strings.ToLower(get("ROUNDS_REPLY_DOMAIN", c.BaseURL.Hostname()))
+		if strings.ContainsAny(c.ReplyDomain, "@/ <>") || c.ReplyDomain == "" {
+			bad("ROUNDS_REPLY_DOMAIN", "%q is not a mail domain such as rounds.example.org", c.ReplyDomain)
 		}
 	}
 
