@@ -112,7 +112,7 @@ func (s *Store) notificationEmails(ctx context.Context, u *User, kinds []string,
 	err := q.Select(`n.id, n.kind, n.topic_id, t.title AS topic_title, t.slug AS topic_slug, b.id AS board_id,
 			b.title AS board_title, b.slug AS board_slug, b.email_policy, p.id AS post_id, p.number AS post_number, p.cooked,
 			` + shownAuthor("p", "COALESCE(a.display_name, '')") + ` AS actor_name, p.anonymous, p.anonymous_as, n.created_at`).
-		Order("n.id").Limit(500).Scan(&out).Error
+		Order("n.created_at, n.id").Limit(500).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("read notifications of member %d for email: %w", u.ID, err)
 	}

@@ -32,14 +32,6 @@ type Config struct {
 	AdminEmails        []string       // ROUNDS_ADMIN_EMAILS
 	VerifyEmailDomains []string       // ROUNDS_VERIFY_EMAIL_DOMAINS
 	MailFrom           string         // ROUNDS_MAIL_FROM; default Rounds <rounds@HOST of the base URL>
-	// SMTPInboundAddr is where `rounds serve` listens for replies by
-	// email (ROUNDS_SMTP_INBOUND_ADDR, such as ":2525"); empty, the
-	// default, takes none, and emails carry no reply address.
-	SMTPInboundAddr string
-	// ReplyDomain is the domain of the reply addresses, whose mail must
-	// reach SMTPInboundAddr (ROUNDS_REPLY_DOMAIN, default the base URL's
-	// host).
-	ReplyDomain string
 	LogFormat          string         // ROUNDS_LOG_FORMAT: text or json
 	LogLevel           slog.Level     // ROUNDS_LOG_LEVEL
 	ShutdownTimeout    time.Duration  // ROUNDS_SHUTDOWN_TIMEOUT
@@ -53,6 +45,14 @@ type Config struct {
 	// https://eutils.ncbi.nlm.nih.gov/entrez/eutils), for a mirror or proxy.
 	CrossrefURL string
 	EutilsURL   string
+	// SMTPInboundAddr is where `rounds serve` listens for replies by
+	// email (ROUNDS_SMTP_INBOUND_ADDR, such as ":2525"); empty, the
+	// default, takes none, and emails carry no reply address.
+	SMTPInboundAddr string
+	// ReplyDomain is the domain of the reply addresses, whose mail must
+	// reach SMTPInboundAddr (ROUNDS_REPLY_DOMAIN, default the base URL's
+	// host).
+	ReplyDomain string
 	// DigestInterval is how often River's leader looks for members whose
 	// digest is due (ROUNDS_DIGEST_INTERVAL, default 10m): a digest goes
 	// out within this long of its hour.
