@@ -2,8 +2,8 @@ package notify_test
 
 import (
 	"bytes"
-	"html"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"mime"
