@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -131,6 +132,18 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 	return inbound.Result{PostID: post.ID, URL: e.postURL(post.ID)}, nil
 }
 
+// AllowMail is inbound.Limiter's: a mail server hands over at most as
+// many messages as one network may post (the post_ip limit), before the
+// member's own posting limit counts the replies among them.
+func (e *emailReplies) AllowMail(ctx context.Context, remote netip.Addr, _ string) (bool, error) {
+	rule, ok := e.h.cfg.RateLimits[ratelimit.PostIP]
+	if !ok {
+		return true, nil
+	}
+	allowed, _, err := e.h.limiter.Take(ctx, "smtp:"+remote.String(), rule, e.h.now())
+	return allowed, err
+}
+
 func (e *emailReplies) postURL(postID int64) string {
 	return e.h.cfg.BaseURL.String() + "/p/" + strconv.FormatInt(postID, 10)
 }
@@ -169,7 +182,7 @@ func (s *Site) StartInbound(ctx context.Context) error {
 	h := &Handler{cfg: s.Config, store: s.Store, markdown: s.Markdown, log: s.Log, now: s.Store.Now, mailer: s.Mailer,
 		images: s.Images, limiter: s.Limiter}
 	poster := &emailReplies{h: h}
-	srv, err := inbound.NewServer(inbound.ServerOptions{Addresses: s.Replies, Poster: poster, Bouncer: poster, Log: s.Log})
+	srv, err := inbound.NewServer(inbound.ServerOptions{Addresses: s.Replies, Poster: poster, Bouncer: poster, Limiter: poster, Log: s.Log})
 	if err != nil {
 		return err
 	}
