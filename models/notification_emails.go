@@ -124,24 +124,31 @@ func (s *Store) notificationEmails(ctx context.Context, u *User, kinds []string,
 	return out, nil
 }
 
-// MarkNotificationsEmailed records that the right-away email dealt with
-// the notifications, in the message messageID ("" when nothing was sent).
-func (s *Store) MarkNotificationsEmailed(ctx context.Context, userID int64, ids []int64, messageID string, at time.Time) error {
-	if len(ids) == 0 {
-		return nil
-	}
+// EmailedNotifications are notifications of one member the right-away
+// email dealt with, in the message MessageID ("" when nothing was sent).
+type EmailedNotifications struct {
+	UserID    int64
+	IDs       []int64
+	MessageID string
+}
+
+// MarkNotificationsEmailed records, in one transaction, that the
+// right-away email dealt with the notifications of one or more members.
+func (s *Store) MarkNotificationsEmailed(ctx context.Context, marks []EmailedNotifications, at time.Time) error {
 	err := s.InTransaction(ctx, func(tx *Store) error {
-		for _, id := range ids {
-			if err := tx.db.WithContext(ctx).Exec(`INSERT INTO notification_emails (notification_id, user_id, handled_at, message_id)
-				VALUES (?, ?, ?, ?) ON CONFLICT (notification_id) DO UPDATE SET handled_at = excluded.handled_at,
-				message_id = excluded.message_id`, id, userID, storeTime(at), messageID).Error; err != nil {
-				return err
+		for _, m := range marks {
+			for _, id := range m.IDs {
+				if err := tx.db.WithContext(ctx).Exec(`INSERT INTO notification_emails (notification_id, user_id, handled_at, message_id)
+					VALUES (?, ?, ?, ?) ON CONFLICT (notification_id) DO UPDATE SET handled_at = excluded.handled_at,
+					message_id = excluded.message_id`, id, m.UserID, storeTime(at), m.MessageID).Error; err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("mark %d notifications of member %d emailed: %w", len(ids), userID, err)
+		return fmt.Errorf("mark the notifications of %d members emailed: %w", len(marks), err)
 	}
 	return nil
 }

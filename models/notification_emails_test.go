@@ -107,7 +107,7 @@ func TestPendingNotificationEmails(t *testing.T) {
 		if len(p.IDs) != 3 {
 			t.Fatalf("%d notifications dealt with, want 3", len(p.IDs))
 		}
-		if err := store.MarkNotificationsEmailed(ctx, f.author.ID, p.IDs, "notify-1@rounds.test", now); err != nil {
+		if err := store.MarkNotificationsEmailed(ctx, []models.EmailedNotifications{{UserID: f.author.ID, IDs: p.IDs, MessageID: "notify-1@rounds.test"}}, now); err != nil {
 			t.Fatal(err)
 		}
 		if ids := due(); len(ids) != 0 {

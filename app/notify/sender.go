@@ -125,6 +125,13 @@ func (w *sendWorker) Work(ctx context.Context, _ *river.Job[SendArgs]) error {
 // SendDue sends every member due one their email and returns how many
 // emails went out. A member whose email failed for now keeps their
 // notifications for the next run; the error says the first such failure.
+//
+// What was sent is recorded in shared transactions: whatever the senders
+// finished while the last record was committing goes in the next one, so
+// SQLite's one commit at a time, each with an fsync, does not cap the
+// emails at a few dozen a second. An email waits for its record a few
+// milliseconds longer that way; a node that dies in between sends it
+// again next run, with the same Message-ID.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	now := s.now()
 	due, err := s.store.NotificationEmailsDue(ctx, now, s.window, membersPerRun)
@@ -137,21 +144,56 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 		firstErr error
 		wg       sync.WaitGroup
 		next     = make(chan int64)
+		records  = make(chan models.EmailedNotifications, 256)
+		recorded = make(chan struct{})
 	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	go func() {
+		defer close(recorded)
+		for r := range records {
+			batch := []models.EmailedNotifications{r}
+		more:
+			for len(batch) < 500 {
+				select {
+				case r, ok := <-records:
+					if !ok {
+						break more
+					}
+					batch = append(batch, r)
+				default:
+					break more
+				}
+			}
+			if err := s.store.MarkNotificationsEmailed(context.WithoutCancel(ctx), batch, now); err != nil {
+				s.log.ErrorContext(ctx, "notification emails not recorded", "members", len(batch), "err", err)
+				fail(err)
+			}
+		}
+	}()
 	for range min(concurrency, len(due)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for userID := range next {
-				ok, err := s.SendMember(ctx, userID, now)
-				mu.Lock()
-				if ok {
+				record, err := s.sendMember(ctx, userID, now)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				if record.MessageID != "" {
+					mu.Lock()
 					sent++
+					mu.Unlock()
 				}
-				if err != nil && firstErr == nil {
-					firstErr = err
+				if len(record.IDs) > 0 {
+					records <- record
 				}
-				mu.Unlock()
 			}
 		}()
 	}
@@ -160,50 +202,47 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	}
 	close(next)
 	wg.Wait()
+	close(records)
+	<-recorded
 	if sent > 0 {
 		s.log.InfoContext(ctx, "notification emails sent", "emails", sent, "members_due", len(due))
 	}
 	return sent, firstErr
 }
 
-// SendMember sends one member the email of everything new up to now that
-// their settings want right away and they may still read, and records
-// every new notification as dealt with, sent or not. It says whether an
-// email went out; an error means a temporary failure, and nothing is
-// recorded, so the next run tries again.
-func (s *Sender) SendMember(ctx context.Context, userID int64, now time.Time) (bool, error) {
+// sendMember sends one member the email of everything new up to now that
+// their settings want right away and they may still read, and returns
+// the record of every new notification it dealt with, sent or not. An
+// error means a temporary failure: nothing is to be recorded, so the next
+// run tries again.
+func (s *Sender) sendMember(ctx context.Context, userID int64, now time.Time) (models.EmailedNotifications, error) {
+	record := models.EmailedNotifications{UserID: userID}
 	member, err := s.store.DigestMemberFor(ctx, userID, "")
 	if err != nil {
-		return false, err
+		return record, err
 	}
 	settings, err := s.store.EmailSettingsFor(ctx, userID)
 	if err != nil {
-		return false, err
+		return record, err
 	}
 	pending, err := s.store.PendingNotificationEmails(ctx, &member.User, settings.Kinds(models.EmailNow), now)
 	if err != nil {
-		return false, err
+		return record, err
 	}
-	messageID := ""
 	if len(pending.Items) > 0 && member.Address != "" {
 		msg, err := s.composer.Compose(Batch{Member: &member.User, Address: member.Address, Items: pending.Items})
 		if err != nil {
-			return false, err
+			return record, err
 		}
 		if err := s.mailer.Send(ctx, msg); err != nil {
 			if !mail.Permanent(err) {
-				return false, fmt.Errorf("notification email to member %d: %w", userID, err)
+				return record, fmt.Errorf("notification email to member %d: %w", userID, err)
 			}
 			s.log.WarnContext(ctx, "notification email refused for good", "member", userID, "err", err)
 		} else {
-			messageID = msg.MessageID
+			record.MessageID = msg.MessageID
 		}
 	}
-	if err := s.store.MarkNotificationsEmailed(context.WithoutCancel(ctx), userID, pending.IDs, messageID, now); err != nil {
-		// The email went; the next run would send it again, with the
-		// same Message-ID.
-		s.log.ErrorContext(ctx, "notification email not recorded", "member", userID, "err", err)
-		return messageID != "", err
-	}
-	return messageID != "", nil
+	record.IDs = pending.IDs
+	return record, nil
 }
