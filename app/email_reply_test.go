@@ -123,3 +123,53 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		}
 	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0"}})
 }
+
+// Replies by email count against the member's posting limit, and a
+// locked topic takes none; each refusal is bounced with the reason.
+func TestReplyByEmailLimitsAndLocks(t *testing.T) {
+	sink, smtpURL := startMailSink(t)
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := context.Background()
+		if err := a.Site.StartInbound(ctx); err != nil {
+			t.Fatal(err)
+		}
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		park := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
+		addr := withAddress(t, a, okafor)
+		board := a.Board(t, "cardiology", "Cardiology")
+		topic := a.Topic(t, board, park, "Apixaban in dialysis", "What dose do you use?")
+		replyTo := a.Site.Replies.NewReplyAddress(1, okafor.ID, topic.ID)
+
+		sendReply(t, a, addr, replyTo, "one@mail.hospital.test", "First reply by email.")
+		before := len(sink.received())
+		sendReply(t, a, addr, replyTo, "two@mail.hospital.test", "Second reply by email, too soon.")
+		if n := len(postsIn(t, a, topic.ID)); n != 2 {
+			t.Fatalf("%d posts, want the opening post and the first reply", n)
+		}
+		got := sink.received()
+		if len(got) != before+1 {
+			t.Fatalf("%d bounces, want 1", len(got)-before)
+		}
+		if _, text := mailText(t, got[before]); !strings.Contains(text, "you have posted a lot in a short time") {
+			t.Fatalf("bounce:\n%s", text)
+		}
+
+		if err := a.Store.LockTopic(ctx, topic.ID, park.ID, true, "Answered"); err != nil {
+			t.Fatal(err)
+		}
+		a.Clock.Add(2 * time.Hour)
+		before = len(sink.received())
+		sendReply(t, a, addr, replyTo, "three@mail.hospital.test", "After the lock.")
+		if n := len(postsIn(t, a, topic.ID)); n != 2 {
+			t.Fatalf("a locked topic took a reply by email")
+		}
+		got = sink.received()
+		if len(got) != before+1 {
+			t.Fatalf("%d bounces for the locked topic, want 1", len(got)-before)
+		}
+		if _, text := mailText(t, got[before]); !strings.Contains(text, "the topic is locked") {
+			t.Fatalf("bounce:\n%s", text)
+		}
+	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0",
+		"ROUNDS_RATE_LIMITS": "post=1/1h"}})
+}
