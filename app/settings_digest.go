@@ -61,7 +61,7 @@ type emailChoice struct {
 var emailKindLabels = map[string][2]string{
 	models.NotifyReply:    {"Replies to your topics", "Someone answers a topic you started."},
 	models.NotifyMention:  {"Mentions", "Someone writes @ and your username."},
-	models.NotifyConsult:  {"Consult messages", "A new message in a private consult you take part in."},
+	models.EmailConsult:   {"Consult messages", "A new message in a private consult you take part in."},
 	models.NotifyReaction: {"Reactions", "Colleagues find your post helpful, agree or thank you."},
 }
 

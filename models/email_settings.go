@@ -23,16 +23,16 @@ const (
 // Valid says whether d is one of the three deliveries.
 func (d EmailDelivery) Valid() bool { return d == EmailNow || d == EmailInDigest || d == EmailNever }
 
-// NotifyConsult is the kind of notification a message in a private
-// consult makes. Consults bring their own notifications; the email
-// settings and the email list the kind already, so those notifications
-// are mailed as soon as they are written.
-const NotifyConsult = "consult"
+// EmailConsult is the kind of notification a message in a private
+// consult makes ("consult"). Consults bring their own notifications; the
+// email settings list the kind already, so a member's choice for consult
+// messages is there when they arrive.
+const EmailConsult = "consult"
 
 // EmailKinds are the kinds of notification a member may get by email, in
 // the order the settings page lists them. Other kinds (a bookmark's
 // reminder) stay on the notifications page.
-var EmailKinds = []string{NotifyReply, NotifyMention, NotifyConsult, NotifyReaction}
+var EmailKinds = []string{NotifyReply, NotifyMention, EmailConsult, NotifyReaction}
 
 // EmailDefault is a kind's delivery until the member chooses: replies,
 // mentions and consult messages right away, reactions in the digest.

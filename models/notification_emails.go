@@ -165,7 +165,7 @@ func (n *NotificationEmail) Sentence() string {
 		return who + " replied to your topic"
 	case NotifyMention:
 		return who + " mentioned you"
-	case NotifyConsult:
+	case EmailConsult:
 		return who + " wrote in a consult"
 	case NotifyReaction:
 		return "Colleagues reacted to your post"

@@ -131,7 +131,7 @@ type stopView struct {
 var kindWords = map[string]string{
 	models.NotifyReply:    "replies",
 	models.NotifyMention:  "mentions",
-	models.NotifyConsult:  "consult messages",
+	models.EmailConsult:   "consult messages",
 	models.NotifyReaction: "reactions",
 }
 
@@ -155,7 +155,7 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 			if n.EmailPolicy != models.EmailCounts {
 				t.Title = n.TopicTitle
 			}
-			if c.replies != nil && n.Kind != models.NotifyConsult {
+			if c.replies != nil && n.Kind != models.EmailConsult {
 				t.ReplyTo = c.replies.NewReplyAddress(inbound.KindTopic, b.Member.ID, n.TopicID)
 			}
 			v.Topics = append(v.Topics, t)
