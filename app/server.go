@@ -89,23 +89,23 @@ func New(site *Site) (*fiber.App, error) {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:          site.Config,
-		store:        site.Store,
-		markdown:     site.Markdown,
-		log:          site.Log,
-		now:          site.Store.Now,
-		cache:        newReadCache(),
-		demo:         site.DemoIdP != nil,
-		mailer:       site.Mailer,
-		search:       site.Search,
-		fetcher:      site.Fetcher,
-		images:       site.Images,
-		jobs:         site.Jobs,
-		digests:      site.Digests,
-		unsubscribes: site.Unsubscribes,
-		limiter:      site.Limiter,
-		providers:    site.Providers,
+		cfg:       site.Config,
+		store:     site.Store,
+		markdown:  site.Markdown,
+		log:       site.Log,
+		now:       site.Store.Now,
+		cache:     newReadCache(),
+		demo:      site.DemoIdP != nil,
+		mailer:    site.Mailer,
+		search:    site.Search,
+		fetcher:   site.Fetcher,
+		images:    site.Images,
+		jobs:      site.Jobs,
+		digests:   site.Digests,
+		limiter:   site.Limiter,
+		providers: site.Providers,
 	}
+	h.unsubscribes = site.Unsubscribes
 	if h.demo {
 		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP
 		h.demoPodcast = site.DemoPodcast
