@@ -26,11 +26,13 @@ func (s *Site) register(workers *river.Workers) {
 	river.AddWorker(workers, s.sweeper())
 	river.AddWorker(workers, &remindWorker{store: s.Store, log: s.Log})
 	s.Digests.Register(workers)
+	s.Notify.Register(workers)
 }
 
 // periodic lists the scheduled jobs.
 func (s *Site) periodic() []*river.PeriodicJob {
-	return append([]*river.PeriodicJob{podcast.RefreshJob(), sweepJob(), remindJob()}, s.Digests.Periodic()...)
+	periodic := append([]*river.PeriodicJob{podcast.RefreshJob(), sweepJob(), remindJob()}, s.Digests.Periodic()...)
+	return append(periodic, s.Notify.Periodic()...)
 }
 
 // QueueOneTimeJobs queues, at start, the one-time jobs this database still

@@ -11,6 +11,7 @@ import (
 
 	"rounds/app/apptest"
 	"rounds/app/imageproxy"
+	"rounds/app/notify"
 	"rounds/models"
 )
 
@@ -104,6 +105,7 @@ func TestNoGETChangesData(t *testing.T) {
 			"/mod/consult-messages/:id<int>", fmt.Sprintf("/mod/consult-messages/%d", messages[0].ID),
 			"/u/:username", "/u/weber",
 			"/notifications/:id<int>", "/notifications/"+notification,
+			"/unsubscribe/email/:token", notify.UnsubscribePath+a.Site.Unsubscribes.Token(okafor.ID, models.EmailKinds),
 			"/unsubscribe/:token", "/unsubscribe/"+unsubscribe,
 			"/feeds/:token", "/feeds/"+feedToken,
 			"/admin/outbox/:name", "/admin/outbox/none.eml",

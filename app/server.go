@@ -23,6 +23,7 @@ import (
 	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
+	"rounds/app/notify"
 	"rounds/app/ratelimit"
 	"rounds/app/seed"
 	"rounds/models"
@@ -59,6 +60,8 @@ type Handler struct {
 	digests *digest.Workers
 	// limiter counts what members and addresses do, for the rate limits.
 	limiter ratelimit.Store
+	// unsubscribes read the notification emails' unsubscribe tokens.
+	unsubscribes *notify.Unsubscribes
 	// providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	providers []*auth.Provider
@@ -81,7 +84,7 @@ type Handler struct {
 // tests) ask Wire for, so `rounds serve` has no way to reach it.
 func New(site *Site) (*fiber.App, error) {
 	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Fetcher == nil ||
-		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Search == nil || site.Jobs == nil || site.reads == nil {
+		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Unsubscribes == nil || site.Search == nil || site.Jobs == nil || site.reads == nil {
 		return nil, fmt.Errorf("app: the site is not wired: build it with Wire")
 	}
 	if len(site.Config.Secret) < 32 {
@@ -105,6 +108,7 @@ func New(site *Site) (*fiber.App, error) {
 		providers: site.Providers,
 		reads:     site.reads,
 	}
+	h.unsubscribes = site.Unsubscribes
 	if h.demo {
 		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP
 		h.demoPodcast = site.DemoPodcast

@@ -39,6 +39,38 @@ type digestSettingsPage struct {
 	Weekdays   []string
 	Deliveries []models.DigestDelivery
 	Next       string
+	// Email is the section "Email for replies and mentions": a delivery
+	// per kind, saved by its own form.
+	Email       []emailChoice
+	EmailSaved  bool
+	EmailErrors fieldErrors
+	// DigestOff warns that "in the digest" sends nothing while digests
+	// are off.
+	DigestOff bool
+}
+
+// emailChoice is one kind of notification email and how it comes.
+type emailChoice struct {
+	Kind     string
+	Label    string
+	Hint     string
+	Delivery string
+}
+
+// emailKindLabels name each kind on the settings page.
+var emailKindLabels = map[string][2]string{
+	models.NotifyReply:    {"Replies to your topics", "Someone answers a topic you started."},
+	models.NotifyMention:  {"Mentions", "Someone writes @ and your username."},
+	models.EmailConsult:   {"Consult messages", "A new message in a private consult you take part in."},
+	models.NotifyReaction: {"Reactions", "Colleagues find your post helpful, agree or thank you."},
+}
+
+func emailChoices(es models.EmailSettings) []emailChoice {
+	out := make([]emailChoice, len(models.EmailKinds))
+	for i, k := range models.EmailKinds {
+		out[i] = emailChoice{Kind: k, Label: emailKindLabels[k][0], Hint: emailKindLabels[k][1], Delivery: string(es[k])}
+	}
+	return out
 }
 
 type hourChoice struct {
@@ -68,8 +100,35 @@ func (h *Handler) settingsDigest(c *fiber.Ctx) error {
 		return err
 	}
 	p := &digestSettingsPage{Frequency: string(ds.Frequency), Hour: ds.Hour, Weekday: ds.Weekday, TimeZone: ds.TimeZone,
-		Unsaved: ds.UpdatedAt.IsZero(), Saved: c.Query("saved") != ""}
+		Unsaved: ds.UpdatedAt.IsZero(), Saved: c.Query("saved") != "", EmailSaved: c.Query("email_saved") != ""}
 	return h.renderDigestSettings(c, p, ds, fiber.StatusOK)
+}
+
+// settingsEmailSave saves how each kind of notification comes by email.
+func (h *Handler) settingsEmailSave(c *fiber.Ctx) error {
+	m := member(c)
+	es := models.EmailSettings{}
+	p := &digestSettingsPage{}
+	for _, k := range models.EmailKinds {
+		d := models.EmailDelivery(c.FormValue("email_" + k))
+		if !d.Valid() {
+			p.EmailErrors.add("email_"+k, "Choose how "+strings.ToLower(emailKindLabels[k][0])+" come: right away, in the digest or never.")
+		}
+		es[k] = d
+	}
+	if p.EmailErrors == nil {
+		if err := h.store.SaveEmailSettings(c.UserContext(), m.ID, es); err != nil {
+			return err
+		}
+		return c.Redirect("/settings/digest?email_saved=1#email", fiber.StatusSeeOther)
+	}
+	ds, err := h.store.DigestSettingsFor(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	p.Frequency, p.Hour, p.Weekday, p.TimeZone, p.Unsaved = string(ds.Frequency), ds.Hour, ds.Weekday, ds.TimeZone, ds.UpdatedAt.IsZero()
+	p.Email = emailChoices(es)
+	return h.renderDigestSettings(c, p, ds, fiber.StatusUnprocessableEntity)
 }
 
 func (h *Handler) settingsDigestSave(c *fiber.Ctx) error {
@@ -117,6 +176,14 @@ func (h *Handler) renderDigestSettings(c *fiber.Ctx, p *digestSettingsPage, ds m
 	if p.Errors == nil {
 		p.Next = nextDigest(ds, h.now())
 	}
+	if p.Email == nil {
+		es, err := h.store.EmailSettingsFor(c.UserContext(), member(c).ID)
+		if err != nil {
+			return err
+		}
+		p.Email = emailChoices(es)
+	}
+	p.DigestOff = ds.Frequency == models.DigestNever
 	data := h.page(c, "Digest email")
 	data.Page = p
 	c.Status(status)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 	"rounds/app/jobs"
 	"rounds/app/links"
 	"rounds/app/mail"
+	"rounds/app/mail/inbound"
 	"rounds/app/markdown"
+	"rounds/app/notify"
 	"rounds/app/ratelimit"
 	"rounds/app/seed"
 	"rounds/models"
@@ -59,6 +62,14 @@ type Site struct {
 	Providers []*auth.Provider
 	// Digests are the digest workers; the settings page previews with them.
 	Digests *digest.Workers
+	// Notify sends the emails of replies, mentions, consult messages and
+	// reactions that members want right away.
+	Notify *notify.Sender
+	// Unsubscribes sign the one-click unsubscribe links of those emails.
+	Unsubscribes *notify.Unsubscribes
+	// Replies sign and read the reply addresses of those emails; nil
+	// unless the node takes replies by email (ROUNDS_SMTP_INBOUND_ADDR).
+	Replies *inbound.Addresses
 	// Search is this node's search index; StartSearch keeps it current.
 	Search *search.Index
 	// Jobs is the node's job queue, with every worker and schedule of
@@ -80,6 +91,8 @@ type Site struct {
 
 	stopSearch  func()
 	jobsStarted bool
+	inbound     *inbound.Server
+	inboundAddr net.Addr
 	closed      bool
 }
 
@@ -189,6 +202,21 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 		Interval: cfg.DigestInterval, Lease: min(digest.DefaultLease, cfg.JobRescueAfter/2)}); err != nil {
 		return nil, err
 	}
+	if s.Unsubscribes, err = notify.NewUnsubscribes(cfg.Secret); err != nil {
+		return nil, err
+	}
+	if cfg.SMTPInboundAddr != "" {
+		if s.Replies, err = inbound.NewAddresses(cfg.Secret, cfg.ReplyDomain, inbound.AddressOptions{Now: store.Now}); err != nil {
+			return nil, err
+		}
+	}
+	notes, err := notify.NewComposer(cfg.BaseURL, s.Unsubscribes, s.Replies)
+	if err != nil {
+		return nil, fmt.Errorf("notification emails: %w", err)
+	}
+	if s.Notify, err = notify.NewSender(notify.Options{Store: store, Mailer: s.Mailer, Composer: notes, Log: s.Log}); err != nil {
+		return nil, err
+	}
 	if s.Jobs, err = jobs.New(store, s.Log, jobs.Options{Register: s.register, Periodic: s.periodic(),
 		PollInterval: opts.JobPollInterval, RescueAfter: cfg.JobRescueAfter}); err != nil {
 		return nil, err
@@ -290,6 +318,11 @@ func (s *Site) Close(ctx context.Context) error {
 	}
 	s.closed = true
 	var errs []error
+	if s.inbound != nil {
+		if err := s.inbound.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop taking replies by email: %w", err))
+		}
+	}
 	if s.reads != nil {
 		if err := s.reads.close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("record reading positions: %w", err))

@@ -858,6 +858,42 @@ var migrations = []migration{
 		`CREATE UNIQUE INDEX consult_reports_open ON consult_reports (message_id, reporter_id) WHERE resolved_at IS NULL`,
 		`CREATE INDEX consult_reports_queue ON consult_reports (resolved_at, message_id)`,
 	}},
+	{31, "email for replies and mentions, and replies by email", []string{
+		// How each kind of notification reaches a member by email: right
+		// away, in the digest, or never. A kind without a row has its
+		// default (EmailDefault).
+		`CREATE TABLE email_settings (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL CHECK (kind <> ''),
+			delivery TEXT NOT NULL CHECK (delivery IN ('now', 'digest', 'never')),
+			updated_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, kind)
+		)`,
+		// Which notifications the right-away email has dealt with (sent,
+		// or passed over by the member's settings), and when: a reaction
+		// notification moved up since is dealt with again. A table of its
+		// own, so that notifications keep their shape.
+		`CREATE TABLE notification_emails (
+			notification_id {{bigint}} PRIMARY KEY REFERENCES notifications (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			handled_at {{time}} NOT NULL,
+			message_id TEXT NOT NULL DEFAULT ''
+		)`,
+		// Every notification made before this email existed counts as
+		// dealt with, so the first run mails nothing old.
+		`INSERT INTO notification_emails (notification_id, user_id, handled_at)
+			SELECT id, user_id, created_at FROM notifications`,
+		`CREATE INDEX notifications_created ON notifications (created_at)`,
+		// A reply by email, by the Message-ID its mail program gave it: a
+		// mail server that delivers it again posts nothing twice.
+		`CREATE TABLE email_replies (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			message_id TEXT NOT NULL,
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, message_id)
+		)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

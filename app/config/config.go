@@ -45,6 +45,14 @@ type Config struct {
 	// https://eutils.ncbi.nlm.nih.gov/entrez/eutils), for a mirror or proxy.
 	CrossrefURL string
 	EutilsURL   string
+	// SMTPInboundAddr is where `rounds serve` listens for replies by
+	// email (ROUNDS_SMTP_INBOUND_ADDR, such as ":2525"); empty, the
+	// default, takes none, and emails carry no reply address.
+	SMTPInboundAddr string
+	// ReplyDomain is the domain of the reply addresses, whose mail must
+	// reach SMTPInboundAddr (ROUNDS_REPLY_DOMAIN, default the base URL's
+	// host).
+	ReplyDomain string
 	// DigestInterval is how often River's leader looks for members whose
 	// digest is due (ROUNDS_DIGEST_INTERVAL, default 10m): a digest goes
 	// out within this long of its hour.
@@ -242,6 +250,18 @@ func Load(getenv func(string) string) (*Config, error) {
 			bad("ROUNDS_SMTP_URL", "has no host")
 		default:
 			c.SMTPURL = u
+		}
+	}
+
+	if c.SMTPInboundAddr = get("ROUNDS_SMTP_INBOUND_ADDR", ""); c.SMTPInboundAddr != "" {
+		if _, port, err := net.SplitHostPort(c.SMTPInboundAddr); err != nil || port == "" {
+			bad("ROUNDS_SMTP_INBOUND_ADDR", "%q is not an address to listen on such as :2525 or 0.0.0.0:25", c.SMTPInboundAddr)
+		}
+	}
+	if c.BaseURL != nil {
+		c.ReplyDomain = strings.ToLower(get("ROUNDS_REPLY_DOMAIN", c.BaseURL.Hostname()))
+		if strings.ContainsAny(c.ReplyDomain, "@/ <>") || c.ReplyDomain == "" {
+			bad("ROUNDS_REPLY_DOMAIN", "%q is not a mail domain such as rounds.example.org", c.ReplyDomain)
 		}
 	}
 

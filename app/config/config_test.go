@@ -61,6 +61,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_ADMIN_EMAILS", "admin"},
 		{"ROUNDS_VERIFY_EMAIL_DOMAINS", "@hospital"},
 		{"ROUNDS_MAIL_FROM", "Rounds"},
+		{"ROUNDS_SMTP_INBOUND_ADDR", "2525"},
+		{"ROUNDS_SMTP_INBOUND_ADDR", "mail.example.org"},
+		{"ROUNDS_REPLY_DOMAIN", "reply@rounds.example.org"},
 		{"ROUNDS_CROSSREF_URL", "api.crossref.org"},
 		{"ROUNDS_EUTILS_URL", "https://eutils.example.org/?db=pubmed"},
 		{"ROUNDS_RATE_LIMITS", "post=fast"},
@@ -229,6 +232,20 @@ func TestMailFromDefaultsToTheBaseURLHost(t *testing.T) {
 	c, err = Load(env(map[string]string{"ROUNDS_MAIL_FROM": "Rounds Team <team@example.org>"}))
 	if err != nil || c.MailFrom != "Rounds Team <team@example.org>" {
 		t.Fatalf("sender %v, %v", c, err)
+	}
+}
+
+func TestReplyByEmailSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"ROUNDS_BASE_URL": "https://Rounds.Example.org/forum"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPInboundAddr != "" || c.ReplyDomain != "rounds.example.org" {
+		t.Fatalf("defaults: listen on %q, reply domain %q", c.SMTPInboundAddr, c.ReplyDomain)
+	}
+	c, err = Load(env(map[string]string{"ROUNDS_SMTP_INBOUND_ADDR": ":2525", "ROUNDS_REPLY_DOMAIN": "reply.example.org"}))
+	if err != nil || c.SMTPInboundAddr != ":2525" || c.ReplyDomain != "reply.example.org" {
+		t.Fatalf("set: %+v, %v", c, err)
 	}
 }
 

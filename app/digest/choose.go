@@ -17,10 +17,14 @@ type Digest struct {
 	// Items are the topics, those the member watches first, each group by
 	// activity.
 	Items []Item
+	// Notes are the member's notifications of the kinds they want in the
+	// digest (replies, mentions, reactions…), oldest first, for its
+	// "Replies and mentions".
+	Notes []models.NotificationEmail
 }
 
 // Empty says there is nothing to send.
-func (d *Digest) Empty() bool { return d == nil || len(d.Items) == 0 }
+func (d *Digest) Empty() bool { return d == nil || len(d.Items) == 0 && len(d.Notes) == 0 }
 
 // Item is one topic in a digest.
 type Item struct {
@@ -154,6 +158,9 @@ func Choose(ctx context.Context, store *models.Store, corpus *models.DigestCorpu
 		}
 		d.Items = append(d.Items, item)
 	}
+	if d.Notes, err = digestNotes(ctx, store, u, corpus); err != nil {
+		return nil, err
+	}
 	texts, err := store.DigestPostTexts(ctx, corpus, shown)
 	if err != nil {
 		return nil, err
@@ -171,4 +178,14 @@ func Choose(ctx context.Context, store *models.Store, corpus *models.DigestCorpu
 		d.Items[i].Posts = posts
 	}
 	return d, nil
+}
+
+// digestNotes are the notifications in the corpus's window of the kinds
+// the member wants in the digest, as the store lets them see them now.
+func digestNotes(ctx context.Context, store *models.Store, u *models.User, corpus *models.DigestCorpus) ([]models.NotificationEmail, error) {
+	settings, err := store.EmailSettingsFor(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return store.DigestNotifications(ctx, u, settings.Kinds(models.EmailInDigest), corpus.Since, corpus.Until)
 }

@@ -174,6 +174,7 @@ type emailView struct {
 	Watched        []topicView
 	Elsewhere      []topicView
 	Counts         []boardCount
+	Notes          []noteView
 	SettingsURL    string
 	UnsubscribeURL string
 }
@@ -192,6 +193,16 @@ type postView struct {
 	Author  string
 	Excerpt string
 	URL     string
+}
+
+// noteView is one of the member's replies, mentions or reactions, as
+// the board's email policy lets the digest tell it.
+type noteView struct {
+	Sentence string
+	Title    string // "" on a board that keeps titles out of email
+	Board    string
+	Excerpt  string
+	URL      string
 }
 
 // boardCount is a board whose policy lets a digest say only how much is
@@ -258,11 +269,28 @@ func (c *Composer) view(d *Digest, env Envelope) emailView {
 		}
 		topics++
 	}
+	for _, n := range d.Notes {
+		note := noteView{Sentence: n.Sentence(), Board: n.BoardTitle, URL: c.link("/p/" + strconv.FormatInt(n.PostID, 10))}
+		if n.EmailPolicy != models.EmailCounts {
+			note.Title = n.TopicTitle
+		}
+		if n.EmailPolicy == models.EmailFull && n.Kind != models.NotifyReaction {
+			note.Excerpt = c.excerpt(n.PostID, n.Cooked)
+		}
+		v.Notes = append(v.Notes, note)
+	}
 	noun := "topics"
 	if topics == 1 {
 		noun = "topic"
 	}
 	v.Subject = fmt.Sprintf("%s digest: %d active %s since %s", siteName, topics, noun, d.Since.In(loc).Format("Mon 2 Jan"))
+	if topics == 0 {
+		noun = "replies and mentions"
+		if len(v.Notes) == 1 {
+			noun = "reply or mention"
+		}
+		v.Subject = fmt.Sprintf("%s digest: %d %s since %s", siteName, len(v.Notes), noun, d.Since.In(loc).Format("Mon 2 Jan"))
+	}
 	v.Intro = fmt.Sprintf("Here is what your peers have posted since %s.", d.Since.In(loc).Format("Monday 2 January, 15:04 MST"))
 	return v
 }

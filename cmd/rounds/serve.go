@@ -113,6 +113,9 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	site.StartSearch(ctx)
+	if err := site.StartInbound(ctx); err != nil {
+		return err
+	}
 	server, err := app.New(site)
 	if err != nil {
 		return err

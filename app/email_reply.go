@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"rounds/app/mail/inbound"
+	"rounds/app/phi"
+	"rounds/app/ratelimit"
+	"rounds/models"
+)
+
+// emailReplies posts the replies members send by email, on the reply
+// form's write path: the same checks of who may reply where, the same
+// limits, the same identifier guard, the same one parse into a post.
+//
+// The identifier guard has no checkbox in an email, so a reply with any
+// finding is not posted: a blocking one as on the site, and one the site
+// would ask the author to confirm too. The bounce lists what was found
+// (masked) and sends the member to the site, where the composer shows
+// each finding and takes the confirmation. A reply by email is never
+// anonymous.
+type emailReplies struct {
+	h *Handler
+}
+
+// PostReply is inbound.Poster's: it refuses what the reply form would
+// refuse, and a message it has posted already is not posted again.
+func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.Result, error) {
+	h := e.h
+	u, err := h.store.UserByID(ctx, r.Token.MemberID)
+	if models.IsNotFound(err) {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	ok, err := h.store.MemberHasAddress(ctx, u.ID, r.From)
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	if !ok {
+		return inbound.Result{Refused: inbound.ReasonSender}, nil
+	}
+	if r.Token.Kind != inbound.KindTopic {
+		// Consults take their replies on the site.
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if r.MessageID != "" {
+		postID, err := h.store.EmailReplyPost(ctx, u.ID, r.MessageID)
+		if err != nil {
+			return inbound.Result{}, err
+		}
+		if postID > 0 {
+			return inbound.Result{PostID: postID, URL: e.postURL(postID)}, nil
+		}
+	}
+	if !u.IsVerified() {
+		return inbound.Result{Refused: inbound.ReasonNotAllowed}, nil
+	}
+	topic, err := h.store.TopicByID(ctx, r.Token.ThreadID)
+	if models.IsNotFound(err) {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	access, err := h.store.BoardAccessFor(ctx, u, topic.BoardID)
+	if models.IsNotFound(err) {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	if !access.Read || topic.OpenerHidden && !u.IsModerator() {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	onSite := h.cfg.BaseURL.String() + topicURL(&topic.Topic)
+	switch {
+	case topic.Locked:
+		return inbound.Result{Refused: inbound.ReasonClosed}, nil
+	case postRefusal(access) != "":
+		return inbound.Result{Refused: inbound.ReasonNotAllowed, URL: onSite}, nil
+	}
+	body := strings.TrimSpace(r.Text)
+	if n := utf8.RuneCountInString(body); n > bodyMax {
+		return inbound.Result{Refused: inbound.ReasonTooLong, Limit: bodyMax, URL: onSite}, nil
+	}
+	if found := phi.Scan(r.Text); len(found) > 0 {
+		res := inbound.Result{Refused: inbound.ReasonIdentifiers, URL: onSite}
+		for _, f := range found {
+			res.Identifiers = append(res.Identifiers, inbound.Identifier{Kind: phiTypeLabel(f.Type), Start: f.Start, End: f.End})
+		}
+		return res, nil
+	}
+	if rule, ok := h.cfg.RateLimits[ratelimit.Post]; ok && !u.IsModerator() {
+		allowed, wait, err := h.limiter.Take(ctx, "member:"+strconv.FormatInt(u.ID, 10), rule, h.now())
+		if err != nil {
+			h.log.Error("rate limit unavailable", "rule", ratelimit.Post, "err", err)
+		} else if !allowed {
+			return inbound.Result{Refused: inbound.ReasonRateLimited, RetryAfter: wait, URL: onSite}, nil
+		}
+	}
+	audio, err := h.episodeAudio(ctx, &topic.Topic)
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	content, err := h.postContent(ctx, body, nil, audio)
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	post, err := h.store.CreateEmailReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: u.ID, PostContent: content}, r.MessageID)
+	if errors.Is(err, models.ErrLocked) {
+		return inbound.Result{Refused: inbound.ReasonClosed}, nil
+	}
+	if err != nil {
+		// Another delivery of the same message may have posted it just now.
+		if r.MessageID != "" {
+			if postID, lookErr := h.store.EmailReplyPost(ctx, u.ID, r.MessageID); lookErr == nil && postID > 0 {
+				return inbound.Result{PostID: postID, URL: e.postURL(postID)}, nil
+			}
+		}
+		return inbound.Result{}, err
+	}
+	h.log.Info("reply by email posted", "member", u.ID, "topic", topic.ID, "post", post.ID)
+	return inbound.Result{PostID: post.ID, URL: e.postURL(post.ID)}, nil
+}
+
+// AllowMail is inbound.Limiter's: a mail server hands over at most as
+// many messages as one network may post (the post_ip limit), before the
+// member's own posting limit counts the replies among them.
+func (e *emailReplies) AllowMail(ctx context.Context, remote netip.Addr, _ string) (bool, error) {
+	rule, ok := e.h.cfg.RateLimits[ratelimit.PostIP]
+	if !ok {
+		return true, nil
+	}
+	allowed, _, err := e.h.limiter.Take(ctx, "smtp:"+remote.String(), rule, e.h.now())
+	return allowed, err
+}
+
+func (e *emailReplies) postURL(postID int64) string {
+	return e.h.cfg.BaseURL.String() + "/p/" + strconv.FormatInt(postID, 10)
+}
+
+// Bounce tells the member, at their own address from Rounds' records,
+// why their reply was not posted. Mail from an address that is not the
+// member's gets no answer beyond the member's own notice: a forger learns
+// nothing.
+func (e *emailReplies) Bounce(ctx context.Context, r inbound.Reply, res inbound.Result) error {
+	h := e.h
+	if res.Refused == inbound.ReasonEmpty {
+		ok, err := h.store.MemberHasAddress(ctx, r.Token.MemberID, r.From)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	addr, err := h.store.DigestAddress(ctx, r.Token.MemberID)
+	if models.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.mailer.Send(ctx, inbound.BounceMessage(addr, r, res)); err != nil {
+		return fmt.Errorf("bounce reply by email to member %d: %w", r.Token.MemberID, err)
+	}
+	return nil
+}
+
+// StartInbound listens for replies by email on ROUNDS_SMTP_INBOUND_ADDR
+// until Close; it does nothing when that is not set.
+func (s *Site) StartInbound(ctx context.Context) error {
+	if s.Config.SMTPInboundAddr == "" || s.Replies == nil {
+		return nil
+	}
+	h := &Handler{cfg: s.Config, store: s.Store, markdown: s.Markdown, log: s.Log, now: s.Store.Now, mailer: s.Mailer,
+		images: s.Images, limiter: s.Limiter}
+	poster := &emailReplies{h: h}
+	srv, err := inbound.NewServer(inbound.ServerOptions{Addresses: s.Replies, Poster: poster, Bouncer: poster, Limiter: poster, Log: s.Log})
+	if err != nil {
+		return err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", s.Config.SMTPInboundAddr)
+	if err != nil {
+		return fmt.Errorf("listen for replies by email on ROUNDS_SMTP_INBOUND_ADDR %s: %w", s.Config.SMTPInboundAddr, err)
+	}
+	s.inbound, s.inboundAddr = srv, ln.Addr()
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			s.Log.Error("inbound mail stopped", "err", err)
+		}
+	}()
+	s.Log.Info("taking replies by email", "addr", ln.Addr().String(), "domain", s.Replies.Domain())
+	return nil
+}
+
+// InboundAddr is where the node takes replies by email, nil when it does
+// not.
+func (s *Site) InboundAddr() net.Addr { return s.inboundAddr }
