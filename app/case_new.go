@@ -43,8 +43,15 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
-	if form.Errors != nil || c.FormValue("preview") != "" {
-		if form.Errors == nil {
+	acted, err := h.composerImages(c, &form.composer)
+	if err != nil {
+		return err
+	}
+	if acted {
+		imageStep(&form.composer)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
+		if form.Errors == nil && !acted {
 			preview, err := h.markdown.Render(source)
 			if err != nil {
 				return err
@@ -56,7 +63,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(source, form.PHI, "", summary.SourceURL)
+	content, discard, err := h.postContentWithImages(c, &form.composer, source, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}
@@ -66,8 +73,10 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
+		discard()
 		return err
 	}
+	h.postedImages(c.UserContext(), member(c).ID, form.Images)
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }
 

@@ -68,6 +68,9 @@ type composer struct {
 	// Case holds a case summary's text when a moderator edits
 	// identifiers out of a case topic's opening post.
 	Case *models.CaseText
+	// Images are the post's images, staged while the composer is open;
+	// nil on a form that takes none (an edit).
+	Images *imageTray
 }
 
 // AnonymousVerb is what the form's anonymity choice offers to do.

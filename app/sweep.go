@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"rounds/app/blob"
 	"rounds/models"
 	"rounds/search"
 )
@@ -56,11 +57,13 @@ type sweepWorker struct {
 	// outboxNow is the search outbox's clock: the outbox keeps real time,
 	// whatever the site's clock says.
 	outboxNow func() time.Time
+	// staging keeps members' uploads while their composer is open.
+	staging *blob.Staging
 }
 
 func (s *Site) sweeper() *sweepWorker {
 	return &sweepWorker{store: s.Store, log: s.Log, sessionIdle: s.Config.SessionIdle,
-		rateLimits: s.Config.RateLimitStore == "database", outboxNow: time.Now}
+		rateLimits: s.Config.RateLimitStore == "database", outboxNow: time.Now, staging: s.Staging}
 }
 
 // Timeout bounds a sweep: a few deletes.
@@ -99,6 +102,21 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		errs = append(errs, err)
 	} else if pruned > 0 {
 		w.log.InfoContext(ctx, "pruned the search outbox", "count", pruned)
+	}
+	// Uploads staged more than an hour ago go, bytes and records: an
+	// unredacted image never lingers.
+	if w.staging != nil {
+		files, err := w.staging.Sweep(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		records, err := w.store.SweepStagedImages(ctx)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if files > 0 || records > 0 {
+			w.log.InfoContext(ctx, "swept expired staged uploads", "files", files, "records", records)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -52,7 +52,14 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
-	if form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.composerImages(c, form)
+	if err != nil {
+		return err
+	}
+	if acted {
+		imageStep(form)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
 			return h.renderTopicForm(c, board, form, form.Errors.status())
 		})
@@ -60,7 +67,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(form.Body, form.PHI, "")
+	content, discard, err := h.postContentWithImages(c, form, form.Body, "")
 	if err != nil {
 		return err
 	}
@@ -70,7 +77,9 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
+		discard()
 		return err
 	}
+	h.postedImages(c.UserContext(), member(c).ID, form.Images)
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }
