@@ -106,6 +106,9 @@ func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseFo
 	form.Action = "/b/" + board.Slug + "/case"
 	form.Submit = "Present case"
 	form.Cancel = "/b/" + board.Slug
+	if form.Images == nil {
+		form.Images = &imageTray{}
+	}
 	data := h.page(c, "Present a case in "+board.Title)
 	data.Page = caseNewPage{Board: board, Form: form, AgeBands: models.CaseAgeBands, Sexes: models.CaseSexes}
 	c.Status(status)

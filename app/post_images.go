@@ -127,6 +127,9 @@ type imageTray struct {
 // Label numbers the images from 1, as the form names them.
 func (t *trayImage) Label(i int) string { return "Image " + strconv.Itoa(i+1) }
 
+// LabelLower is Label inside a sentence.
+func (t *trayImage) LabelLower(i int) string { return "image " + strconv.Itoa(i+1) }
+
 // PreviewURL shows the uploader the image as it will be posted.
 func (t *trayImage) PreviewURL() string { return "/uploads/" + t.Ticket }
 

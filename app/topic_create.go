@@ -31,6 +31,9 @@ func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *compo
 	form.WithTitle = true
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
+	if form.Images == nil {
+		form.Images = &imageTray{}
+	}
 	data := h.page(c, "New topic in "+board.Title)
 	data.Page = topicNewPage{Board: board, Form: form}
 	c.Status(status)

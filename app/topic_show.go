@@ -89,6 +89,9 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
 		reply.Submit = "Post reply"
+		if reply.Images == nil {
+			reply.Images = &imageTray{}
+		}
 		p.Reply = reply
 	}
 	data := h.page(c, topic.Title)
