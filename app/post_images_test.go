@@ -533,4 +533,3 @@ func TestDICOMUploadIsDeidentifiedThroughTheRoute(t *testing.T) {
 		}
 	})
 }
-
