@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -77,6 +78,20 @@ func serveImage(c *fiber.Ctx, ctype, disposition string) {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Content-Security-Policy", imageCSP)
 	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+}
+
+// imagesLink is what a feed or an email shows of a post's images: never
+// the images, which only Rounds serves, to members who may read the post,
+// but a link to the post; "" when it has none.
+func imagesLink(n int, postURL string) string {
+	if n == 0 {
+		return ""
+	}
+	what := "1 image: open the post on Rounds to see it."
+	if n > 1 {
+		what = strconv.Itoa(n) + " images: open the post on Rounds to see them."
+	}
+	return `<p><a href="` + template.HTMLEscapeString(postURL) + `">` + what + `</a></p>`
 }
 
 // deleteImageBlobs deletes every size of images no post refers to any
