@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
@@ -535,6 +536,42 @@ func TestDICOMUploadIsDeidentifiedThroughTheRoute(t *testing.T) {
 		}
 		if img := decode(t, []byte(full.Body)); img.Bounds().Dx() != 256 {
 			t.Errorf("the rendered slice is %v", img.Bounds())
+		}
+	})
+}
+
+// Uploads left in a composer go within minutes of their hour: the
+// staging sweep runs when the job queue starts and every few minutes.
+func TestStagedUploadsAreSweptAfterTheirHour(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		a.Board(t, "cardiology", "Cardiology")
+		doctor := a.Browser(t)
+		doctor.SignIn(okafor)
+		for i := 0; i < 2; i++ {
+			res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"Left behind"}},
+				&upload{"image", "ecg.png", "image/png", pngBytes(t, 64, 64)})
+			wantStatus(t, res, http.StatusOK)
+			if i == 0 {
+				a.Clock.Add(30 * time.Minute)
+			}
+		}
+		a.Clock.Add(30 * time.Minute) // the first upload's hour is up; the second has half an hour left
+		if err := a.Site.StartJobs(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		finished := `SELECT COUNT(*) FROM river_job WHERE kind = 'sweep_staged_uploads' AND state = 'completed'`
+		for deadline := time.Now().Add(30 * time.Second); count(t, a, finished) == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("no staging sweep ran when the job queue started")
+			}
+		}
+		if n := count(t, a, `SELECT COUNT(*) FROM staged_images`); n != 1 {
+			t.Errorf("%d staged uploads recorded after the sweep, want the newer one", n)
+		}
+		list, err := a.Site.Blobs.List(context.Background(), "staging/")
+		if err != nil || len(list) != 1 {
+			t.Errorf("staging holds %v (%v) after the sweep, want the newer upload", list, err)
 		}
 	})
 }

@@ -57,13 +57,11 @@ type sweepWorker struct {
 	// outboxNow is the search outbox's clock: the outbox keeps real time,
 	// whatever the site's clock says.
 	outboxNow func() time.Time
-	// staging keeps members' uploads while their composer is open.
-	staging *blob.Staging
 }
 
 func (s *Site) sweeper() *sweepWorker {
 	return &sweepWorker{store: s.Store, log: s.Log, sessionIdle: s.Config.SessionIdle,
-		rateLimits: s.Config.RateLimitStore == "database", outboxNow: time.Now, staging: s.Staging}
+		rateLimits: s.Config.RateLimitStore == "database", outboxNow: time.Now}
 }
 
 // Timeout bounds a sweep: a few deletes.
@@ -103,20 +101,48 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	} else if pruned > 0 {
 		w.log.InfoContext(ctx, "pruned the search outbox", "count", pruned)
 	}
-	// Uploads staged more than an hour ago go, bytes and records: an
-	// unredacted image never lingers.
-	if w.staging != nil {
-		files, err := w.staging.Sweep(ctx)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		records, err := w.store.SweepStagedImages(ctx)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if files > 0 || records > 0 {
-			w.log.InfoContext(ctx, "swept expired staged uploads", "files", files, "records", records)
-		}
-	}
 	return errors.Join(errs...)
+}
+
+// StagingSweepEvery is how often uploads staged past their hour are
+// deleted: often, so that an unredacted image outlives its hour by
+// minutes at most.
+const StagingSweepEvery = 5 * time.Minute
+
+// StagingSweepArgs is the periodic job that deletes the uploads staged in
+// members' composers more than blob.StagingTTL ago, their bytes and their
+// records.
+type StagingSweepArgs struct{}
+
+// Kind names the job in River.
+func (StagingSweepArgs) Kind() string { return "sweep_staged_uploads" }
+
+// InsertOpts keeps one staging sweep waiting or running at a time.
+func (StagingSweepArgs) InsertOpts() river.InsertOpts { return SweepArgs{}.InsertOpts() }
+
+func stagingSweepJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(StagingSweepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return StagingSweepArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// stagingSweeper works StagingSweepArgs jobs.
+type stagingSweeper struct {
+	river.WorkerDefaults[StagingSweepArgs]
+	store   *models.Store
+	staging *blob.Staging
+	log     *slog.Logger
+}
+
+// Timeout bounds a staging sweep: a listing and a few deletes.
+func (w *stagingSweeper) Timeout(*river.Job[StagingSweepArgs]) time.Duration { return 5 * time.Minute }
+
+// Work deletes the expired uploads' bytes, then their records.
+func (w *stagingSweeper) Work(ctx context.Context, _ *river.Job[StagingSweepArgs]) error {
+	files, err := w.staging.Sweep(ctx)
+	records, err2 := w.store.SweepStagedImages(ctx)
+	if files > 0 || records > 0 {
+		w.log.InfoContext(ctx, "swept expired staged uploads", "files", files, "records", records)
+	}
+	return errors.Join(err, err2)
 }
