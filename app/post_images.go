@@ -19,6 +19,7 @@ import (
 	"rounds/app/blob"
 	"rounds/app/images"
 	"rounds/app/phi"
+	"rounds/app/ratelimit"
 	"rounds/models"
 )
 
@@ -249,6 +250,10 @@ func (h *Handler) composerImages(c *fiber.Ctx, form *composer) (bool, error) {
 			addImageProblem(form, fmt.Sprintf("%s: %s", img.Label(i), problem))
 			continue
 		}
+		if limit := h.takeLimits(c, ratelimit.Upload); limit != nil {
+			addImageProblem(form, limit.message()+" The boxes are kept below.")
+			continue
+		}
 		if err := h.redact(c.UserContext(), member(c).ID, img, boxes); err != nil {
 			if images.KindOf(err) == 0 {
 				return false, err
@@ -261,8 +266,11 @@ func (h *Handler) composerImages(c *fiber.Ctx, form *composer) (bool, error) {
 	}
 	if file, err := c.FormFile("image"); err == nil && file.Size > 0 {
 		acted = true
+		limit := h.takeLimits(c, ratelimit.Upload)
 		if len(tray.Images) >= maxPostImages {
 			addImageProblem(form, fmt.Sprintf("A post takes at most %d images.", maxPostImages))
+		} else if limit != nil {
+			addImageProblem(form, limit.message()+" Your text is kept below.")
 		} else if img, msg, err := h.stage(c, file.Filename, file.Header.Get(fiber.HeaderContentType), file.Size, func() (io.ReadCloser, error) { return file.Open() }); err != nil {
 			return false, err
 		} else if msg != "" {

@@ -575,3 +575,21 @@ func TestStagedUploadsAreSweptAfterTheirHour(t *testing.T) {
 		}
 	})
 }
+
+// Each upload costs the server a decode, a face search and a read of its
+// text: a member's uploads are limited, and a refused one keeps the form.
+func TestUploadsAreRateLimited(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		a.Board(t, "cardiology", "Cardiology")
+		doctor := a.Browser(t)
+		doctor.SignIn(okafor)
+		form := url.Values{"title": {"Two films"}, "body": {"Before and after."}}
+		res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", form, &upload{"image", "a.png", "image/png", pngBytes(t, 64, 64)})
+		wantStatus(t, res, http.StatusOK)
+		form.Set("image_ticket", ticketInput.FindStringSubmatch(res.Body)[1])
+		res = submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", form, &upload{"image", "b.png", "image/png", pngBytes(t, 64, 64)})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "You have uploaded or blacked out images 1 times in", "Before and after.", form.Get("image_ticket"))
+	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "upload=1/1h"}})
+}

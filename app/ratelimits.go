@@ -35,6 +35,7 @@ var limitWords = map[string]string{
 	ratelimit.SearchIP:  "searched from this network",
 	ratelimit.Fetch:     "asked Rounds to fetch a link or image",
 	ratelimit.FetchIP:   "asked Rounds to fetch a link or image from this network",
+	ratelimit.Upload:    "uploaded or blacked out images",
 }
 
 // message is what the refused visitor reads.

@@ -86,6 +86,7 @@ const (
 	SearchIP  = "search_ip"  // searches, per address
 	Fetch     = "fetch"      // remote addresses read for a member on the request path, per member
 	FetchIP   = "fetch_ip"   // the same, per address
+	Upload    = "upload"     // images uploaded or blacked out in a composer, per member
 )
 
 // Database is a Store shared by every node through the database.
