@@ -50,8 +50,10 @@ type StagedImage struct {
 	CreatedAt time.Time
 }
 
-// StagedImageTTL is how long a staged upload may wait for its post.
-const StagedImageTTL = time.Hour
+// StagedImageTTL is how long a staged upload may wait for its post: the
+// blob store's staging area keeps its bytes an hour, and the record goes a
+// minute sooner, so the bytes are there whenever the record is.
+const StagedImageTTL = time.Hour - time.Minute
 
 // StageImage records a member's staged upload.
 func (s *Store) StageImage(ctx context.Context, img *StagedImage) error {
