@@ -66,8 +66,14 @@ func TestBrowserUploadRedactAndPost(t *testing.T) {
 	if len(topics) != 1 {
 		t.Fatalf("%d topics after posting", len(topics))
 	}
-	loaded := read(t, s, "read the thumbnail", chromedp.Evaluate[string](
-		`(function(){var i=document.querySelector('.post-images img');return i ? i.alt + ' ' + (i.complete && i.naturalWidth > 0) : 'none'})()`))
+	// The thumbnail loads lazily: scrolled to, it loads from /media.
+	loaded := read(t, s, "read the thumbnail", chromedp.Evaluate[string](`new Promise(function(done){
+		var i = document.querySelector('.post-images img');
+		if (!i) { done('none'); return; }
+		function report() { done(i.alt + ' ' + (i.naturalWidth > 0)); }
+		i.scrollIntoView({block: 'center'});
+		if (i.complete && i.naturalWidth > 0) { report(); } else { i.addEventListener('load', report); i.addEventListener('error', report); }
+	})`, chromedp.EvalAwaitPromise))
 	if loaded != "Blue-grey discolouration, cheek true" {
 		t.Fatalf("the post's thumbnail: %q", loaded)
 	}
