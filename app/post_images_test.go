@@ -593,3 +593,30 @@ func TestUploadsAreRateLimited(t *testing.T) {
 		mustContain(t, res, "You have uploaded or blacked out images 1 times in", "Before and after.", form.Get("image_ticket"))
 	}, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "upload=1/1h"}})
 }
+
+// A case takes images as a topic does, through its own form.
+func TestCaseWithAnImage(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Surgery")
+		a.Board(t, "surgery", "Surgery")
+		doctor := a.Browser(t)
+		doctor.SignIn(okafor)
+		form := aCase()
+		res := submitMultipart(t, doctor, "/b/surgery/case", "/b/surgery/case", form, &upload{"image", "cxr.png", "image/png", pngBytes(t, 400, 300)})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Contrast swallow now, or CT first?", `enctype="multipart/form-data"`)
+		ticket := ticketInput.FindStringSubmatch(res.Body)[1]
+		form.Set("image_ticket", ticket)
+		res = submitMultipart(t, doctor, "/b/surgery/case", "/b/surgery/case", form, nil)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "Image 1: describe it (alt text)", "Sudden chest pain after forceful vomiting.")
+		form.Set("alt-"+ticket, "Chest radiograph, pneumomediastinum")
+		form.Set("images_attest", "yes")
+		res = submitMultipart(t, doctor, "/b/surgery/case", "/b/surgery/case", form, nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		thumb := mediaThumb.FindStringSubmatch(doctor.Get(res.Location()).Body)
+		if thumb == nil || thumb[2] != "Chest radiograph, pneumomediastinum" {
+			t.Fatalf("the case's image on its page: %v", thumb)
+		}
+	})
+}
