@@ -24,6 +24,7 @@ func (s *Site) register(workers *river.Workers) {
 	river.AddWorker(workers, &mentionLinksWorker{Store: s.Store, Log: s.Log})
 	river.AddWorker(workers, &PlainTextWorker{Store: s.Store, Markdown: s.Markdown, Log: s.Log})
 	river.AddWorker(workers, s.sweeper())
+	river.AddWorker(workers, &stagingSweeper{store: s.Store, staging: s.Staging, log: s.Log})
 	river.AddWorker(workers, &remindWorker{store: s.Store, log: s.Log})
 	s.Digests.Register(workers)
 	s.Notify.Register(workers)
@@ -31,7 +32,7 @@ func (s *Site) register(workers *river.Workers) {
 
 // periodic lists the scheduled jobs.
 func (s *Site) periodic() []*river.PeriodicJob {
-	periodic := append([]*river.PeriodicJob{podcast.RefreshJob(), sweepJob(), remindJob()}, s.Digests.Periodic()...)
+	periodic := append([]*river.PeriodicJob{podcast.RefreshJob(), sweepJob(), stagingSweepJob(), remindJob()}, s.Digests.Periodic()...)
 	return append(periodic, s.Notify.Periodic()...)
 }
 

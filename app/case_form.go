@@ -38,7 +38,7 @@ func (f *caseForm) AnonymousVerb() string { return "Present" }
 
 // caseFieldOrder is the order of the form's fields on the page, so the
 // list of problems at the top reads in the same order.
-var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "phi", "attest"}
+var caseFieldOrder = []string{"source", "title", "age", "sex", "presentation", "workup", "question", "tags", "body", "images", "phi", "attest"}
 
 // Problems lists the form's problems in the order of its fields.
 func (f *caseForm) Problems() []fieldProblem {

@@ -59,8 +59,15 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
-	if form.Errors != nil || c.FormValue("preview") != "" {
-		if form.Errors == nil {
+	acted, err := h.composerImages(c, &form.composer)
+	if err != nil {
+		return err
+	}
+	if acted {
+		imageStep(&form.composer)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
+		if form.Errors == nil && !acted {
 			preview, err := h.markdown.Render(source, h.mentionsOfMembers(c.UserContext()))
 			if err != nil {
 				return err
@@ -72,7 +79,7 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, &form.composer, func() error { return h.renderCaseForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(c.UserContext(), source, form.PHI, "", summary.SourceURL)
+	content, discard, err := h.postContentWithImages(c, &form.composer, source, "", summary.SourceURL)
 	if err != nil {
 		return err
 	}
@@ -82,9 +89,11 @@ func (h *Handler) caseCreate(c *fiber.Ctx) error {
 		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
+		discard()
 		return err
 	}
 	h.dropDraft(c, models.NewCaseDraft(board.ID))
+	h.postedImages(c.UserContext(), member(c).ID, form.Images)
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }
 
@@ -121,6 +130,9 @@ func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseFo
 	form.Place, form.DraftReturn, form.MentionBoard = models.NewCaseDraft(board.ID), form.Action, board.Slug
 	form.Submit = "Present case"
 	form.Cancel = "/b/" + board.Slug
+	if form.Images == nil {
+		form.Images = &imageTray{}
+	}
 	data := h.page(c, "Present a case in "+board.Title)
 	data.Page = caseNewPage{Board: board, Form: form, AgeBands: models.CaseAgeBands, Sexes: models.CaseSexes}
 	c.Status(status)

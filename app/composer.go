@@ -75,6 +75,22 @@ func (h *Handler) mentionsOfMembers(ctx context.Context) markdown.RenderOption {
 	})
 }
 
+// postContentWithImages is postContent with the composer's images
+// rendered and kept in the blob store, ready for the post's transaction;
+// discard deletes them if the post is not written after all.
+func (h *Handler) postContentWithImages(c *fiber.Ctx, form *composer, source, audioURL string, outside ...string) (models.PostContent, func(), error) {
+	content, err := h.postContent(c.UserContext(), source, form.PHI, audioURL, outside...)
+	if err != nil {
+		return content, func() {}, err
+	}
+	kept, discard, err := h.keptImages(c.UserContext(), member(c).ID, form.Images)
+	if err != nil {
+		return content, discard, err
+	}
+	content.Images = kept
+	return content, discard, nil
+}
+
 // episodeAudio is the audio of the episode a podcast topic discusses, for
 // the times its posts write to link to; "" for any other topic.
 func (h *Handler) episodeAudio(ctx context.Context, topic *models.Topic) (string, error) {

@@ -181,9 +181,10 @@ func (h *Handler) boardFeed(board *models.Board, topics []models.FeedTopic, toke
 			Updated:   updated.UTC().Format(time.RFC3339),
 			Author:    atomAuthor{Name: t.Byline()},
 		}
-		// A hidden or deleted opening post comes back empty: title only.
+		// A hidden or deleted opening post comes back empty: title only. Images
+		// stay behind Rounds' permission check: the entry links to them.
 		if t.OpeningCooked != "" {
-			e.Content = &atomContent{Type: "html", HTML: t.OpeningCooked}
+			e.Content = &atomContent{Type: "html", HTML: t.OpeningCooked + imagesLink(t.OpeningImages, e.Link.Href)}
 		}
 		f.Entries = append(f.Entries, e)
 	}

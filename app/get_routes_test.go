@@ -89,6 +89,12 @@ func TestNoGETChangesData(t *testing.T) {
 			t.Fatal("okafor has no unread notification")
 		}
 
+		// A posted image, and an upload still staged in okafor's composer.
+		image := postImage(t, b, topic, "12-lead ECG")
+		staged := submitMultipart(t, b, topicPath, topicPath+"/reply", url.Values{"body": {"Another film"}},
+			&upload{"image", "film.png", "image/png", pngBytes(t, 64, 64)})
+		ticket := ticketInput.FindStringSubmatch(staged.Body)
+
 		ids := strings.NewReplacer(
 			"/t/:id<int>/:slug", fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug),
 			"/t/:id<int>", topicPath,
@@ -112,6 +118,8 @@ func TestNoGETChangesData(t *testing.T) {
 			"/auth/:provider", "/auth/demo",
 			// An image the server's fetcher refuses to reach at once.
 			"/img/:signature/:address", imageproxy.NewSigner(a.Config.Secret).URL("http://127.0.0.1/ecg.png"),
+			"/media/:name/:size", "/media/"+image+"/full",
+			"/uploads/:ticket", "/uploads/"+ticket[1],
 			":slug", board.Slug, ":tag", "anticoagulation",
 		)
 		before := databaseRows(t, a)

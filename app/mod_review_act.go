@@ -90,6 +90,9 @@ var reviewActions = map[string]reviewAction{
 				return "", nil
 			}
 			res, err := h.store.PurgePost(ctx, post.ID, mod.ID, f.Reason)
+			if err == nil {
+				h.deleteImageBlobs(ctx, res.Images)
+			}
 			if err != nil || !res.TopicPurged {
 				return "purge", err
 			}

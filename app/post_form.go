@@ -79,6 +79,9 @@ type composer struct {
 	// MentionBoard is the slug of the board whose readers the form
 	// suggests for an @mention.
 	MentionBoard string
+	// Images are the post's images, staged while the composer is open;
+	// nil on a form that takes none (an edit).
+	Images *imageTray
 }
 
 // DraftPlace is the form's place, as it carries it; "" when it keeps no

@@ -37,6 +37,7 @@ var limitWords = map[string]string{
 	ratelimit.FetchIP:   "asked Rounds to fetch a link or image from this network",
 	ratelimit.Draft:     "saved drafts",
 	ratelimit.Mention:   "looked up members to mention",
+	ratelimit.Upload:    "uploaded or blacked out images",
 }
 
 // message is what the refused visitor reads.

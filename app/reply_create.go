@@ -31,7 +31,14 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	} else if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
-	if form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.composerImages(c, form)
+	if err != nil {
+		return err
+	}
+	if acted {
+		imageStep(form)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
 			return h.replyFormAgain(c, topic, access, form)
 		})
@@ -43,12 +50,15 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	content, err := h.postContent(ctx, form.Body, form.PHI, audio)
+	content, discard, err := h.postContentWithImages(c, form, form.Body, audio)
 	if err != nil {
 		return err
 	}
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, PostContent: content,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK})
+	if err != nil {
+		discard()
+	}
 	if errors.Is(err, models.ErrLocked) {
 		topic.Locked = true
 		form.Errors.add("body", "This topic was locked while you were writing, so it takes no new replies. Your text is kept below.")
@@ -58,6 +68,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 		return err
 	}
 	h.dropDraft(c, models.ReplyDraft(topic.ID))
+	h.postedImages(ctx, member(c).ID, form.Images)
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusSeeOther)
 }
 

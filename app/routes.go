@@ -89,6 +89,8 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/search", reader, h.limited(h.searchShow, ratelimit.Search, ratelimit.SearchIP)},
 		{fiber.MethodGet, "/search/help", reader, h.searchHelp},
 		{fiber.MethodGet, imageproxy.Prefix + ":signature/:address", reader, h.imageShow},
+		{fiber.MethodGet, mediaPrefix + ":name/:size", reader, h.postImageShow},
+		{fiber.MethodGet, "/uploads/:ticket", verifiedMember, h.uploadShow},
 		{fiber.MethodPost, "/preview", verifiedMember, h.preview},
 		{fiber.MethodPost, "/b/:slug/level", verifiedMember, h.boardLevelSave},
 		{fiber.MethodPost, "/t/:id<int>/level", verifiedMember, h.topicLevelSave},

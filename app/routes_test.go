@@ -64,6 +64,8 @@ var routeAccess = map[string]string{
 	"GET /search":                        "member",
 	"GET /search/help":                   "member",
 	"GET /img/:signature/:address":       "member",
+	"GET /media/:name/:size":             "member",
+	"GET /uploads/:ticket":               "member",
 	"POST /preview":                      "member",
 	"POST /b/:slug/level":                "member",
 	"POST /t/:id<int>/level":             "member",

@@ -15,11 +15,13 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"rounds/app/auth"
+	"rounds/app/blob"
 	"rounds/app/config"
 	"rounds/app/demoidp"
 	"rounds/app/digest"
 	"rounds/app/fetch"
 	"rounds/app/imageproxy"
+	"rounds/app/images"
 	"rounds/app/jobs"
 	"rounds/app/mail"
 	"rounds/app/markdown"
@@ -53,6 +55,11 @@ type Handler struct {
 	// images serves remote images from Rounds itself, and signs their
 	// addresses on the pages.
 	images *imageproxy.Proxy
+	// uploads de-identifies members' images; staging keeps them, as
+	// sent, while their composer is open; blobs keeps posts' images.
+	uploads *images.Processor
+	staging *blob.Staging
+	blobs   blob.Store
 	// jobs queues background work in the transaction of the write that
 	// needs it.
 	jobs *jobs.Queue
@@ -83,7 +90,7 @@ type Handler struct {
 // site has the demo's identity provider, which only `rounds demo` (and
 // tests) ask Wire for, so `rounds serve` has no way to reach it.
 func New(site *Site) (*fiber.App, error) {
-	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Fetcher == nil ||
+	if site == nil || site.Config == nil || site.Store == nil || site.Markdown == nil || site.Images == nil || site.Uploads == nil || site.Fetcher == nil ||
 		site.Mailer == nil || site.Limiter == nil || site.Digests == nil || site.Unsubscribes == nil || site.Search == nil || site.Jobs == nil || site.reads == nil {
 		return nil, fmt.Errorf("app: the site is not wired: build it with Wire")
 	}
@@ -102,6 +109,9 @@ func New(site *Site) (*fiber.App, error) {
 		search:    site.Search,
 		fetcher:   site.Fetcher,
 		images:    site.Images,
+		uploads:   site.Uploads,
+		staging:   site.Staging,
+		blobs:     site.Blobs,
 		jobs:      site.Jobs,
 		digests:   site.Digests,
 		limiter:   site.Limiter,
@@ -153,9 +163,11 @@ func New(site *Site) (*fiber.App, error) {
 	return app, nil
 }
 
-// bodyLimit is the most a request's body may hold: the longest post is
-// 32,000 characters.
-const bodyLimit = 1 << 20
+// bodyLimit is the most a request's body may hold: a composer's form with
+// an image of images.DefaultMaxBytes (20 MB) and the longest post, 32,000
+// characters. The image's own limit is checked with a clear message on
+// the form; a body past this one is refused outright.
+const bodyLimit = images.DefaultMaxBytes + 2<<20
 
 // answerUnknownMethods has a request whose method Fiber does not know
 // refused like a malformed one, through the error handler and so with the

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"rounds/app/blob"
 	"rounds/models"
 	"rounds/search"
 )
@@ -107,4 +108,47 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		w.log.InfoContext(ctx, "pruned the search outbox", "count", pruned)
 	}
 	return errors.Join(errs...)
+}
+
+// StagingSweepEvery is how often uploads staged past their hour are
+// deleted: often, so that an unredacted image outlives its hour by
+// minutes at most.
+const StagingSweepEvery = 5 * time.Minute
+
+// StagingSweepArgs is the periodic job that deletes the uploads staged in
+// members' composers more than blob.StagingTTL ago, their bytes and their
+// records.
+type StagingSweepArgs struct{}
+
+// Kind names the job in River.
+func (StagingSweepArgs) Kind() string { return "sweep_staged_uploads" }
+
+// InsertOpts keeps one staging sweep waiting or running at a time.
+func (StagingSweepArgs) InsertOpts() river.InsertOpts { return SweepArgs{}.InsertOpts() }
+
+func stagingSweepJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(StagingSweepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return StagingSweepArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// stagingSweeper works StagingSweepArgs jobs.
+type stagingSweeper struct {
+	river.WorkerDefaults[StagingSweepArgs]
+	store   *models.Store
+	staging *blob.Staging
+	log     *slog.Logger
+}
+
+// Timeout bounds a staging sweep: a listing and a few deletes.
+func (w *stagingSweeper) Timeout(*river.Job[StagingSweepArgs]) time.Duration { return 5 * time.Minute }
+
+// Work deletes the expired uploads' bytes, then their records.
+func (w *stagingSweeper) Work(ctx context.Context, _ *river.Job[StagingSweepArgs]) error {
+	files, err := w.staging.Sweep(ctx)
+	records, err2 := w.store.SweepStagedImages(ctx)
+	if files > 0 || records > 0 {
+		w.log.InfoContext(ctx, "swept expired staged uploads", "files", files, "records", records)
+	}
+	return errors.Join(err, err2)
 }

@@ -37,6 +37,9 @@ func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *compo
 	form.WithTitle = true
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
+	if form.Images == nil {
+		form.Images = &imageTray{}
+	}
 	data := h.page(c, "New topic in "+board.Title)
 	data.Page = topicNewPage{Board: board, Form: form}
 	c.Status(status)
@@ -62,7 +65,14 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if refusal := postRefusal(access); refusal != "" {
 		form.Errors.add("body", refusal+" Your text is kept below.")
 	}
-	if form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.composerImages(c, form)
+	if err != nil {
+		return err
+	}
+	if acted {
+		imageStep(form)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error {
 			return h.renderTopicForm(c, board, form, form.Errors.status())
 		})
@@ -70,7 +80,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderTopicForm(c, board, form, form.Errors.status()) })
 	}
-	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, "")
+	content, discard, err := h.postContentWithImages(c, form, form.Body, "")
 	if err != nil {
 		return err
 	}
@@ -80,8 +90,10 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 		Title: title, Tags: tags, PostContent: content,
 	})
 	if err != nil {
+		discard()
 		return err
 	}
 	h.dropDraft(c, models.NewTopicDraft(board.ID))
+	h.postedImages(c.UserContext(), member(c).ID, form.Images)
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }

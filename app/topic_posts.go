@@ -100,6 +100,9 @@ func renderPosts(posts []postItem) template.HTML {
 			b.WriteString(string(p.Cooked))
 			b.WriteString("</div>\n")
 		}
+		if len(p.Images) > 0 {
+			writeImages(&b, p.Images)
+		}
 		if len(p.Previews) > 0 {
 			writePreviews(&b, p.Previews)
 		}
@@ -150,6 +153,24 @@ func renderPosts(posts []postItem) template.HTML {
 		}
 	}
 	return template.HTML(b.String()) //nolint:gosec // escaped above; Cooked sanitized at write time
+}
+
+// writeImages writes a post's images as thumbnails, each a link to its
+// full view, with the author's description as alt text, and a DICOM
+// file's download.
+func writeImages(b *strings.Builder, imgs []models.PostImage) {
+	esc := template.HTMLEscapeString
+	b.WriteString(`  <ul class="post-images">` + "\n")
+	for _, img := range imgs {
+		alt := esc(img.Alt)
+		b.WriteString(`    <li><a href="` + mediaURL(img.Name, "full") + `" class="post-image"><img src="` + mediaURL(img.Name, "thumb") +
+			`" alt="` + alt + `" width="` + strconv.Itoa(img.ThumbWidth) + `" height="` + strconv.Itoa(img.ThumbHeight) + `" loading="lazy"></a>`)
+		if img.DICOM {
+			b.WriteString(` <a href="` + mediaURL(img.Name, "dicom") + `" class="dicom-download" download>De-identified DICOM file</a>`)
+		}
+		b.WriteString("</li>\n")
+	}
+	b.WriteString("  </ul>\n")
 }
 
 // writePreviews writes the cards of a post's links: a citation (title,

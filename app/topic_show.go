@@ -150,6 +150,9 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 		reply.Submit = "Post reply"
 		reply.Place, reply.MentionBoard = models.ReplyDraft(topic.ID), topic.BoardSlug
 		reply.DraftReturn = topicURL(&topic.Topic) + "#reply-heading"
+		if reply.Images == nil {
+			reply.Images = &imageTray{}
+		}
 		p.Reply = reply
 	}
 	data := h.page(c, topic.Title)
@@ -167,6 +170,9 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.Post
 		return nil, err
 	}
 	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
+		return nil, err
+	}
+	if err := h.attachImages(c.UserContext(), items); err != nil {
 		return nil, err
 	}
 	if err := h.attachReactions(c, m, items); err != nil {
@@ -274,6 +280,9 @@ type postItem struct {
 	// whether it has any links to look them up for.
 	Previews []models.LinkPreview
 	hasLinks bool
+	// Images are the post's images, shown as thumbnails that open the
+	// full view.
+	Images []models.PostImage
 	// PHIConfirmed is, for moderators, what the author confirmed was no
 	// patient identifier.
 	PHIConfirmed []phiNote
@@ -363,6 +372,28 @@ func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 			card := &items[i].Previews[j]
 			card.ImageURL = h.images.URL(card.ImageURL)
 		}
+	}
+	return nil
+}
+
+// attachImages gives each shown post its images; a deleted or withheld
+// post shows none.
+func (h *Handler) attachImages(ctx context.Context, items []postItem) error {
+	ids := make([]int64, 0, len(items))
+	for i := range items {
+		if !items[i].Deleted && !items[i].Withheld {
+			ids = append(ids, items[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	imgs, err := h.store.ImagesOfPosts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].Images = imgs[items[i].ID]
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"rounds/app/digest"
 	"rounds/app/fetch"
 	"rounds/app/imageproxy"
+	"rounds/app/images"
 	"rounds/app/jobs"
 	"rounds/app/links"
 	"rounds/app/mail"
@@ -57,6 +58,11 @@ type Site struct {
 	// Blobs keeps uploaded files, in the data directory or a bucket that
 	// several nodes share (ROUNDS_BLOB_URL, see BlobLocation).
 	Blobs blob.Store
+	// Uploads de-identifies members' images (faces blurred, text read
+	// when Tesseract is installed, DICOM de-identified) and Staging keeps
+	// them, as sent, in Blobs while their composer is open.
+	Uploads *images.Processor
+	Staging *blob.Staging
 	// Providers are the configured sign-in providers, in the order the
 	// sign-in page shows them.
 	Providers []*auth.Provider
@@ -179,6 +185,14 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	}
 	if s.Blobs, err = blobs.Open(ctx); err != nil {
 		return nil, fmt.Errorf("open the blob store (%s): %w", blobs, err)
+	}
+	s.Staging = blob.NewStaging(s.Blobs, store.Now)
+	ocr := images.FindOCR("")
+	if ocr == nil {
+		s.Log.Warn("tesseract is not installed: text shown in uploaded images is not checked for identifiers, and members are told so")
+	}
+	if s.Uploads, err = images.New(images.Options{OCR: ocr}); err != nil {
+		return nil, fmt.Errorf("image uploads: %w", err)
 	}
 
 	s.Providers = auth.NewProviders(cfg.OIDC, cfg.BaseURL.String())

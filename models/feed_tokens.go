@@ -114,6 +114,9 @@ type FeedTopic struct {
 	TopicSummary
 	OpeningCooked    string
 	OpeningUpdatedAt *time.Time
+	// OpeningImages counts the opening post's images, which a feed never
+	// carries: it links to the post instead.
+	OpeningImages int
 }
 
 // Updated is the last change a feed reader would see in the entry.
@@ -131,7 +134,8 @@ func (s *Store) NewestTopics(ctx context.Context, boardID int64, limit int) ([]F
 	err := s.db.WithContext(ctx).Table("topics t").
 		Select(topicSummaryColumns+`,
 			CASE WHEN op.deleted_at IS NULL THEN op.cooked ELSE '' END AS opening_cooked,
-			op.updated_at AS opening_updated_at`).
+			op.updated_at AS opening_updated_at,
+			CASE WHEN op.deleted_at IS NULL THEN (SELECT COUNT(*) FROM post_images pi WHERE pi.post_id = op.id) ELSE 0 END AS opening_images`).
 		Joins("JOIN users u ON u.id = t.author_id").
 		Joins(openingPostJoin).
 		Joins("JOIN boards b ON b.id = t.board_id").

@@ -894,6 +894,38 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, message_id)
 		)`,
 	}},
+	{32, "post images and staged uploads", []string{
+		// A post's images, de-identified; the blob store keeps their sizes
+		// under images/<name>/. They go with their post.
+		`CREATE TABLE post_images (
+			id {{id}},
+			post_id {{bigint}} NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+			name TEXT NOT NULL UNIQUE,
+			position INTEGER NOT NULL,
+			alt TEXT NOT NULL,
+			content_type TEXT NOT NULL,
+			width INTEGER NOT NULL,
+			height INTEGER NOT NULL,
+			page_width INTEGER NOT NULL,
+			page_height INTEGER NOT NULL,
+			thumb_width INTEGER NOT NULL,
+			thumb_height INTEGER NOT NULL,
+			dicom BOOLEAN NOT NULL DEFAULT FALSE,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX post_images_post ON post_images (post_id, position)`,
+		// Uploads waiting in a member's composer, at most an hour: what
+		// was found in them and drawn on them. Their bytes are in the
+		// blob store's staging area, never served.
+		`CREATE TABLE staged_images (
+			id {{id}},
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			ticket TEXT NOT NULL UNIQUE,
+			state TEXT NOT NULL,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX staged_images_created ON staged_images (created_at)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

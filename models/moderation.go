@@ -42,7 +42,10 @@ type PurgeResult struct {
 	BoardID int64
 	// TopicPurged says the post opened its topic, so the whole topic went.
 	TopicPurged bool
-	Posts       int
+	// Images are the names of the purged posts' images, whose blobs the
+	// caller deletes now that no post refers to them (ImageBlobPrefix).
+	Images []string
+	Posts  int
 }
 
 // PurgePost removes a post as if it had never been written: the post, its
@@ -75,6 +78,11 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if err := tx.Table("post_links").Where("post_id IN ?", ids).Distinct().Pluck("preview_id", &previews).Error; err != nil {
 			return fmt.Errorf("list the posts' links: %w", err)
 		}
+		images, err := imageNamesOf(tx, ids)
+		if err != nil {
+			return err
+		}
+		out.Images = images
 		// The reports go with the post, but what they achieved stays in
 		// their authors' records: a purge upholds them. Reports on the
 		// replies a purged topic takes along were never judged.
@@ -93,6 +101,7 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 			`DELETE FROM flags WHERE post_id IN ?`,
 			`DELETE FROM post_links WHERE post_id IN ?`,
 			`DELETE FROM notifications WHERE post_id IN ?`,
+			`DELETE FROM post_images WHERE post_id IN ?`,
 			`UPDATE member_warnings SET post_id = NULL WHERE post_id IN ?`,
 			`UPDATE topics SET answer_post_id = NULL WHERE answer_post_id IN ?`,
 			`DELETE FROM posts WHERE id IN ?`,

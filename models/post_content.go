@@ -24,6 +24,10 @@ type PostContent struct {
 	// PHIConfirmed is what the composer's identifier check flagged and
 	// the author confirmed identifies no patient: JSON, or empty.
 	PHIConfirmed string
+	// Images are the new post's images, de-identified and their sizes
+	// already in the blob store, in the order shown; an edit keeps the
+	// post's images as they are.
+	Images []PostImage
 }
 
 // Jobs queues the background work the store's writes ask for, inside the

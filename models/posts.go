@@ -162,6 +162,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
+		if err := attachImages(tx, post.ID, nr.Images, now); err != nil {
+			return err
+		}
 		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now); err != nil {
 			return err
 		}

@@ -60,6 +60,9 @@ func (s *Store) SearchDocsForPosts(ctx context.Context, postIDs []int64) ([]Sear
 	if err := s.tagSearchDocs(ctx, docs); err != nil {
 		return nil, err
 	}
+	if err := s.altSearchDocs(ctx, docs); err != nil {
+		return nil, err
+	}
 	return docs, nil
 }
 
@@ -76,6 +79,9 @@ func (s *Store) SearchDocsForTopics(ctx context.Context, topicIDs []int64) ([]Se
 		docs = append(docs, got...)
 	}
 	if err := s.tagSearchDocs(ctx, docs); err != nil {
+		return nil, err
+	}
+	if err := s.altSearchDocs(ctx, docs); err != nil {
 		return nil, err
 	}
 	return docs, nil
@@ -104,6 +110,9 @@ func (s *Store) SearchDocsAfter(ctx context.Context, afterPostID int64, limit in
 		return nil, fmt.Errorf("load search documents after post %d: %w", afterPostID, err)
 	}
 	if err := s.tagSearchDocs(ctx, docs); err != nil {
+		return nil, err
+	}
+	if err := s.altSearchDocs(ctx, docs); err != nil {
 		return nil, err
 	}
 	return docs, nil

@@ -27,7 +27,7 @@ type RateLimits map[string]RateLimit
 // a clinician at work, tight for a script. Their names are those of the
 // actions ratelimit limits (ratelimit.Post, ratelimit.SearchIP, …).
 const defaultRateLimits = "post=8/1m,post_ip=30/1m,flag=20/1h,sign_in=20/5m,email_code=5/1h,search=60/1m,search_ip=120/1m," +
-	"fetch=30/1m,fetch_ip=60/1m,draft=40/1m,mention=120/1m"
+	"fetch=30/1m,fetch_ip=60/1m,draft=40/1m,mention=120/1m,upload=60/1h"
 
 // DefaultRateLimits are the limits when ROUNDS_RATE_LIMITS sets none.
 func DefaultRateLimits() RateLimits {

@@ -88,6 +88,7 @@ const (
 	FetchIP   = "fetch_ip"   // the same, per address
 	Draft     = "draft"      // drafts saved as a member types, per member
 	Mention   = "mention"    // members looked up for an @mention, per member
+	Upload    = "upload"     // images uploaded or blacked out in a composer, per member
 )
 
 // Database is a Store shared by every node through the database.

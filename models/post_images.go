@@ -1,0 +1,201 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PostImage is an image attached to a post: de-identified and re-encoded
+// before anyone saw it, its sizes kept in the blob store under
+// ImageBlobPrefix(Name). Name is 128 random bits in hex, so an image's
+// address cannot be guessed; whoever has it still passes the permission
+// check of the post.
+type PostImage struct {
+	ID       int64
+	PostID   int64
+	Name     string
+	Position int
+	// Alt is the author's description, shown to screen readers and
+	// indexed with the post.
+	Alt         string
+	ContentType string // of every size: image/jpeg or image/png
+	Width       int    // the full view
+	Height      int
+	PageWidth   int
+	PageHeight  int
+	ThumbWidth  int
+	ThumbHeight int
+	// DICOM says a de-identified DICOM file is kept for download too.
+	DICOM     bool `gorm:"column:dicom"`
+	CreatedAt time.Time
+}
+
+// ImageBlobPrefix is where the blob store keeps every size of an image:
+// deleting the prefix deletes them all.
+func ImageBlobPrefix(name string) string { return "images/" + name + "/" }
+
+// StagedImage is an upload waiting in a member's composer, at most an hour:
+// its bytes in the blob store's staging area under Ticket, and State, what
+// the app found in it and the member drew on it, as the app writes it.
+type StagedImage struct {
+	ID        int64
+	UserID    int64
+	Ticket    string
+	State     string
+	CreatedAt time.Time
+}
+
+// StagedImageTTL is how long a staged upload may wait for its post: the
+// blob store's staging area keeps its bytes an hour, and the record goes a
+// minute sooner, so the bytes are there whenever the record is.
+const StagedImageTTL = time.Hour - time.Minute
+
+// StageImage records a member's staged upload.
+func (s *Store) StageImage(ctx context.Context, img *StagedImage) error {
+	img.CreatedAt = s.Now()
+	if err := s.db.WithContext(ctx).Create(img).Error; err != nil {
+		return fmt.Errorf("stage image: %w", err)
+	}
+	return nil
+}
+
+// StagedImages returns a member's staged uploads among tickets that have
+// not expired, in the order of tickets; another member's and expired ones
+// are simply absent.
+func (s *Store) StagedImages(ctx context.Context, userID int64, tickets []string) ([]StagedImage, error) {
+	if len(tickets) == 0 {
+		return nil, nil
+	}
+	var found []StagedImage
+	err := s.db.WithContext(ctx).Where("user_id = ? AND ticket IN ? AND created_at > ?",
+		userID, tickets, s.Now().Add(-StagedImageTTL)).Find(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("load staged images of member %d: %w", userID, err)
+	}
+	out := make([]StagedImage, 0, len(found))
+	for _, t := range tickets {
+		for _, img := range found {
+			if img.Ticket == t && !slices.ContainsFunc(out, func(o StagedImage) bool { return o.Ticket == t }) {
+				out = append(out, img)
+			}
+		}
+	}
+	return out, nil
+}
+
+// UpdateStagedImage replaces the state of a member's staged upload.
+func (s *Store) UpdateStagedImage(ctx context.Context, userID int64, ticket, state string) error {
+	res := s.db.WithContext(ctx).Exec(`UPDATE staged_images SET state = ? WHERE user_id = ? AND ticket = ?`, state, userID, ticket)
+	if res.Error != nil {
+		return fmt.Errorf("update staged image: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("staged image: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// UnstageImages forgets a member's staged uploads, once posted or removed.
+func (s *Store) UnstageImages(ctx context.Context, userID int64, tickets []string) error {
+	if len(tickets) == 0 {
+		return nil
+	}
+	err := s.db.WithContext(ctx).Exec(`DELETE FROM staged_images WHERE user_id = ? AND ticket IN ?`, userID, tickets).Error
+	if err != nil {
+		return fmt.Errorf("unstage images: %w", err)
+	}
+	return nil
+}
+
+// SweepStagedImages forgets the staged uploads older than the TTL (the
+// blob store's staging sweep deletes their bytes) and says how many went.
+func (s *Store) SweepStagedImages(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM staged_images WHERE created_at <= ?`, s.Now().Add(-StagedImageTTL))
+	if res.Error != nil {
+		return 0, fmt.Errorf("sweep staged images: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// PostImageByName loads an attached image by its name.
+func (s *Store) PostImageByName(ctx context.Context, name string) (*PostImage, error) {
+	var img PostImage
+	if err := s.db.WithContext(ctx).Where("name = ?", name).Take(&img).Error; err != nil {
+		return nil, notFound(err, "load image")
+	}
+	return &img, nil
+}
+
+// ImagesOfPosts returns the images of the posts, by post, in order.
+func (s *Store) ImagesOfPosts(ctx context.Context, postIDs []int64) (map[int64][]PostImage, error) {
+	out := map[int64][]PostImage{}
+	for chunk := range slices.Chunk(postIDs, maxBoundIDs) {
+		var imgs []PostImage
+		if err := s.db.WithContext(ctx).Where("post_id IN ?", chunk).Order("post_id, position").Find(&imgs).Error; err != nil {
+			return nil, fmt.Errorf("load images of %d posts: %w", len(postIDs), err)
+		}
+		for _, img := range imgs {
+			out[img.PostID] = append(out[img.PostID], img)
+		}
+	}
+	return out, nil
+}
+
+// attachImages records a new post's images, in its transaction.
+func attachImages(tx *gorm.DB, postID int64, images []PostImage, now time.Time) error {
+	for i := range images {
+		img := images[i]
+		img.ID, img.PostID, img.Position, img.CreatedAt = 0, postID, i+1, now
+		if err := tx.Create(&img).Error; err != nil {
+			return fmt.Errorf("attach image %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// imageNamesOf lists the names of the posts' images, for a purge to delete
+// their blobs once it has committed.
+func imageNamesOf(tx *gorm.DB, postIDs []int64) ([]string, error) {
+	var names []string
+	if err := tx.Model(&PostImage{}).Where("post_id IN ?", postIDs).Order("id").Pluck("name", &names).Error; err != nil {
+		return nil, fmt.Errorf("list the posts' images: %w", err)
+	}
+	return names, nil
+}
+
+// altSearchDocs adds the alt text of each visible document's images to
+// its words, so search finds a post by what its images show.
+func (s *Store) altSearchDocs(ctx context.Context, docs []SearchDoc) error {
+	var ids []int64
+	for _, d := range docs {
+		if d.Visible {
+			ids = append(ids, d.PostID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	images, err := s.ImagesOfPosts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range docs {
+		imgs := images[docs[i].PostID]
+		if len(imgs) == 0 || !docs[i].Visible {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(docs[i].Plain)
+		for _, img := range imgs {
+			b.WriteString("\n\n")
+			b.WriteString(img.Alt)
+		}
+		docs[i].Plain = b.String()
+	}
+	return nil
+}
