@@ -241,7 +241,14 @@ func TestRightAwayEmailsBatchByTopicUnderTheBoardsPolicy(t *testing.T) {
 		if strings.Count(e.Text, "Jonas Weber") != 2 {
 			t.Errorf("the anonymous reply names its author:\n%s", e.Text)
 		}
-		// Several topics: no thread of one, no reply address for all.
+		// Several topics: a reply address under each, none for the email,
+		// and no thread of one.
+		if n := strings.Count(e.Text, "Reply by email: write to reply+"); n != 3 {
+			t.Errorf("%d reply addresses in the text, want one per topic:\n%s", n, e.Text)
+		}
+		if n := strings.Count(html.UnescapeString(e.HTML), `href="mailto:reply+`); n != 3 {
+			t.Errorf("%d reply links in the HTML, want one per topic:\n%s", n, e.HTML)
+		}
 		if e.Header.Get("In-Reply-To") != "" || e.Header.Get("Reply-To") != "" {
 			t.Errorf("a batch of three topics threads as one: %v", e.Header)
 		}
