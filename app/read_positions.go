@@ -106,6 +106,23 @@ func (r *readBatcher) position(ctx context.Context, userID, topicID int64) (int,
 	return max(p.Number, stored), nil
 }
 
+// positionsAmong is position for many topics: the member's stored
+// positions, moved on by those gathered in memory.
+func (r *readBatcher) positionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
+	stored, err := r.store.ReadPositionsAmong(ctx, userID, topicIDs)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range topicIDs {
+		if p, ok := r.pending[readKey{userID, id}]; ok && p.Number > stored[id] {
+			stored[id] = p.Number
+		}
+	}
+	return stored, nil
+}
+
 // flush writes the positions gathered so far. Should the write fail they
 // are dropped, and logged by the caller: a position is a courtesy to the
 // reader, and the next page they read records it again, while keeping a

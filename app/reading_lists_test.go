@@ -224,3 +224,29 @@ func TestReadingListsShowOnlyWhatTheMemberMayRead(t *testing.T) {
 		}
 	})
 }
+
+func TestBoardListSaysWhatIsNew(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		board := a.Board(t, "cardiology", "Cardiology")
+		a.Clock.Add(time.Hour)
+		read := a.Topic(t, board, okafor, "Read before", "Opening post")
+		a.Topic(t, board, okafor, "Never opened", "Opening post")
+		b := a.SignedIn(t, weber)
+		wantStatus(t, b.Get(fmt.Sprintf("/t/%d", read.ID)), http.StatusOK)
+		a.Reply(t, read, okafor, "A reply since")
+
+		body := b.Get("/b/cardiology").Body
+		if !strings.Contains(body, fmt.Sprintf(`href="/t/%d/%s#post-2"`, read.ID, read.Slug)) || !strings.Contains(body, "1 new") {
+			t.Fatal("the board's list does not say 1 new with a link to post 2")
+		}
+		if !strings.Contains(body, `class="badge new-topic">New<`) {
+			t.Fatal("the board's list does not mark the topic never opened as new")
+		}
+		// The author's own board page has nothing new for them.
+		if body := a.SignedIn(t, okafor).Get("/b/cardiology").Body; strings.Contains(body, "new-topic") || strings.Contains(body, "new-posts") {
+			t.Fatal("the author's own topics are new to them")
+		}
+	})
+}

@@ -99,6 +99,27 @@ func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error
 	return n, nil
 }
 
+// ReadPositionsAmong returns the member's positions in those of the topics
+// they have opened, by topic.
+func (s *Store) ReadPositionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(topicIDs))
+	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
+		var rows []struct {
+			TopicID  int64
+			LastRead int
+		}
+		err := s.db.WithContext(ctx).Raw(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN ?`,
+			userID, chunk).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
+		}
+		for _, r := range rows {
+			out[r.TopicID] = r.LastRead
+		}
+	}
+	return out, nil
+}
+
 // NewSince is when topics start to count as new to the member: when they
 // joined, or the date they chose since.
 func (s *Store) NewSince(ctx context.Context, userID int64) (time.Time, error) {
