@@ -69,7 +69,7 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if m.IsVerified() && len(posts) > 0 && c.Cookies(readerScriptCookie) == "" {
+	if m.IsVerified() && len(posts) > 0 && c.Method() == fiber.MethodGet && c.Cookies(readerScriptCookie) == "" {
 		// Without the script that reports posts as they come into view,
 		// showing a page counts as reading it to its last post.
 		h.reads.record(m.ID, topic.ID, min(posts[len(posts)-1].Number, topic.PostCount), h.now())
