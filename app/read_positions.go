@@ -18,8 +18,9 @@ const readFlushInterval = time.Second
 const readBatchSize = 5000
 
 // readBatcher gathers members' reading positions in memory and writes them
-// together: every second, when many have gathered, before a reading list
-// is read, and at shutdown, each time as one multi-row upsert. Reading a
+// together: every second, when many have gathered, and at shutdown, each
+// time as one multi-row upsert (and one member's alone before a list of
+// what they read is shown to them). Reading a
 // page of a topic moves the reader's position, and a page view must not
 // cost a database write of its own. Positions only move forward, in
 // memory as in the database.
@@ -128,18 +129,26 @@ func (r *readBatcher) positionsAmong(ctx context.Context, userID int64, topicIDs
 // reader, and the next page they read records it again, while keeping a
 // batch the database refuses would refuse it every second.
 func (r *readBatcher) flush(ctx context.Context) error {
+	return r.write(ctx, func(readKey) bool { return true })
+}
+
+// flushMember writes one member's gathered positions now, before a page
+// that lists what they read, and leaves everyone else's to the timer.
+func (r *readBatcher) flushMember(ctx context.Context, userID int64) error {
+	return r.write(ctx, func(k readKey) bool { return k.userID == userID })
+}
+
+func (r *readBatcher) write(ctx context.Context, which func(readKey) bool) error {
 	r.flushing.Lock()
 	defer r.flushing.Unlock()
 	r.mu.Lock()
-	if len(r.pending) == 0 {
-		r.mu.Unlock()
-		return nil
+	var batch []models.ReadPosition
+	for k, p := range r.pending {
+		if which(k) {
+			batch = append(batch, p)
+			delete(r.pending, k)
+		}
 	}
-	batch := make([]models.ReadPosition, 0, len(r.pending))
-	for _, p := range r.pending {
-		batch = append(batch, p)
-	}
-	r.pending = map[readKey]models.ReadPosition{}
 	r.mu.Unlock()
 	return r.store.RecordReadPositions(ctx, batch)
 }

@@ -45,6 +45,13 @@ func TestReadBatcherKeepsTheFurthestPositionAndFlushesOnClose(t *testing.T) {
 		// A position behind the stored one, flushed, leaves it.
 		r.record(reader.ID, topic.ID, 2, store.Now())
 		r.record(author.ID, topic.ID, 4, store.Now())
+		// One member's positions go alone, before their lists.
+		if err := r.flushMember(ctx, reader.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.LastRead(ctx, author.ID, topic.ID); n != 1 {
+			t.Fatalf("another member's flush wrote the author's position: %d, want 1 (their own post)", n)
+		}
 		if err := r.close(ctx); err != nil {
 			t.Fatal(err)
 		}
