@@ -80,7 +80,13 @@ func TestReadingATopicMovesThePositionAndMarksWhatIsNew(t *testing.T) {
 		}
 		token := html.UnescapeString(csrf[1])
 		read := fmt.Sprintf("/t/%d/read", topic.ID)
+		// A report only notes reading: the caches of what members have
+		// stay as they are.
+		changes := a.Store.Changes()
 		wantStatus(t, withReader(b, http.MethodPost, read, url.Values{"_csrf": {token}, "number": {"23"}}), http.StatusNoContent)
+		if a.Store.Changes() != changes {
+			t.Fatal("reporting a reading position counted as a change, emptying the read caches")
+		}
 		if n := lastRead(t, a, weber, topic.ID); n != 23 {
 			t.Fatalf("position after the report: %d, want 23", n)
 		}

@@ -116,8 +116,24 @@ func TestReadingListsLatestNewUnread(t *testing.T) {
 			t.Fatalf("unread after a reply: %+v", got)
 		}
 
-		// Marking the board read empties both lists.
+		// Marking the board read empties both lists, and leaves other
+		// boards' topics as they were.
+		other := &models.Board{Slug: "nephrology", Title: "Nephrology", CreatedAt: store.Now()}
+		if err := store.CreateBoard(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		elsewhere, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: other.ID, AuthorID: f.author.ID, Title: "On another board",
+			PostContent: models.PostContent{Source: "z", Cooked: "<p>z</p>", Plain: "z"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := store.MarkBoardRead(ctx, f.peer.ID, f.board.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := readingTitles(t, store, models.ListNew, f.peer); len(got) != 1 || !got[elsewhere.Title].New {
+			t.Fatalf("new after marking another board read: %+v", got)
+		}
+		if err := store.MarkBoardRead(ctx, f.peer.ID, other.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := readingTitles(t, store, models.ListUnread, f.peer); len(got) != 0 {
