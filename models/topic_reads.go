@@ -51,11 +51,24 @@ func (s *Store) RecordReadPositions(ctx context.Context, positions []ReadPositio
 			exists[id] = true
 		}
 	}
+	// One row per member and topic, the furthest: PostgreSQL refuses an
+	// upsert that would change the same row twice.
+	type key struct{ user, topic int64 }
+	at := map[key]int{}
 	kept := positions[:0:0]
 	for _, p := range positions {
-		if exists[p.TopicID] && p.Number > 0 {
-			kept = append(kept, p)
+		if !exists[p.TopicID] || p.Number <= 0 {
+			continue
 		}
+		k := key{p.UserID, p.TopicID}
+		if i, ok := at[k]; ok {
+			if p.Number > kept[i].Number {
+				kept[i] = p
+			}
+			continue
+		}
+		at[k] = len(kept)
+		kept = append(kept, p)
 	}
 	for chunk := range slices.Chunk(kept, maxPositionsPerStatement) {
 		var sql strings.Builder

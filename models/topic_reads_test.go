@@ -58,7 +58,11 @@ func TestReadPositionsOnlyMoveForward(t *testing.T) {
 		if n, _ := store.LastRead(ctx, f.peer.ID, topic.ID); n != 3 {
 			t.Fatalf("last read %d after an older position, want 3", n)
 		}
-		if err := store.RecordReadPositions(ctx, []models.ReadPosition{{UserID: f.peer.ID, TopicID: topic.ID, Number: 5, At: at}}); err != nil {
+		// The same topic twice in one batch: the furthest wins.
+		if err := store.RecordReadPositions(ctx, []models.ReadPosition{
+			{UserID: f.peer.ID, TopicID: topic.ID, Number: 5, At: at},
+			{UserID: f.peer.ID, TopicID: topic.ID, Number: 4, At: at},
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := store.LastRead(ctx, f.peer.ID, topic.ID); n != 5 {
