@@ -64,6 +64,11 @@ func TestReadingATopicMovesThePositionAndMarksWhatIsNew(t *testing.T) {
 		if want := topicPath + "?page=2#post-21"; res.Location() != want {
 			t.Fatalf("?unread goes to %q, want %q", res.Location(), want)
 		}
+		// The first page, opened again, points to the new posts on the second.
+		first := withReader(b, http.MethodGet, topicPath, nil).Body
+		if !strings.Contains(first, "5 new posts since your last visit") || !strings.Contains(first, `href="`+topicPath+`?page=2#post-21"`) {
+			t.Fatal("the first page does not point to the new posts on the second")
+		}
 		res = withReader(b, http.MethodGet, topicPath+"?page=2", nil)
 		wantStatus(t, res, http.StatusOK)
 		marker := strings.Index(res.Body, "New since your last visit")

@@ -28,6 +28,10 @@ type topicPage struct {
 	Case *caseCard
 	// Level is the member's digest switch for the topic.
 	Level *levelControl
+	// NewPosts counts the posts since the member's last visit when the
+	// first of them, at FirstUnreadURL, is on another page.
+	NewPosts       int
+	FirstUnreadURL string
 	// ReadURL is where the page's script reports the posts the member
 	// has seen (see public/js/reading.js).
 	ReadURL string
@@ -117,12 +121,17 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if err != nil {
 		return err
 	}
-	if lastRead > 0 {
+	if lastRead > 0 && lastRead < topic.PostCount {
+		marked := false
 		for i := range items {
 			if items[i].Number > lastRead {
-				items[i].FirstUnread = true
+				items[i].FirstUnread, marked = true, true
 				break
 			}
+		}
+		if !marked {
+			// The first new post is on another page: say so, and link to it.
+			p.NewPosts, p.FirstUnreadURL = topic.PostCount-lastRead, firstUnreadURL(&topic.Topic, lastRead)
 		}
 	}
 	if m.IsVerified() {
