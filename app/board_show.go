@@ -57,12 +57,16 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 		}
 	}
 	p.Newer, p.Older = topicCursors(topics, page, first, more)
+	reads, err := h.boardReading(c, p.Pinned, p.Topics)
+	if err != nil {
+		return err
+	}
 	now := h.now()
 	if len(p.Pinned) > 0 {
-		p.PinnedHTML = renderTopicList(p.Pinned, now)
+		p.PinnedHTML = renderTopicList(p.Pinned, reads, now)
 	}
 	if len(p.Topics) > 0 {
-		p.TopicsHTML = renderTopicList(p.Topics, now)
+		p.TopicsHTML = renderTopicList(p.Topics, reads, now)
 	}
 	data := h.page(c, board.Title)
 	data.Page = p
@@ -103,4 +107,32 @@ func topicCursors(topics []models.TopicSummary, page models.TopicPage, first, mo
 		older = models.TopicCursor{BumpedAt: tail.BumpedAt, ID: tail.ID}.String()
 	}
 	return newer, older
+}
+
+// boardReading reads how far the member has read the listed topics, so
+// each row says what is new; nil for anyone but a verified member.
+func (h *Handler) boardReading(c *fiber.Ctx, lists ...[]models.TopicSummary) (*boardReading, error) {
+	m := member(c)
+	if !m.IsVerified() {
+		return nil, nil
+	}
+	var ids []int64
+	for _, topics := range lists {
+		for i := range topics {
+			ids = append(ids, topics[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ctx := c.UserContext()
+	r := &boardReading{memberID: m.ID}
+	var err error
+	if r.positions, err = h.reads.positionsAmong(ctx, m.ID, ids); err != nil {
+		return nil, err
+	}
+	if r.since, err = h.store.NewSince(ctx, m.ID); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

@@ -122,7 +122,12 @@ func TestNoGETChangesData(t *testing.T) {
 			"/uploads/:ticket", "/uploads/"+ticket[1],
 			":slug", board.Slug, ":tag", "anticoagulation",
 		)
+		// What the set-up read is written before the count starts.
+		if err := a.Site.FlushReadPositions(ctx); err != nil {
+			t.Fatal(err)
+		}
 		before := databaseRows(t, a)
+		positionsBefore := readingPositions(t, a)
 		var asked int
 		for key := range routeAccess {
 			method, pattern, _ := strings.Cut(key, " ")
@@ -149,7 +154,39 @@ func TestNoGETChangesData(t *testing.T) {
 				t.Errorf("a GET changed %s:\nbefore %v\nafter  %v", table, rows, after[table])
 			}
 		}
+		// Reading positions are the reader's own: the GETs moved only
+		// okafor's, and only forward.
+		if err := a.Site.FlushReadPositions(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for key, n := range readingPositions(t, a) {
+			was, ok := positionsBefore[key]
+			switch {
+			case ok && n < was:
+				t.Errorf("a GET moved the reading position %v back from %d to %d", key, was, n)
+			case n != was && key[0] != okafor.ID:
+				t.Errorf("okafor's GETs moved another member's reading position %v to %d", key, n)
+			}
+		}
 	})
+}
+
+// readingPositions reads every member's position in every topic, by
+// member and topic.
+func readingPositions(t *testing.T, a *apptest.App) map[[2]int64]int {
+	t.Helper()
+	var rows []struct {
+		UserID, TopicID int64
+		LastRead        int
+	}
+	if err := a.Store.DB().Raw(`SELECT user_id, topic_id, last_read FROM topic_reads`).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[[2]int64]int{}
+	for _, r := range rows {
+		out[[2]int64{r.UserID, r.TopicID}] = r.LastRead
+	}
+	return out
 }
 
 // databaseRows reads every table but the bookkeeping a GET may write, as

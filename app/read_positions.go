@@ -18,8 +18,9 @@ const readFlushInterval = time.Second
 const readBatchSize = 5000
 
 // readBatcher gathers members' reading positions in memory and writes them
-// together: every second, when many have gathered, before a reading list
-// is read, and at shutdown, each time as one multi-row upsert. Reading a
+// together: every second, when many have gathered, and at shutdown, each
+// time as one multi-row upsert (and one member's alone before a list of
+// what they read is shown to them). Reading a
 // page of a topic moves the reader's position, and a page view must not
 // cost a database write of its own. Positions only move forward, in
 // memory as in the database.
@@ -106,23 +107,48 @@ func (r *readBatcher) position(ctx context.Context, userID, topicID int64) (int,
 	return max(p.Number, stored), nil
 }
 
+// positionsAmong is position for many topics: the member's stored
+// positions, moved on by those gathered in memory.
+func (r *readBatcher) positionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
+	stored, err := r.store.ReadPositionsAmong(ctx, userID, topicIDs)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range topicIDs {
+		if p, ok := r.pending[readKey{userID, id}]; ok && p.Number > stored[id] {
+			stored[id] = p.Number
+		}
+	}
+	return stored, nil
+}
+
 // flush writes the positions gathered so far. Should the write fail they
 // are dropped, and logged by the caller: a position is a courtesy to the
 // reader, and the next page they read records it again, while keeping a
 // batch the database refuses would refuse it every second.
 func (r *readBatcher) flush(ctx context.Context) error {
+	return r.write(ctx, func(readKey) bool { return true })
+}
+
+// flushMember writes one member's gathered positions now, before a page
+// that lists what they read, and leaves everyone else's to the timer.
+func (r *readBatcher) flushMember(ctx context.Context, userID int64) error {
+	return r.write(ctx, func(k readKey) bool { return k.userID == userID })
+}
+
+func (r *readBatcher) write(ctx context.Context, which func(readKey) bool) error {
 	r.flushing.Lock()
 	defer r.flushing.Unlock()
 	r.mu.Lock()
-	if len(r.pending) == 0 {
-		r.mu.Unlock()
-		return nil
+	var batch []models.ReadPosition
+	for k, p := range r.pending {
+		if which(k) {
+			batch = append(batch, p)
+			delete(r.pending, k)
+		}
 	}
-	batch := make([]models.ReadPosition, 0, len(r.pending))
-	for _, p := range r.pending {
-		batch = append(batch, p)
-	}
-	r.pending = map[readKey]models.ReadPosition{}
 	r.mu.Unlock()
 	return r.store.RecordReadPositions(ctx, batch)
 }

@@ -60,7 +60,7 @@ func (h *Handler) unread(c *fiber.Ctx) error {
 // they just read.
 func (h *Handler) readingList(c *fiber.Ctx, list, heading string, refused *readingListPage) error {
 	ctx := c.UserContext()
-	if err := h.reads.flush(ctx); err != nil {
+	if err := h.reads.flushMember(ctx, member(c).ID); err != nil {
 		h.log.Warn("record reading positions", "request_id", requestID(c), "err", err)
 	}
 	page, err := topicPageOf(c)
@@ -134,7 +134,7 @@ func (h *Handler) markAllRead(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	// Positions gathered in memory are older than this mark: written
 	// first, they cannot move anything back (positions only move forward).
-	if err := h.reads.flush(ctx); err != nil {
+	if err := h.reads.flushMember(ctx, member(c).ID); err != nil {
 		h.log.Warn("record reading positions", "request_id", requestID(c), "err", err)
 	}
 	if err := h.store.MarkAllRead(ctx, member(c).ID); err != nil {
@@ -153,7 +153,7 @@ func (h *Handler) boardMarkRead(c *fiber.Ctx) error {
 	if _, err := h.readableBoard(c, board.ID, "That board"); err != nil {
 		return err
 	}
-	if err := h.reads.flush(ctx); err != nil {
+	if err := h.reads.flushMember(ctx, member(c).ID); err != nil {
 		h.log.Warn("record reading positions", "request_id", requestID(c), "err", err)
 	}
 	if err := h.store.MarkBoardRead(ctx, member(c).ID, board.ID); err != nil {

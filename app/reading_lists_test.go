@@ -64,6 +64,11 @@ func TestReadingATopicMovesThePositionAndMarksWhatIsNew(t *testing.T) {
 		if want := topicPath + "?page=2#post-21"; res.Location() != want {
 			t.Fatalf("?unread goes to %q, want %q", res.Location(), want)
 		}
+		// The first page, opened again, points to the new posts on the second.
+		first := withReader(b, http.MethodGet, topicPath, nil).Body
+		if !strings.Contains(first, "5 new posts since your last visit") || !strings.Contains(first, `href="`+topicPath+`?page=2#post-21"`) {
+			t.Fatal("the first page does not point to the new posts on the second")
+		}
 		res = withReader(b, http.MethodGet, topicPath+"?page=2", nil)
 		wantStatus(t, res, http.StatusOK)
 		marker := strings.Index(res.Body, "New since your last visit")
@@ -80,7 +85,13 @@ func TestReadingATopicMovesThePositionAndMarksWhatIsNew(t *testing.T) {
 		}
 		token := html.UnescapeString(csrf[1])
 		read := fmt.Sprintf("/t/%d/read", topic.ID)
+		// A report only notes reading: the caches of what members have
+		// stay as they are.
+		changes := a.Store.Changes()
 		wantStatus(t, withReader(b, http.MethodPost, read, url.Values{"_csrf": {token}, "number": {"23"}}), http.StatusNoContent)
+		if a.Store.Changes() != changes {
+			t.Fatal("reporting a reading position counted as a change, emptying the read caches")
+		}
 		if n := lastRead(t, a, weber, topic.ID); n != 23 {
 			t.Fatalf("position after the report: %d, want 23", n)
 		}
@@ -221,6 +232,32 @@ func TestReadingListsShowOnlyWhatTheMemberMayRead(t *testing.T) {
 		}
 		if strings.Count(body, "Dr. Amara Okafor") != 2 {
 			t.Errorf("latest for a moderator names the author %d times, want 2 (the signed topics only)", strings.Count(body, "Dr. Amara Okafor"))
+		}
+	})
+}
+
+func TestBoardListSaysWhatIsNew(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		board := a.Board(t, "cardiology", "Cardiology")
+		a.Clock.Add(time.Hour)
+		read := a.Topic(t, board, okafor, "Read before", "Opening post")
+		a.Topic(t, board, okafor, "Never opened", "Opening post")
+		b := a.SignedIn(t, weber)
+		wantStatus(t, b.Get(fmt.Sprintf("/t/%d", read.ID)), http.StatusOK)
+		a.Reply(t, read, okafor, "A reply since")
+
+		body := b.Get("/b/cardiology").Body
+		if !strings.Contains(body, fmt.Sprintf(`href="/t/%d/%s#post-2"`, read.ID, read.Slug)) || !strings.Contains(body, "1 new") {
+			t.Fatal("the board's list does not say 1 new with a link to post 2")
+		}
+		if !strings.Contains(body, `class="badge new-topic">New<`) {
+			t.Fatal("the board's list does not mark the topic never opened as new")
+		}
+		// The author's own board page has nothing new for them.
+		if body := a.SignedIn(t, okafor).Get("/b/cardiology").Body; strings.Contains(body, "new-topic") || strings.Contains(body, "new-posts") {
+			t.Fatal("the author's own topics are new to them")
 		}
 	})
 }

@@ -17,12 +17,12 @@ import (
 // the page's queries. It must stay equivalent to what a template would
 // make: every member-supplied string is escaped with
 // template.HTMLEscapeString, and path segments are escaped as well.
-func renderTopicList(topics []models.TopicSummary, now time.Time) template.HTML {
+func renderTopicList(topics []models.TopicSummary, reads *boardReading, now time.Time) template.HTML {
 	var b strings.Builder
 	b.Grow(len(topics) * 800)
 	b.WriteString("<ol class=\"topic-list\">\n")
 	for i := range topics {
-		writeTopicRow(&b, &topics[i], nil, now)
+		writeTopicRow(&b, &topics[i], reads.of(&topics[i]), now)
 	}
 	b.WriteString("</ol>\n")
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped
@@ -39,6 +39,28 @@ type rowReading struct {
 	// FirstUnread is the address of the first of them.
 	Unread      int
 	FirstUnread string
+}
+
+// boardReading is how far the member has read a board's topics: their
+// positions in those they opened, and since when a topic they never
+// opened counts as new.
+type boardReading struct {
+	memberID  int64
+	positions map[int64]int
+	since     time.Time
+}
+
+// of is how a board's list shows the member's reading of a topic; nil
+// (nothing to show) for a visitor with no reading.
+func (r *boardReading) of(t *models.TopicSummary) *rowReading {
+	if r == nil {
+		return nil
+	}
+	rt := models.ReadingTopic{TopicSummary: *t, LastRead: r.positions[t.ID]}
+	rt.New = rt.LastRead == 0 && t.CreatedAt.After(r.since) && t.AuthorID != r.memberID
+	row := readingOf(&rt)
+	row.Board = false
+	return row
 }
 
 // readingOf is how a reading list shows a topic the member has read so far.

@@ -55,7 +55,7 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 		if err := tmpl.ExecuteTemplate(&want, "topic_list", topics[:n+1]); err != nil {
 			t.Fatal(err)
 		}
-		got := string(renderTopicList(topics[:n+1], now))
+		got := string(renderTopicList(topics[:n+1], nil, now))
 		if normalizeSpace(got) != normalizeSpace(want.String()) {
 			t.Fatalf("rows 1-%d differ from the template's\n got: %s\nwant: %s", n+1, normalizeSpace(got), normalizeSpace(want.String()))
 		}

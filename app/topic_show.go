@@ -29,6 +29,10 @@ type topicPage struct {
 	Case *caseCard
 	// Level is the member's digest switch for the topic.
 	Level *levelControl
+	// NewPosts counts the posts since the member's last visit when the
+	// first of them, at FirstUnreadURL, is on another page.
+	NewPosts       int
+	FirstUnreadURL string
 	// ReadURL is where the page's script reports the posts the member
 	// has seen (see public/js/reading.js).
 	ReadURL string
@@ -72,7 +76,7 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if m.IsVerified() && len(posts) > 0 && c.Cookies(readerScriptCookie) == "" {
+	if m.IsVerified() && len(posts) > 0 && c.Method() == fiber.MethodGet && c.Cookies(readerScriptCookie) == "" {
 		// Without the script that reports posts as they come into view,
 		// showing a page counts as reading it to its last post.
 		h.reads.record(m.ID, topic.ID, min(posts[len(posts)-1].Number, topic.PostCount), h.now())
@@ -123,12 +127,17 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if err != nil {
 		return err
 	}
-	if lastRead > 0 {
+	if lastRead > 0 && lastRead < topic.PostCount {
+		marked := false
 		for i := range items {
 			if items[i].Number > lastRead {
-				items[i].FirstUnread = true
+				items[i].FirstUnread, marked = true, true
 				break
 			}
+		}
+		if !marked {
+			// The first new post is on another page: say so, and link to it.
+			p.NewPosts, p.FirstUnreadURL = topic.PostCount-lastRead, firstUnreadURL(&topic.Topic, lastRead)
 		}
 	}
 	if m.IsVerified() {

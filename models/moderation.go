@@ -112,7 +112,11 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		}
 		if out.TopicPurged {
 			// Tags, case summary, episode, subscriptions and notifications
-			// cascade from the topic.
+			// cascade from the topic; members' reading positions too, but
+			// they are many, and go first as the posts above do.
+			if err := tx.Exec(`DELETE FROM topic_reads WHERE topic_id = ?`, topic.ID).Error; err != nil {
+				return fmt.Errorf("purge reading positions: %w", err)
+			}
 			if err := tx.Exec(`DELETE FROM topics WHERE id = ?`, topic.ID).Error; err != nil {
 				return fmt.Errorf("purge topic: %w", err)
 			}

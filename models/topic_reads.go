@@ -51,11 +51,24 @@ func (s *Store) RecordReadPositions(ctx context.Context, positions []ReadPositio
 			exists[id] = true
 		}
 	}
+	// One row per member and topic, the furthest: PostgreSQL refuses an
+	// upsert that would change the same row twice.
+	type key struct{ user, topic int64 }
+	at := map[key]int{}
 	kept := positions[:0:0]
 	for _, p := range positions {
-		if exists[p.TopicID] && p.Number > 0 {
-			kept = append(kept, p)
+		if !exists[p.TopicID] || p.Number <= 0 {
+			continue
 		}
+		k := key{p.UserID, p.TopicID}
+		if i, ok := at[k]; ok {
+			if p.Number > kept[i].Number {
+				kept[i] = p
+			}
+			continue
+		}
+		at[k] = len(kept)
+		kept = append(kept, p)
 	}
 	for chunk := range slices.Chunk(kept, maxPositionsPerStatement) {
 		var sql strings.Builder
@@ -97,6 +110,27 @@ func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error
 		return 0, fmt.Errorf("load reading position of member %d in topic %d: %w", userID, topicID, err)
 	}
 	return n, nil
+}
+
+// ReadPositionsAmong returns the member's positions in those of the topics
+// they have opened, by topic.
+func (s *Store) ReadPositionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(topicIDs))
+	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
+		var rows []struct {
+			TopicID  int64
+			LastRead int
+		}
+		err := s.db.WithContext(ctx).Raw(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN ?`,
+			userID, chunk).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
+		}
+		for _, r := range rows {
+			out[r.TopicID] = r.LastRead
+		}
+	}
+	return out, nil
 }
 
 // NewSince is when topics start to count as new to the member: when they

@@ -58,7 +58,11 @@ func TestReadPositionsOnlyMoveForward(t *testing.T) {
 		if n, _ := store.LastRead(ctx, f.peer.ID, topic.ID); n != 3 {
 			t.Fatalf("last read %d after an older position, want 3", n)
 		}
-		if err := store.RecordReadPositions(ctx, []models.ReadPosition{{UserID: f.peer.ID, TopicID: topic.ID, Number: 5, At: at}}); err != nil {
+		// The same topic twice in one batch: the furthest wins.
+		if err := store.RecordReadPositions(ctx, []models.ReadPosition{
+			{UserID: f.peer.ID, TopicID: topic.ID, Number: 5, At: at},
+			{UserID: f.peer.ID, TopicID: topic.ID, Number: 4, At: at},
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := store.LastRead(ctx, f.peer.ID, topic.ID); n != 5 {
@@ -116,8 +120,24 @@ func TestReadingListsLatestNewUnread(t *testing.T) {
 			t.Fatalf("unread after a reply: %+v", got)
 		}
 
-		// Marking the board read empties both lists.
+		// Marking the board read empties both lists, and leaves other
+		// boards' topics as they were.
+		other := &models.Board{Slug: "nephrology", Title: "Nephrology", CreatedAt: store.Now()}
+		if err := store.CreateBoard(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		elsewhere, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: other.ID, AuthorID: f.author.ID, Title: "On another board",
+			PostContent: models.PostContent{Source: "z", Cooked: "<p>z</p>", Plain: "z"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := store.MarkBoardRead(ctx, f.peer.ID, f.board.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := readingTitles(t, store, models.ListNew, f.peer); len(got) != 1 || !got[elsewhere.Title].New {
+			t.Fatalf("new after marking another board read: %+v", got)
+		}
+		if err := store.MarkBoardRead(ctx, f.peer.ID, other.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := readingTitles(t, store, models.ListUnread, f.peer); len(got) != 0 {
