@@ -90,7 +90,7 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
 		reply.Submit = "Post reply"
 		if reply.Images == nil {
-			reply.Images = &imageTray{}
+			reply.Images = h.newImageTray()
 		}
 		p.Reply = reply
 	}
