@@ -131,7 +131,7 @@ func (h *Handler) renderCaseForm(c *fiber.Ctx, board *models.Board, form *caseFo
 	form.Submit = "Present case"
 	form.Cancel = "/b/" + board.Slug
 	if form.Images == nil {
-		form.Images = &imageTray{}
+		form.Images = h.newImageTray()
 	}
 	data := h.page(c, "Present a case in "+board.Title)
 	data.Page = caseNewPage{Board: board, Form: form, AgeBands: models.CaseAgeBands, Sexes: models.CaseSexes}

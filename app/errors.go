@@ -51,8 +51,9 @@ func errBadRequest(message string, err error) *Error {
 	return &Error{Status: http.StatusBadRequest, Message: message, Err: err}
 }
 
-// classify turns any error into the status and message to show.
-func classify(err error) (int, string) {
+// classify turns any error into the status and message to show; formMB
+// is the most a form may hold, in MB, for the message of one too large.
+func classify(err error, formMB int) (int, string) {
 	var appErr *Error
 	var limit *limitError
 	var fiberErr *fiber.Error
@@ -73,7 +74,7 @@ func classify(err error) (int, string) {
 			msg = "Rounds could not read that request. Go back and try again."
 		case code == http.StatusRequestEntityTooLarge:
 			msg = fmt.Sprintf("What you sent is too large: a form can hold at most %d MB, so nothing was saved. "+
-				"Go back, shorten it or split it in two, and send it again; your browser keeps what you typed.", bodyLimit>>20)
+				"Go back, shorten it or split it in two, and send it again; your browser keeps what you typed.", formMB)
 		case code == http.StatusRequestHeaderFieldsTooLarge:
 			msg = "Your browser sent more than Rounds reads in a request's headers, most often too many or too large cookies. " +
 				"Clear this site's cookies and try again."
@@ -95,7 +96,7 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		h.setSecurityHeaders(c)
 		giveRequestID(c)
 	}
-	status, message := classify(err)
+	status, message := classify(err, bodyLimit(h.cfg)>>20)
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

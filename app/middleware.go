@@ -80,7 +80,7 @@ func (h *Handler) requestLog(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	if err != nil {
-		status, _ = classify(err)
+		status, _ = classify(err, 0) // only the status is logged
 	}
 	h.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
 		slog.String("method", c.Method()),

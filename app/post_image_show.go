@@ -50,7 +50,7 @@ func (h *Handler) postImageShow(c *fiber.Ctx) error {
 	if post.IsDeleted() || (post.IsHidden() && !member(c).IsModerator()) || (size == "dicom" && !img.DICOM) {
 		return errNotFound("That image", nil)
 	}
-	data, err := blobBytes(c, h.blobs, models.ImageBlobPrefix(img.Name)+size)
+	data, err := blob.ReadAll(ctx, h.blobs, models.ImageBlobPrefix(img.Name)+size)
 	if errors.Is(err, blob.ErrNotFound) {
 		return errNotFound("That image", err)
 	}
@@ -103,9 +103,4 @@ func (h *Handler) deleteImageBlobs(ctx context.Context, names []string) {
 			h.log.Error("delete a purged post's image", "image", name, "err", err)
 		}
 	}
-}
-
-// blobBytes reads a whole blob.
-func blobBytes(c *fiber.Ctx, store blob.Store, key string) ([]byte, error) {
-	return blob.ReadAll(c.UserContext(), store, key)
 }

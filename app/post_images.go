@@ -123,6 +123,13 @@ type imageTray struct {
 	Attested bool
 	// Notice says what the last step did.
 	Notice string
+	// MaxMB and MaxMP are the site's limits on one upload.
+	MaxMB, MaxMP int64
+}
+
+// newImageTray is an empty tray with the site's limits, for the form's hint.
+func (h *Handler) newImageTray() *imageTray {
+	return &imageTray{MaxMB: max(1, h.cfg.ImageMaxBytes>>20), MaxMP: max(1, h.cfg.ImageMaxPixels/1_000_000)}
 }
 
 // Label numbers the images from 1, as the form names them.
@@ -183,7 +190,8 @@ func (h *Handler) readImageTray(c *fiber.Ctx) (*imageTray, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	tray := &imageTray{Attested: c.FormValue("images_attest") != ""}
+	tray := h.newImageTray()
+	tray.Attested = c.FormValue("images_attest") != ""
 	for _, s := range staged {
 		img := &trayImage{Ticket: s.Ticket, Alt: strings.TrimSpace(c.FormValue("alt-" + s.Ticket)), Boxes: c.FormValue("boxes-" + s.Ticket)}
 		if err := json.Unmarshal([]byte(s.State), &img.State); err != nil {
@@ -336,15 +344,15 @@ func (h *Handler) checkImages(form *composer) {
 // stage checks, inspects and stages an upload, or says why it is refused.
 func (h *Handler) stage(c *fiber.Ctx, name, ctype string, size int64, open func() (io.ReadCloser, error)) (*trayImage, string, error) {
 	ctx := c.UserContext()
-	if size > images.DefaultMaxBytes {
-		return nil, fmt.Sprintf("The image is %.1f MB; the most Rounds takes is %d MB. Export a smaller one and upload that.",
-			float64(size)/(1<<20), images.DefaultMaxBytes>>20), nil
+	if limit := h.cfg.ImageMaxBytes; limit > 0 && size > limit {
+		return nil, fmt.Sprintf("The image was not added: it is %.1f MB, and the most Rounds takes is %.0f MB. Export a smaller one and upload that.",
+			float64(size)/(1<<20), float64(limit)/(1<<20)), nil
 	}
 	r, err := open()
 	if err != nil {
 		return nil, "", fmt.Errorf("open upload: %w", err)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, images.DefaultMaxBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, max(h.cfg.ImageMaxBytes, images.DefaultMaxBytes)+1))
 	r.Close()
 	if err != nil {
 		return nil, "", fmt.Errorf("read upload: %w", err)

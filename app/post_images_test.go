@@ -620,3 +620,20 @@ func TestCaseWithAnImage(t *testing.T) {
 		}
 	})
 }
+
+// ROUNDS_IMAGE_MAX_BYTES bounds an upload, said on the form and checked
+// before anything is read.
+func TestUploadSizeFollowsTheConfiguration(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		a.Board(t, "cardiology", "Cardiology")
+		doctor := a.Browser(t)
+		doctor.SignIn(okafor)
+		mustContain(t, doctor.Get("/b/cardiology/new"), "up to 1 MB and 50 megapixels")
+		big := bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 400_000)
+		res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"A large scan"}},
+			&upload{"image", "scan.png", "image/png", big})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "The image was not added: it is 1.5 MB, and the most Rounds takes is 1 MB.", "A large scan")
+	}, apptest.Options{Env: map[string]string{"ROUNDS_IMAGE_MAX_BYTES": "1MB"}})
+}

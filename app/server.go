@@ -138,7 +138,7 @@ func New(site *Site) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		BodyLimit:             bodyLimit,
+		BodyLimit:             bodyLimit(site.Config),
 		ReadBufferSize:        16 << 10,
 		// Rounds sits behind a proxy in production; the proxy's headers are
 		// not trusted unless configured, so nothing here reads them.
@@ -164,10 +164,12 @@ func New(site *Site) (*fiber.App, error) {
 }
 
 // bodyLimit is the most a request's body may hold: a composer's form with
-// an image of images.DefaultMaxBytes (20 MB) and the longest post, 32,000
+// an image of ROUNDS_IMAGE_MAX_BYTES and the longest post, 32,000
 // characters. The image's own limit is checked with a clear message on
 // the form; a body past this one is refused outright.
-const bodyLimit = images.DefaultMaxBytes + 2<<20
+func bodyLimit(cfg *config.Config) int {
+	return int(max(cfg.ImageMaxBytes, images.DefaultMaxBytes)) + 2<<20
+}
 
 // answerUnknownMethods has a request whose method Fiber does not know
 // refused like a malformed one, through the error handler and so with the

@@ -38,7 +38,7 @@ func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *compo
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
 	if form.Images == nil {
-		form.Images = &imageTray{}
+		form.Images = h.newImageTray()
 	}
 	data := h.page(c, "New topic in "+board.Title)
 	data.Page = topicNewPage{Board: board, Form: form}

@@ -160,7 +160,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 		reply.Place, reply.MentionBoard = models.ReplyDraft(topic.ID), topic.BoardSlug
 		reply.DraftReturn = topicURL(&topic.Topic) + "#reply-heading"
 		if reply.Images == nil {
-			reply.Images = &imageTray{}
+			reply.Images = h.newImageTray()
 		}
 		p.Reply = reply
 	}

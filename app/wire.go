@@ -187,11 +187,18 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 		return nil, fmt.Errorf("open the blob store (%s): %w", blobs, err)
 	}
 	s.Staging = blob.NewStaging(s.Blobs, store.Now)
-	ocr := images.FindOCR("")
-	if ocr == nil {
-		s.Log.Warn("tesseract is not installed: text shown in uploaded images is not checked for identifiers, and members are told so")
+	var ocr *images.OCR
+	switch {
+	case cfg.Tesseract == "off":
+		s.Log.Warn("ROUNDS_TESSERACT=off: text shown in uploaded images is not checked for identifiers, and members are told so")
+	default:
+		if ocr = images.FindOCR(cfg.Tesseract); ocr == nil {
+			s.Log.Warn("tesseract is not installed: text shown in uploaded images is not checked for identifiers, and members are told so",
+				"command", cfg.Tesseract)
+		}
 	}
-	if s.Uploads, err = images.New(images.Options{OCR: ocr}); err != nil {
+	if s.Uploads, err = images.New(images.Options{OCR: ocr, MaxBytes: cfg.ImageMaxBytes, MaxPixels: cfg.ImageMaxPixels,
+		MemoryBudget: cfg.ImageMemory}); err != nil {
 		return nil, fmt.Errorf("image uploads: %w", err)
 	}
 
