@@ -65,7 +65,7 @@ const (
 	// DraftsMax is how many drafts a member may keep at once.
 	DraftsMax = 100
 	// DraftBytesMax bounds all of a draft's fields together.
-	DraftBytesMax = 256 << 10
+	DraftBytesMax = 1 << 20
 	// DraftDays is how long a draft is kept after it was last saved.
 	DraftDays = 30
 )
