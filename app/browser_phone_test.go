@@ -41,6 +41,7 @@ var notPages = map[string]string{
 	"GET /oidc/*":                           "the demo's identity provider",
 	"GET /admin/outbox/:name/html":          "a message's own HTML, shown in a frame of the Mail page",
 	"GET /settings/digest/preview/email":    "the digest's own HTML, shown in a frame of the preview page",
+	"GET /b/:slug/mentions":                 "the composer's @mention suggestions, in JSON",
 }
 
 // TestBrowserPhone opens every page of the site, as every kind of visitor

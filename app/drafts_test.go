@@ -304,3 +304,36 @@ func TestMentionOfANameNoMemberHasStaysText(t *testing.T) {
 		mustNotContain(t, page, `href="/u/nobody_here"`, `href="/u/newcomer"`)
 	})
 }
+
+func TestSaveDraftButtonOnRepliesAndEdits(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		board := a.Board(t, "cardiology", "Cardiology")
+		topic := a.Topic(t, board, okafor, "Apixaban in dialysis", "What dose do you use?")
+		mine := a.Reply(t, topic, weber, "We use 2.5 mg twice daily.")
+		topicPath := fmt.Sprintf("/t/%d", topic.ID)
+		nurse := a.Browser(t)
+		nurse.SignIn(weber)
+
+		res := nurse.Submit(topicPath, topicPath+"/reply", url.Values{"body": {"Half a thought"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Your draft is saved.", "Half a thought</textarea>")
+		if n := count(t, a, `SELECT COUNT(*) FROM posts WHERE topic_id = ?`, topic.ID); n != 2 {
+			t.Fatalf("saving a draft of a reply made a post: %d posts", n)
+		}
+
+		editPath := fmt.Sprintf("/p/%d/edit", mine.ID)
+		res = nurse.Submit(editPath, editPath, url.Values{"body": {"We use 5 mg"}, "version": {"1"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Your draft is saved.", "We use 5 mg</textarea>")
+		if p, err := a.Store.PostByID(t.Context(), mine.ID); err != nil || p.Source != "We use 2.5 mg twice daily." {
+			t.Fatalf("saving a draft of an edit changed the post: %+v, %v", p, err)
+		}
+		mustContain(t, nurse.Get("/drafts"), "Reply to “Apixaban in dialysis”", "Edit of post #2", "Half a thought", "We use 5 mg")
+
+		// Another member's post has no draft to save.
+		res = nurse.Submit(editPath, fmt.Sprintf("/p/%d/edit", openingPostOf(t, a, topic.ID)), url.Values{"body": {"x"}, "version": {"1"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusForbidden)
+	})
+}

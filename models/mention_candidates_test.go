@@ -60,3 +60,23 @@ func TestMentionCandidatesAreVerifiedReadersOfTheBoard(t *testing.T) {
 		}
 	})
 }
+
+func TestMembersWithProfilesAreVerifiedOrSuspended(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		modelstest.Verified("pnair", "Priya Nair").Make(t, store)
+		modelstest.Verified("away", "Suspended Member").Status(models.StatusSuspended).Make(t, store)
+		modelstest.Applicant("prisha", "Prisha Applicant").Make(t, store)
+		got, err := store.MembersWithProfiles(ctx, []string{"pnair", "away", "prisha", "nobody"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || !got["pnair"] || !got["away"] {
+			t.Fatalf("members with profiles: %v, want pnair and away", got)
+		}
+		all, err := store.UsernamesWithProfiles(ctx)
+		if err != nil || len(all) != 2 || !all["pnair"] || !all["away"] {
+			t.Fatalf("every member with a profile: %v, %v", all, err)
+		}
+	})
+}

@@ -9,7 +9,7 @@ import (
 
 // hotQueries are the statements read on nearly every request: the session
 // and its member, the header's counts, and the topic page's topic, board
-// access and posts. They skip GORM's reflection and are prepared once, so
+// access, posts and the reader's draft of a reply. They skip GORM's reflection and are prepared once, so
 // the database parses them once per connection rather than per request.
 // Each statement's text lives beside the method that runs it, in its
 // aggregate's file; this file only prepares and binds them.
@@ -22,6 +22,7 @@ type hotQueries struct {
 	access  *sql.Stmt // boardAccessSQL, access.go
 	counts  *sql.Stmt // memberCountsSQL, header_counts.go
 	read    *sql.Stmt // lastReadSQL, topic_reads.go
+	draft   *sql.Stmt // draftAtSQL, drafts.go
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -64,11 +65,12 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.access = prepare(boardAccessSQL())
 	h.counts = prepare(memberCountsSQL())
 	h.read = prepare(lastReadSQL)
+	h.draft = prepare(draftAtSQL(s.engine))
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read, h.draft} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}
