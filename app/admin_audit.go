@@ -131,6 +131,9 @@ func auditSubjectURL(kind string, id int64) string {
 		return fmt.Sprintf("/t/%d", id)
 	case "group":
 		return fmt.Sprintf("/admin/groups/%d", id)
+	case "consult_message":
+		// Only a reported message has entries, and moderators see it.
+		return fmt.Sprintf("/mod/consult-messages/%d", id)
 	}
 	return ""
 }

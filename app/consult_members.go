@@ -25,6 +25,9 @@ func (h *Handler) consultAdd(c *fiber.Ctx) error {
 	if !v.MayAdd() {
 		return refuse("Only the member who started this consult can add participants to it.")
 	}
+	if refused := inputRefusal(c); refused != "" {
+		return refuse(refused)
+	}
 	if name == "" {
 		return refuse("Give the username of the colleague to add.")
 	}

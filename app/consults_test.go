@@ -295,3 +295,64 @@ func TestConsultsReachNoOneElse(t *testing.T) {
 		}
 	})
 }
+
+// TestModeratorsActOnAReportedConsultMessage purges a reported message and
+// warns and suspends its author, each audited; a message nobody reported
+// stays out of reach.
+func TestModeratorsActOnAReportedConsultMessage(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := t.Context()
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
+		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Heparin",
+			MemberIDs: []int64{weber.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rude, err := a.Store.AddConsultMessage(ctx, consult.ID, okafor.ID, models.PostContent{Source: "Rude words", Cooked: "<p>Rude words</p>", Plain: "Rude words"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moderator := a.SignedIn(t, mod)
+		review := fmt.Sprintf("/mod/consult-messages/%d", rude.ID)
+		wantStatus(t, moderator.Get(review), http.StatusNotFound)
+
+		nurse := a.SignedIn(t, weber)
+		report := fmt.Sprintf("/consult-messages/%d/report", rude.ID)
+		res := nurse.Submit(report, report, url.Values{"reason": {"other"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "Say in a few words what the moderators should look at.")
+		wantStatus(t, nurse.Submit(report, report, url.Values{"reason": {"unprofessional"}}), http.StatusSeeOther)
+		mustContain(t, nurse.Get(report), "You reported this message (Unprofessional)")
+		// One's own message cannot be reported.
+		own := a.SignedIn(t, okafor)
+		wantStatus(t, own.Get(report), http.StatusForbidden)
+
+		mustContain(t, moderator.Get(review), "Rude words", "First")
+		wantStatus(t, moderator.Submit(review, review+"/warn", url.Values{"reason": {"Speak to colleagues with respect."}}), http.StatusSeeOther)
+		mustContain(t, own.Get("/settings/standing"), "Speak to colleagues with respect.")
+		res = moderator.Submit(review, review+"/purge", url.Values{"reason": {"Abusive"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "Tick the box to confirm")
+		mustContain(t, moderator.Get(review), "The reports of this message are closed.")
+		// A second report opens it again; the purge empties it for good.
+		wantStatus(t, nurse.Submit(report, report, url.Values{"reason": {"unprofessional"}}), http.StatusSeeOther)
+		wantStatus(t, moderator.Submit(review, review+"/purge", url.Values{"reason": {"Abusive"}, "confirm": {"yes"}}), http.StatusSeeOther)
+		if n := count(t, a, `SELECT COUNT(*) FROM consult_messages WHERE id = ? AND source = '' AND cooked = '' AND plain = '' AND purged_at IS NOT NULL`, rude.ID); n != 1 {
+			t.Fatal("the purged message keeps its text")
+		}
+		mustNotContain(t, nurse.Get(fmt.Sprintf("/consults/%d", consult.ID)), "Rude words")
+		wantStatus(t, nurse.Submit(report, report, url.Values{"reason": {"spam"}}), http.StatusSeeOther)
+		res = moderator.Submit(review, review+"/suspend", url.Values{"reason": {"Repeated abuse"}, "length": {"indefinite"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if u, err := a.Store.UserByID(ctx, okafor.ID); err != nil || u.Status != models.StatusSuspended {
+			t.Fatalf("okafor after the suspension: %+v, %v", u, err)
+		}
+		for _, action := range []string{"user.warn", "consult_message.warn", "consult_message.purge", "consult_message.suspend"} {
+			if n := count(t, a, `SELECT COUNT(*) FROM audit_events WHERE action = ?`, action); n != 1 {
+				t.Errorf("%d audit events %s, want 1", n, action)
+			}
+		}
+	})
+}

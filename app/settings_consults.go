@@ -35,6 +35,9 @@ func (h *Handler) settingsConsults(c *fiber.Ctx) error {
 func (h *Handler) settingsConsultBlock(c *fiber.Ctx) error {
 	me := member(c)
 	p := &consultSettingsPage{Name: strings.TrimSpace(c.FormValue("member"))}
+	if p.Error = inputRefusal(c); p.Error != "" {
+		return h.renderConsultSettings(c, p)
+	}
 	if p.Name == "" {
 		p.Error = "Give the username of the member to block."
 		return h.renderConsultSettings(c, p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,7 +140,17 @@ func consultable(tx *gorm.DB, by, userID int64) error {
 func (s *Store) StartConsult(ctx context.Context, nc NewConsult) (*Consult, error) {
 	now := s.Now()
 	c := Consult{Subject: nc.Subject, StartedByID: nc.StarterID, OthersMayAdd: nc.OthersMayAdd, CreatedAt: now, LastMessageAt: now}
+	var ids []int64
+	for _, id := range nc.MemberIDs {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	nc.MemberIDs = ids
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if len(nc.MemberIDs) == 0 {
+			return ErrConsultRefused
+		}
 		if len(nc.MemberIDs)+1 > ConsultMembersMax {
 			return ErrConsultFull
 		}
