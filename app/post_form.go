@@ -68,6 +68,10 @@ type composer struct {
 	// Case holds a case summary's text when a moderator edits
 	// identifiers out of a case topic's opening post.
 	Case *models.CaseText
+	// OfferPoll offers to add a poll to the new post once it is posted;
+	// AddPoll is the member's choice.
+	OfferPoll bool
+	AddPoll   bool
 }
 
 // AnonymousVerb is what the form's anonymity choice offers to do.
