@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"rounds/app/apptest"
 	"rounds/models"
@@ -81,6 +82,26 @@ func TestPollsVoteAnonymouslyAndShowResultsAfter(t *testing.T) {
 			url.Values{"title": {"Apixaban in dialysis"}, "body": {"What dose do you use? (edited)"}, "version": {"1"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		mustContain(t, peer.Get(topicPath), "2 members voted", "(edited)")
+
+		// A reply's poll that closes: once closed, everyone sees the
+		// results, voted or not, and it takes no more votes.
+		reply := a.Reply(t, topic, weber, "It depends on the residual function.")
+		closes := a.Store.Now().Add(2 * time.Hour)
+		if _, err := a.Store.CreatePoll(t.Context(), models.NewPoll{PostID: reply.ID, AuthorID: weber.ID, Question: "Check anti-Xa levels?",
+			Options: []string{"Always", "Never"}, ClosesAt: &closes}); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, author.Get(topicPath), "Check anti-Xa levels?", "Closes <time")
+		now := a.Store.Now()
+		a.Store.SetClock(func() time.Time { return now.Add(3 * time.Hour) })
+		page = author.Get(topicPath)
+		mustContain(t, page, "Check anti-Xa levels?", "Closed <time", "0 members voted", `<span class="poll-label">Always</span>`)
+		mustNotContain(t, page, fmt.Sprintf(`action="/p/%d/poll/vote"`, reply.ID))
+		var always int64
+		if err := a.Store.DB().Raw(`SELECT id FROM poll_options WHERE label = 'Always'`).Scan(&always).Error; err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, author.Submit(topicPath, fmt.Sprintf("/p/%d/poll/vote", reply.ID), url.Values{"option": {fmt.Sprint(always)}}), http.StatusConflict)
 
 		// A member who cannot read the board sees nothing of the poll and cannot vote.
 		pharmacists := a.Group(t, "Pharmacists", "pharmacist", "")
