@@ -219,19 +219,22 @@ type pollOptionItem struct {
 // attachPolls gives the page's shown posts their polls, as the member
 // sees them; the posts of others, deleted or hidden, show none. The
 // author of a post with no poll is offered to add one.
-func (h *Handler) attachPolls(c *fiber.Ctx, m *models.User, items []postItem) error {
+func (h *Handler) attachPolls(c *fiber.Ctx, m *models.User, topic *models.TopicSummary, items []postItem) error {
 	if !m.IsVerified() {
 		return nil
 	}
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if !items[i].Deleted && !items[i].Hidden {
-			ids = append(ids, items[i].ID)
+	var polls map[int64]*models.Poll
+	if topic.HasPolls {
+		ids := make([]int64, 0, len(items))
+		for i := range items {
+			if !items[i].Deleted && !items[i].Hidden {
+				ids = append(ids, items[i].ID)
+			}
 		}
-	}
-	polls, err := h.store.PollsOn(c.UserContext(), m.ID, ids)
-	if err != nil {
-		return err
+		var err error
+		if polls, err = h.store.PollsOn(c.UserContext(), m.ID, ids); err != nil {
+			return err
+		}
 	}
 	csrf := ""
 	for i := range items {

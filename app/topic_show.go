@@ -119,7 +119,7 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.Post
 	if err := h.attachAnswer(c, p.Topic, items); err != nil {
 		return nil, err
 	}
-	if err := h.attachPolls(c, m, items); err != nil {
+	if err := h.attachPolls(c, m, p.Topic, items); err != nil {
 		return nil, err
 	}
 	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {

@@ -11,8 +11,13 @@ import (
 // answeredColumn says whether a topic (as t) has an answer members see: a
 // marked reply that is neither hidden nor deleted. A hidden answer comes
 // back with its post.
-const answeredColumn = `EXISTS (SELECT 1 FROM posts ap WHERE ap.id = t.answer_post_id
-	AND ap.hidden_at IS NULL AND ap.deleted_at IS NULL)`
+const answeredColumn = `CASE WHEN t.answer_post_id IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM posts ap
+	WHERE ap.id = t.answer_post_id AND ap.hidden_at IS NULL AND ap.deleted_at IS NULL) END`
+
+// hasOutcomeColumn says whether a topic (as t) is a case with an outcome;
+// the outcomes are only looked up for cases.
+const hasOutcomeColumn = `CASE WHEN t.kind <> 'case' THEN FALSE ELSE EXISTS (SELECT 1 FROM case_outcomes co
+	WHERE co.topic_id = t.id) END`
 
 // ErrNotAnswer is a post that cannot be marked as its topic's answer: the
 // opening post, or a reply that is deleted, hidden or in another topic.
