@@ -37,10 +37,10 @@ type Topic struct {
 	AnswerPostID *int64
 	// HasPolls says a post of the topic has had a poll: the topic page
 	// looks for polls only then.
-	HasPolls bool
-	BumpedAt     time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	HasPolls  bool
+	BumpedAt  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TopicSummary is a topic as a list shows it.
