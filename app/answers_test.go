@@ -42,6 +42,10 @@ func TestMarkTheReplyThatAnswered(t *testing.T) {
 		mustContain(t, page, `<article class="post answer" id="post-2"`, "✔</span> Answer <span",
 			`Answered by <a href="/u/weber">Jonas Weber, RN</a> — <a href="/p/`+fmt.Sprint(dose.ID)+`">jump to answer</a>`)
 		mustContain(t, nurse.Get("/b/cardiology"), "Answered</span>")
+		a.CatchUp(t)
+		mustContain(t, nurse.Get("/search?q=is%3Aanswered"), "Apixaban in dialysis", "Answered</span>")
+		// Its author hears of it, without being told who marked it.
+		mustContain(t, nurse.Get("/notifications"), "Your post #2 was marked as <strong>the answer</strong> in")
 		if n := count(t, a, `SELECT COUNT(*) FROM audit_events WHERE action = 'topic.answer'`); n != 0 {
 			t.Fatalf("the author's mark was audited (%d events); only moderators' are", n)
 		}

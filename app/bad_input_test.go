@@ -38,6 +38,7 @@ type routeSite struct {
 	// theirs to see.
 	applicant                        *apptest.Browser
 	topic                            *models.Topic
+	caseTopic                        *models.Topic // the administrator's, for its outcome
 	board                            *models.Board
 	own, others                      *models.Post
 	verification, group, notFoundInt int64
@@ -61,6 +62,13 @@ func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
 		t.Fatal(err)
 	}
 	s.own = a.Reply(t, s.topic, root, "A reply of my own")
+	s.caseTopic, _, err = a.Store.CreateTopic(t.Context(), models.NewTopic{BoardID: s.board.ID, AuthorID: root.ID,
+		Kind: models.KindCase, Title: "Syncope in a runner", Case: &models.CaseSummary{AgeBand: "30-39", Sex: "female",
+			Presentation: "Collapsed at mile 20.", Question: "Workup?", AttestedByID: root.ID},
+		PostContent: models.PostContent{Source: "Collapsed.", Cooked: "<p>Collapsed.</p>", Plain: "Collapsed."}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	applicant := a.PendingMember(t, "newcomer")
 	v := &models.Verification{UserID: applicant.ID, FullName: "Dr. New Comer", Profession: "physician",
 		Specialty: "Nephrology", Institution: "St Mary's"}
@@ -104,6 +112,8 @@ func (s *routeSite) who(pattern string) *apptest.Browser {
 func (s *routeSite) path(pattern string) string {
 	id := s.notFoundInt
 	switch {
+	case strings.HasPrefix(pattern, "/t/:id<int>/outcome"):
+		id = s.caseTopic.ID
 	case strings.HasPrefix(pattern, "/t/"), strings.HasPrefix(pattern, "/mod/topics/"):
 		id = s.topic.ID
 	case strings.HasPrefix(pattern, "/p/") && strings.HasSuffix(pattern, "/flag"):

@@ -108,9 +108,26 @@ func TestBrowserPhone(t *testing.T) {
 	// Each verified visitor has a post of their own, edited once, and a
 	// notification: a reply that mentions them.
 	own := map[string]*models.Post{}
+	// And a case of their own, whose outcome they edited once.
+	cases := map[string]int64{}
 	for _, u := range []*models.User{member, moderator, admin} {
 		b := a.Browser(t)
 		b.SignIn(u)
+		caseTopic, _, err := a.Store.CreateTopic(t.Context(), models.NewTopic{BoardID: board.ID, AuthorID: u.ID,
+			Kind: models.KindCase, Title: "Syncope in a runner", Case: &models.CaseSummary{AgeBand: "30-39", Sex: "female",
+				Presentation: "Collapsed at mile 20.", Question: "Workup?", AttestedByID: u.ID},
+			PostContent: models.PostContent{Source: "Collapsed.", Cooked: "<p>Collapsed.</p>", Plain: "Collapsed."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for version, text := range []string{"Long QT on the repeat ECG.", "Long QT type 1 on genetics; an ICD was placed."} {
+			if _, err := a.Store.SaveOutcome(t.Context(), models.OutcomeWrite{TopicID: caseTopic.ID, AuthorID: u.ID,
+				BaseVersion: version, OutcomeOn: "2026-03-01",
+				PostContent: models.PostContent{Source: text, Cooked: "<p>" + text + "</p>", Plain: text}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cases[u.Username] = caseTopic.ID
 		p := a.Reply(t, topic, u, "First thoughts on the loading dose.")
 		edit := fmt.Sprintf("/p/%d/edit", p.ID)
 		wantStatus(t, b.Submit(edit, edit, url.Values{"body": {"Second thoughts on the loading dose, with a word more."},
@@ -170,7 +187,13 @@ func TestBrowserPhone(t *testing.T) {
 			if v.user != nil && own[v.user.Username] != nil {
 				ownPost = own[v.user.Username].ID
 			}
+			ownCase := topic.ID
+			if v.user != nil && cases[v.user.Username] != 0 {
+				ownCase = cases[v.user.Username]
+			}
 			ids := strings.NewReplacer(
+				// Members post and edit the outcome of their own case.
+				"/t/:id<int>/outcome", fmt.Sprintf("/t/%d/outcome", ownCase),
 				"/t/:id<int>/:slug", fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug),
 				"/t/:id<int>", fmt.Sprintf("/t/%d", topic.ID),
 				// Members report others' posts; edit, delete and read the

@@ -58,6 +58,7 @@ func TestPostAndEditACaseOutcome(t *testing.T) {
 			"<strong>surgical repair</strong>")
 		mustNotContain(t, page, "Edit the outcome")
 		mustContain(t, peer.Get("/b/cardiology"), "Outcome posted")
+		mustContain(t, peer.Get("/tags/gi"), "Outcome posted")
 
 		// The author edits it; the versions are theirs and moderators' to see.
 		res = author.Get(formPath)

@@ -82,6 +82,10 @@ type composer struct {
 	// Images are the post's images, staged while the composer is open;
 	// nil on a form that takes none (an edit).
 	Images *imageTray
+	// OfferPoll offers to add a poll to the new post once it is posted;
+	// AddPoll is the member's choice.
+	OfferPoll bool
+	AddPoll   bool
 }
 
 // DraftPlace is the form's place, as it carries it; "" when it keeps no

@@ -15,7 +15,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := &composer{Body: c.FormValue("body")}
+	form := &composer{Body: c.FormValue("body"), AddPoll: c.FormValue("add_poll") != ""}
 	form.validate()
 	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, form, topic.BoardID, access); err != nil {
@@ -69,6 +69,9 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	}
 	h.dropDraft(c, models.ReplyDraft(topic.ID))
 	h.postedImages(ctx, member(c).ID, form.Images)
+	if form.AddPoll {
+		return c.Redirect(fmt.Sprintf("/p/%d/poll", post.ID), fiber.StatusSeeOther)
+	}
 	return c.Redirect(fmt.Sprintf("%s#post-%d", topicPageURL(&topic.Topic, pageOfPost(post.Number)), post.Number), fiber.StatusSeeOther)
 }
 

@@ -81,6 +81,9 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/b/:slug/mentions", verifiedMember, h.limited(h.mentionCandidates, ratelimit.Mention)},
 		{fiber.MethodPost, "/p/:id<int>/react", verifiedMember, h.react},
 		{fiber.MethodGet, "/p/:id<int>/reactions", verifiedMember, h.reactions},
+		{fiber.MethodGet, "/p/:id<int>/poll", verifiedMember, h.pollNew},
+		{fiber.MethodPost, "/p/:id<int>/poll", verifiedMember, h.pollCreate},
+		{fiber.MethodPost, "/p/:id<int>/poll/vote", verifiedMember, h.pollVote},
 		{fiber.MethodPost, "/p/:id<int>/answer", verifiedMember, h.answerMark},
 		{fiber.MethodPost, "/p/:id<int>/answer/remove", verifiedMember, h.answerUnmark},
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
@@ -236,6 +239,7 @@ func (h *Handler) routes(app *fiber.App) error {
 		"POST /consult-messages/:id<int>/report":      true,
 		"POST /settings/consults/block":               true,
 		"POST /mod/consult-messages/:id<int>/:action": true,
+		"POST /p/:id<int>/poll":                       true,
 	}
 	for _, key := range profileForms {
 		forms[key] = true

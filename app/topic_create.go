@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
@@ -34,7 +36,7 @@ func (h *Handler) topicNew(c *fiber.Ctx) error {
 func (h *Handler) renderTopicForm(c *fiber.Ctx, board *models.Board, form *composer, status int) error {
 	form.Action = "/b/" + board.Slug + "/new"
 	form.Place, form.DraftReturn, form.MentionBoard = models.NewTopicDraft(board.ID), form.Action, board.Slug
-	form.WithTitle = true
+	form.WithTitle, form.OfferPoll = true, true
 	form.Submit = "Start topic"
 	form.Cancel = "/b/" + board.Slug
 	if form.Images == nil {
@@ -51,7 +53,8 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true}
+	form := &composer{Title: c.FormValue("title"), Tags: c.FormValue("tags"), Body: c.FormValue("body"), WithTitle: true,
+		AddPoll: c.FormValue("add_poll") != ""}
 	title, tags := form.validate()
 	form.Errors.addRefused(c)
 	if err := h.offerAnonymity(c, form, board.ID, access); err != nil {
@@ -84,7 +87,7 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	topic, _, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
+	topic, opening, err := h.store.CreateTopic(c.UserContext(), models.NewTopic{
 		BoardID: board.ID, AuthorID: member(c).ID, Kind: models.KindDiscussion,
 		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK,
 		Title: title, Tags: tags, PostContent: content,
@@ -95,5 +98,8 @@ func (h *Handler) topicCreate(c *fiber.Ctx) error {
 	}
 	h.dropDraft(c, models.NewTopicDraft(board.ID))
 	h.postedImages(c.UserContext(), member(c).ID, form.Images)
+	if form.AddPoll {
+		return c.Redirect(fmt.Sprintf("/p/%d/poll", opening.ID), fiber.StatusSeeOther)
+	}
 	return c.Redirect(topicURL(topic), fiber.StatusSeeOther)
 }

@@ -103,6 +103,9 @@ func renderPosts(posts []postItem) template.HTML {
 		if len(p.Images) > 0 {
 			writeImages(&b, p.Images)
 		}
+		if p.Poll != nil {
+			writePoll(&b, id, p.Poll)
+		}
 		if len(p.Previews) > 0 {
 			writePreviews(&b, p.Previews)
 		}
@@ -123,6 +126,9 @@ func renderPosts(posts []postItem) template.HTML {
 					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
 				}
 				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+				if p.PollAddable {
+					b.WriteString(` <a href="/p/` + id + `/poll">Add a poll</a>`)
+				}
 			}
 			if p.QuoteURL != "" {
 				b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)

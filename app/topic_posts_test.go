@@ -27,6 +27,13 @@ func postsTemplate(t testing.TB) *template.Template {
 		"siteOf":          func(p models.LinkPreview) string { return siteOf(&p) },
 		"proxied":         func(u string) bool { return strings.HasPrefix(u, imageproxy.Prefix) },
 		"reactionKinds":   func() []models.ReactionKind { return models.ReactionKinds },
+		"plural":          plural,
+		"pollOf": func(id int64, p *pollItem) any {
+			return struct {
+				ID   int64
+				Poll *pollItem
+			}{id, p}
+		},
 		"reactionCount": func(cs []models.ReactionCount, k models.ReactionKind) int {
 			for _, c := range cs {
 				if c.Kind == k {
@@ -72,7 +79,11 @@ func goldenPosts() []postItem {
 		// page's own cards.
 		created(postItem{ID: 102, Number: 2, AuthorName: `Jonas "JW" Weber, RN <ICU>`, Username: "weber", Specialty: "Critical Care & Nursing",
 			Cooked: "<p>Rate control first, then <strong>anticoagulation</strong>.</p>\n<p>See the guideline.</p>", Flaggable: true,
-			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, IsAnswer: true, AnswerCSRF: `token"<&>`, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
+			Bookmarkable: true, Bookmarked: true, ReactCSRF: `token"<&>`, IsAnswer: true, AnswerCSRF: `token"<&>`,
+			Poll: &pollItem{Question: `Rate or <rhythm> "first"?`, Multiple: true, ClosesISO: "2026-11-09T18:00:00Z",
+				ClosesFull: "9 Nov 2026, 18:00 UTC", ShowResults: true, Voted: true, Voters: 3, VoteCSRF: `token"<&>`,
+				Options: []pollOptionItem{{ID: 7, Label: "Rate & wait", Votes: 2, Percent: 66, Mine: true},
+					{ID: 8, Label: "<Cardiovert>", Votes: 1, Percent: 33}}}, QuoteURL: "/t/7/af?page=2&quote=102#reply-heading",
 			Reactions: []models.ReactionCount{{Kind: models.ReactHelpful, Count: 3, Mine: true}, {Kind: models.ReactThanks, Count: 1}},
 			Previews: []models.LinkPreview{
 				{URL: "https://www.ahajournals.org/doi/full/x?a=1&b=2+3", Kind: "page", Title: `AF guideline "2023" <update>`,
@@ -110,14 +121,18 @@ func goldenPosts() []postItem {
 			}}),
 		// The reader's own edited post, and their own post not edited.
 		edited(created(postItem{ID: 109, Number: 9, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
-			Cooked: "<p>Corrected the dose.</p>", Mine: true})),
+			Cooked: "<p>Corrected the dose.</p>", Mine: true, PollAddable: true})),
 		created(postItem{ID: 110, Number: 10, AuthorName: "Dr. Amara Okafor", Specialty: "Cardiology",
 			Cooked: "<p>Thanks, all.</p>", Mine: true, Bookmarkable: true, AnswerCSRF: "token",
 			Reactions: []models.ReactionCount{{Kind: models.ReactAgree, Count: 2}}}),
 		// Someone else's edited post, read by a guest of the board who can
 		// do nothing with it, and a post with no footer at all.
-		edited(created(postItem{ID: 111, Number: 11, AuthorName: "Priya Nair", Cooked: "<p>Edited by its author.</p>"})),
-		created(postItem{ID: 112, Number: 12, AuthorName: "Priya Nair", Cooked: "<p>Nothing to do here.</p>"}),
+		edited(created(postItem{ID: 111, Number: 11, AuthorName: "Priya Nair", Cooked: "<p>Edited by its author.</p>",
+			Poll: &pollItem{Question: "Closed poll", Closed: true, ClosesISO: "2026-11-01T08:00:00Z", ClosesFull: "1 Nov 2026, 08:00 UTC",
+				ShowResults: true, Voters: 1, Options: []pollOptionItem{{ID: 9, Label: "Yes", Votes: 1, Percent: 100}, {ID: 10, Label: "No"}}}})),
+		created(postItem{ID: 112, Number: 12, AuthorName: "Priya Nair", Cooked: "<p>Nothing to do here.</p>",
+			Poll: &pollItem{Question: "Single choice, not voted", VoteCSRF: "token",
+				Options: []pollOptionItem{{ID: 11, Label: "Stop"}, {ID: 12, Label: "Continue"}}}}),
 	}
 }
 

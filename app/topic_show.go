@@ -156,7 +156,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 			}
 		}
 		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
-		reply.Submit = "Post reply"
+		reply.Submit, reply.OfferPoll = "Post reply", true
 		reply.Place, reply.MentionBoard = models.ReplyDraft(topic.ID), topic.BoardSlug
 		reply.DraftReturn = topicURL(&topic.Topic) + "#reply-heading"
 		if reply.Images == nil {
@@ -188,6 +188,9 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.Post
 		return nil, err
 	}
 	if err := h.attachAnswer(c, p.Topic, items); err != nil {
+		return nil, err
+	}
+	if err := h.attachPolls(c, m, p.Topic, items); err != nil {
 		return nil, err
 	}
 	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
@@ -316,9 +319,13 @@ type postItem struct {
 	// IsAnswer marks the topic's answer; AnsweredBy, on the opening
 	// post, names it; AnswerCSRF, set when the reader may mark the
 	// answer, offers the button that does.
-	IsAnswer    bool
-	AnsweredBy  *models.Answer
-	AnswerCSRF  string
+	IsAnswer   bool
+	AnsweredBy *models.Answer
+	AnswerCSRF string
+	// Poll is the post's poll as the reader sees it; PollAddable offers
+	// the post's author to add one.
+	Poll        *pollItem
+	PollAddable bool
 	CreatedISO  string
 	CreatedAgo  string
 	CreatedFull string

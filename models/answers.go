@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -11,8 +12,13 @@ import (
 // answeredColumn says whether a topic (as t) has an answer members see: a
 // marked reply that is neither hidden nor deleted. A hidden answer comes
 // back with its post.
-const answeredColumn = `EXISTS (SELECT 1 FROM posts ap WHERE ap.id = t.answer_post_id
-	AND ap.hidden_at IS NULL AND ap.deleted_at IS NULL)`
+const answeredColumn = `CASE WHEN t.answer_post_id IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM posts ap
+	WHERE ap.id = t.answer_post_id AND ap.hidden_at IS NULL AND ap.deleted_at IS NULL) END`
+
+// hasOutcomeColumn says whether a topic (as t) is a case with an outcome;
+// the outcomes are only looked up for cases.
+const hasOutcomeColumn = `CASE WHEN t.kind <> 'case' THEN FALSE ELSE EXISTS (SELECT 1 FROM case_outcomes co
+	WHERE co.topic_id = t.id) END`
 
 // ErrNotAnswer is a post that cannot be marked as its topic's answer: the
 // opening post, or a reply that is deleted, hidden or in another topic.
@@ -31,12 +37,41 @@ func (s *Store) MarkAnswer(ctx context.Context, topicID, postID, byID int64, aud
 		if post.TopicID != topicID || post.Number == 1 || post.IsDeleted() || post.IsHidden() {
 			return ErrNotAnswer
 		}
-		return s.setAnswer(tx, topicID, &postID, byID, audited, "topic.answer", fmt.Sprintf("post %d", post.Number))
+		if err := s.setAnswer(tx, topicID, &postID, byID, audited, "topic.answer", fmt.Sprintf("post %d", post.Number)); err != nil {
+			return err
+		}
+		return notifyAnswer(tx, topicID, postID, byID, s.Now())
 	})
 	if err != nil {
 		return fmt.Errorf("mark post %d as the answer of topic %d: %w", postID, topicID, err)
 	}
 	return nil
+}
+
+// NotifyAnswer tells a reply's author that it was marked as its topic's
+// answer. It names no one: the topic's author may be anonymous.
+const NotifyAnswer = "answer"
+
+// notifyAnswer tells the answer's author, once per reply, unless they
+// marked it themselves or are no longer a verified member.
+func notifyAnswer(tx *gorm.DB, topicID, postID, byID int64, now time.Time) error {
+	var author User
+	if err := tx.Raw(`SELECT u.* FROM users u JOIN posts p ON p.author_id = u.id WHERE p.id = ?`, postID).Scan(&author).Error; err != nil {
+		return fmt.Errorf("load the answer's author: %w", err)
+	}
+	if author.ID == 0 || author.ID == byID || !author.IsVerified() {
+		return nil
+	}
+	var told int64
+	if err := tx.Raw(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND post_id = ? AND kind = ?`,
+		author.ID, postID, NotifyAnswer).Scan(&told).Error; err != nil {
+		return fmt.Errorf("look for an earlier answer notification: %w", err)
+	}
+	if told > 0 {
+		return nil
+	}
+	n := Notification{UserID: author.ID, Kind: NotifyAnswer, TopicID: topicID, PostID: &postID, CreatedAt: now}
+	return tx.Create(&n).Error
 }
 
 // UnmarkAnswer leaves a topic with no marked answer.

@@ -62,6 +62,10 @@ func TestAnswersMarkChangeUnmarkAndFollowTheirReply(t *testing.T) {
 			t.Fatal(err)
 		}
 		answered(first.ID)
+		// The reply's author hears of it, once per reply.
+		if n := count(t, store, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = ?`, f.peer.ID, models.NotifyAnswer); n != 1 {
+			t.Fatalf("%d answer notifications, want 1", n)
+		}
 		a, err := store.AnswerOf(ctx, topic.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -105,6 +109,10 @@ func TestAnswersMarkChangeUnmarkAndFollowTheirReply(t *testing.T) {
 		answered(0)
 		if err := store.MarkAnswer(ctx, topic.ID, first.ID, f.author.ID, false); err != nil {
 			t.Fatal(err)
+		}
+		if n := count(t, store, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND post_id = ? AND kind = ?`,
+			f.peer.ID, first.ID, models.NotifyAnswer); n != 1 {
+			t.Fatalf("%d answer notifications for the reply marked twice, want 1", n)
 		}
 		// Purging the answer unmarks it.
 		if _, err := store.PurgePost(ctx, first.ID, f.peer.ID, "duplicate"); err != nil {

@@ -757,6 +757,9 @@ var migrations = []migration{
 			PRIMARY KEY (poll_id, user_id, option_id)
 		)`,
 		`CREATE INDEX poll_votes_option ON poll_votes (option_id)`,
+		// Whether any post of a topic ever had a poll, so the topic page
+		// looks for polls only where there may be some.
+		`ALTER TABLE topics ADD COLUMN has_polls BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
 	{29, "drafts", []string{
 		// What a member has written and not yet posted, one draft per

@@ -69,6 +69,10 @@ func (s *Store) CreatePoll(ctx context.Context, np NewPoll) (int64, error) {
 		if err := tx.Raw(`SELECT id FROM polls WHERE post_id = ?`, np.PostID).Scan(&pollID).Error; err != nil {
 			return fmt.Errorf("read poll back: %w", err)
 		}
+		if err := tx.Exec(`UPDATE topics SET has_polls = TRUE WHERE id = (SELECT topic_id FROM posts WHERE id = ?)`,
+			np.PostID).Error; err != nil {
+			return fmt.Errorf("note the topic's poll: %w", err)
+		}
 		for i, label := range np.Options {
 			if err := tx.Exec(`INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)`, pollID, i+1, label).Error; err != nil {
 				return fmt.Errorf("insert poll option: %w", err)

@@ -36,6 +36,9 @@ func TestPollsCountVotesKeepThemApartAndClose(t *testing.T) {
 		if _, err := store.CreatePoll(ctx, np); err != nil {
 			t.Fatal(err)
 		}
+		if got, err := store.TopicByID(ctx, topic.ID); err != nil || !got.HasPolls {
+			t.Fatalf("the topic does not know it has a poll (%v)", err)
+		}
 		if _, err := store.CreatePoll(ctx, np); !errors.Is(err, models.ErrPollExists) {
 			t.Fatalf("a second poll: %v", err)
 		}

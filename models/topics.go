@@ -35,9 +35,12 @@ type Topic struct {
 	// AnswerPostID is the reply marked as the one that answered the
 	// topic's question, if any (see MarkAnswer).
 	AnswerPostID *int64
-	BumpedAt     time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// HasPolls says a post of the topic has had a poll: the topic page
+	// looks for polls only then.
+	HasPolls  bool
+	BumpedAt  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TopicSummary is a topic as a list shows it.
@@ -123,7 +126,7 @@ var topicSummaryColumns = `t.*, ` + shownAuthor("op", "u.display_name") + ` AS a
 	COALESCE(op.anonymous, FALSE) AS anonymous, COALESCE(op.anonymous_as, '') AS anonymous_as,
 	op.hidden_at IS NOT NULL AS opener_hidden, b.slug AS board_slug, b.title AS board_title,
 	` + answeredColumn + ` AS answered,
-	EXISTS (SELECT 1 FROM case_outcomes co WHERE co.topic_id = t.id) AS has_outcome`
+	` + hasOutcomeColumn + ` AS has_outcome`
 
 // shownAuthor is a column of a post's author as others may see it: empty
 // when the post (aliased post) is anonymous, so nothing about the author
@@ -436,8 +439,8 @@ func topicByIDSQL(engine Engine) string {
 	}
 	return `
 		SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked, t.post_count,
-			t.purged_count, t.bumped_at, t.created_at, t.updated_at, t.answer_post_id,
-			` + answeredColumn + `, EXISTS (SELECT 1 FROM case_outcomes co WHERE co.topic_id = t.id),
+			t.purged_count, t.bumped_at, t.created_at, t.updated_at, t.answer_post_id, t.has_polls,
+			` + answeredColumn + `, ` + hasOutcomeColumn + `,
 			` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `,
 			COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
 			b.slug, b.title, COALESCE(` + tagList + `, '')
@@ -456,7 +459,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	var tags string
 	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-		&t.AnswerPostID, &t.Answered, &t.HasOutcome, &t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
+		&t.AnswerPostID, &t.HasPolls, &t.Answered, &t.HasOutcome, &t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
 	if errors.Is(err, errNoRows) {
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}
