@@ -46,6 +46,8 @@ type Handler struct {
 	search   *search.Index
 	// cache keeps what every page reads whatever the page (readCache).
 	cache *readCache
+	// topicPosts keeps the shared part of topic pages (topic_cache.go).
+	topicPosts *topicPostsCache
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
@@ -86,21 +88,22 @@ func New(site *Site) (*fiber.App, error) {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:       site.Config,
-		store:     site.Store,
-		markdown:  site.Markdown,
-		log:       site.Log,
-		now:       site.Store.Now,
-		cache:     newReadCache(),
-		demo:      site.DemoIdP != nil,
-		mailer:    site.Mailer,
-		search:    site.Search,
-		fetcher:   site.Fetcher,
-		images:    site.Images,
-		jobs:      site.Jobs,
-		digests:   site.Digests,
-		limiter:   site.Limiter,
-		providers: site.Providers,
+		cfg:        site.Config,
+		store:      site.Store,
+		markdown:   site.Markdown,
+		log:        site.Log,
+		now:        site.Store.Now,
+		cache:      newReadCache(),
+		topicPosts: newTopicPostsCache(),
+		demo:       site.DemoIdP != nil,
+		mailer:     site.Mailer,
+		search:     site.Search,
+		fetcher:    site.Fetcher,
+		images:     site.Images,
+		jobs:       site.Jobs,
+		digests:    site.Digests,
+		limiter:    site.Limiter,
+		providers:  site.Providers,
 	}
 	if h.demo {
 		h.demoProvider, h.demoIssuer, h.demoIdP = site.DemoSignIn, site.DemoIdP.Issuer(), site.DemoIdP

@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -50,15 +50,20 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if slug := c.Params("slug"); slug != "" && slug != topic.Slug {
 		return c.Redirect(topicPageURL(&topic.Topic, page), fiber.StatusMovedPermanently)
 	}
-	first := (page-1)*postsPerPage + 1
-	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
-	if err != nil {
-		return err
-	}
-	return h.renderTopic(c, topic, access, posts, page, nil)
+	return h.renderTopic(c, topic, access, page, nil)
 }
 
-func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
+// renderTopic writes a page of a topic. Its posts are written in two parts
+// (the seam for the topic page cache, topic_cache.go): sharedTopicPosts
+// gives what every reader of the same kind sees, from the cache when it
+// can, and topicPostItems adds what is the reader's own (their posts,
+// bookmarks, reactions, the Quote, Report and moderation links). Anything
+// added to a post that depends on who reads it belongs in the second part,
+// in postItem's per-reader fields and writePostTail; anything else may go
+// in the first, in sharedPostItems and writePostHead, and if it depends on
+// more than the topic, the page and topicPostsKey's fields, it must be added
+// to the key.
+func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -71,11 +76,15 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	if p.Case, err = h.topicCase(c.UserContext(), &topic.Topic); err != nil {
 		return err
 	}
-	items, err := h.topicPostItems(c, &p, posts)
+	shared, err := h.sharedTopicPosts(c.UserContext(), topic, page, m.IsModerator(), p.Case != nil && p.Case.OpeningIsSummary)
 	if err != nil {
 		return err
 	}
-	p.PostsHTML = renderPosts(items)
+	items, err := h.topicPostItems(c, &p, shared)
+	if err != nil {
+		return err
+	}
+	p.PostsHTML = template.HTML(writeTopicPosts(shared, items)) //nolint:gosec // escaped in writePostHead and writePostTail
 	if m.IsVerified() {
 		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
 			return err
@@ -87,7 +96,7 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 				return err
 			}
 		}
-		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
+		reply.Action = "/t/" + strconv.FormatInt(topic.ID, 10) + "/reply"
 		reply.Submit = "Post reply"
 		p.Reply = reply
 	}
@@ -96,24 +105,17 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 	return h.views.render(c, "topic_show", data)
 }
 
-// topicPostItems makes the page's posts ready to write: each with its link
-// cards, the reader's bookmark, the reactions and, when the reader may
-// reply, its Quote link.
-func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.PostView) ([]postItem, error) {
+// topicPostItems adds to the page's shared posts what is the reader's: what
+// they may do with each post, their bookmarks, the reactions and, when the
+// reader may reply, each post's Quote link.
+func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts) ([]postItem, error) {
 	m := member(c)
-	items := h.postItems(posts, m)
-	if err := h.attachPreviews(c.UserContext(), items); err != nil {
-		return nil, err
-	}
+	items := h.viewerPostItems(m, shared)
 	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
 		return nil, err
 	}
 	if err := h.attachReactions(c, m, items); err != nil {
 		return nil, err
-	}
-	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
-		// The card above already shows the text the opening post repeats.
-		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
 	if p.CanPost {
 		base := topicPageURL(&p.Topic.Topic, p.Page)
@@ -199,6 +201,9 @@ type postItem struct {
 	// whether it has any links to look them up for.
 	Previews []models.LinkPreview
 	hasLinks bool
+	// authorID is who wrote the post, to tell the reader's own posts
+	// (Mine); it is never written out.
+	authorID int64
 	// PHIConfirmed is, for moderators, what the author confirmed was no
 	// patient identifier.
 	PHIConfirmed []phiNote
@@ -228,8 +233,10 @@ type postItem struct {
 	UpdatedFull string
 }
 
-func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
-	now := h.now()
+// sharedPostItems makes posts ready to write with what every reader of the
+// same kind sees: moderators (moderator set) or members. The per-reader
+// fields are left for viewerPostItems.
+func (h *Handler) sharedPostItems(posts []models.PostView, moderator bool, now time.Time) []postItem {
 	items := make([]postItem, len(posts))
 	for i := range posts {
 		p := &posts[i]
@@ -237,7 +244,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Username: p.AuthorUsername, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
-			Mine:       m != nil && m.ID == p.AuthorID,
+			authorID:   p.AuthorID,
 			hasLinks:   p.HasLinks,
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
 		}
@@ -245,14 +252,10 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			// The post's label is all anyone learns of the author.
 			items[i].AuthorName, items[i].Username, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", "", true
 		}
-		items[i].Revealable = p.Anonymous && m.IsModerator()
-		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
-		items[i].Flaggable = m.IsVerified() && !items[i].Mine && !items[i].Deleted && !p.IsHidden()
-		items[i].Bookmarkable = m.IsVerified() && !items[i].Deleted && (!p.IsHidden() || m.IsModerator())
-		if p.PHIConfirmed != "" && m.IsModerator() {
+		if p.PHIConfirmed != "" && moderator {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}
-		if items[i].Hidden && !m.IsModerator() {
+		if items[i].Hidden && !moderator {
 			items[i].Withheld, items[i].Cooked = true, ""
 		}
 		if items[i].Edited {
