@@ -85,11 +85,6 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 		return err
 	}
 	p.PostsHTML = template.HTML(writeTopicPosts(shared, items)) //nolint:gosec // escaped in writePostHead and writePostTail
-	if m.IsVerified() {
-		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
-			return err
-		}
-	}
 	if p.CanPost {
 		if reply == nil {
 			if reply, err = h.replyComposer(c, topic, access); err != nil {
@@ -106,16 +101,28 @@ func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access m
 }
 
 // topicPostItems adds to the page's shared posts what is the reader's: what
-// they may do with each post, their bookmarks, the reactions and, when the
-// reader may reply, each post's Quote link.
+// they may do with each post, their bookmarks, their reactions and the
+// buttons to react, each post's Quote link when they may reply; and sets
+// the page's digest switch to their level on the topic. A verified
+// member's marks come in one statement (models.Store.ReaderMarksOn).
 func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts) ([]postItem, error) {
 	m := member(c)
 	items := h.viewerPostItems(m, shared)
-	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachReactions(c, m, items); err != nil {
-		return nil, err
+	if !m.IsVerified() {
+		for i := range items {
+			items[i].Reactions = nil // reactions are for verified members
+		}
+	} else {
+		first := (p.Page-1)*postsPerPage + 1
+		marks, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, p.Topic.ID, first, first+postsPerPage-1)
+		if err != nil {
+			return nil, err
+		}
+		h.applyReactions(c, items, marks.Reacted)
+		for i := range items {
+			items[i].Bookmarked = items[i].Bookmarkable && marks.Bookmarked[items[i].ID]
+		}
+		p.Level = topicLevelControl(p.Topic.ID, marks.Level)
 	}
 	if p.CanPost {
 		base := topicPageURL(&p.Topic.Topic, p.Page)
@@ -285,27 +292,6 @@ func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
 			card := &items[i].Previews[j]
 			card.ImageURL = h.images.URL(card.ImageURL)
 		}
-	}
-	return nil
-}
-
-// markBookmarks marks the posts the member has bookmarked.
-func (h *Handler) markBookmarks(ctx context.Context, m *models.User, items []postItem) error {
-	if !m.IsVerified() {
-		return nil
-	}
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if items[i].Bookmarkable {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	marked, err := h.store.BookmarkedAmong(ctx, m.ID, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].Bookmarked = marked[items[i].ID]
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 
 // hotQueries are the statements read on nearly every request: the session
 // and its member, the header's counts, and the topic page's topic, board
-// access and posts. They skip GORM's reflection and are prepared once, so
+// access, posts and the reader's marks. They skip GORM's reflection and are prepared once, so
 // the database parses them once per connection rather than per request.
 // Each statement's text lives beside the method that runs it, in its
 // aggregate's file; this file only prepares and binds them.
@@ -21,6 +21,7 @@ type hotQueries struct {
 	topic   *sql.Stmt // topicByIDSQL, topics.go
 	access  *sql.Stmt // boardAccessSQL, access.go
 	counts  *sql.Stmt // memberCountsSQL, header_counts.go
+	marks   *sql.Stmt // readerMarksSQL, reader_marks.go
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -62,11 +63,12 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.topic = prepare(topicByIDSQL(s.engine))
 	h.access = prepare(boardAccessSQL())
 	h.counts = prepare(memberCountsSQL())
+	h.marks = prepare(readerMarksSQL)
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.marks} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}
