@@ -9,8 +9,9 @@ import (
 
 // hotQueries are the statements read on nearly every request: the session
 // and its member, the header's counts, and the topic page's topic, board
-// access, posts and the reader's marks. They skip GORM's reflection and are prepared once, so
-// the database parses them once per connection rather than per request.
+// access, posts and the reader's marks. They skip GORM's reflection and are
+// prepared once, so the database parses them once per connection rather
+// than per request.
 // Each statement's text lives beside the method that runs it, in its
 // aggregate's file; this file only prepares and binds them.
 type hotQueries struct {
