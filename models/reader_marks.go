@@ -18,12 +18,16 @@ type ReaderMarks struct {
 
 // readerMarksSQL names the page's posts by topic and number rather than by
 // a list of ids, so the statement's text is the same on every page and is
-// prepared once.
-const readerMarksSQL = `SELECT 1, r.post_id, r.kind FROM post_reactions r
-	WHERE r.user_id = ? AND r.post_id IN (SELECT p.id FROM posts p WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?)
+// prepared once. It joins from the page's posts (posts_topic_number) to
+// the member's rows by their keys; "post_id IN (SELECT ...)" would have
+// SQLite build a temporary table on every run.
+const readerMarksSQL = `SELECT 1, r.post_id, r.kind FROM posts p
+	JOIN post_reactions r ON r.post_id = p.id AND r.user_id = ?
+	WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 	UNION ALL
-	SELECT 2, b.post_id, '' FROM bookmarks b
-	WHERE b.user_id = ? AND b.post_id IN (SELECT p.id FROM posts p WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?)
+	SELECT 2, b.post_id, '' FROM posts p
+	JOIN bookmarks b ON b.user_id = ? AND b.post_id = p.id
+	WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 	UNION ALL
 	SELECT 3, 0, s.level FROM subscriptions s WHERE s.user_id = ? AND s.topic_id = ?`
 
