@@ -48,6 +48,8 @@ type Handler struct {
 	cache *readCache
 	// topicPosts keeps the shared part of topic pages (topic_cache.go).
 	topicPosts *topicPostsCache
+	// boardLists keeps pages of boards' topic lists (board_cache.go).
+	boardLists *boardListCache
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
@@ -95,6 +97,7 @@ func New(site *Site) (*fiber.App, error) {
 		now:        site.Store.Now,
 		cache:      newReadCache(),
 		topicPosts: newTopicPostsCache(),
+		boardLists: newBoardListCache(),
 		demo:       site.DemoIdP != nil,
 		mailer:     site.Mailer,
 		search:     site.Search,
