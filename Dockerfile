@@ -18,6 +18,8 @@ ENV CGO_ENABLED=0 \
 
 # Dependencies first: this layer is reused until go.mod/go.sum change.
 COPY go.mod go.sum ./
+# go.mod replaces the SQLite driver with this directory (see its doc).
+COPY models/internal/gosqlite/ models/internal/gosqlite/
 RUN go mod download && go mod verify
 
 COPY . .

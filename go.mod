@@ -117,3 +117,8 @@ require (
 	modernc.org/memory v1.11.0 // indirect
 	modernc.org/sqlite v1.55.0 // indirect
 )
+
+// glebarez/go-sqlite has SQLite parse every statement again on every
+// execution; models/internal/gosqlite puts modernc.org/sqlite, which it was forked
+// from and which keeps prepared statements, in its place (see its doc).
+replace github.com/glebarez/go-sqlite => ./models/internal/gosqlite

@@ -56,7 +56,7 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 	if err != nil {
 		return nil, models.BoardAccess{}, err
 	}
-	topic, err := h.store.TopicByID(c.UserContext(), id)
+	topic, err := h.topicByID(c, id)
 	if err != nil {
 		return nil, models.BoardAccess{}, missing("That topic", err)
 	}
@@ -65,6 +65,24 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 		return nil, access, err
 	}
 	return topic, access, nil
+}
+
+// topicByID loads a topic, from the read cache when it holds it and the
+// request only reads (a form posted reads the topic as it is now).
+func (h *Handler) topicByID(c *fiber.Ctx, id int64) (*models.TopicSummary, error) {
+	if c.Method() != fiber.MethodGet {
+		return h.store.TopicByID(c.UserContext(), id)
+	}
+	stamp := h.cacheStamp()
+	if t, ok := h.cache.topic(id, stamp.changes, stamp.at); ok {
+		return t, nil
+	}
+	t, err := h.store.TopicByID(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	h.cache.putTopic(stamp, t)
+	return t, nil
 }
 
 // readablePost loads the post named by the route's id and its topic, when

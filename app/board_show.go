@@ -40,23 +40,19 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	topics, more, err := h.store.TopicsInBoard(ctx, board.ID, page)
+	list, err := h.boardTopicList(c, board.ID, page)
 	if err != nil {
 		return err
 	}
-	p := boardPage{Board: board, Topics: topics, Refusal: postRefusal(access)}
+	p := boardPage{Board: board, Pinned: list.pinned, Topics: list.topics, Newer: list.newer, Older: list.older,
+		Refusal: postRefusal(access)}
 	if member(c).IsVerified() {
 		if p.Level, err = h.boardLevelControl(c, board.ID, board.Slug); err != nil {
 			return err
 		}
 	}
-	first := page.After == nil && (page.Before == nil || !more)
-	if first {
-		if p.Pinned, err = h.store.PinnedTopics(ctx, member(c), board.ID); err != nil {
-			return err
-		}
-	}
-	p.Newer, p.Older = topicCursors(topics, page, first, more)
+	// The list is the same for every reader of its kind; what each member
+	// has read of it is theirs, so the rows are written per request.
 	reads, err := h.boardReading(c, p.Pinned, p.Topics)
 	if err != nil {
 		return err
@@ -71,6 +67,39 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	data := h.page(c, board.Title)
 	data.Page = p
 	return h.views.render(c, "board_show", data)
+}
+
+// boardTopicList is a page of a board's topics, with its pinned topics on
+// the first page, as the reader's kind sees it: from the cache when it
+// holds it (board_cache.go).
+func (h *Handler) boardTopicList(c *fiber.Ctx, boardID int64, page models.TopicPage) (*boardList, error) {
+	ctx := c.UserContext()
+	m := member(c)
+	key := boardListKey{boardID: boardID, after: c.Query("after"), before: c.Query("before"), seesHidden: m == nil || m.IsModerator()}
+	if page.After == nil {
+		key.after = ""
+	}
+	if page.After != nil || page.Before == nil {
+		key.before = ""
+	}
+	stamp := h.cacheStamp()
+	if list, ok := h.boardLists.get(key, stamp.changes, stamp.at); ok {
+		return list, nil
+	}
+	topics, more, err := h.store.TopicsInBoard(ctx, boardID, page)
+	if err != nil {
+		return nil, err
+	}
+	list := &boardList{stamp: stamp, topics: topics}
+	first := page.After == nil && (page.Before == nil || !more)
+	if first {
+		if list.pinned, err = h.store.PinnedTopics(ctx, m, boardID); err != nil {
+			return nil, err
+		}
+	}
+	list.newer, list.older = topicCursors(topics, page, first, more)
+	h.boardLists.put(key, list)
+	return list, nil
 }
 
 // topicPageOf reads which page of a board's topics the link asks for:

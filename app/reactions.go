@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -56,27 +58,40 @@ func (h *Handler) reactions(c *fiber.Ctx) error {
 	return h.views.render(c, "reactions", data)
 }
 
-// attachReactions gives each shown post its reaction counts, and the
-// buttons to react to the posts the member may react to: others' posts,
-// neither deleted nor hidden.
-func (h *Handler) attachReactions(c *fiber.Ctx, m *models.User, items []postItem) error {
-	if !m.IsVerified() {
-		return nil
-	}
+// attachReactionCounts gives each post its reaction counts, the same for
+// every reader (no reaction marked as theirs): the shared part of a topic
+// page (sharedTopicPosts).
+func (h *Handler) attachReactionCounts(ctx context.Context, items []postItem) error {
 	ids := make([]int64, 0, len(items))
 	for i := range items {
 		if !items[i].Deleted && !items[i].Withheld {
 			ids = append(ids, items[i].ID)
 		}
 	}
-	counts, err := h.store.ReactionsOn(c.UserContext(), m.ID, ids)
+	counts, err := h.store.ReactionsOn(ctx, 0, ids)
 	if err != nil {
 		return err
 	}
+	for i := range items {
+		items[i].Reactions = counts[items[i].ID]
+	}
+	return nil
+}
+
+// applyReactions marks the reactions the member gave (reacted, by post)
+// and gives them the buttons to react to the posts they may react to:
+// others' posts, neither deleted nor hidden. The items' counts are shared
+// with the cache, so each is copied before it is marked.
+func (h *Handler) applyReactions(c *fiber.Ctx, items []postItem, reacted map[int64][]models.ReactionKind) {
 	csrf := ""
 	for i := range items {
 		it := &items[i]
-		it.Reactions = counts[it.ID]
+		if mine := reacted[it.ID]; len(mine) > 0 && len(it.Reactions) > 0 {
+			it.Reactions = slices.Clone(it.Reactions)
+			for j := range it.Reactions {
+				it.Reactions[j].Mine = slices.Contains(mine, it.Reactions[j].Kind)
+			}
+		}
 		if !it.Mine && !it.Deleted && !it.Hidden {
 			if csrf == "" {
 				csrf = h.csrfToken(c)
@@ -84,5 +99,4 @@ func (h *Handler) attachReactions(c *fiber.Ctx, m *models.User, items []postItem
 			it.ReactCSRF = csrf
 		}
 	}
-	return nil
 }

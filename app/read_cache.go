@@ -1,10 +1,12 @@
 package app
 
 import (
+	"slices"
 	"sync"
 	"time"
 
 	"rounds/models"
+	"rounds/search"
 )
 
 // readCacheTTL bounds how long an entry of the read cache is trusted. On
@@ -19,7 +21,8 @@ const readCacheSize = 20000
 
 // readCache keeps, for a few seconds, what every page asks the database
 // whatever the page: who a session belongs to, the counts in the header,
-// and what a member may do on a board. An entry remembers the store's
+// what a member may do on a board and the boards they may search; and, for
+// pages read (GET), the topic a topic page shows. An entry remembers the store's
 // count of writes when it was read (models.Store.Changes) and is used only
 // while that count has not moved, so any write this node makes (signing
 // out, a suspension, a role changed, a notification, a report, an
@@ -31,6 +34,8 @@ type readCache struct {
 	sessions map[string]cachedSession
 	counts   map[int64]cachedCounts
 	access   map[accessKey]cachedAccess
+	topics   map[int64]cachedTopic
+	scopes   map[int64]cachedScope
 }
 
 type cacheStamp struct {
@@ -74,6 +79,8 @@ func newReadCache() *readCache {
 		sessions: map[string]cachedSession{},
 		counts:   map[int64]cachedCounts{},
 		access:   map[accessKey]cachedAccess{},
+		topics:   map[int64]cachedTopic{},
+		scopes:   map[int64]cachedScope{},
 	}
 }
 
@@ -150,6 +157,66 @@ func (c *readCache) putAccess(stamp cacheStamp, u *models.User, boardID int64, a
 		c.access = map[accessKey]cachedAccess{}
 	}
 	c.access[key] = cachedAccess{stamp: stamp, role: role, status: status, access: a}
+}
+
+type cachedTopic struct {
+	stamp cacheStamp
+	topic models.TopicSummary
+}
+
+// topic returns a copy of a cached topic (the same for every reader: who
+// may read it is checked after, on its board's access).
+func (c *readCache) topic(id int64, changes uint64, now time.Time) (*models.TopicSummary, bool) {
+	c.mu.Lock()
+	e, ok := c.topics[id]
+	c.mu.Unlock()
+	if !ok || !e.stamp.fresh(changes, now) {
+		return nil, false
+	}
+	t := e.topic
+	t.Tags = slices.Clone(t.Tags)
+	return &t, true
+}
+
+func (c *readCache) putTopic(stamp cacheStamp, t *models.TopicSummary) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.topics) >= readCacheSize {
+		c.topics = map[int64]cachedTopic{}
+	}
+	e := cachedTopic{stamp: stamp, topic: *t}
+	e.topic.Tags = slices.Clone(t.Tags)
+	c.topics[t.ID] = e
+}
+
+type cachedScope struct {
+	stamp  cacheStamp
+	role   models.Role
+	status models.Status
+	scope  search.Scope
+}
+
+// searchScope is the boards a member (0: a visitor) may search. The
+// scope's map is shared by every request that gets it: it is only read.
+func (c *readCache) searchScope(u *models.User, changes uint64, now time.Time) (search.Scope, bool) {
+	key, role, status := accessKeyOf(u, 0)
+	c.mu.Lock()
+	e, ok := c.scopes[key.userID]
+	c.mu.Unlock()
+	if !ok || !e.stamp.fresh(changes, now) || e.role != role || e.status != status {
+		return search.Scope{}, false
+	}
+	return e.scope, true
+}
+
+func (c *readCache) putSearchScope(stamp cacheStamp, u *models.User, scope search.Scope) {
+	key, role, status := accessKeyOf(u, 0)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.scopes) >= readCacheSize {
+		c.scopes = map[int64]cachedScope{}
+	}
+	c.scopes[key.userID] = cachedScope{stamp: stamp, role: role, status: status, scope: scope}
 }
 
 func accessKeyOf(u *models.User, boardID int64) (accessKey, models.Role, models.Status) {

@@ -79,11 +79,6 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 // holding what the member wrote.
 func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, form *composer) error {
 	page := max(pageOfPost(topic.PostCount), 1)
-	first := (page-1)*postsPerPage + 1
-	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
-	if err != nil {
-		return err
-	}
 	c.Status(form.Errors.status())
 	refusal := postRefusal(access)
 	if topic.Locked {
@@ -96,7 +91,7 @@ func (h *Handler) replyFormAgain(c *fiber.Ctx, topic *models.TopicSummary, acces
 		data.Page = lockedReply{Topic: topic, Form: form, Refusal: refusal}
 		return h.views.render(c, "reply_locked", data)
 	}
-	return h.renderTopic(c, topic, access, posts, page, form)
+	return h.renderTopic(c, topic, access, page, form)
 }
 
 type lockedReply struct {

@@ -124,8 +124,22 @@ func resultCount(res *search.Results) string {
 }
 
 // searchScope is every board the member may read; All saves the index a
-// filter when that is every board there is.
+// filter when that is every board there is. It comes from the read cache
+// when that holds it.
 func (h *Handler) searchScope(c *fiber.Ctx) (search.Scope, error) {
+	stamp := h.cacheStamp()
+	if scope, ok := h.cache.searchScope(member(c), stamp.changes, stamp.at); ok {
+		return scope, nil
+	}
+	scope, err := h.readSearchScope(c)
+	if err != nil {
+		return scope, err
+	}
+	h.cache.putSearchScope(stamp, member(c), scope)
+	return scope, nil
+}
+
+func (h *Handler) readSearchScope(c *fiber.Ctx) (search.Scope, error) {
 	ctx := c.UserContext()
 	readable, err := h.store.ReadableBoards(ctx, member(c))
 	if err != nil {

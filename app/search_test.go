@@ -92,6 +92,13 @@ func TestSearchKeepsToBoardsTheMemberCanRead(t *testing.T) {
 		res = b.Get(searchFor("vasopressin"))
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, "2 posts in 2 topics", "Staffing on nights", "the confidential rota")
+
+		// The boards a member may search are cached; a board closed to
+		// them on this node is out of their next search at once.
+		a.Restrict(t, closed, []*models.Group{a.Group(t, "Night managers", "", "")}, nil)
+		res = b.Get(searchFor("vasopressin"))
+		mustContain(t, res, "1 post in 1 topic")
+		mustNotContain(t, res, "Staffing on nights", "confidential")
 	})
 }
 

@@ -49,6 +49,10 @@ type Handler struct {
 	search   *search.Index
 	// cache keeps what every page reads whatever the page (readCache).
 	cache *readCache
+	// topicPosts keeps the shared part of topic pages (topic_cache.go).
+	topicPosts *topicPostsCache
+	// boardLists keeps pages of boards' topic lists (board_cache.go).
+	boardLists *boardListCache
 	// fetcher makes every request Rounds sends out, such as reading the
 	// podcast feeds members share.
 	fetcher *fetch.Fetcher
@@ -98,25 +102,27 @@ func New(site *Site) (*fiber.App, error) {
 		return nil, fmt.Errorf("app: secret missing or too short")
 	}
 	h := &Handler{
-		cfg:       site.Config,
-		store:     site.Store,
-		markdown:  site.Markdown,
-		log:       site.Log,
-		now:       site.Store.Now,
-		cache:     newReadCache(),
-		demo:      site.DemoIdP != nil,
-		mailer:    site.Mailer,
-		search:    site.Search,
-		fetcher:   site.Fetcher,
-		images:    site.Images,
-		uploads:   site.Uploads,
-		staging:   site.Staging,
-		blobs:     site.Blobs,
-		jobs:      site.Jobs,
-		digests:   site.Digests,
-		limiter:   site.Limiter,
-		providers: site.Providers,
-		reads:     site.reads,
+		cfg:        site.Config,
+		store:      site.Store,
+		markdown:   site.Markdown,
+		log:        site.Log,
+		now:        site.Store.Now,
+		cache:      newReadCache(),
+		demo:       site.DemoIdP != nil,
+		mailer:     site.Mailer,
+		search:     site.Search,
+		fetcher:    site.Fetcher,
+		images:     site.Images,
+		uploads:    site.Uploads,
+		staging:    site.Staging,
+		blobs:      site.Blobs,
+		jobs:       site.Jobs,
+		digests:    site.Digests,
+		limiter:    site.Limiter,
+		providers:  site.Providers,
+		reads:      site.reads,
+		topicPosts: newTopicPostsCache(),
+		boardLists: newBoardListCache(),
 	}
 	h.unsubscribes = site.Unsubscribes
 	if h.demo {

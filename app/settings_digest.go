@@ -274,10 +274,8 @@ func (h *Handler) boardLevelControl(c *fiber.Ctx, boardID int64, slug string) (*
 	return &levelControl{Action: "/b/" + slug + "/level", Level: string(level), What: "board"}, nil
 }
 
-func (h *Handler) topicLevelControl(c *fiber.Ctx, topicID int64) (*levelControl, error) {
-	level, err := h.store.TopicLevel(c.UserContext(), member(c).ID, topicID)
-	if err != nil {
-		return nil, err
-	}
-	return &levelControl{Action: "/t/" + strconv.FormatInt(topicID, 10) + "/level", Level: string(level), What: "topic"}, nil
+// topicLevelControl is the digest switch of a topic page, showing the
+// member's level on the topic.
+func topicLevelControl(topicID int64, level models.SubscriptionLevel) *levelControl {
+	return &levelControl{Action: "/t/" + strconv.FormatInt(topicID, 10) + "/level", Level: string(level), What: "topic"}
 }

@@ -23,142 +23,176 @@ func renderPosts(posts []postItem) template.HTML {
 		size += len(posts[i].Cooked) + 900
 	}
 	b.Grow(size)
-	esc := template.HTMLEscapeString
 	for i := range posts {
 		p := &posts[i]
-		num := strconv.Itoa(p.Number)
-		id := strconv.FormatInt(p.ID, 10)
-		if p.FirstUnread {
-			// Said in words, and a heading, so it is found without seeing colour.
-			b.WriteString(`<h2 class="new-since" id="new-posts">New since your last visit</h2>` + "\n")
+		writeNewSince(&b, p)
+		if writePostHead(&b, p) {
+			writePostTail(&b, p)
 		}
-		b.WriteString(`<article class="post`)
-		switch {
-		case p.Deleted:
-			b.WriteString(` deleted`)
-		case p.Hidden:
-			b.WriteString(` moderated`)
-		}
-		if p.Anonymous {
-			b.WriteString(` anonymous`)
-		}
-		if p.IsAnswer {
-			b.WriteString(` answer`)
-		}
-		b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
+		writeAfterPost(&b, p)
+	}
+	return template.HTML(b.String()) //nolint:gosec // escaped in writePostHead and writePostTail; Cooked sanitized at write time
+}
+
+// writeNewSince marks the first post after the reader's last visit, in
+// words and as a heading, so it is found without seeing colour.
+func writeNewSince(b *strings.Builder, p *postItem) {
+	if p.FirstUnread {
+		b.WriteString(`<h2 class="new-since" id="new-posts">New since your last visit</h2>` + "\n")
+	}
+}
+
+// writeAfterPost writes what follows a post outside it: under the opening
+// post, the reply that answered the topic.
+func writeAfterPost(b *strings.Builder, p *postItem) {
+	if p.AnsweredBy != nil {
+		writeAnsweredBy(b, p.AnsweredBy)
+	}
+}
+
+// writePostHead writes the part of a post that is the same for every reader
+// who sees it the same way (a moderator or not): its author, time, body or
+// tombstone, whether it is the topic's answer, its images, link cards and,
+// for moderators, the identifiers its author confirmed. It reads none of
+// postItem's per-reader fields (Mine, Bookmarked, Reactions, Poll,
+// FirstUnread, the footer's links), which is what lets the topic
+// page cache it (topicPostsCache). It returns false when the post is
+// complete (a tombstone), true when writePostTail must follow.
+func writePostHead(b *strings.Builder, p *postItem) bool {
+	esc := template.HTMLEscapeString
+	num := strconv.Itoa(p.Number)
+	b.WriteString(`<article class="post`)
+	switch {
+	case p.Deleted:
+		b.WriteString(` deleted`)
+	case p.Hidden:
+		b.WriteString(` moderated`)
+	}
+	if p.Anonymous {
+		b.WriteString(` anonymous`)
+	}
+	if p.IsAnswer {
+		b.WriteString(` answer`)
+	}
+	b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
   <header class="post-header">
     <div class="author" id="post-` + num + `-author">
       `)
-		if p.Username != "" {
-			// A signed post's author links to their profile; an anonymous
-			// one's (Username left empty) never does.
-			b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
-		} else {
-			b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
-		}
-		b.WriteString(`
+	if p.Username != "" {
+		// A signed post's author links to their profile; an anonymous
+		// one's (Username left empty) never does.
+		b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
+	} else {
+		b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
+	}
+	b.WriteString(`
       <span class="verified" title="Verified clinician">✓ Verified</span>`)
-		if p.Specialty != "" {
-			b.WriteString(`
-      <span class="specialty">` + esc(p.Specialty) + `</span>`)
-		}
+	if p.Specialty != "" {
 		b.WriteString(`
+      <span class="specialty">` + esc(p.Specialty) + `</span>`)
+	}
+	b.WriteString(`
     </div>
     <a class="post-time" href="#post-` + num + `"><time datetime="` + p.CreatedISO + `" title="` + p.CreatedFull + `">` + p.CreatedAgo + `</time></a>
   </header>
 `)
-		if p.Deleted {
-			b.WriteString(`  <p class="tombstone">This post was deleted.</p>
+	if p.Deleted {
+		b.WriteString(`  <p class="tombstone">This post was deleted.</p>
 </article>
 `)
-			continue
-		}
-		if p.Withheld {
-			b.WriteString(`  <p class="tombstone">This post was hidden by the moderators.`)
-			if p.HiddenReason != "" {
-				b.WriteString(` Reason: ` + esc(p.HiddenReason))
-			}
-			b.WriteString("</p>\n</article>\n")
-			continue
-		}
-		if p.Hidden {
-			b.WriteString(`  <p class="notice moderation">Hidden by moderators`)
-			if p.HiddenReason != "" {
-				b.WriteString(`: ` + esc(p.HiddenReason))
-			} else {
-				b.WriteString(`.`)
-			}
-			b.WriteString("</p>\n")
-		}
-		if p.IsAnswer {
-			writeAnswerMark(&b)
-		}
-		if p.SummaryAbove {
-			b.WriteString(`  <p class="post-note">Presented the case summarised above.</p>` + "\n")
-		} else {
-			b.WriteString(`  <div class="post-body">`)
-			b.WriteString(string(p.Cooked))
-			b.WriteString("</div>\n")
-		}
-		if len(p.Images) > 0 {
-			writeImages(&b, p.Images)
-		}
-		if p.Poll != nil {
-			writePoll(&b, id, p.Poll)
-		}
-		if len(p.Previews) > 0 {
-			writePreviews(&b, p.Previews)
-		}
-		if len(p.PHIConfirmed) > 0 {
-			writeConfirmed(&b, p.PHIConfirmed)
-		}
-		if len(p.Reactions) > 0 || p.ReactCSRF != "" {
-			writeReactions(&b, id, p.Reactions, p.ReactCSRF)
-		}
-		if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" || p.AnswerCSRF != "" {
-			b.WriteString(`  <footer class="post-footer">`)
-			if p.Edited {
-				b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
-			}
-			if p.Mine {
-				b.WriteString(` <a href="/p/` + id + `/edit">Edit</a>`)
-				if p.Edited {
-					b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
-				}
-				b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
-				if p.PollAddable {
-					b.WriteString(` <a href="/p/` + id + `/poll">Add a poll</a>`)
-				}
-			}
-			if p.QuoteURL != "" {
-				b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
-			}
-			if p.AnswerCSRF != "" {
-				b.WriteString(` `)
-				writeAnswerButton(&b, id, p.IsAnswer, p.AnswerCSRF)
-			}
-			if p.Bookmarked {
-				b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
-			} else if p.Bookmarkable {
-				b.WriteString(` <a href="/p/` + id + `/bookmark" rel="nofollow">Bookmark</a>`)
-			}
-			if p.Flaggable {
-				b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)
-			}
-			if p.Revealable {
-				b.WriteString(` <a href="/mod/posts/` + id + `/reveal">Reveal author</a>`)
-			}
-			if p.Moderatable {
-				b.WriteString(` <a href="/mod/review/` + id + `">Moderate</a>`)
-			}
-			b.WriteString("</footer>\n")
-		}
-		b.WriteString("</article>\n")
-		if p.AnsweredBy != nil {
-			writeAnsweredBy(&b, p.AnsweredBy)
-		}
+		return false
 	}
-	return template.HTML(b.String()) //nolint:gosec // escaped above; Cooked sanitized at write time
+	if p.Withheld {
+		b.WriteString(`  <p class="tombstone">This post was hidden by the moderators.`)
+		if p.HiddenReason != "" {
+			b.WriteString(` Reason: ` + esc(p.HiddenReason))
+		}
+		b.WriteString("</p>\n</article>\n")
+		return false
+	}
+	if p.Hidden {
+		b.WriteString(`  <p class="notice moderation">Hidden by moderators`)
+		if p.HiddenReason != "" {
+			b.WriteString(`: ` + esc(p.HiddenReason))
+		} else {
+			b.WriteString(`.`)
+		}
+		b.WriteString("</p>\n")
+	}
+	if p.IsAnswer {
+		writeAnswerMark(b)
+	}
+	if p.SummaryAbove {
+		b.WriteString(`  <p class="post-note">Presented the case summarised above.</p>` + "\n")
+	} else {
+		b.WriteString(`  <div class="post-body">`)
+		b.WriteString(string(p.Cooked))
+		b.WriteString("</div>\n")
+	}
+	if len(p.Images) > 0 {
+		writeImages(b, p.Images)
+	}
+	if len(p.Previews) > 0 {
+		writePreviews(b, p.Previews)
+	}
+	if len(p.PHIConfirmed) > 0 {
+		writeConfirmed(b, p.PHIConfirmed)
+	}
+	return true
+}
+
+// writePostTail writes the rest of a post writePostHead began: what depends
+// on the reader (a poll as they may see it, the reactions with their
+// buttons, the footer's Edit, Quote, Answer, Bookmark, Report and
+// moderation links) and the closing tag.
+func writePostTail(b *strings.Builder, p *postItem) {
+	id := strconv.FormatInt(p.ID, 10)
+	esc := template.HTMLEscapeString
+	if p.Poll != nil {
+		writePoll(b, id, p.Poll)
+	}
+	if len(p.Reactions) > 0 || p.ReactCSRF != "" {
+		writeReactions(b, id, p.Reactions, p.ReactCSRF)
+	}
+	if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" || p.AnswerCSRF != "" {
+		b.WriteString(`  <footer class="post-footer">`)
+		if p.Edited {
+			b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
+		}
+		if p.Mine {
+			b.WriteString(` <a href="/p/` + id + `/edit">Edit</a>`)
+			if p.Edited {
+				b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
+			}
+			b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			if p.PollAddable {
+				b.WriteString(` <a href="/p/` + id + `/poll">Add a poll</a>`)
+			}
+		}
+		if p.QuoteURL != "" {
+			b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
+		}
+		if p.AnswerCSRF != "" {
+			b.WriteString(` `)
+			writeAnswerButton(b, id, p.IsAnswer, p.AnswerCSRF)
+		}
+		if p.Bookmarked {
+			b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
+		} else if p.Bookmarkable {
+			b.WriteString(` <a href="/p/` + id + `/bookmark" rel="nofollow">Bookmark</a>`)
+		}
+		if p.Flaggable {
+			b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)
+		}
+		if p.Revealable {
+			b.WriteString(` <a href="/mod/posts/` + id + `/reveal">Reveal author</a>`)
+		}
+		if p.Moderatable {
+			b.WriteString(` <a href="/mod/review/` + id + `">Moderate</a>`)
+		}
+		b.WriteString("</footer>\n")
+	}
+	b.WriteString("</article>\n")
 }
 
 // writeImages writes a post's images as thumbnails, each a link to its

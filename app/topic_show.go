@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -70,18 +70,13 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 			// From a list or a notification: on from where the member stopped.
 			return c.Redirect(firstUnreadURL(&topic.Topic, lastRead), fiber.StatusSeeOther)
 		}
+		if c.Method() == fiber.MethodGet && c.Cookies(readerScriptCookie) == "" && topic.PostCount > 0 {
+			// Without the script that reports posts as they come into
+			// view, showing a page counts as reading it to its last post.
+			h.reads.record(m.ID, topic.ID, min(page*postsPerPage, topic.PostCount), h.now())
+		}
 	}
-	first := (page-1)*postsPerPage + 1
-	posts, err := h.store.PostsInTopic(c.UserContext(), topic.ID, first, first+postsPerPage-1)
-	if err != nil {
-		return err
-	}
-	if m.IsVerified() && len(posts) > 0 && c.Method() == fiber.MethodGet && c.Cookies(readerScriptCookie) == "" {
-		// Without the script that reports posts as they come into view,
-		// showing a page counts as reading it to its last post.
-		h.reads.record(m.ID, topic.ID, min(posts[len(posts)-1].Number, topic.PostCount), h.now())
-	}
-	return h.renderTopicRead(c, topic, access, posts, page, nil, lastRead)
+	return h.renderTopicRead(c, topic, access, page, nil, lastRead)
 }
 
 // readerScriptCookie is set by public/js/reading.js: where it runs, it
@@ -100,14 +95,24 @@ func firstUnreadURL(t *models.Topic, lastRead int) string {
 	return topicPageURL(t, pageOfPost(next)) + "#post-" + strconv.Itoa(next)
 }
 
-func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer) error {
-	return h.renderTopicRead(c, topic, access, posts, page, reply, 0)
+// renderTopic writes a page of a topic. Its posts are written in two parts
+// (the seam for the topic page cache, topic_cache.go): sharedTopicPosts
+// gives what every reader of the same kind sees, from the cache when it
+// can, and topicPostItems adds what is the reader's own (their posts,
+// bookmarks, reactions, the Quote, Report and moderation links). Anything
+// added to a post that depends on who reads it belongs in the second part,
+// in postItem's per-reader fields and writePostTail; anything else may go
+// in the first, in sharedPostItems and writePostHead, and if it depends on
+// more than the topic, the page and topicPostsKey's fields, it must be added
+// to the key.
+func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer) error {
+	return h.renderTopicRead(c, topic, access, page, reply, 0)
 }
 
 // renderTopicRead is renderTopic for a member who had read the topic to
 // post lastRead (0 for none, or not known): the post after it is marked as
 // the first new since their last visit.
-func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, posts []models.PostView, page int, reply *composer, lastRead int) error {
+func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer, lastRead int) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -123,7 +128,11 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if p.Outcome, err = h.topicOutcome(c, topic); err != nil {
 		return err
 	}
-	items, err := h.topicPostItems(c, &p, posts)
+	shared, err := h.sharedTopicPosts(c.UserContext(), topic, page, m.IsModerator(), p.Case != nil && p.Case.OpeningIsSummary)
+	if err != nil {
+		return err
+	}
+	items, err := h.topicPostItems(c, &p, shared)
 	if err != nil {
 		return err
 	}
@@ -141,21 +150,16 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 		}
 	}
 	if m.IsVerified() {
-		p.ReadURL = fmt.Sprintf("/t/%d/read", topic.ID)
+		p.ReadURL = "/t/" + strconv.FormatInt(topic.ID, 10) + "/read"
 	}
-	p.PostsHTML = renderPosts(items)
-	if m.IsVerified() {
-		if p.Level, err = h.topicLevelControl(c, topic.ID); err != nil {
-			return err
-		}
-	}
+	p.PostsHTML = template.HTML(writeTopicPosts(shared, items)) //nolint:gosec // escaped in writePostHead and writePostTail
 	if p.CanPost {
 		if reply == nil {
 			if reply, err = h.replyComposer(c, topic, access); err != nil {
 				return err
 			}
 		}
-		reply.Action = fmt.Sprintf("/t/%d/reply", topic.ID)
+		reply.Action = "/t/" + strconv.FormatInt(topic.ID, 10) + "/reply"
 		reply.Submit, reply.OfferPoll = "Post reply", true
 		reply.Place, reply.MentionBoard = models.ReplyDraft(topic.ID), topic.BoardSlug
 		reply.DraftReturn = topicURL(&topic.Topic) + "#reply-heading"
@@ -169,33 +173,36 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	return h.views.render(c, "topic_show", data)
 }
 
-// topicPostItems makes the page's posts ready to write: each with its link
-// cards, the reader's bookmark, the reactions and, when the reader may
-// reply, its Quote link.
-func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, posts []models.PostView) ([]postItem, error) {
+// topicPostItems adds to the page's shared posts what is the reader's: what
+// they may do with each post, their bookmarks, their reactions and the
+// buttons to react, the polls as they may see them, the button that marks
+// the answer, each post's Quote link when they may reply; and sets
+// the page's digest switch to their level on the topic. A verified
+// member's marks come in one statement (models.Store.ReaderMarksOn).
+func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts) ([]postItem, error) {
 	m := member(c)
-	items := h.postItems(posts, m)
-	if err := h.attachPreviews(c.UserContext(), items); err != nil {
-		return nil, err
-	}
-	if err := h.markBookmarks(c.UserContext(), m, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachImages(c.UserContext(), items); err != nil {
-		return nil, err
-	}
-	if err := h.attachReactions(c, m, items); err != nil {
-		return nil, err
+	items := h.viewerPostItems(m, shared)
+	if !m.IsVerified() {
+		for i := range items {
+			items[i].Reactions = nil // reactions are for verified members
+		}
+	} else {
+		first := (p.Page-1)*postsPerPage + 1
+		marks, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, p.Topic.ID, first, first+postsPerPage-1)
+		if err != nil {
+			return nil, err
+		}
+		h.applyReactions(c, items, marks.Reacted)
+		for i := range items {
+			items[i].Bookmarked = items[i].Bookmarkable && marks.Bookmarked[items[i].ID]
+		}
+		p.Level = topicLevelControl(p.Topic.ID, marks.Level)
 	}
 	if err := h.attachAnswer(c, p.Topic, items); err != nil {
 		return nil, err
 	}
 	if err := h.attachPolls(c, m, p.Topic, items); err != nil {
 		return nil, err
-	}
-	if p.Case != nil && p.Case.OpeningIsSummary && len(items) > 0 && items[0].Number == 1 {
-		// The card above already shows the text the opening post repeats.
-		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
 	if p.CanPost {
 		base := topicPageURL(&p.Topic.Topic, p.Page)
@@ -275,6 +282,8 @@ type postItem struct {
 	Anonymous bool
 	Cooked    template.HTML
 	Deleted   bool
+	// FirstUnread marks the first post after the reader's last visit.
+	FirstUnread bool
 	// Hidden posts show members a tombstone with HiddenReason (Withheld,
 	// Cooked left empty) and moderators the content under a notice.
 	Hidden       bool
@@ -282,8 +291,6 @@ type postItem struct {
 	HiddenReason string
 	Edited       bool
 	Mine         bool
-	// FirstUnread marks the first post after the reader's last visit.
-	FirstUnread bool
 	// SummaryAbove marks the opening post of a case topic that is the
 	// case summary shown above it: the post says so instead of repeating
 	// the summary.
@@ -295,6 +302,9 @@ type postItem struct {
 	// Images are the post's images, shown as thumbnails that open the
 	// full view.
 	Images []models.PostImage
+	// authorID is who wrote the post, to tell the reader's own posts
+	// (Mine); it is never written out.
+	authorID int64
 	// PHIConfirmed is, for moderators, what the author confirmed was no
 	// patient identifier.
 	PHIConfirmed []phiNote
@@ -334,8 +344,10 @@ type postItem struct {
 	UpdatedFull string
 }
 
-func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem {
-	now := h.now()
+// sharedPostItems makes posts ready to write with what every reader of the
+// same kind sees: moderators (moderator set) or members. The per-reader
+// fields are left for viewerPostItems.
+func (h *Handler) sharedPostItems(posts []models.PostView, moderator bool, now time.Time) []postItem {
 	items := make([]postItem, len(posts))
 	for i := range posts {
 		p := &posts[i]
@@ -343,7 +355,7 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			ID: p.ID, Number: p.Number, AuthorName: p.AuthorName, Username: p.AuthorUsername, Specialty: p.AuthorSpecialty,
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
-			Mine:       m != nil && m.ID == p.AuthorID,
+			authorID:   p.AuthorID,
 			hasLinks:   p.HasLinks,
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
 		}
@@ -351,14 +363,10 @@ func (h *Handler) postItems(posts []models.PostView, m *models.User) []postItem 
 			// The post's label is all anyone learns of the author.
 			items[i].AuthorName, items[i].Username, items[i].Specialty, items[i].Anonymous = models.AnonymousAuthor(p.AnonymousAs), "", "", true
 		}
-		items[i].Revealable = p.Anonymous && m.IsModerator()
-		items[i].Moderatable = m.IsModerator() && !items[i].Deleted
-		items[i].Flaggable = m.IsVerified() && !items[i].Mine && !items[i].Deleted && !p.IsHidden()
-		items[i].Bookmarkable = m.IsVerified() && !items[i].Deleted && (!p.IsHidden() || m.IsModerator())
-		if p.PHIConfirmed != "" && m.IsModerator() {
+		if p.PHIConfirmed != "" && moderator {
 			items[i].PHIConfirmed = confirmedNotes(p.PHIConfirmed)
 		}
-		if items[i].Hidden && !m.IsModerator() {
+		if items[i].Hidden && !moderator {
 			items[i].Withheld, items[i].Cooked = true, ""
 		}
 		if items[i].Edited {
@@ -410,27 +418,6 @@ func (h *Handler) attachImages(ctx context.Context, items []postItem) error {
 	}
 	for i := range items {
 		items[i].Images = imgs[items[i].ID]
-	}
-	return nil
-}
-
-// markBookmarks marks the posts the member has bookmarked.
-func (h *Handler) markBookmarks(ctx context.Context, m *models.User, items []postItem) error {
-	if !m.IsVerified() {
-		return nil
-	}
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if items[i].Bookmarkable {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	marked, err := h.store.BookmarkedAmong(ctx, m.ID, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].Bookmarked = marked[items[i].ID]
 	}
 	return nil
 }

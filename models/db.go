@@ -124,6 +124,9 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "cache_size(-32000)")
 	q.Add("_txlock", "immediate")
+	// Times are written as "2006-01-02 15:04:05.999999999-07:00", which
+	// SQLite's date functions read (the driver's default is Go's String).
+	q.Add("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode()
 }
 

@@ -9,7 +9,8 @@ import (
 
 // hotQueries are the statements read on nearly every request: the session
 // and its member, the header's counts, and the topic page's topic, board
-// access, posts and the reader's draft of a reply. They skip GORM's reflection and are prepared once, so
+// access, posts, the reader's marks, their reading position and their
+// draft of a reply. They skip GORM's reflection and are prepared once, so
 // the database parses them once per connection rather than per request.
 // Each statement's text lives beside the method that runs it, in its
 // aggregate's file; this file only prepares and binds them.
@@ -23,6 +24,7 @@ type hotQueries struct {
 	counts  *sql.Stmt // memberCountsSQL, header_counts.go
 	read    *sql.Stmt // lastReadSQL, topic_reads.go
 	draft   *sql.Stmt // draftAtSQL, drafts.go
+	marks   *sql.Stmt // readerMarksSQL, reader_marks.go
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -66,11 +68,12 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.counts = prepare(memberCountsSQL())
 	h.read = prepare(lastReadSQL)
 	h.draft = prepare(draftAtSQL(s.engine))
+	h.marks = prepare(readerMarksSQL)
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read, h.draft} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read, h.draft, h.marks} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

@@ -44,7 +44,9 @@ func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int6
 // VisiblePostsByID loads the posts among ids that members may see —
 // neither deleted nor hidden — on boards the viewer may read, with their
 // authors, by id. An anonymous post comes without anything of its author:
-// only its own label (AnonymousAs) leaves the database.
+// only its own label (AnonymousAs) leaves the database. A result quotes
+// the post's plain text, so that is all of its text that is read: not its
+// source nor its HTML.
 func (s *Store) VisiblePostsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]PostView, error) {
 	out := make(map[int64]PostView, len(ids))
 	if len(ids) == 0 {
@@ -53,7 +55,8 @@ func (s *Store) VisiblePostsByID(ctx context.Context, viewer *User, ids []int64)
 	cond, args := readable(viewer)
 	var posts []PostView
 	err := s.db.WithContext(ctx).Table("posts p").
-		Select(`p.*, `+shownAuthor("p", "u.username")+` AS author_username,
+		Select(`p.id, p.topic_id, p.number, p.author_id, p.anonymous, p.anonymous_as, p.plain, p.created_at, p.updated_at,
+			`+shownAuthor("p", "u.username")+` AS author_username,
 			`+shownAuthor("p", "u.display_name")+` AS author_name,
 			`+shownAuthor("p", "u.specialty")+` AS author_specialty,
 			`+shownAuthor("p", "u.profession")+` AS author_profession`).

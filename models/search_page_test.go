@@ -19,7 +19,7 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 		}
 		open := f.topic(t, "Amiodarone and warfarin")
 		anon, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID, Anonymous: true, AnonymityK: 1,
-			PostContent: models.PostContent{Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>"}})
+			PostContent: models.PostContent{Source: "Check the INR weekly", Cooked: "<p>Check the INR weekly</p>", Plain: "Check the INR weekly"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,10 +96,10 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			a := posts[anon.ID]
 			if !a.Anonymous || a.AuthorUsername != "" || a.AuthorName != "" || a.AuthorSpecialty != "" ||
 				a.AnonymousAs != "Critical Care Nursing" ||
-				a.Source != "Check the INR weekly" {
+				a.Plain != "Check the INR weekly" {
 				t.Errorf("anonymous post loaded as %+v", a)
 			}
-			if p := posts[open.ID]; p.AuthorUsername != "okafor" || p.Source == "" || p.CreatedAt.IsZero() {
+			if p := posts[open.ID]; p.AuthorUsername != "okafor" || p.Number != 1 || p.CreatedAt.IsZero() {
 				t.Errorf("opening post loaded as %+v", p)
 			}
 		}
