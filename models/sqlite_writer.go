@@ -354,13 +354,34 @@ func (r *sqliteRows) Close() error {
 	return r.rows.Close()
 }
 
-// writesData says whether a statement changes the database: its first word
-// is one of SQLite's writing statements. A statement taken for a read when
-// it writes (one starting with WITH) is still safe: it waits on SQLite's
-// busy timeout instead.
+// writesData says whether a statement changes the database: its first word,
+// past comments (River's statements begin with one), is one of SQLite's
+// writing statements. A statement taken for a read when it writes (one
+// starting with WITH) is still safe: it waits on SQLite's busy timeout
+// instead.
 func writesData(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n(")
-	end := strings.IndexAny(q, " \t\r\n(")
+	q := query
+	for {
+		q = strings.TrimLeft(q, " \t\r\n(")
+		switch {
+		case strings.HasPrefix(q, "--"):
+			end := strings.IndexByte(q, '\n')
+			if end < 0 {
+				return false
+			}
+			q = q[end+1:]
+			continue
+		case strings.HasPrefix(q, "/*"):
+			end := strings.Index(q, "*/")
+			if end < 0 {
+				return false
+			}
+			q = q[end+2:]
+			continue
+		}
+		break
+	}
+	end := strings.IndexAny(q, " \t\r\n(/")
 	if end < 0 {
 		end = len(q)
 	}

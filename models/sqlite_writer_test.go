@@ -22,7 +22,12 @@ func TestWritesData(t *testing.T) {
 		"":                                     false,
 		"INSERT":                               true,
 		"selectinsert":                         false,
-		"  Insert INTO link_previews (url) VALUES (?) ON CONFLICT": true,
+		"  Insert INTO link_previews (url) VALUES (?) ON CONFLICT":                                     true,
+		"-- name: JobInsertFastMany :many\nINSERT INTO /* TEMPLATE: schema */river_job(id) VALUES (?)": true,
+		"/* a note */ UPDATE river_job SET state = ?":                                                  true,
+		"-- name: JobGetByID :one\nSELECT * FROM river_job WHERE id = ?":                               false,
+		"-- only a comment": false,
+		"/* unterminated":   false,
 	} {
 		if got := writesData(query); got != want {
 			t.Errorf("writesData(%q) = %v, want %v", query, got, want)
