@@ -5,8 +5,12 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -92,4 +96,87 @@ func BenchmarkCreateReply(b *testing.B) {
 			b.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
 		}
 	}
+}
+
+// BenchmarkCreateReplyConcurrent has 32 writers post replies at once
+// through the reply form, as the load test's reply phase does over HTTP:
+// each reply is parsed once and written in one transaction (the post and
+// its plain text, its revision, its link and the job fetching its preview,
+// a notification for the topic's author and one for the mention, the
+// search outbox entry, the topic's and board's counts). It reports the
+// posts written a second and the 50th and 99th percentile of one reply's
+// time, which is mostly its wait for SQLite's single writer.
+func BenchmarkCreateReplyConcurrent(b *testing.B) {
+	a := apptest.New(b, apptest.Options{Env: map[string]string{
+		"ROUNDS_RATE_LIMITS": "post=1000000000/1s,post_ip=1000000000/1s",
+	}})
+	board := a.Board(b, "cardiology", "Cardiology")
+	author := a.VerifiedMember(b, "okafor", "Dr. Amara Okafor", "Cardiology")
+	peer := a.VerifiedMember(b, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+	a.VerifiedMember(b, "lindqvist", "Dr. Erik Lindqvist", "Emergency Medicine")
+	const topics = 50
+	paths := make([]string, topics)
+	for i := range paths {
+		t := a.Topic(b, board, author, fmt.Sprintf("Rate or rhythm control in new AF, case %d", i),
+			"A 60-year-old with **new-onset atrial fibrillation**. Rate or rhythm?", "afib")
+		paths[i] = fmt.Sprintf("/t/%d/reply", t.ID)
+	}
+	reader := a.Browser(b)
+	reader.SignIn(peer)
+	page := reader.Get(strings.TrimSuffix(paths[0], "/reply"))
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		b.Fatalf("no CSRF token on the topic page (status %d)", page.Status)
+	}
+	form := url.Values{"_csrf": {html.UnescapeString(m[1])}, "body": {
+		"Agree with @lindqvist: rate control first. The [AHA guideline](https://www.ahajournals.org/doi/10.1161/CIR.0000000000001193) " +
+			"says so.\n\n- metoprolol 25 mg twice daily\n- *anticoagulate* when CHA₂DS₂-VASc ≥ 2",
+	}}.Encode()
+	cookies := reader.Cookies()
+	handler := a.Fiber.Handler()
+
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		next      atomic.Int64
+	)
+	b.SetParallelism(16) // 32 writers on 2 cores, as the load test's connections
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			var ctx fasthttp.RequestCtx
+			ctx.Request.SetRequestURI(paths[next.Add(1)%topics])
+			ctx.Request.Header.SetMethod(fasthttp.MethodPost)
+			ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
+			ctx.Request.SetBodyString(form)
+			for name, value := range cookies {
+				ctx.Request.Header.SetCookie(name, value)
+			}
+			t0 := time.Now()
+			handler(&ctx)
+			mine = append(mine, time.Since(t0))
+			if ctx.Response.StatusCode() != fasthttp.StatusSeeOther {
+				b.Errorf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+				return
+			}
+		}
+		mu.Lock()
+		latencies = append(latencies, mine...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(latencies) == 0 {
+		return
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) float64 {
+		return float64(latencies[min(len(latencies)-1, int(p*float64(len(latencies))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "posts/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }

@@ -57,53 +57,58 @@ func (n *NotificationView) Actor() string {
 // only verified members who may read the topic's board hear of it: a
 // notification never carries a title past the board's readers.
 func notifyPost(tx *gorm.DB, post *Post, boardID, topicAuthorID int64, mentions []string, now time.Time) error {
-	kinds := map[int64]string{}
-	var order []int64
-	add := func(userID int64, kind string) {
-		if userID == post.AuthorID {
-			return
-		}
-		if _, ok := kinds[userID]; !ok {
-			order = append(order, userID)
-		}
-		kinds[userID] = kind
-	}
+	var replyTo int64 // the topic's author, told of a reply
 	if post.Number > 1 {
-		add(topicAuthorID, NotifyReply)
+		replyTo = topicAuthorID
 	}
-	if len(mentions) > 0 {
-		var ids []int64
-		if err := tx.Model(&User{}).Where("username IN ?", mentions).Pluck("id", &ids).Error; err != nil {
-			return fmt.Errorf("find mentioned members: %w", err)
-		}
-		for _, id := range ids {
-			add(id, NotifyMention)
-		}
+	if replyTo == 0 && len(mentions) == 0 {
+		return nil
 	}
-	for _, userID := range order {
-		var u User
-		if err := tx.Take(&u, userID).Error; err != nil {
-			return fmt.Errorf("load member %d to notify: %w", userID, err)
+	// Who is told, in one query: the topic's author and the mentioned
+	// members, other than the post's author, verified, who may read the
+	// board (moderators read every board).
+	var found []struct {
+		ID       int64
+		Username string
+	}
+	q := tx.Table("users u").Select("u.id, u.username").
+		Joins("JOIN boards b ON b.id = ?", boardID).
+		Where("u.id <> ? AND u.status = ?", post.AuthorID, StatusVerified).
+		Where("u.role IN ? OR "+permittedSQLFor("can_read", "u"), []Role{RoleModerator, RoleAdmin})
+	switch {
+	case replyTo != 0 && len(mentions) > 0:
+		q = q.Where("u.id = ? OR u.username IN ?", replyTo, mentions)
+	case replyTo != 0:
+		q = q.Where("u.id = ?", replyTo)
+	default:
+		q = q.Where("u.username IN ?", mentions)
+	}
+	if err := q.Order("u.id").Scan(&found).Error; err != nil {
+		return fmt.Errorf("find members to notify of post %d: %w", post.ID, err)
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	mentioned := make(map[string]bool, len(mentions))
+	for _, m := range mentions {
+		mentioned[m] = true
+	}
+	notes := make([]Notification, 0, len(found))
+	for _, u := range found {
+		kind := NotifyReply
+		if mentioned[u.Username] { // a mention outranks a reply
+			kind = NotifyMention
 		}
-		if !u.IsVerified() {
-			continue
-		}
-		ok, err := canReadBoard(tx, &u, boardID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		n := Notification{UserID: userID, Kind: kinds[userID], TopicID: post.TopicID, PostID: &post.ID, CreatedAt: now}
+		n := Notification{UserID: u.ID, Kind: kind, TopicID: post.TopicID, PostID: &post.ID, CreatedAt: now}
 		if !post.Anonymous {
 			// An anonymous post's notifications name no one, not even
 			// in the database.
 			n.ActorID = &post.AuthorID
 		}
-		if err := tx.Create(&n).Error; err != nil {
-			return fmt.Errorf("notify member %d: %w", userID, err)
-		}
+		notes = append(notes, n)
+	}
+	if err := tx.Create(&notes).Error; err != nil {
+		return fmt.Errorf("notify members of post %d: %w", post.ID, err)
 	}
 	return nil
 }

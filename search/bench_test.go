@@ -205,3 +205,30 @@ func BenchmarkIndexBatch(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkRebuild measures `rounds reindex` in process, to profile it: a
+// whole rebuild of the index of a data folder filled by `rounds seed`, into
+// a temporary folder, reporting posts a second.
+//
+//	ROUNDS_BENCH_DATA=./data/bench go test ./search -run '^$' -bench Rebuild -benchtime 1x -cpuprofile cpu.prof
+func BenchmarkRebuild(b *testing.B) {
+	dir := os.Getenv("ROUNDS_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set ROUNDS_BENCH_DATA to a data folder filled by rounds seed")
+	}
+	ctx := context.Background()
+	store, err := models.Open(ctx, os.Getenv("ROUNDS_BENCH_DATABASE_URL"), dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	var posts int64
+	for b.Loop() {
+		stats, err := Rebuild(ctx, b.TempDir(), store, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		posts += stats.Posts
+	}
+	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
+}
