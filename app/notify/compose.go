@@ -120,11 +120,11 @@ type topicView struct {
 	ID       int64
 	ThreadID string
 	Consult  bool
-	Title   string // "" on a board whose policy keeps titles out of email
-	Board   string
-	URL     string
-	ReplyTo string
-	Items   []itemView
+	Title    string // "" on a board whose policy keeps titles out of email
+	Board    string
+	URL      string
+	ReplyTo  string
+	Items    []itemView
 }
 
 type itemView struct {
