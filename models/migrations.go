@@ -941,6 +941,15 @@ var migrations = []migration{
 		`INSERT INTO consult_notification_emails (notification_id, user_id, handled_at)
 			SELECT id, user_id, created_at FROM consult_notifications`,
 		`CREATE INDEX consult_notifications_created ON consult_notifications (created_at)`,
+		// A consult message that came by email, by the Message-ID its mail
+		// program gave it, as email_replies records replies to topics.
+		`CREATE TABLE consult_email_replies (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			message_id TEXT NOT NULL,
+			consult_message_id {{bigint}} NOT NULL REFERENCES consult_messages (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, message_id)
+		)`,
 	}},
 }
 

@@ -114,6 +114,7 @@ type emailView struct {
 	SettingsURL  string
 	Stops        []stopView
 	ReplyByEmail bool
+	ReplyPlace   string // "topic" or "consult", when ReplyByEmail
 }
 
 type topicView struct {
@@ -178,6 +179,9 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 				// here: its subject is theirs to read.
 				t = topicView{ID: n.ConsultID, Consult: true, ThreadID: c.ConsultThreadID(n.ConsultID), Title: n.ConsultSubject,
 					Board: consultPlace, URL: c.link("/consults/" + strconv.FormatInt(n.ConsultID, 10))}
+				if c.replies != nil {
+					t.ReplyTo = c.replies.NewReplyAddress(inbound.KindConsult, b.Member.ID, n.ConsultID)
+				}
 			} else {
 				t = topicView{ID: n.TopicID, ThreadID: c.TopicThreadID(n.TopicID), Board: n.BoardTitle, URL: c.topicURL(n)}
 				if n.EmailPolicy != models.EmailCounts {
@@ -221,7 +225,10 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 		headers["In-Reply-To"], headers["References"] = ref, ref
 		if v.Topics[0].ReplyTo != "" {
 			headers["Reply-To"] = v.Topics[0].ReplyTo
-			v.ReplyByEmail = true
+			v.ReplyByEmail, v.ReplyPlace = true, "topic"
+			if v.Topics[0].Consult {
+				v.ReplyPlace = "consult"
+			}
 		}
 	}
 	var text, page strings.Builder

@@ -468,6 +468,10 @@ func TestConsultMessagesAreEmailedToTheirParticipantsOnly(t *testing.T) {
 		if want := "<consult-" + itoa(c.ID) + "@rounds.test>"; e.Header.Get("In-Reply-To") != want || e.Header.Get("References") != want {
 			t.Errorf("In-Reply-To %q, References %q; want %q", e.Header.Get("In-Reply-To"), e.Header.Get("References"), want)
 		}
+		if tok, err := s.replies.ParseReplyAddress(e.Header.Get("Reply-To")); err != nil || tok.Kind != inbound.KindConsult ||
+			tok.MemberID != s.author.ID || tok.ThreadID != c.ID {
+			t.Errorf("Reply-To %q: %+v, %v", e.Header.Get("Reply-To"), tok, err)
+		}
 		if subject, err := new(mime.WordDecoder).DecodeHeader(e.Header.Get("Subject")); err != nil || !strings.Contains(subject, "Pericarditis recurrence") {
 			t.Errorf("subject %q (%v)", subject, err)
 		}
