@@ -110,17 +110,31 @@ type PendingNotifications struct {
 func (s *Store) PendingNotificationEmails(ctx context.Context, u *User, kinds []string, until time.Time) (*PendingNotifications, error) {
 	since := storeTime(until.Add(-notificationEmailHorizon))
 	p := &PendingNotifications{}
-	err := s.db.WithContext(ctx).Raw(`SELECT n.id FROM notifications n WHERE n.user_id = ? AND n.created_at > ?
-		AND n.created_at <= ? AND n.kind IN ? AND `+unhandled+` ORDER BY n.id`,
-		u.ID, since, storeTime(until), EmailKinds).Scan(&p.IDs).Error
+	// One query for both kinds of notification: the sender runs this for
+	// every member due an email.
+	var rows []struct {
+		ID      int64
+		Consult bool
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT n.id, FALSE AS consult FROM notifications n WHERE n.user_id = ? AND n.created_at > ?
+		AND n.created_at <= ? AND n.kind IN ? AND `+unhandled+`
+		UNION ALL
+		SELECT n.id, TRUE AS consult FROM consult_notifications n WHERE n.user_id = ? AND n.created_at > ?
+		AND n.created_at <= ? AND `+consultUnhandled+` ORDER BY 1`,
+		u.ID, since, storeTime(until), EmailKinds, u.ID, since, storeTime(until)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read pending notifications of member %d: %w", u.ID, err)
 	}
-	err = s.db.WithContext(ctx).Raw(`SELECT n.id FROM consult_notifications n WHERE n.user_id = ? AND n.created_at > ?
-		AND n.created_at <= ? AND `+consultUnhandled+` ORDER BY n.id`,
-		u.ID, since, storeTime(until)).Scan(&p.ConsultIDs).Error
-	if err != nil {
-		return nil, fmt.Errorf("read pending consult notifications of member %d: %w", u.ID, err)
+	for _, r := range rows {
+		if r.Consult {
+			p.ConsultIDs = append(p.ConsultIDs, r.ID)
+		} else {
+			p.IDs = append(p.IDs, r.ID)
+		}
+	}
+	if len(p.ConsultIDs) == 0 {
+		// Nothing new in a consult: no need to look.
+		kinds = slices.DeleteFunc(slices.Clone(kinds), func(k string) bool { return k == EmailConsult })
 	}
 	if len(p.IDs)+len(p.ConsultIDs) == 0 || len(kinds) == 0 || !u.IsVerified() {
 		return p, nil
