@@ -24,7 +24,20 @@ type consultForm struct {
 // consultNew shows the form that starts a consult; ?to=username fills in
 // whom to consult, as a profile's "Consult" link does.
 func (h *Handler) consultNew(c *fiber.Ctx) error {
-	f := &consultForm{To: strings.TrimSpace(c.Query("to")), Form: &composer{}}
+	f := &consultForm{Form: &composer{}}
+	fields, err := h.restoreDraft(c, f.Form, models.NewConsultDraft(member(c).ID))
+	if err != nil {
+		return err
+	}
+	if fields != nil {
+		f.To, f.Subject, f.OthersMayAdd = fields.Get("to"), fields.Get("subject"), fields.Get("others_may_add") != ""
+		fillFromDraft(f.Form, fields)
+	}
+	// A profile's link names whom to consult, unless the draft already
+	// names someone: what the member wrote is not readdressed.
+	if to := strings.TrimSpace(c.Query("to")); to != "" && strings.TrimSpace(f.To) == "" {
+		f.To = to
+	}
 	return h.renderConsultNew(c, f)
 }
 
@@ -33,6 +46,7 @@ func (h *Handler) renderConsultNew(c *fiber.Ctx, f *consultForm) error {
 	f.Form.Submit = "Start consult"
 	f.Form.BodyLabel = "First message"
 	f.Form.Cancel = "/consults"
+	f.Form.Place, f.Form.DraftReturn = models.NewConsultDraft(member(c).ID), "/consults/new"
 	f.Form.BodyHint = "Markdown: **bold**, *italic*, lists and [links](https://…). Only the participants read a consult, but never include patient identifiers."
 	data := h.page(c, "New consult")
 	data.Page = f
@@ -47,6 +61,10 @@ func (h *Handler) consultCreate(c *fiber.Ctx) error {
 	me := member(c)
 	f := &consultForm{To: c.FormValue("to"), Subject: c.FormValue("subject"), OthersMayAdd: c.FormValue("others_may_add") != "",
 		Form: &composer{Body: c.FormValue("body")}}
+	if savingDraft(c) {
+		f.Form.Place = models.NewConsultDraft(me.ID)
+		return h.saveDraftForm(c, f.Form, func() error { return h.renderConsultNew(c, f) })
+	}
 	f.Form.validate()
 	subject := strings.Join(strings.Fields(f.Subject), " ")
 	switch n := utf8.RuneCountInString(subject); {
@@ -85,6 +103,7 @@ func (h *Handler) consultCreate(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	h.dropDraft(c, models.NewConsultDraft(me.ID))
 	return c.Redirect(consultURL(consult.ID), fiber.StatusSeeOther)
 }
 

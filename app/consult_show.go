@@ -35,7 +35,13 @@ func (h *Handler) consultShow(c *fiber.Ctx) error {
 	if err := h.store.ReadConsult(c.UserContext(), v.ID, v.Me.UserID); err != nil {
 		return err
 	}
-	p := &consultPage{Consult: v, Form: &composer{}, Notice: consultNotice(c.Query("done"))}
+	form := &composer{}
+	fields, err := h.restoreDraft(c, form, models.ConsultDraft(v.ID))
+	if err != nil {
+		return err
+	}
+	fillFromDraft(form, fields)
+	p := &consultPage{Consult: v, Form: form, Notice: consultNotice(c.Query("done"))}
 	return h.renderConsult(c, p)
 }
 
@@ -55,6 +61,7 @@ func (h *Handler) renderConsult(c *fiber.Ctx, p *consultPage) error {
 		}
 	}
 	p.Form.Action = consultURL(p.Consult.ID) + "/reply"
+	p.Form.Place, p.Form.DraftReturn = models.ConsultDraft(p.Consult.ID), consultURL(p.Consult.ID)+"#reply-heading"
 	p.Form.Submit = "Send"
 	p.Form.BodyLabel = "Your message"
 	p.Form.BodyHint = "Markdown. Only the participants read this consult; never include patient identifiers."
@@ -79,8 +86,12 @@ func (h *Handler) consultReply(c *fiber.Ctx) error {
 	form := &composer{Body: c.FormValue("body")}
 	form.validate()
 	form.Errors.addRefused(c)
-	guardPHI(c, form, phiField{Name: "body", Label: "your message", Text: form.Body})
 	p := &consultPage{Consult: v, Form: form}
+	if savingDraft(c) {
+		form.Place = models.ConsultDraft(v.ID)
+		return h.saveDraftForm(c, form, func() error { return h.renderConsult(c, p) })
+	}
+	guardPHI(c, form, phiField{Name: "body", Label: "your message", Text: form.Body})
 	if form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error { return h.renderConsult(c, p) })
 	}
@@ -98,5 +109,6 @@ func (h *Handler) consultReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.dropDraft(c, models.ConsultDraft(v.ID))
 	return c.Redirect(consultURL(v.ID)+"#message-"+itoa(int(m.ID)), fiber.StatusSeeOther)
 }

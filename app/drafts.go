@@ -251,6 +251,19 @@ func (h *Handler) draftPlaceOpen(c *fiber.Ctx, place models.DraftPlace) error {
 			return errForbidden("You can only change your own posts.")
 		}
 		return nil
+	case models.DraftNewConsult:
+		// Each member's own form; nobody keeps a draft in another's.
+		if place.ID != member(c).ID {
+			return errNotFound("That form", nil)
+		}
+		return nil
+	case models.DraftConsult:
+		// Only a participant keeps a draft in a consult; to anyone else it
+		// does not exist.
+		if _, err := h.store.ConsultFor(ctx, member(c).ID, place.ID); err != nil {
+			return missing("That consult", err)
+		}
+		return nil
 	}
 	return errBadRequest("This form does not say where its draft belongs.", nil)
 }
@@ -318,6 +331,11 @@ func describeDraft(d models.DraftView) draftItem {
 		item.Heading, item.Continue = "Reply to “"+w.TopicTitle+"”", topicURL(topic)+"#reply-heading"
 	case models.DraftEdit:
 		item.Heading, item.Continue = fmt.Sprintf("Edit of post #%d in “%s”", w.PostNumber, w.TopicTitle), fmt.Sprintf("/p/%d/edit", w.PostID)
+	case models.DraftNewConsult:
+		item.Heading, item.Continue = "New consult", "/consults/new"
+		item.Title = strings.Join(strings.Fields(fields.Get("subject")), " ")
+	case models.DraftConsult:
+		item.Heading, item.Continue = "Message in the consult “"+w.ConsultSubject+"”", consultURL(w.ConsultID)+"#reply-heading"
 	}
 	body := strings.Join(strings.Fields(fields.Get("body")), " ")
 	if body == "" {

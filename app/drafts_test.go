@@ -337,3 +337,92 @@ func TestSaveDraftButtonOnRepliesAndEdits(t *testing.T) {
 		wantStatus(t, res, http.StatusForbidden)
 	})
 }
+
+// A consult's reply form keeps its draft as the topics' composers do, for
+// its participants only; a member who leaves the consult loses it.
+func TestDraftOfAConsultMessage(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		chen := a.VerifiedMember(t, "chen", "Dr. Li Chen", "Nephrology")
+		cardiologist := a.SignedIn(t, okafor)
+		path := startConsult(t, cardiologist, url.Values{"to": {"weber"}, "subject": {"Pericarditis recurrence"},
+			"body": {"Colchicine for how long?"}})
+		var id int64
+		fmt.Sscanf(path, "/consults/%d", &id)
+		place := models.ConsultDraft(id).String()
+
+		nurse := a.SignedIn(t, weber)
+		mustContain(t, nurse.Get(path), `data-draft="`+place+`"`, `name="save_draft"`)
+		wantStatus(t, saveDraft(t, nurse, path, place, url.Values{"body": {"Three months, with aspirin"}}), http.StatusOK)
+		mustContain(t, a.SignedIn(t, weber).Get(path), "Draft saved at", "Three months, with aspirin")
+		mustContain(t, nurse.Get("/drafts"), "Message in the consult “Pericarditis recurrence”", "Three months, with aspirin",
+			`href="`+path+`#reply-heading"`)
+
+		// Without script: the Save draft button keeps it, nothing is sent.
+		res := nurse.Submit(path, path+"/reply", url.Values{"body": {"Three months, with aspirin for two weeks"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Your draft is saved.", "Three months, with aspirin for two weeks")
+		if n := count(t, a, `SELECT COUNT(*) FROM consult_messages`); n != 1 {
+			t.Fatalf("saving a draft wrote %d messages", n)
+		}
+
+		// Not a participant: no draft there, and no word of the consult.
+		outsider := a.SignedIn(t, chen)
+		wantStatus(t, saveDraft(t, outsider, "/drafts", place, url.Values{"body": {"Let me in"}}), http.StatusNotFound)
+		mustNotContain(t, outsider.Get("/drafts"), "Pericarditis")
+
+		// Sending deletes it.
+		wantStatus(t, nurse.Submit(path, path+"/reply", url.Values{"body": {"Three months, with aspirin for two weeks"}}), http.StatusSeeOther)
+		if n := count(t, a, `SELECT COUNT(*) FROM drafts`); n != 0 {
+			t.Fatalf("%d drafts after sending", n)
+		}
+
+		// Leaving takes the draft with it: neither listed nor restored.
+		wantStatus(t, saveDraft(t, nurse, path, place, url.Values{"body": {"Unsent thought"}}), http.StatusOK)
+		wantStatus(t, nurse.Submit(path, path+"/leave", url.Values{}), http.StatusSeeOther)
+		mustNotContain(t, nurse.Get("/drafts"), "Pericarditis", "Unsent thought")
+		wantStatus(t, nurse.Get(path), http.StatusNotFound)
+		if n := count(t, a, `SELECT COUNT(*) FROM drafts`); n != 0 {
+			t.Fatalf("%d drafts after leaving", n)
+		}
+		wantStatus(t, saveDraft(t, nurse, "/drafts", place, url.Values{"body": {"After leaving"}}), http.StatusNotFound)
+	})
+}
+
+// The form that starts a consult keeps its draft too, each member's own.
+func TestDraftOfANewConsult(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		chen := a.VerifiedMember(t, "chen", "Dr. Li Chen", "Nephrology")
+		place := models.NewConsultDraft(okafor.ID).String()
+
+		cardiologist := a.SignedIn(t, okafor)
+		mustContain(t, cardiologist.Get("/consults/new"), `data-draft="`+place+`"`, `name="save_draft"`)
+		// Without script, nothing is checked but what a draft can keep.
+		res := cardiologist.Submit("/consults/new", "/consults/new", url.Values{"to": {"weber"}, "subject": {"Pericarditis recurrence"},
+			"body": {"Colchicine for how long?"}, "others_may_add": {"1"}, "save_draft": {"1"}})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Your draft is saved.", `value="Pericarditis recurrence"`)
+		if n := count(t, a, `SELECT COUNT(*) FROM consults`); n != 0 {
+			t.Fatalf("saving a draft started %d consults", n)
+		}
+		page := a.SignedIn(t, okafor).Get("/consults/new?to=chen")
+		mustContain(t, page, "Draft saved at", `name="to" type="text" value="weber"`, `value="Pericarditis recurrence"`,
+			"Colchicine for how long?", `name="others_may_add" value="1" checked`)
+		mustContain(t, cardiologist.Get("/drafts"), "New consult", "Pericarditis recurrence", `href="/consults/new"`)
+
+		// Another member's form is not theirs to keep a draft in.
+		other := a.SignedIn(t, chen)
+		wantStatus(t, saveDraft(t, other, "/consults/new", place, url.Values{"body": {"Not my form"}}), http.StatusNotFound)
+		mustNotContain(t, other.Get("/consults/new"), "Pericarditis")
+		mustNotContain(t, other.Get("/drafts"), "Pericarditis")
+
+		// Starting the consult deletes it.
+		startConsult(t, cardiologist, url.Values{"to": {"weber"}, "subject": {"Pericarditis recurrence"}, "body": {"Colchicine for how long?"}})
+		if n := count(t, a, `SELECT COUNT(*) FROM drafts`); n != 0 {
+			t.Fatalf("%d drafts after starting the consult", n)
+		}
+	})
+}

@@ -48,8 +48,11 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 	if !ok {
 		return inbound.Result{Refused: inbound.ReasonSender}, nil
 	}
-	if r.Token.Kind != inbound.KindTopic {
-		// Consults take their replies on the site.
+	switch r.Token.Kind {
+	case inbound.KindTopic:
+	case inbound.KindConsult:
+		return e.postConsultMessage(ctx, u, r)
+	default:
 		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
 	}
 	if r.MessageID != "" {
@@ -99,13 +102,9 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 		}
 		return res, nil
 	}
-	if rule, ok := h.cfg.RateLimits[ratelimit.Post]; ok && !u.IsModerator() {
-		allowed, wait, err := h.limiter.Take(ctx, "member:"+strconv.FormatInt(u.ID, 10), rule, h.now())
-		if err != nil {
-			h.log.Error("rate limit unavailable", "rule", ratelimit.Post, "err", err)
-		} else if !allowed {
-			return inbound.Result{Refused: inbound.ReasonRateLimited, RetryAfter: wait, URL: onSite}, nil
-		}
+	if refused := e.takePostingLimit(ctx, u); refused != nil {
+		refused.URL = onSite
+		return *refused, nil
 	}
 	audio, err := h.episodeAudio(ctx, &topic.Topic)
 	if err != nil {
@@ -130,6 +129,92 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 	}
 	h.log.Info("reply by email posted", "member", u.ID, "topic", topic.ID, "post", post.ID)
 	return inbound.Result{PostID: post.ID, URL: e.postURL(post.ID)}, nil
+}
+
+// postConsultMessage writes a reply by email to a consult as the consult's
+// reply form does: only from a current participant, under the same limit
+// and the same identifier guard (any finding bounces, as for topics).
+func (e *emailReplies) postConsultMessage(ctx context.Context, u *models.User, r inbound.Reply) (inbound.Result, error) {
+	h := e.h
+	if r.MessageID != "" {
+		m, err := h.store.ConsultEmailReply(ctx, u.ID, r.MessageID)
+		if err != nil {
+			return inbound.Result{}, err
+		}
+		if m != nil {
+			return inbound.Result{PostID: m.ID, URL: e.consultMessageURL(m)}, nil
+		}
+	}
+	if !u.IsVerified() {
+		return inbound.Result{Refused: inbound.ReasonNotAllowed}, nil
+	}
+	// Whoever is not a participant now learns nothing of the consult,
+	// not even that it exists.
+	v, err := h.store.ConsultFor(ctx, u.ID, r.Token.ThreadID)
+	if models.IsNotFound(err) {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	onSite := h.cfg.BaseURL.String() + consultURL(v.ID)
+	body := strings.TrimSpace(r.Text)
+	if n := utf8.RuneCountInString(body); n > bodyMax {
+		return inbound.Result{Refused: inbound.ReasonTooLong, Limit: bodyMax, URL: onSite}, nil
+	}
+	if found := phi.Scan(r.Text); len(found) > 0 {
+		res := inbound.Result{Refused: inbound.ReasonIdentifiers, URL: onSite}
+		for _, f := range found {
+			res.Identifiers = append(res.Identifiers, inbound.Identifier{Kind: phiTypeLabel(f.Type), Start: f.Start, End: f.End})
+		}
+		return res, nil
+	}
+	if refused := e.takePostingLimit(ctx, u); refused != nil {
+		refused.URL = onSite
+		return *refused, nil
+	}
+	content, err := h.postContent(ctx, body, nil, "")
+	if err != nil {
+		return inbound.Result{}, err
+	}
+	m, err := h.store.AddConsultEmailMessage(ctx, v.ID, u.ID, content, r.MessageID)
+	if errors.Is(err, models.ErrNotParticipant) {
+		return inbound.Result{Refused: inbound.ReasonNotReadable}, nil
+	}
+	if err != nil {
+		// Another delivery of the same message may have written it just now.
+		if r.MessageID != "" {
+			if done, lookErr := h.store.ConsultEmailReply(ctx, u.ID, r.MessageID); lookErr == nil && done != nil {
+				return inbound.Result{PostID: done.ID, URL: e.consultMessageURL(done)}, nil
+			}
+		}
+		return inbound.Result{}, err
+	}
+	h.log.Info("consult message by email written", "member", u.ID, "consult", v.ID, "message", m.ID)
+	return inbound.Result{PostID: m.ID, URL: e.consultMessageURL(m)}, nil
+}
+
+// takePostingLimit takes one post from the member's posting limit, as
+// the reply forms do; it returns the refusal when the limit is spent.
+func (e *emailReplies) takePostingLimit(ctx context.Context, u *models.User) *inbound.Result {
+	h := e.h
+	rule, ok := h.cfg.RateLimits[ratelimit.Post]
+	if !ok || u.IsModerator() {
+		return nil
+	}
+	allowed, wait, err := h.limiter.Take(ctx, "member:"+strconv.FormatInt(u.ID, 10), rule, h.now())
+	if err != nil {
+		h.log.Error("rate limit unavailable", "rule", ratelimit.Post, "err", err)
+		return nil
+	}
+	if !allowed {
+		return &inbound.Result{Refused: inbound.ReasonRateLimited, RetryAfter: wait}
+	}
+	return nil
+}
+
+func (e *emailReplies) consultMessageURL(m *models.ConsultMessage) string {
+	return e.h.cfg.BaseURL.String() + consultURL(m.ConsultID) + "#message-" + strconv.FormatInt(m.ID, 10)
 }
 
 // AllowMail is inbound.Limiter's: a mail server hands over at most as

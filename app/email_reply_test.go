@@ -173,3 +173,109 @@ func TestReplyByEmailLimitsAndLocks(t *testing.T) {
 	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0",
 		"ROUNDS_RATE_LIMITS": "post=1/1h"}})
 }
+
+func consultMessagesIn(t testing.TB, a *apptest.App, consultID int64) []models.ConsultMessageView {
+	t.Helper()
+	ms, err := a.Store.ConsultMessages(context.Background(), consultID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// A reply to a consult's notification email becomes a message in the
+// consult, through the same listener and the same checks as the consult's
+// reply form: an SSN bounces, another sender's or a non-participant's mail
+// writes nothing, a redelivery writes once, the posting limit holds.
+func TestConsultReplyByEmailEndToEnd(t *testing.T) {
+	sink, smtpURL := startMailSink(t)
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := context.Background()
+		if err := a.Site.StartInbound(ctx); err != nil {
+			t.Fatal(err)
+		}
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		chen := a.VerifiedMember(t, "chen", "Dr. Wei Chen", "Nephrology")
+		okaforAddr := withAddress(t, a, okafor)
+		withAddress(t, a, weber)
+		chenAddr := withAddress(t, a, chen)
+		c, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: weber.ID, Subject: "Pericarditis recurrence", MemberIDs: []int64{okafor.ID},
+			PostContent: models.PostContent{Source: "Colchicine for three months?", Cooked: "<p>Colchicine for three months?</p>"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		before := len(sink.received())
+		a.Clock.Add(10 * time.Minute)
+		if n, err := a.Site.Notify.SendDue(ctx); err != nil || n != 1 {
+			t.Fatalf("notification emails: %d, %v", n, err)
+		}
+		header, text := mailText(t, sink.received()[before])
+		replyTo := header.Get("Reply-To")
+		if !strings.HasPrefix(replyTo, "reply+") || !strings.Contains(text, "Colchicine for three months?") ||
+			!strings.Contains(text, "post your answer in the consult") {
+			t.Fatalf("Reply-To %q, text:\n%s", replyTo, text)
+		}
+
+		sendReply(t, a, okaforAddr, replyTo, "first@mail.hospital.test", "Yes, with aspirin for two weeks.")
+		ms := consultMessagesIn(t, a, c.ID)
+		if len(ms) != 2 || ms[1].AuthorID != okafor.ID || strings.TrimSpace(ms[1].Source) != "Yes, with aspirin for two weeks." ||
+			!strings.Contains(ms[1].Cooked, "<p>Yes, with aspirin for two weeks.</p>") {
+			t.Fatalf("messages after the reply by email: %+v", ms)
+		}
+		sendReply(t, a, okaforAddr, replyTo, "first@mail.hospital.test", "Yes, with aspirin for two weeks.")
+		if n := len(consultMessagesIn(t, a, c.ID)); n != 2 {
+			t.Fatalf("%d messages after a redelivery, want 2", n)
+		}
+
+		// An SSN: bounced to the member, nothing written.
+		before = len(sink.received())
+		sendReply(t, a, okaforAddr, replyTo, "second@mail.hospital.test", "Same for our patient, SSN 123-45-6789.")
+		if n := len(consultMessagesIn(t, a, c.ID)); n != 2 {
+			t.Fatalf("%d messages after a reply with an SSN, want 2", n)
+		}
+		got := sink.received()
+		if len(got) != before+1 {
+			t.Fatalf("%d bounces, want 1", len(got)-before)
+		}
+		header, text = mailText(t, got[before])
+		if !strings.Contains(header.Get("To"), okaforAddr) || !strings.Contains(text, "Social Security number") ||
+			strings.Contains(text, "123-45-6789") {
+			t.Fatalf("bounce to %q:\n%s", header.Get("To"), text)
+		}
+
+		// From another address, even a member's: nothing written.
+		sendReply(t, a, chenAddr, replyTo, "third@mail.hospital.test", "Forged into the consult")
+		// A signed address for a member who is no participant: nothing.
+		sendReply(t, a, chenAddr, a.Site.Replies.NewReplyAddress(2, chen.ID, c.ID), "fourth@mail.hospital.test", "Not mine to join")
+		if n := len(consultMessagesIn(t, a, c.ID)); n != 2 {
+			t.Fatalf("%d messages after mail from outside the consult, want 2", n)
+		}
+
+		// The posting limit (two an hour) holds: the second message is
+		// written, the third bounced.
+		sendReply(t, a, okaforAddr, replyTo, "fifth@mail.hospital.test", "And a follow-up echo in a month.")
+		before = len(sink.received())
+		sendReply(t, a, okaforAddr, replyTo, "sixth@mail.hospital.test", "One more, too soon.")
+		if n := len(consultMessagesIn(t, a, c.ID)); n != 3 {
+			t.Fatalf("%d messages under the posting limit, want 3", n)
+		}
+		if got := sink.received(); len(got) != before+1 {
+			t.Fatalf("%d bounces for the limit, want 1", len(got)-before)
+		} else if _, text := mailText(t, got[before]); !strings.Contains(text, "you have posted a lot in a short time") {
+			t.Fatalf("bounce:\n%s", text)
+		}
+
+		// Once the member left, their reply address writes nothing.
+		a.Clock.Add(2 * time.Hour)
+		if err := a.Store.LeaveConsult(ctx, c.ID, okafor.ID); err != nil {
+			t.Fatal(err)
+		}
+		sendReply(t, a, okaforAddr, replyTo, "seventh@mail.hospital.test", "After leaving")
+		if n := len(consultMessagesIn(t, a, c.ID)); n != 3 {
+			t.Fatalf("a member who left the consult wrote in it by email")
+		}
+	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0",
+		"ROUNDS_RATE_LIMITS": "post=2/1h"}})
+}

@@ -441,7 +441,7 @@ func (s *Store) AddConsultParticipant(ctx context.Context, consultID, byID, user
 }
 
 // LeaveConsult takes the member out of a consult: they read nothing of it
-// from then on, and hear of nothing.
+// from then on, hear of nothing, and their unsent draft there goes.
 func (s *Store) LeaveConsult(ctx context.Context, consultID, userID int64) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := participant(tx, consultID, userID); err != nil {
@@ -449,6 +449,9 @@ func (s *Store) LeaveConsult(ctx context.Context, consultID, userID int64) error
 		}
 		if err := tx.Model(&ConsultMember{}).Where("consult_id = ? AND user_id = ?", consultID, userID).
 			Update("left_at", s.Now()).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ? AND place_kind = ? AND place_id = ?", userID, DraftConsult, consultID).Delete(&Draft{}).Error; err != nil {
 			return err
 		}
 		return tx.Where("consult_id = ? AND user_id = ?", consultID, userID).Delete(&ConsultNotification{}).Error

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,11 @@ const (
 	DraftCase  DraftKind = "case"  // a new case in a board
 	DraftReply DraftKind = "reply" // a reply to a topic
 	DraftEdit  DraftKind = "edit"  // an edit of a post
+	// DraftConsult is a message in a private consult.
+	DraftConsult DraftKind = "consult"
+	// DraftNewConsult is a consult a member starts; its id is the
+	// member's own, as each member has one form to start consults.
+	DraftNewConsult DraftKind = "new-consult"
 )
 
 // A DraftPlace is where a draft belongs: a kind of place and the id of the
@@ -43,6 +49,12 @@ func ReplyDraft(topicID int64) DraftPlace { return DraftPlace{DraftReply, topicI
 
 // EditDraft is the place of an edit of a post.
 func EditDraft(postID int64) DraftPlace { return DraftPlace{DraftEdit, postID} }
+
+// ConsultDraft is the place of a message in a consult.
+func ConsultDraft(consultID int64) DraftPlace { return DraftPlace{DraftConsult, consultID} }
+
+// NewConsultDraft is the place of a consult the member starts.
+func NewConsultDraft(userID int64) DraftPlace { return DraftPlace{DraftNewConsult, userID} }
 
 // String writes the place as a form carries it: "reply:12".
 func (p DraftPlace) String() string { return string(p.Kind) + ":" + strconv.FormatInt(p.ID, 10) }
@@ -202,6 +214,9 @@ type DraftWhere struct {
 	// The post edited; zero for any other place.
 	PostID     int64
 	PostNumber int
+	// The consult written in; zero for any other place.
+	ConsultID      int64
+	ConsultSubject string
 }
 
 // DraftView is a draft with where it belongs.
@@ -221,6 +236,10 @@ var draftPlaces = map[DraftKind]draftPlaceFinder{
 	DraftCase:  draftBoards,
 	DraftReply: draftTopics,
 	DraftEdit:  draftPosts,
+	// A consult's draft belongs to a member who still takes part in it:
+	// one who left neither sees nor continues it.
+	DraftConsult:    draftConsults,
+	DraftNewConsult: draftNewConsults,
 }
 
 type draftWhereRow struct {
@@ -261,6 +280,33 @@ func draftPosts(tx *gorm.DB, u *User, ids []int64) (map[int64]DraftWhere, error)
 		Select(`p.id AS place_id, b.slug AS board_slug, b.title AS board_title, t.id AS topic_id, t.slug AS topic_slug,
 			t.title AS topic_title, p.id AS post_id, p.number AS post_number`).
 		Where("p.id IN ? AND p.author_id = ? AND p.deleted_at IS NULL", ids, u.ID), u, true)
+}
+
+func draftNewConsults(_ *gorm.DB, u *User, ids []int64) (map[int64]DraftWhere, error) {
+	out := map[int64]DraftWhere{}
+	if u.IsVerified() && slices.Contains(ids, u.ID) {
+		out[u.ID] = DraftWhere{}
+	}
+	return out, nil
+}
+
+func draftConsults(tx *gorm.DB, u *User, ids []int64) (map[int64]DraftWhere, error) {
+	out := map[int64]DraftWhere{}
+	if !u.IsVerified() {
+		return out, nil
+	}
+	var rows []draftWhereRow
+	err := tx.Table("consults c").
+		Joins("JOIN consult_members me ON me.consult_id = c.id AND me.user_id = ? AND me.left_at IS NULL", u.ID).
+		Select("c.id AS place_id, c.id AS consult_id, c.subject AS consult_subject").
+		Where("c.id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.PlaceID] = r.DraftWhere
+	}
+	return out, nil
 }
 
 // Drafts lists the member's drafts, the most recently saved first, with

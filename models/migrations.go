@@ -929,6 +929,31 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX staged_images_created ON staged_images (created_at)`,
 	}},
+	{33, "consult messages by email", []string{
+		// Which consult notifications the right-away email has dealt
+		// with, as notification_emails does for the others: consult
+		// notifications have a table of their own.
+		`CREATE TABLE consult_notification_emails (
+			notification_id {{bigint}} PRIMARY KEY REFERENCES consult_notifications (id) ON DELETE CASCADE,
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			handled_at {{time}} NOT NULL,
+			message_id TEXT NOT NULL DEFAULT ''
+		)`,
+		// Every consult notification made before consults went by email
+		// counts as dealt with, so the first run mails nothing old.
+		`INSERT INTO consult_notification_emails (notification_id, user_id, handled_at)
+			SELECT id, user_id, created_at FROM consult_notifications`,
+		`CREATE INDEX consult_notifications_created ON consult_notifications (created_at)`,
+		// A consult message that came by email, by the Message-ID its mail
+		// program gave it, as email_replies records replies to topics.
+		`CREATE TABLE consult_email_replies (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			message_id TEXT NOT NULL,
+			consult_message_id {{bigint}} NOT NULL REFERENCES consult_messages (id) ON DELETE CASCADE,
+			created_at {{time}} NOT NULL,
+			PRIMARY KEY (user_id, message_id)
+		)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

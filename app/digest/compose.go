@@ -270,11 +270,15 @@ func (c *Composer) view(d *Digest, env Envelope) emailView {
 		topics++
 	}
 	for _, n := range d.Notes {
-		note := noteView{Sentence: n.Sentence(), Board: n.BoardTitle, URL: c.link("/p/" + strconv.FormatInt(n.PostID, 10))}
+		note := noteView{Sentence: n.Sentence(), Board: n.BoardTitle, URL: c.link(n.Path())}
 		if n.EmailPolicy != models.EmailCounts {
 			note.Title = n.TopicTitle
 		}
-		if n.EmailPolicy == models.EmailFull && n.Kind != models.NotifyReaction {
+		if n.IsConsult() {
+			// A consult's participant reads its subject and text.
+			note.Board, note.Title = "Private consult", n.ConsultSubject
+			note.Excerpt = Excerpt(n.Cooked, excerptRunes)
+		} else if n.EmailPolicy == models.EmailFull && n.Kind != models.NotifyReaction {
 			note.Excerpt = c.excerpt(n.PostID, n.Cooked)
 		}
 		v.Notes = append(v.Notes, note)

@@ -89,3 +89,44 @@ func TestDigestLeavesOutNotesNotAskedFor(t *testing.T) {
 		}
 	})
 }
+
+// Consult messages a participant wants in the digest come among the
+// notes, with the consult's subject and text, and to no one else.
+func TestDigestConsultMessages(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		s := newSite(t, store, nil)
+		reader := s.member("reader", models.StatusVerified)
+		outsider := s.member("outsider", models.StatusVerified)
+		for _, u := range []*models.User{reader, outsider} {
+			if err := store.SaveEmailSettings(ctx, u.ID, models.EmailSettings{models.EmailConsult: models.EmailInDigest}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.StartConsult(ctx, models.NewConsult{StarterID: s.author.ID, Subject: "Pericarditis recurrence",
+			MemberIDs: []int64{reader.ID}, PostContent: models.PostContent{Source: "Colchicine for how long?",
+				Cooked: "<p>Colchicine for how long?</p>"}}); err != nil {
+			t.Fatal(err)
+		}
+		outcome, err := s.workers.Deliver(ctx, reader.ID, s.period(reader))
+		if err != nil || outcome != digest.Sent {
+			t.Fatalf("deliver: %v, %v", outcome, err)
+		}
+		e := parse(t, s.sink.received()[0])
+		for _, want := range []string{"REPLIES AND MENTIONS", "Dr. Author wrote in a consult", "Pericarditis recurrence",
+			"Private consult", "Colchicine for how long?", "/consults/"} {
+			if !strings.Contains(e.text, want) {
+				t.Errorf("the digest lacks %q:\n%s", want, e.text)
+			}
+		}
+		before := len(s.sink.received())
+		if _, err := s.workers.Deliver(ctx, outsider.ID, s.period(outsider)); err != nil {
+			t.Fatal(err)
+		}
+		for _, raw := range s.sink.received()[before:] {
+			if strings.Contains(string(raw), "Pericarditis") || strings.Contains(parse(t, raw).text, "Colchicine") {
+				t.Fatalf("a member outside the consult got it in their digest")
+			}
+		}
+	})
+}

@@ -88,6 +88,15 @@ func (c *Composer) TopicThreadID(topicID int64) string {
 	return "topic-" + strconv.FormatInt(topicID, 10) + "@" + c.host
 }
 
+// ConsultThreadID is the stable Message-ID every email about a consult
+// refers to.
+func (c *Composer) ConsultThreadID(consultID int64) string {
+	return "consult-" + strconv.FormatInt(consultID, 10) + "@" + c.host
+}
+
+// consultPlace is how the emails name where a consult message is.
+const consultPlace = "Private consult"
+
 // Batch is what one email carries to one member.
 type Batch struct {
 	Member  *models.User
@@ -105,15 +114,18 @@ type emailView struct {
 	SettingsURL  string
 	Stops        []stopView
 	ReplyByEmail bool
+	ReplyPlace   string // "topic" or "consult", when ReplyByEmail
 }
 
 type topicView struct {
-	ID      int64
-	Title   string // "" on a board whose policy keeps titles out of email
-	Board   string
-	URL     string
-	ReplyTo string
-	Items   []itemView
+	ID       int64
+	ThreadID string
+	Consult  bool
+	Title    string // "" on a board whose policy keeps titles out of email
+	Board    string
+	URL      string
+	ReplyTo  string
+	Items    []itemView
 }
 
 type itemView struct {
@@ -142,25 +154,46 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 	}
 	v := emailView{Site: siteName, SiteURL: c.link("/"), Member: b.Member.DisplayName, SettingsURL: c.link("/settings/digest#email")}
 	var kinds []string
-	byTopic := map[int64]int{}
+	// Topics and consults, each grouped apart: a topic's and a
+	// consult's IDs are of different tables.
+	type place struct {
+		consult bool
+		id      int64
+	}
+	byPlace := map[place]int{}
 	for _, n := range b.Items {
 		if !slices.Contains(kinds, n.Kind) {
 			kinds = append(kinds, n.Kind)
 		}
-		i, ok := byTopic[n.TopicID]
+		key := place{n.IsConsult(), n.TopicID}
+		if key.consult {
+			key.id = n.ConsultID
+		}
+		i, ok := byPlace[key]
 		if !ok {
 			i = len(v.Topics)
-			byTopic[n.TopicID] = i
-			t := topicView{ID: n.TopicID, Board: n.BoardTitle, URL: c.topicURL(n)}
-			if n.EmailPolicy != models.EmailCounts {
-				t.Title = n.TopicTitle
-			}
-			if c.replies != nil && n.Kind != models.EmailConsult {
-				t.ReplyTo = c.replies.NewReplyAddress(inbound.KindTopic, b.Member.ID, n.TopicID)
+			byPlace[key] = i
+			var t topicView
+			if key.consult {
+				// The member takes part in the consult, or it would not be
+				// here: its subject is theirs to read.
+				t = topicView{ID: n.ConsultID, Consult: true, ThreadID: c.ConsultThreadID(n.ConsultID), Title: n.ConsultSubject,
+					Board: consultPlace, URL: c.link("/consults/" + strconv.FormatInt(n.ConsultID, 10))}
+				if c.replies != nil {
+					t.ReplyTo = c.replies.NewReplyAddress(inbound.KindConsult, b.Member.ID, n.ConsultID)
+				}
+			} else {
+				t = topicView{ID: n.TopicID, ThreadID: c.TopicThreadID(n.TopicID), Board: n.BoardTitle, URL: c.topicURL(n)}
+				if n.EmailPolicy != models.EmailCounts {
+					t.Title = n.TopicTitle
+				}
+				if c.replies != nil {
+					t.ReplyTo = c.replies.NewReplyAddress(inbound.KindTopic, b.Member.ID, n.TopicID)
+				}
 			}
 			v.Topics = append(v.Topics, t)
 		}
-		item := itemView{Sentence: n.Sentence(), URL: c.link("/p/" + strconv.FormatInt(n.PostID, 10))}
+		item := itemView{Sentence: n.Sentence(), URL: c.link(n.Path())}
 		// Only a board that mails posts lets the email quote one; a
 		// reaction's post is the member's own.
 		if n.EmailPolicy == models.EmailFull && n.Kind != models.NotifyReaction {
@@ -188,11 +221,14 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 	if len(v.Topics) == 1 {
 		// One topic: the email joins the topic's thread in the mail
 		// client, and a reply to it is a reply to the topic.
-		ref := "<" + c.TopicThreadID(v.Topics[0].ID) + ">"
+		ref := "<" + v.Topics[0].ThreadID + ">"
 		headers["In-Reply-To"], headers["References"] = ref, ref
 		if v.Topics[0].ReplyTo != "" {
 			headers["Reply-To"] = v.Topics[0].ReplyTo
-			v.ReplyByEmail = true
+			v.ReplyByEmail, v.ReplyPlace = true, "topic"
+			if v.Topics[0].Consult {
+				v.ReplyPlace = "consult"
+			}
 		}
 	}
 	var text, page strings.Builder
@@ -219,13 +255,30 @@ func (c *Composer) subject(b Batch, v emailView) string {
 		what := b.Items[0].Sentence()
 		if len(b.Items) > 1 {
 			what = fmt.Sprintf("%d new in a topic", len(b.Items))
+			if t.Consult {
+				what = fmt.Sprintf("%d new in a consult", len(b.Items))
+			}
 		}
 		if t.Title == "" {
 			return fmt.Sprintf("%s: %s in %s", siteName, what, t.Board)
 		}
 		return fmt.Sprintf("%s: %s · %s", siteName, what, t.Title)
 	}
-	return fmt.Sprintf("%s: %d new in %d topics", siteName, len(b.Items), len(v.Topics))
+	consults := 0
+	for _, t := range v.Topics {
+		if t.Consult {
+			consults++
+		}
+	}
+	places := "topics"
+	switch consults {
+	case 0:
+	case len(v.Topics):
+		places = "consults"
+	default:
+		places = "topics and consults"
+	}
+	return fmt.Sprintf("%s: %d new in %d %s", siteName, len(b.Items), len(v.Topics), places)
 }
 
 func (c *Composer) topicURL(n models.NotificationEmail) string {

@@ -422,3 +422,161 @@ func BenchmarkNotificationEmails(b *testing.B) {
 	}
 	b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "emails/s")
 }
+
+// consult starts a consult from the peer with the members, its first
+// message body.
+func (s *site) consult(t testing.TB, subject, body string, members ...*models.User) *models.Consult {
+	t.Helper()
+	ids := make([]int64, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	c, err := s.store.StartConsult(context.Background(), models.NewConsult{StarterID: s.peer.ID, Subject: subject, MemberIDs: ids,
+		PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>", Plain: body}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestConsultMessagesAreEmailedToTheirParticipantsOnly(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		s := newSite(t, store, &sink{})
+		outsider := modelstest.Verified("chen", "Dr. Wei Chen").WithEmail().Make(t, store)
+		mod := modelstest.Verified("park", "Dr. Lena Park").Moderator().WithEmail().Make(t, store)
+		admin := modelstest.Verified("root", "Site Admin").WithEmail().Make(t, store)
+		if err := store.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		c := s.consult(t, "Pericarditis recurrence", "Colchicine for three months?", s.author)
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 1 {
+			t.Fatalf("%d emails, want one to the other participant", n)
+		}
+		got := s.sink.received()
+		e := parse(t, got[0])
+		if to := e.Header.Get("To"); !strings.Contains(to, "okafor@hospital.test") {
+			t.Fatalf("the consult was emailed to %s", to)
+		}
+		for _, want := range []string{"Pericarditis recurrence", "Jonas Weber, RN wrote in a consult", "Colchicine for three months?",
+			"https://rounds.test/consults/" + itoa(c.ID)} {
+			if !strings.Contains(e.Text, want) || !strings.Contains(html.UnescapeString(e.HTML), want) {
+				t.Errorf("the email lacks %q:\n%s", want, e.Text)
+			}
+		}
+		if want := "<consult-" + itoa(c.ID) + "@rounds.test>"; e.Header.Get("In-Reply-To") != want || e.Header.Get("References") != want {
+			t.Errorf("In-Reply-To %q, References %q; want %q", e.Header.Get("In-Reply-To"), e.Header.Get("References"), want)
+		}
+		if tok, err := s.replies.ParseReplyAddress(e.Header.Get("Reply-To")); err != nil || tok.Kind != inbound.KindConsult ||
+			tok.MemberID != s.author.ID || tok.ThreadID != c.ID {
+			t.Errorf("Reply-To %q: %+v, %v", e.Header.Get("Reply-To"), tok, err)
+		}
+		if subject, err := new(mime.WordDecoder).DecodeHeader(e.Header.Get("Subject")); err != nil || !strings.Contains(subject, "Pericarditis recurrence") {
+			t.Errorf("subject %q (%v)", subject, err)
+		}
+		token, ok := strings.CutPrefix(strings.Trim(e.Header.Get("List-Unsubscribe"), "<>"), "https://rounds.test"+notify.UnsubscribePath)
+		if !ok {
+			t.Fatalf("List-Unsubscribe %q", e.Header.Get("List-Unsubscribe"))
+		}
+		if member, kinds, err := s.unsubs.Parse(token); err != nil || member != s.author.ID || strings.Join(kinds, ",") != models.EmailConsult {
+			t.Fatalf("the unsubscribe token stops %v of %d (%v), want consult messages of the participant", kinds, member, err)
+		}
+		for _, raw := range got {
+			for _, who := range []*models.User{outsider, mod, admin} {
+				if strings.Contains(string(raw), who.Username+"@hospital.test") {
+					t.Errorf("%s, no participant, got the consult by email", who.Username)
+				}
+			}
+		}
+
+		// Muted: nothing; unmuted, the next message comes again.
+		if err := store.MuteConsult(ctx, c.ID, s.author.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.AddConsultMessage(ctx, c.ID, s.peer.ID, models.PostContent{Source: "While muted", Cooked: "<p>While muted</p>"}); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails to a member who muted the consult", n)
+		}
+		// Muted after the message was written, before it was sent: the
+		// send re-checks.
+		if err := store.MuteConsult(ctx, c.ID, s.author.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.AddConsultMessage(ctx, c.ID, s.peer.ID, models.PostContent{Source: "Muted later", Cooked: "<p>Muted later</p>"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.MuteConsult(ctx, c.ID, s.author.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails to a member who muted the consult before the send", n)
+		}
+		if err := store.MuteConsult(ctx, c.ID, s.author.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		// Left after the message was written: nothing.
+		if _, err := store.AddConsultMessage(ctx, c.ID, s.peer.ID, models.PostContent{Source: "Before leaving", Cooked: "<p>Before leaving</p>"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.LeaveConsult(ctx, c.ID, s.author.ID); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails to a member who left the consult", n)
+		}
+		if len(s.sink.received()) != 1 {
+			t.Fatalf("%d emails in all, want the first only", len(s.sink.received()))
+		}
+	})
+}
+
+func TestConsultEmailsFollowTheMembersChoice(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		s := newSite(t, store, &sink{})
+		if err := store.SaveEmailSettings(ctx, s.author.ID, models.EmailSettings{models.EmailConsult: models.EmailNever}); err != nil {
+			t.Fatal(err)
+		}
+		s.consult(t, "Pericarditis recurrence", "Never by email", s.author)
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails to a member who chose never for consults", n)
+		}
+		// Turned on later, the old message stays dealt with; a new one comes.
+		if err := store.SaveEmailSettings(ctx, s.author.ID, models.EmailSettings{models.EmailConsult: models.EmailNow}); err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails for what was passed over", n)
+		}
+		// In the digest: the right-away email passes it over, the digest's
+		// notes carry it with its subject and text.
+		if err := store.SaveEmailSettings(ctx, s.author.ID, models.EmailSettings{models.EmailConsult: models.EmailInDigest}); err != nil {
+			t.Fatal(err)
+		}
+		since := s.clock.Now()
+		s.consult(t, "Heparin bridging", "For the digest", s.author)
+		s.clock.Add(notify.DefaultWindow)
+		if n := s.send(t); n != 0 {
+			t.Fatalf("%d emails for a kind the member wants in the digest", n)
+		}
+		notes, err := store.DigestNotifications(ctx, s.author, []string{models.EmailConsult}, since, s.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || notes[0].ConsultSubject != "Heparin bridging" || !strings.Contains(notes[0].Cooked, "For the digest") {
+			t.Fatalf("digest notes %+v", notes)
+		}
+		// The starter's own message is no note of theirs.
+		if notes, err := store.DigestNotifications(ctx, s.peer, models.EmailKinds, since, s.clock.Now()); err != nil || len(notes) != 0 {
+			t.Fatalf("the author's digest notes %+v, %v", notes, err)
+		}
+	})
+}

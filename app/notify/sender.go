@@ -191,7 +191,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 					sent++
 					mu.Unlock()
 				}
-				if len(record.IDs) > 0 {
+				if len(record.IDs)+len(record.ConsultIDs) > 0 {
 					records <- record
 				}
 			}
@@ -243,6 +243,6 @@ func (s *Sender) sendMember(ctx context.Context, userID int64, now time.Time) (m
 			record.MessageID = msg.MessageID
 		}
 	}
-	record.IDs = pending.IDs
+	record.IDs, record.ConsultIDs = pending.IDs, pending.ConsultIDs
 	return record, nil
 }
