@@ -19,6 +19,7 @@ import (
 
 	"rounds/app/apptest"
 	"rounds/app/imageproxy"
+	"rounds/app/notify"
 	"rounds/models"
 )
 
@@ -42,6 +43,8 @@ var notPages = map[string]string{
 	"GET /admin/outbox/:name/html":          "a message's own HTML, shown in a frame of the Mail page",
 	"GET /settings/digest/preview/email":    "the digest's own HTML, shown in a frame of the preview page",
 	"GET /b/:slug/mentions":                 "the composer's @mention suggestions, in JSON",
+	"GET /media/:name/:size":                "a post's image, served with its post's permission",
+	"GET /uploads/:ticket":                  "a staged upload's preview image, for its uploader",
 }
 
 // TestBrowserPhone opens every page of the site, as every kind of visitor
@@ -212,6 +215,7 @@ func TestBrowserPhone(t *testing.T) {
 				"/consults/:id<int>", fmt.Sprintf("/consults/%d", consult.ID),
 				"/u/:username", "/u/"+reyes.Username,
 				"/notifications/:id<int>", "/notifications/"+notification,
+				"/unsubscribe/email/:token", notify.UnsubscribePath+a.Site.Unsubscribes.Token(reyes.ID, models.EmailKinds),
 				"/unsubscribe/:token", "/unsubscribe/"+unsubscribe,
 				"/feeds/:token", "/feeds/"+feedToken,
 				"/admin/outbox/:name", "/admin/outbox/"+mail[0].Name,

@@ -277,7 +277,7 @@ func TestBrowser(t *testing.T) {
 		// bound only stops a page without the link from looping forever;
 		// the header holds up to a dozen stops before the content.
 		var stops []string
-		for len(stops) < 16 {
+		for len(stops) < 24 {
 			s.do(t, "press Tab", chromedp.KeyEvent(kb.Tab))
 			f := read(t, s, "read the focused element", chromedp.Evaluate[focusState](focusScript))
 			stops = append(stops, f.Text)

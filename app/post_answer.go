@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -61,35 +62,45 @@ func (h *Handler) answerUnmark(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/p/%d", post.ID), fiber.StatusSeeOther)
 }
 
-// attachAnswer marks the topic's answer on the page's posts, names it
-// under the opening post, and offers the member who may mark the answer
-// the button to do so on each reply that can be one.
-func (h *Handler) attachAnswer(c *fiber.Ctx, topic *models.TopicSummary, items []postItem) error {
-	var answer *models.Answer
-	if topic.Answered {
-		var err error
-		if answer, err = h.store.AnswerOf(c.UserContext(), topic.ID); err != nil {
-			return err
+// markAnswer marks the topic's answer on the page's posts and names it
+// under the opening post: the same for every reader, so the topic page
+// cache keeps it with the posts (sharedTopicPosts).
+func (h *Handler) markAnswer(ctx context.Context, topic *models.TopicSummary, items []postItem) error {
+	if !topic.Answered {
+		return nil
+	}
+	answer, err := h.store.AnswerOf(ctx, topic.ID)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		it := &items[i]
+		if it.ID == answer.PostID {
+			it.IsAnswer = true
+		}
+		if it.Number == 1 && !it.Deleted && !it.Withheld {
+			it.AnsweredBy = answer
 		}
 	}
-	marker := mayMarkAnswer(member(c), topic)
+	return nil
+}
+
+// offerAnswerButtons offers the member who may mark the topic's answer the
+// button to do so on each reply that can be one.
+func (h *Handler) offerAnswerButtons(c *fiber.Ctx, topic *models.TopicSummary, items []postItem) {
+	if !mayMarkAnswer(member(c), topic) {
+		return
+	}
 	csrf := ""
 	for i := range items {
 		it := &items[i]
-		if answer != nil && it.ID == answer.PostID {
-			it.IsAnswer = true
-		}
-		if answer != nil && it.Number == 1 && !it.Deleted && !it.Withheld {
-			it.AnsweredBy = answer
-		}
-		if marker && it.Number > 1 && !it.Deleted && !it.Hidden {
+		if it.Number > 1 && !it.Deleted && !it.Hidden {
 			if csrf == "" {
 				csrf = h.csrfToken(c)
 			}
 			it.AnswerCSRF = csrf
 		}
 	}
-	return nil
 }
 
 // writeAnswerMark says on a post that it is its topic's answer, in words,

@@ -111,6 +111,9 @@ func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSumma
 	if err := h.attachImages(ctx, items); err != nil {
 		return nil, err
 	}
+	if err := h.markAnswer(ctx, topic, items); err != nil {
+		return nil, err
+	}
 	if summaryAbove && len(items) > 0 && items[0].Number == 1 {
 		// The card above already shows the text the opening post repeats.
 		items[0].Cooked, items[0].SummaryAbove = "", true

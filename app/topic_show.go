@@ -198,9 +198,7 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts)
 		}
 		p.Level = topicLevelControl(p.Topic.ID, marks.Level)
 	}
-	if err := h.attachAnswer(c, p.Topic, items); err != nil {
-		return nil, err
-	}
+	h.offerAnswerButtons(c, p.Topic, items)
 	if err := h.attachPolls(c, m, p.Topic, items); err != nil {
 		return nil, err
 	}

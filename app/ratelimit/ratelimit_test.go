@@ -71,7 +71,7 @@ func TestMemory(t *testing.T) { exercise(t, NewMemory()) }
 // Every action limited here has a default, and every default limits an
 // action, so ROUNDS_RATE_LIMITS names the actions this package counts.
 func TestEveryActionHasADefault(t *testing.T) {
-	actions := []string{Post, PostIP, Flag, SignIn, EmailCode, Search, SearchIP, Fetch, FetchIP, Draft, Mention}
+	actions := []string{Post, PostIP, Flag, SignIn, EmailCode, Search, SearchIP, Fetch, FetchIP, Draft, Mention, Upload}
 	defaults := config.DefaultRateLimits()
 	for _, name := range actions {
 		if _, ok := defaults[name]; !ok {
