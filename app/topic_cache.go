@@ -102,6 +102,13 @@ func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSumma
 		return nil, err
 	}
 	items := h.sharedPostItems(posts, moderator, stamp.at)
+	if topic.Answered && topic.AnswerPostID != nil {
+		// The answer's mark is in the post's shared part (writePostHead):
+		// every reader sees it, as the opening post's note names it.
+		for i := range items {
+			items[i].IsAnswer = items[i].ID == *topic.AnswerPostID
+		}
+	}
 	if err := h.attachPreviews(ctx, items); err != nil {
 		return nil, err
 	}
