@@ -32,11 +32,24 @@ func Demo(now time.Time) Community {
 		if !ok {
 			panic(fmt.Sprintf("seed: demo topic %q is on unknown board %q", dt.title, dt.board))
 		}
-		t := Topic{Board: board, Title: dt.title, Tags: dt.tags, Pinned: dt.pinned, Case: dt.summary}
+		t := Topic{Board: board, Title: dt.title, Tags: dt.tags, Pinned: dt.pinned, Case: dt.summary, Answer: dt.answer}
 		if dt.episode != 0 {
 			t.Episode = episodeGUID(dt.episode)
 		}
 		opened := base.Add(-dt.opened)
+		if dt.outcome != nil {
+			t.Outcome = &Outcome{Body: strings.TrimSpace(dt.outcome.body), On: opened.Add(dt.outcome.after)}
+		}
+		if dt.poll != nil {
+			t.Poll = &Poll{Number: dt.poll.number, Question: dt.poll.question, Options: dt.poll.options}
+			for _, v := range dt.poll.votes {
+				voter, ok := members[v.member]
+				if !ok {
+					panic(fmt.Sprintf("seed: demo topic %q has a vote by unknown member %q", dt.title, v.member))
+				}
+				t.Poll.Votes = append(t.Poll.Votes, Vote{Member: voter, Option: v.option})
+			}
+		}
 		for i, dp := range dt.posts {
 			body := strings.TrimSpace(dp.body)
 			if i == 0 && t.Case != nil && body == "" {
@@ -65,6 +78,25 @@ func Demo(now time.Time) Community {
 		}
 	}
 	c.Previews = demoPreviews()
+	for _, dc := range demoConsults() {
+		consult := Consult{Subject: dc.subject}
+		for _, name := range dc.members {
+			m, ok := members[name]
+			if !ok {
+				panic(fmt.Sprintf("seed: demo consult %q has unknown member %q", dc.subject, name))
+			}
+			consult.Members = append(consult.Members, m)
+		}
+		started := base.Add(-dc.started)
+		for _, dp := range dc.messages {
+			author, ok := members[dp.author]
+			if !ok {
+				panic(fmt.Sprintf("seed: demo consult %q has a message by unknown member %q", dc.subject, dp.author))
+			}
+			consult.Messages = append(consult.Messages, Post{Author: author, Body: strings.TrimSpace(dp.body), At: started.Add(dp.after)})
+		}
+		c.Consults = append(c.Consults, consult)
+	}
 	return c
 }
 
@@ -89,6 +121,42 @@ type demoTopic struct {
 	// summary makes the topic a case; an opening post with an empty body
 	// is then the summary itself.
 	summary *Case
+	// answer is the number of the reply the topic's author marked as
+	// the answer; zero for none.
+	answer int
+	// outcome is what became of a case, posted by its author.
+	outcome *demoOutcome
+	// poll is a poll under one of the topic's posts.
+	poll *demoPoll
+}
+
+// demoOutcome is a case's outcome, posted after the case was opened.
+type demoOutcome struct {
+	after time.Duration
+	body  string
+}
+
+// demoPoll is a poll under the post numbered number, with the members'
+// votes by username and option index.
+type demoPoll struct {
+	number   int
+	question string
+	options  []string
+	votes    []demoVote
+}
+
+type demoVote struct {
+	member string
+	option int
+}
+
+// demoConsult is a private consult between members by username, the
+// first of whom started it; times are relative to when it started.
+type demoConsult struct {
+	subject  string
+	members  []string
+	started  time.Duration // how long before now it started
+	messages []demoPost
 }
 
 type demoPost struct {

@@ -512,6 +512,11 @@ Thanks! We'll pilot Bayesian dosing on the medicine wards first and measure AKI 
 		{
 			board: "pharmacotherapy", title: "Apixaban for AF in patients on hemodialysis — what's your default?",
 			tags: []string{"anticoagulation", "apixaban", "dialysis", "atrial-fibrillation"}, opened: span(16, 20, 0),
+			answer: 2,
+			poll: &demoPoll{number: 1, question: "Your default for AF on hemodialysis?",
+				options: []string{"Apixaban 2.5 mg twice daily", "Apixaban 5 mg twice daily", "Warfarin", "No anticoagulation"},
+				votes: []demoVote{{"priya_pharmd", 0}, {"amara_okafor", 0}, {"meilin_zhang", 0}, {"jweber_rn", 1},
+					{"dreyes", 0}, {"htanaka", 3}, {"sofia_marquez", 1}, {"epetrova", 2}}},
 			posts: []demoPost{
 				{author: "samcohen", body: `
 A recurring question on our wards: AF in a patient on hemodialysis. The US label allows apixaban 5 mg twice daily (2.5 mg if age ≥ 80 or weight ≤ 60 kg) based on pharmacokinetic data. Many of our nephrologists prefer 2.5 mg twice daily, and some argue for no anticoagulation at all given how weak the evidence for stroke prevention is in this population. RENAL-AF and AXADIA were both small.
@@ -617,6 +622,9 @@ One for pediatric cases in particular: a rare syndrome plus even a vague locatio
 		{
 			board: "cases", title: "Case: woman in her 50s with recurrent syncope and a normal echo",
 			tags: []string{"syncope", "conduction-disease", "case-report"}, opened: span(36, 19, 0),
+			outcome: &demoOutcome{after: span(18, 2, 0), body: `
+Admitted for an EP study: **HV interval over 100 ms**, so infranodal disease. A dual-chamber pacemaker went in the next day, and she has had no further syncope by her two-week device check.
+`},
 			summary: &Case{AgeBand: "50-59", Sex: "female",
 				Presentation: "Third syncopal episode in two months. No prodrome, each episode while seated, and one caused a facial laceration. " +
 					"No medications of note and no family history of sudden death. Examination normal, orthostatic vitals negative.",
@@ -645,6 +653,9 @@ Thanks for following up. An HV interval over 100 ms is a clear indication for pa
 		{
 			board: "cases", title: "Case: toddler with fever and a limp — where would you go next?",
 			tags: []string{"pediatrics", "septic-arthritis", "case-report"}, opened: span(13, 7, 0),
+			outcome: &demoOutcome{after: span(2, 6, 0), body: `
+Septic arthritis of the right hip from *Kingella kingae*: aspirated in the OR, Gram stain negative, PCR positive. No osteomyelitis on MRI. IV cefazolin, then oral cephalexin once afebrile with a falling CRP; bearing weight again within a week.
+`},
 			summary: &Case{AgeBand: "child", Sex: "male",
 				Presentation: "A previously healthy toddler with two days of fever to 39.2 °C, now refusing to bear weight on the right leg. No trauma. " +
 					"Holds the hip flexed and externally rotated, and cries with passive internal rotation.",
@@ -676,6 +687,9 @@ Great case. I didn't know about putting joint fluid in blood culture bottles. Ad
 		{
 			board: "cases", title: "Case: man in his 70s on apixaban with a fall and a small subdural",
 			tags: []string{"anticoagulation", "reversal", "trauma", "case-report"}, opened: span(4, 2, 0),
+			outcome: &demoOutcome{after: span(1, 4, 0), body: `
+Reversed with four-factor PCC 50 units/kg. The repeat CT at 6 hours was stable, and he was transferred for observation; neurosurgery did not operate.
+`},
 			summary: &Case{AgeBand: "70-79", Sex: "male",
 				Presentation: "On apixaban for AF, last dose about 4 hours before arrival, after a ground-level fall. " +
 					"GCS 14, mildly confused according to his family, no focal deficits.",
@@ -700,4 +714,25 @@ Thanks, everyone. We gave PCC, the repeat CT was stable, and he was admitted for
 			},
 		},
 	}
+}
+
+// demoConsults are the demo's private consults: the administrator asking
+// a pharmacist before taking a case to a board.
+func demoConsults() []demoConsult {
+	return []demoConsult{{
+		subject: "Vancomycin on CRRT: loading and first level",
+		members: []string{"samcohen", "priya_pharmd"},
+		started: span(1, 6, 0),
+		messages: []demoPost{
+			{author: "samcohen", body: `
+Priya, a quick one before I take it to a board: MRSA bacteremia in a patient on CVVHDF at about 25 mL/kg/h. Would you load at 25 mg/kg and go by levels, or start a fixed maintenance dose from the start?
+`},
+			{author: "priya_pharmd", after: span(0, 0, 40), body: `
+Load with **25 mg/kg of actual body weight**, then 1 g every 24 hours at that effluent rate, with a level before the second dose. Ask the nurses to tell pharmacy if the filter clots or the run stops for a while: clearance drops and the levels climb.
+`},
+			{author: "samcohen", after: span(0, 1, 15), body: `
+Thanks, that's what we'll do. I'll post the case in Pharmacotherapy once it's de-identified.
+`},
+		},
+	}}
 }

@@ -75,7 +75,13 @@ func LoadDemo(ctx context.Context, store *models.Store, md *markdown.Renderer, n
 				return err
 			}
 		}
-		return fileReports(ctx, tx, c, userIDs)
+		if err := fileReports(ctx, tx, c, userIDs); err != nil {
+			return err
+		}
+		if err := settleTopics(ctx, tx, md, c, userIDs); err != nil {
+			return err
+		}
+		return startConsults(ctx, tx, md, c, userIDs)
 	})
 	if err != nil {
 		return false, nil, fmt.Errorf("load demo community: %w", err)
@@ -402,6 +408,136 @@ func fileReports(ctx context.Context, tx *models.Store, c Community, userIDs []i
 			Reason: models.FlagReason(r.Reason), Note: r.Note})
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// settleTopics does what members did after the demo's discussions: marks
+// the answers their authors chose, posts the outcomes of cases, and adds
+// the polls with their votes, through the store as the site does.
+func settleTopics(ctx context.Context, tx *models.Store, md *markdown.Renderer, c Community, userIDs []int64) error {
+	for _, t := range c.Topics {
+		if t.Answer == 0 && t.Outcome == nil && t.Poll == nil {
+			continue
+		}
+		var topic models.Topic
+		if err := tx.DB().WithContext(ctx).Where("title = ?", t.Title).Take(&topic).Error; err != nil {
+			return fmt.Errorf("find the demo topic %q: %w", t.Title, err)
+		}
+		if t.Answer != 0 {
+			postID, err := demoPostID(ctx, tx, topic.ID, t.Answer)
+			if err != nil {
+				return err
+			}
+			if err := tx.MarkAnswer(ctx, topic.ID, postID, topic.AuthorID, false); err != nil {
+				return err
+			}
+		}
+		if t.Outcome != nil {
+			content, err := md.Render(t.Outcome.Body)
+			if err != nil {
+				return fmt.Errorf("render the outcome of %q: %w", t.Title, err)
+			}
+			_, err = tx.SaveOutcome(ctx, models.OutcomeWrite{TopicID: topic.ID, AuthorID: topic.AuthorID,
+				OutcomeOn:   t.Outcome.On.Format(models.OutcomeDateLayout),
+				PostContent: models.PostContent{Source: t.Outcome.Body, Cooked: content.HTML, Plain: content.Plain}})
+			if err != nil {
+				return err
+			}
+		}
+		if p := t.Poll; p != nil {
+			postID, err := demoPostID(ctx, tx, topic.ID, p.Number)
+			if err != nil {
+				return err
+			}
+			pollID, err := tx.CreatePoll(ctx, models.NewPoll{PostID: postID, AuthorID: userIDs[t.Posts[p.Number-1].Author],
+				Question: p.Question, Options: p.Options})
+			if err != nil {
+				return err
+			}
+			var options []int64
+			if err := tx.DB().WithContext(ctx).Raw(`SELECT id FROM poll_options WHERE poll_id = ? ORDER BY position`,
+				pollID).Scan(&options).Error; err != nil {
+				return fmt.Errorf("read the options of the poll on %q: %w", t.Title, err)
+			}
+			for _, v := range p.Votes {
+				if err := tx.Vote(ctx, postID, userIDs[v.Member], []int64{options[v.Option]}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// demoPostID finds the post numbered number in a demo topic.
+func demoPostID(ctx context.Context, tx *models.Store, topicID int64, number int) (int64, error) {
+	var id int64
+	err := tx.DB().WithContext(ctx).Raw(`SELECT id FROM posts WHERE topic_id = ? AND number = ?`, topicID, number).Scan(&id).Error
+	if err == nil && id == 0 {
+		err = errors.New("no such post")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find post %d of topic %d: %w", number, topicID, err)
+	}
+	return id, nil
+}
+
+// startConsults writes the demo's private consults through the store, as
+// their members would, then dates them as the community says.
+func startConsults(ctx context.Context, tx *models.Store, md *markdown.Renderer, c Community, userIDs []int64) error {
+	for _, dc := range c.Consults {
+		var consultID int64
+		for i, m := range dc.Messages {
+			content, err := md.Render(m.Body)
+			if err != nil {
+				return fmt.Errorf("render a message of the consult %q: %w", dc.Subject, err)
+			}
+			pc := models.PostContent{Source: m.Body, Cooked: content.HTML, Plain: content.Plain}
+			var messageID int64
+			if i == 0 {
+				others := make([]int64, 0, len(dc.Members)-1)
+				for _, member := range dc.Members[1:] {
+					others = append(others, userIDs[member])
+				}
+				consult, err := tx.StartConsult(ctx, models.NewConsult{StarterID: userIDs[dc.Members[0]], Subject: dc.Subject,
+					MemberIDs: others, PostContent: pc})
+				if err != nil {
+					return err
+				}
+				consultID = consult.ID
+				if err := tx.DB().WithContext(ctx).Model(&models.Consult{}).Where("id = ?", consultID).
+					Update("created_at", m.At).Error; err != nil {
+					return fmt.Errorf("date the consult %q: %w", dc.Subject, err)
+				}
+				if err := tx.DB().WithContext(ctx).Model(&models.ConsultMember{}).Where("consult_id = ?", consultID).
+					Update("joined_at", m.At).Error; err != nil {
+					return fmt.Errorf("date the consult %q: %w", dc.Subject, err)
+				}
+				if err := tx.DB().WithContext(ctx).Raw(`SELECT MAX(id) FROM consult_messages WHERE consult_id = ?`,
+					consultID).Scan(&messageID).Error; err != nil {
+					return fmt.Errorf("find the first message of the consult %q: %w", dc.Subject, err)
+				}
+			} else {
+				msg, err := tx.AddConsultMessage(ctx, consultID, userIDs[m.Author], pc)
+				if err != nil {
+					return err
+				}
+				messageID = msg.ID
+			}
+			if err := tx.DB().WithContext(ctx).Model(&models.ConsultMessage{}).Where("id = ?", messageID).
+				Update("created_at", m.At).Error; err != nil {
+				return fmt.Errorf("date a message of the consult %q: %w", dc.Subject, err)
+			}
+			if err := tx.DB().WithContext(ctx).Model(&models.ConsultNotification{}).Where("message_id = ?", messageID).
+				Update("created_at", m.At).Error; err != nil {
+				return fmt.Errorf("date a notification of the consult %q: %w", dc.Subject, err)
+			}
+			if err := tx.DB().WithContext(ctx).Model(&models.Consult{}).Where("id = ?", consultID).
+				Update("last_message_at", m.At).Error; err != nil {
+				return fmt.Errorf("date the consult %q: %w", dc.Subject, err)
+			}
 		}
 	}
 	return nil

@@ -122,6 +122,61 @@ func TestLoadDemo(t *testing.T) {
 			}
 		})
 
+		t.Run("answers, outcomes, polls and a consult", func(t *testing.T) {
+			apixaban := demoTopicNamed(t, store, "Apixaban for AF in patients on hemodialysis")
+			answer, err := store.AnswerOf(ctx, apixaban.ID)
+			if err != nil || answer == nil || answer.Number != 2 || answer.AuthorName != "Priya Nair, PharmD" {
+				t.Fatalf("the apixaban topic's answer: %+v, %v", answer, err)
+			}
+			posts, err := store.PostsInTopic(ctx, apixaban.ID, 1, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sam, err := store.UserByUsername(ctx, "samcohen")
+			if err != nil {
+				t.Fatal(err)
+			}
+			polls, err := store.PollsOn(ctx, sam.ID, []int64{posts[0].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			poll := polls[posts[0].ID]
+			if poll == nil || poll.Voters != 8 || poll.Voted || len(poll.Options) != 4 || poll.Options[0].Votes != 4 {
+				t.Fatalf("the apixaban topic's poll as the administrator sees it: %+v", poll)
+			}
+			outcomes := 0
+			for _, dt := range demoTopics() {
+				if dt.outcome == nil {
+					continue
+				}
+				outcomes++
+				topic := demoTopicNamed(t, store, dt.title)
+				o, err := store.OutcomeOf(ctx, topic.ID)
+				if err != nil || o.AuthorID != topic.AuthorID || !strings.Contains(o.Cooked, "<p>") {
+					t.Errorf("%q: outcome %+v, %v", dt.title, o, err)
+				}
+			}
+			if outcomes < 2 {
+				t.Errorf("%d cases with an outcome, want at least 2", outcomes)
+			}
+			consults, err := store.Consults(ctx, sam.ID, 10)
+			if err != nil || len(consults) != 1 || consults[0].With != "Priya Nair, PharmD" || consults[0].Unread != 0 {
+				t.Fatalf("the administrator's consults: %+v, %v", consults, err)
+			}
+			messages, err := store.ConsultMessages(ctx, consults[0].ID)
+			if err != nil || len(messages) != 3 || !messages[0].CreatedAt.Before(messages[2].CreatedAt) ||
+				!consults[0].LastMessageAt.Equal(messages[2].CreatedAt) {
+				t.Fatalf("the consult's messages: %+v, %v", messages, err)
+			}
+			amara, err := store.UserByUsername(ctx, "amara_okafor")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if others, err := store.Consults(ctx, amara.ID, 10); err != nil || len(others) != 0 {
+				t.Errorf("a member outside the consult lists %+v, %v", others, err)
+			}
+		})
+
 		again, sameShow, err := LoadDemo(ctx, store, markdown.New(), now.Add(3*time.Hour), demoSite)
 		if err != nil || again {
 			t.Fatalf("second load: %v, %v; want nothing done", again, err)

@@ -44,6 +44,43 @@ type Topic struct {
 	Episode string
 	// Case, for a case topic, is its structured summary.
 	Case *Case
+	// Answer is the number of the reply the topic's author marked as the
+	// answer to their question; zero for none.
+	Answer int
+	// Outcome, for a case, is what became of it, told by its author.
+	Outcome *Outcome
+	// Poll is a poll under one of the topic's posts, by that post's author.
+	Poll *Poll
+}
+
+// Outcome is what became of a case: markdown, and the day it tells of.
+type Outcome struct {
+	Body string
+	On   time.Time
+}
+
+// Poll asks a question under the post numbered Number, with the members'
+// votes: each vote is a member (index in Members) and the option they
+// chose (index in Options).
+type Poll struct {
+	Number   int
+	Question string
+	Options  []string
+	Votes    []Vote
+}
+
+// Vote is one member's choice in a poll.
+type Vote struct {
+	Member int
+	Option int
+}
+
+// Consult is a private conversation: its first member started it with the
+// first message, and only its members read it.
+type Consult struct {
+	Subject  string
+	Members  []int  // indexes in Members; the first started it
+	Messages []Post // in order; the first is the starter's
 }
 
 // Case is the summary of a case topic, as the case form takes it: age
@@ -82,6 +119,8 @@ type Community struct {
 	Reports []Report
 	// Previews are the recorded cards of the links in the posts.
 	Previews []Preview
+	// Consults are private conversations between members.
+	Consults []Consult
 }
 
 // Report is a member's report on a post, by the post's topic (index in

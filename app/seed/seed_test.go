@@ -195,6 +195,54 @@ func TestDemo(t *testing.T) {
 		}
 	})
 
+	t.Run("answers, outcomes, polls and consults", func(t *testing.T) {
+		var answers, outcomes, polls int
+		for _, topic := range c.Topics {
+			if topic.Answer != 0 {
+				answers++
+				if topic.Answer < 2 || topic.Answer > len(topic.Posts) {
+					t.Errorf("%s: answer is post %d of %d; it must be a reply", topic.Title, topic.Answer, len(topic.Posts))
+				}
+			}
+			if o := topic.Outcome; o != nil {
+				outcomes++
+				if topic.Case == nil || o.Body == "" || o.On.Before(topic.Posts[0].At) || o.On.After(testNow) {
+					t.Errorf("%s: outcome %+v on a topic that is a case: %v", topic.Title, o, topic.Case != nil)
+				}
+			}
+			if p := topic.Poll; p != nil {
+				polls++
+				voted := map[int]bool{}
+				for _, v := range p.Votes {
+					if voted[v.Member] || v.Option < 0 || v.Option >= len(p.Options) || v.Member < 0 || v.Member >= len(c.Members) {
+						t.Errorf("%s: vote %+v is a second vote or not a choice", topic.Title, v)
+					}
+					voted[v.Member] = true
+				}
+				if p.Number < 1 || p.Number > len(topic.Posts) || len(p.Options) < 2 || len(p.Options) > 10 || len(p.Votes) < 3 {
+					t.Errorf("%s: poll %+v", topic.Title, p)
+				}
+			}
+		}
+		if answers == 0 || outcomes == 0 || polls == 0 || len(c.Consults) == 0 {
+			t.Errorf("%d answers, %d outcomes, %d polls and %d consults; want some of each", answers, outcomes, polls, len(c.Consults))
+		}
+		for _, consult := range c.Consults {
+			in := map[int]bool{}
+			for _, m := range consult.Members {
+				in[m] = true
+			}
+			if len(in) != len(consult.Members) || len(in) < 2 || len(consult.Messages) == 0 || consult.Messages[0].Author != consult.Members[0] {
+				t.Errorf("consult %q: members %v, %d messages", consult.Subject, consult.Members, len(consult.Messages))
+			}
+			for i, m := range consult.Messages {
+				if !in[m.Author] || (i > 0 && !m.At.After(consult.Messages[i-1].At)) || m.At.After(testNow) {
+					t.Errorf("consult %q: message %d by %d at %v", consult.Subject, i+1, m.Author, m.At)
+				}
+			}
+		}
+	})
+
 	t.Run("deterministic", func(t *testing.T) {
 		if !reflect.DeepEqual(Demo(testNow), Demo(testNow)) {
 			t.Error("two calls with the same now differ")
