@@ -929,6 +929,11 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX staged_images_created ON staged_images (created_at)`,
 	}},
+	{34, "image changes in a post's history", []string{
+		// What an edit did to the post's images, in words ("added an
+		// image"); the images themselves are never kept in history.
+		`ALTER TABLE post_revisions ADD COLUMN image_changes TEXT NOT NULL DEFAULT ''`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {
