@@ -116,7 +116,15 @@ func (h *Handler) consultDecide(c *fiber.Ctx, cc *models.ConsultCase, f *reviewF
 			f.Error = "Tick the box to confirm: a purge cannot be undone."
 			return "", nil
 		}
-		return f.Action, h.store.ModerateConsultMessage(ctx, mod.ID, msg, f.Action, f.Reason)
+		names, err := h.store.ConsultImageNames(ctx, msg)
+		if err != nil {
+			return "", err
+		}
+		if err := h.store.ModerateConsultMessage(ctx, mod.ID, msg, f.Action, f.Reason); err != nil {
+			return "", err
+		}
+		h.purgeConsultImages(ctx, names)
+		return f.Action, nil
 	case models.ConsultActWarn:
 		reason := f.Reason + "\n\n(Over one of your messages in a private consult.)"
 		if err := refused(h.store.WarnMember(ctx, mod, cc.Message.AuthorID, nil, reason)); err != nil || f.Error != "" {

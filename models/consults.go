@@ -186,6 +186,9 @@ func addConsultMessage(tx *gorm.DB, consultID, authorID int64, content PostConte
 	if err := tx.Create(&m).Error; err != nil {
 		return nil, fmt.Errorf("insert consult message: %w", err)
 	}
+	if err := attachConsultImages(tx, m.ID, content.Images, now); err != nil {
+		return nil, err
+	}
 	var others []int64
 	err := tx.Model(&ConsultMember{}).Where("consult_id = ? AND user_id <> ? AND left_at IS NULL AND NOT muted", consultID, authorID).
 		Order("user_id").Pluck("user_id", &others).Error
