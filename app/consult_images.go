@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,8 +35,16 @@ func (h *Handler) consultImageShow(c *fiber.Ctx, name, size string) error {
 			return errNotFound("That image", nil)
 		}
 	case errors.Is(err, models.ErrNotFound) && member(c).IsModerator():
-		if _, err := h.store.ReportedCaseShowing(ctx, img.MessageID); err != nil {
+		cc, err := h.store.ReportedCaseShowing(ctx, img.MessageID)
+		if err != nil {
 			return missing("That image", err)
+		}
+		// The review shows the reported message even hidden, and of the
+		// messages before it only those the participants still see.
+		if cc.Message.ID != img.MessageID && !slices.ContainsFunc(cc.Before, func(m models.ConsultMessageView) bool {
+			return m.ID == img.MessageID && !m.Hidden()
+		}) {
+			return errNotFound("That image", nil)
 		}
 	default:
 		return missing("That image", err)
@@ -69,6 +79,27 @@ func (h *Handler) consultImagesHTML(ctx context.Context, msgs []models.ConsultMe
 			ids = append(ids, m.ID)
 		}
 	}
+	return h.consultImagesOf(ctx, ids)
+}
+
+// modConsultImages writes the images a moderator reviewing a report sees:
+// the reported message's, unless purged, and those of the messages before
+// it that the participants still see.
+func (h *Handler) modConsultImages(ctx context.Context, cc *models.ConsultCase) (map[int64]template.HTML, error) {
+	imgs, err := h.consultImagesHTML(ctx, cc.Before)
+	if err != nil || cc.Message.PurgedAt != nil {
+		return imgs, err
+	}
+	own, err := h.consultImagesOf(ctx, []int64{cc.Message.ID})
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(imgs, own)
+	return imgs, nil
+}
+
+// consultImagesOf writes the images of the messages, by message.
+func (h *Handler) consultImagesOf(ctx context.Context, ids []int64) (map[int64]template.HTML, error) {
 	imgs, err := h.store.ImagesOfConsultMessages(ctx, ids)
 	if err != nil {
 		return nil, err

@@ -102,8 +102,13 @@ func TestConsultImagesOnlyForParticipants(t *testing.T) {
 			wantStatus(t, outsider.Get("/media/"+name+"/"+size), http.StatusNotFound)
 		}
 
-		// A purge deletes every size.
+		// The review shows the reported message's image, not the later one.
 		review := "/mod/consult-messages/" + reports[1][1]
+		res := moderator.Get(review)
+		mustContain(t, res, `src="/media/`+name+`/thumb" alt="Rhythm strip, broad complexes"`)
+		mustNotContain(t, res, later)
+
+		// A purge deletes every size.
 		wantStatus(t, moderator.Submit(review, review+"/purge", url.Values{"reason": {"Identifiable"}, "confirm": {"yes"}}), http.StatusSeeOther)
 		for _, size := range sizes {
 			wantStatus(t, doctor.Get("/media/"+name+"/"+size), http.StatusNotFound)

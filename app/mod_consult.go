@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,6 +20,8 @@ type modConsultPage struct {
 	Open bool
 	Form reviewForm
 	Done string
+	// Images are the shown messages' images, by message.
+	Images map[int64]template.HTML
 }
 
 // modConsultMessage shows a moderator a reported consult message. A message
@@ -45,7 +48,11 @@ func (h *Handler) modConsultCase(c *fiber.Ctx) (*modConsultPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &modConsultPage{Case: cc, Open: open}, nil
+	imgs, err := h.modConsultImages(c.UserContext(), cc)
+	if err != nil {
+		return nil, err
+	}
+	return &modConsultPage{Case: cc, Open: open, Images: imgs}, nil
 }
 
 func consultModNotice(done string) string {
