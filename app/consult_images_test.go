@@ -120,3 +120,34 @@ func TestConsultImagesOnlyForParticipants(t *testing.T) {
 		mustNotContain(t, nurse.Get(path), "/media/"+name)
 	})
 }
+
+func TestConsultStartsWithAnImage(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		doctor := a.SignedIn(t, okafor)
+		form := url.Values{"to": {"weber"}, "subject": {"Broad complexes"}, "body": {"What do you make of this strip?"}}
+		res := submitMultipart(t, doctor, "/consults/new", "/consults/new", form, &upload{"image", "strip.png", "image/png", pngBytes(t, 360, 240)})
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, `enctype="multipart/form-data"`, "What do you make of this strip?", `value="Broad complexes"`)
+		m := ticketInput.FindStringSubmatch(res.Body)
+		if m == nil {
+			t.Fatalf("no staged image on the new consult's form: %s", res.Body)
+		}
+		form.Set("image_ticket", m[1])
+		form.Set("alt-"+m[1], "Rhythm strip, broad complexes")
+		res = submitMultipart(t, doctor, "/consults/new", "/consults/new", form, nil)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, "Confirm that no identifiers remain")
+		form.Set("images_attest", "yes")
+		res = submitMultipart(t, doctor, "/consults/new", "/consults/new", form, nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		path := res.Location()
+		nurse := a.SignedIn(t, weber)
+		thumb := mediaThumb.FindStringSubmatch(nurse.Get(path).Body)
+		if thumb == nil || thumb[2] != "Rhythm strip, broad complexes" {
+			t.Fatalf("the consult's first image: %v", thumb)
+		}
+		wantStatus(t, nurse.Get("/media/"+thumb[1]+"/full"), http.StatusOK)
+	})
+}
