@@ -171,5 +171,6 @@ func TestRedactionRemovesAnImage(t *testing.T) {
 		wantStatus(t, m.Get("/media/"+name+"/full"), http.StatusNotFound)
 		res = m.Get(fmt.Sprintf("/p/%d/history", img.PostID))
 		mustContain(t, res, "This version removed an image.")
+		mustContain(t, m.Get(fmt.Sprintf("/mod/review/%d", img.PostID)), "This version removed an image.")
 	})
 }
