@@ -561,7 +561,8 @@ func (s *Store) SearchConsults(ctx context.Context, userID int64, words []string
 		Where("cm.hidden_at IS NULL AND cm.purged_at IS NULL")
 	for _, w := range words {
 		like := "%" + likeEscape(strings.ToLower(w)) + "%"
-		q = q.Where(`(LOWER(cm.plain) LIKE ? ESCAPE '\' OR LOWER(c.subject) LIKE ? ESCAPE '\')`, like, like)
+		q = q.Where(`(LOWER(cm.plain) LIKE ? ESCAPE '\' OR LOWER(c.subject) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM consult_message_images ci
+			WHERE ci.message_id = cm.id AND LOWER(ci.alt) LIKE ? ESCAPE '\'))`, like, like, like)
 	}
 	err := q.Select("cm.id AS message_id, cm.consult_id, c.subject, cm.plain, cm.created_at, u.display_name AS author_name").
 		Order("cm.id DESC").Limit(limit).Scan(&out).Error
