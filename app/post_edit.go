@@ -117,12 +117,9 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	again := func() error { return render(c, page) }
 	if redaction == "" && savingDraft(c) {
 		form.Place = models.EditDraft(post.ID)
-		tray, err := h.editImageTray(c.UserContext(), post, false)
-		if err != nil {
+		if err := h.draftEditImages(c, post, form); err != nil {
 			return nil, err
 		}
-		readPostedImages(c, tray)
-		form.Images = tray
 		return nil, h.saveDraftForm(c, form, again)
 	}
 	guardPHI(c, form, composerFields(form)...)

@@ -76,6 +76,29 @@ func readPostedImages(c *fiber.Ctx, tray *imageTray) {
 	tray.Posted = kept
 }
 
+// draftEditImages keeps the edit form's images as they were sent when
+// its draft is saved: a draft keeps the text, and the form shown again
+// keeps the images kept, removed and staged.
+func (h *Handler) draftEditImages(c *fiber.Ctx, post *models.Post, form *composer) error {
+	tray, err := h.editImageTray(c.UserContext(), post, false)
+	if err != nil {
+		return err
+	}
+	readPostedImages(c, tray)
+	staged, _, err := h.readImageTray(c)
+	if err != nil {
+		return err
+	}
+	tray.Images, tray.Attested = staged.Images, staged.Attested
+	for _, img := range tray.Images {
+		if img.Boxes == "" {
+			img.Boxes = suggestedBoxes(img.State)
+		}
+	}
+	form.Images = tray
+	return nil
+}
+
 // editImages does the image step of an edit form, as composerImages does
 // a new post's, and says whether it did one: then the form is shown again
 // rather than saved.

@@ -71,6 +71,12 @@ func TestEditPostImages(t *testing.T) {
 		}
 		mustContain(t, res, "12-lead ECG before cardioversion", "Here is the film, and the one after cardioversion.")
 		form.Set("image_ticket", m[1])
+		// Saving a draft keeps the staged image on the form.
+		form.Set("save_draft", "1")
+		res = submitMultipart(t, doctor, edit, edit, form, nil)
+		wantStatus(t, res, http.StatusOK)
+		mustContain(t, res, "Your draft is saved.", `name="image_ticket" value="`+m[1]+`"`, `name="posted_image" value="`+id+`"`)
+		form.Del("save_draft")
 		res = submitMultipart(t, doctor, edit, edit, form, nil)
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		mustContain(t, res, "Image 1: describe it (alt text)", "Confirm that no identifiers remain")
