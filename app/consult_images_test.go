@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -149,5 +150,52 @@ func TestConsultStartsWithAnImage(t *testing.T) {
 			t.Fatalf("the consult's first image: %v", thumb)
 		}
 		wantStatus(t, nurse.Get("/media/"+thumb[1]+"/full"), http.StatusOK)
+	})
+}
+
+// A hidden message's images are kept from its participants, and from
+// moderators reviewing a later report whose page does not show it.
+func TestHiddenConsultMessageImages(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		ctx := t.Context()
+		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
+		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
+		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Broad complexes",
+			MemberIDs: []int64{weber.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "0123456789abcdef0123456789abcdef"
+		content := models.PostContent{Source: "Strip", Cooked: "<p>Strip</p>", Plain: "Strip", Images: []models.PostImage{{Name: name,
+			Alt: "Rhythm strip", ContentType: "image/png", Width: 10, Height: 10, PageWidth: 10, PageHeight: 10, ThumbWidth: 10, ThumbHeight: 10}}}
+		withImage, err := a.Store.AddConsultMessage(ctx, consult.ID, okafor.ID, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := pngBytes(t, 10, 10)
+		if err := a.Site.Blobs.Put(ctx, models.ImageBlobPrefix(name)+"thumb", bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+		reported, err := a.Store.AddConsultMessage(ctx, consult.ID, okafor.ID, models.PostContent{Source: "Rude", Cooked: "<p>Rude</p>", Plain: "Rude"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nurse := a.SignedIn(t, weber)
+		moderator := a.SignedIn(t, mod)
+		thumb := "/media/" + name + "/thumb"
+		wantStatus(t, nurse.Get(thumb), http.StatusOK)
+		wantStatus(t, moderator.Get(thumb), http.StatusNotFound)
+		report := fmt.Sprintf("/consult-messages/%d/report", reported.ID)
+		wantStatus(t, nurse.Submit(report, report, url.Values{"reason": {"unprofessional"}}), http.StatusSeeOther)
+		wantStatus(t, moderator.Get(thumb), http.StatusOK)
+
+		if err := a.Store.ModerateConsultMessage(ctx, mod.ID, withImage.ID, models.ConsultActHide, "Shows a label"); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, nurse.Get(thumb), http.StatusNotFound)
+		wantStatus(t, moderator.Get(thumb), http.StatusNotFound)
+		mustNotContain(t, nurse.Get(fmt.Sprintf("/consults/%d", consult.ID)), thumb)
+		mustNotContain(t, moderator.Get(fmt.Sprintf("/mod/consult-messages/%d", reported.ID)), thumb)
 	})
 }
