@@ -48,6 +48,9 @@ func (h *Handler) renderConsultNew(c *fiber.Ctx, f *consultForm) error {
 	f.Form.Cancel = "/consults"
 	f.Form.Place, f.Form.DraftReturn = models.NewConsultDraft(member(c).ID), "/consults/new"
 	f.Form.BodyHint = "Markdown: **bold**, *italic*, lists and [links](https://…). Only the participants read a consult, but never include patient identifiers."
+	if f.Form.Images == nil {
+		f.Form.Images = h.newImageTray()
+	}
 	data := h.page(c, "New consult")
 	data.Page = f
 	c.Status(f.Form.Errors.status())
@@ -83,18 +86,27 @@ func (h *Handler) consultCreate(c *fiber.Ctx) error {
 	f.Form.Errors.addRefused(c)
 	guardPHI(c, f.Form, phiField{Name: "subject", Label: "the subject", Text: f.Subject},
 		phiField{Name: "body", Label: "your message", Text: f.Form.Body})
-	if f.Form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.consultReplyImages(c, f.Form)
+	if err != nil {
+		return err
+	}
+	if acted || f.Form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, f.Form, func() error { return h.renderConsultNew(c, f) })
 	}
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, f.Form, func() error { return h.renderConsultNew(c, f) })
 	}
-	content, err := h.postContent(c.UserContext(), f.Form.Body, f.Form.PHI, "")
+	content, discard, err := h.postContentWithImages(c, f.Form, f.Form.Body, "")
 	if err != nil {
 		return err
 	}
 	consult, err := h.store.StartConsult(c.UserContext(), models.NewConsult{StarterID: me.ID, Subject: subject,
 		OthersMayAdd: f.OthersMayAdd, MemberIDs: ids, PostContent: content})
+	if err != nil {
+		discard()
+	} else {
+		h.postedImages(c.UserContext(), me.ID, f.Form.Images)
+	}
 	switch {
 	case errors.Is(err, models.ErrConsultRefused):
 		// Someone blocked the member or left Rounds while they wrote.

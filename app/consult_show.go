@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,6 +21,8 @@ type consultPage struct {
 	Add      string
 	AddError string
 	Notice   string
+	// Images are the messages' images, by message.
+	Images map[int64]template.HTML
 }
 
 // consultShow shows a consult to one of its participants, with a reply
@@ -53,6 +56,12 @@ func (h *Handler) renderConsult(c *fiber.Ctx, p *consultPage) error {
 	}
 	if p.Messages, err = h.store.ConsultMessages(ctx, p.Consult.ID); err != nil {
 		return err
+	}
+	if p.Images, err = h.consultImagesHTML(ctx, p.Messages); err != nil {
+		return err
+	}
+	if p.Form.Images == nil {
+		p.Form.Images = h.newImageTray()
 	}
 	for _, m := range p.Messages {
 		if m.ID > p.Consult.Me.LastReadMessageID && m.AuthorID != p.Consult.Me.UserID {
@@ -92,17 +101,26 @@ func (h *Handler) consultReply(c *fiber.Ctx) error {
 		return h.saveDraftForm(c, form, func() error { return h.renderConsult(c, p) })
 	}
 	guardPHI(c, form, phiField{Name: "body", Label: "your message", Text: form.Body})
-	if form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.consultReplyImages(c, form)
+	if err != nil {
+		return err
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
 		return h.renderComposerAgain(c, form, func() error { return h.renderConsult(c, p) })
 	}
 	if limit := h.takePostingLimit(c); limit != nil {
 		return h.refuseSave(c, limit, form, func() error { return h.renderConsult(c, p) })
 	}
-	content, err := h.postContent(c.UserContext(), form.Body, form.PHI, "")
+	content, discard, err := h.postContentWithImages(c, form, form.Body, "")
 	if err != nil {
 		return err
 	}
 	m, err := h.store.AddConsultMessage(c.UserContext(), v.ID, v.Me.UserID, content)
+	if err != nil {
+		discard()
+	} else {
+		h.postedImages(c.UserContext(), v.Me.UserID, form.Images)
+	}
 	if errors.Is(err, models.ErrNotParticipant) {
 		return errNotFound("That consult", err)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,6 +20,8 @@ type modConsultPage struct {
 	Open bool
 	Form reviewForm
 	Done string
+	// Images are the shown messages' images, by message.
+	Images map[int64]template.HTML
 }
 
 // modConsultMessage shows a moderator a reported consult message. A message
@@ -45,7 +48,11 @@ func (h *Handler) modConsultCase(c *fiber.Ctx) (*modConsultPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &modConsultPage{Case: cc, Open: open}, nil
+	imgs, err := h.modConsultImages(c.UserContext(), cc)
+	if err != nil {
+		return nil, err
+	}
+	return &modConsultPage{Case: cc, Open: open, Images: imgs}, nil
 }
 
 func consultModNotice(done string) string {
@@ -116,7 +123,15 @@ func (h *Handler) consultDecide(c *fiber.Ctx, cc *models.ConsultCase, f *reviewF
 			f.Error = "Tick the box to confirm: a purge cannot be undone."
 			return "", nil
 		}
-		return f.Action, h.store.ModerateConsultMessage(ctx, mod.ID, msg, f.Action, f.Reason)
+		names, err := h.store.ConsultImageNames(ctx, msg)
+		if err != nil {
+			return "", err
+		}
+		if err := h.store.ModerateConsultMessage(ctx, mod.ID, msg, f.Action, f.Reason); err != nil {
+			return "", err
+		}
+		h.purgeConsultImages(ctx, names)
+		return f.Action, nil
 	case models.ConsultActWarn:
 		reason := f.Reason + "\n\n(Over one of your messages in a private consult.)"
 		if err := refused(h.store.WarnMember(ctx, mod, cc.Message.AuthorID, nil, reason)); err != nil || f.Error != "" {

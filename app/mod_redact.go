@@ -27,6 +27,9 @@ func (h *Handler) modRedactForm(c *fiber.Ctx) error {
 		form.Case = &models.CaseText{SourceURL: cs.SourceURL, Presentation: cs.Presentation, Workup: cs.Workup, Question: cs.Question}
 	}
 	form.PHI = checkPHI("", composerFields(form)...)
+	if form.Images, err = h.editImageTray(c.UserContext(), post, true); err != nil {
+		return err
+	}
 	page.Form = form
 	return h.renderModRedact(c, page)
 }

@@ -71,6 +71,9 @@ func (h *Handler) postEdit(c *fiber.Ctx) error {
 			form.Version = v
 		}
 	}
+	if form.Images, err = h.editImageTray(c.UserContext(), post, false); err != nil {
+		return err
+	}
 	return h.renderPostEdit(c, postEditPage{Topic: topic, Post: post, Form: form})
 }
 
@@ -114,10 +117,20 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	again := func() error { return render(c, page) }
 	if redaction == "" && savingDraft(c) {
 		form.Place = models.EditDraft(post.ID)
+		if err := h.draftEditImages(c, post, form); err != nil {
+			return nil, err
+		}
 		return nil, h.saveDraftForm(c, form, again)
 	}
 	guardPHI(c, form, composerFields(form)...)
-	if form.Errors != nil || c.FormValue("preview") != "" {
+	acted, err := h.editImages(c, page, form)
+	if err != nil {
+		return nil, err
+	}
+	if acted {
+		imageStep(form)
+	}
+	if acted || form.Errors != nil || c.FormValue("preview") != "" {
 		return nil, h.renderComposerAgain(c, form, again)
 	}
 	content, err := h.editContent(c, topic, post, form)
@@ -127,18 +140,29 @@ func (h *Handler) saveEdit(c *fiber.Ctx, page postEditPage, render func(*fiber.C
 	if limit := h.takePostingLimit(c); limit != nil {
 		return nil, h.refuseSave(c, limit, form, again)
 	}
+	images, discard, err := h.keptEditImages(c.UserContext(), member(c).ID, form.Images)
+	if err != nil {
+		return nil, err
+	}
 	edit := models.PostEdit{PostID: post.ID, EditorID: member(c).ID, BaseVersion: form.Version,
-		PostContent: content, Redact: redaction != "", Reason: redaction, Case: form.Case}
+		PostContent: content, Redact: redaction != "", Reason: redaction, Case: form.Case, Images: images}
 	if form.WithTitle {
 		edit.Title, edit.Tags = &title, &tags
 	}
 	saved, err := h.store.EditPost(c.UserContext(), edit)
+	if err != nil {
+		discard()
+	}
 	if errors.Is(err, models.ErrConflict) {
 		return nil, h.editConflict(c, &page, again)
+	}
+	if tooManyImages(err, form) {
+		return nil, again()
 	}
 	if err != nil {
 		return nil, err
 	}
+	h.editedImages(c.UserContext(), member(c).ID, form.Images, images)
 	return saved, nil
 }
 

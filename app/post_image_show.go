@@ -33,6 +33,9 @@ func (h *Handler) postImageShow(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	img, err := h.store.PostImageByName(ctx, c.Params("name"))
+	if errors.Is(err, models.ErrNotFound) {
+		return h.consultImageShow(c, c.Params("name"), size)
+	}
 	if err != nil {
 		return missing("That image", err)
 	}

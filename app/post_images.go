@@ -36,7 +36,7 @@ import (
 
 const (
 	// maxPostImages bounds the images of one post.
-	maxPostImages = 8
+	maxPostImages = models.MaxPostImages
 	// altMax bounds an image's description, in characters.
 	altMax = 500
 	// maxBoxes bounds the boxes drawn on one image.
@@ -125,6 +125,12 @@ type imageTray struct {
 	Notice string
 	// MaxMB and MaxMP are the site's limits on one upload.
 	MaxMB, MaxMP int64
+	// Posted are the images an edited post keeps (Editing); the edit
+	// removes the others. NoUploads is a moderator's edit, which only
+	// removes images.
+	Posted    []*postedImage
+	Editing   bool
+	NoUploads bool
 }
 
 // newImageTray is an empty tray with the site's limits, for the form's hint.
@@ -229,6 +235,9 @@ func (h *Handler) composerImages(c *fiber.Ctx, form *composer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if old := form.Images; old != nil {
+		tray.Posted, tray.Editing, tray.NoUploads = old.Posted, old.Editing, old.NoUploads
+	}
 	form.Images = tray
 	for _, msg := range lost {
 		addImageProblem(form, msg)
@@ -275,7 +284,7 @@ func (h *Handler) composerImages(c *fiber.Ctx, form *composer) (bool, error) {
 	if file, err := c.FormFile("image"); err == nil && file.Size > 0 {
 		acted = true
 		limit := h.takeLimits(c, ratelimit.Upload)
-		if len(tray.Images) >= maxPostImages {
+		if len(tray.Images)+len(tray.Posted) >= maxPostImages {
 			addImageProblem(form, fmt.Sprintf("A post takes at most %d images.", maxPostImages))
 		} else if limit != nil {
 			addImageProblem(form, limit.message()+" Your text is kept below.")

@@ -171,6 +171,9 @@ func (s *Store) ModerateConsultMessage(ctx context.Context, moderatorID, message
 			if err != nil {
 				return err
 			}
+			if err := tx.Exec(`DELETE FROM consult_message_images WHERE message_id = ?`, messageID).Error; err != nil {
+				return fmt.Errorf("purge the message's images: %w", err)
+			}
 		case ConsultActDismiss:
 		default:
 			return fmt.Errorf("unknown action %q", action)

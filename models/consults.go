@@ -186,6 +186,9 @@ func addConsultMessage(tx *gorm.DB, consultID, authorID int64, content PostConte
 	if err := tx.Create(&m).Error; err != nil {
 		return nil, fmt.Errorf("insert consult message: %w", err)
 	}
+	if err := attachConsultImages(tx, m.ID, content.Images, now); err != nil {
+		return nil, err
+	}
 	var others []int64
 	err := tx.Model(&ConsultMember{}).Where("consult_id = ? AND user_id <> ? AND left_at IS NULL AND NOT muted", consultID, authorID).
 		Order("user_id").Pluck("user_id", &others).Error
@@ -561,7 +564,8 @@ func (s *Store) SearchConsults(ctx context.Context, userID int64, words []string
 		Where("cm.hidden_at IS NULL AND cm.purged_at IS NULL")
 	for _, w := range words {
 		like := "%" + likeEscape(strings.ToLower(w)) + "%"
-		q = q.Where(`(LOWER(cm.plain) LIKE ? ESCAPE '\' OR LOWER(c.subject) LIKE ? ESCAPE '\')`, like, like)
+		q = q.Where(`(LOWER(cm.plain) LIKE ? ESCAPE '\' OR LOWER(c.subject) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM consult_message_images ci
+			WHERE ci.message_id = cm.id AND LOWER(ci.alt) LIKE ? ESCAPE '\'))`, like, like, like)
 	}
 	err := q.Select("cm.id AS message_id, cm.consult_id, c.subject, cm.plain, cm.created_at, u.display_name AS author_name").
 		Order("cm.id DESC").Limit(limit).Scan(&out).Error

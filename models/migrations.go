@@ -954,6 +954,31 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, message_id)
 		)`,
 	}},
+	{34, "image changes in a post's history, and images on consult messages", []string{
+		// What an edit did to the post's images, in words ("added an
+		// image"); the images themselves are never kept in history.
+		`ALTER TABLE post_revisions ADD COLUMN image_changes TEXT NOT NULL DEFAULT ''`,
+		// A consult message's images, de-identified as a post's are; the
+		// blob store keeps their sizes under images/<name>/, and only the
+		// consult's participants are served them.
+		`CREATE TABLE consult_message_images (
+			id {{id}},
+			message_id {{bigint}} NOT NULL REFERENCES consult_messages (id) ON DELETE CASCADE,
+			name TEXT NOT NULL UNIQUE,
+			position INTEGER NOT NULL,
+			alt TEXT NOT NULL,
+			content_type TEXT NOT NULL,
+			width INTEGER NOT NULL,
+			height INTEGER NOT NULL,
+			page_width INTEGER NOT NULL,
+			page_height INTEGER NOT NULL,
+			thumb_width INTEGER NOT NULL,
+			thumb_height INTEGER NOT NULL,
+			dicom BOOLEAN NOT NULL DEFAULT FALSE,
+			created_at {{time}} NOT NULL
+		)`,
+		`CREATE INDEX consult_message_images_message ON consult_message_images (message_id, position)`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -198,4 +199,102 @@ func (s *Store) altSearchDocs(ctx context.Context, docs []SearchDoc) error {
 		docs[i].Plain = b.String()
 	}
 	return nil
+}
+
+// ImageEdit is what an edit does to a post's images: Keep lists the
+// images that stay, by ID, in the order shown, each with its description;
+// the post's others are removed. Added are new images, their sizes
+// already in the blob store, placed after those kept. After the edit
+// commits, Removed names the images it removed, whose sizes the caller
+// then deletes from the blob store (never before: an edit that fails
+// keeps them).
+type ImageEdit struct {
+	Keep    []PostImage
+	Added   []PostImage
+	Removed []string
+}
+
+// MaxPostImages bounds the images of one post.
+const MaxPostImages = 8
+
+// ErrTooManyImages refuses an edit that would leave a post with more than
+// MaxPostImages images.
+var ErrTooManyImages = errors.New("too many images")
+
+// editImages applies an image edit in the edit's transaction and says in
+// words what changed, for the post's history. An ID in Keep that is not
+// one of the post's images is ignored.
+func editImages(tx *gorm.DB, postID int64, e *ImageEdit, now time.Time) (string, error) {
+	e.Removed = nil
+	var old []PostImage
+	if err := tx.Where("post_id = ?", postID).Order("position").Find(&old).Error; err != nil {
+		return "", fmt.Errorf("load the post's images: %w", err)
+	}
+	byID := map[int64]PostImage{}
+	for _, img := range old {
+		byID[img.ID] = img
+	}
+	var keep []PostImage
+	described := 0
+	for _, k := range e.Keep {
+		img, ok := byID[k.ID]
+		if !ok {
+			continue
+		}
+		delete(byID, k.ID)
+		if img.Alt != k.Alt {
+			described++
+			img.Alt = k.Alt
+		}
+		keep = append(keep, img)
+	}
+	if len(keep)+len(e.Added) > MaxPostImages {
+		return "", ErrTooManyImages
+	}
+	var gone []int64
+	for _, img := range old {
+		if _, removed := byID[img.ID]; removed {
+			gone = append(gone, img.ID)
+			e.Removed = append(e.Removed, img.Name)
+		}
+	}
+	if len(gone) > 0 {
+		if err := tx.Exec(`DELETE FROM post_images WHERE id IN ?`, gone).Error; err != nil {
+			return "", fmt.Errorf("remove images: %w", err)
+		}
+	}
+	for i, img := range keep {
+		err := tx.Exec(`UPDATE post_images SET alt = ?, position = ? WHERE id = ?`, img.Alt, i+1, img.ID).Error
+		if err != nil {
+			return "", fmt.Errorf("update image %d: %w", img.ID, err)
+		}
+	}
+	for i := range e.Added {
+		img := e.Added[i]
+		img.ID, img.PostID, img.Position, img.CreatedAt = 0, postID, len(keep)+i+1, now
+		if err := tx.Create(&img).Error; err != nil {
+			return "", fmt.Errorf("attach image: %w", err)
+		}
+	}
+	var changes []string
+	if n := len(e.Added); n > 0 {
+		changes = append(changes, "added "+countImages(n))
+	}
+	if n := len(gone); n > 0 {
+		changes = append(changes, "removed "+countImages(n))
+	}
+	if described == 1 {
+		changes = append(changes, "changed an image's description")
+	} else if described > 1 {
+		changes = append(changes, fmt.Sprintf("changed %d images' descriptions", described))
+	}
+	return strings.Join(changes, ", "), nil
+}
+
+// countImages is "an image" or "3 images".
+func countImages(n int) string {
+	if n == 1 {
+		return "an image"
+	}
+	return fmt.Sprintf("%d images", n)
 }

@@ -89,6 +89,9 @@ type PostRevision struct {
 	// RedactedAt is when a moderator erased this version's text because
 	// it identified a patient.
 	RedactedAt *time.Time
+	// ImageChanges says in words what the version did to the post's
+	// images ("added an image"); "" when it left them as they were.
+	ImageChanges string
 }
 
 // RevisionView is a revision with the name of whoever wrote it.
@@ -236,6 +239,9 @@ type PostEdit struct {
 	// Case, when set on a case topic's opening post, replaces the text of
 	// its case summary (a moderator editing identifiers out of it).
 	Case *CaseText
+	// Images, when set, is what the edit does to the post's images; nil
+	// leaves them as they are.
+	Images *ImageEdit
 }
 
 // CaseText is the free text of a case summary.
@@ -295,9 +301,16 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 				}
 			}
 		}
+		imageChanges := ""
+		if e.Images != nil {
+			var err error
+			if imageChanges, err = editImages(tx, post.ID, e.Images, now); err != nil {
+				return err
+			}
+		}
 		rev := PostRevision{
 			PostID: post.ID, Version: post.Version, Title: title, Source: e.Source,
-			EditorID: e.EditorID, CreatedAt: now,
+			EditorID: e.EditorID, CreatedAt: now, ImageChanges: imageChanges,
 		}
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
