@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"rounds/app"
 	"rounds/app/apptest"
 )
 
@@ -56,7 +57,10 @@ func TestServerRefusalsLookLikeTheSite(t *testing.T) {
 	if page.StatusCode != http.StatusOK {
 		t.Fatalf("GET /healthz: %d", page.StatusCode)
 	}
-	form := "title=Heparin&body=" + strings.Repeat("a", 2<<20)
+	// A form a little over what the server reads (an upload's size and the
+	// form's text around it).
+	tooLarge := app.BodyLimit(a.Config) + 1<<20
+	form := "title=Heparin&body=" + strings.Repeat("a", tooLarge)
 	for _, tc := range []struct {
 		name    string
 		request string
@@ -74,7 +78,7 @@ func TestServerRefusalsLookLikeTheSite(t *testing.T) {
 			[]string{"too large", "nothing was saved", `href="/b/cardiology/new"`, "Go back to the form"}, ""},
 		{"form too large, sent in chunks", "POST /b/cardiology/new HTTP/1.1\r\nHost: " + addr + "\r\n" +
 			"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" +
-			strings.Repeat("8000\r\n"+strings.Repeat("a", 0x8000)+"\r\n", 64) + "0\r\n\r\n",
+			strings.Repeat("8000\r\n"+strings.Repeat("a", 0x8000)+"\r\n", tooLarge/0x8000) + "0\r\n\r\n",
 			http.StatusRequestEntityTooLarge, []string{"too large", "nothing was saved"}, ""},
 		{"headers too large", "GET / HTTP/1.1\r\nHost: " + addr + "\r\nCookie: crumbs=" + strings.Repeat("c", 40<<10) + "\r\n\r\n",
 			http.StatusRequestHeaderFieldsTooLarge, []string{"cookies"}, ""},
