@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"strings"
@@ -15,6 +16,62 @@ import (
 type highlighter struct {
 	analyzer analysis.Analyzer
 	terms    map[string]bool
+	// needles are the start of each term (see needle), which a word must
+	// hold to be worth analysing.
+	needles [][]byte
+}
+
+func newHighlighter(analyzer analysis.Analyzer, terms map[string]bool) highlighter {
+	h := highlighter{analyzer: analyzer, terms: terms}
+	for t := range terms {
+		h.needles = append(h.needles, needle(t)...)
+	}
+	return h
+}
+
+// needle is what a word whose stem is term always holds, in lower case:
+// the Porter stemmer keeps a word's start and rewrites only its last
+// letters ("infarction" → "infarct", "happy" → "happi", "ray" → "rai",
+// "hopping" → "hop", "dying" → "die"), so the stem less its last letter
+// or two is in the word. TestNeedlesFindEveryWord checks this on every
+// word of a collection.
+func needle(term string) [][]byte {
+	var out [][]byte
+	switch n := len(term); {
+	case n >= 6:
+		out = append(out, []byte(term[:n-2]))
+	case n >= 3:
+		out = append(out, []byte(term[:n-1]))
+	default:
+		out = append(out, []byte(term))
+	}
+	if base, ok := strings.CutSuffix(term, "ie"); ok {
+		out = append(out, []byte(base+"y")) // "lying" → "lie"
+	}
+	return out
+}
+
+// mayMatch says whether a word (text between spaces) may hold a term: it
+// holds one of the needles, ignoring case. A word with letters beyond
+// ASCII is always analysed.
+func (h highlighter) mayMatch(word string, buf []byte) (bool, []byte) {
+	buf = buf[:0]
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf {
+			return true, buf
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	for _, n := range h.needles {
+		if bytes.Contains(buf, n) {
+			return true, buf
+		}
+	}
+	return false, buf
 }
 
 // snippetBytes is about how much of a post a result shows.
@@ -38,12 +95,9 @@ func (h highlighter) matches(text string) []span {
 	return out
 }
 
-// snippetScan is how much of a post's text is analysed at a time when
-// looking for the words of a search; snippetScanMax is where the search
-// for them stops. A post's first matches are usually near its start, and
-// analysing the whole of a long post (stemming every word) was about a
-// quarter of a search's time; past snippetScanMax the snippet is the
-// post's opening.
+// snippetScan is how far past a post's first match its snippet looks for
+// more; snippetScanMax is where the search for a first match stops, past
+// which the snippet is the post's opening.
 const (
 	snippetScan    = 2 << 10
 	snippetScanMax = 32 << 10
@@ -51,8 +105,8 @@ const (
 
 // Snippet is the part of a post's plain text (models.Post.Plain, stored
 // when the post was written) that best matches the search, with the
-// matches marked. Only the first stretch of text holding a match is
-// analysed, not the whole post: the snippet is the best window within it.
+// matches marked: the best window from its first match to snippetScan
+// bytes on.
 func (r *Results) Snippet(plain string) template.HTML {
 	text, more := squeeze(plain, snippetScanMax+snippetScan)
 	spans := r.highlight.firstMatches(text)
@@ -113,45 +167,40 @@ func squeeze(text string, limit int) (string, bool) {
 	return b.String(), false
 }
 
-// firstMatches analyses text a stretch of snippetScan bytes at a time (cut
-// at a space, so no word is split) until one holds a match, and returns
-// that stretch's matches with those of the snippet's length of text after
-// it, where a window around them may reach. None: the snippet is the
-// post's opening.
+// firstMatches finds the first match in text and those within
+// snippetScan bytes after it, where a snippet's window may go. Stemming
+// every word of a post was about a quarter of a search's time, so only
+// the words that may hold a term (see mayMatch) are analysed, each on its
+// own: words are cut at spaces, which the analyser never joins across.
+// None: the snippet is the post's opening.
 func (h highlighter) firstMatches(text string) []span {
 	if h.analyzer == nil || len(h.terms) == 0 {
 		return nil
 	}
-	for from := 0; from < len(text); {
-		spans, to := h.matchesIn(text, from, from+snippetScan)
-		if len(spans) > 0 {
-			more, _ := h.matchesIn(text, to, to+snippetBytes)
-			return append(spans, more...)
+	var out []span
+	stop := len(text)
+	buf := make([]byte, 0, 64)
+	for i := 0; i < stop; {
+		j := strings.IndexByte(text[i:], ' ')
+		if j < 0 {
+			j = len(text)
+		} else {
+			j += i
 		}
-		from = to + 1
-	}
-	return nil
-}
-
-// matchesIn is matches in text[from:to], to moved back to a space unless
-// it is the end of text, at their place in text; it returns where the
-// stretch ended.
-func (h highlighter) matchesIn(text string, from, to int) ([]span, int) {
-	to = min(to, len(text))
-	if from >= to {
-		return nil, to
-	}
-	if to < len(text) {
-		if sp := strings.LastIndexByte(text[from:to], ' '); sp > 0 {
-			to = from + sp
+		var may bool
+		if may, buf = h.mayMatch(text[i:j], buf); may {
+			for _, tok := range h.analyzer.Analyze([]byte(text[i:j])) {
+				if h.terms[string(tok.Term)] {
+					if out == nil {
+						stop = min(len(text), i+tok.Start+snippetScan)
+					}
+					out = append(out, span{i + tok.Start, i + tok.End, string(tok.Term)})
+				}
+			}
 		}
+		i = j + 1
 	}
-	spans := h.matches(text[from:to])
-	for i := range spans {
-		spans[i].start += from
-		spans[i].end += from
-	}
-	return spans, to
+	return out
 }
 
 // Highlight marks the search's words in a short text such as a title.

@@ -384,3 +384,37 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("Highlight = %q, want %q", got, want)
 	}
 }
+
+// TestNeedlesFindEveryWord checks the snippet's shortcut on every word of
+// the Cranfield collection: a word is analysed only if it holds the start
+// of a term (needle), so every word must hold the needle of each stem
+// the analyser makes of it, or its match would go unmarked.
+func TestNeedlesFindEveryWord(t *testing.T) {
+	analyzer, err := textAnalyzerFor(newMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := "dying lying tying Happy happiness hopping possibility generalization CHF MI mi's Troponins infarcts"
+	seen := map[string]bool{}
+	words := strings.Fields(extra)
+	for _, d := range cranfieldCollection(t).docs {
+		words = append(words, strings.Fields(d.title+" "+d.body)...)
+	}
+	checked := 0
+	for _, w := range words {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		for _, tok := range analyzer.Analyze([]byte(w)) {
+			h := newHighlighter(analyzer, map[string]bool{string(tok.Term): true})
+			if may, _ := h.mayMatch(w, nil); !may {
+				t.Errorf("%q stems to %q, but the snippet would not analyse it", w, tok.Term)
+			}
+			checked++
+		}
+	}
+	if checked < 5000 {
+		t.Fatalf("checked %d words, want the collection's", checked)
+	}
+}

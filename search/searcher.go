@@ -77,7 +77,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		boardID = id
 	}
 	plan := x.plan(ctx, q)
-	res.highlight = highlighter{analyzer: x.analyzer, terms: plan.terms}
+	res.highlight = newHighlighter(x.analyzer, plan.terms)
 	if plan.empty() && !q.filtered() {
 		return res, nil
 	}
@@ -425,6 +425,9 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		defer stats.close()
 	}
 	avg, avgTitle := x.averageLength()
+	if x.ranking.lengthScale > 0 {
+		avg *= x.ranking.lengthScale
+	}
 	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
 	synonymWeight := x.ranking.synonym
 	for _, t := range x.terms(q.Words) {
