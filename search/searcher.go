@@ -425,9 +425,6 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		defer stats.close()
 	}
 	avg, avgTitle := x.averageLength()
-	if x.ranking.lengthScale > 0 {
-		avg *= x.ranking.lengthScale
-	}
 	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
 	synonymWeight := x.ranking.synonym
 	for _, t := range x.terms(q.Words) {
