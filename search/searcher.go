@@ -419,14 +419,21 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
+	words := 0
+	for _, t := range x.analyze(strings.Join(q.Words, " "), nil) {
+		if t != "" {
+			words++
+		}
+	}
+	rank := x.ranking.forWords(words)
 	var stats *corpusStats
-	if x.ranking.global {
+	if rank.global {
 		stats = x.openStats()
 		defer stats.close()
 	}
 	avg, avgTitle := x.averageLength()
-	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
-	synonymWeight := x.ranking.synonym
+	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: rank, stats: stats}
+	synonymWeight := rank.synonym
 	for _, t := range x.terms(q.Words) {
 		tokens := x.analyze(t.typed, p.terms)
 		if len(tokens) == 0 {
@@ -440,8 +447,8 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		}
 		p.concepts = append(p.concepts, anyOf(alternatives))
 	}
-	if x.ranking.near > 0 && stats.usable() {
-		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), x.ranking.near)
+	if rank.near > 0 && stats.usable() {
+		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), rank.near)
 	}
 	for _, ph := range q.Phrases {
 		var forms []query.Query
