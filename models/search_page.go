@@ -13,23 +13,46 @@ import (
 // ReadableTopicsByID loads the topics among ids that lie on boards the
 // viewer may read, with their board and author, by id. Ids missing or out
 // of reach are simply absent.
+//
+// Like the posts below, read with plain SQL scanned by hand rather than
+// through GORM's reflection.
 func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]TopicSummary, error) {
 	out := make(map[int64]TopicSummary, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	cond, args := readable(viewer)
-	var topics []TopicSummary
-	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
-		Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.id IN ?", ids).Where(cond, args...)
+	shown := ""
 	if !seesHidden(viewer) {
-		q = q.Where(openerShown)
+		shown = " AND " + openerShown
 	}
-	err := q.Scan(&topics).Error
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked,
+			t.post_count, t.purged_count, t.answer_post_id, t.has_polls, t.bumped_at, t.created_at, t.updated_at,
+			`+shownAuthor("op", "u.display_name")+`, `+shownAuthor("op", "u.specialty")+`, `+shownAuthor("op", "u.username")+`,
+			COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
+			b.slug, b.title, `+answeredColumn+`, `+hasOutcomeColumn+`
+		FROM topics t
+		JOIN users u ON u.id = t.author_id
+		`+openingPostJoin+`
+		JOIN boards b ON b.id = t.board_id
+		WHERE t.id IN ? AND `+cond+shown, append([]any{ids}, args...)...).Rows()
 	if err != nil {
+		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
+	}
+	defer rows.Close()
+	topics := make([]TopicSummary, 0, len(ids))
+	for rows.Next() {
+		var t TopicSummary
+		if err := rows.Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID, &t.Pinned, &t.Locked,
+			&t.PostCount, &t.PurgedCount, &t.AnswerPostID, &t.HasPolls, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
+			&t.AuthorName, &t.AuthorSpecialty, &t.AuthorUsername, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden,
+			&t.BoardSlug, &t.BoardTitle, &t.Answered, &t.HasOutcome); err != nil {
+			return nil, fmt.Errorf("read topics for member %d: %w", viewer.ID, err)
+		}
+		t.BumpedAt, t.CreatedAt, t.UpdatedAt = t.BumpedAt.UTC(), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+		topics = append(topics, t)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
 	}
 	if err := s.attachTags(ctx, topics); err != nil {
