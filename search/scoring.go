@@ -50,9 +50,8 @@ type ranking struct {
 	// says more about a topic than one in a title that runs to a sentence.
 	titleB float64
 	// long is the ranking for a question of longWords words or more: a
-	// claim-like question (the sentence a clinician pastes) marks long
-	// posts down more (b) and gains from its words found side by side
-	// (near), where a short one lost by both.
+	// claim-like question (the sentence a clinician pastes) is better
+	// answered marking long posts down more (b), where a short one lost.
 	long *ranking
 }
 
@@ -86,16 +85,17 @@ func (r ranking) forWords(n int) ranking {
 //     higher, which is noise, not a reason);
 //   - near 0: a bonus for query words side by side in a post gained up to
 //     0.017 on Cranfield but lost 0.003 to 0.027 on MED's held-out half.
-//   - for long questions (longWords or more), b 0.9 and near 0.1: both
-//     collections' long queries gained on both halves (with them for
-//     every query, MED's long 0.7137 to 0.7199 and Cranfield's 0.4010 to
-//     0.4037; for long questions only, 0.7227 and 0.4042); the same for
-//     short ones cost a relevant abstract out of MED's top 100 (recall@100
-//     under plain BM25's), and near alone cost MED's short queries
-//     0.0024. k1 1.4 with them reached 0.7202 on MED (every query) but
-//     cost Cranfield 0.0034.
+//   - for long questions (longWords words or more), b 0.9: both
+//     collections' long queries gained on both halves (MED's 0.7137 to
+//     0.7216, Cranfield's 0.4010 to 0.4013); for short ones it cost a
+//     relevant abstract out of MED's top 100 (recall@100 under plain
+//     BM25's). near 0.1 with it gained a little more (0.7227, 0.4042)
+//     but doubled a long question's cost (its word pairs are phrase
+//     searches: 11 to 21 ms and 16,000 to 39,000 allocations at 20,000
+//     posts); near alone cost MED's short queries 0.0024; k1 1.4 with
+//     both reached 0.7202 on MED (every query) but cost Cranfield 0.0034.
 var defaultRanking = ranking{k1: 1.5, b: 0.75, title: 1, titleB: 0.75, synonym: 0.8, global: true,
-	long: &ranking{k1: 1.5, b: 0.9, title: 1, titleB: 0.75, synonym: 0.8, global: true, near: 0.1}}
+	long: &ranking{k1: 1.5, b: 0.9, title: 1, titleB: 0.75, synonym: 0.8, global: true}}
 
 // wordQuery finds the posts holding one analysed term and scores them.
 type wordQuery struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -419,9 +420,9 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
-	words := 0
-	for _, t := range x.analyze(strings.Join(q.Words, " "), nil) {
-		if t != "" {
+	words := 0 // typed, past the common ones: "x-ray" is one
+	for _, w := range q.Words {
+		if slices.ContainsFunc(x.analyze(w, nil), func(t string) bool { return t != "" }) {
 			words++
 		}
 	}
