@@ -420,13 +420,7 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
-	words := 0 // typed, past the common ones: "x-ray" is one
-	for _, w := range q.Words {
-		if slices.ContainsFunc(x.analyze(w, nil), func(t string) bool { return t != "" }) {
-			words++
-		}
-	}
-	rank := x.ranking.forWords(words)
+	rank := x.ranking.forWords(x.typedWords(q.Words))
 	var stats *corpusStats
 	if rank.global {
 		stats = x.openStats()
@@ -472,6 +466,18 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		}
 	}
 	return p
+}
+
+// typedWords counts the words typed, past the common ones ("the"): a
+// hyphenated "x-ray" is one word.
+func (x *Index) typedWords(words []string) int {
+	n := 0
+	for _, w := range words {
+		if slices.ContainsFunc(x.analyze(w, nil), func(t string) bool { return t != "" }) {
+			n++
+		}
+	}
+	return n
 }
 
 // term is one or more words of a query that the synonym list treats as
