@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +108,73 @@ func BenchmarkSearchDocsAfter(b *testing.B) {
 					}
 				})
 			}
+		})
+	}
+}
+
+// BenchmarkSearchPage reads back what one page of search results shows: 20
+// topics and 60 of their posts, each post with a few paragraphs of text,
+// for a member (not a moderator, so the boards' permissions are checked),
+// on every engine under test.
+func BenchmarkSearchPage(b *testing.B) {
+	for _, e := range modelstest.Engines(b) {
+		b.Run(string(e.Name), func(b *testing.B) {
+			ctx := context.Background()
+			store := modelstest.Migrated(b, e)
+			author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
+			if err := store.CreateUser(ctx, author); err != nil {
+				b.Fatal(err)
+			}
+			reader := &models.User{Username: "reader", DisplayName: "A Reader", Status: models.StatusVerified,
+				Profession: "physician", Specialty: "cardiology"}
+			if err := store.CreateUser(ctx, reader); err != nil {
+				b.Fatal(err)
+			}
+			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
+			if err := store.CreateBoard(ctx, board); err != nil {
+				b.Fatal(err)
+			}
+			const topics, perTopic = 1000, 5
+			paragraph := "Started apixaban at the reduced dose given age over eighty and a creatinine of 1.6; " +
+				"rate control with metoprolol, and an echocardiogram before discharge. "
+			plain := strings.Repeat(paragraph, 10)
+			base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			batch := make([]models.ImportTopic, topics)
+			for i := range batch {
+				batch[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: []string{"ecg"}}
+				for j := range perTopic {
+					batch[i].Posts = append(batch[i].Posts, models.ImportPost{AuthorID: author.ID,
+						Source: plain, Cooked: "<p>" + plain + "</p>", Plain: plain,
+						At: base.Add(time.Duration(i*perTopic+j) * time.Second)})
+				}
+			}
+			if err := store.ImportTopics(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			var topicIDs, postIDs []int64
+			for i := range 20 {
+				topic := int64(1 + i*47)
+				topicIDs = append(topicIDs, topic)
+				for j := range 3 {
+					postIDs = append(postIDs, (topic-1)*perTopic+int64(j)+1)
+				}
+			}
+			b.Run("topics", func(b *testing.B) {
+				for b.Loop() {
+					ts, err := store.ReadableTopicsByID(ctx, reader, topicIDs)
+					if err != nil || len(ts) != len(topicIDs) {
+						b.Fatalf("%d topics, %v", len(ts), err)
+					}
+				}
+			})
+			b.Run("posts", func(b *testing.B) {
+				for b.Loop() {
+					ps, err := store.VisiblePostsByID(ctx, reader, postIDs)
+					if err != nil || len(ps) != len(postIDs) {
+						b.Fatalf("%d posts, %v", len(ps), err)
+					}
+				}
+			})
 		})
 	}
 }

@@ -2,7 +2,10 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"rounds/models"
 	"rounds/models/modelstest"
@@ -102,6 +105,35 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			if p := posts[open.ID]; p.AuthorUsername != "okafor" || p.Number != 1 || p.CreatedAt.IsZero() {
 				t.Errorf("opening post loaded as %+v", p)
 			}
+		}
+	})
+}
+
+// TestSearchPageReadsTheOpeningOfALongPost checks that a result reads only
+// the first SearchQuoteChars characters of a post's plain text (counted
+// in characters, not bytes, on both engines), with its time intact.
+func TestSearchPageReadsTheOpeningOfALongPost(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		open := f.topic(t, "A pasted guideline")
+		plain := strings.Repeat("é", models.SearchQuoteChars-1) + "xyz"
+		long, err := store.CreateReply(ctx, models.NewReply{TopicID: open.ID, AuthorID: f.peer.ID,
+			PostContent: models.PostContent{Source: plain, Cooked: "<p>" + plain + "</p>", Plain: plain}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts, err := store.VisiblePostsByID(ctx, f.peer, []int64{long.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := posts[long.ID]
+		if want := strings.Repeat("é", models.SearchQuoteChars-1) + "x"; got.Plain != want {
+			t.Errorf("read %d characters ending %q, want %d ending %q", utf8.RuneCountInString(got.Plain),
+				got.Plain[max(0, len(got.Plain)-4):], models.SearchQuoteChars, "éx")
+		}
+		if !got.CreatedAt.Equal(long.CreatedAt) || got.CreatedAt.Location() != time.UTC {
+			t.Errorf("created at %v, want %v in UTC", got.CreatedAt, long.CreatedAt)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,4 +232,33 @@ func BenchmarkRebuild(b *testing.B) {
 		posts += stats.Posts
 	}
 	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkSnippet measures quoting a result: a post of a few paragraphs
+// matched near its start, and a long one (about 20 KB, a pasted guideline)
+// matched near its end, which is past the stretch analysed at a time.
+//
+//	go test ./search -run '^$' -bench Snippet -benchmem
+func BenchmarkSnippet(b *testing.B) {
+	analyzer, err := textAnalyzerFor(newMapping())
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := &Results{highlight: newHighlighter(analyzer, map[string]bool{"apixaban": true, "renal": true})}
+	paragraph := "Rate control first in new-onset atrial fibrillation, with metoprolol titrated to a resting rate under 110; " +
+		"check thyroid function, electrolytes and an echocardiogram before discharge. "
+	for _, bc := range []struct {
+		name, plain string
+	}{
+		{"short", "Apixaban at the reduced dose for renal function. " + strings.Repeat(paragraph, 8)},
+		{"long", strings.Repeat(paragraph, 100) + "Apixaban needs a renal dose check. " + strings.Repeat(paragraph, 40)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if s := res.Snippet(bc.plain); !strings.Contains(string(s), "<mark>") {
+					b.Fatalf("no match marked: %s", s)
+				}
+			}
+		})
+	}
 }

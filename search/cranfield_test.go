@@ -143,11 +143,11 @@ func readSMARTFields(t *testing.T, name, text string) []smartRecord {
 }
 
 // Cranfield's floors, a little under the figures measured with the
-// default ranking (nDCG@10 / recall@100): long queries 0.401 / 0.759
+// default ranking (nDCG@10 / recall@100): long queries 0.401 / 0.761
 // against textbook BM25's 0.382 / 0.750; short ones 0.159 / 0.412 against
 // 0.148 / 0.399.
 var (
-	cranLong  = irFloor{ndcg10: 0.395, recall100: 0.755}
+	cranLong  = irFloor{ndcg10: 0.40, recall100: 0.755}
 	cranShort = irFloor{ndcg10: 0.155, recall100: 0.41}
 )
 

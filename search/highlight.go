@@ -1,9 +1,11 @@
 package search
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -14,6 +16,62 @@ import (
 type highlighter struct {
 	analyzer analysis.Analyzer
 	terms    map[string]bool
+	// needles are the start of each term (see needle), which a word must
+	// hold to be worth analysing.
+	needles [][]byte
+}
+
+func newHighlighter(analyzer analysis.Analyzer, terms map[string]bool) highlighter {
+	h := highlighter{analyzer: analyzer, terms: terms}
+	for t := range terms {
+		h.needles = append(h.needles, needle(t)...)
+	}
+	return h
+}
+
+// needle is what a word whose stem is term always holds, in lower case:
+// the Porter stemmer keeps a word's start and rewrites only its last
+// letters ("infarction" → "infarct", "happy" → "happi", "ray" → "rai",
+// "hopping" → "hop", "dying" → "die"), so the stem less its last letter
+// or two is in the word. TestNeedlesFindEveryWord checks this on every
+// word of a collection.
+func needle(term string) [][]byte {
+	var out [][]byte
+	switch n := len(term); {
+	case n >= 6:
+		out = append(out, []byte(term[:n-2]))
+	case n >= 3:
+		out = append(out, []byte(term[:n-1]))
+	default:
+		out = append(out, []byte(term))
+	}
+	if base, ok := strings.CutSuffix(term, "ie"); ok {
+		out = append(out, []byte(base+"y")) // "lying" → "lie"
+	}
+	return out
+}
+
+// mayMatch says whether a word (text between spaces) may hold a term: it
+// holds one of the needles, ignoring case. A word with letters beyond
+// ASCII is always analysed.
+func (h highlighter) mayMatch(word string, buf []byte) (bool, []byte) {
+	buf = buf[:0]
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf {
+			return true, buf
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	for _, n := range h.needles {
+		if bytes.Contains(buf, n) {
+			return true, buf
+		}
+	}
+	return false, buf
 }
 
 // snippetBytes is about how much of a post a result shows.
@@ -37,22 +95,112 @@ func (h highlighter) matches(text string) []span {
 	return out
 }
 
+// snippetScan is how far past a post's first match its snippet looks for
+// more; snippetScanMax is where the search for a first match stops, past
+// which the snippet is the post's opening.
+const (
+	snippetScan    = 2 << 10
+	snippetScanMax = 32 << 10
+)
+
 // Snippet is the part of a post's plain text (models.Post.Plain, stored
 // when the post was written) that best matches the search, with the
-// matches marked.
+// matches marked: the best window from its first match to snippetScan
+// bytes on.
 func (r *Results) Snippet(plain string) template.HTML {
-	text := strings.Join(strings.Fields(plain), " ")
-	spans := r.highlight.matches(text)
+	text, more := squeeze(plain, snippetScanMax+snippetScan)
+	spans := r.highlight.firstMatches(text)
 	start, end := window(text, spans)
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
 	}
 	writeMarked(&b, text, spans, start, end)
-	if end < len(text) {
+	if end < len(text) || more {
 		b.WriteString("…")
 	}
 	return template.HTML(b.String())
+}
+
+// squeeze is text with every run of white space made one space and the
+// ends trimmed, as strings.Fields and a join would make it, but only up to
+// about limit bytes (cut after a word); more says that text went on.
+func squeeze(text string, limit int) (string, bool) {
+	var b strings.Builder
+	b.Grow(min(len(text), limit+64))
+	space := func(i int) (bool, int) {
+		if c := text[i]; c < utf8.RuneSelf {
+			return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f', 1
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		return unicode.IsSpace(r), n
+	}
+	i := 0
+	for i < len(text) {
+		for i < len(text) {
+			sp, n := space(i)
+			if !sp {
+				break
+			}
+			i += n
+		}
+		j := i
+		for j < len(text) {
+			sp, n := space(j)
+			if sp {
+				break
+			}
+			j += n
+		}
+		if i == j {
+			break
+		}
+		if b.Len() >= limit {
+			return b.String(), true
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(text[i:j])
+		i = j
+	}
+	return b.String(), false
+}
+
+// firstMatches finds the first match in text and those within
+// snippetScan bytes after it, where a snippet's window may go. Stemming
+// every word of a post was about a quarter of a search's time, so only
+// the words that may hold a term (see mayMatch) are analysed, each on its
+// own: words are cut at spaces, which the analyser never joins across.
+// None: the snippet is the post's opening.
+func (h highlighter) firstMatches(text string) []span {
+	if h.analyzer == nil || len(h.terms) == 0 {
+		return nil
+	}
+	var out []span
+	stop := len(text)
+	buf := make([]byte, 0, 64)
+	for i := 0; i < stop; {
+		j := strings.IndexByte(text[i:], ' ')
+		if j < 0 {
+			j = len(text)
+		} else {
+			j += i
+		}
+		var may bool
+		if may, buf = h.mayMatch(text[i:j], buf); may {
+			for _, tok := range h.analyzer.Analyze([]byte(text[i:j])) {
+				if h.terms[string(tok.Term)] {
+					if out == nil {
+						stop = min(len(text), i+tok.Start+snippetScan)
+					}
+					out = append(out, span{i + tok.Start, i + tok.End, string(tok.Term)})
+				}
+			}
+		}
+		i = j + 1
+	}
+	return out
 }
 
 // Highlight marks the search's words in a short text such as a title.

@@ -17,11 +17,11 @@ import (
 // test is skipped, or fails under ROUNDS_REQUIRE_SHARED=1.
 
 // MED's floors, a little under the figures measured with the default
-// ranking (nDCG@10 / recall@100): long queries 0.714 / 0.809 against
+// ranking (nDCG@10 / recall@100): long queries 0.722 / 0.809 against
 // textbook BM25's 0.712 / 0.794; short ones 0.585 / 0.654 against 0.582 /
 // 0.654. Raise them when relevance improves.
 var (
-	medLong  = irFloor{ndcg10: 0.71, recall100: 0.80}
+	medLong  = irFloor{ndcg10: 0.72, recall100: 0.80}
 	medShort = irFloor{ndcg10: 0.58, recall100: 0.65}
 )
 

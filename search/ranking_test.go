@@ -36,14 +36,25 @@ func TestRankingTuning(t *testing.T) {
 		name string
 		r    ranking
 	}{{"default", d}}
+	// Each change is made to the ranking of short and of long questions
+	// alike.
 	add := func(name string, change func(r *ranking)) {
 		r := d
 		change(&r)
+		if d.long != nil {
+			long := *d.long
+			change(&long)
+			r.long = &long
+		}
 		candidates = append(candidates, struct {
 			name string
 			r    ranking
 		}{name, r})
 	}
+	candidates = append(candidates, struct {
+		name string
+		r    ranking
+	}{"one ranking", func() ranking { r := d; r.long = nil; return r }()})
 	add("tiers", func(r *ranking) { r.tiers = true })
 	add("shard stats", func(r *ranking) { r.global = false })
 	for _, k1 := range []float64{1.2, 2} {

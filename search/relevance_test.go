@@ -249,6 +249,21 @@ func TestRelevance(t *testing.T) {
 
 // TestSnippet checks how a result quotes a post: matches marked after
 // stemming and synonyms, HTML escaped, long posts cut around the matches.
+// TestSqueeze checks that the snippet's white-space folding is what
+// strings.Fields and a join make, up to its limit.
+func TestSqueeze(t *testing.T) {
+	for _, text := range []string{"", "   ", "one", "  one  two\t\nthree ", "a\u00a0b\u2003 c", "é  ü\r\n"} {
+		got, more := squeeze(text, 1000)
+		if want := strings.Join(strings.Fields(text), " "); got != want || more {
+			t.Errorf("squeeze(%q) = %q, %v; want %q, false", text, got, more, want)
+		}
+	}
+	got, more := squeeze(strings.Repeat("word ", 100), 20)
+	if got != "word word word word word" || !more {
+		t.Errorf("squeeze cut at 20 = %q, %v; want the words up to the limit and the word it is in, and more", got, more)
+	}
+}
+
 func TestSnippet(t *testing.T) {
 	store := modelstest.Migrated(t, modelstest.Engines(t)[0])
 	x, err := Open(t.TempDir(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -313,6 +328,20 @@ func TestSnippet(t *testing.T) {
 			want:    []string{"<mark>Lactate</mark> clearance versus <mark>capillary</mark> refill"},
 			leading: true, trailing: true,
 		},
+		{
+			name: "a match deep in a long post", query: "vasopressin",
+			source:  strings.Repeat(filler, 10) + "We added vasopressin at 0.03 units per minute. " + filler,
+			want:    []string{"<mark>vasopressin</mark> at 0.03 units"},
+			leading: true, trailing: true,
+		},
+		{
+			// Only the first snippetScanMax bytes are looked through.
+			name: "a match past where search looks shows the opening", query: "vasopressin",
+			source:   strings.Repeat(filler, 60) + "We added vasopressin at 0.03 units per minute.",
+			want:     []string{"The team reviewed the chart"},
+			not:      []string{"<mark>"},
+			trailing: true,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(results(t, tc.query).Snippet(plainOf(tc.source)))
@@ -339,9 +368,53 @@ func TestSnippet(t *testing.T) {
 		})
 	}
 
-	res := results(t, "infarcts")
+	// A match is found wherever it falls against the stretches the text
+	// is analysed in, on either side of a boundary or across it.
+	res := results(t, "vasopressin")
+	for pad := snippetScan/3 - 8; pad < snippetScan/3+8; pad++ {
+		text := strings.Repeat("ab ", pad) + "then vasopressin was started"
+		if got := string(res.Snippet(text)); !strings.Contains(got, "then <mark>vasopressin</mark> was") {
+			t.Errorf("with %d bytes before it, the match is not marked:\n%s", 3*pad, got)
+		}
+	}
+
+	res = results(t, "infarcts")
 	if got, want := string(res.Highlight("Watershed infarction <b>after</b> surgery")),
 		"Watershed <mark>infarction</mark> &lt;b&gt;after&lt;/b&gt; surgery"; got != want {
 		t.Errorf("Highlight = %q, want %q", got, want)
+	}
+}
+
+// TestNeedlesFindEveryWord checks the snippet's shortcut on every word of
+// the Cranfield collection: a word is analysed only if it holds the start
+// of a term (needle), so every word must hold the needle of each stem
+// the analyser makes of it, or its match would go unmarked.
+func TestNeedlesFindEveryWord(t *testing.T) {
+	analyzer, err := textAnalyzerFor(newMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := "dying lying tying Happy happiness hopping possibility generalization CHF MI mi's Troponins infarcts"
+	seen := map[string]bool{}
+	words := strings.Fields(extra)
+	for _, d := range cranfieldCollection(t).docs {
+		words = append(words, strings.Fields(d.title+" "+d.body)...)
+	}
+	checked := 0
+	for _, w := range words {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		for _, tok := range analyzer.Analyze([]byte(w)) {
+			h := newHighlighter(analyzer, map[string]bool{string(tok.Term): true})
+			if may, _ := h.mayMatch(w, nil); !may {
+				t.Errorf("%q stems to %q, but the snippet would not analyse it", w, tok.Term)
+			}
+			checked++
+		}
+	}
+	if checked < 5000 {
+		t.Fatalf("checked %d words, want the collection's", checked)
 	}
 }

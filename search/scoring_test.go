@@ -163,3 +163,30 @@ func TestARareWordInABodyOutranksACommonWordInATitle(t *testing.T) {
 		t.Fatalf("a title match does not settle a tie: %s", strings.Join(got, " | "))
 	}
 }
+
+// TestLongQuestionsRankedApart checks that the ranking for long questions
+// applies from longWords typed words, not from the tokens they make.
+func TestLongQuestionsRankedApart(t *testing.T) {
+	r := defaultRanking
+	if r.long == nil || r.long.b == r.b {
+		t.Fatal("no separate ranking for long questions")
+	}
+	if got := r.forWords(longWords - 1); got.b != r.b {
+		t.Errorf("%d words ranked with b %.2f, want %.2f", longWords-1, got.b, r.b)
+	}
+	if got := r.forWords(longWords); got.b != r.long.b {
+		t.Errorf("%d words ranked with b %.2f, want %.2f", longWords, got.b, r.long.b)
+	}
+	x := &Index{}
+	var err error
+	if x.analyzer, err = textAnalyzerFor(newMapping()); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Parse("x-ray of the two-dimensional lung")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if words := x.typedWords(q.Words); words != 3 {
+		t.Errorf("counted %d words in %q, want 3", words, q.Words)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		boardID = id
 	}
 	plan := x.plan(ctx, q)
-	res.highlight = highlighter{analyzer: x.analyzer, terms: plan.terms}
+	res.highlight = newHighlighter(x.analyzer, plan.terms)
 	if plan.empty() && !q.filtered() {
 		return res, nil
 	}
@@ -419,14 +420,15 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 	p := plan{terms: map[string]bool{}}
 	// Every word is looked for in the body, which holds the title too; a
 	// use in the title adds to the score (see scoring.go).
+	rank := x.ranking.forWords(x.typedWords(q.Words))
 	var stats *corpusStats
-	if x.ranking.global {
+	if rank.global {
 		stats = x.openStats()
 		defer stats.close()
 	}
 	avg, avgTitle := x.averageLength()
-	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: x.ranking, stats: stats}
-	synonymWeight := x.ranking.synonym
+	s := scorer{ctx: ctx, inTitle: q.InTitle, avg: avg, avgT: avgTitle, rank: rank, stats: stats}
+	synonymWeight := rank.synonym
 	for _, t := range x.terms(q.Words) {
 		tokens := x.analyze(t.typed, p.terms)
 		if len(tokens) == 0 {
@@ -440,8 +442,8 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		}
 		p.concepts = append(p.concepts, anyOf(alternatives))
 	}
-	if x.ranking.near > 0 && stats.usable() {
-		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), x.ranking.near)
+	if rank.near > 0 && stats.usable() {
+		p.near = s.pairs(x.analyze(strings.Join(q.Words, " "), nil), rank.near)
 	}
 	for _, ph := range q.Phrases {
 		var forms []query.Query
@@ -464,6 +466,18 @@ func (x *Index) plan(ctx context.Context, q Query) plan {
 		}
 	}
 	return p
+}
+
+// typedWords counts the words typed, past the common ones ("the"): a
+// hyphenated "x-ray" is one word.
+func (x *Index) typedWords(words []string) int {
+	n := 0
+	for _, w := range words {
+		if slices.ContainsFunc(x.analyze(w, nil), func(t string) bool { return t != "" }) {
+			n++
+		}
+	}
+	return n
 }
 
 // term is one or more words of a query that the synonym list treats as
