@@ -2,9 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,19 +39,7 @@ func (h *Handler) consultReport(c *fiber.Ctx) error {
 	if p.Open != nil {
 		return c.Redirect(consultURL(p.Consult.ID)+"?done=reported", fiber.StatusSeeOther)
 	}
-	p.Reason = models.FlagReason(c.FormValue("reason"))
-	p.Note = strings.TrimSpace(c.FormValue("note"))
-	switch {
-	case !p.Reason.Valid():
-		p.Errors.add("reason", "Choose what is wrong with the message.")
-	case p.Reason == models.FlagOther && utf8.RuneCountInString(p.Note) < 5:
-		p.Errors.add("note", "Say in a few words what the moderators should look at.")
-	}
-	if n := utf8.RuneCountInString(p.Note); n > flagNoteMax {
-		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, n))
-	}
-	p.Errors.addRefused(c)
-	if p.Errors != nil {
+	if p.Reason, p.Note = readReport(c, &p.Errors, "message"); p.Errors != nil {
 		return h.renderConsultReport(c, p)
 	}
 	if limit := h.takeLimits(c, ratelimit.Flag); limit != nil {

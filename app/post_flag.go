@@ -85,18 +85,26 @@ func (h *Handler) postFlag(c *fiber.Ctx) error {
 // p.Errors: a reason from the list, a note that says what to look at when
 // the reason is "other", and never a note longer than flagNoteMax.
 func (p *postFlagPage) readForm(c *fiber.Ctx) {
-	p.Reason = models.FlagReason(c.FormValue("reason"))
-	p.Note = strings.TrimSpace(c.FormValue("note"))
+	p.Reason, p.Note = readReport(c, &p.Errors, "post")
+}
+
+// readReport reads a report's reason and note from the form, and adds to
+// errs what is wrong with them; what names the thing reported ("post",
+// "message"). Posts and consult messages are reported with the same form.
+func readReport(c *fiber.Ctx, errs *fieldErrors, what string) (models.FlagReason, string) {
+	reason := models.FlagReason(c.FormValue("reason"))
+	note := strings.TrimSpace(c.FormValue("note"))
 	switch {
-	case !p.Reason.Valid():
-		p.Errors.add("reason", "Choose what is wrong with the post.")
-	case p.Reason == models.FlagOther && utf8.RuneCountInString(p.Note) < 5:
-		p.Errors.add("note", "Say in a few words what the moderators should look at.")
+	case !reason.Valid():
+		errs.add("reason", "Choose what is wrong with the "+what+".")
+	case reason == models.FlagOther && utf8.RuneCountInString(note) < 5:
+		errs.add("note", "Say in a few words what the moderators should look at.")
 	}
-	if utf8.RuneCountInString(p.Note) > flagNoteMax {
-		p.Errors.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, utf8.RuneCountInString(p.Note)))
+	if n := utf8.RuneCountInString(note); n > flagNoteMax {
+		errs.add("note", fmt.Sprintf("The note can be at most %d characters; yours has %d.", flagNoteMax, n))
 	}
-	p.Errors.addRefused(c)
+	errs.addRefused(c)
+	return reason, note
 }
 
 // flagTarget loads a post the member may report: one they can read,
