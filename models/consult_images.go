@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -55,27 +54,13 @@ func attachConsultImages(tx *gorm.DB, messageID int64, images []PostImage, now t
 
 // ConsultImageByName loads a consult message's image by its name.
 func (s *Store) ConsultImageByName(ctx context.Context, name string) (*ConsultImage, error) {
-	var img ConsultImage
-	if err := s.db.WithContext(ctx).Where("name = ?", name).Take(&img).Error; err != nil {
-		return nil, notFound(err, "load consult image")
-	}
-	return &img, nil
+	return imageByName[ConsultImage](ctx, s.db, name, "load consult image")
 }
 
 // ImagesOfConsultMessages returns the images of the messages, by message,
 // in order.
 func (s *Store) ImagesOfConsultMessages(ctx context.Context, messageIDs []int64) (map[int64][]ConsultImage, error) {
-	out := map[int64][]ConsultImage{}
-	for chunk := range slices.Chunk(messageIDs, maxBoundIDs) {
-		var imgs []ConsultImage
-		if err := s.db.WithContext(ctx).Where("message_id IN ?", chunk).Order("message_id, position").Find(&imgs).Error; err != nil {
-			return nil, fmt.Errorf("load images of %d consult messages: %w", len(messageIDs), err)
-		}
-		for _, img := range imgs {
-			out[img.MessageID] = append(out[img.MessageID], img)
-		}
-	}
-	return out, nil
+	return imagesOf[ConsultImage](ctx, s.db, messageIDs, "consult messages")
 }
 
 // ConsultImageNames lists the names of a message's images, for a purge

@@ -125,23 +125,53 @@ func (s *Store) SweepStagedImages(ctx context.Context) (int64, error) {
 
 // PostImageByName loads an attached image by its name.
 func (s *Store) PostImageByName(ctx context.Context, name string) (*PostImage, error) {
-	var img PostImage
-	if err := s.db.WithContext(ctx).Where("name = ?", name).Take(&img).Error; err != nil {
-		return nil, notFound(err, "load image")
-	}
-	return &img, nil
+	return imageByName[PostImage](ctx, s.db, name, "load image")
 }
 
 // ImagesOfPosts returns the images of the posts, by post, in order.
 func (s *Store) ImagesOfPosts(ctx context.Context, postIDs []int64) (map[int64][]PostImage, error) {
-	out := map[int64][]PostImage{}
-	for chunk := range slices.Chunk(postIDs, maxBoundIDs) {
-		var imgs []PostImage
-		if err := s.db.WithContext(ctx).Where("post_id IN ?", chunk).Order("post_id, position").Find(&imgs).Error; err != nil {
-			return nil, fmt.Errorf("load images of %d posts: %w", len(postIDs), err)
+	return imagesOf[PostImage](ctx, s.db, postIDs, "posts")
+}
+
+// storedImage is either kind of image Rounds keeps: a post's or a consult
+// message's. Both are stored, named and served alike; only what owns them
+// differs.
+type storedImage interface {
+	PostImage | ConsultImage
+	// owner is the ID of the post or message the image is on.
+	owner() int64
+	// ownerColumn is the column that holds it.
+	ownerColumn() string
+}
+
+func (img PostImage) owner() int64       { return img.PostID }
+func (PostImage) ownerColumn() string    { return "post_id" }
+func (img ConsultImage) owner() int64    { return img.MessageID }
+func (ConsultImage) ownerColumn() string { return "message_id" }
+
+// imageByName loads an image of either kind by its name; what says what
+// failed, in an error.
+func imageByName[T storedImage](ctx context.Context, db *gorm.DB, name, what string) (*T, error) {
+	var img T
+	if err := db.WithContext(ctx).Where("name = ?", name).Take(&img).Error; err != nil {
+		return nil, notFound(err, what)
+	}
+	return &img, nil
+}
+
+// imagesOf returns the images of the owners (posts or consult messages),
+// by owner, each owner's in order; owners names them in an error.
+func imagesOf[T storedImage](ctx context.Context, db *gorm.DB, ownerIDs []int64, owners string) (map[int64][]T, error) {
+	var zero T
+	column := zero.ownerColumn()
+	out := map[int64][]T{}
+	for chunk := range slices.Chunk(ownerIDs, maxBoundIDs) {
+		var imgs []T
+		if err := db.WithContext(ctx).Where(column+" IN ?", chunk).Order(column + ", position").Find(&imgs).Error; err != nil {
+			return nil, fmt.Errorf("load images of %d %s: %w", len(ownerIDs), owners, err)
 		}
 		for _, img := range imgs {
-			out[img.PostID] = append(out[img.PostID], img)
+			out[img.owner()] = append(out[img.owner()], img)
 		}
 	}
 	return out, nil
