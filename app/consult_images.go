@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"rounds/app/blob"
 	"rounds/models"
 )
 
@@ -49,25 +48,9 @@ func (h *Handler) consultImageShow(c *fiber.Ctx, name, size string) error {
 	default:
 		return missing("That image", err)
 	}
-	if size == "dicom" && !img.DICOM {
-		return errNotFound("That image", nil)
-	}
-	data, err := blob.ReadAll(ctx, h.blobs, models.ImageBlobPrefix(img.Name)+size)
-	if errors.Is(err, blob.ErrNotFound) {
-		return errNotFound("That image", err)
-	}
-	if err != nil {
-		return err
-	}
-	ctype, disposition := img.ContentType, "inline"
-	if size == "dicom" {
-		ctype, disposition = "application/dicom", `attachment; filename="consult-image.dcm"`
-	}
-	serveImage(c, ctype, disposition)
 	// Who takes part in a consult changes: the browser asks again each
 	// time, and keeps nothing on disk.
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(data)
+	return h.sendImage(c, img.PostImage(), size, "consult-image.dcm", "private, no-store")
 }
 
 // consultImagesHTML writes the images of the messages a page shows, by

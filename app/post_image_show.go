@@ -50,10 +50,24 @@ func (h *Handler) postImageShow(c *fiber.Ctx) error {
 	if _, err := h.topicReadable(c, topic, "That image"); err != nil {
 		return err
 	}
-	if post.IsDeleted() || (post.IsHidden() && !member(c).IsModerator()) || (size == "dicom" && !img.DICOM) {
+	if post.IsDeleted() || (post.IsHidden() && !member(c).IsModerator()) {
 		return errNotFound("That image", nil)
 	}
-	data, err := blob.ReadAll(ctx, h.blobs, models.ImageBlobPrefix(img.Name)+size)
+	// The address never changes what it holds: the reader's browser may
+	// keep it, no shared cache may.
+	return h.sendImage(c, *img, size, "image-"+strconv.FormatInt(img.ID, 10)+".dcm", "private, max-age=86400")
+}
+
+// sendImage sends one size of a stored image, a post's or a consult
+// message's, to a reader the caller has let see it: inline in the type it
+// was stored in, its DICOM file as a download named dicomFile, and not
+// found when it has no such size. cacheControl says how long the reader's
+// browser may keep it.
+func (h *Handler) sendImage(c *fiber.Ctx, img models.PostImage, size, dicomFile, cacheControl string) error {
+	if size == "dicom" && !img.DICOM {
+		return errNotFound("That image", nil)
+	}
+	data, err := blob.ReadAll(c.UserContext(), h.blobs, models.ImageBlobPrefix(img.Name)+size)
 	if errors.Is(err, blob.ErrNotFound) {
 		return errNotFound("That image", err)
 	}
@@ -62,13 +76,10 @@ func (h *Handler) postImageShow(c *fiber.Ctx) error {
 	}
 	ctype, disposition := img.ContentType, "inline"
 	if size == "dicom" {
-		ctype = "application/dicom"
-		disposition = `attachment; filename="image-` + strconv.FormatInt(img.ID, 10) + `.dcm"`
+		ctype, disposition = "application/dicom", `attachment; filename="`+dicomFile+`"`
 	}
 	serveImage(c, ctype, disposition)
-	// The address never changes what it holds: the reader's browser may
-	// keep it, no shared cache may.
-	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
+	c.Set(fiber.HeaderCacheControl, cacheControl)
 	return c.Send(data)
 }
 
