@@ -11,12 +11,10 @@ package digest
 
 import (
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
-	texttemplate "text/template"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -25,7 +23,6 @@ import (
 
 	"rounds/app/mail"
 	"rounds/models"
-	"rounds/views"
 )
 
 // siteName is how the emails name the site.
@@ -37,10 +34,9 @@ const excerptRunes = 240
 // Composer turns a member's digest into an email. It holds the templates,
 // parsed once, so a broken template fails at start-up.
 type Composer struct {
-	base *url.URL
-	host string
-	text *texttemplate.Template
-	html *htmltemplate.Template
+	base   *url.URL
+	host   string
+	emails *mail.Templates
 
 	// excerpts remembers each post's excerpt by the post and its HTML: the
 	// same few busy posts appear in thousands of digests.
@@ -80,18 +76,14 @@ func NewComposer(baseURL *url.URL) (*Composer, error) {
 	if baseURL == nil || baseURL.Host == "" {
 		return nil, fmt.Errorf("digest: base URL %v has no host", baseURL)
 	}
-	text, err := texttemplate.ParseFS(views.FS, "emails/digest.txt")
+	emails, err := mail.ParseTemplates("digest")
 	if err != nil {
-		return nil, fmt.Errorf("digest: parse text template: %w", err)
-	}
-	page, err := htmltemplate.ParseFS(views.FS, "emails/digest.html")
-	if err != nil {
-		return nil, fmt.Errorf("digest: parse HTML template: %w", err)
+		return nil, fmt.Errorf("digest: %w", err)
 	}
 	base := *baseURL
 	base.Path = strings.TrimSuffix(base.Path, "/")
 	base.RawQuery, base.Fragment = "", ""
-	return &Composer{base: &base, host: baseURL.Hostname(), text: text, html: page}, nil
+	return &Composer{base: &base, host: baseURL.Hostname(), emails: emails}, nil
 }
 
 // Envelope is what an email needs beyond the digest's content.
@@ -127,18 +119,15 @@ func (c *Composer) Compose(userID int64, d *Digest, env Envelope) (mail.Message,
 		return mail.Message{}, fmt.Errorf("digest for member %d is empty", userID)
 	}
 	view := c.view(d, env)
-	var text, page strings.Builder
-	if err := c.text.Execute(&text, view); err != nil {
-		return mail.Message{}, fmt.Errorf("render digest text: %w", err)
-	}
-	if err := c.html.Execute(&page, view); err != nil {
-		return mail.Message{}, fmt.Errorf("render digest HTML: %w", err)
+	text, page, err := c.emails.Render(view)
+	if err != nil {
+		return mail.Message{}, err
 	}
 	return mail.Message{
 		To:      []string{env.To},
 		Subject: view.Subject,
-		Text:    text.String(),
-		HTML:    page.String(),
+		Text:    text,
+		HTML:    page,
 		Headers: map[string]string{
 			"List-Unsubscribe":      "<" + view.UnsubscribeURL + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -153,14 +142,8 @@ func (c *Composer) Compose(userID int64, d *Digest, env Envelope) (mail.Message,
 // browser.
 func (c *Composer) Render(d *Digest, env Envelope) (subject, text, html string, err error) {
 	view := c.view(d, env)
-	var tb, hb strings.Builder
-	if err := c.text.Execute(&tb, view); err != nil {
-		return "", "", "", fmt.Errorf("render digest text: %w", err)
-	}
-	if err := c.html.Execute(&hb, view); err != nil {
-		return "", "", "", fmt.Errorf("render digest HTML: %w", err)
-	}
-	return view.Subject, tb.String(), hb.String(), nil
+	text, html, err = c.emails.Render(view)
+	return view.Subject, text, html, err
 }
 
 // emailView is what the templates see.

@@ -15,18 +15,15 @@ package notify
 
 import (
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	texttemplate "text/template"
 
 	"rounds/app/digest"
 	"rounds/app/mail"
 	"rounds/app/mail/inbound"
 	"rounds/models"
-	"rounds/views"
 )
 
 // siteName is how the emails name the site.
@@ -43,8 +40,7 @@ type Composer struct {
 	// replies signs the reply addresses; nil when Rounds takes no replies
 	// by email, and the emails then carry none.
 	replies *inbound.Addresses
-	text    *texttemplate.Template
-	html    *htmltemplate.Template
+	emails  *mail.Templates
 }
 
 // NewComposer parses the templates. Links start with baseURL; replies may
@@ -56,18 +52,14 @@ func NewComposer(baseURL *url.URL, unsubscribes *Unsubscribes, replies *inbound.
 	if unsubscribes == nil {
 		return nil, fmt.Errorf("notify: unsubscribe tokens are required")
 	}
-	text, err := texttemplate.ParseFS(views.FS, "emails/notify.txt")
+	emails, err := mail.ParseTemplates("notify")
 	if err != nil {
-		return nil, fmt.Errorf("notify: parse text template: %w", err)
-	}
-	page, err := htmltemplate.ParseFS(views.FS, "emails/notify.html")
-	if err != nil {
-		return nil, fmt.Errorf("notify: parse HTML template: %w", err)
+		return nil, fmt.Errorf("notify: %w", err)
 	}
 	base := *baseURL
 	base.Path = strings.TrimSuffix(base.Path, "/")
 	base.RawQuery, base.Fragment = "", ""
-	return &Composer{base: &base, host: baseURL.Hostname(), unsubscribes: unsubscribes, replies: replies, text: text, html: page}, nil
+	return &Composer{base: &base, host: baseURL.Hostname(), unsubscribes: unsubscribes, replies: replies, emails: emails}, nil
 }
 
 // UnsubscribePath is where every notification email's unsubscribe link
@@ -231,19 +223,16 @@ func (c *Composer) Compose(b Batch) (mail.Message, error) {
 			}
 		}
 	}
-	var text, page strings.Builder
-	if err := c.text.Execute(&text, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render notification email text: %w", err)
-	}
-	if err := c.html.Execute(&page, v); err != nil {
-		return mail.Message{}, fmt.Errorf("render notification email HTML: %w", err)
+	text, page, err := c.emails.Render(v)
+	if err != nil {
+		return mail.Message{}, err
 	}
 	first, last := b.Items[0].ID, b.Items[len(b.Items)-1].ID
 	return mail.Message{
 		To:        []string{b.Address},
 		Subject:   v.Subject,
-		Text:      text.String(),
-		HTML:      page.String(),
+		Text:      text,
+		HTML:      page,
 		Headers:   headers,
 		MessageID: fmt.Sprintf("notify-%d-%d-%d@%s", b.Member.ID, first, last, c.host),
 	}, nil
