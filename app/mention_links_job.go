@@ -38,21 +38,19 @@ func (w *mentionLinksWorker) Timeout(*river.Job[mentionLinksArgs]) time.Duration
 // Work rewrites the stored posts and records that it has, so it is never
 // queued again; run again meanwhile, it finds nothing left to change.
 func (w *mentionLinksWorker) Work(ctx context.Context, job *river.Job[mentionLinksArgs]) error {
-	done, err := w.Store.OneTimeJobDone(ctx, job.Args.Kind())
-	if err != nil || done {
-		return err
-	}
-	// Only members' names become links, as Render makes them now.
-	members, err := w.Store.UsernamesWithProfiles(ctx)
-	if err != nil {
-		return err
-	}
-	n, err := w.Store.RewriteCookedPosts(ctx, "@", func(cooked string) (string, bool) {
-		return markdown.LinkMentions(cooked, func(name string) bool { return members[name] })
+	return w.Store.RunOneTimeJob(ctx, job.Args.Kind(), func(ctx context.Context) error {
+		// Only members' names become links, as Render makes them now.
+		members, err := w.Store.UsernamesWithProfiles(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := w.Store.RewriteCookedPosts(ctx, "@", func(cooked string) (string, bool) {
+			return markdown.LinkMentions(cooked, func(name string) bool { return members[name] })
+		})
+		if err != nil {
+			return err
+		}
+		w.Log.Info("posts' mentions now link to profiles", "posts", n)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.Log.Info("posts' mentions now link to profiles", "posts", n)
-	return w.Store.FinishOneTimeJob(ctx, job.Args.Kind())
 }

@@ -38,17 +38,15 @@ func (w *PlainTextWorker) Timeout(*river.Job[PlainTextArgs]) time.Duration { ret
 // Work fills in the posts' plain text, each read as the composer reads a
 // post it saves, and records that it has, so it is never queued again.
 func (w *PlainTextWorker) Work(ctx context.Context, job *river.Job[PlainTextArgs]) error {
-	done, err := w.Store.OneTimeJobDone(ctx, job.Args.Kind())
-	if err != nil || done {
-		return err
-	}
-	n, err := w.Store.FillPlainText(ctx, func(source string) (string, error) {
-		res, err := w.Markdown.Render(source)
-		return res.Plain, err
+	return w.Store.RunOneTimeJob(ctx, job.Args.Kind(), func(ctx context.Context) error {
+		n, err := w.Store.FillPlainText(ctx, func(source string) (string, error) {
+			res, err := w.Markdown.Render(source)
+			return res.Plain, err
+		})
+		if err != nil {
+			return err
+		}
+		w.Log.Info("posts' plain text stored for search", "posts", n)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.Log.Info("posts' plain text stored for search", "posts", n)
-	return w.Store.FinishOneTimeJob(ctx, job.Args.Kind())
 }

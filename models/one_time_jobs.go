@@ -18,10 +18,19 @@ func (s *Store) OneTimeJobDone(ctx context.Context, name string) (bool, error) {
 	return pending == 0, nil
 }
 
-// FinishOneTimeJob records that a one-time job has run to its end, so it
-// is never queued again.
-func (s *Store) FinishOneTimeJob(ctx context.Context, name string) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE one_time_jobs SET done_at = ? WHERE name = ? AND done_at IS NULL`, s.Now(), name).Error
+// RunOneTimeJob runs a one-time job a migration asked for, unless it has
+// run to its end on this database already, and then records that it has,
+// so it is never queued again. A job that fails stays to do; run must
+// find nothing left to change when run again.
+func (s *Store) RunOneTimeJob(ctx context.Context, name string, run func(context.Context) error) error {
+	done, err := s.OneTimeJobDone(ctx, name)
+	if err != nil || done {
+		return err
+	}
+	if err := run(ctx); err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Exec(`UPDATE one_time_jobs SET done_at = ? WHERE name = ? AND done_at IS NULL`, s.Now(), name).Error
 	if err != nil {
 		return fmt.Errorf("finish one-time job %s: %w", name, err)
 	}

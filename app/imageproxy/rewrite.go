@@ -100,16 +100,14 @@ func (w *RewriteWorker) Timeout(*river.Job[RewriteArgs]) time.Duration { return 
 // Work rewrites the stored posts and records that it has, so it is never
 // queued again; run again meanwhile, it finds nothing left to change.
 func (w *RewriteWorker) Work(ctx context.Context, job *river.Job[RewriteArgs]) error {
-	done, err := w.Store.OneTimeJobDone(ctx, job.Args.Kind())
-	if err != nil || done {
-		return err
-	}
-	n, err := w.Store.RewriteCookedPosts(ctx, "<img", func(cooked string) (string, bool) {
-		return ProxyImages(cooked, w.Signer.URL)
+	return w.Store.RunOneTimeJob(ctx, job.Args.Kind(), func(ctx context.Context) error {
+		n, err := w.Store.RewriteCookedPosts(ctx, "<img", func(cooked string) (string, bool) {
+			return ProxyImages(cooked, w.Signer.URL)
+		})
+		if err != nil {
+			return err
+		}
+		w.Log.Info("posts' images now load through the image proxy", "posts", n)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.Log.Info("posts' images now load through the image proxy", "posts", n)
-	return w.Store.FinishOneTimeJob(ctx, job.Args.Kind())
 }
