@@ -36,6 +36,18 @@ func (s *mailSink) received() [][]byte {
 	return append([][]byte(nil), s.messages...)
 }
 
+// oneSince is the one email received since the sink held before, its
+// headers and text; the test fails unless exactly one came. what names
+// the emails in the failure.
+func (s *mailSink) oneSince(t testing.TB, before int, what string) (netmail.Header, string) {
+	t.Helper()
+	got := s.received()
+	if len(got) != before+1 {
+		t.Fatalf("%d %s, want 1", len(got)-before, what)
+	}
+	return mailText(t, got[before])
+}
+
 type mailSinkSession struct{ s *mailSink }
 
 func (ss *mailSinkSession) Mail(string, *smtp.MailOptions) error { return nil }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,21 @@ func sendReply(t testing.TB, a *apptest.App, from, to, messageID, body string) {
 	}
 }
 
+// runWithInbound runs test on a site that takes replies by email on a
+// listener of its own, as `rounds serve` does, and sends its mail to the
+// sink; env adds to its settings.
+func runWithInbound(t *testing.T, env map[string]string, test func(t *testing.T, a *apptest.App, sink *mailSink)) {
+	sink, smtpURL := startMailSink(t)
+	opts := apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0"}}
+	maps.Copy(opts.Env, env)
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		if err := a.Site.StartInbound(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		test(t, a, sink)
+	}, opts)
+}
+
 func postsIn(t testing.TB, a *apptest.App, topicID int64) []models.Post {
 	t.Helper()
 	var posts []models.Post
@@ -47,12 +63,8 @@ func postsIn(t testing.TB, a *apptest.App, topicID int64) []models.Post {
 // becomes a post through the listener `rounds serve` runs; one with a
 // Social Security number is bounced, and nothing of it posted.
 func TestReplyByEmailEndToEnd(t *testing.T) {
-	sink, smtpURL := startMailSink(t)
-	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+	runWithInbound(t, nil, func(t *testing.T, a *apptest.App, sink *mailSink) {
 		ctx := context.Background()
-		if err := a.Site.StartInbound(ctx); err != nil {
-			t.Fatal(err)
-		}
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		okaforAddr := withAddress(t, a, okafor)
@@ -67,7 +79,7 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		if n, err := a.Site.Notify.SendDue(ctx); err != nil || n != 1 {
 			t.Fatalf("notification emails: %d, %v", n, err)
 		}
-		header, text := mailText(t, sink.received()[before])
+		header, text := sink.oneSince(t, before, "notification emails")
 		replyTo := header.Get("Reply-To")
 		if !strings.HasPrefix(replyTo, "reply+") || !strings.Contains(text, "Reduced dose") {
 			t.Fatalf("Reply-To %q, text:\n%s", replyTo, text)
@@ -92,11 +104,7 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		if n := len(postsIn(t, a, topic.ID)); n != 3 {
 			t.Fatalf("%d posts after a reply with an SSN, want 3", n)
 		}
-		got := sink.received()
-		if len(got) != before+1 {
-			t.Fatalf("%d bounces, want 1", len(got)-before)
-		}
-		header, text = mailText(t, got[before])
+		header, text = sink.oneSince(t, before, "bounces")
 		if !strings.Contains(header.Get("To"), okaforAddr) || header.Get("Subject") != "Your reply was not posted" ||
 			!strings.Contains(text, "Social Security number") || strings.Contains(text, "123-45-6789") ||
 			header.Get("In-Reply-To") != "<second@mail.hospital.test>" {
@@ -121,18 +129,14 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		if n := len(postsIn(t, a, topic.ID)); n != 3 {
 			t.Fatalf("a reply to an unreadable topic was posted")
 		}
-	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0"}})
+	})
 }
 
 // Replies by email count against the member's posting limit, and a
 // locked topic takes none; each refusal is bounced with the reason.
 func TestReplyByEmailLimitsAndLocks(t *testing.T) {
-	sink, smtpURL := startMailSink(t)
-	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+	runWithInbound(t, map[string]string{"ROUNDS_RATE_LIMITS": "post=1/1h"}, func(t *testing.T, a *apptest.App, sink *mailSink) {
 		ctx := context.Background()
-		if err := a.Site.StartInbound(ctx); err != nil {
-			t.Fatal(err)
-		}
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		park := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
 		addr := withAddress(t, a, okafor)
@@ -146,11 +150,7 @@ func TestReplyByEmailLimitsAndLocks(t *testing.T) {
 		if n := len(postsIn(t, a, topic.ID)); n != 2 {
 			t.Fatalf("%d posts, want the opening post and the first reply", n)
 		}
-		got := sink.received()
-		if len(got) != before+1 {
-			t.Fatalf("%d bounces, want 1", len(got)-before)
-		}
-		if _, text := mailText(t, got[before]); !strings.Contains(text, "you have posted a lot in a short time") {
+		if _, text := sink.oneSince(t, before, "bounces"); !strings.Contains(text, "you have posted a lot in a short time") {
 			t.Fatalf("bounce:\n%s", text)
 		}
 
@@ -163,15 +163,10 @@ func TestReplyByEmailLimitsAndLocks(t *testing.T) {
 		if n := len(postsIn(t, a, topic.ID)); n != 2 {
 			t.Fatalf("a locked topic took a reply by email")
 		}
-		got = sink.received()
-		if len(got) != before+1 {
-			t.Fatalf("%d bounces for the locked topic, want 1", len(got)-before)
-		}
-		if _, text := mailText(t, got[before]); !strings.Contains(text, "the topic is locked") {
+		if _, text := sink.oneSince(t, before, "bounces for the locked topic"); !strings.Contains(text, "the topic is locked") {
 			t.Fatalf("bounce:\n%s", text)
 		}
-	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0",
-		"ROUNDS_RATE_LIMITS": "post=1/1h"}})
+	})
 }
 
 func consultMessagesIn(t testing.TB, a *apptest.App, consultID int64) []models.ConsultMessageView {
@@ -188,12 +183,8 @@ func consultMessagesIn(t testing.TB, a *apptest.App, consultID int64) []models.C
 // reply form: an SSN bounces, another sender's or a non-participant's mail
 // writes nothing, a redelivery writes once, the posting limit holds.
 func TestConsultReplyByEmailEndToEnd(t *testing.T) {
-	sink, smtpURL := startMailSink(t)
-	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+	runWithInbound(t, map[string]string{"ROUNDS_RATE_LIMITS": "post=2/1h"}, func(t *testing.T, a *apptest.App, sink *mailSink) {
 		ctx := context.Background()
-		if err := a.Site.StartInbound(ctx); err != nil {
-			t.Fatal(err)
-		}
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		chen := a.VerifiedMember(t, "chen", "Dr. Wei Chen", "Nephrology")
@@ -211,7 +202,7 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		if n, err := a.Site.Notify.SendDue(ctx); err != nil || n != 1 {
 			t.Fatalf("notification emails: %d, %v", n, err)
 		}
-		header, text := mailText(t, sink.received()[before])
+		header, text := sink.oneSince(t, before, "notification emails")
 		replyTo := header.Get("Reply-To")
 		if !strings.HasPrefix(replyTo, "reply+") || !strings.Contains(text, "Colchicine for three months?") ||
 			!strings.Contains(text, "post your answer in the consult") {
@@ -235,11 +226,7 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		if n := len(consultMessagesIn(t, a, c.ID)); n != 2 {
 			t.Fatalf("%d messages after a reply with an SSN, want 2", n)
 		}
-		got := sink.received()
-		if len(got) != before+1 {
-			t.Fatalf("%d bounces, want 1", len(got)-before)
-		}
-		header, text = mailText(t, got[before])
+		header, text = sink.oneSince(t, before, "bounces")
 		if !strings.Contains(header.Get("To"), okaforAddr) || !strings.Contains(text, "Social Security number") ||
 			strings.Contains(text, "123-45-6789") {
 			t.Fatalf("bounce to %q:\n%s", header.Get("To"), text)
@@ -261,9 +248,7 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		if n := len(consultMessagesIn(t, a, c.ID)); n != 3 {
 			t.Fatalf("%d messages under the posting limit, want 3", n)
 		}
-		if got := sink.received(); len(got) != before+1 {
-			t.Fatalf("%d bounces for the limit, want 1", len(got)-before)
-		} else if _, text := mailText(t, got[before]); !strings.Contains(text, "you have posted a lot in a short time") {
+		if _, text := sink.oneSince(t, before, "bounces for the limit"); !strings.Contains(text, "you have posted a lot in a short time") {
 			t.Fatalf("bounce:\n%s", text)
 		}
 
@@ -276,6 +261,5 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		if n := len(consultMessagesIn(t, a, c.ID)); n != 3 {
 			t.Fatalf("a member who left the consult wrote in it by email")
 		}
-	}, apptest.Options{Env: map[string]string{"ROUNDS_SMTP_URL": smtpURL, "ROUNDS_SMTP_INBOUND_ADDR": "127.0.0.1:0",
-		"ROUNDS_RATE_LIMITS": "post=2/1h"}})
+	})
 }
