@@ -8,15 +8,11 @@ import (
 	"testing"
 
 	"rounds/app/apptest"
-	"rounds/models"
 )
 
 func signedInAdmin(t *testing.T, a *apptest.App) *apptest.Browser {
 	t.Helper()
-	admin := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
-	if err := a.Store.SetRole(t.Context(), admin.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
+	admin := a.Admin(t, "root", "Dr. Ada Root", "Internal Medicine")
 	b := a.Browser(t)
 	b.SignIn(admin)
 	return b

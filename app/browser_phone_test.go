@@ -63,10 +63,7 @@ func TestBrowserPhone(t *testing.T) {
 	reyes := a.VerifiedMember(t, "reyes", "Dr. Ana Reyes-Villanueva", "Paediatric Nephrology")
 	member := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 	moderator := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
-	admin := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor-Whitfield", "Cardiac Electrophysiology")
-	if err := a.Store.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
+	admin := a.Admin(t, "okafor", "Dr. Amara Okafor-Whitfield", "Cardiac Electrophysiology")
 	applicant := a.PendingMember(t, "rivera")
 	application := &models.Verification{UserID: applicant.ID, FullName: "Sam Rivera", Profession: "physician",
 		Specialty: "Emergency Medicine", Institution: "St. Mary's Hospital and Regional Trauma Centre",

@@ -23,10 +23,7 @@ func TestBrowserProfileAndSuspension(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := s.VerifiedMember(t, "root", "Dr. Sam Root", "Radiology")
-	if err := s.Store.SetRole(ctx, root.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
+	s.Admin(t, "root", "Dr. Sam Root", "Radiology")
 	topic := s.Topic(t, s.board, s.member, "Amiodarone and warfarin", "What INR do you aim for after starting amiodarone?")
 	reply := s.Reply(t, topic, weber, "We check it weekly for the first month.")
 

@@ -47,10 +47,7 @@ func TestConsultImagesOnlyForParticipants(t *testing.T) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		chen := a.VerifiedMember(t, "chen", "Dr. Li Chen", "Nephrology")
 		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
-		root := a.VerifiedMember(t, "root", "Site Admin", "Internal Medicine")
-		if err := a.Store.SetRole(ctx, root.ID, models.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
+		root := a.Admin(t, "root", "Site Admin", "Internal Medicine")
 		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Broad complexes",
 			MemberIDs: []int64{weber.ID, chen.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
 		if err != nil {

@@ -173,10 +173,7 @@ func TestConsultsReachNoOneElse(t *testing.T) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		chen := a.VerifiedMember(t, "chen", "Dr. Li Chen", "Nephrology")
 		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
-		admin := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
-		if err := a.Store.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
+		admin := a.Admin(t, "root", "Dr. Ada Root", "Internal Medicine")
 		former := a.VerifiedMember(t, "former", "Dr. Fay Former", "Cardiology")
 		suspended := a.VerifiedMember(t, "gone", "Dr. Gus Gone", "Cardiology")
 		board := a.Board(t, "cardiology", "Cardiology")

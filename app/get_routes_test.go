@@ -40,11 +40,8 @@ var getBookkeeping = map[string][]string{
 func TestNoGETChangesData(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		ctx := t.Context()
-		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		// An administrator reaches every page; the things are theirs.
-		if err := a.Store.SetRole(ctx, okafor.ID, models.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
+		okafor := a.Admin(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		board := a.Board(t, "cardiology", "Cardiology")
 		topic := a.Topic(t, board, okafor, "Amiodarone and warfarin", "Opening post", "anticoagulation")

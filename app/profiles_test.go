@@ -82,11 +82,7 @@ func TestProfileNeverShowsAnonymousPosts(t *testing.T) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
-		admin := a.VerifiedMember(t, "root", "Dr. Sam Root", "Radiology")
-		if err := a.Store.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
-		admin.Role = models.RoleAdmin
+		admin := a.Admin(t, "root", "Dr. Sam Root", "Radiology")
 		board := a.Board(t, "safety", "Patient safety")
 		board.AllowAnonymous = true
 		if err := a.Store.UpdateBoard(ctx, board); err != nil {
@@ -218,11 +214,7 @@ func TestMemberAdministration(t *testing.T) {
 		a.PendingMember(t, "newcomer")
 		mod := a.Moderator(t, "park", "Dr. Lena Park", "Internal Medicine")
 		other := a.Moderator(t, "chen", "Dr. Wei Chen", "Nephrology")
-		admin := a.VerifiedMember(t, "root", "Dr. Sam Root", "Radiology")
-		if err := a.Store.SetRole(ctx, admin.ID, models.RoleAdmin); err != nil {
-			t.Fatal(err)
-		}
-		admin.Role = models.RoleAdmin
+		admin := a.Admin(t, "root", "Dr. Sam Root", "Radiology")
 
 		m := a.Browser(t)
 		m.SignIn(mod)

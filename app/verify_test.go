@@ -261,10 +261,7 @@ func mustAtoi(t *testing.T, s string) int {
 func TestAdminsReadTheOutbox(t *testing.T) {
 	a := apptest.New(t)
 	newcomer := a.PendingMember(t, "newcomer")
-	root := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
-	if err := a.Store.SetRole(t.Context(), root.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
+	root := a.Admin(t, "root", "Dr. Ada Root", "Internal Medicine")
 	b := a.Browser(t)
 	b.SignIn(newcomer)
 	wantStatus(t, b.Submit("/verify", "/verify", application("okafor@stmary.example.org")), http.StatusSeeOther)
@@ -390,10 +387,7 @@ func TestApplicantHeaderShowsTheNameGiven(t *testing.T) {
 // sandboxed frame under a policy of its own, and its text decoded.
 func TestAdminsReadHTMLMail(t *testing.T) {
 	a := apptest.New(t)
-	root := a.VerifiedMember(t, "root", "Dr. Ada Root", "Internal Medicine")
-	if err := a.Store.SetRole(t.Context(), root.ID, models.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
+	root := a.Admin(t, "root", "Dr. Ada Root", "Internal Medicine")
 	mailer := a.Site.Mailer
 	long := strings.Repeat("Norepinephrine through a peripheral IV — how long do you let it run? ", 3)
 	err := mailer.Send(t.Context(), roundsmail.Message{To: []string{"okafor@stmary.example.org"}, Subject: "Your weekly Rounds digest",

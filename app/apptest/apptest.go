@@ -318,6 +318,17 @@ func (a *App) Moderator(t testing.TB, username, displayName, specialty string) *
 	return u
 }
 
+// Admin makes a verified clinician who administers the site.
+func (a *App) Admin(t testing.TB, username, displayName, specialty string) *models.User {
+	t.Helper()
+	u := a.VerifiedMember(t, username, displayName, specialty)
+	if err := a.Store.SetRole(context.Background(), u.ID, models.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	u.Role = models.RoleAdmin
+	return u
+}
+
 // Hide has a moderator hide a post, giving a reason (or none).
 func (a *App) Hide(t testing.TB, post *models.Post, moderator *models.User, reason string) {
 	t.Helper()
