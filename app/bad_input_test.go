@@ -79,22 +79,12 @@ func newRouteSite(t *testing.T, a *apptest.App) *routeSite {
 	s.applicant = a.Browser(t)
 	s.applicant.SignIn(applicant)
 	s.group = a.Group(t, "Nursing", "nurse", "").ID
-	consult, err := a.Store.StartConsult(t.Context(), models.NewConsult{StarterID: root.ID, Subject: "A private question",
-		MemberIDs: []int64{okafor.ID}, PostContent: models.PostContent{Source: "Hello", Cooked: "<p>Hello</p>", Plain: "Hello"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := a.Store.AddConsultMessage(t.Context(), consult.ID, okafor.ID, models.PostContent{Source: "Hi", Cooked: "<p>Hi</p>", Plain: "Hi"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	consult := a.Consult(t, root, "A private question", "Hello", okafor)
+	m := a.ConsultMessage(t, consult, okafor, "Hi")
 	if err := a.Store.ReportConsultMessage(t.Context(), m.ID, root.ID, models.FlagSpam, ""); err != nil {
 		t.Fatal(err)
 	}
-	other, err := a.Store.AddConsultMessage(t.Context(), consult.ID, okafor.ID, models.PostContent{Source: "Hi", Cooked: "<p>Hi</p>", Plain: "Hi"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := a.ConsultMessage(t, consult, okafor, "Hi")
 	s.consult, s.message, s.toReport = consult.ID, m.ID, other.ID
 	return s
 }

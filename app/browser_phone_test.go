@@ -141,13 +141,8 @@ func TestBrowserPhone(t *testing.T) {
 
 	// A consult of reyes with the member, the moderator and the
 	// administrator, and reyes's message in it, which the member reported.
-	consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: reyes.ID,
-		Subject:   "Amiodarone loading in renal failure: a private question for the electrophysiology team",
-		MemberIDs: []int64{member.ID, moderator.ID, admin.ID}, PostContent: models.PostContent{Source: "What do you hold?",
-			Cooked: "<p>What do you hold?</p>", Plain: "What do you hold?"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	consult := a.Consult(t, reyes, "Amiodarone loading in renal failure: a private question for the electrophysiology team",
+		"What do you hold?", member, moderator, admin)
 	consultMessages, err := a.Store.ConsultMessages(ctx, consult.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -42,17 +42,12 @@ func sendConsultImage(t *testing.T, b *apptest.Browser, path, alt string) string
 
 func TestConsultImagesOnlyForParticipants(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
-		ctx := t.Context()
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		chen := a.VerifiedMember(t, "chen", "Dr. Li Chen", "Nephrology")
 		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
 		root := a.Admin(t, "root", "Site Admin", "Internal Medicine")
-		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Broad complexes",
-			MemberIDs: []int64{weber.ID, chen.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		consult := a.Consult(t, okafor, "Broad complexes", "First", weber, chen)
 		path := fmt.Sprintf("/consults/%d", consult.ID)
 		doctor := a.SignedIn(t, okafor)
 		name := sendConsultImage(t, doctor, path, "Rhythm strip, broad complexes")
@@ -158,11 +153,7 @@ func TestHiddenConsultMessageImages(t *testing.T) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
-		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Broad complexes",
-			MemberIDs: []int64{weber.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		consult := a.Consult(t, okafor, "Broad complexes", "First", weber)
 		name := "0123456789abcdef0123456789abcdef"
 		content := models.PostContent{Source: "Strip", Cooked: "<p>Strip</p>", Plain: "Strip", Images: []models.PostImage{{Name: name,
 			Alt: "Rhythm strip", ContentType: "image/png", Width: 10, Height: 10, PageWidth: 10, PageHeight: 10, ThumbWidth: 10, ThumbHeight: 10}}}
@@ -174,10 +165,7 @@ func TestHiddenConsultMessageImages(t *testing.T) {
 		if err := a.Site.Blobs.Put(ctx, models.ImageBlobPrefix(name)+"thumb", bytes.NewReader(data), int64(len(data))); err != nil {
 			t.Fatal(err)
 		}
-		reported, err := a.Store.AddConsultMessage(ctx, consult.ID, okafor.ID, models.PostContent{Source: "Rude", Cooked: "<p>Rude</p>", Plain: "Rude"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		reported := a.ConsultMessage(t, consult, okafor, "Rude")
 		nurse := a.SignedIn(t, weber)
 		moderator := a.SignedIn(t, mod)
 		thumb := "/media/" + name + "/thumb"

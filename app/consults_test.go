@@ -302,15 +302,8 @@ func TestModeratorsActOnAReportedConsultMessage(t *testing.T) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		mod := a.Moderator(t, "mo", "Moderator Mo", "Internal Medicine")
-		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Heparin",
-			MemberIDs: []int64{weber.ID}, PostContent: models.PostContent{Source: "First", Cooked: "<p>First</p>", Plain: "First"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rude, err := a.Store.AddConsultMessage(ctx, consult.ID, okafor.ID, models.PostContent{Source: "Rude words", Cooked: "<p>Rude words</p>", Plain: "Rude words"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		consult := a.Consult(t, okafor, "Heparin", "First", weber)
+		rude := a.ConsultMessage(t, consult, okafor, "Rude words")
 		moderator := a.SignedIn(t, mod)
 		review := fmt.Sprintf("/mod/consult-messages/%d", rude.ID)
 		wantStatus(t, moderator.Get(review), http.StatusNotFound)

@@ -191,11 +191,7 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		okaforAddr := withAddress(t, a, okafor)
 		withAddress(t, a, weber)
 		chenAddr := withAddress(t, a, chen)
-		c, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: weber.ID, Subject: "Pericarditis recurrence", MemberIDs: []int64{okafor.ID},
-			PostContent: models.PostContent{Source: "Colchicine for three months?", Cooked: "<p>Colchicine for three months?</p>"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := a.Consult(t, weber, "Pericarditis recurrence", "Colchicine for three months?", okafor)
 
 		before := len(sink.received())
 		a.Clock.Add(10 * time.Minute)

@@ -67,11 +67,7 @@ func TestNoGETChangesData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		consult, err := a.Store.StartConsult(ctx, models.NewConsult{StarterID: weber.ID, Subject: "A private question",
-			MemberIDs: []int64{okafor.ID}, PostContent: models.PostContent{Source: "Hello", Cooked: "<p>Hello</p>", Plain: "Hello"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		consult := a.Consult(t, weber, "A private question", "Hello", okafor)
 		messages, err := a.Store.ConsultMessages(ctx, consult.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -267,11 +267,7 @@ func (a *App) AnonymousTopic(t testing.TB, board *models.Board, author *models.U
 
 func (a *App) topic(t testing.TB, nt models.NewTopic, body string) *models.Topic {
 	t.Helper()
-	content, err := a.Site.Markdown.Render(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nt.Source, nt.Cooked, nt.Plain = body, content.HTML, content.Plain
+	nt.PostContent = a.content(t, body)
 	topic, _, err := a.Store.CreateTopic(context.Background(), nt)
 	if err != nil {
 		t.Fatal(err)
@@ -295,11 +291,7 @@ func (a *App) AnonymousReply(t testing.TB, topic *models.Topic, author *models.U
 
 func (a *App) reply(t testing.TB, nr models.NewReply, body string) *models.Post {
 	t.Helper()
-	content, err := a.Site.Markdown.Render(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nr.Source, nr.Cooked, nr.Plain = body, content.HTML, content.Plain
+	nr.PostContent = a.content(t, body)
 	post, err := a.Store.CreateReply(context.Background(), nr)
 	if err != nil {
 		t.Fatal(err)
