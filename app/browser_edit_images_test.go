@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,15 +18,11 @@ import (
 func TestBrowserRemoveImageOnEdit(t *testing.T) {
 	browser := startChromium(t)
 	s := newSite(t, browser)
-	film := filepath.Join(t.TempDir(), "film.png")
-	if err := os.WriteFile(film, pngBytes(t, 400, 300), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s.signInAt(t, "/b/cardiology/new")
 	s.do(t, "write the topic",
 		chromedp.SendKeys(chromedp.CSS("#field-title"), "Chest film after the line"),
 		chromedp.SendKeys(chromedp.CSS("#field-body"), "Film attached; where is the tip?"))
-	s.follow(t, "choose the film, which uploads it", chromedp.SetUploadFiles(chromedp.CSS("#field-images"), []string{film}))
+	s.chooseImage(t, "film.png", pngBytes(t, 400, 300))
 	s.do(t, "describe the image and attest",
 		chromedp.SendKeys(chromedp.CSS(`input[name^="alt-"]`), "Chest radiograph, central line"),
 		chromedp.Click(chromedp.CSS("#field-images-attest")))

@@ -17,15 +17,11 @@ import (
 func TestBrowserUploadRedactAndPost(t *testing.T) {
 	browser := startChromium(t)
 	s := newSite(t, browser)
-	photo := filepath.Join(t.TempDir(), "IMG_0042.jpg")
-	if err := os.WriteFile(photo, photoWithMetadata(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s.signInAt(t, "/b/cardiology/new")
 	s.do(t, "write the topic",
 		chromedp.SendKeys(chromedp.CSS("#field-title"), "Rash after amiodarone"),
 		chromedp.SendKeys(chromedp.CSS("#field-body"), "Photo attached; blue-grey on the face."))
-	s.follow(t, "choose a photo, which uploads it", chromedp.SetUploadFiles(chromedp.CSS("#field-images"), []string{photo}))
+	s.chooseImage(t, "IMG_0042.jpg", photoWithMetadata(t))
 	s.wantPath(t, "/b/cardiology/new")
 	s.wantField(t, "#field-title", "Rash after amiodarone")
 	caption := read(t, s, "read the staged image", chromedp.Evaluate[string](`document.querySelector('.staged-image').innerText`))
@@ -35,19 +31,7 @@ func TestBrowserUploadRedactAndPost(t *testing.T) {
 
 	// Once the image has loaded, drag a box on it; it is written into
 	// the box field.
-	read(t, s, "wait for the staged image", chromedp.Evaluate[bool](`new Promise(function(done){
-		var i = document.querySelector('.redaction-canvas img');
-		if (i.complete) { done(i.naturalWidth > 0); } else { i.addEventListener('load', function(){ done(true); }); }
-	})`, chromedp.EvalAwaitPromise))
-	rect := read(t, s, "find the image", chromedp.Evaluate[[]float64](
-		`(function(){var l=document.querySelector('.redaction-layer');l.scrollIntoView({block:'center'});var r=l.getBoundingClientRect();return [r.left,r.top,r.width,r.height]})()`))
-	x0, y0 := rect[0]+rect[2]*0.1, rect[1]+rect[3]*0.1
-	x1, y1 := rect[0]+rect[2]*0.4, rect[1]+rect[3]*0.3
-	s.do(t, "draw a box",
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft, chromedp.ClickCount(1)),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, (x0+x1)/2, (y0+y1)/2, chromedp.ButtonLeft),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x1, y1, chromedp.ButtonLeft),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	s.drawBox(t, [2]float64{0.1, 0.1}, [2]float64{0.4, 0.3})
 	boxes := read(t, s, "read the box field", chromedp.Evaluate[string](`document.querySelector('textarea[name^="boxes-"]').value`))
 	if f := strings.Fields(boxes); len(f) != 4 || f[0] == "0" {
 		t.Fatalf("the box field holds %q after drawing one box", boxes)
@@ -78,4 +62,34 @@ func TestBrowserUploadRedactAndPost(t *testing.T) {
 		t.Fatalf("the post's thumbnail: %q", loaded)
 	}
 	s.wantQuiet(t)
+}
+
+// chooseImage chooses an image file of that name in the composer's image
+// field, as a member picks one from their device, which uploads it.
+func (s *site) chooseImage(t *testing.T, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.follow(t, "choose "+name+", which uploads it", chromedp.SetUploadFiles(chromedp.CSS("#field-images"), []string{path}))
+}
+
+// drawBox waits for the staged image to load and drags a box on it with
+// the mouse, from and to given as fractions of its width and height.
+func (s *site) drawBox(t *testing.T, from, to [2]float64) {
+	t.Helper()
+	read(t, s, "wait for the staged image", chromedp.Evaluate[bool](`new Promise(function(done){
+		var i = document.querySelector('.redaction-canvas img');
+		if (i.complete) { done(i.naturalWidth > 0); } else { i.addEventListener('load', function(){ done(true); }); }
+	})`, chromedp.EvalAwaitPromise))
+	rect := read(t, s, "find the image", chromedp.Evaluate[[]float64](
+		`(function(){var l=document.querySelector('.redaction-layer');l.scrollIntoView({block:'center'});var r=l.getBoundingClientRect();return [r.left,r.top,r.width,r.height]})()`))
+	x0, y0 := rect[0]+rect[2]*from[0], rect[1]+rect[3]*from[1]
+	x1, y1 := rect[0]+rect[2]*to[0], rect[1]+rect[3]*to[1]
+	s.do(t, "draw a box",
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, (x0+x1)/2, (y0+y1)/2, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x1, y1, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)))
 }

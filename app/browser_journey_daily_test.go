@@ -1,13 +1,10 @@
 package app_test
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"rounds/models"
@@ -147,28 +144,12 @@ func TestBrowserJourneyEveryDay(t *testing.T) {
 
 	// A photo in the composer: the face is blurred on upload, and a box
 	// drawn with the mouse is blacked out.
-	photo := filepath.Join(t.TempDir(), "IMG_0042.jpg")
-	if err := os.WriteFile(photo, photoWithMetadata(t), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s.open(t, "/b/emergency-medicine/new")
 	s.do(t, "write the topic",
 		chromedp.SendKeys(chromedp.CSS("#field-title"), "Rash after amiodarone"),
 		chromedp.SendKeys(chromedp.CSS("#field-body"), "Photo attached; blue-grey on the face."))
-	s.follow(t, "choose a photo, which uploads it", chromedp.SetUploadFiles(chromedp.CSS("#field-images"), []string{photo}))
-	read(t, s, "wait for the staged image", chromedp.Evaluate[bool](`new Promise(function(done){
-		var i = document.querySelector('.redaction-canvas img');
-		if (i.complete) { done(i.naturalWidth > 0); } else { i.addEventListener('load', function(){ done(true); }); }
-	})`, chromedp.EvalAwaitPromise))
-	rect := read(t, s, "find the image", chromedp.Evaluate[[]float64](
-		`(function(){var l=document.querySelector('.redaction-layer');l.scrollIntoView({block:'center'});var r=l.getBoundingClientRect();return [r.left,r.top,r.width,r.height]})()`))
-	x0, y0 := rect[0]+rect[2]*0.55, rect[1]+rect[3]*0.75
-	x1, y1 := rect[0]+rect[2]*0.95, rect[1]+rect[3]*0.92
-	s.do(t, "draw a box",
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft, chromedp.ClickCount(1)),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, (x0+x1)/2, (y0+y1)/2, chromedp.ButtonLeft),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x1, y1, chromedp.ButtonLeft),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	s.chooseImage(t, "IMG_0042.jpg", photoWithMetadata(t))
+	s.drawBox(t, [2]float64{0.55, 0.75}, [2]float64{0.95, 0.92})
 	s.follow(t, "black out the box", chromedp.Click(chromedp.CSS(`button[name="redact"]`)))
 	caption := read(t, s, "read the staged image", chromedp.Evaluate[string](`document.querySelector('.staged-image').innerText`))
 	if !strings.Contains(caption, "A face was found and is blurred.") || !strings.Contains(caption, "1 box blacked out") {
