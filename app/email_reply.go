@@ -91,19 +91,8 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 	case postRefusal(access) != "":
 		return inbound.Result{Refused: inbound.ReasonNotAllowed, URL: onSite}, nil
 	}
-	body := strings.TrimSpace(r.Text)
-	if n := utf8.RuneCountInString(body); n > bodyMax {
-		return inbound.Result{Refused: inbound.ReasonTooLong, Limit: bodyMax, URL: onSite}, nil
-	}
-	if found := phi.Scan(r.Text); len(found) > 0 {
-		res := inbound.Result{Refused: inbound.ReasonIdentifiers, URL: onSite}
-		for _, f := range found {
-			res.Identifiers = append(res.Identifiers, inbound.Identifier{Kind: phiTypeLabel(f.Type), Start: f.Start, End: f.End})
-		}
-		return res, nil
-	}
-	if refused := e.takePostingLimit(ctx, u); refused != nil {
-		refused.URL = onSite
+	body, refused := e.screen(ctx, u, r, onSite)
+	if refused != nil {
 		return *refused, nil
 	}
 	audio, err := h.episodeAudio(ctx, &topic.Topic)
@@ -129,6 +118,30 @@ func (e *emailReplies) PostReply(ctx context.Context, r inbound.Reply) (inbound.
 	}
 	h.log.Info("reply by email posted", "member", u.ID, "topic", topic.ID, "post", post.ID)
 	return inbound.Result{PostID: post.ID, URL: e.postURL(post.ID)}, nil
+}
+
+// screen applies the checks every reply by email passes before it is
+// written, to a topic or a consult, in the order the forms apply them:
+// its length, the identifier guard (any finding bounces) and the member's
+// posting limit. It returns the reply's text, or why it is refused, with
+// onSite, where the member may write it instead.
+func (e *emailReplies) screen(ctx context.Context, u *models.User, r inbound.Reply, onSite string) (string, *inbound.Result) {
+	body := strings.TrimSpace(r.Text)
+	if n := utf8.RuneCountInString(body); n > bodyMax {
+		return "", &inbound.Result{Refused: inbound.ReasonTooLong, Limit: bodyMax, URL: onSite}
+	}
+	if found := phi.Scan(r.Text); len(found) > 0 {
+		res := &inbound.Result{Refused: inbound.ReasonIdentifiers, URL: onSite}
+		for _, f := range found {
+			res.Identifiers = append(res.Identifiers, inbound.Identifier{Kind: phiTypeLabel(f.Type), Start: f.Start, End: f.End})
+		}
+		return "", res
+	}
+	if refused := e.takePostingLimit(ctx, u); refused != nil {
+		refused.URL = onSite
+		return "", refused
+	}
+	return body, nil
 }
 
 // postConsultMessage writes a reply by email to a consult as the consult's
@@ -158,19 +171,8 @@ func (e *emailReplies) postConsultMessage(ctx context.Context, u *models.User, r
 		return inbound.Result{}, err
 	}
 	onSite := h.cfg.BaseURL.String() + consultURL(v.ID)
-	body := strings.TrimSpace(r.Text)
-	if n := utf8.RuneCountInString(body); n > bodyMax {
-		return inbound.Result{Refused: inbound.ReasonTooLong, Limit: bodyMax, URL: onSite}, nil
-	}
-	if found := phi.Scan(r.Text); len(found) > 0 {
-		res := inbound.Result{Refused: inbound.ReasonIdentifiers, URL: onSite}
-		for _, f := range found {
-			res.Identifiers = append(res.Identifiers, inbound.Identifier{Kind: phiTypeLabel(f.Type), Start: f.Start, End: f.End})
-		}
-		return res, nil
-	}
-	if refused := e.takePostingLimit(ctx, u); refused != nil {
-		refused.URL = onSite
+	body, refused := e.screen(ctx, u, r, onSite)
+	if refused != nil {
 		return *refused, nil
 	}
 	content, err := h.postContent(ctx, body, nil, "")
