@@ -351,6 +351,9 @@ func TestRefusedFormsKeepWhatWasTyped(t *testing.T) {
 					url.Values{"reason": {bad.text}}, nil},
 				{"report", s.admin, fmt.Sprintf("/p/%d/flag", s.others.ID), fmt.Sprintf("/p/%d/flag", s.others.ID),
 					url.Values{"reason": {"other"}, "note": {bad.text}}, nil},
+				{"consult report", s.admin, fmt.Sprintf("/consult-messages/%d/report", s.toReport),
+					fmt.Sprintf("/consult-messages/%d/report", s.toReport),
+					url.Values{"reason": {"other"}, "note": {bad.text}}, []string{"The report was not sent", `value="other" checked`}},
 			} {
 				t.Run(bad.kind+" in "+tc.name, func(t *testing.T) {
 					before := rowCounts(t, a)
