@@ -50,6 +50,24 @@ func runWithInbound(t *testing.T, env map[string]string, test func(t *testing.T,
 	}, opts)
 }
 
+// notificationReplyTo sends the notification emails now due, which must
+// be one, and returns the address it gives for replies, signed for the
+// member, and its text.
+func notificationReplyTo(t *testing.T, a *apptest.App, sink *mailSink) (replyTo, text string) {
+	t.Helper()
+	before := len(sink.received())
+	a.Clock.Add(10 * time.Minute)
+	if n, err := a.Site.Notify.SendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("notification emails: %d, %v", n, err)
+	}
+	header, text := sink.oneSince(t, before, "notification emails")
+	replyTo = header.Get("Reply-To")
+	if !strings.HasPrefix(replyTo, "reply+") {
+		t.Fatalf("Reply-To %q, text:\n%s", replyTo, text)
+	}
+	return replyTo, text
+}
+
 func postsIn(t testing.TB, a *apptest.App, topicID int64) []models.Post {
 	t.Helper()
 	var posts []models.Post
@@ -64,7 +82,6 @@ func postsIn(t testing.TB, a *apptest.App, topicID int64) []models.Post {
 // Social Security number is bounced, and nothing of it posted.
 func TestReplyByEmailEndToEnd(t *testing.T) {
 	runWithInbound(t, nil, func(t *testing.T, a *apptest.App, sink *mailSink) {
-		ctx := context.Background()
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		okaforAddr := withAddress(t, a, okafor)
@@ -74,15 +91,9 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		a.Reply(t, topic, weber, "Reduced dose, with anti-Xa levels.")
 
 		// The notification email carries the reply address.
-		before := len(sink.received())
-		a.Clock.Add(10 * time.Minute)
-		if n, err := a.Site.Notify.SendDue(ctx); err != nil || n != 1 {
-			t.Fatalf("notification emails: %d, %v", n, err)
-		}
-		header, text := sink.oneSince(t, before, "notification emails")
-		replyTo := header.Get("Reply-To")
-		if !strings.HasPrefix(replyTo, "reply+") || !strings.Contains(text, "Reduced dose") {
-			t.Fatalf("Reply-To %q, text:\n%s", replyTo, text)
+		replyTo, text := notificationReplyTo(t, a, sink)
+		if !strings.Contains(text, "Reduced dose") {
+			t.Fatalf("notification email:\n%s", text)
 		}
 
 		sendReply(t, a, okaforAddr, replyTo, "first@mail.hospital.test", "Thanks, that is what we do too.")
@@ -99,12 +110,12 @@ func TestReplyByEmailEndToEnd(t *testing.T) {
 		}
 
 		// An SSN: bounced to the member's own address, nothing posted.
-		before = len(sink.received())
+		before := len(sink.received())
 		sendReply(t, a, okaforAddr, replyTo, "second@mail.hospital.test", "Our patient, SSN 123-45-6789, did well on it.")
 		if n := len(postsIn(t, a, topic.ID)); n != 3 {
 			t.Fatalf("%d posts after a reply with an SSN, want 3", n)
 		}
-		header, text = sink.oneSince(t, before, "bounces")
+		header, text := sink.oneSince(t, before, "bounces")
 		if !strings.Contains(header.Get("To"), okaforAddr) || header.Get("Subject") != "Your reply was not posted" ||
 			!strings.Contains(text, "Social Security number") || strings.Contains(text, "123-45-6789") ||
 			header.Get("In-Reply-To") != "<second@mail.hospital.test>" {
@@ -193,16 +204,9 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		chenAddr := withAddress(t, a, chen)
 		c := a.Consult(t, weber, "Pericarditis recurrence", "Colchicine for three months?", okafor)
 
-		before := len(sink.received())
-		a.Clock.Add(10 * time.Minute)
-		if n, err := a.Site.Notify.SendDue(ctx); err != nil || n != 1 {
-			t.Fatalf("notification emails: %d, %v", n, err)
-		}
-		header, text := sink.oneSince(t, before, "notification emails")
-		replyTo := header.Get("Reply-To")
-		if !strings.HasPrefix(replyTo, "reply+") || !strings.Contains(text, "Colchicine for three months?") ||
-			!strings.Contains(text, "post your answer in the consult") {
-			t.Fatalf("Reply-To %q, text:\n%s", replyTo, text)
+		replyTo, text := notificationReplyTo(t, a, sink)
+		if !strings.Contains(text, "Colchicine for three months?") || !strings.Contains(text, "post your answer in the consult") {
+			t.Fatalf("notification email:\n%s", text)
 		}
 
 		sendReply(t, a, okaforAddr, replyTo, "first@mail.hospital.test", "Yes, with aspirin for two weeks.")
@@ -217,12 +221,12 @@ func TestConsultReplyByEmailEndToEnd(t *testing.T) {
 		}
 
 		// An SSN: bounced to the member, nothing written.
-		before = len(sink.received())
+		before := len(sink.received())
 		sendReply(t, a, okaforAddr, replyTo, "second@mail.hospital.test", "Same for our patient, SSN 123-45-6789.")
 		if n := len(consultMessagesIn(t, a, c.ID)); n != 2 {
 			t.Fatalf("%d messages after a reply with an SSN, want 2", n)
 		}
-		header, text = sink.oneSince(t, before, "bounces")
+		header, text := sink.oneSince(t, before, "bounces")
 		if !strings.Contains(header.Get("To"), okaforAddr) || !strings.Contains(text, "Social Security number") ||
 			strings.Contains(text, "123-45-6789") {
 			t.Fatalf("bounce to %q:\n%s", header.Get("To"), text)
