@@ -26,8 +26,7 @@ func TestDraftOfANewTopicComesBackUntilPosted(t *testing.T) {
 		board := a.Board(t, "cardiology", "Cardiology")
 		place := models.NewTopicDraft(board.ID).String()
 
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		page := nurse.Get("/b/cardiology/new")
 		mustContain(t, page, `data-draft="`+place+`"`, `name="save_draft"`, `data-mentions="/b/cardiology/mentions"`)
 		mustNotContain(t, page, "Draft saved at")
@@ -41,16 +40,14 @@ func TestDraftOfANewTopicComesBackUntilPosted(t *testing.T) {
 		}
 
 		// The draft comes back on the form, on any device, with its note.
-		again := a.Browser(t)
-		again.SignIn(weber)
+		again := a.SignedIn(t, weber)
 		mustContain(t, again.Get("/b/cardiology/new"), "Draft saved at", `value="Heparin drip titration"`,
 			`value="anticoagulation"`, "Which nomogram do you use?", `formaction="/drafts/discard"`)
 		mustContain(t, again.Get("/drafts"), "New topic in Cardiology", "Heparin drip titration", "Which nomogram do you use?",
 			`href="/b/cardiology/new"`)
 
 		// Nobody else sees it.
-		owner := a.Browser(t)
-		owner.SignIn(okafor)
+		owner := a.SignedIn(t, okafor)
 		mustNotContain(t, owner.Get("/b/cardiology/new"), "Which nomogram", "Draft saved at")
 		mustNotContain(t, owner.Get("/drafts"), "Which nomogram")
 
@@ -70,8 +67,7 @@ func TestSaveDraftButtonWorksWithoutScript(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		a.Board(t, "cardiology", "Cardiology")
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 
 		// A title too short to post is fine in a draft.
 		res := nurse.Submit("/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"Hep"},
@@ -111,8 +107,7 @@ func TestAutosaveRefusesBadInputAndClosedPlaces(t *testing.T) {
 		topic := a.Topic(t, board, okafor, "Apixaban in dialysis", "What dose do you use?")
 		opening := openingPostOf(t, a, topic.ID)
 
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		page := "/b/cardiology/new"
 		res := saveDraft(t, nurse, page, models.NewTopicDraft(board.ID).String(), url.Values{"body": {"a\x00b"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -139,8 +134,7 @@ func TestDraftOfABoardClosedSinceIsNeitherListedNorRestored(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		board := a.Board(t, "oncology", "Oncology")
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		wantStatus(t, saveDraft(t, nurse, "/b/oncology/new", models.NewTopicDraft(board.ID).String(),
 			url.Values{"title": {"Neutropenic fever"}, "body": {"Empiric cover?"}}), http.StatusOK)
 		mustContain(t, nurse.Get("/drafts"), "Neutropenic fever")
@@ -165,8 +159,7 @@ func TestDraftsOfRepliesEditsAndCases(t *testing.T) {
 		topic := a.Topic(t, board, okafor, "Apixaban in dialysis", "What dose do you use?")
 		mine := a.Reply(t, topic, weber, "We use 2.5 mg twice daily.")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 
 		// A reply.
 		reply := models.ReplyDraft(topic.ID).String()
@@ -223,8 +216,7 @@ func TestMentionSuggestionsAreTheBoardsReaders(t *testing.T) {
 		// Anonymous posts change nothing in who is suggested.
 		a.AnonymousTopic(t, board, nair, "A question asked anonymously", "Who am I?")
 
-		reader := a.Browser(t)
-		reader.SignIn(nair)
+		reader := a.SignedIn(t, nair)
 		res := reader.Get("/b/oncology/mentions?q=pri")
 		wantStatus(t, res, http.StatusOK)
 		var got []map[string]string
@@ -261,8 +253,7 @@ func TestAutosaveAndMentionsAreRateLimited(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		board := a.Board(t, "cardiology", "Cardiology")
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		place := models.NewTopicDraft(board.ID).String()
 		for i := range 2 {
 			wantStatus(t, saveDraft(t, nurse, "/b/cardiology/new", place, url.Values{"body": {fmt.Sprint("draft ", i)}}), http.StatusOK)
@@ -290,8 +281,7 @@ func TestMentionOfANameNoMemberHasStaysText(t *testing.T) {
 		a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		a.PendingMember(t, "newcomer")
 		a.Board(t, "cardiology", "Cardiology")
-		b := a.Browser(t)
-		b.SignIn(okafor)
+		b := a.SignedIn(t, okafor)
 		text := "Ask @Weber, @newcomer and @nobody_here."
 		res := b.Submit("/b/cardiology/new", "/preview", url.Values{"body": {text}})
 		wantStatus(t, res, http.StatusOK)
@@ -313,8 +303,7 @@ func TestSaveDraftButtonOnRepliesAndEdits(t *testing.T) {
 		topic := a.Topic(t, board, okafor, "Apixaban in dialysis", "What dose do you use?")
 		mine := a.Reply(t, topic, weber, "We use 2.5 mg twice daily.")
 		topicPath := fmt.Sprintf("/t/%d", topic.ID)
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 
 		res := nurse.Submit(topicPath, topicPath+"/reply", url.Values{"body": {"Half a thought"}, "save_draft": {"1"}})
 		wantStatus(t, res, http.StatusOK)

@@ -116,8 +116,7 @@ func TestEmailSettingsSection(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		ctx := context.Background()
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-		b := a.Browser(t)
-		b.SignIn(okafor)
+		b := a.SignedIn(t, okafor)
 		res := b.Get("/settings/digest")
 		wantStatus(t, res, http.StatusOK)
 		mustContain(t, res, `id="email"`, "Email for replies and mentions", `name="email_reply" value="now" checked`,

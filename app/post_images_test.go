@@ -120,8 +120,7 @@ func TestImageUploadRedactAndPost(t *testing.T) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Dermatology")
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
 		a.Board(t, "derm", "Dermatology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		form := url.Values{"title": {"Annular plaque on the forearm"}, "body": {"Three weeks, no itch. Ideas?"}}
 		photo := photoWithMetadata(t)
 
@@ -149,8 +148,7 @@ func TestImageUploadRedactAndPost(t *testing.T) {
 		if bytes.Contains([]byte(preview.Body), []byte("SERIAL-CAM")) {
 			t.Error("the preview keeps the upload's metadata")
 		}
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		wantStatus(t, nurse.Get("/uploads/"+ticket), http.StatusNotFound)
 
 		// Posting waits for a description and the attestation.
@@ -305,14 +303,12 @@ func TestPostImagesFollowThePostsPermissions(t *testing.T) {
 		cardio := a.Group(t, "Cardiologists", "", "", okafor, mod)
 		a.Restrict(t, board, []*models.Group{cardio}, []*models.Group{cardio})
 		topic := a.Topic(t, board, okafor, "Wide-complex tachycardia", "VT or SVT with aberrancy?")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		name := postImage(t, doctor, topic, "12-lead ECG, wide complexes")
 		sizes := []string{"thumb", "page", "full", "dicom"}
 
 		// A member outside the board's group finds no size, whatever the address.
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		for _, size := range sizes {
 			wantStatus(t, nurse.Get("/media/"+name+"/"+size), http.StatusNotFound)
 		}
@@ -334,8 +330,7 @@ func TestPostImagesFollowThePostsPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 		a.Hide(t, post, mod, "Shows a wristband")
-		moderator := a.Browser(t)
-		moderator.SignIn(mod)
+		moderator := a.SignedIn(t, mod)
 		for _, size := range sizes[:3] {
 			wantStatus(t, doctor.Get("/media/"+name+"/"+size), http.StatusNotFound)
 			wantStatus(t, moderator.Get("/media/"+name+"/"+size), http.StatusOK)
@@ -359,8 +354,7 @@ func TestImageUploadRefusalsKeepTheForm(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		a.Board(t, "cardiology", "Cardiology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		form := url.Values{"title": {"Holter findings"}, "body": {"Runs of SVT overnight."}}
 		for _, c := range []struct {
 			name, ctype string
@@ -383,8 +377,7 @@ func TestImageUploadRefusalsKeepTheForm(t *testing.T) {
 		}
 		// Another member's ticket, sent by hand, is not theirs to post.
 		weber := a.VerifiedMember(t, "weber", "Jonas Weber, RN", "Critical Care Nursing")
-		nurse := a.Browser(t)
-		nurse.SignIn(weber)
+		nurse := a.SignedIn(t, weber)
 		res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", form, &upload{"image", "ok.png", "image/png", pngBytes(t, 64, 64)})
 		ticket := ticketInput.FindStringSubmatch(res.Body)[1]
 		stolen := url.Values{"title": {"Borrowed"}, "body": {"Not my image."}, "image_ticket": {ticket}, "alt-" + ticket: {"x"}, "images_attest": {"yes"}}
@@ -447,8 +440,7 @@ func TestBurnedInIdentifiersBlockThePost(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Radiology")
 		a.Board(t, "radiology", "Radiology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		form := url.Values{"title": {"Widened mediastinum?"}, "body": {"Portable film, supine."}}
 		res := submitMultipart(t, doctor, "/b/radiology/new", "/b/radiology/new", form,
 			&upload{"image", "chest.png", "image/png", filmWithLabel(t, "MRN 12345678", "DOB 03/04/1956")})
@@ -488,8 +480,7 @@ func TestDICOMUploadIsDeidentifiedThroughTheRoute(t *testing.T) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Radiology")
 		board := a.Board(t, "radiology", "Radiology")
 		topic := a.Topic(t, board, okafor, "Incidental adrenal lesion", "Washout values attached.")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		file := dicomtest.File(t, dicomtest.Spec{Rows: 256, Columns: 256, Stored: 12, Extra: []*dcm.Element{
 			dicomtest.Element(t, tag.PatientName, []string{"Doe^Jane"}),
 			dicomtest.Element(t, tag.PatientID, []string{"MRN-00991"}),
@@ -546,8 +537,7 @@ func TestStagedUploadsAreSweptAfterTheirHour(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		a.Board(t, "cardiology", "Cardiology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		for i := 0; i < 2; i++ {
 			res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"Left behind"}},
 				&upload{"image", "ecg.png", "image/png", pngBytes(t, 64, 64)})
@@ -582,8 +572,7 @@ func TestUploadsAreRateLimited(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		a.Board(t, "cardiology", "Cardiology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		form := url.Values{"title": {"Two films"}, "body": {"Before and after."}}
 		res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", form, &upload{"image", "a.png", "image/png", pngBytes(t, 64, 64)})
 		wantStatus(t, res, http.StatusOK)
@@ -599,8 +588,7 @@ func TestCaseWithAnImage(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Surgery")
 		a.Board(t, "surgery", "Surgery")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		form := aCase()
 		res := submitMultipart(t, doctor, "/b/surgery/case", "/b/surgery/case", form, &upload{"image", "cxr.png", "image/png", pngBytes(t, 400, 300)})
 		wantStatus(t, res, http.StatusOK)
@@ -627,8 +615,7 @@ func TestUploadSizeFollowsTheConfiguration(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		okafor := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 		a.Board(t, "cardiology", "Cardiology")
-		doctor := a.Browser(t)
-		doctor.SignIn(okafor)
+		doctor := a.SignedIn(t, okafor)
 		mustContain(t, doctor.Get("/b/cardiology/new"), "up to 1 MB and 50 megapixels")
 		big := bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 400_000)
 		res := submitMultipart(t, doctor, "/b/cardiology/new", "/b/cardiology/new", url.Values{"title": {"A large scan"}},
