@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -126,13 +125,8 @@ func (h *Handler) editImages(c *fiber.Ctx, page postEditPage, form *composer) (b
 		return acted, nil
 	}
 	for i, p := range form.Images.Posted {
-		switch n := utf8.RuneCountInString(p.Alt); {
-		case n == 0:
-			p.Error = "Describe the image for members who cannot see it."
-			addImageProblem(form, p.Label(i)+": describe it (alt text), for members who cannot see it.")
-		case n > altMax:
-			p.Error = fmt.Sprintf("At most %d characters; yours has %d.", altMax, n)
-			addImageProblem(form, fmt.Sprintf("%s: the description has at most %d characters; yours has %d.", p.Label(i), altMax, n))
+		if msg := checkAlt(form, p.Label(i), p.Alt); msg != "" {
+			p.Error = msg
 		}
 	}
 	return false, nil

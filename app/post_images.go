@@ -328,17 +328,27 @@ func imageStep(form *composer) {
 	}
 }
 
+// checkAlt checks an image's description, new or posted: what is wrong
+// goes into the form's summary under the image's label, and comes back to
+// be shown by the image; "" when nothing is.
+func checkAlt(form *composer, label, alt string) string {
+	switch n := utf8.RuneCountInString(alt); {
+	case n == 0:
+		addImageProblem(form, label+": describe it (alt text), for members who cannot see it.")
+		return "Describe the image for members who cannot see it."
+	case n > altMax:
+		addImageProblem(form, fmt.Sprintf("%s: the description has at most %d characters; yours has %d.", label, altMax, n))
+		return fmt.Sprintf("At most %d characters; yours has %d.", altMax, n)
+	}
+	return ""
+}
+
 // checkImages puts on the form what stops its images being posted.
 func (h *Handler) checkImages(form *composer) {
 	tray := form.Images
 	for i, img := range tray.Images {
-		switch n := utf8.RuneCountInString(img.Alt); {
-		case n == 0:
-			img.Error = "Describe the image for members who cannot see it."
-			addImageProblem(form, img.Label(i)+": describe it (alt text), for members who cannot see it.")
-		case n > altMax:
-			img.Error = fmt.Sprintf("At most %d characters; yours has %d.", altMax, n)
-			addImageProblem(form, fmt.Sprintf("%s: the description has at most %d characters; yours has %d.", img.Label(i), altMax, n))
+		if msg := checkAlt(form, img.Label(i), img.Alt); msg != "" {
+			img.Error = msg
 		}
 		if n := len(img.State.uncovered()); n > 0 {
 			img.Error = "Black out the marked text before posting."
