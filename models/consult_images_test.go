@@ -15,12 +15,8 @@ func TestConsultImagesAttachSearchAndPurge(t *testing.T) {
 		okafor := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
 		weber := modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
 		mod := modelstest.Verified("mod", "Moderator Mo").Moderator().Make(t, store)
-		img := func(name, alt string) models.PostImage {
-			return models.PostImage{Name: name, Alt: alt, ContentType: "image/png", Width: 800, Height: 600,
-				PageWidth: 800, PageHeight: 600, ThumbWidth: 320, ThumbHeight: 240}
-		}
 		first := consultText("The strip")
-		first.Images = []models.PostImage{img("aaaa", "Rhythm strip with delta waves"), img("bbbb", "12-lead ECG")}
+		first.Images = []models.PostImage{anImage("aaaa", "Rhythm strip with delta waves"), anImage("bbbb", "12-lead ECG")}
 		c, err := store.StartConsult(ctx, models.NewConsult{StarterID: okafor.ID, Subject: "Pre-excitation",
 			MemberIDs: []int64{weber.ID}, PostContent: first})
 		if err != nil {

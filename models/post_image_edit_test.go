@@ -15,19 +15,15 @@ func TestEditPostImages(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		topic := f.topic(t, "Wide-complex tachycardia")
-		img := func(name, alt string) models.PostImage {
-			return models.PostImage{Name: name, Alt: alt, ContentType: "image/png", Width: 800, Height: 600,
-				PageWidth: 800, PageHeight: 600, ThumbWidth: 320, ThumbHeight: 240}
-		}
 		content := models.PostContent{Source: "The film", Cooked: "<p>The film</p>", Plain: "The film"}
 		withImages := content
-		withImages.Images = []models.PostImage{img("aaaa", "ECG"), img("bbbb", "rhythm strip")}
+		withImages.Images = []models.PostImage{anImage("aaaa", "ECG"), anImage("bbbb", "rhythm strip")}
 		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: withImages})
 		if err != nil {
 			t.Fatal(err)
 		}
 		other, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{
-			Source: "Another", Cooked: "<p>Another</p>", Plain: "Another", Images: []models.PostImage{img("cccc", "other")}}})
+			Source: "Another", Cooked: "<p>Another</p>", Plain: "Another", Images: []models.PostImage{anImage("cccc", "other")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +41,7 @@ func TestEditPostImages(t *testing.T) {
 		// Keep the second first with a new description, drop the first,
 		// add one; another post's image named among those kept stays put.
 		edit := &models.ImageEdit{Keep: []models.PostImage{{ID: old[1].ID, Alt: "Rhythm strip, lead II"}, {ID: foreign.ID, Alt: "taken"}},
-			Added: []models.PostImage{img("dddd", "after cardioversion")}}
+			Added: []models.PostImage{anImage("dddd", "after cardioversion")}}
 		saved, err := store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: 1, PostContent: content, Images: edit})
 		if err != nil {
 			t.Fatal(err)
@@ -69,7 +65,7 @@ func TestEditPostImages(t *testing.T) {
 		// More than a post takes is refused, and nothing changes.
 		var many []models.PostImage
 		for i := range models.MaxPostImages - 1 {
-			many = append(many, img(fmt.Sprintf("e%03d", i), "more"))
+			many = append(many, anImage(fmt.Sprintf("e%03d", i), "more"))
 		}
 		keep := []models.PostImage{{ID: got[0].ID, Alt: got[0].Alt}, {ID: got[1].ID, Alt: got[1].Alt}}
 		_, err = store.EditPost(ctx, models.PostEdit{PostID: reply.ID, EditorID: f.peer.ID, BaseVersion: saved.Version, PostContent: content,

@@ -59,18 +59,21 @@ func TestStagedImagesAreTheirUploadersForAnHour(t *testing.T) {
 	})
 }
 
+// anImage is an attached image's record as the app stores it once its
+// sizes are in the blob store.
+func anImage(name, alt string) models.PostImage {
+	return models.PostImage{Name: name, Alt: alt, ContentType: "image/png", Width: 800, Height: 600,
+		PageWidth: 800, PageHeight: 600, ThumbWidth: 320, ThumbHeight: 240}
+}
+
 func TestPostImagesAttachSearchAndPurge(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		topic := f.topic(t, "Wide-complex tachycardia")
-		img := func(name, alt string) models.PostImage {
-			return models.PostImage{Name: name, Alt: alt, ContentType: "image/png", Width: 800, Height: 600,
-				PageWidth: 800, PageHeight: 600, ThumbWidth: 320, ThumbHeight: 240}
-		}
 		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{
 			Source: "The film", Cooked: "<p>The film</p>", Plain: "The film",
-			Images: []models.PostImage{img("aaaa", "12-lead ECG with delta waves"), img("bbbb", "rhythm strip")}}})
+			Images: []models.PostImage{anImage("aaaa", "12-lead ECG with delta waves"), anImage("bbbb", "rhythm strip")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
