@@ -222,9 +222,9 @@ func (s *Store) placeholders(query string) string {
 // bulkInsert gathers rows for one multi-row INSERT and sends it when the
 // statement reaches its size limit. A statement of n rows always has the
 // same text, so it is prepared once per transaction and only bound and run
-// after that: SQLite would otherwise parse hundreds of placeholders again
-// for every batch. (The inserts are flushed together, parents first, so
-// they flush at different row counts: a few shapes each.)
+// after that, rather than parsed again for every batch. (The inserts are
+// flushed together, parents first, so on PostgreSQL they flush at
+// different row counts: a few shapes each.)
 type bulkInsert struct {
 	engine  Engine
 	prefix  string
@@ -239,21 +239,20 @@ type bulkInsert struct {
 
 func newBulkInsert(engine Engine, prefix string, columns int) *bulkInsert {
 	// PostgreSQL takes up to 65,535 parameters in a statement and binds
-	// them in linear time; stay well below. The embedded SQLite driver
-	// finds each parameter's value by scanning the argument list from its
-	// start, so a statement's binding grows with the square of its
-	// parameters: there a few hundred per statement is fastest, and more
-	// statements cost little once each is prepared.
-	params := 16000
-	if engine == SQLite {
-		params = sqliteBulkParams
+	// them in linear time; stay well below, as each statement is a round
+	// trip. On the embedded SQLite a prepared INSERT of one row is
+	// cheapest: SQLite keeps a statement journal (a temporary file,
+	// written page by page) for a statement that writes several rows and
+	// may fail halfway, and the driver finds each parameter's value by
+	// scanning the arguments from the first, so binding a statement grows
+	// with the square of its parameters (docs/performance.md, "rounds seed
+	// at a million posts").
+	maxRows := 1
+	if engine == Postgres {
+		maxRows = max(16000/columns, 1)
 	}
-	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: max(params/columns, 1)}
+	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: maxRows}
 }
-
-// sqliteBulkParams is about how many parameters one multi-row INSERT takes
-// on SQLite (docs/performance.md, "rounds seed at a million posts").
-const sqliteBulkParams = 300
 
 func (b *bulkInsert) add(values ...any) {
 	b.args = append(b.args, values...)
