@@ -131,7 +131,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				if len(p.Links) > 0 {
 					extras = append(extras, extra{postID: postID, links: p.Links})
 				}
-				if postRows.full() || revRows.full() || topicRows.full() || tagRows.full() || outboxRows.full() {
+				if postRows.isFull() || revRows.isFull() || topicRows.isFull() || tagRows.isFull() || outboxRows.isFull() {
 					if err := flushAll(); err != nil {
 						return err
 					}
@@ -220,62 +220,93 @@ func (s *Store) placeholders(query string) string {
 }
 
 // bulkInsert gathers rows for one multi-row INSERT and sends it when the
-// statement reaches its size limit.
+// statement reaches its size limit. A statement of n rows always has the
+// same text, so it is prepared once per transaction and only bound and run
+// after that, rather than parsed again for every batch. (The inserts are
+// flushed together, parents first, so on PostgreSQL they flush at
+// different row counts: a few shapes each.)
 type bulkInsert struct {
 	engine  Engine
 	prefix  string
 	columns int
 	maxRows int
-	sql     strings.Builder
 	args    []any
 	rows    int
+	// stmts are the prepared statements by their number of rows; the
+	// transaction's end closes them.
+	stmts map[int]*sql.Stmt
 }
 
 func newBulkInsert(engine Engine, prefix string, columns int) *bulkInsert {
 	// PostgreSQL takes up to 65,535 parameters in a statement and binds
-	// them in linear time; stay well below. The embedded SQLite driver
-	// matches each parameter against the whole argument list, so a
-	// statement's cost grows with the square of its parameters: there a
-	// few hundred per statement is fastest.
-	params := 16000
-	if engine == SQLite {
-		params = 900
+	// them in linear time; stay well below, as each statement is a round
+	// trip. On the embedded SQLite a prepared INSERT of one row is
+	// cheapest: SQLite keeps a statement journal (a temporary file,
+	// written page by page) for a statement that writes several rows and
+	// may fail halfway, and the driver finds each parameter's value by
+	// scanning the arguments from the first, so binding a statement grows
+	// with the square of its parameters (docs/performance.md, "rounds seed
+	// at a million posts").
+	maxRows := 1
+	if engine == Postgres {
+		maxRows = max(16000/columns, 1)
 	}
-	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: max(params/columns, 1)}
+	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: maxRows}
 }
 
 func (b *bulkInsert) add(values ...any) {
-	if b.rows == 0 {
-		b.sql.Reset()
-		b.sql.WriteString(b.prefix)
-	} else {
-		b.sql.WriteByte(',')
-	}
-	b.sql.WriteByte('(')
-	for i := range values {
-		if i > 0 {
-			b.sql.WriteByte(',')
-		}
-		if b.engine == Postgres {
-			b.sql.WriteString("$" + strconv.Itoa(len(b.args)+i+1))
-		} else {
-			b.sql.WriteByte('?')
-		}
-	}
-	b.sql.WriteByte(')')
 	b.args = append(b.args, values...)
 	b.rows++
 }
 
-func (b *bulkInsert) full() bool { return b.rows >= b.maxRows }
+func (b *bulkInsert) isFull() bool { return b.rows >= b.maxRows }
+
+// statement is the INSERT of rows rows.
+func (b *bulkInsert) statement(rows int) string {
+	var sb strings.Builder
+	sb.Grow(len(b.prefix) + rows*(b.columns*4+3))
+	sb.WriteString(b.prefix)
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := range b.columns {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			n++
+			if b.engine == Postgres {
+				sb.WriteString("$" + strconv.Itoa(n))
+			} else {
+				sb.WriteByte('?')
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
 
 func (b *bulkInsert) flush(ctx context.Context, conn *sql.Tx) error {
 	if b.rows == 0 {
 		return nil
 	}
-	if _, err := conn.ExecContext(ctx, b.sql.String(), b.args...); err != nil {
+	stmt := b.stmts[b.rows]
+	if stmt == nil {
+		var err error
+		if stmt, err = conn.PrepareContext(ctx, b.statement(b.rows)); err != nil {
+			return fmt.Errorf("bulk insert: prepare %d rows: %w", b.rows, err)
+		}
+		if b.stmts == nil {
+			b.stmts = map[int]*sql.Stmt{}
+		}
+		b.stmts[b.rows] = stmt
+	}
+	if _, err := stmt.ExecContext(ctx, b.args...); err != nil {
 		return fmt.Errorf("bulk insert (%d rows): %w", b.rows, err)
 	}
+	clear(b.args) // let the rows' text go
 	b.args = b.args[:0]
 	b.rows = 0
 	return nil

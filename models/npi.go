@@ -82,9 +82,10 @@ func (s *Store) UpsertNPIProviders(ctx context.Context, providers []NPIProvider)
 	if len(providers) == 0 {
 		return nil
 	}
-	// The same limits as bulkInsert, which cannot carry the ON CONFLICT
-	// tail: PostgreSQL binds parameters in linear time, the embedded SQLite
-	// driver in quadratic time, so there a few hundred per statement.
+	// Multi-row statements, as bulkInsert (which cannot carry the ON
+	// CONFLICT tail) once sent on both engines: PostgreSQL binds parameters
+	// in linear time, the embedded SQLite driver in quadratic time, so
+	// there a few hundred per statement.
 	params := 16000
 	if s.engine == SQLite {
 		params = 900

@@ -74,6 +74,8 @@ func TestFind(t *testing.T) {
 		{"PMID glued to digits is not one", "PMID 3330124612345 and XPMID 1", nil},
 		{"pubmed URL", "https://pubmed.ncbi.nlm.nih.gov/33301246/", []links.Link{pmid("33301246")}},
 		{"pubmed URL without scheme", "pubmed.ncbi.nlm.nih.gov/33301246", []links.Link{pmid("33301246")}},
+		{"PMID in mixed case", "see Pmid 33301246", []links.Link{pmid("33301246")}},
+		{"pubmed URL in capitals", "PUBMED.NCBI.NLM.NIH.GOV/33301246", []links.Link{pmid("33301246")}},
 		{"old ncbi pubmed URL", "[abstract](https://www.ncbi.nlm.nih.gov/pubmed/33301246)", []links.Link{pmid("33301246")}},
 		{"pubmed search is a page", "https://pubmed.ncbi.nlm.nih.gov/?term=apixaban",
 			[]links.Link{page("https://pubmed.ncbi.nlm.nih.gov/?term=apixaban")}},

@@ -2,7 +2,9 @@ package seed
 
 import (
 	"context"
+	"syscall"
 	"testing"
+	"time"
 
 	"rounds/app/markdown"
 	"rounds/models/modelstest"
@@ -31,4 +33,84 @@ func BenchmarkLoadSynthetic(b *testing.B) {
 			b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
 		})
 	}
+}
+
+// BenchmarkImportChunk measures the writer's half of a seed alone: one
+// chunk of generated, rendered topics written with ImportTopics, again and
+// again into the same database, in posts a second:
+//
+//	go test ./app/seed -run '^$' -bench ImportChunk -benchtime 10x -cpuprofile cpu.prof
+func BenchmarkImportChunk(b *testing.B) {
+	const replies = 19
+	chunkTopics := chunkPosts / (replies + 1)
+	for n, e := range modelstest.Engines(b) {
+		b.Run(string(e.Name), func(b *testing.B) {
+			ctx := context.Background()
+			store := modelstest.Migrated(b, modelstest.Engines(b)[n])
+			g := NewGenerator(1)
+			now := store.Now()
+			userIDs, err := ensureMembers(ctx, store, g.Members(500), now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			boardIDs, err := ensureBoards(ctx, store, g.Boards(), now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			generated := make([]Topic, chunkTopics)
+			for i := range generated {
+				generated[i] = g.Topic(i, replies, len(userIDs), now)
+			}
+			topics, err := importTopics(generated, userIDs, boardIDs, markdown.New(), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			posts := 0
+			cpu := processCPU(b)
+			for b.Loop() {
+				if err := store.ImportTopics(ctx, topics); err != nil {
+					b.Fatal(err)
+				}
+				posts += chunkTopics * (replies + 1)
+			}
+			b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
+			b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(posts), "cpu-µs/post")
+		})
+	}
+}
+
+// BenchmarkRenderChunk measures the other half: generating and rendering
+// one chunk of topics on one goroutine, in posts a second.
+func BenchmarkRenderChunk(b *testing.B) {
+	const replies = 19
+	chunkTopics := chunkPosts / (replies + 1)
+	g := NewGenerator(1)
+	md := markdown.New()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	userIDs := make([]int64, 500)
+	boardIDs := make([]int64, len(g.Boards()))
+	posts := 0
+	cpu := processCPU(b)
+	for b.Loop() {
+		generated := make([]Topic, chunkTopics)
+		for i := range generated {
+			generated[i] = g.Topic(i, replies, len(userIDs), now)
+		}
+		if _, err := importTopics(generated, userIDs, boardIDs, md, nil); err != nil {
+			b.Fatal(err)
+		}
+		posts += chunkTopics * (replies + 1)
+	}
+	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
+	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(posts), "cpu-µs/post")
+}
+
+// processCPU is the CPU time (user and system) the process has used so far:
+// on a shared machine it moves far less than the wall clock.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -145,6 +145,9 @@ type Options struct {
 	Now time.Time
 	// Progress, when set, is told how many posts have been written so far.
 	Progress func(posts int)
+	// chunkPosts, when set, replaces chunkPosts: tests write many chunks
+	// without writing many posts.
+	chunkPosts int
 }
 
 // chunkPosts is about how many posts go into one import transaction:
@@ -180,7 +183,11 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 		topics []models.ImportTopic
 		err    error
 	}
-	chunkTopics := max(1, chunkPosts/(opts.Replies+1))
+	perChunk := chunkPosts
+	if opts.chunkPosts > 0 {
+		perChunk = opts.chunkPosts
+	}
+	chunkTopics := max(1, perChunk/(opts.Replies+1))
 	chunks := (opts.Topics + chunkTopics - 1) / chunkTopics
 	jobs := make(chan int)
 	// One future per chunk, queued in order; a bounded queue keeps the
