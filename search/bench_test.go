@@ -186,7 +186,7 @@ func BenchmarkIndexBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, nil)
+		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, rebuildBatch, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -43,6 +43,11 @@ const (
 // old index switches to the new one at its next poll. progress, when not
 // nil, is called with the posts written and the total to write.
 func Rebuild(ctx context.Context, dir string, store *models.Store, progress func(done, total int64)) (RebuildStats, error) {
+	return rebuild(ctx, dir, store, rebuildBatch, progress)
+}
+
+// rebuild is Rebuild with each shard's segments holding up to batch posts.
+func rebuild(ctx context.Context, dir string, store *models.Store, batch int, progress func(done, total int64)) (RebuildStats, error) {
 	start := time.Now()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return RebuildStats{}, fmt.Errorf("create search index folder: %w", err)
@@ -75,7 +80,7 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	building := filepath.Join(dir, buildingPrefix+stamp)
-	done, err := build(ctx, building, store, total, progress)
+	done, err := build(ctx, building, store, total, batch, progress)
 	if err == nil {
 		err = finish(ctx, building, position)
 	}
@@ -173,7 +178,8 @@ func removeBuilding(dir string) {
 	}
 }
 
-// build writes every visible post into a new index at path. It uses
+// build writes every visible post into a new index at path, up to batch
+// posts a segment. It uses
 // Bleve's offline builder, one per shard, each fed by its own goroutine:
 // a builder analyses its documents a batch at a time, writes each batch
 // as a segment file without waiting on the live index's snapshots,
@@ -181,7 +187,7 @@ func removeBuilding(dir string) {
 // every document is in. One goroutine reads the posts from the database
 // and hands each to its shard, so with two shards both cores build while
 // the reading costs little beside them.
-func build(ctx context.Context, path string, store *models.Store, total int64, progress func(done, total int64)) (int64, error) {
+func build(ctx context.Context, path string, store *models.Store, total int64, batch int, progress func(done, total int64)) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := os.MkdirAll(path, 0o700); err != nil {
@@ -196,7 +202,7 @@ func build(ctx context.Context, path string, store *models.Store, total int64, p
 			return builders[i], nil
 		}
 		b, err := bleve.NewBuilder(shardPath(path, i), m, map[string]interface{}{
-			"batchSize": rebuildBatch,
+			"batchSize": batch,
 			"mergeMax":  rebuildMergeMax,
 			// Segments are written and merged inside the folder being
 			// built, so a failed rebuild leaves nothing elsewhere and the
