@@ -30,7 +30,7 @@ type RebuildStats struct {
 // How a rebuild reads and writes.
 const (
 	rebuildPage  = 1000 // posts read from the database at a time
-	rebuildBatch = 5000 // documents a shard analyses and turns into one segment at a time
+	rebuildBatch = 2000 // documents a shard analyses and turns into one segment at a time
 	// rebuildMergeMax is how many of a shard's segments are merged at once
 	// when its documents are all in: enough that a shard of millions of
 	// posts is merged into one segment in one pass, each posting rewritten
@@ -265,10 +265,11 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 	}()
 
 	var (
-		done     atomic.Int64
-		writers  sync.WaitGroup
-		writeErr error
-		errOnce  sync.Once
+		done       atomic.Int64
+		progressMu sync.Mutex
+		writers    sync.WaitGroup
+		writeErr   error
+		errOnce    sync.Once
 	)
 	fail := func(err error) { errOnce.Do(func() { writeErr = err; cancel() }) }
 	for shard, in := range out {
@@ -289,9 +290,14 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 						break
 					}
 				}
-				d := done.Add(int64(len(page)))
 				if progress != nil {
+					// One call at a time, in order, from both shards.
+					progressMu.Lock()
+					d := done.Add(int64(len(page)))
 					progress(d, max(d, total))
+					progressMu.Unlock()
+				} else {
+					done.Add(int64(len(page)))
 				}
 			}
 			if ctx.Err() != nil {
