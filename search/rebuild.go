@@ -36,6 +36,9 @@ const (
 	// posts is merged into one segment in one pass, each posting rewritten
 	// once rather than once per level of a tree of merges.
 	rebuildMergeMax = 1000
+	// parallelMergeMax is the most posts whose shards are merged at the
+	// same time: about 200 MB of index (a million posts make about 760 MB).
+	parallelMergeMax = 250_000
 )
 
 // Rebuild builds a new index under dir from every visible post in the
@@ -221,10 +224,14 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 		doc document
 	}
 	// Pages of documents, per shard, so that handing them over costs one
-	// channel send per page rather than per post.
+	// channel send per page rather than per post. A shard takes no posts
+	// while it turns a batch into a segment; the reader keeps reading
+	// meanwhile, up to a batch ahead of each shard, so that the shards do
+	// not wait on the database when they are done (posts as text are small
+	// beside the batch being analysed).
 	out := make([]chan []post, len(builders))
 	for i := range out {
-		out[i] = make(chan []post, 2)
+		out[i] = make(chan []post, max(2, 2*batch*len(out)/rebuildPage))
 	}
 	var readErr error
 	go func() {
@@ -267,6 +274,7 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 	var (
 		done       atomic.Int64
 		progressMu sync.Mutex
+		mergeMu    sync.Mutex
 		writers    sync.WaitGroup
 		writeErr   error
 		errOnce    sync.Once
@@ -313,7 +321,15 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 				}
 				return
 			}
-			// The last batch and the merge of the shard's segments.
+			// The last batch and the merge of the shard's segments. A merge
+			// maps every segment of its shard, and mapped pages count
+			// against the process's memory: past parallelMergeMax posts
+			// the shards merge one at a time, so that at most half the
+			// index is mapped at once.
+			if max(total, done.Load()) > parallelMergeMax {
+				mergeMu.Lock()
+				defer mergeMu.Unlock()
+			}
 			if err := builders[shard].Close(); err != nil {
 				fail(fmt.Errorf("finish shard %d: %w", shard, err))
 			}
