@@ -220,9 +220,13 @@ func (s *Store) OutboxHead(ctx context.Context) (int64, error) {
 // progress.
 func (s *Store) CountSearchDocs(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM posts p
-		LEFT JOIN posts op ON op.topic_id = p.topic_id AND op.number = 1
-		WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL AND op.hidden_at IS NULL`).Row().Scan(&n)
+	// Posts in a topic whose opening post is hidden are left out by the
+	// few topics that are, not by a join on every post: the join looked up
+	// each post's opening post row, tens of seconds at a million posts,
+	// where this reads only the covering index posts_created, twice.
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM posts
+		WHERE deleted_at IS NULL AND hidden_at IS NULL
+			AND topic_id NOT IN (SELECT topic_id FROM posts WHERE number = 1 AND hidden_at IS NOT NULL)`).Row().Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count search documents: %w", err)
 	}

@@ -103,6 +103,24 @@ func TestSearchDocsCarryTheirTopicAndDropWhatMembersCannotSee(t *testing.T) {
 		if docs, err = store.SearchDocsForPosts(ctx, nil); err != nil || len(docs) != 0 {
 			t.Fatalf("no ids: %+v, %v", docs, err)
 		}
+		// Hiding the opening post hides its topic: none of the topic's posts
+		// is counted, the other topic's one still is; unhiding counts them
+		// again (the unhidden reply with them).
+		if n, err := store.CountSearchDocs(ctx); err != nil || n != 5 {
+			t.Fatalf("count with the reply unhidden %d, %v; want 5", n, err)
+		}
+		if err := store.HidePost(ctx, opening.ID, f.author.ID, "Identifiers"); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := store.CountSearchDocs(ctx); err != nil || n != 1 {
+			t.Fatalf("count with the opening post hidden %d, %v; want 1", n, err)
+		}
+		if err := store.UnhidePost(ctx, opening.ID, f.author.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := store.CountSearchDocs(ctx); err != nil || n != 5 {
+			t.Fatalf("count with the opening post shown again %d, %v; want 5", n, err)
+		}
 	})
 }
 

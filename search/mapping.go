@@ -13,7 +13,7 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "6"
+const MappingVersion = "7"
 
 // Field names in the index.
 const (
@@ -25,8 +25,7 @@ const (
 	fieldTags    = "tags"    // the topic's tags
 	fieldAuthor  = "author"  // username; absent for anonymous posts
 	fieldCreated = "created" // when the post was written
-	fieldUpdated = "updated" // when it last changed
-	fieldVersion = "version" // the post's version, to compare the index with the database
+	fieldVersion = "version" // the post's version, stored to compare the index with the database; not searchable
 	fieldState   = "state"   // the topic's states: answered, outcome
 )
 
@@ -46,7 +45,6 @@ type document struct {
 	Tags    []string  `json:"tags,omitempty"`
 	Author  *string   `json:"author,omitempty"`
 	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
 	Version float64   `json:"version"`
 	State   []string  `json:"state,omitempty"`
 }
@@ -78,7 +76,13 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = true // order:newest sorts on it
 		return f
 	}
+	// A number or a date is indexed as sixteen terms, one per precision,
+	// mostly unique to the post, so each such field costs the index's
+	// dictionaries more than a post's words do. The version is only ever
+	// read back, never searched: stored, not indexed. (When a post last
+	// changed is not kept at all: nothing searches, sorts or shows it.)
 	version := bleve.NewNumericFieldMapping()
+	version.Index = false
 	version.Store = true
 	version.IncludeTermVectors = false
 	version.IncludeInAll = false
@@ -93,7 +97,6 @@ func newMapping() mapping.IndexMapping {
 	post.AddFieldMappingsAt(fieldTags, keywordField(false))
 	post.AddFieldMappingsAt(fieldAuthor, keywordField(false))
 	post.AddFieldMappingsAt(fieldCreated, date())
-	post.AddFieldMappingsAt(fieldUpdated, date())
 	post.AddFieldMappingsAt(fieldVersion, version)
 	post.AddFieldMappingsAt(fieldState, keywordField(false))
 	// No field goes into Bleve's catch-all "_all" field, and every query

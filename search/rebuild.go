@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"rounds/models"
 )
@@ -28,8 +30,15 @@ type RebuildStats struct {
 // How a rebuild reads and writes.
 const (
 	rebuildPage  = 1000 // posts read from the database at a time
-	rebuildBatch = 2000 // documents written to the index at a time
-	unpersisted  = 4    // batches written but not yet on disk
+	rebuildBatch = 2000 // documents a shard analyses and turns into one segment at a time
+	// rebuildMergeMax is how many of a shard's segments are merged at once
+	// when its documents are all in: enough that a shard of millions of
+	// posts is merged into one segment in one pass, each posting rewritten
+	// once rather than once per level of a tree of merges.
+	rebuildMergeMax = 1000
+	// parallelMergeMax is the most posts whose shards are merged at the
+	// same time: about 200 MB of index (a million posts make about 760 MB).
+	parallelMergeMax = 250_000
 )
 
 // Rebuild builds a new index under dir from every visible post in the
@@ -37,6 +46,11 @@ const (
 // old index switches to the new one at its next poll. progress, when not
 // nil, is called with the posts written and the total to write.
 func Rebuild(ctx context.Context, dir string, store *models.Store, progress func(done, total int64)) (RebuildStats, error) {
+	return rebuild(ctx, dir, store, rebuildBatch, progress)
+}
+
+// rebuild is Rebuild with each shard's segments holding up to batch posts.
+func rebuild(ctx context.Context, dir string, store *models.Store, batch int, progress func(done, total int64)) (RebuildStats, error) {
 	start := time.Now()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return RebuildStats{}, fmt.Errorf("create search index folder: %w", err)
@@ -69,25 +83,9 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	building := filepath.Join(dir, buildingPrefix+stamp)
-	// Unsafe batches return before they reach the disk, which lets the
-	// next batch be analysed meanwhile; a half-built index is never read.
-	idx, err := createShards(building, newMapping(), map[string]interface{}{"unsafe_batch": true})
-	if err != nil {
-		return RebuildStats{}, fmt.Errorf("create search index: %w", err)
-	}
-	done, err := fill(ctx, idx, store, total, progress)
+	done, err := build(ctx, building, store, total, batch, progress)
 	if err == nil {
-		// The marks that make the index usable go last, and the rebuild
-		// waits until they, and so every batch before them, are on disk:
-		// closing the index does not wait for unsafe batches.
-		err = markBuilt(ctx, idx, position)
-	}
-	if err == nil {
-		// One segment per shard: a search then walks one list per word.
-		err = idx.forceMerge(ctx)
-	}
-	if cerr := idx.Close(); err == nil && cerr != nil {
-		err = cerr
+		err = finish(ctx, building, position)
 	}
 	if err != nil {
 		_ = os.RemoveAll(building)
@@ -113,6 +111,26 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 		_ = d.Close()
 	}
 	return RebuildStats{Posts: done, Took: time.Since(start), Dir: name}, nil
+}
+
+// finish opens a built index, records in it the mapping version and the
+// outbox position the tailer goes on from, and closes it, leaving every
+// shard one segment: a search then walks one list per word.
+func finish(ctx context.Context, path string, position int64) error {
+	idx, err := openShards(path, map[string]interface{}{"unsafe_batch": false})
+	if err != nil {
+		return fmt.Errorf("open the built index: %w", err)
+	}
+	err = markBuilt(ctx, idx, position)
+	if err == nil {
+		// The builder leaves one segment a shard already; this only
+		// makes sure of it.
+		err = idx.forceMerge(ctx)
+	}
+	if cerr := idx.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return err
 }
 
 // markBuilt records the mapping version and outbox position in a built
@@ -163,25 +181,65 @@ func removeBuilding(dir string) {
 	}
 }
 
-// fill writes every visible post into idx: one goroutine reads pages from
-// the database, workers turn posts into documents, and one writer per
-// shard sends them in batches, which Bleve analyses in parallel.
-func fill(ctx context.Context, idx *shardSet, store *models.Store, total int64, progress func(done, total int64)) (int64, error) {
+// build writes every visible post into a new index at path, up to batch
+// posts a segment. It uses
+// Bleve's offline builder, one per shard, each fed by its own goroutine:
+// a builder analyses its documents a batch at a time, writes each batch
+// as a segment file without waiting on the live index's snapshots,
+// persister and background merges, and merges its segments once, when
+// every document is in. One goroutine reads the posts from the database
+// and hands each to its shard, so with two shards both cores build while
+// the reading costs little beside them.
+func build(ctx context.Context, path string, store *models.Store, total int64, batch int, progress func(done, total int64)) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan []models.SearchDoc, 4)
-	type converted struct {
-		ids  []string
-		docs []document
+	if err := os.MkdirAll(path, 0o700); err != nil {
+		return 0, fmt.Errorf("create search index folder: %w", err)
 	}
-	out := make([]chan converted, len(idx.shards))
-	for i := range out {
-		out[i] = make(chan converted, 4)
+	m := newMapping()
+	// A builder starts at its shard's first document: one with none
+	// cannot finish, so an empty shard is made as an empty index instead.
+	builders := make([]bleve.Builder, shardCount)
+	builderOf := func(i int) (bleve.Builder, error) {
+		if builders[i] != nil {
+			return builders[i], nil
+		}
+		b, err := bleve.NewBuilder(shardPath(path, i), m, map[string]interface{}{
+			"batchSize": batch,
+			"mergeMax":  rebuildMergeMax,
+			// Segments are written and merged inside the folder being
+			// built, so a failed rebuild leaves nothing elsewhere and the
+			// merged segment moves into its shard with a rename.
+			"buildPathPrefix": path,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start building shard %d: %w", i, err)
+		}
+		builders[i] = b
+		return b, nil
 	}
 
+	type post struct {
+		id  string
+		doc document
+	}
+	// Pages of documents, per shard, so that handing them over costs one
+	// channel send per page rather than per post. A shard takes no posts
+	// while it turns a batch into a segment; the reader keeps reading
+	// meanwhile, up to a batch ahead of each shard, so that the shards do
+	// not wait on the database when they are done (posts as text are small
+	// beside the batch being analysed).
+	out := make([]chan []post, len(builders))
+	for i := range out {
+		out[i] = make(chan []post, max(2, 2*batch*len(out)/rebuildPage))
+	}
 	var readErr error
 	go func() {
-		defer close(pages)
+		defer func() {
+			for _, ch := range out {
+				close(ch)
+			}
+		}()
 		after := int64(0)
 		for {
 			docs, err := store.SearchDocsAfter(ctx, after, rebuildPage)
@@ -194,116 +252,90 @@ func fill(ctx context.Context, idx *shardSet, store *models.Store, total int64, 
 				return
 			}
 			after = docs[len(docs)-1].PostID
-			select {
-			case pages <- docs:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	var workers sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			for page := range pages {
-				parts := make([]converted, len(out))
-				for _, d := range page {
-					if !d.Visible {
-						continue // hidden with its topic's opening post
-					}
-					id := docID(d.TopicID, d.PostID)
-					part := &parts[idx.shardOf(id)]
-					part.ids = append(part.ids, id)
-					part.docs = append(part.docs, toDocument(d))
+			parts := make([][]post, len(out))
+			for _, d := range docs {
+				if !d.Visible {
+					continue // hidden with its topic's opening post
 				}
-				for i, part := range parts {
-					select {
-					case out[i] <- part:
-					case <-ctx.Done():
-						return
-					}
+				id := docID(d.TopicID, d.PostID)
+				i := shardFor(id, len(out))
+				parts[i] = append(parts[i], post{id: id, doc: toDocument(d)})
+			}
+			for i, part := range parts {
+				select {
+				case out[i] <- part:
+				case <-ctx.Done():
+					return
 				}
 			}
-		}()
-	}
-	go func() {
-		workers.Wait()
-		for _, ch := range out {
-			close(ch)
 		}
 	}()
 
-	// One writer per shard: while one batch is turned into a segment (one
-	// goroutine in Bleve), another's documents are analysed.
-	inMemory := make(chan struct{}, unpersisted)
 	var (
-		done     atomic.Int64
-		writers  sync.WaitGroup
-		writeErr error
-		errOnce  sync.Once
+		done       atomic.Int64
+		progressMu sync.Mutex
+		mergeMu    sync.Mutex
+		writers    sync.WaitGroup
+		writeErr   error
+		errOnce    sync.Once
 	)
+	fail := func(err error) { errOnce.Do(func() { writeErr = err; cancel() }) }
 	for shard, in := range out {
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
-			target := idx.shards[shard]
-			batch := target.NewBatch()
-			flush := func() error {
-				if batch.Size() == 0 {
-					return nil
+			for page := range in {
+				if ctx.Err() != nil {
+					continue // drain what the reader sent before it stopped
 				}
-				n := int64(batch.Size())
-				// Unsafe batches return before they are on disk; at most
-				// unpersisted of them may wait there, which keeps memory flat.
-				select {
-				case inMemory <- struct{}{}:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				batch.SetPersistedCallback(func(err error) {
-					<-inMemory
+				for _, p := range page {
+					b, err := builderOf(shard)
+					if err == nil {
+						err = b.Index(p.id, p.doc)
+					}
 					if err != nil {
-						errOnce.Do(func() { writeErr = err; cancel() })
+						fail(fmt.Errorf("index post %s: %w", p.id, err))
+						break
 					}
-				})
-				if err := target.Batch(batch); err != nil {
-					return err
 				}
-				batch.Reset()
-				d := done.Add(n)
 				if progress != nil {
+					// One call at a time, in order, from both shards.
+					progressMu.Lock()
+					d := done.Add(int64(len(page)))
 					progress(d, max(d, total))
-				}
-				return nil
-			}
-			for c := range in {
-				for i := range c.docs {
-					if err := batch.Index(c.ids[i], c.docs[i]); err != nil {
-						errOnce.Do(func() { writeErr = err; cancel() })
-						return
-					}
-				}
-				if batch.Size() >= rebuildBatch {
-					if err := flush(); err != nil {
-						errOnce.Do(func() { writeErr = err; cancel() })
-						return
-					}
+					progressMu.Unlock()
+				} else {
+					done.Add(int64(len(page)))
 				}
 			}
-			if ctx.Err() == nil {
-				if err := flush(); err != nil {
-					errOnce.Do(func() { writeErr = err; cancel() })
+			if ctx.Err() != nil {
+				return
+			}
+			if builders[shard] == nil {
+				empty, err := bleve.NewUsing(shardPath(path, shard), m, scorch.Name, scorch.Name, nil)
+				if err == nil {
+					err = empty.Close()
 				}
+				if err != nil {
+					fail(fmt.Errorf("create empty shard %d: %w", shard, err))
+				}
+				return
+			}
+			// The last batch and the merge of the shard's segments. A merge
+			// maps every segment of its shard, and mapped pages count
+			// against the process's memory: past parallelMergeMax posts
+			// the shards merge one at a time, so that at most half the
+			// index is mapped at once.
+			if max(total, done.Load()) > parallelMergeMax {
+				mergeMu.Lock()
+				defer mergeMu.Unlock()
+			}
+			if err := builders[shard].Close(); err != nil {
+				fail(fmt.Errorf("finish shard %d: %w", shard, err))
 			}
 		}()
 	}
 	writers.Wait()
-	for _, ch := range out {
-		for range ch {
-			// drain what workers sent after a failure
-		}
-	}
 	switch {
 	case writeErr != nil:
 		return done.Load(), writeErr

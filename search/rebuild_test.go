@@ -292,8 +292,9 @@ func TestIndexBehindThePrunedOutboxRebuilds(t *testing.T) {
 	})
 }
 
-// A rebuild reads the database a page at a time and writes batches from
-// more than one writer: every page must reach the index.
+// A rebuild reads the database a page at a time, and each shard writes
+// its posts in segments that it merges at the end: every page and every
+// segment must reach the index.
 func TestRebuildKeepsEveryPage(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -309,7 +310,8 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 		if err := store.ImportTopics(ctx, imports); err != nil {
 			t.Fatal(err)
 		}
-		stats, err := Rebuild(ctx, w.dir, store, nil)
+		// Segments of 300 posts: each shard writes several and merges them.
+		stats, err := rebuild(ctx, w.dir, store, 300, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

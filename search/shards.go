@@ -98,9 +98,10 @@ func (s *shardSet) Close() error {
 	return errors.Join(errs...)
 }
 
-func (s *shardSet) shardOf(id string) int {
-	return int(shardHash(id) % uint32(len(s.shards)))
-}
+func (s *shardSet) shardOf(id string) int { return shardFor(id, len(s.shards)) }
+
+// shardFor is the shard, of n, that holds the document id.
+func shardFor(id string, n int) int { return int(shardHash(id) % uint32(n)) }
 
 // shardHash spreads ids over shards. FNV-1a's low bit is only the parity
 // of its input's bytes, so "12/12" and every other opening post whose

@@ -307,7 +307,6 @@ func toDocument(d models.SearchDoc) document {
 		Kind:    d.Kind,
 		Tags:    d.Tags,
 		Created: d.CreatedAt.UTC(),
-		Updated: d.UpdatedAt.UTC(),
 		Version: float64(d.Version),
 	}
 	if d.Number == 1 {

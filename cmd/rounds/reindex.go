@@ -37,16 +37,21 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 	}
 	defer e.close()
 
-	total, err := e.store.CountSearchDocs(ctx)
+	// The rebuild counts the posts it is to write; the progress report
+	// starts with its first call.
+	var report func(done int64)
+	stats, err := search.Rebuild(ctx, app.SearchDir(e.cfg), e.store, func(done, total int64) {
+		if report == nil {
+			report = progress(stderr, e.log, total, "posts", false)
+		}
+		report(done)
+	})
 	if err != nil {
 		return err
 	}
-	report := progress(stderr, e.log, total, "posts", false)
-	stats, err := search.Rebuild(ctx, app.SearchDir(e.cfg), e.store, func(done, _ int64) { report(done) })
-	if err != nil {
-		return err
+	if report != nil {
+		report(stats.Posts)
 	}
-	report(total)
 	fmt.Fprintf(stdout, "reindexed %d posts in %.1fs (%.0f posts/s) into %s; a running server switches to it within a second\n",
 		stats.Posts, stats.Took.Seconds(), float64(stats.Posts)/max(stats.Took.Seconds(), 0.001),
 		filepath.Join(app.SearchDir(e.cfg), stats.Dir))
