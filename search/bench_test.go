@@ -50,7 +50,8 @@ var loadQueries = []string{
 // Set ROUNDS_BENCH_DATABASE_URL for PostgreSQL, ROUNDS_BENCH_SCOPE=restricted
 // for a member kept out of one board, ROUNDS_BENCH_QUERY to time one query,
 // ROUNDS_BENCH_QUERIES=load for the 20 queries of scripts/bench instead of
-// the longer list. It reports p50, p95 and p99 in milliseconds of wall
+// the longer list, ROUNDS_BENCH_KEPT=off to forget every search's answer
+// before the next (what a search costs when the index has just changed). It reports p50, p95 and p99 in milliseconds of wall
 // time and the process's CPU time a search (steadier on a busy machine),
 // and logs the same for each query.
 func BenchmarkQueries(b *testing.B) {
@@ -106,12 +107,16 @@ func BenchmarkQueries(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	kept := os.Getenv("ROUNDS_BENCH_KEPT") != "off"
 	all := &latencies{}
 	each := make([]latencies, len(parsed))
 	var hits uint64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n := i % len(parsed)
+		if !kept {
+			x.found = newFoundCache(foundCacheSize)
+		}
 		start, cpuStart := time.Now(), cpuTime()
 		res, err := x.Search(ctx, Request{Query: parsed[n], Scope: scope})
 		if err != nil {

@@ -218,6 +218,9 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 		err = idx.Batch(batch)
 	}
 	x.mu.RUnlock()
+	// After the batch, even a failed one (a shard may have taken its
+	// part): searches kept from before it are stale.
+	x.generation.Add(1)
 	if err != nil {
 		return fmt.Errorf("write search index batch: %w", err)
 	}
