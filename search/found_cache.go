@@ -20,11 +20,12 @@ import (
 // boards searched are part of the key, so a member never gets ids found
 // in boards that member may not search.
 //
-// The index's generation goes up after every change to it (a batch of
-// the outbox applied, an index swapped in or closed). A search reads the
-// generation before it reads the index and keeps what it found under
-// that generation; an entry is used only while the generation is still
-// the same, so nothing kept predates a change the searcher could see.
+// The index's generation goes up before and after every change to it (a
+// batch of the outbox applied; an index swapped in or closed, under the
+// index's lock). A search reads the generation before it reads the index
+// and keeps what it found under that generation; an entry is used only
+// while the generation is still the same, so nothing kept predates a
+// change a search could see.
 
 // foundCacheSize is how many searches are kept, the least recently used
 // dropped first. An entry holds at most maxHits posts' ids.

@@ -118,8 +118,10 @@ func (x *Index) openCurrent() {
 	x.mu.Lock()
 	old := x.current
 	x.current, x.name, x.reason = idx, name, ""
-	x.mu.Unlock()
+	// Under the lock: no search reads the new index under the old
+	// generation.
 	x.generation.Add(1)
+	x.mu.Unlock()
 	if old != nil {
 		_ = old.Close()
 	}
