@@ -20,8 +20,8 @@ type searchResults struct {
 	Found []foundTopic
 	List  template.HTML // Found as HTML (renderSearchResults)
 	Count string        // "12 posts in 5 topics"
-	Prev  string // link to the previous page; "" on the first
-	Next  string // link to the next page; "" on the last
+	Prev  string        // link to the previous page; "" on the first
+	Next  string        // link to the next page; "" on the last
 }
 
 // foundTopic is a topic with its best-matching posts under it.
