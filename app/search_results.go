@@ -18,9 +18,10 @@ import (
 type searchResults struct {
 	*search.Results
 	Found []foundTopic
-	Count string // "12 posts in 5 topics"
-	Prev  string // link to the previous page; "" on the first
-	Next  string // link to the next page; "" on the last
+	List  template.HTML // Found as HTML (renderSearchResults)
+	Count string        // "12 posts in 5 topics"
+	Prev  string        // link to the previous page; "" on the first
+	Next  string        // link to the next page; "" on the last
 }
 
 // foundTopic is a topic with its best-matching posts under it.
@@ -57,6 +58,7 @@ func (h *Handler) searchResults(c *fiber.Ctx, q search.Query, page int) (*search
 	if out.Found, err = h.foundTopics(c.UserContext(), member(c), res); err != nil {
 		return nil, err
 	}
+	out.List = renderSearchResults(out.Found, h.now())
 	link := func(n int) string {
 		return "/search?q=" + url.QueryEscape(c.Query("q")) + "&page=" + strconv.Itoa(n)
 	}

@@ -64,6 +64,11 @@ type Index struct {
 	position int64
 	seen     map[int64]time.Time
 
+	// generation goes up after every change to the index, which empties
+	// found, the answers of recent searches (see found_cache.go).
+	generation atomic.Uint64
+	found      *foundCache
+
 	length   lengthEstimate // the average post's length, for scoring
 	ranking  ranking        // how posts are scored and ordered
 	countCap int            // hits a count reads before it estimates the rest
@@ -91,7 +96,7 @@ func Open(dir string, store *models.Store, log *slog.Logger) (*Index, error) {
 	x := &Index{
 		dir: dir, store: store, log: log, synonyms: synonyms, analyzer: analyzer,
 		wake: make(chan struct{}, 1), seen: map[int64]time.Time{}, ranking: defaultRanking,
-		countCap: countCap,
+		countCap: countCap, found: newFoundCache(foundCacheSize),
 	}
 	x.openCurrent()
 	x.removeStale()
@@ -113,6 +118,9 @@ func (x *Index) openCurrent() {
 	x.mu.Lock()
 	old := x.current
 	x.current, x.name, x.reason = idx, name, ""
+	// Under the lock: no search reads the new index under the old
+	// generation.
+	x.generation.Add(1)
 	x.mu.Unlock()
 	if old != nil {
 		_ = old.Close()
@@ -175,6 +183,7 @@ func (x *Index) Close() error {
 	}
 	err := x.current.Close()
 	x.current = nil
+	x.generation.Add(1)
 	return err
 }
 

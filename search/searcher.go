@@ -77,12 +77,47 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		boardID = id
 	}
-	plan := x.plan(ctx, q)
-	res.highlight = newHighlighter(x.analyzer, plan.terms)
-	if plan.empty() && !q.filtered() {
-		return res, nil
+	// Read before the index is: see found_cache.go.
+	generation := x.generation.Load()
+	settings := searchSettings{ranking: x.ranking, countCap: x.countCap}
+	key := foundKey(q, r.Scope, boardID)
+	f, ok := x.found.get(key, generation, settings)
+	if !ok {
+		var err error
+		f, err = x.found.do(key, generation, func() (*found, error) {
+			f, err := x.findAll(ctx, q, r.Scope, boardID)
+			if err == nil {
+				x.found.put(key, generation, settings, f)
+			}
+			return f, err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	filter := x.filter(q, r.Scope, boardID)
+	res.highlight = f.highlight
+	res.Posts, res.PostsEstimated, res.Capped, res.AnyWord = f.posts, f.estimated, f.capped, f.anyWord
+	res.Groups = len(f.groups)
+	res.Pages = max(1, (len(f.groups)+TopicsPerPage-1)/TopicsPerPage)
+	if from := (page - 1) * TopicsPerPage; from < len(f.groups) {
+		// Copies: the kept answer is shared by every search that asks it.
+		for _, t := range f.groups[from:min(from+TopicsPerPage, len(f.groups))] {
+			res.Topics = append(res.Topics, TopicHit{TopicID: t.TopicID, PostIDs: slices.Clone(t.PostIDs)})
+		}
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// findAll asks the index for every topic a search finds (up to maxHits
+// posts' worth), best or newest first, with the count of posts.
+func (x *Index) findAll(ctx context.Context, q Query, scope Scope, boardID int64) (*found, error) {
+	plan := x.plan(ctx, q)
+	f := &found{highlight: newHighlighter(x.analyzer, plan.terms)}
+	if plan.empty() && !q.filtered() {
+		return f, nil
+	}
+	filter := x.filter(q, scope, boardID)
 	newest := q.Order == "newest" || plan.empty()
 	sr, about, err := x.find(ctx, plan.query(false), filter, newest, q.After)
 	if err != nil {
@@ -92,7 +127,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		if sr, about, err = x.find(ctx, plan.query(true), filter, newest, q.After); err != nil {
 			return nil, err
 		}
-		res.AnyWord = sr.Total > 0
+		f.anyWord = sr.Total > 0
 	} else if !newest && sr.Total < uint64(maxHits) && len(plan.concepts) > 1 && !x.ranking.tiers {
 		// Fewer posts have every word than a search groups: every post
 		// with some of the words is ranked with them by its score.
@@ -122,16 +157,10 @@ func (x *Index) Search(ctx context.Context, r Request) (*Results, error) {
 		}
 		sr.Total = some.Total
 	}
-	res.Posts, res.PostsEstimated = sr.Total, about
-	res.Capped = sr.Total > uint64(len(sr.Hits))
-	groups := group(sr)
-	res.Groups = len(groups)
-	res.Pages = max(1, (len(groups)+TopicsPerPage-1)/TopicsPerPage)
-	if from := (page - 1) * TopicsPerPage; from < len(groups) {
-		res.Topics = groups[from:min(from+TopicsPerPage, len(groups))]
-	}
-	res.Took = time.Since(start)
-	return res, nil
+	f.posts, f.estimated = sr.Total, about
+	f.capped = sr.Total > uint64(len(sr.Hits))
+	f.groups = group(sr)
+	return f, nil
 }
 
 func (q Query) filtered() bool {

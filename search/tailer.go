@@ -209,6 +209,11 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 			return err
 		}
 	}
+	// Searches kept from before the batch are stale from the moment any
+	// of it shows, and searches made while it is written may have seen
+	// only some of it: the generation goes up before and after (even
+	// after a failed batch, which a shard may have taken its part of).
+	x.generation.Add(1)
 	x.mu.RLock()
 	idx := x.current
 	var err error
@@ -218,6 +223,7 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 		err = idx.Batch(batch)
 	}
 	x.mu.RUnlock()
+	x.generation.Add(1)
 	if err != nil {
 		return fmt.Errorf("write search index batch: %w", err)
 	}
