@@ -41,9 +41,10 @@ import (
 // and every member gets its error if it failed: nothing is acknowledged
 // before it is on disk, and nothing acknowledged is lost. A member sees the
 // writes of the members before it in its group, which are either all
-// committed with its own or all fail with it. A statement that writes
-// outside a transaction cannot join (its connection would be a second
-// writer): it commits the open group first.
+// committed with its own or all fail with it. A writing statement outside
+// a transaction joins as a member of its own, in a savepoint of its own;
+// one whose rows are read as it runs (INSERT … RETURNING) cannot, and
+// commits the open group before it runs on its own connection.
 
 // writeWait is how long a writer waits for the database before giving up,
 // as long as SQLite's busy timeout (sqliteDSN).
@@ -81,9 +82,9 @@ type writeLock struct {
 // writeCounts counts what reached the disk: each commit is one sync of
 // the WAL.
 type writeCounts struct {
-	transactions atomic.Uint64 // write transactions committed
-	groups       atomic.Uint64 // commits of groups of them
-	statements   atomic.Uint64 // writing statements outside a transaction
+	writes atomic.Uint64 // write transactions and statements committed in groups
+	groups atomic.Uint64 // the groups' commits
+	alone  atomic.Uint64 // writing queries committed on their own
 }
 
 type lockWaiter struct{ granted chan struct{} }
@@ -255,7 +256,7 @@ func (w *writeLock) endGroup() {
 			g.err = fmt.Errorf("sqlite: commit %d grouped writes: %w", g.pending, err)
 		} else {
 			w.counts.groups.Add(1)
-			w.counts.transactions.Add(uint64(g.pending))
+			w.counts.writes.Add(uint64(g.pending))
 		}
 	} else if err := g.tx.Rollback(); err != nil {
 		g.err = fmt.Errorf("sqlite: end a group of writes: %w", err)
@@ -293,14 +294,14 @@ func openSQLite(dsn string) (*sql.DB, *writeLock, error) {
 }
 
 // SQLiteCommits counts the writes this store has committed to SQLite
-// since it opened, and the commits they took: write transactions commit
-// in groups (group commit), each group with one sync of the WAL, and a
-// writing statement outside a transaction commits on its own. It is zero
-// on PostgreSQL.
+// since it opened, and the commits they took: write transactions and
+// writing statements outside one commit in groups (group commit), each
+// group with one sync of the WAL; a writing query outside a transaction
+// (INSERT … RETURNING) commits on its own. It is zero on PostgreSQL.
 type SQLiteCommits struct {
-	Transactions uint64 // write transactions committed
-	Groups       uint64 // the commits they took
-	Statements   uint64 // writing statements outside a transaction, a commit each
+	Writes uint64 // transactions and statements committed in groups
+	Groups uint64 // the commits they took
+	Alone  uint64 // writing queries committed on their own, a commit each
 }
 
 // SQLiteCommits says how many commits the store's writes have taken.
@@ -309,7 +310,7 @@ func (s *Store) SQLiteCommits() SQLiteCommits {
 		return SQLiteCommits{}
 	}
 	c := &s.writer.counts
-	return SQLiteCommits{Transactions: c.transactions.Load(), Groups: c.groups.Load(), Statements: c.statements.Load()}
+	return SQLiteCommits{Writes: c.writes.Load(), Groups: c.groups.Load(), Alone: c.alone.Load()}
 }
 
 type sqliteConnector struct {
@@ -431,16 +432,39 @@ func (c *sqliteConn) Ping(ctx context.Context) error {
 }
 
 func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if !c.inTx && writesData(query) {
+		return c.execInGroup(ctx, query, args)
+	}
 	conn, ctx, err := c.target(ctx)
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := c.lockWrite(ctx, writesData(query))
+	return conn.ExecContext(ctx, query, args)
+}
+
+// execInGroup runs a writing statement from outside a transaction as a
+// member of the group commit, and returns once it is committed.
+func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	conn, err := c.inner()
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
-	return conn.ExecContext(ctx, query, args)
+	if err := c.lock.acquire(ctx); err != nil {
+		return nil, err
+	}
+	m, err := c.lock.join(conn, driver.TxOptions{})
+	if err != nil {
+		c.lock.release()
+		return nil, err
+	}
+	res, err := m.group.host.ExecContext(context.WithoutCancel(ctx), query, args)
+	if end := c.lock.leave(m, err == nil); err == nil {
+		err = end
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -460,11 +484,11 @@ func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driv
 	return wrapRows(rows, unlock, writesData(query) && !c.inTx), nil
 }
 
-// lockWrite takes the write lock for a statement that writes outside a
+// lockWrite takes the write lock for a query that writes outside a
 // transaction (inside one, the transaction holds it already), and gives
-// back what releases it. Such a statement commits on its own connection,
-// so the open group, whose transaction holds SQLite's write lock, is
-// committed first.
+// back what releases it once its rows are closed. Such a query commits on
+// its own connection, so the open group, whose transaction holds SQLite's
+// write lock, is committed first.
 func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error) {
 	if !writes || c.inTx {
 		return func() {}, nil
@@ -473,7 +497,7 @@ func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error)
 		return nil, err
 	}
 	c.lock.endGroup()
-	c.lock.counts.statements.Add(1)
+	c.lock.counts.alone.Add(1)
 	var once sync.Once
 	return func() { once.Do(c.lock.release) }, nil
 }
@@ -556,7 +580,8 @@ func (s *sqliteStmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *sqliteStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	if s.grouped() {
+	if s.grouped() || (s.writes && !s.conn.inTx) {
+		// On the host's connection, or as a member of its own.
 		return s.conn.ExecContext(ctx, s.query, args)
 	}
 	stmt, err := s.inner()
@@ -566,11 +591,6 @@ func (s *sqliteStmt) ExecContext(ctx context.Context, args []driver.NamedValue) 
 	if s.conn.member != nil {
 		ctx = context.WithoutCancel(ctx) // see sqliteConn.target
 	}
-	unlock, err := s.conn.lockWrite(ctx, s.writes)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
 	return stmt.ExecContext(ctx, args)
 }
 

@@ -163,6 +163,10 @@ func groupedDB(t *testing.T) (*sql.DB, *writeLock) {
 			t.Fatal(err)
 		}
 	}
+	// Count from here: the tables' writes are none of a test's.
+	lock.counts.writes.Store(0)
+	lock.counts.groups.Store(0)
+	lock.counts.alone.Store(0)
 	return db, lock
 }
 
@@ -283,7 +287,7 @@ func TestGroupCommitRollsBackOnlyTheFailingMember(t *testing.T) {
 	if got, want := noteBodies(t, db), []string{"first", "third"}; !slices.Equal(got, want) {
 		t.Errorf("notes after the group = %q, want %q", got, want)
 	}
-	if g, n := lock.counts.groups.Load(), lock.counts.transactions.Load(); g != 1 || n != 2 {
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != 2 {
 		t.Errorf("%d commits for %d transactions, want 1 for 2", g, n)
 	}
 }
@@ -377,7 +381,7 @@ func TestGroupCommitMembersReadWithoutDeadlock(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if g, n := lock.counts.groups.Load(), lock.counts.transactions.Load(); g != 1 || n != uint64(lock.maxWrites) {
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != uint64(lock.maxWrites) {
 		t.Errorf("%d commits for %d transactions, want 1 for %d", g, n, lock.maxWrites)
 	}
 }
@@ -408,7 +412,7 @@ func TestGroupCommitBounds(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if g, n := lock.counts.groups.Load(), lock.counts.transactions.Load(); g != 2 || n != 3 {
+		if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 2 || n != 3 {
 			t.Errorf("%d commits for %d transactions, want 2 for 3", g, n)
 		}
 	})
@@ -439,37 +443,89 @@ func TestGroupCommitBounds(t *testing.T) {
 	})
 }
 
-// TestStatementOutsideTransactionCommitsGroup: a writing statement outside
-// a transaction, queued behind a group, commits the group before it runs
-// on its own connection.
-func TestStatementOutsideTransactionCommitsGroup(t *testing.T) {
+// TestStatementsOutsideTransactions: a writing statement outside a
+// transaction joins the group as a member of its own, returning once the
+// group has committed, and fails alone; a writing query, whose rows are
+// read as it runs, commits the group before it runs on its own connection.
+func TestStatementsOutsideTransactions(t *testing.T) {
 	ctx := context.Background()
 	db, lock := groupedDB(t)
+	c := &lock.counts
+	counted := func(groups, writes, alone uint64) {
+		t.Helper()
+		got := [3]uint64{c.groups.Load(), c.writes.Load(), c.alone.Load()}
+		if want := [3]uint64{groups, writes, alone}; got != want {
+			t.Errorf("group commits, writes in them, writes alone = %v, want %v", got, want)
+		}
+	}
+
 	first, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustExec(t, first, `INSERT INTO notes (body) VALUES ('in a transaction')`)
-	statements := lock.counts.statements.Load() // the tables'
-	alone := make(chan error, 1)
-	go func() {
-		_, err := db.ExecContext(ctx, `INSERT INTO notes (body) VALUES ('alone')`)
-		alone <- err
-	}()
-	waitQueued(t, lock, 1)
-	if err := first.Commit(); err != nil {
+	statements := make(chan error, 2)
+	for i, body := range []string{"alone", "in a transaction"} { // the second is taken
+		go func() {
+			_, err := db.ExecContext(ctx, `INSERT INTO notes (body) VALUES (?)`, body)
+			statements <- err
+		}()
+		waitQueued(t, lock, i+1)
+	}
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+	var failed int
+	for range 2 {
+		if err := <-statements; err != nil {
+			failed++
+		}
+	}
+	if err := <-firstDone; err != nil {
 		t.Fatal(err)
 	}
-	if err := <-alone; err != nil {
-		t.Fatal(err)
+	if failed != 1 {
+		t.Errorf("%d of the two statements failed, want the duplicate's", failed)
 	}
 	if got, want := noteBodies(t, db), []string{"in a transaction", "alone"}; !slices.Equal(got, want) {
 		t.Errorf("notes = %q, want %q", got, want)
 	}
-	c := &lock.counts
-	if g, n, s := c.groups.Load(), c.transactions.Load(), c.statements.Load()-statements; g != 1 || n != 1 || s != 1 {
-		t.Errorf("%d group commits of %d transactions and %d statements, want 1, 1, 1", g, n, s)
+	counted(1, 2, 0)
+
+	second, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	mustExec(t, second, `INSERT INTO notes (body) VALUES ('second')`)
+	returned := make(chan []string, 1)
+	go func() {
+		rows, err := db.QueryContext(ctx, `INSERT INTO notes (body) VALUES ('returning') RETURNING body`)
+		if err != nil {
+			t.Errorf("a writing query: %v", err)
+			close(returned)
+			return
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				t.Error(err)
+			}
+			got = append(got, b)
+		}
+		returned <- got
+	}()
+	waitQueued(t, lock, 1)
+	if err := second.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-returned; !slices.Equal(got, []string{"returning"}) {
+		t.Errorf("the query returned %q", got)
+	}
+	if got, want := noteBodies(t, db), []string{"in a transaction", "alone", "second", "returning"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+	counted(2, 3, 1)
 }
 
 // TestGroupMemberWhoseRequestEnds: a member whose context ends mid-way is
