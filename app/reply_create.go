@@ -55,7 +55,7 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 		return err
 	}
 	post, err := h.store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: member(c).ID, PostContent: content,
-		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK})
+		Anonymous: form.Anonymous, AnonymityK: h.cfg.AnonymityK, DropDraft: true})
 	if err != nil {
 		discard()
 	}
@@ -67,7 +67,6 @@ func (h *Handler) replyCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.dropDraft(c, models.ReplyDraft(topic.ID))
 	h.postedImages(ctx, member(c).ID, form.Images)
 	if form.AddPoll {
 		return c.Redirect(fmt.Sprintf("/p/%d/poll", post.ID), fiber.StatusSeeOther)

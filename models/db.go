@@ -40,6 +40,8 @@ type Store struct {
 	// changes counts this process's writes (see changes.go).
 	changes *changes
 	jobs    Jobs // where writes queue background work; nil queues none
+	// writer queues and groups the writes on SQLite; nil on PostgreSQL.
+	writer *writeLock
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -66,6 +68,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 	var (
 		db     *gorm.DB
 		engine Engine
+		writer *writeLock
 		err    error
 	)
 	switch {
@@ -75,7 +78,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		}
 		engine = SQLite
 		var pool *sql.DB
-		if pool, err = openSQLite(sqliteDSN(SQLitePath(dataDir))); err != nil {
+		if pool, writer, err = openSQLite(sqliteDSN(SQLitePath(dataDir))); err != nil {
 			break
 		}
 		if db, err = gorm.Open(&sqlite.Dialector{Conn: pool}, cfg); err != nil {
@@ -99,14 +102,14 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		// One file, many readers thanks to WAL; writers queue in Go for the
 		// one write lock (sqlite_writer.go), and every transaction takes it
 		// up front so two writers never deadlock upgrading from a read lock.
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
+		sqlDB.SetMaxOpenConns(sqliteMaxConns)
+		sqlDB.SetMaxIdleConns(sqliteMaxConns)
 	case Postgres:
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock, changes: &changes{}}
+	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock, changes: &changes{}, writer: writer}
 	if err := countChanges(db, s.changes); err != nil {
 		_ = sqlDB.Close() // the registration error is the one worth reporting
 		return nil, fmt.Errorf("open %s database: %w", engine, err)
@@ -117,6 +120,10 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 	}
 	return s, nil
 }
+
+// sqliteMaxConns is the size of the SQLite connection pool: each
+// connection keeps its own page cache (cache_size in sqliteDSN).
+const sqliteMaxConns = 8
 
 // sqliteDSN turns on WAL, a busy timeout, foreign keys and immediate write
 // transactions for every connection in the pool.
@@ -267,7 +274,7 @@ func (s *Store) bound(tx *gorm.DB) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, changes: s.changes, jobs: s.jobs}, nil
+	return &Store{db: tx, engine: s.engine, hotq: s.hotq, root: root, clock: s.clock, changes: s.changes, jobs: s.jobs, writer: s.writer}, nil
 }
 
 // pool is the connection pool behind the store, also when the store is

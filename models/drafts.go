@@ -184,7 +184,11 @@ func (s *Store) DraftAt(ctx context.Context, userID int64, place DraftPlace) (*D
 
 // DeleteDraft removes the member's draft at a place, if they have one.
 func (s *Store) DeleteDraft(ctx context.Context, userID int64, place DraftPlace) error {
-	err := s.db.WithContext(ctx).Where("user_id = ? AND place_kind = ? AND place_id = ?", userID, place.Kind, place.ID).
+	return deleteDraft(s.db.WithContext(ctx), userID, place)
+}
+
+func deleteDraft(db *gorm.DB, userID int64, place DraftPlace) error {
+	err := db.Where("user_id = ? AND place_kind = ? AND place_id = ?", userID, place.Kind, place.ID).
 		Delete(&Draft{}).Error
 	if err != nil {
 		return fmt.Errorf("delete draft of member %d at %s: %w", userID, place, err)

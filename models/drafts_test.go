@@ -182,3 +182,66 @@ func TestSweepDeletesDraftsAfterThirtyDays(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyDropsItsDraftInItsTransaction: a reply posted from the form
+// takes its author's draft of a reply to that topic with it, and only that
+// draft; a reply that leaves drafts (one by email) leaves it; a reply
+// refused (a locked topic) deletes nothing.
+func TestReplyDropsItsDraftInItsTransaction(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		topic := f.topic(t, "Apixaban dosing in dialysis")
+		other := f.topic(t, "Rate or rhythm control")
+		save := func(userID int64, place models.DraftPlace) {
+			t.Helper()
+			if _, err := store.SaveDraft(ctx, userID, place, url.Values{"body": {"a thought"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kept := func(userID int64, place models.DraftPlace) bool {
+			t.Helper()
+			_, err := store.DraftAt(ctx, userID, place)
+			if err != nil && !models.IsNotFound(err) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		reply := func(dropDraft bool) error {
+			_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, DropDraft: dropDraft,
+				PostContent: models.PostContent{Source: "Half dose.", Cooked: "<p>Half dose.</p>", Plain: "Half dose."}})
+			return err
+		}
+		save(f.peer.ID, models.ReplyDraft(topic.ID))
+		save(f.peer.ID, models.ReplyDraft(other.ID))
+		save(f.author.ID, models.ReplyDraft(topic.ID))
+
+		if err := reply(false); err != nil {
+			t.Fatal(err)
+		}
+		if !kept(f.peer.ID, models.ReplyDraft(topic.ID)) {
+			t.Error("a reply that leaves drafts deleted its author's draft")
+		}
+		if err := store.LockTopic(ctx, topic.ID, f.author.ID, true, "closed"); err != nil {
+			t.Fatal(err)
+		}
+		if err := reply(true); !errors.Is(err, models.ErrLocked) {
+			t.Fatalf("a reply to a locked topic: %v, want ErrLocked", err)
+		}
+		if !kept(f.peer.ID, models.ReplyDraft(topic.ID)) {
+			t.Error("a refused reply deleted its author's draft")
+		}
+		if err := store.LockTopic(ctx, topic.ID, f.author.ID, false, "open again"); err != nil {
+			t.Fatal(err)
+		}
+		if err := reply(true); err != nil {
+			t.Fatal(err)
+		}
+		if kept(f.peer.ID, models.ReplyDraft(topic.ID)) {
+			t.Error("the posted reply's draft is still kept")
+		}
+		if !kept(f.peer.ID, models.ReplyDraft(other.ID)) || !kept(f.author.ID, models.ReplyDraft(topic.ID)) {
+			t.Error("a reply deleted a draft of another topic or of another member")
+		}
+	})
+}

@@ -168,7 +168,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				}
 			}
 			if len(x.links) > 0 {
-				if _, err := linkPost(tx, x.postID, x.links, now); err != nil {
+				if _, err := linkPost(tx, x.postID, x.links, now, false); err != nil {
 					return err
 				}
 			}

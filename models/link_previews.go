@@ -72,25 +72,21 @@ const maxLinksPerPost = 20
 
 // linkPost makes a post's links those given, creating previews for links
 // never seen before, and returns the previews due a fetch: never fetched,
-// or gone stale.
-func linkPost(tx *gorm.DB, postID int64, links []PostLink, now time.Time) ([]int64, error) {
-	if err := tx.Exec(`DELETE FROM post_links WHERE post_id = ?`, postID).Error; err != nil {
-		return nil, fmt.Errorf("clear post links: %w", err)
+// or gone stale. A new post (fresh) has no links to clear.
+func linkPost(tx *gorm.DB, postID int64, links []PostLink, now time.Time, fresh bool) ([]int64, error) {
+	if !fresh {
+		if err := tx.Exec(`DELETE FROM post_links WHERE post_id = ?`, postID).Error; err != nil {
+			return nil, fmt.Errorf("clear post links: %w", err)
+		}
 	}
 	var due []int64
 	for i, l := range links {
 		if i == maxLinksPerPost {
 			break
 		}
-		err := tx.Exec(`INSERT INTO link_previews (url, kind, doi, pmid, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
-			l.URL, l.Kind, l.DOI, l.PMID, PreviewPending, now).Error
+		p, err := previewOf(tx, l, now)
 		if err != nil {
-			return nil, fmt.Errorf("record link %s: %w", l.URL, err)
-		}
-		var p LinkPreview
-		if err := tx.Select("id, status, fetched_at").Where("url = ?", l.URL).Take(&p).Error; err != nil {
-			return nil, fmt.Errorf("load link %s: %w", l.URL, err)
+			return nil, err
 		}
 		if err := tx.Exec(`INSERT INTO post_links (post_id, preview_id, position) VALUES (?, ?, ?)`,
 			postID, p.ID, i).Error; err != nil {
@@ -103,10 +99,34 @@ func linkPost(tx *gorm.DB, postID int64, links []PostLink, now time.Time) ([]int
 	return due, nil
 }
 
+// previewOf is the preview of a link, recorded as pending if the link was
+// never seen before. Most links posted were seen before (the guidelines
+// everyone cites): one read then, the insert only for a new one.
+func previewOf(tx *gorm.DB, l PostLink, now time.Time) (*LinkPreview, error) {
+	var found []LinkPreview
+	if err := tx.Select("id, status, fetched_at").Where("url = ?", l.URL).Limit(1).Find(&found).Error; err != nil {
+		return nil, fmt.Errorf("load link %s: %w", l.URL, err)
+	}
+	if len(found) == 1 {
+		return &found[0], nil
+	}
+	err := tx.Exec(`INSERT INTO link_previews (url, kind, doi, pmid, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`,
+		l.URL, l.Kind, l.DOI, l.PMID, PreviewPending, now).Error
+	if err != nil {
+		return nil, fmt.Errorf("record link %s: %w", l.URL, err)
+	}
+	var p LinkPreview
+	if err := tx.Select("id, status, fetched_at").Where("url = ?", l.URL).Take(&p).Error; err != nil {
+		return nil, fmt.Errorf("load link %s: %w", l.URL, err)
+	}
+	return &p, nil
+}
+
 // linkPostAndQueue links a post as linkPost does and queues the fetch of
 // the previews due, in the write's transaction tx.
-func (s *Store) linkPostAndQueue(ctx context.Context, tx *gorm.DB, postID int64, links []PostLink, now time.Time) error {
-	due, err := linkPost(tx, postID, links, now)
+func (s *Store) linkPostAndQueue(ctx context.Context, tx *gorm.DB, postID int64, links []PostLink, now time.Time, fresh bool) error {
+	due, err := linkPost(tx, postID, links, now, fresh)
 	if err != nil {
 		return err
 	}

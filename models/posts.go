@@ -131,6 +131,10 @@ type NewReply struct {
 	// AnonymityK is the smallest crowd of the board's readers an
 	// anonymous label may name (DefaultAnonymityK when 0).
 	AnonymityK int
+	// DropDraft deletes the author's draft of a reply to the topic with
+	// the reply, in its transaction: the reply form's draft is what was
+	// just posted. A reply that came another way (by email) leaves it.
+	DropDraft bool
 }
 
 // CreateReply numbers and writes a reply with its first revision, and bumps
@@ -168,11 +172,16 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := attachImages(tx, post.ID, nr.Images, now); err != nil {
 			return err
 		}
-		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, nr.Links, now, true); err != nil {
 			return err
 		}
 		if err := readOwnPost(tx, post, now); err != nil {
 			return err
+		}
+		if nr.DropDraft {
+			if err := deleteDraft(tx, nr.AuthorID, ReplyDraft(nr.TopicID)); err != nil {
+				return err
+			}
 		}
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
 			return err
@@ -315,7 +324,7 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 		if err := tx.Create(&rev).Error; err != nil {
 			return fmt.Errorf("insert revision: %w", err)
 		}
-		if err := s.linkPostAndQueue(ctx, tx, post.ID, e.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, e.Links, now, false); err != nil {
 			return err
 		}
 		if e.Redact {

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,59 +20,297 @@ import (
 // tries for up to 100 ms at a time and serves no one in order: under many
 // concurrent writers most wait a few milliseconds and some wait seconds.
 // The store's SQLite connections instead queue their writers in Go, in
-// arrival order, on one lock per database: a write transaction (every
-// transaction begins IMMEDIATE, taking SQLite's write lock at BEGIN) holds
-// it from BEGIN to COMMIT or ROLLBACK, and a statement that writes outside
-// a transaction holds it while it runs. SQLite's own locking still applies
+// arrival order, on one lock per database: a write transaction holds it
+// from BEGIN to COMMIT or ROLLBACK, and a statement that writes outside a
+// transaction holds it while it runs. SQLite's own locking still applies
 // underneath, with its busy timeout, for writers in other processes (the
 // rounds command line beside a running server).
+//
+// Write transactions that queue behind one another share one commit (group
+// commit). With synchronous=FULL every COMMIT syncs the WAL to disk, a few
+// milliseconds in which the writer holds the lock and nobody writes; one
+// sync for several transactions lifts that cap on writes a second. The
+// first write transaction of a group begins the one SQLite transaction
+// (BEGIN IMMEDIATE) on its own connection, the group's host; every member,
+// the host included, runs inside its own SAVEPOINT on the host's
+// connection, so a member that rolls back undoes only its own writes. When
+// a member ends, the lock passes to the next writer in the queue with the
+// group still open, as long as someone is waiting and the group has room
+// (commitGroupWrites, commitGroupOpen); otherwise the group's one COMMIT
+// ends it. A member's Commit returns only once that COMMIT has succeeded,
+// and every member gets its error if it failed: nothing is acknowledged
+// before it is on disk, and nothing acknowledged is lost. A member sees the
+// writes of the members before it in its group, which are either all
+// committed with its own or all fail with it. A writing statement outside
+// a transaction joins as a member of its own, in a savepoint of its own;
+// one whose rows are read as it runs (INSERT … RETURNING) cannot, and
+// commits the open group before it runs on its own connection.
 
 // writeWait is how long a writer waits for the database before giving up,
 // as long as SQLite's busy timeout (sqliteDSN).
 const writeWait = 10 * time.Second
 
+// A group commit takes at most commitGroupWrites transactions, and no new
+// member once it has been open commitGroupOpen, so that its first members
+// wait for its commit no longer than that. Members waiting for the commit
+// hold their pooled connections, so a group stays smaller than the pool
+// (sqliteMaxConns): a member that reads through the pool inside its
+// transaction always finds a connection free or freed.
+const (
+	commitGroupWrites = sqliteMaxConns - 2
+	commitGroupOpen   = 10 * time.Millisecond
+)
+
 // errWriterBusy is returned when a writer waited writeWait in vain.
 var errWriterBusy = errors.New("the database is busy with other writes")
 
-// writeLock is the queue of one database's writers: a channel of one slot,
-// whose waiting senders Go serves first come, first served.
-type writeLock struct{ slot chan struct{} }
-
-func newWriteLock() *writeLock { return &writeLock{slot: make(chan struct{}, 1)} }
-
-func (w *writeLock) acquire(ctx context.Context) error {
-	select {
-	case w.slot <- struct{}{}:
-		return nil
-	default:
-	}
-	timer := time.NewTimer(writeWait)
-	defer timer.Stop()
-	select {
-	case w.slot <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return fmt.Errorf("sqlite: waited %s: %w", writeWait, errWriterBusy)
-	}
+// writeLock is the queue of one database's writers, served first come,
+// first served, and the group commit its holders share.
+type writeLock struct {
+	mu      sync.Mutex
+	held    bool
+	waiters []*lockWaiter
+	// Only the lock's holder touches these.
+	group      *commitGroup
+	savepoints uint64 // names each member's savepoint
+	maxWrites  int
+	maxOpen    time.Duration
+	now        func() time.Time
+	counts     writeCounts
 }
 
-func (w *writeLock) release() { <-w.slot }
+// writeCounts counts what reached the disk: each commit is one sync of
+// the WAL.
+type writeCounts struct {
+	writes atomic.Uint64 // write transactions and statements committed in groups
+	groups atomic.Uint64 // the groups' commits
+	alone  atomic.Uint64 // writing queries committed on their own
+}
+
+type lockWaiter struct{ granted chan struct{} }
+
+// commitGroup is one SQLite transaction shared by several write
+// transactions.
+type commitGroup struct {
+	host    sqliteDriverConn // the connection the transaction runs on
+	tx      driver.Tx
+	began   time.Time
+	joined  int // members so far
+	pending int // members that committed their savepoint and wait for the commit
+	// done is closed once the group has ended; err is then its outcome.
+	done chan struct{}
+	err  error
+}
+
+// groupMember is one write transaction of a group.
+type groupMember struct {
+	group     *commitGroup
+	savepoint string
+	hosts     bool // its connection is the group's host
+}
+
+func newWriteLock() *writeLock {
+	return &writeLock{maxWrites: commitGroupWrites, maxOpen: commitGroupOpen, now: time.Now}
+}
+
+// acquire waits for the lock, in arrival order.
+func (w *writeLock) acquire(ctx context.Context) error {
+	w.mu.Lock()
+	if !w.held {
+		w.held = true
+		w.mu.Unlock()
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		w.mu.Unlock()
+		return err
+	}
+	me := &lockWaiter{granted: make(chan struct{})}
+	w.waiters = append(w.waiters, me)
+	w.mu.Unlock()
+	timer := time.NewTimer(writeWait)
+	defer timer.Stop()
+	var err error
+	select {
+	case <-me.granted:
+		return nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-timer.C:
+		err = fmt.Errorf("sqlite: waited %s: %w", writeWait, errWriterBusy)
+	}
+	w.mu.Lock()
+	if i := slices.Index(w.waiters, me); i >= 0 {
+		w.waiters = slices.Delete(w.waiters, i, i+1)
+		w.mu.Unlock()
+		return err
+	}
+	w.mu.Unlock()
+	// The lock was handed over as this writer gave up: pass it on.
+	w.release()
+	return err
+}
+
+// release passes the lock to the next writer in the queue. An open group
+// stays open for that writer while it has room; otherwise it is committed
+// here, before the lock passes on, and when no one waits.
+func (w *writeLock) release() {
+	w.mu.Lock()
+	if g := w.group; g != nil && len(w.waiters) > 0 && g.joined < w.maxWrites && w.now().Sub(g.began) < w.maxOpen {
+		w.grantNext()
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Unlock()
+	w.endGroup()
+	w.mu.Lock()
+	if len(w.waiters) > 0 {
+		w.grantNext()
+	} else {
+		w.held = false
+	}
+	w.mu.Unlock()
+}
+
+// grantNext hands the lock to the first waiter; w.mu is held.
+func (w *writeLock) grantNext() {
+	next := w.waiters[0]
+	w.waiters = slices.Delete(w.waiters, 0, 1)
+	close(next.granted)
+}
+
+// join makes the holder's write transaction a member of the open group, or
+// begins a group on conn, the holder's connection, when none is open.
+func (w *writeLock) join(conn sqliteDriverConn, opts driver.TxOptions) (*groupMember, error) {
+	hosts := false
+	if w.group == nil {
+		// The outer transaction outlives the request that began it, which
+		// may end before the group commits.
+		tx, err := conn.BeginTx(context.Background(), opts)
+		if err != nil {
+			return nil, err
+		}
+		w.group = &commitGroup{host: conn, tx: tx, began: w.now(), done: make(chan struct{})}
+		hosts = true
+	}
+	g := w.group
+	w.savepoints++
+	savepoint := "rounds_write_" + strconv.FormatUint(w.savepoints, 10)
+	if _, err := g.host.ExecContext(context.Background(), "SAVEPOINT "+savepoint, nil); err != nil {
+		err = fmt.Errorf("sqlite: begin a grouped write: %w", err)
+		w.abandonGroup(err)
+		return nil, err
+	}
+	g.joined++
+	return &groupMember{group: g, savepoint: savepoint, hosts: hosts}, nil
+}
+
+// leave ends the holder's membership, keeping its writes (commit) or
+// undoing them, then passes the lock on. A member that kept its writes
+// waits for the group's commit and returns its outcome; the host waits for
+// the group to end in any case, as the group runs on its connection.
+func (w *writeLock) leave(m *groupMember, commit bool) error {
+	g := m.group
+	var err error
+	if commit {
+		_, err = g.host.ExecContext(context.Background(), "RELEASE "+m.savepoint, nil)
+	} else {
+		_, err = g.host.ExecContext(context.Background(), "ROLLBACK TO "+m.savepoint, nil)
+		if err == nil {
+			_, err = g.host.ExecContext(context.Background(), "RELEASE "+m.savepoint, nil)
+		}
+	}
+	if err != nil {
+		// SQLite rolls a whole transaction back on some errors (a full
+		// disk, an I/O error), leaving no savepoint to end: the group is
+		// lost, and every member of it is told.
+		err = fmt.Errorf("sqlite: end a grouped write: %w", err)
+		w.abandonGroup(err)
+		w.release()
+		return err
+	}
+	if commit {
+		g.pending++
+	}
+	w.release()
+	if !commit && !m.hosts {
+		return nil
+	}
+	<-g.done
+	if commit || g.pending == 0 {
+		return g.err
+	}
+	return nil
+}
+
+// endGroup commits the open group, if any, and tells its members. Only
+// the holder calls it.
+func (w *writeLock) endGroup() {
+	g := w.group
+	if g == nil {
+		return
+	}
+	w.group = nil
+	if g.pending > 0 {
+		if err := g.tx.Commit(); err != nil {
+			g.err = fmt.Errorf("sqlite: commit %d grouped writes: %w", g.pending, err)
+		} else {
+			w.counts.groups.Add(1)
+			w.counts.writes.Add(uint64(g.pending))
+		}
+	} else if err := g.tx.Rollback(); err != nil {
+		g.err = fmt.Errorf("sqlite: end a group of writes: %w", err)
+	}
+	close(g.done)
+}
+
+// abandonGroup rolls the open group back after cause made it unusable.
+func (w *writeLock) abandonGroup(cause error) {
+	g := w.group
+	if g == nil {
+		return
+	}
+	w.group = nil
+	// SQLite may have rolled the transaction back already.
+	_ = g.tx.Rollback()
+	g.err = fmt.Errorf("sqlite: the writes committed together were rolled back: %w", cause)
+	close(g.done)
+}
 
 // openSQLite opens the pool of connections to the SQLite database at dsn,
 // each queueing its writes on one writeLock.
-func openSQLite(dsn string) (*sql.DB, error) {
+func openSQLite(dsn string) (*sql.DB, *writeLock, error) {
 	// The driver registered under "sqlite" by the SQLite dialector.
 	probe, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	drv := probe.Driver()
 	if err := probe.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sql.OpenDB(&sqliteConnector{dsn: dsn, drv: drv, lock: newWriteLock()}), nil
+	lock := newWriteLock()
+	return sql.OpenDB(&sqliteConnector{dsn: dsn, drv: drv, lock: lock}), lock, nil
+}
+
+// SQLiteCommits counts the writes this store has committed to SQLite
+// since it opened, and the commits they took: write transactions and
+// writing statements outside one commit in groups (group commit), each
+// group with one sync of the WAL; a writing query outside a transaction
+// (INSERT … RETURNING) commits on its own. It is zero on PostgreSQL.
+type SQLiteCommits struct {
+	Writes uint64 // transactions and statements committed in groups
+	Groups uint64 // the commits they took
+	Alone  uint64 // writing queries committed on their own, a commit each
+}
+
+// SQLiteCommits says how many commits the store's writes have taken.
+func (s *Store) SQLiteCommits() SQLiteCommits {
+	if s.writer == nil {
+		return SQLiteCommits{}
+	}
+	c := &s.writer.counts
+	return SQLiteCommits{Writes: c.writes.Load(), Groups: c.groups.Load(), Alone: c.alone.Load()}
 }
 
 type sqliteConnector struct {
@@ -89,11 +330,14 @@ func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 func (c *sqliteConnector) Driver() driver.Driver { return c.drv }
 
 // sqliteConn is one connection; database/sql uses a connection from one
-// goroutine at a time, so inTx needs no guard.
+// goroutine at a time, so inTx and member need no guard.
 type sqliteConn struct {
 	conn driver.Conn
 	lock *writeLock
 	inTx bool
+	// member is the write transaction under way on this connection: its
+	// statements run on the group's host connection.
+	member *groupMember
 }
 
 // The SQLite driver implements these; the wrapper hands them on.
@@ -114,10 +358,26 @@ func (c *sqliteConn) inner() (sqliteDriverConn, error) {
 	return conn, nil
 }
 
+// target is the connection a statement runs on, and the context it runs
+// with: inside a write transaction, the group's host, with a context that
+// cannot interrupt it. SQLite rolls back a whole transaction when a write
+// in it is interrupted, and the transaction is the whole group's; a
+// member whose request ends is rolled back to its savepoint instead.
+func (c *sqliteConn) target(ctx context.Context) (sqliteDriverConn, context.Context, error) {
+	if c.member != nil {
+		return c.member.group.host, context.WithoutCancel(ctx), nil
+	}
+	conn, err := c.inner()
+	return conn, ctx, err
+}
+
 func (c *sqliteConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
+// PrepareContext prepares on this connection even inside a write
+// transaction; the statement runs on the group's host when it must
+// (sqliteStmt.grouped).
 func (c *sqliteConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	conn, err := c.inner()
 	if err != nil {
@@ -127,7 +387,7 @@ func (c *sqliteConn) PrepareContext(ctx context.Context, query string) (driver.S
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteStmt{Stmt: stmt, conn: c, writes: writesData(query)}, nil
+	return &sqliteStmt{Stmt: stmt, conn: c, query: query, writes: writesData(query)}, nil
 }
 
 func (c *sqliteConn) Close() error { return c.conn.Close() }
@@ -136,7 +396,8 @@ func (c *sqliteConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// BeginTx queues for the write lock unless the transaction only reads.
+// BeginTx queues for the write lock and joins the group commit, unless
+// the transaction only reads.
 func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	conn, err := c.inner()
 	if err != nil {
@@ -148,18 +409,18 @@ func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 			return nil, err
 		}
 		c.inTx = true
-		return &sqliteTx{Tx: tx, conn: c}, nil
+		return &sqliteReadTx{Tx: tx, conn: c}, nil
 	}
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	tx, err := conn.BeginTx(ctx, opts)
+	m, err := c.lock.join(conn, opts)
 	if err != nil {
 		c.lock.release()
 		return nil, err
 	}
-	c.inTx = true
-	return &sqliteTx{Tx: tx, conn: c, locked: true}, nil
+	c.inTx, c.member = true, m
+	return &sqliteWriteTx{conn: c, member: m}, nil
 }
 
 func (c *sqliteConn) Ping(ctx context.Context) error {
@@ -171,20 +432,43 @@ func (c *sqliteConn) Ping(ctx context.Context) error {
 }
 
 func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	conn, err := c.inner()
+	if !c.inTx && writesData(query) {
+		return c.execInGroup(ctx, query, args)
+	}
+	conn, ctx, err := c.target(ctx)
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := c.lockWrite(ctx, writesData(query))
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
 	return conn.ExecContext(ctx, query, args)
 }
 
-func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+// execInGroup runs a writing statement from outside a transaction as a
+// member of the group commit, and returns once it is committed.
+func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	conn, err := c.inner()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.lock.acquire(ctx); err != nil {
+		return nil, err
+	}
+	m, err := c.lock.join(conn, driver.TxOptions{})
+	if err != nil {
+		c.lock.release()
+		return nil, err
+	}
+	res, err := m.group.host.ExecContext(context.WithoutCancel(ctx), query, args)
+	if end := c.lock.leave(m, err == nil); err == nil {
+		err = end
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	conn, ctx, err := c.target(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -200,9 +484,11 @@ func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driv
 	return wrapRows(rows, unlock, writesData(query) && !c.inTx), nil
 }
 
-// lockWrite takes the write lock for a statement that writes outside a
+// lockWrite takes the write lock for a query that writes outside a
 // transaction (inside one, the transaction holds it already), and gives
-// back what releases it.
+// back what releases it once its rows are closed. Such a query commits on
+// its own connection, so the open group, whose transaction holds SQLite's
+// write lock, is committed first.
 func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error) {
 	if !writes || c.inTx {
 		return func() {}, nil
@@ -210,33 +496,49 @@ func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error)
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
+	c.lock.endGroup()
+	c.lock.counts.alone.Add(1)
 	var once sync.Once
 	return func() { once.Do(c.lock.release) }, nil
 }
 
-// sqliteTx releases the write lock once the transaction has ended.
-type sqliteTx struct {
+// sqliteReadTx is a read-only transaction, on its own connection.
+type sqliteReadTx struct {
 	driver.Tx
-	conn   *sqliteConn
-	locked bool
+	conn *sqliteConn
 }
 
-func (t *sqliteTx) Commit() error {
-	defer t.end()
+func (t *sqliteReadTx) Commit() error {
+	defer func() { t.conn.inTx = false }()
 	return t.Tx.Commit()
 }
 
-func (t *sqliteTx) Rollback() error {
-	defer t.end()
+func (t *sqliteReadTx) Rollback() error {
+	defer func() { t.conn.inTx = false }()
 	return t.Tx.Rollback()
 }
 
-func (t *sqliteTx) end() {
-	t.conn.inTx = false
-	if t.locked {
-		t.locked = false
-		t.conn.lock.release()
+// sqliteWriteTx is a write transaction, a member of a group commit.
+type sqliteWriteTx struct {
+	conn   *sqliteConn
+	member *groupMember
+}
+
+// Commit keeps the transaction's writes and returns once they are
+// committed, with the rest of its group.
+func (t *sqliteWriteTx) Commit() error { return t.end(true) }
+
+// Rollback undoes the transaction's writes, and only those.
+func (t *sqliteWriteTx) Rollback() error { return t.end(false) }
+
+func (t *sqliteWriteTx) end(commit bool) error {
+	m := t.member
+	if m == nil {
+		return driver.ErrBadConn // ended already; database/sql never does this
 	}
+	t.member = nil
+	t.conn.inTx, t.conn.member = false, nil
+	return t.conn.lock.leave(m, commit)
 }
 
 // sqliteStmt is a prepared statement; one that writes takes the write lock
@@ -244,6 +546,7 @@ func (t *sqliteTx) end() {
 type sqliteStmt struct {
 	driver.Stmt
 	conn   *sqliteConn
+	query  string
 	writes bool
 }
 
@@ -261,6 +564,13 @@ func (s *sqliteStmt) inner() (sqliteDriverStmt, error) {
 	return stmt, nil
 }
 
+// grouped says whether the statement must run on another connection, the
+// host of its transaction's group, where it is not prepared: it then runs
+// from its text.
+func (s *sqliteStmt) grouped() bool {
+	return s.conn.member != nil && !s.conn.member.hosts
+}
+
 func (s *sqliteStmt) Exec(args []driver.Value) (driver.Result, error) {
 	return s.ExecContext(context.Background(), namedValues(args))
 }
@@ -270,22 +580,30 @@ func (s *sqliteStmt) Query(args []driver.Value) (driver.Rows, error) {
 }
 
 func (s *sqliteStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if s.grouped() || (s.writes && !s.conn.inTx) {
+		// On the host's connection, or as a member of its own.
+		return s.conn.ExecContext(ctx, s.query, args)
+	}
 	stmt, err := s.inner()
 	if err != nil {
 		return nil, err
 	}
-	unlock, err := s.conn.lockWrite(ctx, s.writes)
-	if err != nil {
-		return nil, err
+	if s.conn.member != nil {
+		ctx = context.WithoutCancel(ctx) // see sqliteConn.target
 	}
-	defer unlock()
 	return stmt.ExecContext(ctx, args)
 }
 
 func (s *sqliteStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if s.grouped() {
+		return s.conn.QueryContext(ctx, s.query, args)
+	}
 	stmt, err := s.inner()
 	if err != nil {
 		return nil, err
+	}
+	if s.conn.member != nil {
+		ctx = context.WithoutCancel(ctx) // see sqliteConn.target
 	}
 	unlock, err := s.conn.lockWrite(ctx, s.writes)
 	if err != nil {

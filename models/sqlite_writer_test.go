@@ -4,8 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestWritesData(t *testing.T) {
@@ -129,4 +134,458 @@ func TestWriteLockHeld(t *testing.T) {
 	}
 	_ = stmt.Close()
 	held("after a prepared UPDATE", false)
+}
+
+// groupedDB opens a database whose write transactions share commits, on a
+// pool as large as the store's, with groups left open however long their
+// members take: the tests decide who joins a group by who is queued.
+func groupedDB(t *testing.T) (*sql.DB, *writeLock) {
+	t.Helper()
+	probe, err := sql.Open("sqlite", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drv := probe.Driver()
+	_ = probe.Close()
+	lock := newWriteLock()
+	lock.maxOpen = time.Hour
+	db := sql.OpenDB(&sqliteConnector{dsn: sqliteDSN(filepath.Join(t.TempDir(), "g.db")), drv: drv, lock: lock})
+	db.SetMaxOpenConns(sqliteMaxConns)
+	t.Cleanup(func() { _ = db.Close() })
+	for _, ddl := range []string{
+		`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)`,
+		`CREATE TABLE parents (id INTEGER PRIMARY KEY)`,
+		// Checked at COMMIT: a way to make a group's commit fail.
+		`CREATE TABLE children (id INTEGER PRIMARY KEY,
+			parent_id INTEGER NOT NULL REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)`,
+	} {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Count from here: the tables' writes are none of a test's.
+	lock.counts.writes.Store(0)
+	lock.counts.groups.Store(0)
+	lock.counts.alone.Store(0)
+	return db, lock
+}
+
+// waitQueued waits until n writers wait for the lock.
+func waitQueued(t *testing.T, lock *writeLock, n int) {
+	t.Helper()
+	for i := 0; ; i++ {
+		lock.mu.Lock()
+		queued := len(lock.waiters)
+		lock.mu.Unlock()
+		if queued >= n {
+			return
+		}
+		if i == 30_000 {
+			t.Fatalf("%d writers queued, want %d", queued, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// beginQueued begins a write transaction in the background, behind the
+// writers queued now, and gives it back once it holds the lock.
+func beginQueued(t *testing.T, ctx context.Context, db *sql.DB, lock *writeLock) <-chan *sql.Tx {
+	t.Helper()
+	lock.mu.Lock()
+	ahead := len(lock.waiters)
+	lock.mu.Unlock()
+	began := make(chan *sql.Tx, 1)
+	go func() {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Errorf("begin a queued write: %v", err)
+			close(began)
+			return
+		}
+		began <- tx
+	}()
+	waitQueued(t, lock, ahead+1)
+	return began
+}
+
+func noteBodies(t *testing.T, q interface {
+	Query(string, ...any) (*sql.Rows, error)
+}) []string {
+	t.Helper()
+	rows, err := q.Query(`SELECT body FROM notes ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var bodies []string
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return bodies
+}
+
+func mustExec(t *testing.T, tx *sql.Tx, query string, args ...any) {
+	t.Helper()
+	if _, err := tx.Exec(query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// TestGroupCommitRollsBackOnlyTheFailingMember runs three write
+// transactions as one group: the second fails and rolls back, the first
+// and third commit together, with one commit, and neither is acknowledged
+// or seen by other connections before that commit.
+func TestGroupCommitRollsBackOnlyTheFailingMember(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, first, `INSERT INTO notes (body) VALUES ('first')`)
+	second := beginQueued(t, ctx, db, lock)
+	third := beginQueued(t, ctx, db, lock)
+
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+
+	tx := <-second
+	mustExec(t, tx, `INSERT INTO notes (body) VALUES ('second')`)
+	if _, err := tx.Exec(`INSERT INTO notes (body) VALUES ('first')`); err == nil {
+		t.Fatal("a second note 'first' was taken: the group does not see its first member's write")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatalf("roll back the failing member: %v", err)
+	}
+
+	tx = <-third
+	select {
+	case err := <-firstDone:
+		t.Fatalf("the first member's commit returned (%v) before its group committed", err)
+	default:
+	}
+	if got := noteBodies(t, db); len(got) != 0 {
+		t.Errorf("another connection sees %q before the group committed", got)
+	}
+	if got, want := noteBodies(t, tx), []string{"first"}; !slices.Equal(got, want) {
+		t.Errorf("the third member sees %q, want %q (the first's write, not the rolled-back second's)", got, want)
+	}
+	mustExec(t, tx, `INSERT INTO notes (body) VALUES ('third')`)
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("commit the third member: %v", err)
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatalf("commit the first member: %v", err)
+	}
+	if got, want := noteBodies(t, db), []string{"first", "third"}; !slices.Equal(got, want) {
+		t.Errorf("notes after the group = %q, want %q", got, want)
+	}
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != 2 {
+		t.Errorf("%d commits for %d transactions, want 1 for 2", g, n)
+	}
+}
+
+// TestGroupCommitFailureFailsEveryMember has a group's COMMIT fail (a
+// deferred foreign key, checked only then): every member that committed
+// its part gets the error, nothing of the group is kept, and the next
+// write begins afresh.
+func TestGroupCommitFailureFailsEveryMember(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, first, `INSERT INTO notes (body) VALUES ('first')`)
+	second := beginQueued(t, ctx, db, lock)
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+	tx := <-second
+	mustExec(t, tx, `INSERT INTO children (parent_id) VALUES (99)`)
+	secondErr := tx.Commit()
+	firstErr := <-firstDone
+	for name, err := range map[string]error{"first": firstErr, "second": secondErr} {
+		if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+			t.Errorf("the %s member's commit: %v, want the group's failed commit", name, err)
+		}
+	}
+	if got := noteBodies(t, db); len(got) != 0 {
+		t.Errorf("notes kept from a failed group: %q", got)
+	}
+
+	after, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, after, `INSERT INTO notes (body) VALUES ('after')`)
+	if err := after.Commit(); err != nil {
+		t.Fatalf("a write after the failed group: %v", err)
+	}
+	if got, want := noteBodies(t, db), []string{"after"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+}
+
+// TestGroupCommitMembersReadWithoutDeadlock fills a group to its limit
+// with members that each read through their transaction and through the
+// pool (another connection) before committing: none waits on another,
+// and what the pool reads is only what was committed before the group.
+func TestGroupCommitMembersReadWithoutDeadlock(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := []<-chan *sql.Tx{}
+	for range lock.maxWrites - 1 {
+		members = append(members, beginQueued(t, ctx, db, lock))
+	}
+	write := func(tx *sql.Tx, i int) error {
+		if _, err := tx.Exec(`INSERT INTO notes (body) VALUES (?)`, fmt.Sprint("note ", i)); err != nil {
+			return err
+		}
+		var inTx, inPool int
+		if err := tx.QueryRow(`SELECT count(*) FROM notes`).Scan(&inTx); err != nil {
+			return err
+		}
+		if err := db.QueryRow(`SELECT count(*) FROM notes`).Scan(&inPool); err != nil {
+			return err
+		}
+		if inTx != i+1 || inPool != 0 {
+			return fmt.Errorf("member %d reads %d notes in its transaction and %d through the pool, want %d and 0", i, inTx, inPool, i+1)
+		}
+		return tx.Commit()
+	}
+	errs := make(chan error, lock.maxWrites)
+	go func() { errs <- write(first, 0) }()
+	for i, began := range members {
+		go func() {
+			tx, ok := <-began
+			if !ok {
+				errs <- errors.New("a member did not begin")
+				return
+			}
+			errs <- write(tx, i+1)
+		}()
+	}
+	for range lock.maxWrites {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != uint64(lock.maxWrites) {
+		t.Errorf("%d commits for %d transactions, want 1 for %d", g, n, lock.maxWrites)
+	}
+}
+
+// TestGroupCommitBounds: a group takes no more than maxWrites members, and
+// no new member once it has been open maxOpen.
+func TestGroupCommitBounds(t *testing.T) {
+	ctx := context.Background()
+	t.Run("members", func(t *testing.T) {
+		db, lock := groupedDB(t)
+		lock.maxWrites = 2
+		first, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued := []<-chan *sql.Tx{beginQueued(t, ctx, db, lock), beginQueued(t, ctx, db, lock)}
+		done := make(chan error, 3)
+		go func() { done <- first.Commit() }()
+		for _, began := range queued {
+			go func() {
+				if tx, ok := <-began; ok {
+					done <- tx.Commit()
+				}
+			}()
+		}
+		for range 3 {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 2 || n != 3 {
+			t.Errorf("%d commits for %d transactions, want 2 for 3", g, n)
+		}
+	})
+	t.Run("time open", func(t *testing.T) {
+		db, lock := groupedDB(t)
+		lock.maxOpen = time.Second
+		var mu sync.Mutex
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		lock.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		first, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := beginQueued(t, ctx, db, lock)
+		mu.Lock()
+		now = now.Add(time.Second)
+		mu.Unlock()
+		if err := first.Commit(); err != nil {
+			t.Fatal(err) // returns at once: the group is too old to wait for the second
+		}
+		tx := <-second
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if g := lock.counts.groups.Load(); g != 2 {
+			t.Errorf("%d commits, want 2", g)
+		}
+	})
+}
+
+// TestStatementsOutsideTransactions: a writing statement outside a
+// transaction joins the group as a member of its own, returning once the
+// group has committed, and fails alone; a writing query, whose rows are
+// read as it runs, commits the group before it runs on its own connection.
+func TestStatementsOutsideTransactions(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	c := &lock.counts
+	counted := func(groups, writes, alone uint64) {
+		t.Helper()
+		got := [3]uint64{c.groups.Load(), c.writes.Load(), c.alone.Load()}
+		if want := [3]uint64{groups, writes, alone}; got != want {
+			t.Errorf("group commits, writes in them, writes alone = %v, want %v", got, want)
+		}
+	}
+
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, first, `INSERT INTO notes (body) VALUES ('in a transaction')`)
+	statements := make(chan error, 2)
+	for i, body := range []string{"alone", "in a transaction"} { // the second is taken
+		go func() {
+			_, err := db.ExecContext(ctx, `INSERT INTO notes (body) VALUES (?)`, body)
+			statements <- err
+		}()
+		waitQueued(t, lock, i+1)
+	}
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+	var failed int
+	for range 2 {
+		if err := <-statements; err != nil {
+			failed++
+		}
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if failed != 1 {
+		t.Errorf("%d of the two statements failed, want the duplicate's", failed)
+	}
+	if got, want := noteBodies(t, db), []string{"in a transaction", "alone"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+	counted(1, 2, 0)
+
+	second, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, second, `INSERT INTO notes (body) VALUES ('second')`)
+	returned := make(chan []string, 1)
+	go func() {
+		rows, err := db.QueryContext(ctx, `INSERT INTO notes (body) VALUES ('returning') RETURNING body`)
+		if err != nil {
+			t.Errorf("a writing query: %v", err)
+			close(returned)
+			return
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				t.Error(err)
+			}
+			got = append(got, b)
+		}
+		returned <- got
+	}()
+	waitQueued(t, lock, 1)
+	if err := second.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-returned; !slices.Equal(got, []string{"returning"}) {
+		t.Errorf("the query returned %q", got)
+	}
+	if got, want := noteBodies(t, db), []string{"in a transaction", "alone", "second", "returning"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+	counted(2, 3, 1)
+}
+
+// TestGroupMemberWhoseRequestEnds: a member whose context ends mid-way is
+// rolled back alone (its end does not interrupt the group's transaction),
+// and a writer that stops waiting does not strand the group it was handed.
+func TestGroupMemberWhoseRequestEnds(t *testing.T) {
+	ctx := context.Background()
+	t.Run("mid-transaction", func(t *testing.T) {
+		db, lock := groupedDB(t)
+		first, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, first, `INSERT INTO notes (body) VALUES ('kept')`)
+		request, cancel := context.WithCancel(ctx)
+		defer cancel()
+		second := beginQueued(t, request, db, lock)
+		firstDone := make(chan error, 1)
+		go func() { firstDone <- first.Commit() }()
+		tx := <-second
+		mustExec(t, tx, `INSERT INTO notes (body) VALUES ('abandoned')`)
+		cancel()
+		if err := <-firstDone; err != nil {
+			t.Fatalf("the first member's commit: %v", err)
+		}
+		if err := tx.Commit(); err == nil {
+			t.Error("the ended request's transaction committed")
+		}
+		if got, want := noteBodies(t, db), []string{"kept"}; !slices.Equal(got, want) {
+			t.Errorf("notes = %q, want %q", got, want)
+		}
+	})
+	t.Run("while queued", func(t *testing.T) {
+		db, lock := groupedDB(t)
+		for i := range 20 {
+			first, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, first, `INSERT INTO notes (body) VALUES (?)`, fmt.Sprint("note ", i))
+			request, cancel := context.WithCancel(ctx)
+			gaveUp := make(chan error, 1)
+			go func() {
+				tx, err := db.BeginTx(request, nil)
+				if err == nil {
+					err = tx.Rollback()
+				}
+				gaveUp <- err
+			}()
+			waitQueued(t, lock, 1)
+			// The lock may be handed to the waiter as it gives up, with the
+			// first's group open; either way the group commits.
+			go cancel()
+			if err := first.Commit(); err != nil {
+				t.Fatalf("round %d: the first member's commit: %v", i, err)
+			}
+			<-gaveUp
+		}
+		if got := noteBodies(t, db); len(got) != 20 {
+			t.Errorf("%d notes, want 20", len(got))
+		}
+	})
 }

@@ -341,7 +341,7 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		if err := replaceTags(tx, topic.ID, nt.Tags); err != nil {
 			return err
 		}
-		if err := s.linkPostAndQueue(ctx, tx, post.ID, nt.Links, now); err != nil {
+		if err := s.linkPostAndQueue(ctx, tx, post.ID, nt.Links, now, true); err != nil {
 			return err
 		}
 		if err := readOwnPost(tx, post, now); err != nil {
