@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +16,9 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"rounds/app"
 	"rounds/app/apptest"
+	"rounds/app/seed"
 )
 
 // BenchmarkTopicPage measures a full topic page of 20 posts: routing,
@@ -179,4 +183,46 @@ func BenchmarkCreateReplyConcurrent(b *testing.B) {
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "posts/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkTopicPageUncached measures a topic page that no cache holds, as
+// at a million posts, where readers spread over tens of thousands of
+// topics and a topic's page seldom comes back within the caches' few
+// seconds: a verified member reads seeded topics (20 posts, some with
+// links) in turn, and the site's clock moves past the caches' lifetime
+// before each round of them, so the topic, its posts and the member's
+// marks are read and written out on every request while the session and
+// the header's counts come from the read cache, as they do under load.
+func BenchmarkTopicPageUncached(b *testing.B) {
+	a := apptest.New(b)
+	const topics = 200
+	err := seed.LoadSynthetic(context.Background(), a.Store, app.NewMarkdown(a.Config),
+		seed.Options{Topics: topics, Replies: 19, Members: 50, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a.CatchUp(b) // the search index's catching up is not the page's work
+	reader := a.Browser(b)
+	reader.SignIn(a.VerifiedMember(b, "weber", "Jonas Weber, RN", "Critical Care Nursing"))
+	cookies := reader.Cookies()
+	handler := a.Fiber.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if i%topics == 0 {
+			a.Clock.Add(time.Minute)
+		}
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI("/t/" + strconv.Itoa(i%topics+1))
+		ctx.Request.Header.SetMethod(fasthttp.MethodGet)
+		for name, value := range cookies {
+			ctx.Request.Header.SetCookie(name, value)
+		}
+		handler(&ctx)
+		if ctx.Response.StatusCode() != fasthttp.StatusOK {
+			b.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+		i++
+	}
 }

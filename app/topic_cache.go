@@ -102,15 +102,6 @@ func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSumma
 		return nil, err
 	}
 	items := h.sharedPostItems(posts, moderator, stamp.at)
-	if err := h.attachPreviews(ctx, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachReactionCounts(ctx, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachImages(ctx, items); err != nil {
-		return nil, err
-	}
 	if err := h.markAnswer(ctx, topic, items); err != nil {
 		return nil, err
 	}

@@ -217,7 +217,7 @@ func writeImages(b *strings.Builder, imgs []models.PostImage) {
 // authors, journal, year) for a DOI or PubMed ID, the page's own card
 // otherwise. Every string came from a remote site and is escaped; links
 // send no referrer, so a topic's address never reaches the site it links,
-// and the thumbnail comes through the image proxy (attachPreviews).
+// and the thumbnail comes through the image proxy (sharedPostItems).
 func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 	esc := template.HTMLEscapeString
 	b.WriteString(`  <ul class="link-cards" aria-label="Link previews">` + "\n")
