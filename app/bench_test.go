@@ -1,22 +1,27 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/valyala/fasthttp"
 
+	"rounds/app"
 	"rounds/app/apptest"
 	"rounds/models"
 	"rounds/models/modelstest"
+	"rounds/app/seed"
 )
 
 // BenchmarkTopicPage measures a full topic page of 20 posts: routing,
@@ -208,4 +213,59 @@ func benchmarkCreateReplyConcurrent(b *testing.B, engine models.Engine) {
 		writes := after.Writes + after.Alone - commits.Writes - commits.Alone
 		b.ReportMetric(float64(writes)/posts, "writes/post")
 	}
+}
+
+// BenchmarkTopicPageUncached measures a topic page that no cache holds, as
+// at a million posts, where readers spread over tens of thousands of
+// topics and a topic's page seldom comes back within the caches' few
+// seconds: a verified member reads seeded topics (20 posts, some with
+// links) in turn, and the site's clock moves past the caches' lifetime
+// before each round of them, so the topic, its posts and the member's
+// marks are read and written out on every request while the session and
+// the header's counts come from the read cache, as they do under load.
+func BenchmarkTopicPageUncached(b *testing.B) {
+	// No search index: its building the seeded posts is not the page's work.
+	a := apptest.New(b, apptest.Options{SearchUnbuilt: true})
+	const topics = 200
+	err := seed.LoadSynthetic(context.Background(), a.Store, app.NewMarkdown(a.Config),
+		seed.Options{Topics: topics, Replies: 19, Members: 50, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reader := a.Browser(b)
+	reader.SignIn(a.VerifiedMember(b, "weber", "Jonas Weber, RN", "Critical Care Nursing"))
+	cookies := reader.Cookies()
+	handler := a.Fiber.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU(b)
+	i := 0
+	for b.Loop() {
+		if i%topics == 0 {
+			a.Clock.Add(time.Minute)
+		}
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI("/t/" + strconv.Itoa(i%topics+1))
+		ctx.Request.Header.SetMethod(fasthttp.MethodGet)
+		for name, value := range cookies {
+			ctx.Request.Header.SetCookie(name, value)
+		}
+		handler(&ctx)
+		if ctx.Response.StatusCode() != fasthttp.StatusOK {
+			b.Fatalf("status %d", ctx.Response.StatusCode())
+		}
+		i++
+	}
+	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// processCPU is the CPU time the process has used, every thread's (the
+// garbage collector's too): on a machine shared with other work it says
+// more about a page's cost than the time it took.
+func processCPU(b *testing.B) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

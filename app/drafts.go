@@ -142,8 +142,17 @@ func (h *Handler) restoreDraft(c *fiber.Ctx, form *composer, place models.DraftP
 	if err != nil {
 		return nil, err
 	}
+	return restoredDraft(form, place, d), nil
+}
+
+// restoredDraft is restoreDraft with the draft (nil for none) already read.
+func restoredDraft(form *composer, place models.DraftPlace, d *models.Draft) url.Values {
+	form.Place = place
+	if d == nil {
+		return nil
+	}
 	form.Draft = &draftNote{SavedAt: d.UpdatedAt}
-	return d.Values(), nil
+	return d.Values()
 }
 
 // fillFromDraft puts a draft's title, tags, body and anonymity choice in

@@ -40,6 +40,8 @@ type pageData struct {
 func (p pageData) CSRF() string { return p.csrf() }
 
 func (h *Handler) page(c *fiber.Ctx, title string) pageData {
+	// The token is an HMAC, and a page may ask for it in several forms.
+	token := ""
 	p := pageData{
 		Title:   title,
 		Member:  member(c),
@@ -47,7 +49,12 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 		SignIn:  h.canSignIn(),
 		Path:    c.OriginalURL(),
 		Refused: inputRefusal(c),
-		csrf:    func() string { return h.csrfToken(c) },
+		csrf: func() string {
+			if token == "" {
+				token = h.csrfToken(c)
+			}
+			return token
+		},
 	}
 	if p.Member.IsVerified() {
 		// The count is a courtesy: a page is still worth showing without it.

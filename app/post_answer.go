@@ -106,7 +106,7 @@ func (h *Handler) offerAnswerButtons(c *fiber.Ctx, topic *models.TopicSummary, i
 // writeAnswerMark says on a post that it is its topic's answer, in words,
 // not only in colour.
 func writeAnswerMark(b *strings.Builder) {
-	b.WriteString(`  <p class="answer-mark"><span aria-hidden="true">✔</span> Answer <span class="muted">— marked as the reply that answered the question</span></p>` + "\n")
+	writeStrings(b, `  <p class="answer-mark"><span aria-hidden="true">✔</span> Answer <span class="muted">— marked as the reply that answered the question</span></p>`, "\n")
 }
 
 // writeAnsweredBy names the answer under the opening post, its author as
@@ -115,11 +115,11 @@ func writeAnsweredBy(b *strings.Builder, a *models.Answer) {
 	esc := template.HTMLEscapeString
 	b.WriteString(`<p class="answered-by"><span aria-hidden="true">✔</span> Answered by `)
 	if a.AuthorUsername != "" {
-		b.WriteString(`<a href="/u/` + esc(a.AuthorUsername) + `">` + esc(a.Byline()) + `</a>`)
+		writeStrings(b, `<a href="/u/`, esc(a.AuthorUsername), `">`, esc(a.Byline()), `</a>`)
 	} else {
 		b.WriteString(esc(a.Byline()))
 	}
-	b.WriteString(` — <a href="/p/` + strconv.FormatInt(a.PostID, 10) + `">jump to answer</a></p>` + "\n")
+	writeStrings(b, ` — <a href="/p/`, strconv.FormatInt(a.PostID, 10), `">jump to answer</a></p>`, "\n")
 }
 
 // writeAnswerButton offers the topic's author (or a moderator) to mark a
@@ -129,6 +129,6 @@ func writeAnswerButton(b *strings.Builder, id string, isAnswer bool, csrf string
 	if isAnswer {
 		action, label = "/p/"+id+"/answer/remove", "Unmark answer"
 	}
-	b.WriteString(`<form method="post" action="` + action + `" class="answer-form"><input type="hidden" name="_csrf" value="` +
-		template.HTMLEscapeString(csrf) + `"><button type="submit" class="link-button">` + label + `</button></form>`)
+	writeStrings(b, `<form method="post" action="`, action, `" class="answer-form"><input type="hidden" name="_csrf" value="`,
+		template.HTMLEscapeString(csrf), `"><button type="submit" class="link-button">`, label, `</button></form>`)
 }

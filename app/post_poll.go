@@ -282,8 +282,8 @@ func (h *Handler) attachPolls(c *fiber.Ctx, m *models.User, topic *models.TopicS
 // the vote folded below while the poll is open.
 func writePoll(b *strings.Builder, id string, p *pollItem) {
 	esc := template.HTMLEscapeString
-	b.WriteString(`  <section class="poll" aria-labelledby="poll-` + id + `">` + "\n")
-	b.WriteString(`    <h3 class="poll-question" id="poll-` + id + `"><span class="poll-kind">Poll:</span> ` + esc(p.Question) + `</h3>` + "\n")
+	writeStrings(b, `  <section class="poll" aria-labelledby="poll-`, id, `">`, "\n")
+	writeStrings(b, `    <h3 class="poll-question" id="poll-`, id, `"><span class="poll-kind">Poll:</span> `, esc(p.Question), `</h3>`, "\n")
 	b.WriteString(`    <p class="poll-status muted">`)
 	if p.Multiple {
 		b.WriteString(`Choose one or more.`)
@@ -292,57 +292,57 @@ func writePoll(b *strings.Builder, id string, p *pollItem) {
 	}
 	switch {
 	case p.Closed:
-		b.WriteString(` Closed <time datetime="` + p.ClosesISO + `">` + p.ClosesFull + `</time>.`)
+		writeStrings(b, ` Closed <time datetime="`, p.ClosesISO, `">`, p.ClosesFull, `</time>.`)
 	case p.ClosesISO != "":
-		b.WriteString(` Closes <time datetime="` + p.ClosesISO + `">` + p.ClosesFull + `</time>.`)
+		writeStrings(b, ` Closes <time datetime="`, p.ClosesISO, `">`, p.ClosesFull, `</time>.`)
 	}
 	if p.ShowResults {
-		b.WriteString(` ` + plural(p.Voters, "member", "members") + ` voted; votes are anonymous.`)
+		writeStrings(b, ` `, plural(p.Voters, "member", "members"), ` voted; votes are anonymous.`)
 	} else {
 		b.WriteString(` Results show once you vote; votes are anonymous.`)
 	}
 	b.WriteString("</p>\n")
 	if p.ShowResults {
-		b.WriteString(`    <ul class="poll-results">` + "\n")
+		writeStrings(b, `    <ul class="poll-results">`, "\n")
 		for _, o := range p.Options {
 			pct := strconv.Itoa(o.Percent)
 			b.WriteString(`      <li class="poll-result`)
 			if o.Mine {
 				b.WriteString(` mine`)
 			}
-			b.WriteString(`"><span class="poll-label">` + esc(o.Label) + `</span>`)
+			writeStrings(b, `"><span class="poll-label">`, esc(o.Label), `</span>`)
 			if o.Mine {
 				b.WriteString(` <strong class="poll-mine">(your choice)</strong>`)
 			}
-			b.WriteString(` <span class="poll-count">` + plural(o.Votes, "vote", "votes") + `, ` + pct + `%</span>` +
-				`<meter class="poll-meter" min="0" max="100" value="` + pct + `">` + pct + `%</meter></li>` + "\n")
+			writeStrings(b, ` <span class="poll-count">`, plural(o.Votes, "vote", "votes"), `, `, pct, `%</span>`,
+				`<meter class="poll-meter" min="0" max="100" value="`, pct, `">`, pct, `%</meter></li>`, "\n")
 		}
 		b.WriteString("    </ul>\n")
 	}
 	if p.VoteCSRF != "" {
 		indent := "    "
 		if p.ShowResults {
-			b.WriteString(`    <details class="poll-change"><summary>Change your vote</summary>` + "\n")
+			writeStrings(b, `    <details class="poll-change"><summary>Change your vote</summary>`, "\n")
 			indent = "      "
 		}
 		kind := "radio"
 		if p.Multiple {
 			kind = "checkbox"
 		}
-		b.WriteString(indent + `<form method="post" action="/p/` + id + `/poll/vote" class="poll-form"><input type="hidden" name="_csrf" value="` + esc(p.VoteCSRF) + `">` +
-			`<fieldset><legend class="visually-hidden">` + esc(p.Question) + `</legend>`)
+		writeStrings(b, indent, `<form method="post" action="/p/`, id, `/poll/vote" class="poll-form"><input type="hidden" name="_csrf" value="`, esc(p.VoteCSRF), `">`,
+			`<fieldset><legend class="visually-hidden">`, esc(p.Question), `</legend>`)
 		for _, o := range p.Options {
 			oid := strconv.FormatInt(o.ID, 10)
-			b.WriteString(`<label class="poll-option"><input type="` + kind + `" name="option" value="` + oid + `"`)
+			writeStrings(b, `<label class="poll-option"><input type="`, kind, `" name="option" value="`, oid, `"`)
 			if o.Mine {
 				b.WriteString(` checked`)
 			}
 			if !p.Multiple {
 				b.WriteString(` required`)
 			}
-			b.WriteString(`> ` + esc(o.Label) + `</label>`)
+			writeStrings(b, `> `, esc(o.Label), `</label>`)
 		}
-		b.WriteString(`</fieldset><button type="submit" class="button small">Vote</button></form>` + "\n")
+		writeStrings(b, `</fieldset><button type="submit" class="button small">Vote</button></form>`, "\n")
 		if p.ShowResults {
 			b.WriteString("    </details>\n")
 		}

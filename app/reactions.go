@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -56,26 +55,6 @@ func (h *Handler) reactions(c *fiber.Ctx) error {
 	data := h.page(c, "Reactions")
 	data.Page = &reactionsPage{Post: post, Topic: topic, Reactors: reactors}
 	return h.views.render(c, "reactions", data)
-}
-
-// attachReactionCounts gives each post its reaction counts, the same for
-// every reader (no reaction marked as theirs): the shared part of a topic
-// page (sharedTopicPosts).
-func (h *Handler) attachReactionCounts(ctx context.Context, items []postItem) error {
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if !items[i].Deleted && !items[i].Withheld {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	counts, err := h.store.ReactionsOn(ctx, 0, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].Reactions = counts[items[i].ID]
-	}
-	return nil
 }
 
 // applyReactions marks the reactions the member gave (reacted, by post)

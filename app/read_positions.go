@@ -94,20 +94,16 @@ func (r *readBatcher) record(userID, topicID int64, number int, at time.Time) {
 	}
 }
 
-// position is the member's position in the topic: the one gathered in
-// memory if it is ahead of stored, the stored one otherwise.
-func (r *readBatcher) position(ctx context.Context, userID, topicID int64) (int, error) {
+// ahead is the member's position in the topic: the one gathered in memory
+// if it is ahead of stored, stored otherwise.
+func (r *readBatcher) ahead(userID, topicID int64, stored int) int {
 	r.mu.Lock()
 	p := r.pending[readKey{userID, topicID}]
 	r.mu.Unlock()
-	stored, err := r.store.LastRead(ctx, userID, topicID)
-	if err != nil {
-		return 0, err
-	}
-	return max(p.Number, stored), nil
+	return max(p.Number, stored)
 }
 
-// positionsAmong is position for many topics: the member's stored
+// positionsAmong is ahead for many topics: the member's stored
 // positions, moved on by those gathered in memory.
 func (r *readBatcher) positionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
 	stored, err := r.store.ReadPositionsAmong(ctx, userID, topicIDs)

@@ -102,15 +102,6 @@ func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSumma
 		return nil, err
 	}
 	items := h.sharedPostItems(posts, moderator, stamp.at)
-	if err := h.attachPreviews(ctx, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachReactionCounts(ctx, items); err != nil {
-		return nil, err
-	}
-	if err := h.attachImages(ctx, items); err != nil {
-		return nil, err
-	}
 	if err := h.markAnswer(ctx, topic, items); err != nil {
 		return nil, err
 	}
@@ -119,12 +110,23 @@ func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSumma
 		items[0].Cooked, items[0].SummaryAbove = "", true
 	}
 	e := &topicPosts{stamp: stamp, items: items, heads: make([]string, len(items)), open: make([]bool, len(items))}
-	var b strings.Builder
+	// The heads are written into one string, each a slice of it: one
+	// allocation for the page rather than a growing buffer for each post.
+	size := 0
 	for i := range items {
-		b.Reset()
+		size += len(items[i].Cooked) + 700
+	}
+	var b strings.Builder
+	b.Grow(size)
+	ends := make([]int, len(items))
+	for i := range items {
 		e.open[i] = writePostHead(&b, &items[i])
-		e.heads[i] = b.String()
+		ends[i] = b.Len()
 		items[i].Cooked = "" // in heads[i] now
+	}
+	all, start := b.String(), 0
+	for i, end := range ends {
+		e.heads[i], start = all[start:end], end
 		e.size += len(e.heads[i]) + 200
 	}
 	h.topicPosts.put(key, e)

@@ -34,11 +34,20 @@ func renderPosts(posts []postItem) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // escaped in writePostHead and writePostTail; Cooked sanitized at write time
 }
 
+// writeStrings writes parts in turn: one call instead of b.WriteString(a +
+// b + ...), which would allocate the joined string first, on every post of
+// every page.
+func writeStrings(b *strings.Builder, parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+}
+
 // writeNewSince marks the first post after the reader's last visit, in
 // words and as a heading, so it is found without seeing colour.
 func writeNewSince(b *strings.Builder, p *postItem) {
 	if p.FirstUnread {
-		b.WriteString(`<h2 class="new-since" id="new-posts">New since your last visit</h2>` + "\n")
+		writeStrings(b, `<h2 class="new-since" id="new-posts">New since your last visit</h2>`, "\n")
 	}
 }
 
@@ -74,26 +83,26 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 	if p.IsAnswer {
 		b.WriteString(` answer`)
 	}
-	b.WriteString(`" id="post-` + num + `" aria-labelledby="post-` + num + `-author">
+	writeStrings(b, `" id="post-`, num, `" aria-labelledby="post-`, num, `-author">
   <header class="post-header">
-    <div class="author" id="post-` + num + `-author">
+    <div class="author" id="post-`, num, `-author">
       `)
 	if p.Username != "" {
 		// A signed post's author links to their profile; an anonymous
 		// one's (Username left empty) never does.
-		b.WriteString(`<a class="author-name" href="/u/` + esc(p.Username) + `">` + esc(p.AuthorName) + `</a>`)
+		writeStrings(b, `<a class="author-name" href="/u/`, esc(p.Username), `">`, esc(p.AuthorName), `</a>`)
 	} else {
-		b.WriteString(`<span class="author-name">` + esc(p.AuthorName) + `</span>`)
+		writeStrings(b, `<span class="author-name">`, esc(p.AuthorName), `</span>`)
 	}
 	b.WriteString(`
       <span class="verified" title="Verified clinician">✓ Verified</span>`)
 	if p.Specialty != "" {
-		b.WriteString(`
-      <span class="specialty">` + esc(p.Specialty) + `</span>`)
+		writeStrings(b, `
+      <span class="specialty">`, esc(p.Specialty), `</span>`)
 	}
-	b.WriteString(`
+	writeStrings(b, `
     </div>
-    <a class="post-time" href="#post-` + num + `"><time datetime="` + p.CreatedISO + `" title="` + p.CreatedFull + `">` + p.CreatedAgo + `</time></a>
+    <a class="post-time" href="#post-`, num, `"><time datetime="`, p.CreatedISO, `" title="`, p.CreatedFull, `">`, p.CreatedAgo, `</time></a>
   </header>
 `)
 	if p.Deleted {
@@ -105,7 +114,7 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 	if p.Withheld {
 		b.WriteString(`  <p class="tombstone">This post was hidden by the moderators.`)
 		if p.HiddenReason != "" {
-			b.WriteString(` Reason: ` + esc(p.HiddenReason))
+			writeStrings(b, ` Reason: `, esc(p.HiddenReason))
 		}
 		b.WriteString("</p>\n</article>\n")
 		return false
@@ -113,7 +122,7 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 	if p.Hidden {
 		b.WriteString(`  <p class="notice moderation">Hidden by moderators`)
 		if p.HiddenReason != "" {
-			b.WriteString(`: ` + esc(p.HiddenReason))
+			writeStrings(b, `: `, esc(p.HiddenReason))
 		} else {
 			b.WriteString(`.`)
 		}
@@ -123,7 +132,7 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 		writeAnswerMark(b)
 	}
 	if p.SummaryAbove {
-		b.WriteString(`  <p class="post-note">Presented the case summarised above.</p>` + "\n")
+		writeStrings(b, `  <p class="post-note">Presented the case summarised above.</p>`, "\n")
 	} else {
 		b.WriteString(`  <div class="post-body">`)
 		b.WriteString(string(p.Cooked))
@@ -157,38 +166,38 @@ func writePostTail(b *strings.Builder, p *postItem) {
 	if p.Edited || p.Mine || p.Revealable || p.Flaggable || p.Moderatable || p.Bookmarkable || p.QuoteURL != "" || p.AnswerCSRF != "" {
 		b.WriteString(`  <footer class="post-footer">`)
 		if p.Edited {
-			b.WriteString(`<span class="muted">Edited <time datetime="` + p.UpdatedISO + `" title="` + p.UpdatedFull + `">` + p.UpdatedAgo + `</time></span>`)
+			writeStrings(b, `<span class="muted">Edited <time datetime="`, p.UpdatedISO, `" title="`, p.UpdatedFull, `">`, p.UpdatedAgo, `</time></span>`)
 		}
 		if p.Mine {
-			b.WriteString(` <a href="/p/` + id + `/edit">Edit</a>`)
+			writeStrings(b, ` <a href="/p/`, id, `/edit">Edit</a>`)
 			if p.Edited {
-				b.WriteString(` <a href="/p/` + id + `/history">History</a>`)
+				writeStrings(b, ` <a href="/p/`, id, `/history">History</a>`)
 			}
-			b.WriteString(` <a href="/p/` + id + `/delete">Delete</a>`)
+			writeStrings(b, ` <a href="/p/`, id, `/delete">Delete</a>`)
 			if p.PollAddable {
-				b.WriteString(` <a href="/p/` + id + `/poll">Add a poll</a>`)
+				writeStrings(b, ` <a href="/p/`, id, `/poll">Add a poll</a>`)
 			}
 		}
 		if p.QuoteURL != "" {
-			b.WriteString(` <a href="` + esc(p.QuoteURL) + `" class="quote-link" rel="nofollow">Quote</a>`)
+			writeStrings(b, ` <a href="`, esc(p.QuoteURL), `" class="quote-link" rel="nofollow">Quote</a>`)
 		}
 		if p.AnswerCSRF != "" {
 			b.WriteString(` `)
 			writeAnswerButton(b, id, p.IsAnswer, p.AnswerCSRF)
 		}
 		if p.Bookmarked {
-			b.WriteString(` <a href="/p/` + id + `/bookmark" class="bookmarked">Bookmarked</a>`)
+			writeStrings(b, ` <a href="/p/`, id, `/bookmark" class="bookmarked">Bookmarked</a>`)
 		} else if p.Bookmarkable {
-			b.WriteString(` <a href="/p/` + id + `/bookmark" rel="nofollow">Bookmark</a>`)
+			writeStrings(b, ` <a href="/p/`, id, `/bookmark" rel="nofollow">Bookmark</a>`)
 		}
 		if p.Flaggable {
-			b.WriteString(` <a href="/p/` + id + `/flag" rel="nofollow">Report</a>`)
+			writeStrings(b, ` <a href="/p/`, id, `/flag" rel="nofollow">Report</a>`)
 		}
 		if p.Revealable {
-			b.WriteString(` <a href="/mod/posts/` + id + `/reveal">Reveal author</a>`)
+			writeStrings(b, ` <a href="/mod/posts/`, id, `/reveal">Reveal author</a>`)
 		}
 		if p.Moderatable {
-			b.WriteString(` <a href="/mod/review/` + id + `">Moderate</a>`)
+			writeStrings(b, ` <a href="/mod/review/`, id, `">Moderate</a>`)
 		}
 		b.WriteString("</footer>\n")
 	}
@@ -200,13 +209,13 @@ func writePostTail(b *strings.Builder, p *postItem) {
 // file's download.
 func writeImages(b *strings.Builder, imgs []models.PostImage) {
 	esc := template.HTMLEscapeString
-	b.WriteString(`  <ul class="post-images">` + "\n")
+	writeStrings(b, `  <ul class="post-images">`, "\n")
 	for _, img := range imgs {
 		alt := esc(img.Alt)
-		b.WriteString(`    <li><a href="` + mediaURL(img.Name, "full") + `" class="post-image"><img src="` + mediaURL(img.Name, "thumb") +
-			`" alt="` + alt + `" width="` + strconv.Itoa(img.ThumbWidth) + `" height="` + strconv.Itoa(img.ThumbHeight) + `" loading="lazy"></a>`)
+		writeStrings(b, `    <li><a href="`, mediaURL(img.Name, "full"), `" class="post-image"><img src="`, mediaURL(img.Name, "thumb"),
+			`" alt="`, alt, `" width="`, strconv.Itoa(img.ThumbWidth), `" height="`, strconv.Itoa(img.ThumbHeight), `" loading="lazy"></a>`)
 		if img.DICOM {
-			b.WriteString(` <a href="` + mediaURL(img.Name, "dicom") + `" class="dicom-download" download>De-identified DICOM file</a>`)
+			writeStrings(b, ` <a href="`, mediaURL(img.Name, "dicom"), `" class="dicom-download" download>De-identified DICOM file</a>`)
 		}
 		b.WriteString("</li>\n")
 	}
@@ -217,10 +226,10 @@ func writeImages(b *strings.Builder, imgs []models.PostImage) {
 // authors, journal, year) for a DOI or PubMed ID, the page's own card
 // otherwise. Every string came from a remote site and is escaped; links
 // send no referrer, so a topic's address never reaches the site it links,
-// and the thumbnail comes through the image proxy (attachPreviews).
+// and the thumbnail comes through the image proxy (sharedPostItems).
 func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 	esc := template.HTMLEscapeString
-	b.WriteString(`  <ul class="link-cards" aria-label="Link previews">` + "\n")
+	writeStrings(b, `  <ul class="link-cards" aria-label="Link previews">`, "\n")
 	for i := range previews {
 		p := &previews[i]
 		title := p.Title
@@ -232,14 +241,14 @@ func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 		if citation {
 			class += " citation"
 		}
-		b.WriteString(`    <li class="` + class + `">`)
+		writeStrings(b, `    <li class="`, class, `">`)
 		if !citation && strings.HasPrefix(p.ImageURL, imageproxy.Prefix) {
-			b.WriteString(`<img class="link-card-image" src="` + esc(p.ImageURL) + `" alt="" loading="lazy" width="96" height="96">`)
+			writeStrings(b, `<img class="link-card-image" src="`, esc(p.ImageURL), `" alt="" loading="lazy" width="96" height="96">`)
 		}
-		b.WriteString(`<div class="link-card-text"><a class="link-card-title" href="` + esc(p.URL) + `" rel="nofollow noopener noreferrer ugc">` + esc(title) + `</a>`)
+		writeStrings(b, `<div class="link-card-text"><a class="link-card-title" href="`, esc(p.URL), `" rel="nofollow noopener noreferrer ugc">`, esc(title), `</a>`)
 		if citation {
 			if authors := citationAuthors(p.Authors); authors != "" {
-				b.WriteString(`<span class="link-card-authors">` + esc(authors) + `</span>`)
+				writeStrings(b, `<span class="link-card-authors">`, esc(authors), `</span>`)
 			}
 			var source []string
 			if p.Journal != "" {
@@ -254,13 +263,13 @@ func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 				source = append(source, "doi:"+esc(p.DOI))
 			}
 			if len(source) > 0 {
-				b.WriteString(`<span class="link-card-source">` + strings.Join(source, " · ") + `</span>`)
+				writeStrings(b, `<span class="link-card-source">`, strings.Join(source, " · "), `</span>`)
 			}
 		} else {
 			if p.Description != "" {
-				b.WriteString(`<span class="link-card-description">` + esc(p.Description) + `</span>`)
+				writeStrings(b, `<span class="link-card-description">`, esc(p.Description), `</span>`)
 			}
-			b.WriteString(`<span class="link-card-source">` + esc(siteOf(p)) + `</span>`)
+			writeStrings(b, `<span class="link-card-source">`, esc(siteOf(p)), `</span>`)
 		}
 		b.WriteString("</div></li>\n")
 	}
@@ -299,11 +308,11 @@ func writeConfirmed(b *strings.Builder, notes []phiNote) {
 	if len(notes) == 1 {
 		b.WriteString("1 possible identifier")
 	} else {
-		b.WriteString(strconv.Itoa(len(notes)) + " possible identifiers")
+		writeStrings(b, strconv.Itoa(len(notes)), " possible identifiers")
 	}
 	b.WriteString(" identifies no patient</summary><ul>")
 	for _, n := range notes {
-		b.WriteString(`<li><strong>` + esc(n.TypeLabel) + `</strong>: <mark>` + esc(n.Match) + `</mark> <span class="muted">` + esc(n.Reason) + `</span></li>`)
+		writeStrings(b, `<li><strong>`, esc(n.TypeLabel), `</strong>: <mark>`, esc(n.Match), `</mark> <span class="muted">`, esc(n.Reason), `</span></li>`)
 	}
 	b.WriteString("</ul></details>\n")
 }
@@ -322,7 +331,7 @@ func writeReactions(b *strings.Builder, id string, counts []models.ReactionCount
 	}
 	b.WriteString(`  <div class="reactions">`)
 	if csrf != "" {
-		b.WriteString(`<form method="post" action="/p/` + id + `/react" class="reaction-form"><input type="hidden" name="_csrf" value="` + template.HTMLEscapeString(csrf) + `">`)
+		writeStrings(b, `<form method="post" action="/p/`, id, `/react" class="reaction-form"><input type="hidden" name="_csrf" value="`, template.HTMLEscapeString(csrf), `">`)
 	}
 	for _, k := range models.ReactionKinds {
 		n, mine := count(k)
@@ -332,16 +341,16 @@ func writeReactions(b *strings.Builder, id string, counts []models.ReactionCount
 		}
 		switch {
 		case csrf != "":
-			b.WriteString(`<button type="submit" name="kind" value="` + string(k) + `" class="reaction" aria-pressed="` + strconv.FormatBool(mine) + `">` + label + `</button>`)
+			writeStrings(b, `<button type="submit" name="kind" value="`, string(k), `" class="reaction" aria-pressed="`, strconv.FormatBool(mine), `">`, label, `</button>`)
 		case n > 0:
-			b.WriteString(`<span class="reaction">` + label + `</span>`)
+			writeStrings(b, `<span class="reaction">`, label, `</span>`)
 		}
 	}
 	if csrf != "" {
 		b.WriteString(`</form>`)
 	}
 	if len(counts) > 0 {
-		b.WriteString(` <a href="/p/` + id + `/reactions" class="reactors">Who reacted</a>`)
+		writeStrings(b, ` <a href="/p/`, id, `/reactions" class="reactors">Who reacted</a>`)
 	}
 	b.WriteString("</div>\n")
 }

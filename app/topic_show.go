@@ -1,8 +1,8 @@
 package app
 
 import (
-	"context"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -62,10 +62,16 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	}
 	m := member(c)
 	lastRead := 0
+	var marks *models.ReaderMarks
 	if m.IsVerified() {
-		if lastRead, err = h.reads.position(c.UserContext(), m.ID, topic.ID); err != nil {
+		// The member's marks on the page, position and draft, in one
+		// statement.
+		first := (page-1)*postsPerPage + 1
+		read, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, topic.ID, first, first+postsPerPage-1)
+		if err != nil {
 			return err
 		}
+		marks, lastRead = &read, h.reads.ahead(m.ID, topic.ID, read.LastRead)
 		if c.Request().URI().QueryArgs().Has("unread") {
 			// From a list or a notification: on from where the member stopped.
 			return c.Redirect(firstUnreadURL(&topic.Topic, lastRead), fiber.StatusSeeOther)
@@ -76,7 +82,7 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 			h.reads.record(m.ID, topic.ID, min(page*postsPerPage, topic.PostCount), h.now())
 		}
 	}
-	return h.renderTopicRead(c, topic, access, page, nil, lastRead)
+	return h.renderTopicRead(c, topic, access, page, nil, lastRead, marks)
 }
 
 // readerScriptCookie is set by public/js/reading.js: where it runs, it
@@ -106,13 +112,15 @@ func firstUnreadURL(t *models.Topic, lastRead int) string {
 // more than the topic, the page and topicPostsKey's fields, it must be added
 // to the key.
 func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer) error {
-	return h.renderTopicRead(c, topic, access, page, reply, 0)
+	return h.renderTopicRead(c, topic, access, page, reply, 0, nil)
 }
 
 // renderTopicRead is renderTopic for a member who had read the topic to
 // post lastRead (0 for none, or not known): the post after it is marked as
-// the first new since their last visit.
-func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer, lastRead int) error {
+// the first new since their last visit. marks, when not nil, are the
+// member's marks on the page already read (models.Store.ReaderMarksOn).
+func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer,
+	lastRead int, marks *models.ReaderMarks) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -132,7 +140,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if err != nil {
 		return err
 	}
-	items, err := h.topicPostItems(c, &p, shared)
+	items, err := h.topicPostItems(c, &p, shared, marks)
 	if err != nil {
 		return err
 	}
@@ -155,7 +163,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	p.PostsHTML = template.HTML(writeTopicPosts(shared, items)) //nolint:gosec // escaped in writePostHead and writePostTail
 	if p.CanPost {
 		if reply == nil {
-			if reply, err = h.replyComposer(c, topic, access); err != nil {
+			if reply, err = h.replyComposer(c, topic, access, marks); err != nil {
 				return err
 			}
 		}
@@ -178,8 +186,9 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 // buttons to react, the polls as they may see them, the button that marks
 // the answer, each post's Quote link when they may reply; and sets
 // the page's digest switch to their level on the topic. A verified
-// member's marks come in one statement (models.Store.ReaderMarksOn).
-func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts) ([]postItem, error) {
+// member's marks come in one statement (models.Store.ReaderMarksOn), read
+// now unless read is given.
+func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts, read *models.ReaderMarks) ([]postItem, error) {
 	m := member(c)
 	items := h.viewerPostItems(m, shared)
 	if !m.IsVerified() {
@@ -187,11 +196,15 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts)
 			items[i].Reactions = nil // reactions are for verified members
 		}
 	} else {
-		first := (p.Page-1)*postsPerPage + 1
-		marks, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, p.Topic.ID, first, first+postsPerPage-1)
-		if err != nil {
-			return nil, err
+		if read == nil {
+			first := (p.Page-1)*postsPerPage + 1
+			marks, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, p.Topic.ID, first, first+postsPerPage-1)
+			if err != nil {
+				return nil, err
+			}
+			read = &marks
 		}
+		marks := read
 		h.applyReactions(c, items, marks.Reacted)
 		for i := range items {
 			items[i].Bookmarked = items[i].Bookmarkable && marks.Bookmarked[items[i].ID]
@@ -219,16 +232,22 @@ func (h *Handler) topicPostItems(c *fiber.Ctx, p *topicPage, shared *topicPosts)
 }
 
 // replyComposer is the empty reply form under a topic, with the
-// anonymity the board offers and, after the Quote link of a post, that
-// post quoted.
-func (h *Handler) replyComposer(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess) (*composer, error) {
+// anonymity the board offers, the member's draft (from marks when they were
+// read, otherwise read now) and, after the Quote link of a post, that post
+// quoted.
+func (h *Handler) replyComposer(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, marks *models.ReaderMarks) (*composer, error) {
 	reply := &composer{}
 	if err := h.offerAnonymity(c, reply, topic.BoardID, access); err != nil {
 		return nil, err
 	}
-	fields, err := h.restoreDraft(c, reply, models.ReplyDraft(topic.ID))
-	if err != nil {
-		return nil, err
+	var fields url.Values
+	if marks != nil {
+		fields = restoredDraft(reply, models.ReplyDraft(topic.ID), marks.ReplyDraft)
+	} else {
+		var err error
+		if fields, err = h.restoreDraft(c, reply, models.ReplyDraft(topic.ID)); err != nil {
+			return nil, err
+		}
 	}
 	fillFromDraft(reply, fields)
 	if q := c.Query("quote"); q != "" {
@@ -293,10 +312,8 @@ type postItem struct {
 	// case summary shown above it: the post says so instead of repeating
 	// the summary.
 	SummaryAbove bool
-	// Previews are the cards of the post's fetched links; hasLinks says
-	// whether it has any links to look them up for.
+	// Previews are the cards of the post's fetched links.
 	Previews []models.LinkPreview
-	hasLinks bool
 	// Images are the post's images, shown as thumbnails that open the
 	// full view.
 	Images []models.PostImage
@@ -354,7 +371,6 @@ func (h *Handler) sharedPostItems(posts []models.PostView, moderator bool, now t
 			Cooked: cookedHTML(p.Cooked), Deleted: p.IsDeleted(), Edited: p.IsEdited(),
 			Hidden: p.IsHidden(), HiddenReason: p.HiddenReason,
 			authorID:   p.AuthorID,
-			hasLinks:   p.HasLinks,
 			CreatedISO: isoTime(p.CreatedAt), CreatedAgo: ago(now.Sub(p.CreatedAt)), CreatedFull: stampTime(p.CreatedAt),
 		}
 		if p.Anonymous {
@@ -367,55 +383,18 @@ func (h *Handler) sharedPostItems(posts []models.PostView, moderator bool, now t
 		if items[i].Hidden && !moderator {
 			items[i].Withheld, items[i].Cooked = true, ""
 		}
+		if !items[i].Deleted && !items[i].Withheld {
+			items[i].Reactions, items[i].Images, items[i].Previews = p.Reactions, p.Images, p.Previews
+			for j := range items[i].Previews {
+				// Thumbnails load through the image proxy, as posts' images do.
+				card := &items[i].Previews[j]
+				card.ImageURL = h.images.URL(card.ImageURL)
+			}
+		}
 		if items[i].Edited {
 			items[i].UpdatedISO, items[i].UpdatedAgo, items[i].UpdatedFull =
 				isoTime(p.UpdatedAt), ago(now.Sub(p.UpdatedAt)), stampTime(p.UpdatedAt)
 		}
 	}
 	return items
-}
-
-// attachPreviews gives each shown post the cards of its fetched links.
-func (h *Handler) attachPreviews(ctx context.Context, items []postItem) error {
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if items[i].hasLinks && !items[i].Deleted && !items[i].Withheld {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	previews, err := h.store.ReadyPreviews(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].Previews = previews[items[i].ID]
-		for j := range items[i].Previews {
-			// Thumbnails load through the image proxy, as posts' images do.
-			card := &items[i].Previews[j]
-			card.ImageURL = h.images.URL(card.ImageURL)
-		}
-	}
-	return nil
-}
-
-// attachImages gives each shown post its images; a deleted or withheld
-// post shows none.
-func (h *Handler) attachImages(ctx context.Context, items []postItem) error {
-	ids := make([]int64, 0, len(items))
-	for i := range items {
-		if !items[i].Deleted && !items[i].Withheld {
-			ids = append(ids, items[i].ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	imgs, err := h.store.ImagesOfPosts(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].Images = imgs[items[i].ID]
-	}
-	return nil
 }

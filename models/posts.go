@@ -1,10 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -70,10 +73,13 @@ type PostView struct {
 	AuthorName       string
 	AuthorSpecialty  string
 	AuthorProfession string
-	// HasLinks says whether the post has links that may have preview
-	// cards, so a page asks for cards only for posts that have some.
-	// PostsInTopic sets it.
-	HasLinks bool `gorm:"-"`
+	// Reactions count the post's reactions, in ReactionKinds order (none
+	// marked Mine); Images are its images and Previews the ready cards of
+	// its links, each in the post's order. PostsInTopic sets them, for
+	// posts not deleted, with the fields the topic page shows.
+	Reactions []ReactionCount `gorm:"-"`
+	Images    []PostImage     `gorm:"-"`
+	Previews  []LinkPreview   `gorm:"-"`
 }
 
 // PostRevision keeps one version of a post. Title is the topic's title at
@@ -447,25 +453,53 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // postsInTopicSQL is PostsInTopic's prepared statement (see hotQueries).
+// Besides the posts and their authors it reads, for each post not deleted,
+// its reactions' kinds (one word each, counted by the caller) and whether it
+// has images or ready link cards, so that a page without any (most of them)
+// takes this one statement, and one with some a second (pageMediaSQL).
 func postsInTopicSQL(engine Engine) string {
 	epoch := func(col string) string { return epochSQL(engine, col) }
+	kinds := `group_concat(r.kind, ' ')`
+	if engine == Postgres {
+		kinds = `string_agg(r.kind, ' ')`
+	}
 	return `
 		SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 			` + epoch("p.deleted_at") + `, p.deleted_by_id,
 			CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
 			` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
 			u.username, u.display_name, u.specialty, u.profession,
-			EXISTS (SELECT 1 FROM post_links pl WHERE pl.post_id = p.id)
+			CASE WHEN p.deleted_at IS NULL THEN (SELECT ` + kinds + ` FROM post_reactions r WHERE r.post_id = p.id) END,
+			CASE WHEN p.deleted_at IS NULL THEN
+				EXISTS (SELECT 1 FROM post_images i WHERE i.post_id = p.id) OR
+				EXISTS (SELECT 1 FROM post_links pl JOIN link_previews lp ON lp.id = pl.preview_id
+					WHERE pl.post_id = p.id AND lp.status = '` + PreviewReady + `')
+			ELSE FALSE END
 		FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 		ORDER BY p.number`
 }
 
+// pageMediaSQL reads the images and ready link cards of a topic's posts
+// numbered between two numbers, not deleted, as rows of one shape: kind 1 an
+// image (position, thumbnail width and height, DICOM, name, alt), kind 2 a
+// card (position, year, then its texts).
+const pageMediaSQL = `
+	SELECT 1, i.post_id, i.position, i.thumb_width, i.thumb_height, CASE WHEN i.dicom THEN 1 ELSE 0 END,
+		i.name, i.alt, '', '', '', '', '', '', '', ''
+	FROM posts p JOIN post_images i ON i.post_id = p.id
+	WHERE p.topic_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL
+	UNION ALL
+	SELECT 2, pl.post_id, pl.position, lp.year, 0, 0,
+		lp.url, lp.kind, lp.title, lp.description, lp.site_name, lp.image_url, lp.journal, lp.authors, lp.doi, lp.pmid
+	FROM posts p JOIN post_links pl ON pl.post_id = p.id JOIN link_previews lp ON lp.id = pl.preview_id
+	WHERE p.topic_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL AND lp.status = '` + PreviewReady + `'`
+
 // PostsInTopic returns the posts numbered first through last, in order,
-// with their authors. A deleted post comes back as a tombstone: its content
-// never leaves the database through this path. A hidden post keeps its
-// content, which moderators still read: whoever shows it to anyone else
-// must leave it out.
+// with their authors, reactions, images and link cards. A deleted post
+// comes back as a tombstone: its content never leaves the database through
+// this path. A hidden post keeps its content, which moderators still read:
+// whoever shows it to anyone else must leave it out.
 func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int) ([]PostView, error) {
 	h, err := s.hot(ctx)
 	if err != nil {
@@ -477,12 +511,15 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 	}
 	defer rows.Close()
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
+	media := false
 	for rows.Next() {
 		var p PostView
 		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
+		var reactions sql.NullString
+		var hasMedia bool
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
 			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
-			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession, &p.HasLinks); err != nil {
+			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession, &reactions, &hasMedia); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
 		if p.Anonymous {
@@ -507,10 +544,96 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 			by := hiddenBy.Int64
 			p.HiddenByID = &by
 		}
+		p.Reactions = countReactions(reactions.String)
+		media = media || hasMedia
 		posts = append(posts, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list posts of topic %d: %w", topicID, err)
 	}
+	if media {
+		if err := s.pageMedia(ctx, h, posts, topicID, first, last); err != nil {
+			return nil, err
+		}
+	}
 	return posts, nil
+}
+
+// countReactions counts the kinds listed in kinds (one word a reaction),
+// in ReactionKinds order; nil for none.
+func countReactions(kinds string) []ReactionCount {
+	if kinds == "" {
+		return nil
+	}
+	var n [8]int
+	for kinds != "" {
+		word, rest, _ := strings.Cut(kinds, " ")
+		kinds = rest
+		for i, k := range ReactionKinds {
+			if string(k) == word && i < len(n) {
+				n[i]++
+			}
+		}
+	}
+	var out []ReactionCount
+	for i, k := range ReactionKinds {
+		if i < len(n) && n[i] > 0 {
+			out = append(out, ReactionCount{Kind: k, Count: n[i]})
+		}
+	}
+	return out
+}
+
+// pageMedia gives the posts read by PostsInTopic their images and ready
+// link cards, each in its post's order.
+func (s *Store) pageMedia(ctx context.Context, h *hotQueries, posts []PostView, topicID int64, first, last int) error {
+	rows, err := s.inTx(ctx, h.media).QueryContext(ctx, topicID, first, last, topicID, first, last)
+	if err != nil {
+		return fmt.Errorf("list images and link cards of topic %d: %w", topicID, err)
+	}
+	defer rows.Close()
+	at := make(map[int64]int, len(posts))
+	for i := range posts {
+		at[posts[i].ID] = i
+	}
+	type card struct {
+		post, position int
+		preview        LinkPreview
+	}
+	var cards []card
+	for rows.Next() {
+		var kind, position, n1, n2, dicom int
+		var postID int64
+		var t [10]string
+		if err := rows.Scan(&kind, &postID, &position, &n1, &n2, &dicom,
+			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7], &t[8], &t[9]); err != nil {
+			return fmt.Errorf("read images and link cards of topic %d: %w", topicID, err)
+		}
+		i, ok := at[postID]
+		if !ok {
+			continue
+		}
+		switch kind {
+		case 1:
+			posts[i].Images = append(posts[i].Images, PostImage{PostID: postID, Position: position,
+				ThumbWidth: n1, ThumbHeight: n2, DICOM: dicom == 1, Name: t[0], Alt: t[1]})
+		case 2:
+			cards = append(cards, card{post: i, position: position, preview: LinkPreview{URL: t[0], Kind: t[1],
+				Status: PreviewReady, Title: t[2], Description: t[3], SiteName: t[4], ImageURL: t[5], Journal: t[6],
+				Year: n1, Authors: t[7], DOI: t[8], PMID: t[9]}})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read images and link cards of topic %d: %w", topicID, err)
+	}
+	for i := range posts {
+		slices.SortStableFunc(posts[i].Images, func(a, b PostImage) int { return cmp.Compare(a.Position, b.Position) })
+	}
+	slices.SortStableFunc(cards, func(a, b card) int {
+		return cmp.Or(cmp.Compare(a.post, b.post), cmp.Compare(a.position, b.position))
+	})
+	for _, c := range cards {
+		posts[c.post].Previews = append(posts[c.post].Previews, c.preview)
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ type hotQueries struct {
 	once    sync.Once
 	err     error
 	posts   *sql.Stmt // postsInTopicSQL, posts.go
+	media   *sql.Stmt // pageMediaSQL, posts.go
 	session *sql.Stmt // sessionMemberSQL, sessions.go
 	topic   *sql.Stmt // topicByIDSQL, topics.go
 	access  *sql.Stmt // boardAccessSQL, access.go
@@ -63,17 +64,18 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	}
 	h.session = prepare(sessionMemberSQL)
 	h.posts = prepare(postsInTopicSQL(s.engine))
+	h.media = prepare(pageMediaSQL)
 	h.topic = prepare(topicByIDSQL(s.engine))
 	h.access = prepare(boardAccessSQL())
 	h.counts = prepare(memberCountsSQL())
 	h.read = prepare(lastReadSQL)
 	h.draft = prepare(draftAtSQL(s.engine))
-	h.marks = prepare(readerMarksSQL)
+	h.marks = prepare(readerMarksSQL(s.engine))
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.topic, h.session, h.access, h.counts, h.read, h.draft, h.marks} {
+	for _, stmt := range []*sql.Stmt{h.posts, h.media, h.topic, h.session, h.access, h.counts, h.read, h.draft, h.marks} {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +12,8 @@ import (
 )
 
 // A member's marks on a page of a topic are theirs only, and only the
-// page's: reactions and bookmarks on its posts, their level on the topic.
+// page's: reactions and bookmarks on its posts, their level on the topic,
+// their position in it and their draft of a reply to it.
 func TestReaderMarksAreTheMembersOnThePage(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -26,7 +28,8 @@ func TestReaderMarksAreTheMembersOnThePage(t *testing.T) {
 			t.Fatal(err)
 		}
 		empty, err := store.ReaderMarksOn(ctx, f.peer.ID, topic.ID, 1, 20)
-		if err != nil || len(empty.Reacted) != 0 || len(empty.Bookmarked) != 0 || empty.Level != models.LevelDefault {
+		if err != nil || len(empty.Reacted) != 0 || len(empty.Bookmarked) != 0 || empty.Level != models.LevelDefault ||
+			empty.LastRead != 0 || empty.ReplyDraft != nil {
 			t.Fatalf("marks before any: %+v, %v", empty, err)
 		}
 		for _, k := range []models.ReactionKind{models.ReactHelpful, models.ReactThanks} {
@@ -49,10 +52,37 @@ func TestReaderMarksAreTheMembersOnThePage(t *testing.T) {
 		if err := store.SetTopicLevel(ctx, f.peer.ID, other.ID, models.LevelMute); err != nil {
 			t.Fatal(err)
 		}
+		if err := store.RecordReadPositions(ctx, []models.ReadPosition{{UserID: f.peer.ID, TopicID: topic.ID, Number: 2, At: at},
+			{UserID: f.peer.ID, TopicID: other.ID, Number: 1, At: at}}); err != nil {
+			t.Fatal(err)
+		}
+		// The author's position is their own: the last post, theirs.
+		if _, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.author.ID,
+			PostContent: models.PostContent{Source: "Or none.", Cooked: "<p>Or none.</p>"}}); err != nil {
+			t.Fatal(err)
+		}
+		// The reply's draft, not the one for the other topic, nor the
+		// draft of an edit whose post has the topic's number as its id.
+		saved, err := store.SaveDraft(ctx, f.peer.ID, models.ReplyDraft(topic.ID), url.Values{"body": {"Half the dose, & then?"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, place := range []models.DraftPlace{models.ReplyDraft(other.ID), models.EditDraft(topic.ID)} {
+			if _, err := store.SaveDraft(ctx, f.peer.ID, place, url.Values{"body": {"elsewhere"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		marks, err := store.ReaderMarksOn(ctx, f.peer.ID, topic.ID, 1, 20)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if marks.LastRead != 2 {
+			t.Fatalf("position %d, want 2", marks.LastRead)
+		}
+		if d := marks.ReplyDraft; d == nil || d.Values().Get("body") != "Half the dose, & then?" || d.Place() != models.ReplyDraft(topic.ID) ||
+			!d.UpdatedAt.Equal(saved.UpdatedAt.Truncate(time.Second)) {
+			t.Fatalf("reply draft %+v, want %+v", d, saved)
 		}
 		got := slices.Clone(marks.Reacted[reply.ID])
 		slices.Sort(got)
@@ -72,7 +102,8 @@ func TestReaderMarksAreTheMembersOnThePage(t *testing.T) {
 		}
 		// Another member has none of them.
 		marks, err = store.ReaderMarksOn(ctx, f.author.ID, topic.ID, 1, 20)
-		if err != nil || len(marks.Reacted) != 0 || len(marks.Bookmarked) != 0 || marks.Level != models.LevelDefault {
+		if err != nil || len(marks.Reacted) != 0 || len(marks.Bookmarked) != 0 || marks.Level != models.LevelDefault ||
+			marks.LastRead != 3 || marks.ReplyDraft != nil {
 			t.Fatalf("another member's marks: %+v, %v", marks, err)
 		}
 	})
