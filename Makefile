@@ -18,7 +18,7 @@ FIND_GO := find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -
 help:
 	@echo 'make run    - start the demo server (go run ./cmd/rounds demo)'
 	@echo 'make test   - go test ./...'
-	@echo 'make bench  - the load test: ceiling, topic, board, search, replies (scripts/bench $$BENCH_ARGS)'
+	@echo 'make bench  - the load test: ceiling, topic, board, tag, latest, profile, search, replies, start-up, memory (scripts/bench $$BENCH_ARGS)'
 	@echo 'make bench-go - the Go benchmarks (go test -bench)'
 	@echo 'make lint   - gofmt check, go vet, staticcheck'
 	@echo 'make fmt    - gofmt -w'

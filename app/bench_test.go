@@ -19,9 +19,9 @@ import (
 
 	"rounds/app"
 	"rounds/app/apptest"
+	"rounds/app/seed"
 	"rounds/models"
 	"rounds/models/modelstest"
-	"rounds/app/seed"
 )
 
 // BenchmarkTopicPage measures a full topic page of 20 posts: routing,

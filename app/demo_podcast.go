@@ -23,7 +23,7 @@ func (h *Handler) demoPodcastFile() fiber.Handler {
 		}
 		w.Header().Set("Content-Type", f.ContentType)
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		http.ServeContent(w, r, "", h.demoPodcast.Modified, bytes.NewReader(f.Body))
+		http.ServeContent(w, r, "", h.demoPodcast.Modified, bytes.NewReader(f.Body()))
 	})
 }
 
@@ -33,7 +33,7 @@ func (h *Handler) demoPodcastFile() fiber.Handler {
 func demoResources(show *seed.Podcast) map[string]fetch.LocalResource {
 	local := make(map[string]fetch.LocalResource, len(show.Files))
 	for _, f := range show.Files {
-		local[f.URL] = fetch.LocalResource{ContentType: f.ContentType, Body: f.Body}
+		local[f.URL] = fetch.LocalResource{ContentType: f.ContentType, Size: f.Size, Body: f.Body}
 	}
 	return local
 }

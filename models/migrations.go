@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/riverqueue/river/riverdriver"
@@ -1025,7 +1026,18 @@ func (s *Store) Migrate(ctx context.Context) (applied []int, err error) {
 	}); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
+	// One read says which steps are in already, so a start with nothing to
+	// do costs one statement rather than a transaction a step; a step not
+	// in it is checked again under the lock, as another node may have just
+	// applied it.
+	var present []int
+	if err := db.Raw(`SELECT version FROM schema_migrations`).Scan(&present).Error; err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
 	for _, m := range migrations {
+		if slices.Contains(present, m.version) {
+			continue
+		}
 		done := false
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.engine == Postgres {

@@ -1,7 +1,12 @@
 -- wrk script for scripts/bench. BENCH_MODE picks what each request does:
 --   topic    GET /t/<random topic id in 1..TOPICS>
 --   board    GET /b/<random slug of BENCH_BOARDS>
+--   tag      GET /tags/<random tag of BENCH_TAGS>
+--   latest   GET /latest
+--   profile  GET /u/<random username of BENCH_MEMBERS>
 --   search   GET /search?q=<one of 20 queries a member types, in turn>
+--   search1  the same as search; scripts/bench runs it over one connection
+--            (-t1 -c1) for the latency a single member sees
 --   reply    POST /t/<random topic id>/reply, a short reply with the
 --            form's CSRF token (BENCH_CSRF); every connection is a writer
 --   ceiling  GET / (the ceiling server answers every path with the page)
@@ -10,6 +15,8 @@
 --   BENCH_MODE    one of the above (required)
 --   TOPICS        number of topics (topic and reply modes)
 --   BENCH_BOARDS  comma-separated board slugs (board mode)
+--   BENCH_TAGS    comma-separated tags (tag mode)
+--   BENCH_MEMBERS comma-separated usernames (profile mode)
 --   BENCH_COOKIE  Cookie header to send (the signed-in member's session)
 --   BENCH_CSRF    the CSRF token that goes with BENCH_COOKIE (reply mode)
 --   BENCH_RESULT  optional file; done() writes one "key=value ..." line there
@@ -43,6 +50,18 @@ local function fail(msg)
    os.exit(2)
 end
 
+-- list reads a comma-separated list from the environment; it must not be empty.
+local function list(name, what)
+   local items = {}
+   for item in string.gmatch(os.getenv(name) or "", "[^,]+") do
+      table.insert(items, item)
+   end
+   if #items == 0 then
+      fail(name .. " must list at least one " .. what)
+   end
+   return items
+end
+
 -- init runs inside each thread's own Lua state.
 function init(args)
    mode = os.getenv("BENCH_MODE") or ""
@@ -53,20 +72,18 @@ function init(args)
       end
       topics = math.floor(topics)
    elseif mode == "board" then
-      boards = {}
-      for slug in string.gmatch(os.getenv("BENCH_BOARDS") or "", "[^,]+") do
-         table.insert(boards, slug)
-      end
-      if #boards == 0 then
-         fail("BENCH_BOARDS must list at least one board slug")
-      end
-   elseif mode == "search" then
+      boards = list("BENCH_BOARDS", "board slug")
+   elseif mode == "tag" then
+      tags = list("BENCH_TAGS", "tag")
+   elseif mode == "profile" then
+      members = list("BENCH_MEMBERS", "username")
+   elseif mode == "search" or mode == "search1" then
       paths = {}
       for i, q in ipairs(queries) do
          paths[i] = "/search?q=" .. urlencode(q)
       end
-   elseif mode ~= "ceiling" then
-      fail("BENCH_MODE must be topic, board, search, reply or ceiling, not '" .. mode .. "'")
+   elseif mode ~= "ceiling" and mode ~= "latest" then
+      fail("BENCH_MODE must be topic, board, tag, latest, profile, search, search1, reply or ceiling, not '" .. mode .. "'")
    end
    if mode == "reply" then
       local csrf = os.getenv("BENCH_CSRF") or ""
@@ -92,7 +109,13 @@ function request()
       return wrk.format("GET", "/t/" .. math.random(1, topics))
    elseif mode == "board" then
       return wrk.format("GET", "/b/" .. boards[math.random(1, #boards)])
-   elseif mode == "search" then
+   elseif mode == "tag" then
+      return wrk.format("GET", "/tags/" .. urlencode(tags[math.random(1, #tags)]))
+   elseif mode == "latest" then
+      return wrk.format("GET", "/latest")
+   elseif mode == "profile" then
+      return wrk.format("GET", "/u/" .. urlencode(members[math.random(1, #members)]))
+   elseif mode == "search" or mode == "search1" then
       return wrk.format("GET", paths[(sent % #paths) + 1])
    elseif mode == "reply" then
       local body = csrf_field .. "&body=" .. urlencode(
@@ -114,6 +137,7 @@ function done(summary, latency, requests)
    local rps = summary.requests / seconds
    local p50 = latency:percentile(50) / 1000
    local p90 = latency:percentile(90) / 1000
+   local p95 = latency:percentile(95) / 1000
    local p99 = latency:percentile(99) / 1000
    local max = latency.max / 1000
 
@@ -121,9 +145,9 @@ function done(summary, latency, requests)
    if path and path ~= "" then
       local f = assert(io.open(path, "w"))
       f:write(string.format(
-         "rps=%.1f p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d " ..
+         "rps=%.1f p50=%.2fms p90=%.2fms p95=%.2fms p99=%.2fms max=%.2fms requests=%d errors=%d " ..
          "connect=%d read=%d write=%d status=%d timeout=%d\n",
-         rps, p50, p90, p99, max, summary.requests, errors,
+         rps, p50, p90, p95, p99, max, summary.requests, errors,
          e.connect, e.read, e.write, e.status, e.timeout))
       f:close()
    end
@@ -132,6 +156,6 @@ function done(summary, latency, requests)
    if quiet and quiet ~= "" then
       return
    end
-   io.write(string.format("  %-8s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p99 %7.2f ms  max %7.2f ms  errors %d (status %d, timeout %d)\n",
-      os.getenv("BENCH_MODE") or "?", rps, p50, p90, p99, max, errors, e.status, e.timeout))
+   io.write(string.format("  %-8s %8.1f req/s  p50 %7.2f ms  p90 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  max %7.2f ms  errors %d (status %d, timeout %d)\n",
+      os.getenv("BENCH_MODE") or "?", rps, p50, p90, p95, p99, max, errors, e.status, e.timeout))
 end

@@ -97,6 +97,17 @@ type Config struct {
 	ImageMaxBytes  int64
 	ImageMaxPixels int64
 	ImageMemory    int64
+	// MemoryLimit is the soft limit on the memory Go manages for a running
+	// node (ROUNDS_MEMORY_LIMIT, default 200MB; "off" for none), which
+	// `rounds serve` gives the runtime (runtime/debug.SetMemoryLimit): the
+	// garbage collector runs more often as the heap nears it, rather than
+	// letting a burst of requests' garbage grow the process to several times
+	// what it keeps. It is soft: what requests hold alive (decoding uploads,
+	// see ImageMemory) may go past it, at the price of more collection. It
+	// leaves out what SQLite keeps outside Go's heap (its page caches) and
+	// the mapped files of the search index. GOMEMLIMIT, when set, decides
+	// instead. Zero means no limit.
+	MemoryLimit int64
 	// Tesseract is the OCR command that reads text shown in images
 	// (ROUNDS_TESSERACT, default "tesseract", looked up in PATH; "off"
 	// turns the check off). When it is not installed, text in images is
@@ -185,6 +196,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		bad("ROUNDS_IMAGE_MEMORY", "%v", err)
 	} else {
 		c.ImageMemory = size
+	}
+	if raw := get("ROUNDS_MEMORY_LIMIT", DefaultMemoryLimit); !strings.EqualFold(strings.TrimSpace(raw), "off") {
+		if size, err := parseSize(raw); err != nil || size < minMemoryLimit {
+			bad("ROUNDS_MEMORY_LIMIT", "%q is not a size of at least 64MB such as 200MB or 1GB, or off", raw)
+		} else {
+			c.MemoryLimit = size
+		}
 	}
 	if n, err := parseMegapixels(get("ROUNDS_IMAGE_MAX_PIXELS", "50MP")); err != nil {
 		bad("ROUNDS_IMAGE_MAX_PIXELS", "%v", err)
@@ -348,6 +366,15 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// DefaultMemoryLimit is ROUNDS_MEMORY_LIMIT's default: with SQLite's page
+// caches (8 connections of at most 4 MB) and the program's own mapped
+// code, a node stays near 300 MB under load (docs/performance.md).
+const DefaultMemoryLimit = "200MB"
+
+// minMemoryLimit is the least ROUNDS_MEMORY_LIMIT takes: below it the
+// collector would run almost without pause on a node's ordinary heap.
+const minMemoryLimit = 64 << 20
 
 // parseSize reads a size such as 512MB or 2GB (units of 1024), at least
 // one megabyte.

@@ -80,6 +80,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{"ROUNDS_IMAGE_MAX_PIXELS", "50"},
 		{"ROUNDS_IMAGE_MAX_PIXELS", "0MP"},
 		{"ROUNDS_IMAGE_MEMORY", "lots"},
+		{"ROUNDS_MEMORY_LIMIT", "200"},
+		{"ROUNDS_MEMORY_LIMIT", "32MB"},
+		{"ROUNDS_MEMORY_LIMIT", "none"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))
@@ -105,6 +108,23 @@ func TestImageCacheSettings(t *testing.T) {
 		c, err := Load(env(map[string]string{"ROUNDS_IMAGE_CACHE_SIZE": value}))
 		if err != nil || c.ImageCacheSize != want {
 			t.Errorf("ROUNDS_IMAGE_CACHE_SIZE=%q: %v, %v; want %d", value, c, err, want)
+		}
+	}
+}
+
+func TestMemoryLimit(t *testing.T) {
+	for value, want := range map[string]int64{"": 200 << 20, "1GB": 1 << 30, "64MB": 64 << 20, " 512mb ": 512 << 20, "off": 0, "OFF": 0} {
+		vars := map[string]string{}
+		if value != "" {
+			vars["ROUNDS_MEMORY_LIMIT"] = value
+		}
+		c, err := Load(env(vars))
+		if err != nil {
+			t.Errorf("ROUNDS_MEMORY_LIMIT=%q: %v", value, err)
+			continue
+		}
+		if c.MemoryLimit != want {
+			t.Errorf("ROUNDS_MEMORY_LIMIT=%q: limit %d, want %d", value, c.MemoryLimit, want)
 		}
 	}
 }

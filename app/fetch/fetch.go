@@ -35,10 +35,12 @@ type Options struct {
 	Local map[string]LocalResource
 }
 
-// LocalResource is a resource a Fetcher answers from memory.
+// LocalResource is a resource a Fetcher answers from memory: its body is
+// made when first fetched, and Size says its length before that.
 type LocalResource struct {
 	ContentType string
-	Body        []byte
+	Size        int64
+	Body        func() []byte
 }
 
 // Resolver looks up a host name; *net.Resolver satisfies it, and tests pass
@@ -138,13 +140,13 @@ func (f *Fetcher) local(u *url.URL, r LocalResource, accept []string) (*Response
 	if err != nil {
 		return nil, &Error{Kind: KindContentType, URL: u.Redacted(), Msg: msgContentType, Err: err}
 	}
-	if int64(len(r.Body)) > f.opts.MaxBytes {
+	if r.Size > f.opts.MaxBytes {
 		return nil, &Error{Kind: KindTooLarge, URL: u.Redacted(), Msg: msgTooLarge, ContentType: mediaType,
 			Err: fmt.Errorf("body exceeds %d bytes", f.opts.MaxBytes)}
 	}
 	header := http.Header{}
 	header.Set("Content-Type", r.ContentType)
-	return &Response{URL: u, Status: http.StatusOK, ContentType: mediaType, Header: header, Body: r.Body}, nil
+	return &Response{URL: u, Status: http.StatusOK, ContentType: mediaType, Header: header, Body: r.Body()}, nil
 }
 
 // Validators are what a caller kept from its last copy of a resource, for

@@ -819,10 +819,13 @@ func TestGetIfChangedStillRefusesPrivateAddresses(t *testing.T) {
 // still refused, and nothing is dialled.
 func TestLocalResources(t *testing.T) {
 	feed := []byte(`<rss version="2.0"><channel><title>Demo</title></channel></rss>`)
+	bigMade := false
 	f := New(Options{Resolver: &fakeResolver{hosts: map[string][]string{"localhost": {"127.0.0.1"}}}, MaxBytes: 100,
 		Local: map[string]LocalResource{
-			"http://localhost:8080/demo/podcast/feed.xml": {ContentType: "application/rss+xml", Body: feed},
-			"http://localhost:8080/demo/podcast/big.wav":  {ContentType: "audio/wav", Body: make([]byte, 101)},
+			"http://localhost:8080/demo/podcast/feed.xml": {ContentType: "application/rss+xml", Size: int64(len(feed)),
+				Body: func() []byte { return feed }},
+			"http://localhost:8080/demo/podcast/big.wav": {ContentType: "audio/wav", Size: 101,
+				Body: func() []byte { bigMade = true; return make([]byte, 101) }},
 		}})
 	dials := recordDials(f, false)
 	res, err := f.Get(context.Background(), "http://localhost:8080/demo/podcast/feed.xml", "application/rss+xml")
@@ -841,6 +844,9 @@ func TestLocalResources(t *testing.T) {
 	wantKind(t, err, KindContentType)
 	_, err = f.Get(context.Background(), "http://localhost:8080/demo/podcast/big.wav", "audio/*")
 	wantKind(t, err, KindTooLarge)
+	if bigMade {
+		t.Error("the body of a resource too large to take was made")
+	}
 	for _, other := range []string{"http://localhost:8080/demo/podcast/other.xml", "http://localhost:8080/", "http://127.0.0.1:8080/demo/podcast/feed.xml"} {
 		_, err = f.Get(context.Background(), other)
 		wantKind(t, err, KindBlocked)

@@ -35,9 +35,18 @@ const (
 	episodeEnds  = 24 * time.Second
 )
 
+// episodeSamples is the length of every episode, in samples.
+const episodeSamples = int(episodeEnds / time.Second * sampleRate)
+
+// wavHeader is the size of the header encodeWAV writes before the samples.
+const wavHeader = 44
+
+// wavSize is the size of every episode's WAV file, known without making it.
+const wavSize = int64(wavHeader + 2*episodeSamples)
+
 // wav renders the jingle as a WAV file.
 func (j jingle) wav() []byte {
-	samples := make([]float64, int(episodeEnds.Seconds()*sampleRate))
+	samples := make([]float64, episodeSamples)
 	third, fifth := j.root*math.Pow(2, 4.0/12), j.root*math.Pow(2, 7.0/12)
 	for i, f := range []float64{j.root, third, fifth} {
 		bell(samples, 0.35*float64(i), f)
@@ -95,7 +104,7 @@ func encodeWAV(samples []float64) []byte {
 	if loudest > 0 {
 		scale = audioPeak * math.MaxInt16 / loudest
 	}
-	const header = 44
+	const header = wavHeader
 	data := 2 * len(samples)
 	out := make([]byte, header+data)
 	copy(out[0:], "RIFF")

@@ -96,7 +96,7 @@ func saveShow(ctx context.Context, tx *models.Store, show *Podcast) (*models.Pod
 	if feedFile == nil {
 		return nil, nil, errors.New("the demo's podcast has no feed")
 	}
-	parsed, err := podcast.ParseFeed(show.FeedURL, feedFile.Body)
+	parsed, err := podcast.ParseFeed(show.FeedURL, feedFile.Body())
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the demo's podcast feed: %w", err)
 	}

@@ -45,7 +45,7 @@ func TestLoadDemo(t *testing.T) {
 			}
 			for _, ep := range episodes {
 				file := show.File(strings.TrimPrefix(ep.AudioURL, "http://rounds.lan:8080"))
-				if file == nil || ep.AudioType != "audio/wav" || ep.AudioLength != int64(len(file.Body)) || ep.DurationSeconds != 24 {
+				if file == nil || ep.AudioType != "audio/wav" || ep.AudioLength != int64(len(file.Body())) || ep.DurationSeconds != 24 {
 					t.Errorf("episode %q: audio %s (%s, %d bytes, %ds) is not a file the site serves", ep.Title, ep.AudioURL,
 						ep.AudioType, ep.AudioLength, ep.DurationSeconds)
 				}
@@ -181,7 +181,7 @@ func TestLoadDemo(t *testing.T) {
 		if err != nil || again {
 			t.Fatalf("second load: %v, %v; want nothing done", again, err)
 		}
-		if sameShow.FeedURL != show.FeedURL || !bytes.Equal(sameShow.File(PodcastPath+"feed.xml").Body, show.File(PodcastPath+"feed.xml").Body) {
+		if sameShow.FeedURL != show.FeedURL || !bytes.Equal(sameShow.File(PodcastPath+"feed.xml").Body(), show.File(PodcastPath+"feed.xml").Body()) {
 			t.Error("a later start serves another feed than the show the demo stored")
 		}
 	})

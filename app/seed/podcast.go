@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -29,8 +30,15 @@ type PodcastFile struct {
 	URL         string // full address, under the site's base URL
 	Path        string // the address's path on the site
 	ContentType string
-	Body        []byte
+	// Size is the length of the body, known before the body is made.
+	Size int64
+	body func() []byte
 }
+
+// Body is the file's content. An episode's audio is made the first time
+// it is asked for rather than when the show is built: making the three
+// took most of the demo's start-up time, at every start.
+func (f *PodcastFile) Body() []byte { return f.body() }
 
 // File finds the file served at path; nil when there is none.
 func (p *Podcast) File(path string) *PodcastFile {
@@ -90,13 +98,13 @@ func DemoPodcast(base *url.URL, made time.Time) *Podcast {
 	var items bytes.Buffer
 	for _, ep := range demoEpisodes() {
 		name := fmt.Sprintf("episode-%d.wav", ep.number)
-		audio := ep.sound.wav()
+		sound := ep.sound
 		published := day.Add(-ep.ago + 7*time.Hour)
 		if published.After(p.Modified) {
 			p.Modified = published
 		}
 		p.Files = append(p.Files, PodcastFile{URL: site + PodcastPath + name, Path: PodcastPath + name,
-			ContentType: "audio/wav", Body: audio})
+			ContentType: "audio/wav", Size: wavSize, body: sync.OnceValue(sound.wav)})
 		fmt.Fprintf(&items, `    <item>
       <title>%s</title>
       <guid isPermaLink="false">%s</guid>
@@ -106,7 +114,7 @@ func DemoPodcast(base *url.URL, made time.Time) *Podcast {
       <itunes:duration>%s</itunes:duration>
     </item>
 `, escapeXML(fmt.Sprintf("Episode %d: %s", ep.number, ep.title)), episodeGUID(ep.number), published.Format(time.RFC1123Z),
-			escapeXML(ep.about+"\n\n"+demoSound), escapeXML(site+PodcastPath+name), len(audio), clock(episodeEnds))
+			escapeXML(ep.about+"\n\n"+demoSound), escapeXML(site+PodcastPath+name), wavSize, clock(episodeEnds))
 	}
 	feed := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
@@ -122,7 +130,7 @@ func DemoPodcast(base *url.URL, made time.Time) *Podcast {
 		escapeXML("Clinicians talking shop with the guests the Rounds community asks for. "+demoSound),
 		escapeXML(showAuthor), items.String())
 	p.Files = append([]PodcastFile{{URL: p.FeedURL, Path: PodcastPath + "feed.xml", ContentType: "application/rss+xml",
-		Body: []byte(feed)}}, p.Files...)
+		Size: int64(len(feed)), body: func() []byte { return []byte(feed) }}}, p.Files...)
 	return p
 }
 

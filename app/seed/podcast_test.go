@@ -21,9 +21,9 @@ func TestDemoPodcast(t *testing.T) {
 	if feed == nil || show.FeedURL != "https://rounds.example.org/demo/podcast/feed.xml" || feed.ContentType != "application/rss+xml" {
 		t.Fatalf("feed %+v at %s", feed, show.FeedURL)
 	}
-	parsed, err := podcast.ParseFeed(show.FeedURL, feed.Body)
+	parsed, err := podcast.ParseFeed(show.FeedURL, feed.Body())
 	if err != nil {
-		t.Fatalf("the feed does not read:\n%s\n%v", feed.Body, err)
+		t.Fatalf("the feed does not read:\n%s\n%v", feed.Body(), err)
 	}
 	if parsed.Title != showTitle || len(parsed.Episodes) != 3 {
 		t.Fatalf("show %q with %d episodes", parsed.Title, len(parsed.Episodes))
@@ -39,17 +39,20 @@ func TestDemoPodcast(t *testing.T) {
 			t.Errorf("episode %q: %v long, description %q", ep.Title, ep.Duration, ep.Description)
 		}
 		audio := show.File(strings.TrimPrefix(ep.AudioURL, "https://rounds.example.org"))
-		if audio == nil || audio.ContentType != "audio/wav" || ep.AudioType != "audio/wav" || ep.AudioLength != int64(len(audio.Body)) {
+		if audio == nil || audio.ContentType != "audio/wav" || ep.AudioType != "audio/wav" || ep.AudioLength != int64(len(audio.Body())) {
 			t.Fatalf("episode %q: audio %s is not served by the site as announced", ep.Title, ep.AudioURL)
 		}
-		checkWAV(t, audio.Body, episodeEnds)
+		checkWAV(t, audio.Body(), episodeEnds)
 	}
 	if !show.Modified.Equal(parsed.Episodes[0].Published) {
 		t.Errorf("the show changed %v, its newest episode came out %v", show.Modified, parsed.Episodes[0].Published)
 	}
 	again := DemoPodcast(base, made.Add(2*time.Hour))
 	for i := range show.Files {
-		if !bytes.Equal(show.Files[i].Body, again.Files[i].Body) {
+		if got := int64(len(show.Files[i].Body())); got != show.Files[i].Size {
+			t.Errorf("%s is %d bytes, announced as %d before it was made", show.Files[i].Path, got, show.Files[i].Size)
+		}
+		if !bytes.Equal(show.Files[i].Body(), again.Files[i].Body()) {
 			t.Errorf("%s differs when the show is built again on the same day", show.Files[i].Path)
 		}
 	}

@@ -91,6 +91,12 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 		return err
 	}
 	defer e.close()
+	// The same rarer collection would let a burst of requests grow the
+	// heap to five times what it keeps; the soft limit collects sooner
+	// once the heap nears it. GOMEMLIMIT, when set, decides instead.
+	if os.Getenv("GOMEMLIMIT") == "" && e.cfg.MemoryLimit > 0 {
+		debug.SetMemoryLimit(e.cfg.MemoryLimit)
+	}
 	site, err := app.Wire(ctx, e.cfg, e.store, app.WireOptions{Log: e.log, DemoSignIn: demo, DemoContent: demo})
 	if err != nil {
 		return err

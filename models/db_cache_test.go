@@ -1,0 +1,43 @@
+package models
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+)
+
+// Every pooled SQLite connection gets the bounded page cache, not just the
+// first: eight connections of SQLite's own cache live outside Go's heap and
+// the memory limit, so an unbounded one would hold a large database's pages
+// eight times over.
+func TestEverySQLiteConnectionHasTheBoundedPageCache(t *testing.T) {
+	ctx := context.Background()
+	store, err := Open(ctx, "", t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	pool, err := store.pool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Holding each connection open makes the pool open the next one.
+	for i := range pool.Stats().MaxOpenConnections {
+		conn, err := pool.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var kib int64
+		if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&kib); err != nil {
+			t.Fatal(err)
+		}
+		if kib != -sqliteCacheKiB {
+			t.Errorf("connection %d: cache_size %d, want %d (KiB)", i, kib, -sqliteCacheKiB)
+		}
+	}
+}
