@@ -97,6 +97,34 @@ func (s *Store) OutboxPositionBefore(ctx context.Context, t time.Time) (int64, e
 	return ids[0], nil
 }
 
+// OutboxContiguousAfter is the last id of the unbroken run of committed
+// entries that follows floor: floor itself when the entry after it is not
+// there (not committed yet, or rolled back). Every entry up to the id it
+// returns was committed before it was called, so whatever those entries
+// changed is in the database for anyone who reads it afterwards.
+func (s *Store) OutboxContiguousAfter(ctx context.Context, floor int64) (int64, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT id FROM search_outbox WHERE id > ? ORDER BY id`, floor).Rows()
+	if err != nil {
+		return 0, fmt.Errorf("read search outbox after %d: %w", floor, err)
+	}
+	defer rows.Close()
+	position := floor
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, fmt.Errorf("read search outbox after %d: %w", floor, err)
+		}
+		if id != position+1 {
+			break
+		}
+		position = id
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("read search outbox after %d: %w", floor, err)
+	}
+	return position, nil
+}
+
 // PruneOutbox deletes entries written before t, keeping the newest entry
 // so that ids keep growing on engines that reuse the largest free id.
 func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {

@@ -76,6 +76,15 @@ func rebuild(ctx context.Context, dir string, store *models.Store, batch int, pr
 	if position < oldest-1 {
 		position = oldest - 1
 	}
+	// Entries past it in an unbroken run were committed before the posts
+	// are read, so the posts as read hold their changes: the indexer need
+	// not apply them again. Right after a bulk write (an import, a seed)
+	// that is the whole index's worth of work saved. A hole (a write not
+	// committed yet, or rolled back) ends the run; what follows it is
+	// applied again as before.
+	if position, err = store.OutboxContiguousAfter(ctx, position); err != nil {
+		return RebuildStats{}, err
+	}
 	total, err := store.CountSearchDocs(ctx)
 	if err != nil {
 		return RebuildStats{}, err

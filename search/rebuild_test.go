@@ -322,3 +322,94 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 		}
 	})
 }
+
+// A rebuild starts its index after every outbox entry committed when it
+// began: the posts it reads hold those entries' changes, so the indexer has
+// nothing to apply again (after a bulk import, that was the whole index's
+// worth of work a second time).
+func TestRebuildStartsAfterTheCommittedOutbox(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		w := newWorld(t, store)
+		w.open(t)
+		busyWorld(t, w, 60)
+		if err := w.index.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
+			t.Fatal(err)
+		}
+		x := w.reopen(t)
+		head, err := store.OutboxHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head == 0 {
+			t.Fatal("the fixture wrote no outbox entries")
+		}
+		if got := x.Position(); got != head {
+			t.Fatalf("the rebuilt index starts at outbox entry %d, want %d (every entry was committed)", got, head)
+		}
+		applied, err := x.CatchUp(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if applied != 0 {
+			t.Errorf("catching up after the rebuild applied %d entries again, want none", applied)
+		}
+		if err := sameVersions(dbVersions(t, store), indexVersions(t, x)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// An entry whose transaction is still open when a rebuild begins may hold
+// a change the rebuild does not read: the rebuilt index starts below it,
+// and the indexer applies it once it commits.
+func TestRebuildStartsBelowAnOpenTransaction(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		if store.Engine() != models.Postgres {
+			t.Skip("SQLite commits one writer at a time, in id order")
+		}
+		ctx := context.Background()
+		w := newWorld(t, store)
+		w.open(t)
+		slow, slowPost := w.topic(t, w.board, "Slow transaction", "Nothing to see.")
+		fast, _ := w.topic(t, w.board, "Fast transaction", "Nothing either.")
+		w.catchUp(t)
+
+		tx := store.DB().Begin()
+		t.Cleanup(func() { tx.Rollback() })
+		if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
+			"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		var low int64
+		if err := tx.Raw(`INSERT INTO search_outbox (topic_id, post_id, created_at) VALUES (?, ?, ?) RETURNING id`,
+			slow.ID, slowPost.ID, time.Now().UTC()).Scan(&low).Error; err != nil {
+			t.Fatal(err)
+		}
+		reply := w.reply(t, fast, "Procalcitonin guided antibiotics.")
+
+		if err := w.index.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
+			t.Fatal(err)
+		}
+		x := w.reopen(t)
+		if got := x.Position(); got >= low {
+			t.Fatalf("the rebuilt index starts at %d, past entry %d whose transaction is still open", got, low)
+		}
+		w.want(t, "procalcitonin", w.everyone(), reply.ID)
+
+		if err := tx.Commit().Error; err != nil {
+			t.Fatal(err)
+		}
+		w.catchUp(t)
+		w.want(t, "lactate", w.everyone(), slowPost.ID)
+		if err := sameVersions(dbVersions(t, store), indexVersions(t, x)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
