@@ -23,8 +23,19 @@ func (OutboxEntry) TableName() string { return "search_outbox" }
 // queueSearch records, inside the caller's transaction, that search must
 // look again at a post (postID > 0) or at the whole topic.
 func queueSearch(tx *gorm.DB, topicID, postID int64) error {
+	return queueSearchEntry(tx, topicID, postID, true)
+}
+
+// queueNewReply records that search must index a reply just written in
+// the caller's transaction. A new post cannot be its topic's answer yet,
+// so it skips queueSearch's look at the topic's answer.
+func queueNewReply(tx *gorm.DB, topicID, postID int64) error {
+	return queueSearchEntry(tx, topicID, postID, false)
+}
+
+func queueSearchEntry(tx *gorm.DB, topicID, postID int64, mayBeAnswer bool) error {
 	e := OutboxEntry{TopicID: topicID, CreatedAt: outboxTime()}
-	if postID > 0 {
+	if postID > 0 && mayBeAnswer {
 		// Every post of a topic carries whether the topic is answered: a
 		// change to the answer (hidden, deleted) changes them all.
 		var answers int64

@@ -192,7 +192,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := notifyPost(tx, post, bumped.BoardID, bumped.AuthorID, nr.Mentions, now); err != nil {
 			return err
 		}
-		if err := queueSearch(tx, post.TopicID, post.ID); err != nil {
+		if err := queueNewReply(tx, post.TopicID, post.ID); err != nil {
 			return err
 		}
 		err := tx.Exec(`UPDATE boards SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`,
