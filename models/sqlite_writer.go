@@ -93,6 +93,7 @@ type lockWaiter struct{ granted chan struct{} }
 // transactions.
 type commitGroup struct {
 	host    sqliteDriverConn // the connection the transaction runs on
+	stmts   *stmtCache       // the host's compiled statements
 	tx      driver.Tx
 	began   time.Time
 	joined  int // members so far
@@ -181,7 +182,7 @@ func (w *writeLock) grantNext() {
 
 // join makes the holder's write transaction a member of the open group, or
 // begins a group on conn, the holder's connection, when none is open.
-func (w *writeLock) join(conn sqliteDriverConn, opts driver.TxOptions) (*groupMember, error) {
+func (w *writeLock) join(conn sqliteDriverConn, stmts *stmtCache, opts driver.TxOptions) (*groupMember, error) {
 	hosts := false
 	if w.group == nil {
 		// The outer transaction outlives the request that began it, which
@@ -190,7 +191,7 @@ func (w *writeLock) join(conn sqliteDriverConn, opts driver.TxOptions) (*groupMe
 		if err != nil {
 			return nil, err
 		}
-		w.group = &commitGroup{host: conn, tx: tx, began: w.now(), done: make(chan struct{})}
+		w.group = &commitGroup{host: conn, stmts: stmts, tx: tx, began: w.now(), done: make(chan struct{})}
 		hosts = true
 	}
 	g := w.group
@@ -324,7 +325,7 @@ func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteConn{conn: conn, lock: c.lock}, nil
+	return &sqliteConn{conn: conn, lock: c.lock, stmts: &stmtCache{}}, nil
 }
 
 func (c *sqliteConnector) Driver() driver.Driver { return c.drv }
@@ -338,6 +339,9 @@ type sqliteConn struct {
 	// member is the write transaction under way on this connection: its
 	// statements run on the group's host connection.
 	member *groupMember
+	// stmts keeps the statements of the write transactions this
+	// connection hosts, compiled (stmtCache).
+	stmts *stmtCache
 }
 
 // The SQLite driver implements these; the wrapper hands them on.
@@ -390,7 +394,10 @@ func (c *sqliteConn) PrepareContext(ctx context.Context, query string) (driver.S
 	return &sqliteStmt{Stmt: stmt, conn: c, query: query, writes: writesData(query)}, nil
 }
 
-func (c *sqliteConn) Close() error { return c.conn.Close() }
+func (c *sqliteConn) Close() error {
+	c.stmts.close()
+	return c.conn.Close()
+}
 
 func (c *sqliteConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
@@ -414,7 +421,7 @@ func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(conn, opts)
+	m, err := c.lock.join(conn, c.stmts, opts)
 	if err != nil {
 		c.lock.release()
 		return nil, err
@@ -435,6 +442,9 @@ func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []drive
 	if !c.inTx && writesData(query) {
 		return c.execInGroup(ctx, query, args)
 	}
+	if m := c.member; m != nil {
+		return m.group.stmts.exec(context.WithoutCancel(ctx), m.group.host, query, args) // see target
+	}
 	conn, ctx, err := c.target(ctx)
 	if err != nil {
 		return nil, err
@@ -452,12 +462,12 @@ func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []drive
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(conn, driver.TxOptions{})
+	m, err := c.lock.join(conn, c.stmts, driver.TxOptions{})
 	if err != nil {
 		c.lock.release()
 		return nil, err
 	}
-	res, err := m.group.host.ExecContext(context.WithoutCancel(ctx), query, args)
+	res, err := m.group.stmts.exec(context.WithoutCancel(ctx), m.group.host, query, args)
 	if end := c.lock.leave(m, err == nil); err == nil {
 		err = end
 	}
@@ -468,6 +478,10 @@ func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []drive
 }
 
 func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if m := c.member; m != nil {
+		// Inside a write transaction, which holds the lock already.
+		return m.group.stmts.query(context.WithoutCancel(ctx), m.group.host, query, args) // see target
+	}
 	conn, ctx, err := c.target(ctx)
 	if err != nil {
 		return nil, err
@@ -708,4 +722,91 @@ func writesData(query string) bool {
 		return true
 	}
 	return false
+}
+
+// stmtCache keeps, for one connection, the statements of the write
+// transactions it hosts, compiled. The driver compiles a statement given
+// as text again at every execution, and GORM's statements come as text:
+// about a quarter of a reply's CPU was SQLite parsing them. A reply's
+// transaction runs the same dozen statements each time, so the host runs
+// each from its compiled form after the first time. Only the write lock's
+// holder uses a group's host connection, so the cache needs no guard of
+// its own; a statement whose rows are still open is run from its text.
+// SQLite compiles a kept statement again by itself when the schema
+// changes (sqlite3_prepare_v2).
+type stmtCache struct {
+	stmts map[string]*cachedStmt
+}
+
+type cachedStmt struct {
+	stmt sqliteDriverStmt
+	busy bool // its rows are open
+}
+
+// maxCachedStmts bounds a connection's kept statements: statements with
+// lists (IN (?, ?, …)) differ by their length.
+const maxCachedStmts = 200
+
+// statement is query's kept statement on conn, compiled now if new; nil
+// when it must run from its text (busy, or the cache is full).
+func (sc *stmtCache) statement(ctx context.Context, conn sqliteDriverConn, query string) (*cachedStmt, error) {
+	if s, ok := sc.stmts[query]; ok {
+		if s.busy {
+			return nil, nil
+		}
+		return s, nil
+	}
+	if len(sc.stmts) >= maxCachedStmts {
+		return nil, nil
+	}
+	prepared, err := conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	stmt, ok := prepared.(sqliteDriverStmt)
+	if !ok {
+		_ = prepared.Close() // not kept: the statement runs from its text
+		return nil, nil
+	}
+	if sc.stmts == nil {
+		sc.stmts = make(map[string]*cachedStmt)
+	}
+	s := &cachedStmt{stmt: stmt}
+	sc.stmts[query] = s
+	return s, nil
+}
+
+func (sc *stmtCache) exec(ctx context.Context, conn sqliteDriverConn, query string, args []driver.NamedValue) (driver.Result, error) {
+	s, err := sc.statement(ctx, conn, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return conn.ExecContext(ctx, query, args)
+	}
+	return s.stmt.ExecContext(ctx, args)
+}
+
+func (sc *stmtCache) query(ctx context.Context, conn sqliteDriverConn, query string, args []driver.NamedValue) (driver.Rows, error) {
+	s, err := sc.statement(ctx, conn, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return conn.QueryContext(ctx, query, args)
+	}
+	rows, err := s.stmt.QueryContext(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	s.busy = true
+	return wrapRows(rows, func() { s.busy = false }, true), nil
+}
+
+// close finalizes the kept statements, before their connection closes.
+func (sc *stmtCache) close() {
+	for q, s := range sc.stmts {
+		_ = s.stmt.Close() // the connection is closing
+		delete(sc.stmts, q)
+	}
 }

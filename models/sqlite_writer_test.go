@@ -589,3 +589,99 @@ func TestGroupMemberWhoseRequestEnds(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupHostKeepsCompiledStatements runs write transactions whose
+// statements the group's host keeps compiled (stmtCache): a statement run
+// again is taken from the cache and still binds its new arguments, one
+// that fails (a UNIQUE conflict) leaves its kept statement usable, a query
+// run again while its first rows are still open runs from its text, the
+// kept statements follow a change of the table, and a member rolled back
+// leaves nothing of its writes though its statements stay kept.
+func TestGroupHostKeepsCompiledStatements(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	insert := `INSERT INTO notes (body) VALUES (?)`
+	kept := func(tx *sql.Tx, query string) bool {
+		t.Helper()
+		// Only the lock's holder touches the group, and the test holds it.
+		g := lock.group
+		if g == nil {
+			t.Fatal("no group open in a write transaction")
+		}
+		_, ok := g.stmts.stmts[query]
+		return ok
+	}
+
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, tx, insert, "a")
+	if !kept(tx, insert) {
+		t.Errorf("the host does not keep %q compiled", insert)
+	}
+	mustExec(t, tx, insert, "b")
+	if _, err := tx.Exec(insert, "a"); err == nil {
+		t.Fatal("a second note 'a' was taken through the kept statement")
+	}
+	mustExec(t, tx, insert, "c")
+
+	// The same query twice, the first's rows still open.
+	outer, err := tx.Query(`SELECT body FROM notes ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []string
+	for outer.Next() {
+		var b string
+		if err := outer.Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, b)
+		if len(first) == 1 {
+			if got, want := noteBodies(t, tx), []string{"a", "b", "c"}; !slices.Equal(got, want) {
+				t.Errorf("the query run again with its kept rows open = %q, want %q", got, want)
+			}
+		}
+	}
+	if err := outer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "b", "c"}; !slices.Equal(first, want) {
+		t.Errorf("the kept query's rows = %q, want %q", first, want)
+	}
+	if got, want := noteBodies(t, tx), []string{"a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("the kept query run after its rows closed = %q, want %q", got, want)
+	}
+	mustExec(t, tx, `ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT 'none'`)
+	mustExec(t, tx, insert, "d")
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A member rolled back, then one that commits, both through the
+	// kept insert.
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, tx, insert, "rolled back")
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, tx, insert, "e")
+	var tag string
+	if err := tx.QueryRow(`SELECT tag FROM notes WHERE body = ?`, "e").Scan(&tag); err != nil || tag != "none" {
+		t.Errorf("the row the kept insert wrote after the table changed has tag %q (%v), want 'none'", tag, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := noteBodies(t, db), []string{"a", "b", "c", "d", "e"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+}
