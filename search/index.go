@@ -233,6 +233,7 @@ func (x *Index) internal(key []byte) ([]byte, error) {
 // Timing of the indexer.
 const (
 	pollEvery  = 250 * time.Millisecond // how often other nodes' writes are looked for
+	gatherFor  = 100 * time.Millisecond // how long a wake waits for more writes to apply with it
 	gapGrace   = 2 * time.Minute        // how long a missing outbox id may still be committed
 	retryAfter = 5 * time.Second        // pause after a failure before trying again
 )
@@ -265,6 +266,12 @@ func (x *Index) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-x.wake:
+			// Under a stream of writes every one of them wakes the
+			// indexer: gather those of the next gatherFor into the same
+			// batch, one index segment (to persist, then merge) and one
+			// emptying of the kept searches for them all, instead of one
+			// each.
+			sleep(ctx, gatherFor)
 		case <-ticker.C:
 		}
 	}
