@@ -685,3 +685,59 @@ func TestGroupHostKeepsCompiledStatements(t *testing.T) {
 		t.Errorf("notes = %q, want %q", got, want)
 	}
 }
+
+// TestGroupMemberLargeWritesRollBack has a group's members write far more
+// than SQLite keeps of a savepoint's journal in memory by default (64 KiB,
+// now all of it, join): the member that rolls back leaves none of its
+// hundreds of rows, the others' writes commit, and the next group works
+// with the host's temporary storage set back.
+func TestGroupMemberLargeWritesRollBack(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	big := strings.Repeat("x", 2000)
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		mustExec(t, first, `INSERT INTO notes (body) VALUES (?)`, fmt.Sprintf("first %03d %s", i, big))
+	}
+	second := beginQueued(t, ctx, db, lock)
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first.Commit() }()
+
+	tx := <-second
+	for i := range 300 {
+		mustExec(t, tx, `INSERT INTO notes (body) VALUES (?)`, fmt.Sprintf("second %03d %s", i, big))
+	}
+	// Change the first member's rows too, so undoing touches pages
+	// written before the savepoint.
+	mustExec(t, tx, `UPDATE notes SET body = 'changed ' || id WHERE body LIKE 'first%'`)
+	if err := tx.Rollback(); err != nil {
+		t.Fatalf("roll back the large member: %v", err)
+	}
+	if err := <-firstDone; err != nil {
+		t.Fatalf("commit the first member: %v", err)
+	}
+	bodies := noteBodies(t, db)
+	if len(bodies) != 100 {
+		t.Fatalf("%d notes after the group, want the first member's 100", len(bodies))
+	}
+	for i, b := range bodies {
+		if want := fmt.Sprintf("first %03d %s", i, big); b != want {
+			t.Fatalf("note %d = %.20q…, want %.20q…", i, b, want)
+		}
+	}
+	// The next group, on whichever connection, still commits.
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, tx, `INSERT INTO notes (body) VALUES ('after')`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(noteBodies(t, db)); got != 101 {
+		t.Errorf("%d notes after the next group, want 101", got)
+	}
+}
