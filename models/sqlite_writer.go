@@ -757,30 +757,42 @@ func writesData(query string) bool {
 // holder uses a group's host connection, so the cache needs no guard of
 // its own; a statement whose rows are still open is run from its text.
 // SQLite compiles a kept statement again by itself when the schema
-// changes (sqlite3_prepare_v2).
+// changes (sqlite3_prepare_v2). Past max statements the least recently
+// used one is dropped.
 type stmtCache struct {
 	stmts map[string]*cachedStmt
+	max   int    // maxCachedStmts when 0
+	clock uint64 // counts uses, to find the least recently used
 }
 
 type cachedStmt struct {
 	stmt sqliteDriverStmt
-	busy bool // its rows are open
+	busy bool   // its rows are open
+	used uint64 // the cache's clock at its last use
 }
 
-// maxCachedStmts bounds a connection's kept statements: statements with
-// lists (IN (?, ?, …)) differ by their length.
-const maxCachedStmts = 200
+// maxCachedStmts bounds a connection's kept statements (SQLite's memory,
+// outside Go's heap, a few KiB each): statements with lists (IN (?, ?,
+// …)) differ by their length, and a reply's transaction runs about a
+// dozen.
+const maxCachedStmts = 100
 
 // statement is query's kept statement on conn, compiled now if new; nil
 // when it must run from its text (busy, or the cache is full).
 func (sc *stmtCache) statement(ctx context.Context, conn sqliteDriverConn, query string) (*cachedStmt, error) {
+	sc.clock++
 	if s, ok := sc.stmts[query]; ok {
 		if s.busy {
 			return nil, nil
 		}
+		s.used = sc.clock
 		return s, nil
 	}
-	if len(sc.stmts) >= maxCachedStmts {
+	limit := sc.max
+	if limit == 0 {
+		limit = maxCachedStmts
+	}
+	if len(sc.stmts) >= limit && !sc.evict() {
 		return nil, nil
 	}
 	prepared, err := conn.PrepareContext(ctx, query)
@@ -795,9 +807,29 @@ func (sc *stmtCache) statement(ctx context.Context, conn sqliteDriverConn, query
 	if sc.stmts == nil {
 		sc.stmts = make(map[string]*cachedStmt)
 	}
-	s := &cachedStmt{stmt: stmt}
+	s := &cachedStmt{stmt: stmt, used: sc.clock}
 	sc.stmts[query] = s
 	return s, nil
+}
+
+// evict drops the least recently used statement whose rows are not open;
+// false when every kept statement's are.
+func (sc *stmtCache) evict() bool {
+	var (
+		oldest string
+		found  *cachedStmt
+	)
+	for q, s := range sc.stmts {
+		if !s.busy && (found == nil || s.used < found.used) {
+			oldest, found = q, s
+		}
+	}
+	if found == nil {
+		return false
+	}
+	_ = found.stmt.Close() // finalizing a reset statement does not fail
+	delete(sc.stmts, oldest)
+	return true
 }
 
 func (sc *stmtCache) exec(ctx context.Context, conn sqliteDriverConn, query string, args []driver.NamedValue) (driver.Result, error) {

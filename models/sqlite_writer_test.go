@@ -741,3 +741,35 @@ func TestGroupMemberLargeWritesRollBack(t *testing.T) {
 		t.Errorf("%d notes after the next group, want 101", got)
 	}
 }
+
+// TestGroupHostDropsLeastRecentlyUsedStatement fills a host's kept
+// statements past their bound: the least recently used one is dropped,
+// and runs again, compiled anew, with the right outcome.
+func TestGroupHostDropsLeastRecentlyUsedStatement(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := lock.group.stmts // the test holds the lock
+	cache.close()             // the tables' statements, kept when the host made them
+	cache.max = 2
+	a, b, c := `INSERT INTO notes (body) VALUES ('a' || ?)`, `INSERT INTO notes (body) VALUES ('b' || ?)`,
+		`INSERT INTO notes (body) VALUES ('c' || ?)`
+	mustExec(t, tx, a, 1)
+	mustExec(t, tx, b, 1)
+	mustExec(t, tx, a, 2) // a is now the more recently used
+	mustExec(t, tx, c, 1)
+	kept := func(q string) bool { _, ok := cache.stmts[q]; return ok }
+	if !kept(a) || kept(b) || !kept(c) || len(cache.stmts) != 2 {
+		t.Errorf("kept a=%v b=%v c=%v (%d), want a and c only", kept(a), kept(b), kept(c), len(cache.stmts))
+	}
+	mustExec(t, tx, b, 2)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := noteBodies(t, db), []string{"a1", "b1", "a2", "c1", "b2"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+}
