@@ -9,8 +9,9 @@ import (
 // Every pooled SQLite connection gets the bounded page cache, not just the
 // first: eight connections of SQLite's own cache live outside Go's heap and
 // the memory limit, so an unbounded one would hold a large database's pages
-// eight times over.
-func TestEverySQLiteConnectionHasTheBoundedPageCache(t *testing.T) {
+// eight times over. Each also reads through a mapping of the file (mmap_size),
+// which holds no copy of the pages at all.
+func TestEverySQLiteConnectionHasTheBoundedPageCacheAndMappedReads(t *testing.T) {
 	ctx := context.Background()
 	store, err := Open(ctx, "", t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -38,6 +39,15 @@ func TestEverySQLiteConnectionHasTheBoundedPageCache(t *testing.T) {
 		}
 		if kib != -sqliteCacheKiB {
 			t.Errorf("connection %d: cache_size %d, want %d (KiB)", i, kib, -sqliteCacheKiB)
+		}
+		// PRAGMA mmap_size answers what SQLite will map, capped by its
+		// build: this also says the build maps as much as asked.
+		var mapped int64
+		if err := conn.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&mapped); err != nil {
+			t.Fatal(err)
+		}
+		if mapped != sqliteMmapBytes {
+			t.Errorf("connection %d: mmap_size %d, want %d", i, mapped, sqliteMmapBytes)
 		}
 	}
 }
