@@ -196,7 +196,7 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		if filter != nil {
 			within = query.NewConjunctionQuery([]query.Query{filter, recent})
 		}
-		sr, err := x.run(ctx, text, within, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
+		sr, err := x.run(ctx, text, within, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 		if err != nil {
 			return nil, false, err
 		}
@@ -208,7 +208,7 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 	}
 	// The full run counts every hit, exactly, as it sorts them.
-	sr, err := x.run(ctx, text, filter, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
+	sr, err := x.run(ctx, text, filter, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 	return sr, false, err
 }
 
@@ -619,7 +619,7 @@ func (s scorer) pairs(tokens []string, weight float64) []query.Query {
 		}
 		seen[key] = true
 		score := weight * (idf(tokens[i]) + idf(tokens[j])) / 2
-		out = append(out, fixedQuery{query.NewPhraseQuery(pair, field), score})
+		out = append(out, fixedQuery{newPhraseQuery(pair, field), score})
 	}
 	return out
 }
@@ -645,7 +645,7 @@ func (s scorer) phrase(tokens []string, weight float64) query.Query {
 	if s.inTitle {
 		field = fieldTitle
 	}
-	inOrder := unscoredQuery{query.NewPhraseQuery(tokens, field)}
+	inOrder := newPhraseQuery(tokens, field)
 	return query.NewConjunctionQuery([]query.Query{inOrder, s.allWords(tokens, weight)})
 }
 
@@ -657,7 +657,7 @@ func exactly(tokens []string) query.Query {
 		t.SetField(fieldBody)
 		return t
 	}
-	return query.NewPhraseQuery(tokens, fieldBody)
+	return newPhraseQuery(tokens, fieldBody)
 }
 
 // analyze runs text through the index's analyser and notes its terms. A
