@@ -192,11 +192,21 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		yes := true
 		recent := query.NewDateRangeInclusiveQuery(from, time.Time{}, &yes, nil)
 		recent.SetField(fieldCreated)
-		within := query.Query(recent)
-		if filter != nil {
-			within = query.NewConjunctionQuery([]query.Query{filter, recent})
+		// The window is joined to the words, not given as a filter: Bleve
+		// tests a filter on every post the words match (hundreds of
+		// thousands for a common word at a million posts), while a
+		// conjunction skips to the posts both match.
+		var sr *bleve.SearchResult
+		var err error
+		if text != nil {
+			sr, err = x.run(ctx, query.NewConjunctionQuery([]query.Query{text, recent}), filter, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
+		} else {
+			within := query.Query(recent)
+			if filter != nil {
+				within = query.NewConjunctionQuery([]query.Query{filter, recent})
+			}
+			sr, err = x.run(ctx, nil, within, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 		}
-		sr, err := x.run(ctx, text, within, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 		if err != nil {
 			return nil, false, err
 		}
