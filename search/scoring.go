@@ -413,18 +413,6 @@ func (s *anySearcher) Size() int {
 	return n
 }
 
-// unscoredQuery matches what its query matches and adds nothing to the
-// score: a phrase's words are scored as words, and the phrase only says
-// which posts have them in order.
-type unscoredQuery struct {
-	query.Query
-}
-
-// Searcher implements query.Query.
-func (q unscoredQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, _ search.SearcherOptions) (search.Searcher, error) {
-	return q.Query.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
-}
-
 // lengthEstimate is the average length of a post's body, which BM25 holds
 // each post's length against. Bleve keeps no total of a field's length, so
 // it is measured from the dictionary: the number of posts each term is in,

@@ -192,11 +192,21 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		yes := true
 		recent := query.NewDateRangeInclusiveQuery(from, time.Time{}, &yes, nil)
 		recent.SetField(fieldCreated)
-		within := query.Query(recent)
-		if filter != nil {
-			within = query.NewConjunctionQuery([]query.Query{filter, recent})
+		// The window is joined to the words, not given as a filter: Bleve
+		// tests a filter on every post the words match (hundreds of
+		// thousands for a common word at a million posts), while a
+		// conjunction skips to the posts both match.
+		var sr *bleve.SearchResult
+		var err error
+		if text != nil {
+			sr, err = x.run(ctx, query.NewConjunctionQuery([]query.Query{text, recent}), filter, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
+		} else {
+			within := query.Query(recent)
+			if filter != nil {
+				within = query.NewConjunctionQuery([]query.Query{filter, recent})
+			}
+			sr, err = x.run(ctx, nil, within, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 		}
-		sr, err := x.run(ctx, text, within, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
 		if err != nil {
 			return nil, false, err
 		}
@@ -208,7 +218,7 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		}
 	}
 	// The full run counts every hit, exactly, as it sorts them.
-	sr, err := x.run(ctx, text, filter, []string{"-" + fieldCreated}, maxHits, bleve.ScoreNone)
+	sr, err := x.run(ctx, text, filter, []string{"-" + fieldNewest}, maxHits, bleve.ScoreNone)
 	return sr, false, err
 }
 
@@ -619,7 +629,7 @@ func (s scorer) pairs(tokens []string, weight float64) []query.Query {
 		}
 		seen[key] = true
 		score := weight * (idf(tokens[i]) + idf(tokens[j])) / 2
-		out = append(out, fixedQuery{query.NewPhraseQuery(pair, field), score})
+		out = append(out, fixedQuery{newPhraseQuery(pair, field), score})
 	}
 	return out
 }
@@ -645,7 +655,7 @@ func (s scorer) phrase(tokens []string, weight float64) query.Query {
 	if s.inTitle {
 		field = fieldTitle
 	}
-	inOrder := unscoredQuery{query.NewPhraseQuery(tokens, field)}
+	inOrder := newPhraseQuery(tokens, field)
 	return query.NewConjunctionQuery([]query.Query{inOrder, s.allWords(tokens, weight)})
 }
 
@@ -657,7 +667,7 @@ func exactly(tokens []string) query.Query {
 		t.SetField(fieldBody)
 		return t
 	}
-	return query.NewPhraseQuery(tokens, fieldBody)
+	return newPhraseQuery(tokens, fieldBody)
 }
 
 // analyze runs text through the index's analyser and notes its terms. A

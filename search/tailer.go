@@ -313,6 +313,7 @@ func toDocument(d models.SearchDoc) document {
 		Kind:    d.Kind,
 		Tags:    d.Tags,
 		Created: d.CreatedAt.UTC(),
+		Newest:  newestKey(d.CreatedAt),
 		Version: float64(d.Version),
 	}
 	if d.Number == 1 {
