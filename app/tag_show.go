@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,6 +13,8 @@ type tagPage struct {
 	Tag    string
 	Topics []models.TopicSummary
 	Older  int64
+	// TopicsHTML is the list as HTML (renderTagList).
+	TopicsHTML template.HTML
 }
 
 func (h *Handler) tagShow(c *fiber.Ctx) error {
@@ -31,6 +34,9 @@ func (h *Handler) tagShow(c *fiber.Ctx) error {
 		return errNotFound("No topic carries that tag, so the tag page", nil)
 	}
 	p := tagPage{Tag: tag, Topics: topics}
+	if len(topics) > 0 {
+		p.TopicsHTML = renderTagList(topics, h.now())
+	}
 	if more {
 		p.Older = topics[len(topics)-1].ID
 	}

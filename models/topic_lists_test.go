@@ -141,3 +141,39 @@ func TestBoardListHidesHiddenOpenersFromMembers(t *testing.T) {
 		}
 	})
 }
+
+// TestReadPositionsAmongManyTopics checks the fixed-slot statement of
+// ReadPositionsAmong past one run's slots: every asked topic the member
+// opened, and no one else's position nor any topic not asked about.
+func TestReadPositionsAmongManyTopics(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		var ids []int64
+		var positions []models.ReadPosition
+		for i := range 70 {
+			topic := f.topic(t, fmt.Sprintf("Topic %d", i))
+			ids = append(ids, topic.ID)
+			if i%3 == 0 {
+				positions = append(positions, models.ReadPosition{UserID: f.peer.ID, TopicID: topic.ID, Number: 1, At: store.Now()})
+			}
+			positions = append(positions, models.ReadPosition{UserID: f.author.ID, TopicID: topic.ID, Number: 1, At: store.Now()})
+		}
+		if err := store.RecordReadPositions(ctx, positions); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.ReadPositionsAmong(ctx, f.peer.ID, ids[:69])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 23 {
+			t.Errorf("%d positions, want 23", len(got))
+		}
+		for i, id := range ids {
+			_, ok := got[id]
+			if want := i%3 == 0 && i < 69; ok != want {
+				t.Errorf("topic %d (%d): listed %v, want %v", i, id, ok, want)
+			}
+		}
+	})
+}

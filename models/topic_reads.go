@@ -113,22 +113,46 @@ func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error
 	return n, nil
 }
 
+// positionSlots is how many topics one run of positionsAmongSQL asks
+// about: a list page's topics (thirty and the pinned ones) in one run, the
+// unused slots given topic id 0, which no topic has.
+const positionSlots = 64
+
+// positionsAmongSQL is ReadPositionsAmong's statement, prepared once (see
+// hotQueries.list): its text is the same whatever the number of topics.
+var positionsAmongSQL = `SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN (?` +
+	strings.Repeat(", ?", positionSlots-1) + `)`
+
 // ReadPositionsAmong returns the member's positions in those of the topics
 // they have opened, by topic.
 func (s *Store) ReadPositionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(topicIDs))
-	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
-		var rows []struct {
-			TopicID  int64
-			LastRead int
+	args := make([]any, positionSlots+1)
+	for chunk := range slices.Chunk(topicIDs, positionSlots) {
+		args[0] = userID
+		for i := range positionSlots {
+			args[i+1] = int64(0)
+			if i < len(chunk) {
+				args[i+1] = chunk[i]
+			}
 		}
-		err := s.db.WithContext(ctx).Raw(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN ?`,
-			userID, chunk).Scan(&rows).Error
+		rows, err := s.listQuery(ctx, positionsAmongSQL, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
 		}
-		for _, r := range rows {
-			out[r.TopicID] = r.LastRead
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
+			}
+			out[id] = n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
 		}
 	}
 	return out, nil
