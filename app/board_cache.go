@@ -1,17 +1,27 @@
 package app
 
 import (
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
 )
 
 // boardListKey is everything a page of a board's topic list depends on:
 // the board, the page (its cursor, as the link gave it) and whether the
-// reader sees topics whose opening post is hidden (moderators do).
+// reader sees topics whose opening post is hidden (moderators do). The
+// lists that span boards (Latest, a tag's) are kept here too, with list
+// naming which ("latest", or "tag:" and the tag) and scope the boards the
+// reader may read (boardScope): they depend on the reader through nothing
+// else.
 type boardListKey struct {
 	boardID       int64
+	list, scope   string
 	after, before string
 	seesHidden    bool
 }
@@ -26,6 +36,8 @@ type boardList struct {
 	stamp          cacheStamp
 	pinned, topics []models.TopicSummary
 	newer, older   string
+	// more says more topics follow (the tag page's link to older ones).
+	more bool
 }
 
 // boardListCache keeps pages of boards' topic lists under the read cache's
@@ -57,4 +69,49 @@ func (c *boardListCache) put(k boardListKey, e *boardList) {
 		c.lists = map[boardListKey]*boardList{}
 	}
 	c.lists[k] = e
+}
+
+// boardScope names the set of boards the reader may read (from the read
+// cache's search scope, read with the same condition as the lists use), so
+// that the lists spanning boards are kept per set of boards rather than per
+// member: readers who may read the same boards see the same list.
+func (h *Handler) boardScope(c *fiber.Ctx) (string, error) {
+	scope, err := h.searchScope(c)
+	if err != nil {
+		return "", err
+	}
+	ids := make([]int64, 0, len(scope.Boards))
+	for _, id := range scope.Boards {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	return b.String(), nil
+}
+
+// spanningList is a page of a list that spans boards (Latest, a tag's) as
+// the reader's kind and boards see it: from the cache when it holds it,
+// else read.
+func (h *Handler) spanningList(c *fiber.Ctx, key boardListKey, read func() (*boardList, error)) (*boardList, error) {
+	m := member(c)
+	key.seesHidden = m == nil || m.IsModerator()
+	var err error
+	if key.scope, err = h.boardScope(c); err != nil {
+		return nil, err
+	}
+	stamp := h.cacheStamp()
+	if list, ok := h.boardLists.get(key, stamp.changes, stamp.at); ok {
+		return list, nil
+	}
+	list, err := read()
+	if err != nil {
+		return nil, err
+	}
+	list.stamp = stamp
+	h.boardLists.put(key, list)
+	return list, nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,10 +27,15 @@ func (h *Handler) tagShow(c *fiber.Ctx) error {
 	if before < 0 {
 		return errBadRequest("That page link is damaged; start again from the tag.", nil)
 	}
-	topics, more, err := h.store.TopicsWithTag(c.UserContext(), member(c), tag, before, topicsPerPage)
+	key := boardListKey{list: "tag:" + tag, before: strconv.FormatInt(before, 10)}
+	list, err := h.spanningList(c, key, func() (*boardList, error) {
+		topics, more, err := h.store.TopicsWithTag(c.UserContext(), member(c), tag, before, topicsPerPage)
+		return &boardList{topics: topics, more: more}, err
+	})
 	if err != nil {
 		return err
 	}
+	topics, more := list.topics, list.more
 	if len(topics) == 0 && before == 0 {
 		return errNotFound("No topic carries that tag, so the tag page", nil)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -179,4 +180,40 @@ func readingListArgs(list string, u *User, since any) []any {
 		return []any{u.ID, since, since, u.ID}
 	}
 	return []any{u.ID}
+}
+
+// latestTopicsSQL is LatestTopics' statement for a direction of paging.
+func latestTopicsSQL(engine Engine, page TopicPage) string {
+	cond, order := pageOrder(page)
+	return `SELECT ` + topicListColumns(engine) + `
+		FROM topics t ` + topicListJoins + `
+		WHERE ` + readableParam + ` AND ` + shownToParam + cond + order + ` LIMIT ?`
+}
+
+// LatestTopics returns one page of the topics on every board page.Viewer
+// may read, by last activity, as the Latest list shows them before the
+// member's own reading is added (ReadingList's ListLatest, without the
+// member's positions), and whether more lie beyond it in the direction
+// paged. The page depends on the viewer only through the boards they may
+// read and whether they see topics whose opening post is hidden, so
+// readers alike in both may share it.
+func (s *Store) LatestTopics(ctx context.Context, page TopicPage) ([]TopicSummary, bool, error) {
+	args := append(readableArgs(page.Viewer), seesHidden(page.Viewer))
+	args = append(append(args, pageArgs(page)...), page.Limit+1)
+	rows, err := s.listQuery(ctx, latestTopicsSQL(s.engine, page), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("list latest topics: %w", err)
+	}
+	topics, err := scanTopicList(rows, page.Limit)
+	if err != nil {
+		return nil, false, fmt.Errorf("list latest topics: %w", err)
+	}
+	more := len(topics) > page.Limit
+	if more {
+		topics = topics[:page.Limit]
+	}
+	if page.Before != nil {
+		slices.Reverse(topics)
+	}
+	return topics, more, nil
 }
