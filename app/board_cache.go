@@ -46,10 +46,42 @@ type boardList struct {
 type boardListCache struct {
 	mu    sync.Mutex
 	lists map[boardListKey]*boardList
+	// boards are the boards of board pages by slug, under the same rule:
+	// a board's title, description and settings change only by a write.
+	boards map[string]cachedBoard
+}
+
+type cachedBoard struct {
+	stamp cacheStamp
+	board *models.Board
 }
 
 func newBoardListCache() *boardListCache {
-	return &boardListCache{lists: map[boardListKey]*boardList{}}
+	return &boardListCache{lists: map[boardListKey]*boardList{}, boards: map[string]cachedBoard{}}
+}
+
+// board is the board of a board page, from the cache when it holds it.
+// Entries are never changed once stored: callers must not change it.
+func (h *Handler) boardOfPage(c *fiber.Ctx, slug string) (*models.Board, error) {
+	stamp := h.cacheStamp()
+	lc := h.boardLists
+	lc.mu.Lock()
+	e, ok := lc.boards[slug]
+	lc.mu.Unlock()
+	if ok && e.stamp.fresh(stamp.changes, stamp.at) {
+		return e.board, nil
+	}
+	board, err := h.store.BoardBySlug(c.UserContext(), slug)
+	if err != nil {
+		return nil, err
+	}
+	lc.mu.Lock()
+	if len(lc.boards) >= readCacheSize/10 {
+		lc.boards = map[string]cachedBoard{}
+	}
+	lc.boards[strings.Clone(slug)] = cachedBoard{stamp: stamp, board: board}
+	lc.mu.Unlock()
+	return board, nil
 }
 
 func (c *boardListCache) get(k boardListKey, changes uint64, now time.Time) (*boardList, bool) {
@@ -107,6 +139,7 @@ func (h *Handler) spanningList(c *fiber.Ctx, key boardListKey, read func() (*boa
 	if list, ok := h.boardLists.get(key, stamp.changes, stamp.at); ok {
 		return list, nil
 	}
+	key.after, key.before = strings.Clone(key.after), strings.Clone(key.before) // Fiber's are the request's bytes
 	list, err := read()
 	if err != nil {
 		return nil, err

@@ -103,3 +103,20 @@ func TestLatestSaysWhatEachMemberRead(t *testing.T) {
 		}
 	})
 }
+
+// A board page's board is cached with its list: a board edited on this
+// node shows its new title and description on the next page.
+func TestBoardPageShowsAnEditedBoardAtOnce(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		board := a.Board(t, "cardiology", "Cardiology")
+		b := a.SignedIn(t, a.Member(t, apptest.Weber))
+		mustContain(t, b.Get("/b/cardiology"), "<h1>Cardiology</h1>")
+		board.Title, board.Description = "Heart and vessels", "Everything cardiovascular."
+		if err := a.Store.UpdateBoard(t.Context(), board); err != nil {
+			t.Fatal(err)
+		}
+		res := b.Get("/b/cardiology")
+		mustContain(t, res, "<h1>Heart and vessels</h1>", "Everything cardiovascular.")
+		mustNotContain(t, res, "<h1>Cardiology</h1>")
+	})
+}
