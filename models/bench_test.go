@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -215,10 +216,19 @@ func BenchmarkReadPositionsAmong(b *testing.B) {
 		ids[i] = int64(1000 + 7*i)
 	}
 	b.ReportAllocs()
+	var before, after syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		got, err := store.ReadPositionsAmong(ctx, author.ID, ids)
 		if err != nil || len(got) != 15 {
 			b.Fatalf("%d positions, %v", len(got), err)
 		}
 	}
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := (after.Utime.Nano() + after.Stime.Nano()) - (before.Utime.Nano() + before.Stime.Nano())
+	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
 }
