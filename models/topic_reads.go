@@ -116,24 +116,25 @@ func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error
 // positionSlots is how many topics one run of positionsAmongSQL asks
 // about: a list page's topics (thirty and the pinned ones) in one run, the
 // unused slots given topic id 0, which no topic has.
-const positionSlots = 64
+const positionSlots = 32
 
 // positionsAmongSQL is ReadPositionsAmong's statement, prepared once (see
 // hotQueries.list): its text is the same whatever the number of topics.
-var positionsAmongSQL = `SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN (?` +
-	strings.Repeat(", ?", positionSlots-1) + `)`
+// It is one lookup by primary key per slot rather than topic_id IN (…),
+// for which SQLite builds a temporary index on every run.
+var positionsAmongSQL = strings.Repeat(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?
+	UNION ALL `, positionSlots-1) + `SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?`
 
 // ReadPositionsAmong returns the member's positions in those of the topics
 // they have opened, by topic.
 func (s *Store) ReadPositionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(topicIDs))
-	args := make([]any, positionSlots+1)
+	args := make([]any, 2*positionSlots)
 	for chunk := range slices.Chunk(topicIDs, positionSlots) {
-		args[0] = userID
 		for i := range positionSlots {
-			args[i+1] = int64(0)
+			args[2*i], args[2*i+1] = userID, int64(0)
 			if i < len(chunk) {
-				args[i+1] = chunk[i]
+				args[2*i+1] = chunk[i]
 			}
 		}
 		rows, err := s.listQuery(ctx, positionsAmongSQL, args...)
