@@ -49,6 +49,14 @@ type boardListCache struct {
 	// boards are the boards of board pages by slug, under the same rule:
 	// a board's title, description and settings change only by a write.
 	boards map[string]cachedBoard
+	// since is each member's NewSince, under the same rule: it changes
+	// only by the member choosing a date or marking all read, both writes.
+	since map[int64]cachedSince
+}
+
+type cachedSince struct {
+	stamp cacheStamp
+	since time.Time
 }
 
 type cachedBoard struct {
@@ -57,7 +65,32 @@ type cachedBoard struct {
 }
 
 func newBoardListCache() *boardListCache {
-	return &boardListCache{lists: map[boardListKey]*boardList{}, boards: map[string]cachedBoard{}}
+	return &boardListCache{lists: map[boardListKey]*boardList{}, boards: map[string]cachedBoard{},
+		since: map[int64]cachedSince{}}
+}
+
+// newSince is when topics start to count as new to the member (the
+// store's NewSince), from the cache when it holds it.
+func (h *Handler) newSince(c *fiber.Ctx, memberID int64) (time.Time, error) {
+	stamp := h.cacheStamp()
+	lc := h.boardLists
+	lc.mu.Lock()
+	e, ok := lc.since[memberID]
+	lc.mu.Unlock()
+	if ok && e.stamp.fresh(stamp.changes, stamp.at) {
+		return e.since, nil
+	}
+	since, err := h.store.NewSince(c.UserContext(), memberID)
+	if err != nil {
+		return since, err
+	}
+	lc.mu.Lock()
+	if len(lc.since) >= readCacheSize {
+		lc.since = map[int64]cachedSince{}
+	}
+	lc.since[memberID] = cachedSince{stamp: stamp, since: since}
+	lc.mu.Unlock()
+	return since, nil
 }
 
 // board is the board of a board page, from the cache when it holds it.

@@ -161,7 +161,7 @@ func (h *Handler) boardReading(c *fiber.Ctx, lists ...[]models.TopicSummary) (*b
 	if r.positions, err = h.reads.positionsAmong(ctx, m.ID, ids); err != nil {
 		return nil, err
 	}
-	if r.since, err = h.store.NewSince(ctx, m.ID); err != nil {
+	if r.since, err = h.newSince(c, m.ID); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,33 @@ func TestBoardPageShowsAnEditedBoardAtOnce(t *testing.T) {
 		res := b.Get("/b/cardiology")
 		mustContain(t, res, "<h1>Heart and vessels</h1>", "Everything cardiovascular.")
 		mustNotContain(t, res, "<h1>Cardiology</h1>")
+	})
+}
+
+// A member's NewSince is cached for the board page and Latest: choosing
+// "Dismiss new" or marking all read shows on the next page.
+func TestDismissingNewShowsAtOnce(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		board := a.Board(t, "cardiology", "Cardiology")
+		a.Clock.Add(time.Hour) // topics start after the members joined
+		a.Topic(t, board, okafor, "Never opened", "Opening post")
+		b := a.SignedIn(t, weber)
+		newBadge := `<span class="badge new-topic">New</span>`
+		for _, path := range []string{"/latest", "/b/cardiology"} {
+			mustContain(t, b.Get(path), newBadge)
+		}
+		wantStatus(t, b.Submit("/new", "/new/since", url.Values{"dismiss": {"1"}}), http.StatusSeeOther)
+		for _, path := range []string{"/latest", "/b/cardiology"} {
+			mustNotContain(t, b.Get(path), newBadge)
+		}
+		a.Clock.Add(time.Minute)
+		a.Topic(t, board, okafor, "Opened later", "Opening post")
+		mustContain(t, b.Get("/latest"), newBadge)
+		wantStatus(t, b.Submit("/unread", "/unread/mark-read", url.Values{}), http.StatusSeeOther)
+		for _, path := range []string{"/latest", "/b/cardiology"} {
+			mustNotContain(t, b.Get(path), newBadge)
+		}
 	})
 }
