@@ -2,6 +2,7 @@ package app
 
 import (
 	"html/template"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,8 +28,7 @@ type boardPage struct {
 // boardShow lists a board's topics, most recently active first, a page
 // at a time from a cursor, with its pinned topics on the first page.
 func (h *Handler) boardShow(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	board, err := h.store.BoardBySlug(ctx, c.Params("slug"))
+	board, err := h.boardOfPage(c, c.Params("slug"))
 	if err != nil {
 		return missing("That board", err)
 	}
@@ -90,6 +90,7 @@ func (h *Handler) boardTopicList(c *fiber.Ctx, boardID int64, page models.TopicP
 	if err != nil {
 		return nil, err
 	}
+	key.after, key.before = strings.Clone(key.after), strings.Clone(key.before) // Fiber's are the request's bytes
 	list := &boardList{stamp: stamp, topics: topics}
 	first := page.After == nil && (page.Before == nil || !more)
 	if first {
@@ -160,7 +161,7 @@ func (h *Handler) boardReading(c *fiber.Ctx, lists ...[]models.TopicSummary) (*b
 	if r.positions, err = h.reads.positionsAmong(ctx, m.ID, ids); err != nil {
 		return nil, err
 	}
-	if r.since, err = h.store.NewSince(ctx, m.ID); err != nil {
+	if r.since, err = h.newSince(c, m.ID); err != nil {
 		return nil, err
 	}
 	return r, nil

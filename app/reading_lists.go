@@ -60,18 +60,32 @@ func (h *Handler) unread(c *fiber.Ctx) error {
 // they just read.
 func (h *Handler) readingList(c *fiber.Ctx, list, heading string, refused *readingListPage) error {
 	ctx := c.UserContext()
-	if err := h.reads.flushMember(ctx, member(c).ID); err != nil {
-		h.log.Warn("record reading positions", "request_id", requestID(c), "err", err)
-	}
 	page, err := topicPageOf(c)
 	if err != nil {
 		return err
 	}
-	topics, more, err := h.store.ReadingList(ctx, list, page)
-	if err != nil {
-		return err
+	p := readingListPage{List: list, Heading: heading}
+	if list == models.ListLatest {
+		if p.Topics, p.Newer, p.Older, err = h.latestList(c, page); err != nil {
+			return err
+		}
+	} else {
+		// New and Unread choose their topics by what the member read, so
+		// the positions they reached a moment ago are written first.
+		if err := h.reads.flushMember(ctx, member(c).ID); err != nil {
+			h.log.Warn("record reading positions", "request_id", requestID(c), "err", err)
+		}
+		topics, more, err := h.store.ReadingList(ctx, list, page)
+		if err != nil {
+			return err
+		}
+		p.Topics = topics
+		if len(topics) > 0 {
+			ends := []models.TopicSummary{topics[0].TopicSummary, topics[len(topics)-1].TopicSummary}
+			first := page.After == nil && (page.Before == nil || !more)
+			p.Newer, p.Older = topicCursors(ends, page, first, more)
+		}
 	}
-	p := readingListPage{List: list, Heading: heading, Topics: topics}
 	if refused != nil {
 		p.Problem, p.Since = refused.Problem, refused.Since
 	}
@@ -84,11 +98,8 @@ func (h *Handler) readingList(c *fiber.Ctx, list, heading string, refused *readi
 			p.Since = p.NewSinceDate
 		}
 	}
-	if len(topics) > 0 {
-		ends := []models.TopicSummary{topics[0].TopicSummary, topics[len(topics)-1].TopicSummary}
-		first := page.After == nil && (page.Before == nil || !more)
-		p.Newer, p.Older = topicCursors(ends, page, first, more)
-		p.TopicsHTML = renderReadingList(topics, h.now())
+	if len(p.Topics) > 0 {
+		p.TopicsHTML = renderReadingList(p.Topics, h.now())
 	}
 	data := h.page(c, heading)
 	data.Page = p
@@ -96,6 +107,48 @@ func (h *Handler) readingList(c *fiber.Ctx, list, heading string, refused *readi
 		c.Status(fiber.StatusUnprocessableEntity)
 	}
 	return h.views.render(c, "reading_list", data)
+}
+
+// latestList is a page of Latest: the topics as every reader with the same
+// boards and kind sees them (cached, spanningList), then how far this
+// member read each, their positions gathered in memory included, as the
+// board page adds them. Latest lists topics whatever the member read, so
+// nothing needs writing first.
+func (h *Handler) latestList(c *fiber.Ctx, page models.TopicPage) (topics []models.ReadingTopic, newer, older string, err error) {
+	key := boardListKey{list: "latest", after: c.Query("after"), before: c.Query("before")}
+	if page.After == nil {
+		key.after = ""
+	}
+	if page.After != nil || page.Before == nil {
+		key.before = ""
+	}
+	list, err := h.spanningList(c, key, func() (*boardList, error) {
+		topics, more, err := h.store.LatestTopics(c.UserContext(), page)
+		if err != nil {
+			return nil, err
+		}
+		first := page.After == nil && (page.Before == nil || !more)
+		l := &boardList{topics: topics, more: more}
+		l.newer, l.older = topicCursors(topics, page, first, more)
+		return l, nil
+	})
+	if err != nil {
+		return nil, "", "", err
+	}
+	reads, err := h.boardReading(c, list.topics)
+	if err != nil {
+		return nil, "", "", err
+	}
+	topics = make([]models.ReadingTopic, len(list.topics))
+	for i := range list.topics {
+		t := &list.topics[i]
+		topics[i].TopicSummary = *t
+		if reads != nil {
+			topics[i].LastRead = reads.positions[t.ID]
+			topics[i].New = topics[i].LastRead == 0 && t.CreatedAt.After(reads.since) && t.AuthorID != reads.memberID
+		}
+	}
+	return topics, list.newer, list.older, nil
 }
 
 // newSinceSave has topics count as new from the day the member chose, in

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,6 +14,8 @@ type tagPage struct {
 	Tag    string
 	Topics []models.TopicSummary
 	Older  int64
+	// TopicsHTML is the list as HTML (renderTagList).
+	TopicsHTML template.HTML
 }
 
 func (h *Handler) tagShow(c *fiber.Ctx) error {
@@ -23,14 +27,22 @@ func (h *Handler) tagShow(c *fiber.Ctx) error {
 	if before < 0 {
 		return errBadRequest("That page link is damaged; start again from the tag.", nil)
 	}
-	topics, more, err := h.store.TopicsWithTag(c.UserContext(), member(c), tag, before, topicsPerPage)
+	key := boardListKey{list: "tag:" + tag, before: strconv.FormatInt(before, 10)}
+	list, err := h.spanningList(c, key, func() (*boardList, error) {
+		topics, more, err := h.store.TopicsWithTag(c.UserContext(), member(c), tag, before, topicsPerPage)
+		return &boardList{topics: topics, more: more}, err
+	})
 	if err != nil {
 		return err
 	}
+	topics, more := list.topics, list.more
 	if len(topics) == 0 && before == 0 {
 		return errNotFound("No topic carries that tag, so the tag page", nil)
 	}
 	p := tagPage{Tag: tag, Topics: topics}
+	if len(topics) > 0 {
+		p.TopicsHTML = renderTagList(topics, h.now())
+	}
 	if more {
 		p.Older = topics[len(topics)-1].ID
 	}

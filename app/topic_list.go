@@ -91,7 +91,7 @@ func renderReadingList(topics []models.ReadingTopic, now time.Time) template.HTM
 // decided in one place. reading is nil on a board's list.
 func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReading, now time.Time) {
 	esc := template.HTMLEscapeString
-	href := "/t/" + strconv.FormatInt(t.ID, 10) + "/" + esc(url.PathEscape(t.Slug))
+	href := "/t/" + strconv.FormatInt(t.ID, 10) + "/" + esc(url.PathEscape(t.Slug)) // one string, written twice
 	if reading != nil && reading.FirstUnread != "" {
 		// The member goes on from where they stopped.
 		href = esc(reading.FirstUnread)
@@ -100,9 +100,9 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
 	if t.Pinned {
 		b.WriteString(` pinned`)
 	}
-	b.WriteString(`">
+	writeStrings(b, `">
     <div class="topic-main">
-      <a class="topic-title" href="` + href + `">` + esc(t.Title) + `</a>
+      <a class="topic-title" href="`, href, `">`, esc(t.Title), `</a>
       `)
 	switch t.Kind {
 	case models.KindPodcast:
@@ -129,36 +129,36 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
 			if reading.Unread == 1 {
 				posts = "post"
 			}
-			b.WriteString("\n      <a class=\"badge new-posts\" href=\"" + href + "\">" + strconv.Itoa(reading.Unread) +
-				` new<span class="visually-hidden"> ` + posts + `: read from the first one</span></a>`)
+			writeStrings(b, "\n      <a class=\"badge new-posts\" href=\"", href, "\">", strconv.Itoa(reading.Unread),
+				` new<span class="visually-hidden"> `, posts, `: read from the first one</span></a>`)
 		}
 	}
 	b.WriteString(`
       <div class="topic-meta">
         <span>`)
 	if t.AuthorUsername != "" && !t.Anonymous {
-		b.WriteString(`<a class="author-link" href="/u/` + esc(url.PathEscape(t.AuthorUsername)) + `">` + esc(t.Byline()) + `</a>`)
+		writeStrings(b, `<a class="author-link" href="/u/`, esc(url.PathEscape(t.AuthorUsername)), `">`, esc(t.Byline()), `</a>`)
 	} else {
 		b.WriteString(esc(t.Byline()))
 	}
 	if !t.Anonymous && t.AuthorSpecialty != "" {
-		b.WriteString(` · ` + esc(t.AuthorSpecialty))
+		writeStrings(b, ` · `, esc(t.AuthorSpecialty))
 	}
 	b.WriteString(`</span>
         `)
 	if reading != nil && reading.Board {
-		b.WriteString(`<a class="board-link" href="/b/` + esc(url.PathEscape(t.BoardSlug)) + `">` + esc(t.BoardTitle) + `</a>
+		writeStrings(b, `<a class="board-link" href="/b/`, esc(url.PathEscape(t.BoardSlug)), `">`, esc(t.BoardTitle), `</a>
         `)
 	}
 	for _, tag := range t.Tags {
-		b.WriteString(`<a class="tag" href="/tags/` + esc(url.PathEscape(tag)) + `">` + esc(tag) + `</a>`)
+		writeStrings(b, `<a class="tag" href="/tags/`, esc(url.PathEscape(tag)), `">`, esc(tag), `</a>`)
 	}
-	b.WriteString(`
+	writeStrings(b, `
       </div>
     </div>
     <div class="topic-stats">
-      <span>` + plural(t.Replies(), "reply", "replies") + `</span>
-      <time datetime="` + isoTime(t.BumpedAt) + `" title="` + stampTime(t.BumpedAt) + `">` + ago(now.Sub(t.BumpedAt)) + `</time>
+      <span>`, plural(t.Replies(), "reply", "replies"), `</span>
+      <time datetime="`, isoTime(t.BumpedAt), `" title="`, stampTime(t.BumpedAt), `">`, ago(now.Sub(t.BumpedAt)), `</time>
     </div>
   </li>
 `)
@@ -173,4 +173,45 @@ func writeTopicStates(b *strings.Builder, t *models.TopicSummary) {
 	if t.HasOutcome {
 		b.WriteString("\n      <span class=\"badge outcome\">Outcome posted</span>")
 	}
+}
+
+// renderTagList writes a tag's list of topics, each with its board, by
+// when it was opened. Like renderTopicList it replaces a template's loop
+// and must write what that template wrote (app/tag_show_test.go compares
+// the two).
+func renderTagList(topics []models.TopicSummary, now time.Time) template.HTML {
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	b.Grow(len(topics) * 900)
+	b.WriteString("<ol class=\"topic-list\">\n")
+	for i := range topics {
+		t := &topics[i]
+		writeStrings(&b, "\n  <li class=\"topic-row\">\n    <div class=\"topic-main\">\n      <a class=\"topic-title\" href=\"/t/",
+			strconv.FormatInt(t.ID, 10), "/", esc(url.PathEscape(t.Slug)), `">`, esc(t.Title), "</a>\n      ")
+		if t.OpenerHidden {
+			b.WriteString(`<span class="badge">Hidden from members</span>`)
+		}
+		b.WriteString("\n      ")
+		if t.Answered {
+			b.WriteString(` <span class="badge answered"><span aria-hidden="true">✔</span> Answered</span>`)
+		}
+		if t.HasOutcome {
+			b.WriteString(` <span class="badge outcome">Outcome posted</span>`)
+		}
+		writeStrings(&b, "\n      <div class=\"topic-meta\"><a href=\"/b/", esc(url.PathEscape(t.BoardSlug)), `">`, esc(t.BoardTitle), `</a> · <span>`)
+		if t.AuthorUsername != "" && !t.Anonymous {
+			writeStrings(&b, `<a class="author-link" href="/u/`, esc(url.PathEscape(t.AuthorUsername)), `">`, esc(t.Byline()), `</a>`)
+		} else {
+			b.WriteString(esc(t.Byline()))
+		}
+		b.WriteString("</span>\n        ")
+		for _, tag := range t.Tags {
+			writeStrings(&b, `<a class="tag" href="/tags/`, esc(url.PathEscape(tag)), `">`, esc(tag), `</a>`)
+		}
+		writeStrings(&b, "</div>\n    </div>\n    <div class=\"topic-stats\"><span>", plural(t.Replies(), "reply", "replies"),
+			"</span>\n      <time datetime=\"", isoTime(t.CreatedAt), `" title="`, stampTime(t.CreatedAt), `">`, ago(now.Sub(t.CreatedAt)),
+			"</time></div>\n  </li>\n")
+	}
+	b.WriteString("\n</ol>")
+	return template.HTML(b.String()) //nolint:gosec // every value is escaped
 }

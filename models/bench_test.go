@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -177,4 +178,57 @@ func BenchmarkSearchPage(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkReadPositionsAmong reads a member's positions among a list
+// page's 31 topics, of 2,000 they have read, as the board and Latest pages
+// do on every view.
+func BenchmarkReadPositionsAmong(b *testing.B) {
+	ctx := context.Background()
+	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
+	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
+	if err := store.CreateUser(ctx, author); err != nil {
+		b.Fatal(err)
+	}
+	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
+	if err := store.CreateBoard(ctx, board); err != nil {
+		b.Fatal(err)
+	}
+	const n = 4000
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	topics := make([]models.ImportTopic, n)
+	for i := range topics {
+		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i),
+			Posts: []models.ImportPost{{AuthorID: author.ID, Source: "s", Cooked: "<p>s</p>", At: base.Add(time.Duration(i) * time.Minute)}}}
+	}
+	if err := store.ImportTopics(ctx, topics); err != nil {
+		b.Fatal(err)
+	}
+	var read []models.ReadPosition
+	for id := int64(1); id <= n; id += 2 {
+		read = append(read, models.ReadPosition{UserID: author.ID, TopicID: id, Number: 1, At: base})
+	}
+	if err := store.RecordReadPositions(ctx, read); err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]int64, 31)
+	for i := range ids {
+		ids[i] = int64(1000 + 7*i)
+	}
+	b.ReportAllocs()
+	var before, after syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		got, err := store.ReadPositionsAmong(ctx, author.ID, ids)
+		if err != nil || len(got) != 15 {
+			b.Fatalf("%d positions, %v", len(got), err)
+		}
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
+		b.Fatal(err)
+	}
+	cpu := (after.Utime.Nano() + after.Stime.Nano()) - (before.Utime.Nano() + before.Stime.Nano())
+	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
 }

@@ -26,6 +26,35 @@ type hotQueries struct {
 	read    *sql.Stmt // lastReadSQL, topic_reads.go
 	draft   *sql.Stmt // draftAtSQL, drafts.go
 	marks   *sql.Stmt // readerMarksSQL, reader_marks.go
+	since   *sql.Stmt // newSinceSQL, topic_reads.go
+
+	// lists are the statements of the lists of topics (topic_lists.go),
+	// prepared when first run: a few texts each, by list and direction.
+	listMu sync.Mutex
+	lists  map[string]*sql.Stmt
+}
+
+// list is the prepared statement of one list's text, prepared on the pool
+// the first time it is asked for.
+func (h *hotQueries) list(ctx context.Context, s *Store, query string) (*sql.Stmt, error) {
+	h.listMu.Lock()
+	defer h.listMu.Unlock()
+	if stmt, ok := h.lists[query]; ok {
+		return stmt, nil
+	}
+	sqlDB, err := s.pool()
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := sqlDB.PrepareContext(context.WithoutCancel(ctx), s.placeholders(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", query, err)
+	}
+	if h.lists == nil {
+		h.lists = map[string]*sql.Stmt{}
+	}
+	h.lists[query] = stmt
+	return stmt, nil
 }
 
 // inTx binds a pool statement to the store's transaction, if it has one,
@@ -71,11 +100,19 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.read = prepare(lastReadSQL)
 	h.draft = prepare(draftAtSQL(s.engine))
 	h.marks = prepare(readerMarksSQL(s.engine))
+	h.since = prepare(newSinceSQL)
 	return h.err
 }
 
 func (h *hotQueries) close() {
-	for _, stmt := range []*sql.Stmt{h.posts, h.media, h.topic, h.session, h.access, h.counts, h.read, h.draft, h.marks} {
+	stmts := []*sql.Stmt{h.posts, h.media, h.topic, h.session, h.access, h.counts, h.read, h.draft, h.marks, h.since}
+	h.listMu.Lock()
+	for _, stmt := range h.lists {
+		stmts = append(stmts, stmt)
+	}
+	h.lists = nil
+	h.listMu.Unlock()
+	for _, stmt := range stmts {
 		if stmt != nil {
 			_ = stmt.Close() // closing the pool right after releases them anyway
 		}

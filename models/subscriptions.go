@@ -77,16 +77,25 @@ func (s *Store) TopicLevel(ctx context.Context, userID, topicID int64) (Subscrip
 }
 
 func (s *Store) level(ctx context.Context, userID int64, column string, id int64) (SubscriptionLevel, error) {
-	var levels []string
-	err := s.db.WithContext(ctx).Raw(`SELECT level FROM subscriptions WHERE user_id = ? AND `+column+` = ?`,
-		userID, id).Scan(&levels).Error
+	// Prepared once per column (listQuery): the board page asks it on
+	// every view.
+	rows, err := s.listQuery(ctx, `SELECT level FROM subscriptions WHERE user_id = ? AND `+column+` = ?`, userID, id)
 	if err != nil {
 		return LevelDefault, fmt.Errorf("read member %d's level on %s %d: %w", userID, column, id, err)
 	}
-	if len(levels) == 0 {
-		return LevelDefault, nil
+	defer rows.Close()
+	level := LevelDefault
+	if rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return LevelDefault, fmt.Errorf("read member %d's level on %s %d: %w", userID, column, id, err)
+		}
+		level = SubscriptionLevel(l)
 	}
-	return SubscriptionLevel(levels[0]), nil
+	if err := rows.Err(); err != nil {
+		return LevelDefault, fmt.Errorf("read member %d's level on %s %d: %w", userID, column, id, err)
+	}
+	return level, nil
 }
 
 // Subscriptions lists a member's watches and mutes, boards first.

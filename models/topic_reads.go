@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -112,42 +113,75 @@ func (s *Store) LastRead(ctx context.Context, userID, topicID int64) (int, error
 	return n, nil
 }
 
+// positionSlots is how many topics one run of positionsAmongSQL asks
+// about: a list page's topics (thirty and the pinned ones) in one run, the
+// unused slots given topic id 0, which no topic has.
+const positionSlots = 32
+
+// positionsAmongSQL is ReadPositionsAmong's statement, prepared once (see
+// hotQueries.list): its text is the same whatever the number of topics.
+// It is one lookup by primary key per slot rather than topic_id IN (…),
+// for which SQLite builds a temporary index on every run.
+var positionsAmongSQL = strings.Repeat(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?
+	UNION ALL `, positionSlots-1) + `SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id = ?`
+
 // ReadPositionsAmong returns the member's positions in those of the topics
 // they have opened, by topic.
 func (s *Store) ReadPositionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
 	out := make(map[int64]int, len(topicIDs))
-	for chunk := range slices.Chunk(topicIDs, maxBoundIDs) {
-		var rows []struct {
-			TopicID  int64
-			LastRead int
+	args := make([]any, 2*positionSlots)
+	for chunk := range slices.Chunk(topicIDs, positionSlots) {
+		for i := range positionSlots {
+			args[2*i], args[2*i+1] = userID, int64(0)
+			if i < len(chunk) {
+				args[2*i+1] = chunk[i]
+			}
 		}
-		err := s.db.WithContext(ctx).Raw(`SELECT topic_id, last_read FROM topic_reads WHERE user_id = ? AND topic_id IN ?`,
-			userID, chunk).Scan(&rows).Error
+		rows, err := s.listQuery(ctx, positionsAmongSQL, args...)
 		if err != nil {
 			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
 		}
-		for _, r := range rows {
-			out[r.TopicID] = r.LastRead
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
+			}
+			out[id] = n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load reading positions of member %d: %w", userID, err)
 		}
 	}
 	return out, nil
 }
 
+// newSinceSQL is NewSince's prepared statement (see hotQueries).
+const newSinceSQL = `SELECT new_since, created_at FROM users WHERE id = ?`
+
 // NewSince is when topics start to count as new to the member: when they
 // joined, or the date they chose since.
 func (s *Store) NewSince(ctx context.Context, userID int64) (time.Time, error) {
-	var u struct {
-		NewSince  *time.Time
-		CreatedAt time.Time
+	h, err := s.hot(ctx)
+	if err != nil {
+		return time.Time{}, err
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT new_since, created_at FROM users WHERE id = ?`, userID).Scan(&u).Error
+	var since sql.NullTime
+	var created time.Time
+	err = s.inTx(ctx, h.since).QueryRowContext(ctx, userID).Scan(&since, &created)
+	if errors.Is(err, errNoRows) {
+		return time.Time{}, nil
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("load new topics' start of member %d: %w", userID, err)
 	}
-	if u.NewSince != nil {
-		return *u.NewSince, nil
+	if since.Valid {
+		return since.Time, nil
 	}
-	return u.CreatedAt, nil
+	return created, nil
 }
 
 // SetNewSince has topics count as new to the member from since on.
@@ -248,48 +282,27 @@ func (s *Store) ReadingList(ctx context.Context, list string, page TopicPage) ([
 	if err != nil {
 		return nil, false, err
 	}
-	cols := topicSummaryColumns + `, COALESCE(r.last_read, 0) AS last_read,
-		CASE WHEN r.topic_id IS NULL AND t.created_at > ? AND t.author_id <> ? THEN TRUE ELSE FALSE END AS is_new`
-	q := s.db.WithContext(ctx).Select(cols, since, u.ID)
-	switch list {
-	case ListUnread:
-		// The member's positions, by their primary key, then each topic by
-		// its own.
-		q = q.Table("topic_reads r").
-			Joins("JOIN topics t ON t.id = r.topic_id").
-			Where("r.user_id = ? AND r.last_read < t.post_count", u.ID)
-	case ListNew, ListLatest:
-		q = q.Table("topics t").
-			Joins("LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id", u.ID)
-		if list == ListNew {
-			// A topic's activity is never before its creation, so the
-			// activity index bounds the scan.
-			q = q.Where("r.topic_id IS NULL AND t.bumped_at > ? AND t.created_at > ? AND t.author_id <> ?", since, since, u.ID)
+	query, err := readingListSQL(s.engine, list, page)
+	if err != nil {
+		return nil, false, err
+	}
+	args := append([]any{since, u.ID}, readingListArgs(list, u, since)...)
+	args = append(append(args, readableArgs(u)...), seesHidden(u))
+	args = append(append(args, pageArgs(page)...), page.Limit+1)
+	rows, err := s.listQuery(ctx, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("list %s topics for member %d: %w", list, u.ID, err)
+	}
+	defer rows.Close()
+	topics := make([]ReadingTopic, 0, page.Limit+1)
+	for rows.Next() {
+		var t ReadingTopic
+		if err := scanTopicRow(rows, &t.TopicSummary, &t.LastRead, &t.New); err != nil {
+			return nil, false, fmt.Errorf("list %s topics for member %d: %w", list, u.ID, err)
 		}
-	default:
-		return nil, false, fmt.Errorf("reading list %q: no such list", list)
+		topics = append(topics, t)
 	}
-	cond, args := readable(u)
-	q = q.Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where(cond, args...).
-		Limit(page.Limit + 1)
-	if !seesHidden(u) {
-		q = q.Where(openerShown)
-	}
-	switch {
-	case page.Before != nil:
-		q = q.Where("(t.bumped_at, t.id) > (?, ?)", page.Before.BumpedAt, page.Before.ID).
-			Order("t.bumped_at ASC, t.id ASC")
-	case page.After != nil:
-		q = q.Where("(t.bumped_at, t.id) < (?, ?)", page.After.BumpedAt, page.After.ID).
-			Order("t.bumped_at DESC, t.id DESC")
-	default:
-		q = q.Order("t.bumped_at DESC, t.id DESC")
-	}
-	var topics []ReadingTopic
-	if err := q.Scan(&topics).Error; err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("list %s topics for member %d: %w", list, u.ID, err)
 	}
 	more := len(topics) > page.Limit
@@ -298,16 +311,6 @@ func (s *Store) ReadingList(ctx context.Context, list string, page TopicPage) ([
 	}
 	if page.Before != nil {
 		slices.Reverse(topics)
-	}
-	summaries := make([]TopicSummary, len(topics))
-	for i := range topics {
-		summaries[i] = topics[i].TopicSummary
-	}
-	if err := s.attachTags(ctx, summaries); err != nil {
-		return nil, false, err
-	}
-	for i := range topics {
-		topics[i].Tags = summaries[i].Tags
 	}
 	return topics, more, nil
 }

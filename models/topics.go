@@ -152,27 +152,13 @@ const openingPostJoin = "LEFT JOIN posts op ON op.topic_id = t.id AND op.number 
 // activity, and whether more lie beyond it in the direction paged. Every
 // page is an index range scan, so the 500th costs what the first does.
 func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage) ([]TopicSummary, bool, error) {
-	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
-		Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.board_id = ? AND t.pinned = ?", boardID, false).
-		Limit(page.Limit + 1)
-	if !seesHidden(page.Viewer) {
-		q = q.Where(openerShown)
+	args := append([]any{boardID, false, seesHidden(page.Viewer)}, pageArgs(page)...)
+	rows, err := s.listQuery(ctx, topicsInBoardSQL(s.engine, page), append(args, page.Limit+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("list topics in board %d: %w", boardID, err)
 	}
-	switch {
-	case page.Before != nil:
-		q = q.Where("(t.bumped_at, t.id) > (?, ?)", page.Before.BumpedAt, page.Before.ID).
-			Order("t.bumped_at ASC, t.id ASC")
-	case page.After != nil:
-		q = q.Where("(t.bumped_at, t.id) < (?, ?)", page.After.BumpedAt, page.After.ID).
-			Order("t.bumped_at DESC, t.id DESC")
-	default:
-		q = q.Order("t.bumped_at DESC, t.id DESC")
-	}
-	var topics []TopicSummary
-	if err := q.Scan(&topics).Error; err != nil {
+	topics, err := scanTopicList(rows, page.Limit)
+	if err != nil {
 		return nil, false, fmt.Errorf("list topics in board %d: %w", boardID, err)
 	}
 	more := len(topics) > page.Limit
@@ -182,26 +168,22 @@ func (s *Store) TopicsInBoard(ctx context.Context, boardID int64, page TopicPage
 	if page.Before != nil {
 		slices.Reverse(topics)
 	}
-	return topics, more, s.attachTags(ctx, topics)
+	return topics, more, nil
 }
 
 // PinnedTopics lists a board's pinned topics, most recently active first,
 // as viewer may see them (nil for everything).
 func (s *Store) PinnedTopics(ctx context.Context, viewer *User, boardID int64) ([]TopicSummary, error) {
-	var topics []TopicSummary
-	q := s.db.WithContext(ctx).Table("topics t").Select(topicSummaryColumns).
-		Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("t.board_id = ? AND t.pinned = ?", boardID, true)
-	if !seesHidden(viewer) {
-		q = q.Where(openerShown)
-	}
-	err := q.Order("t.bumped_at DESC, t.id DESC").Limit(50).Scan(&topics).Error
+	const most = 50
+	rows, err := s.listQuery(ctx, topicsInBoardSQL(s.engine, TopicPage{}), boardID, true, seesHidden(viewer), most)
 	if err != nil {
 		return nil, fmt.Errorf("list pinned topics in board %d: %w", boardID, err)
 	}
-	return topics, s.attachTags(ctx, topics)
+	topics, err := scanTopicList(rows, most)
+	if err != nil {
+		return nil, fmt.Errorf("list pinned topics in board %d: %w", boardID, err)
+	}
+	return topics, nil
 }
 
 // TopicsWithTag returns one page of the topics carrying a tag on boards the
@@ -209,32 +191,23 @@ func (s *Store) PinnedTopics(ctx context.Context, viewer *User, boardID int64) (
 // page), and whether more follow. A nil viewer is the system, which reads
 // everything.
 func (s *Store) TopicsWithTag(ctx context.Context, viewer *User, tag string, beforeID int64, limit int) ([]TopicSummary, bool, error) {
-	q := s.db.WithContext(ctx).Table("topic_tags tt").Select(topicSummaryColumns).
-		Joins("JOIN topics t ON t.id = tt.topic_id").
-		Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
-		Joins("JOIN boards b ON b.id = t.board_id").
-		Where("tt.tag = ?", tag).
-		Order("tt.topic_id DESC").Limit(limit + 1)
-	if beforeID > 0 {
-		q = q.Where("tt.topic_id < ?", beforeID)
+	if beforeID <= 0 {
+		beforeID = tagPageStart
 	}
-	if viewer != nil {
-		cond, args := readable(viewer)
-		q = q.Where(cond, args...)
+	args := append([]any{tag, beforeID}, readableArgs(viewer)...)
+	rows, err := s.listQuery(ctx, topicsWithTagSQL(s.engine), append(args, seesHidden(viewer), limit+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("list topics tagged %q: %w", tag, err)
 	}
-	if !seesHidden(viewer) {
-		q = q.Where(openerShown)
-	}
-	var topics []TopicSummary
-	if err := q.Scan(&topics).Error; err != nil {
+	topics, err := scanTopicList(rows, limit)
+	if err != nil {
 		return nil, false, fmt.Errorf("list topics tagged %q: %w", tag, err)
 	}
 	more := len(topics) > limit
 	if more {
 		topics = topics[:limit]
 	}
-	return topics, more, s.attachTags(ctx, topics)
+	return topics, more, nil
 }
 
 func (s *Store) attachTags(ctx context.Context, topics []TopicSummary) error {
