@@ -153,10 +153,14 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if why == "" || err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
-			WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
-		if res.Error != nil {
-			return fmt.Errorf("hide post: %w", res.Error)
+		var res *gorm.DB
+		err = recountPost(tx, post.ID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
+				WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("hide post: %w", err)
 		}
 		hid = res.RowsAffected > 0
 		if !hid {
@@ -236,10 +240,14 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 			return nil // nothing open: someone else reviewed it first
 		}
 		// Only a hide by a report is undone; a moderator's hide stands.
-		res := tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_reason = ''
-			WHERE id = ? AND hidden_at IS NOT NULL AND hidden_by_id IS NULL`, postID)
-		if res.Error != nil {
-			return fmt.Errorf("show post again: %w", res.Error)
+		var res *gorm.DB
+		err = recountPost(tx, postID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_reason = ''
+				WHERE id = ? AND hidden_at IS NOT NULL AND hidden_by_id IS NULL`, postID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("show post again: %w", err)
 		}
 		if res.RowsAffected > 0 {
 			if err := queuePost(tx, &post); err != nil {
