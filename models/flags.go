@@ -118,6 +118,9 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if s.engine == Postgres {
 			lock = " FOR UPDATE"
 		}
+		if err := lockTopicOfPost(tx, nf.PostID); err != nil {
+			return err
+		}
 		var post Post
 		if err := tx.Raw(`SELECT * FROM posts WHERE id = ?`+lock, nf.PostID).Take(&post).Error; err != nil {
 			return notFound(err, "load post")
@@ -231,6 +234,9 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 		var post Post
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
+		}
+		if err := lockTopicOfPost(tx, postID); err != nil {
+			return err
 		}
 		n, err := resolveFlags(tx, postID, moderatorID, "dismissed", now)
 		if err != nil {

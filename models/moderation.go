@@ -62,6 +62,9 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
+		if err := lockTopic(tx, "?", post.TopicID); err != nil {
+			return err
+		}
 		var topic Topic
 		if err := tx.Take(&topic, post.TopicID).Error; err != nil {
 			return notFound(err, "load topic")

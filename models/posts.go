@@ -275,6 +275,12 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 	now := s.Now()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The topic's lock goes first, as in every counted write: a
+		// redaction shows the post again, and an opening post's edit
+		// updates the topic too.
+		if err := lockTopicOfPost(tx, e.PostID); err != nil {
+			return err
+		}
 		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, plain = ?, phi_confirmed = ?, version = version + 1,
 			updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL`,
 			e.Source, e.Cooked, e.Plain, e.PHIConfirmed, now, e.PostID, e.BaseVersion)

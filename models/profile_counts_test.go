@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,6 +219,93 @@ func TestProfileCountsStayRightThroughEveryWrite(t *testing.T) {
 		check(t, "importing")
 		if got, want := counts(t, mod), [5]int64{2, 1, 1, 0, 0}; got != want {
 			t.Fatalf("the moderator sees %v at the end, want %v", got, want)
+		}
+	})
+}
+
+// Writes racing in one topic (reactions, replies, and a moderator hiding
+// and showing the opening post and a reply) leave the kept counts exactly
+// what the posts say: each counted write reads its before and after with
+// the topic to itself.
+func TestProfileCountsSurviveConcurrentWrites(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		mod := &models.User{Username: "park", DisplayName: "Dr. Lena Park", Status: models.StatusVerified, Role: models.RoleModerator}
+		if err := store.CreateUser(ctx, mod); err != nil {
+			t.Fatal(err)
+		}
+		topic, opener, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
+			Title: "Busy topic", PostContent: models.PostContent{Source: "o", Cooked: "<p>o</p>"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.author.ID,
+			PostContent: models.PostContent{Source: "r", Cooked: "<p>r</p>"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 64)
+		var wg sync.WaitGroup
+		run := func(n int, do func(i int) error) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < n; i++ {
+					if err := do(i); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		kinds := []models.ReactionKind{models.ReactHelpful, models.ReactAgree, models.ReactThanks}
+		run(9, func(i int) error {
+			_, err := store.ToggleReaction(ctx, f.peer.ID, opener.ID, kinds[i%3])
+			return err
+		})
+		run(9, func(i int) error {
+			_, err := store.ToggleReaction(ctx, f.peer.ID, reply.ID, kinds[i%3])
+			return err
+		})
+		run(6, func(i int) error {
+			_, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.author.ID,
+				PostContent: models.PostContent{Source: "more", Cooked: "<p>more</p>"}})
+			return err
+		})
+		run(6, func(i int) error {
+			if i%2 == 0 {
+				return store.HidePost(ctx, opener.ID, mod.ID, "check")
+			}
+			return store.UnhidePost(ctx, opener.ID, mod.ID)
+		})
+		run(5, func(i int) error {
+			if i%2 == 0 {
+				return store.HidePost(ctx, reply.ID, mod.ID, "check")
+			}
+			return store.UnhidePost(ctx, reply.ID, mod.ID)
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		drift, err := store.MemberCountsDrift()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(drift) > 0 {
+			t.Fatalf("the kept counts drifted:\n%s", strings.Join(drift, "\n"))
+		}
+		// The reply ends hidden, the opening post shown: the peer sees
+		// the topic and the six replies written during the race, and the
+		// three reactions left on the opening post.
+		p, err := store.ProfileOf(ctx, f.peer, "okafor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := [5]int64{p.Topics, p.Replies, p.Helpful, p.Agree, p.Thanks}, [5]int64{1, 6, 1, 1, 1}; got != want {
+			t.Fatalf("the peer sees %v, want %v", got, want)
 		}
 	})
 }
