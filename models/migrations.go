@@ -1000,11 +1000,6 @@ var migrations = []migration{
 			PRIMARY KEY (user_id, board_id)
 		)`,
 		`INSERT INTO member_board_counts (` + memberCountColumns + `) ` + memberCountsOf("1 = 1"),
-		// A profile lists a member's signed, undeleted posts newest first
-		// (ProfilePosts): this reads them in that order and filters hidden
-		// posts and replies-or-topics without touching the posts' rows,
-		// whose text makes each one several pages.
-		`CREATE INDEX posts_author_listed ON posts (author_id, anonymous, deleted_at, id, number, hidden_at, topic_id, created_at)`,
 	}},
 }
 
