@@ -157,7 +157,7 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 			return err
 		}
 		var res *gorm.DB
-		err = recountPost(tx, post.ID, func() error {
+		err = recountShown(tx, post.ID, func() error {
 			res = tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
 				WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
 			return res.Error
@@ -247,7 +247,7 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 		}
 		// Only a hide by a report is undone; a moderator's hide stands.
 		var res *gorm.DB
-		err = recountPost(tx, postID, func() error {
+		err = recountShown(tx, postID, func() error {
 			res = tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_reason = ''
 				WHERE id = ? AND hidden_at IS NOT NULL AND hidden_by_id IS NULL`, postID)
 			return res.Error

@@ -186,7 +186,7 @@ func redactEarlierVersions(tx *gorm.DB, postID int64, current int, moderatorID i
 		return fmt.Errorf("redact earlier versions: %w", err)
 	}
 	// Edited clean, the post needs no longer be hidden.
-	err = recountPost(tx, postID, func() error {
+	err = recountShown(tx, postID, func() error {
 		return tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
 			WHERE id = ? AND hidden_at IS NOT NULL`, postID).Error
 	})

@@ -407,7 +407,7 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 			return notFound(err, "load post")
 		}
 		var res *gorm.DB
-		err := recountPost(tx, postID, func() error {
+		err := recountShown(tx, postID, func() error {
 			res = tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = ?, hidden_reason = ?
 				WHERE id = ? AND (hidden_at IS NULL OR hidden_by_id IS NULL)`, now, moderatorID, reason, postID)
 			return res.Error
@@ -446,7 +446,7 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 			return notFound(err, "load post")
 		}
 		var res *gorm.DB
-		err := recountPost(tx, postID, func() error {
+		err := recountShown(tx, postID, func() error {
 			res = tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
 				WHERE id = ? AND hidden_at IS NOT NULL`, postID)
 			return res.Error

@@ -18,9 +18,10 @@ import (
 //
 // Every write that changes what a post counts for (its creation, deletion,
 // hiding and showing, a purge, its topic's move, a reaction) runs inside
-// recountPost or recountTopic, which read the counts of the posts it may
-// touch before and after the write, from the posts themselves, and add the
-// difference: the kept counts are never a guess about what a write did.
+// recountPost, recountShown or recountTopic, which read the counts of the
+// posts it may touch before and after the write, from the posts
+// themselves, and add the difference: the kept counts are never a guess
+// about what a write did.
 
 // memberCount is what one member's signed posts on one board add to their
 // profile.
@@ -185,11 +186,24 @@ func recountTopic(tx *gorm.DB, topicID int64, write func() error) error {
 	return recount(tx, topicID, "p.topic_id = ?", topicID, write)
 }
 
-// recountPost runs write, which changes one post (its state, its
-// reactions, or whether it exists), and keeps the counts right. A topic's
-// opening post decides for every post of the topic whether members see
-// it, so a write to one recounts the whole topic.
+// recountPost runs write, which changes one post's own standing (deleted,
+// reacted to, purged) but not whether members see the other posts of its
+// topic, and keeps the counts right. Only the post is counted, even an
+// opening post: a reaction to the opener of a long topic costs what one
+// to a reply does.
 func recountPost(tx *gorm.DB, postID int64, write func() error) error {
+	return recountOne(tx, postID, false, write)
+}
+
+// recountShown runs write, which hides or shows one post, and keeps the
+// counts right. A topic's opening post decides for every post of the
+// topic whether members see it, so hiding or showing one recounts the
+// whole topic.
+func recountShown(tx *gorm.DB, postID int64, write func() error) error {
+	return recountOne(tx, postID, true, write)
+}
+
+func recountOne(tx *gorm.DB, postID int64, shown bool, write func() error) error {
 	var post struct {
 		TopicID int64
 		Number  int
@@ -201,7 +215,7 @@ func recountPost(tx *gorm.DB, postID int64, write func() error) error {
 	if res.RowsAffected == 0 {
 		return write() // nothing to count; the write says what is missing
 	}
-	if post.Number == 1 {
+	if shown && post.Number == 1 {
 		return recountTopic(tx, post.TopicID, write)
 	}
 	return recount(tx, post.TopicID, "p.id = ?", postID, write)

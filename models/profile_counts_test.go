@@ -202,6 +202,14 @@ func TestProfileCountsStayRightThroughEveryWrite(t *testing.T) {
 		// and a whole topic.
 		must(t, store.DeletePost(ctx, peerReply2.ID, f.peer.ID))
 		check(t, "deleting a reply")
+		brief, briefOpener, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
+			Title: "Short-lived", PostContent: content("soon gone")})
+		must(t, err)
+		reply(t, brief.ID, f.peer, false)
+		react(t, f.peer, briefOpener.ID, models.ReactThanks)
+		check(t, "reacting to an opening post")
+		must(t, store.DeletePost(ctx, briefOpener.ID, f.author.ID))
+		check(t, "deleting an opening post")
 		must(t, store.ModeratorDeletePost(ctx, own.ID, mod.ID, "rude"))
 		check(t, "a moderator deleting a reply")
 		_, err = store.PurgePost(ctx, peerReply.ID, mod.ID, "identifier")
