@@ -175,7 +175,7 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
-		if err := countNewPosts(tx, "p.id = ?", post.ID); err != nil {
+		if err := countNewPost(tx, post, bumped.BoardID); err != nil {
 			return err
 		}
 		if err := attachImages(tx, post.ID, nr.Images, now); err != nil {

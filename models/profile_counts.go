@@ -221,6 +221,39 @@ func recountOne(tx *gorm.DB, postID int64, shown bool, write func() error) error
 	return recount(tx, post.TopicID, "p.id = ?", postID, write)
 }
 
+// countNewPost adds a post just written, on the topic's board, to the
+// counts without reading it back: a new post has no reactions, is neither
+// hidden nor deleted, and members see it unless its topic's opening post
+// is hidden. The caller holds the topic's row lock (a reply's bump takes
+// it), so the opening post cannot be hidden or shown meanwhile.
+func countNewPost(tx *gorm.DB, post *Post, boardID int64) error {
+	if post.Anonymous || post.IsHidden() || post.IsDeleted() {
+		return nil
+	}
+	shown := true
+	if post.Number > 1 {
+		var hidden []int64
+		err := tx.Raw(`SELECT id FROM posts WHERE topic_id = ? AND number = 1 AND hidden_at IS NOT NULL`,
+			post.TopicID).Scan(&hidden).Error
+		if err != nil {
+			return fmt.Errorf("look at the opening post: %w", err)
+		}
+		shown = len(hidden) == 0
+	}
+	c := memberCount{UserID: post.AuthorID, BoardID: boardID}
+	switch {
+	case shown && post.Number == 1:
+		c.Topics = 1
+	case shown:
+		c.Replies = 1
+	case post.Number == 1:
+		c.HiddenTopics = 1
+	default:
+		c.HiddenReplies = 1
+	}
+	return addMemberCounts(tx, nil, map[memberKey]memberCount{{c.UserID, c.BoardID}: c})
+}
+
 // countNewPosts adds posts just written (matching cond) to the counts.
 func countNewPosts(tx *gorm.DB, cond string, args ...any) error {
 	after, err := countMembers(tx, cond, args...)
