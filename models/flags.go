@@ -118,6 +118,9 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if s.engine == Postgres {
 			lock = " FOR UPDATE"
 		}
+		if err := lockTopicOfPost(tx, nf.PostID); err != nil {
+			return err
+		}
 		var post Post
 		if err := tx.Raw(`SELECT * FROM posts WHERE id = ?`+lock, nf.PostID).Take(&post).Error; err != nil {
 			return notFound(err, "load post")
@@ -153,10 +156,14 @@ func (s *Store) FlagPost(ctx context.Context, nf NewFlag) (hid bool, err error) 
 		if why == "" || err != nil {
 			return err
 		}
-		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
-			WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
-		if res.Error != nil {
-			return fmt.Errorf("hide post: %w", res.Error)
+		var res *gorm.DB
+		err = recountShown(tx, post.ID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = NULL, hidden_reason = ?
+				WHERE id = ? AND hidden_at IS NULL`, now, PendingPHIReason, post.ID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("hide post: %w", err)
 		}
 		hid = res.RowsAffected > 0
 		if !hid {
@@ -228,6 +235,9 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
+		if err := lockTopicOfPost(tx, postID); err != nil {
+			return err
+		}
 		n, err := resolveFlags(tx, postID, moderatorID, "dismissed", now)
 		if err != nil {
 			return err
@@ -236,10 +246,14 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64, rea
 			return nil // nothing open: someone else reviewed it first
 		}
 		// Only a hide by a report is undone; a moderator's hide stands.
-		res := tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_reason = ''
-			WHERE id = ? AND hidden_at IS NOT NULL AND hidden_by_id IS NULL`, postID)
-		if res.Error != nil {
-			return fmt.Errorf("show post again: %w", res.Error)
+		var res *gorm.DB
+		err = recountShown(tx, postID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_reason = ''
+				WHERE id = ? AND hidden_at IS NOT NULL AND hidden_by_id IS NULL`, postID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("show post again: %w", err)
 		}
 		if res.RowsAffected > 0 {
 			if err := queuePost(tx, &post); err != nil {

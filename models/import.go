@@ -63,6 +63,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				return fmt.Errorf("import: highest %s id: %w", table, err)
 			}
 		}
+		firstTopicID := topicID + 1
 		topicRows := newBulkInsert(s.engine, `INSERT INTO topics (id, board_id, kind, title, slug, author_id,
 			pinned, locked, post_count, bumped_at, created_at, updated_at) VALUES `, 12)
 		tagRows := newBulkInsert(s.engine, `INSERT INTO topic_tags (topic_id, tag) VALUES `, 2)
@@ -150,6 +151,9 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 		}
 		if err := flushAll(); err != nil {
 			return err
+		}
+		if err := countNewPosts(tx, "p.topic_id BETWEEN ? AND ?", firstTopicID, topicID); err != nil {
+			return fmt.Errorf("import: %w", err)
 		}
 		now := s.Now()
 		for _, x := range extras {

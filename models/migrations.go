@@ -980,6 +980,27 @@ var migrations = []migration{
 		)`,
 		`CREATE INDEX consult_message_images_message ON consult_message_images (message_id, position)`,
 	}},
+	{35, "profile counts kept per member and board", []string{
+		// What each member's signed posts on each board add to their
+		// profile (profile_counts.go), filled from the posts once here and
+		// kept by every write that changes them.
+		`CREATE TABLE member_board_counts (
+			user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			board_id {{bigint}} NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+			topics {{bigint}} NOT NULL DEFAULT 0,
+			replies {{bigint}} NOT NULL DEFAULT 0,
+			helpful {{bigint}} NOT NULL DEFAULT 0,
+			agree {{bigint}} NOT NULL DEFAULT 0,
+			thanks {{bigint}} NOT NULL DEFAULT 0,
+			hidden_topics {{bigint}} NOT NULL DEFAULT 0,
+			hidden_replies {{bigint}} NOT NULL DEFAULT 0,
+			hidden_helpful {{bigint}} NOT NULL DEFAULT 0,
+			hidden_agree {{bigint}} NOT NULL DEFAULT 0,
+			hidden_thanks {{bigint}} NOT NULL DEFAULT 0,
+			PRIMARY KEY (user_id, board_id)
+		)`,
+		`INSERT INTO member_board_counts (` + memberCountColumns + `) ` + memberCountsOf("1 = 1"),
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

@@ -62,6 +62,9 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
+		if err := lockTopic(tx, "?", post.TopicID); err != nil {
+			return err
+		}
 		var topic Topic
 		if err := tx.Take(&topic, post.TopicID).Error; err != nil {
 			return notFound(err, "load topic")
@@ -96,32 +99,45 @@ func (s *Store) PurgePost(ctx context.Context, postID, moderatorID int64, reason
 		// Revisions, reports, links and notifications go with their post
 		// (the schema cascades); deleting them here first keeps a purge
 		// whole even where a connection runs without foreign keys.
-		for _, stmt := range []string{
-			`DELETE FROM post_revisions WHERE post_id IN ?`,
-			`DELETE FROM flags WHERE post_id IN ?`,
-			`DELETE FROM post_links WHERE post_id IN ?`,
-			`DELETE FROM notifications WHERE post_id IN ?`,
-			`DELETE FROM post_images WHERE post_id IN ?`,
-			`UPDATE member_warnings SET post_id = NULL WHERE post_id IN ?`,
-			`UPDATE topics SET answer_post_id = NULL WHERE answer_post_id IN ?`,
-			`DELETE FROM posts WHERE id IN ?`,
-		} {
-			if err := tx.Exec(stmt, ids).Error; err != nil {
-				return fmt.Errorf("purge posts: %w", err)
+		// What the purged posts added to their authors' profiles goes with
+		// them.
+		purge := func() error {
+			for _, stmt := range []string{
+				`DELETE FROM post_revisions WHERE post_id IN ?`,
+				`DELETE FROM flags WHERE post_id IN ?`,
+				`DELETE FROM post_links WHERE post_id IN ?`,
+				`DELETE FROM notifications WHERE post_id IN ?`,
+				`DELETE FROM post_images WHERE post_id IN ?`,
+				`UPDATE member_warnings SET post_id = NULL WHERE post_id IN ?`,
+				`UPDATE topics SET answer_post_id = NULL WHERE answer_post_id IN ?`,
+				`DELETE FROM posts WHERE id IN ?`,
+			} {
+				if err := tx.Exec(stmt, ids).Error; err != nil {
+					return fmt.Errorf("purge posts: %w", err)
+				}
 			}
+			if out.TopicPurged {
+				// Tags, case summary, episode, subscriptions and notifications
+				// cascade from the topic; members' reading positions too, but
+				// they are many, and go first as the posts above do.
+				if err := tx.Exec(`DELETE FROM topic_reads WHERE topic_id = ?`, topic.ID).Error; err != nil {
+					return fmt.Errorf("purge reading positions: %w", err)
+				}
+				if err := tx.Exec(`DELETE FROM topics WHERE id = ?`, topic.ID).Error; err != nil {
+					return fmt.Errorf("purge topic: %w", err)
+				}
+			} else if err := tx.Exec(`UPDATE topics SET purged_count = purged_count + 1 WHERE id = ?`, topic.ID).Error; err != nil {
+				return fmt.Errorf("count the topic's posts: %w", err)
+			}
+			return nil
 		}
 		if out.TopicPurged {
-			// Tags, case summary, episode, subscriptions and notifications
-			// cascade from the topic; members' reading positions too, but
-			// they are many, and go first as the posts above do.
-			if err := tx.Exec(`DELETE FROM topic_reads WHERE topic_id = ?`, topic.ID).Error; err != nil {
-				return fmt.Errorf("purge reading positions: %w", err)
-			}
-			if err := tx.Exec(`DELETE FROM topics WHERE id = ?`, topic.ID).Error; err != nil {
-				return fmt.Errorf("purge topic: %w", err)
-			}
-		} else if err := tx.Exec(`UPDATE topics SET purged_count = purged_count + 1 WHERE id = ?`, topic.ID).Error; err != nil {
-			return fmt.Errorf("count the topic's posts: %w", err)
+			err = recountTopic(tx, topic.ID, purge)
+		} else {
+			err = recountPost(tx, post.ID, purge)
+		}
+		if err != nil {
+			return err
 		}
 		topics := 0
 		if out.TopicPurged {
@@ -170,10 +186,12 @@ func redactEarlierVersions(tx *gorm.DB, postID int64, current int, moderatorID i
 		return fmt.Errorf("redact earlier versions: %w", err)
 	}
 	// Edited clean, the post needs no longer be hidden.
-	res := tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
-		WHERE id = ? AND hidden_at IS NOT NULL`, postID)
-	if res.Error != nil {
-		return fmt.Errorf("show post again: %w", res.Error)
+	err = recountShown(tx, postID, func() error {
+		return tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
+			WHERE id = ? AND hidden_at IS NOT NULL`, postID).Error
+	})
+	if err != nil {
+		return fmt.Errorf("show post again: %w", err)
 	}
 	if _, err := resolveFlags(tx, postID, moderatorID, "edited", now); err != nil {
 		return err

@@ -175,6 +175,9 @@ func (s *Store) CreateReply(ctx context.Context, nr NewReply) (*Post, error) {
 		if err := insertPost(tx, post, ""); err != nil {
 			return err
 		}
+		if err := countNewPost(tx, post, bumped.BoardID); err != nil {
+			return err
+		}
 		if err := attachImages(tx, post.ID, nr.Images, now); err != nil {
 			return err
 		}
@@ -272,6 +275,12 @@ func (s *Store) EditPost(ctx context.Context, e PostEdit) (*Post, error) {
 	now := s.Now()
 	var post Post
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The topic's lock goes first, as in every counted write: a
+		// redaction shows the post again, and an opening post's edit
+		// updates the topic too.
+		if err := lockTopicOfPost(tx, e.PostID); err != nil {
+			return err
+		}
 		res := tx.Exec(`UPDATE posts SET source = ?, cooked = ?, plain = ?, phi_confirmed = ?, version = version + 1,
 			updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL`,
 			e.Source, e.Cooked, e.Plain, e.PHIConfirmed, now, e.PostID, e.BaseVersion)
@@ -371,10 +380,14 @@ func (s *Store) DeletePost(ctx context.Context, postID, byID int64) error {
 // tombstone marks a post deleted and queues its removal from search; it
 // says whether the post was not deleted already.
 func tombstone(tx *gorm.DB, post *Post, byID int64, now time.Time) (bool, error) {
-	res := tx.Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
-		WHERE id = ? AND deleted_at IS NULL`, now, byID, now, post.ID)
-	if res.Error != nil {
-		return false, fmt.Errorf("delete post: %w", res.Error)
+	var res *gorm.DB
+	err := recountPost(tx, post.ID, func() error {
+		res = tx.Exec(`UPDATE posts SET deleted_at = ?, deleted_by_id = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NULL`, now, byID, now, post.ID)
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("delete post: %w", err)
 	}
 	if res.RowsAffected == 0 {
 		return false, nil // already a tombstone: deleting twice is not an error
@@ -393,10 +406,14 @@ func (s *Store) HidePost(ctx context.Context, postID, moderatorID int64, reason 
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
-		res := tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = ?, hidden_reason = ?
-			WHERE id = ? AND (hidden_at IS NULL OR hidden_by_id IS NULL)`, now, moderatorID, reason, postID)
-		if res.Error != nil {
-			return fmt.Errorf("update post: %w", res.Error)
+		var res *gorm.DB
+		err := recountShown(tx, postID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = ?, hidden_by_id = ?, hidden_reason = ?
+				WHERE id = ? AND (hidden_at IS NULL OR hidden_by_id IS NULL)`, now, moderatorID, reason, postID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("update post: %w", err)
 		}
 		resolved, err := resolveFlags(tx, postID, moderatorID, "hidden", now)
 		if err != nil {
@@ -428,10 +445,14 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 		if err := tx.Take(&post, postID).Error; err != nil {
 			return notFound(err, "load post")
 		}
-		res := tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
-			WHERE id = ? AND hidden_at IS NOT NULL`, postID)
-		if res.Error != nil {
-			return fmt.Errorf("update post: %w", res.Error)
+		var res *gorm.DB
+		err := recountShown(tx, postID, func() error {
+			res = tx.Exec(`UPDATE posts SET hidden_at = NULL, hidden_by_id = NULL, hidden_reason = ''
+				WHERE id = ? AND hidden_at IS NOT NULL`, postID)
+			return res.Error
+		})
+		if err != nil {
+			return fmt.Errorf("update post: %w", err)
 		}
 		if res.RowsAffected == 0 {
 			return nil

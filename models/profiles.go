@@ -84,20 +84,26 @@ func (s *Store) ProfileOf(ctx context.Context, viewer *User, username string) (*
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return nil, fmt.Errorf("load the verification of %q: %w", username, err)
 	}
-	from, args := profilePostsFrom(viewer)
-	err = db.Raw(`SELECT COALESCE(SUM(CASE WHEN p.number = 1 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN p.number > 1 THEN 1 ELSE 0 END), 0) `+from,
-		append([]any{p.User.ID}, args...)...).Row().Scan(&p.Topics, &p.Replies)
+	// The counts are kept per board (profile_counts.go); the viewer's
+	// access to each board is applied here.
+	cols := `c.topics, c.replies, c.helpful, c.agree, c.thanks`
+	if viewer.IsModerator() {
+		cols = `c.topics + c.hidden_topics, c.replies + c.hidden_replies, c.helpful + c.hidden_helpful,
+			c.agree + c.hidden_agree, c.thanks + c.hidden_thanks`
+	}
+	sums := ""
+	for i, col := range strings.Split(cols, ",") {
+		if i > 0 {
+			sums += ", "
+		}
+		sums += "COALESCE(SUM(" + col + "), 0)"
+	}
+	cond, args := readable(viewer)
+	err = db.Raw(`SELECT `+sums+` FROM member_board_counts c JOIN boards b ON b.id = c.board_id
+		WHERE c.user_id = ? AND `+cond, append([]any{p.User.ID}, args...)...).Row().
+		Scan(&p.Topics, &p.Replies, &p.Helpful, &p.Agree, &p.Thanks)
 	if err != nil {
 		return nil, fmt.Errorf("count the posts of %q: %w", username, err)
-	}
-	err = db.Raw(`SELECT COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN r.kind = ? THEN 1 ELSE 0 END), 0)
-		FROM post_reactions r WHERE r.post_id IN (SELECT p.id `+from+`)`,
-		append([]any{ReactHelpful, ReactAgree, ReactThanks, p.User.ID}, args...)...).Row().Scan(&p.Helpful, &p.Agree, &p.Thanks)
-	if err != nil {
-		return nil, fmt.Errorf("count the reactions to %q: %w", username, err)
 	}
 	return &p, nil
 }

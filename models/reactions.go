@@ -68,18 +68,18 @@ func (s *Store) ToggleReaction(ctx context.Context, userID, postID int64, kind R
 		if post.AuthorID == userID {
 			return ErrOwnPost
 		}
-		res := tx.Exec(`DELETE FROM post_reactions WHERE post_id = ? AND user_id = ? AND kind = ?`, postID, userID, string(kind))
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected > 0 {
-			return nil
-		}
-		if err := tx.Exec(`INSERT INTO post_reactions (post_id, user_id, kind, created_at) VALUES (?, ?, ?, ?)`,
-			postID, userID, string(kind), now).Error; err != nil {
+		err := recountPost(tx, postID, func() error {
+			res := tx.Exec(`DELETE FROM post_reactions WHERE post_id = ? AND user_id = ? AND kind = ?`, postID, userID, string(kind))
+			if res.Error != nil || res.RowsAffected > 0 {
+				return res.Error
+			}
+			added = true
+			return tx.Exec(`INSERT INTO post_reactions (post_id, user_id, kind, created_at) VALUES (?, ?, ?, ?)`,
+				postID, userID, string(kind), now).Error
+		})
+		if err != nil || !added {
 			return err
 		}
-		added = true
 		return notifyReaction(tx, &post, now)
 	})
 	if err != nil {

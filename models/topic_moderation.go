@@ -109,10 +109,12 @@ func (s *Store) MoveTopic(ctx context.Context, topicID, toBoardID, moderatorID i
 		// too: a reply either counted itself on the old board before this
 		// point, or waits and counts itself on the new one. Matching the
 		// board read above refuses a move that raced another move.
-		res = tx.Exec(`UPDATE topics SET board_id = ?, updated_at = ? WHERE id = ? AND board_id = ?`,
-			to.ID, now, topicID, from.ID)
-		if res.Error != nil {
-			return fmt.Errorf("update topic: %w", res.Error)
+		if err := recountTopic(tx, topicID, func() error {
+			res = tx.Exec(`UPDATE topics SET board_id = ?, updated_at = ? WHERE id = ? AND board_id = ?`,
+				to.ID, now, topicID, from.ID)
+			return res.Error
+		}); err != nil {
+			return fmt.Errorf("update topic: %w", err)
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("topic %d: %w", topicID, ErrConflict)

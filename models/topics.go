@@ -308,6 +308,9 @@ func (s *Store) CreateTopic(ctx context.Context, nt NewTopic) (*Topic, *Post, er
 		if err := insertPost(tx, post, nt.Title); err != nil {
 			return err
 		}
+		if err := countNewPost(tx, post, nt.BoardID); err != nil {
+			return err
+		}
 		if err := attachImages(tx, post.ID, nt.Images, now); err != nil {
 			return err
 		}
