@@ -57,7 +57,11 @@ func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "rounds.d
 // Open connects to PostgreSQL when databaseURL is a postgres URL, and
 // otherwise to the SQLite file in dataDir (created if missing). It does not
 // migrate; call Migrate.
-func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*Store, error) {
+func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, opts ...OpenOption) (*Store, error) {
+	o := openOptions{mappedReads: true}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	clock := &clock{}
 	cfg := &gorm.Config{
 		Logger:                 newGormLogger(log),
@@ -78,7 +82,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 		}
 		engine = SQLite
 		var pool *sql.DB
-		if pool, writer, err = openSQLite(sqliteDSN(SQLitePath(dataDir))); err != nil {
+		if pool, writer, err = openSQLite(sqliteDSN(SQLitePath(dataDir), o.mappedReads)); err != nil {
 			break
 		}
 		if db, err = gorm.Open(&sqlite.Dialector{Conn: pool}, cfg); err != nil {
@@ -128,6 +132,19 @@ const sqliteMaxConns = 8
 // sqliteCacheKiB is the page cache of each SQLite connection, in KiB.
 const sqliteCacheKiB = 4096
 
+// OpenOption changes how Open opens the database.
+type OpenOption func(*openOptions)
+
+type openOptions struct{ mappedReads bool }
+
+// WithoutMappedReads has SQLite read the database with pread, not through
+// a mapping, for a command that reads it once from end to end (rounds
+// reindex): mapping it gains nothing there, and the mapped pages would
+// count in the command's resident memory, up to the whole mapping.
+func WithoutMappedReads() OpenOption {
+	return func(o *openOptions) { o.mappedReads = false }
+}
+
 // sqliteMmapBytes is how much of the database file each SQLite connection
 // reads through a memory mapping: the most this build of SQLite maps
 // (SQLITE_MAX_MMAP_SIZE, just under 2 GiB); the part of a larger file
@@ -139,7 +156,7 @@ const sqliteMmapBytes = 0x7fff0000
 // sqliteDSN turns on WAL, a busy timeout, foreign keys, immediate write
 // transactions, a bounded page cache and memory-mapped reads for every
 // connection in the pool.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, mappedReads bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -163,7 +180,9 @@ func sqliteDSN(path string) string {
 	// posts spent 15 % of the server's CPU fetching pages that way,
 	// docs/performance.md). The mapped pages are the kernel's file pages,
 	// not the server's own memory; writes still go through the WAL.
-	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmapBytes))
+	if mappedReads {
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmapBytes))
+	}
 	q.Add("_txlock", "immediate")
 	// Times are written as "2006-01-02 15:04:05.999999999-07:00", which
 	// SQLite's date functions read (the driver's default is Go's String).

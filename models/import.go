@@ -63,7 +63,6 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				return fmt.Errorf("import: highest %s id: %w", table, err)
 			}
 		}
-		firstTopicID := topicID + 1
 		topicRows := newBulkInsert(s.engine, `INSERT INTO topics (id, board_id, kind, title, slug, author_id,
 			pinned, locked, post_count, bumped_at, created_at, updated_at) VALUES `, 12)
 		tagRows := newBulkInsert(s.engine, `INSERT INTO topic_tags (topic_id, tag) VALUES `, 2)
@@ -96,6 +95,10 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			links           []PostLink
 		}
 		var extras []extra
+		// Every imported post is signed, shown and without reactions, so
+		// each member's kept counts grow by their topics and replies, known
+		// from the rows written here without reading them back.
+		counts := map[memberKey]memberCount{}
 		for ti := range topics {
 			t := &topics[ti]
 			if len(t.Posts) == 0 {
@@ -129,6 +132,14 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 					title = t.Title
 				}
 				revRows.add(revID, postID, 1, title, p.Source, p.AuthorID, at)
+				c := counts[memberKey{p.AuthorID, t.BoardID}]
+				c.UserID, c.BoardID = p.AuthorID, t.BoardID
+				if i == 0 {
+					c.Topics++
+				} else {
+					c.Replies++
+				}
+				counts[memberKey{p.AuthorID, t.BoardID}] = c
 				if len(p.Links) > 0 {
 					extras = append(extras, extra{postID: postID, links: p.Links})
 				}
@@ -152,7 +163,7 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 		if err := flushAll(); err != nil {
 			return err
 		}
-		if err := countNewPosts(tx, "p.topic_id BETWEEN ? AND ?", firstTopicID, topicID); err != nil {
+		if err := addMemberCounts(tx, nil, counts); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		now := s.Now()

@@ -253,12 +253,3 @@ func countNewPost(tx *gorm.DB, post *Post, boardID int64) error {
 	}
 	return addMemberCounts(tx, nil, map[memberKey]memberCount{{c.UserID, c.BoardID}: c})
 }
-
-// countNewPosts adds posts just written (matching cond) to the counts.
-func countNewPosts(tx *gorm.DB, cond string, args ...any) error {
-	after, err := countMembers(tx, cond, args...)
-	if err != nil {
-		return err
-	}
-	return addMemberCounts(tx, nil, after)
-}

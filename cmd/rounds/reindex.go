@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"rounds/app"
+	"rounds/models"
 	"rounds/search"
 )
 
@@ -31,7 +32,7 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(300 << 20)
 	}
-	e, err := setup(ctx, stderr)
+	e, err := setup(ctx, stderr, models.WithoutMappedReads())
 	if err != nil {
 		return err
 	}
