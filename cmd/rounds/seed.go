@@ -11,6 +11,7 @@ import (
 
 	"rounds/app"
 	"rounds/app/seed"
+	"rounds/models"
 )
 
 func runSeed(args []string, stdout, stderr io.Writer) error {
@@ -27,7 +28,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e, err := setup(ctx, stderr)
+	e, err := setup(ctx, stderr, models.WithoutMappedReads())
 	if err != nil {
 		return err
 	}
