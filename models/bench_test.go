@@ -16,27 +16,10 @@ import (
 // with a page 500 pages deep: keyset paging makes them cost the same.
 func BenchmarkBoardPaging(b *testing.B) {
 	ctx := context.Background()
-	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
-	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		b.Fatal(err)
-	}
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		b.Fatal(err)
-	}
 	const n = 30000
-	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	topics := make([]models.ImportTopic, n)
-	for i := range topics {
-		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: []string{"ecg"},
-			Posts: []models.ImportPost{{AuthorID: author.ID, Source: "s", Cooked: "<p>s</p>", At: base.Add(time.Duration(i) * time.Minute)}}}
-	}
-	if err := store.ImportTopics(ctx, topics); err != nil {
-		b.Fatal(err)
-	}
+	store, _, board := benchBoard(b, n, "ecg")
 	// The cursor after 500 pages of 30 topics, newest first.
-	deep := models.TopicCursor{BumpedAt: base.Add(time.Duration(n-500*30) * time.Minute), ID: int64(n - 500*30 + 1)}
+	deep := models.TopicCursor{BumpedAt: benchBase.Add(time.Duration(n-500*30) * time.Minute), ID: int64(n - 500*30 + 1)}
 	for _, bc := range []struct {
 		name string
 		page models.TopicPage
@@ -185,28 +168,11 @@ func BenchmarkSearchPage(b *testing.B) {
 // do on every view.
 func BenchmarkReadPositionsAmong(b *testing.B) {
 	ctx := context.Background()
-	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
-	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		b.Fatal(err)
-	}
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		b.Fatal(err)
-	}
 	const n = 4000
-	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	topics := make([]models.ImportTopic, n)
-	for i := range topics {
-		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i),
-			Posts: []models.ImportPost{{AuthorID: author.ID, Source: "s", Cooked: "<p>s</p>", At: base.Add(time.Duration(i) * time.Minute)}}}
-	}
-	if err := store.ImportTopics(ctx, topics); err != nil {
-		b.Fatal(err)
-	}
+	store, author, _ := benchBoard(b, n)
 	var read []models.ReadPosition
 	for id := int64(1); id <= n; id += 2 {
-		read = append(read, models.ReadPosition{UserID: author.ID, TopicID: id, Number: 1, At: base})
+		read = append(read, models.ReadPosition{UserID: author.ID, TopicID: id, Number: 1, At: benchBase})
 	}
 	if err := store.RecordReadPositions(ctx, read); err != nil {
 		b.Fatal(err)
@@ -231,4 +197,34 @@ func BenchmarkReadPositionsAmong(b *testing.B) {
 	}
 	cpu := (after.Utime.Nano() + after.Stime.Nano()) - (before.Utime.Nano() + before.Stime.Nano())
 	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
+}
+
+// benchBase is when the first of benchBoard's topics was posted; each
+// next one a minute later.
+var benchBase = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// benchBoard migrates a store of the first engine with one member and one
+// board holding n one-post topics by them, carrying tags, posted a minute
+// apart from benchBase, with IDs 1..n.
+func benchBoard(b *testing.B, n int, tags ...string) (*models.Store, *models.User, *models.Board) {
+	b.Helper()
+	ctx := context.Background()
+	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
+	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
+	if err := store.CreateUser(ctx, author); err != nil {
+		b.Fatal(err)
+	}
+	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
+	if err := store.CreateBoard(ctx, board); err != nil {
+		b.Fatal(err)
+	}
+	topics := make([]models.ImportTopic, n)
+	for i := range topics {
+		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: tags,
+			Posts: []models.ImportPost{{AuthorID: author.ID, Source: "s", Cooked: "<p>s</p>", At: benchBase.Add(time.Duration(i) * time.Minute)}}}
+	}
+	if err := store.ImportTopics(ctx, topics); err != nil {
+		b.Fatal(err)
+	}
+	return store, author, board
 }

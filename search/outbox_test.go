@@ -337,25 +337,8 @@ func TestOutOfOrderCommitsAreNotSkipped(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, store)
 		x := w.open(t)
-		slow, slowPost := w.topic(t, w.board, "Slow transaction", "Nothing to see.")
-		fast, _ := w.topic(t, w.board, "Fast transaction", "Nothing either.")
-		w.catchUp(t)
-		before := x.Position()
-
-		// A transaction edits a post and queues it (the lower id), and
-		// stays open while another write commits (the higher id).
-		tx := store.DB().Begin()
-		t.Cleanup(func() { tx.Rollback() })
-		if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
-			"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
-			t.Fatal(err)
-		}
-		var low int64
-		if err := tx.Raw(`INSERT INTO search_outbox (topic_id, post_id, created_at) VALUES (?, ?, ?) RETURNING id`,
-			slow.ID, slowPost.ID, time.Now().UTC()).Scan(&low).Error; err != nil {
-			t.Fatal(err)
-		}
-		reply := w.reply(t, fast, "Procalcitonin guided antibiotics.")
+		tx, low, slowPost, reply := w.writeOutOfOrder(t)
+		before := x.Position() // where the helper's catching up left it
 		w.catchUp(t)
 		w.want(t, "procalcitonin", w.everyone(), reply.ID)
 		if got := x.Position(); got >= low {
@@ -381,6 +364,29 @@ func TestOutOfOrderCommitsAreNotSkipped(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// writeOutOfOrder writes two topics and has the index catch up, then
+// leaves a transaction open that edits the first topic's post and queues it
+// in the outbox (the lower id, low) while a reply to the second commits
+// (the higher id). It returns the open transaction, low, the edited post
+// and the reply.
+func (w *world) writeOutOfOrder(t *testing.T) (tx *gorm.DB, low int64, slowPost, reply *models.Post) {
+	t.Helper()
+	slow, slowPost := w.topic(t, w.board, "Slow transaction", "Nothing to see.")
+	fast, _ := w.topic(t, w.board, "Fast transaction", "Nothing either.")
+	w.catchUp(t)
+	tx = w.store.DB().Begin()
+	t.Cleanup(func() { tx.Rollback() })
+	if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
+		"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Raw(`INSERT INTO search_outbox (topic_id, post_id, created_at) VALUES (?, ?, ?) RETURNING id`,
+		slow.ID, slowPost.ID, time.Now().UTC()).Scan(&low).Error; err != nil {
+		t.Fatal(err)
+	}
+	return tx, low, slowPost, w.reply(t, fast, "Procalcitonin guided antibiotics.")
 }
 
 func TestRunAppliesWritesWhenWoken(t *testing.T) {

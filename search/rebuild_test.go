@@ -374,22 +374,7 @@ func TestRebuildStartsBelowAnOpenTransaction(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, store)
 		w.open(t)
-		slow, slowPost := w.topic(t, w.board, "Slow transaction", "Nothing to see.")
-		fast, _ := w.topic(t, w.board, "Fast transaction", "Nothing either.")
-		w.catchUp(t)
-
-		tx := store.DB().Begin()
-		t.Cleanup(func() { tx.Rollback() })
-		if err := tx.Exec(`UPDATE posts SET source = ?, plain = ?, version = version + 1 WHERE id = ?`,
-			"Late lactate clearance noted.", "Late lactate clearance noted.", slowPost.ID).Error; err != nil {
-			t.Fatal(err)
-		}
-		var low int64
-		if err := tx.Raw(`INSERT INTO search_outbox (topic_id, post_id, created_at) VALUES (?, ?, ?) RETURNING id`,
-			slow.ID, slowPost.ID, time.Now().UTC()).Scan(&low).Error; err != nil {
-			t.Fatal(err)
-		}
-		reply := w.reply(t, fast, "Procalcitonin guided antibiotics.")
+		tx, low, slowPost, reply := w.writeOutOfOrder(t)
 
 		if err := w.index.Close(); err != nil {
 			t.Fatal(err)
