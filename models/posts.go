@@ -69,9 +69,11 @@ func (p *Post) IsEdited() bool { return p.Version > 1 }
 // PostView is a post as the topic page shows it, with its author.
 type PostView struct {
 	Post
-	AuthorUsername   string
-	AuthorName       string
-	AuthorSpecialty  string
+	AuthorUsername  string
+	AuthorName      string
+	AuthorSpecialty string
+	// AuthorProfession is set by the search results' reads; the topic
+	// page does not show it, and PostsInTopic leaves it empty.
 	AuthorProfession string
 	// Reactions count the post's reactions, in ReactionKinds order (none
 	// marked Mine); Images are its images and Previews the ready cards of
@@ -474,7 +476,11 @@ func (s *Store) UnhidePost(ctx context.Context, postID, moderatorID int64) error
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // postsInTopicSQL is PostsInTopic's prepared statement (see hotQueries).
-// Besides the posts and their authors it reads, for each post not deleted,
+// Its columns are only what the topic page shows: every column costs the
+// driver an allocation or two a row (a text, or a number past 255), so the
+// topic's id, known to the caller, and the author's profession, which the
+// page does not show, are left out. Besides the posts and their authors it
+// reads, for each post not deleted,
 // its reactions' kinds (one word each, counted by the caller) and whether it
 // has images or ready link cards, so that a page without any (most of them)
 // takes this one statement, and one with some a second (pageMediaSQL).
@@ -485,11 +491,11 @@ func postsInTopicSQL(engine Engine) string {
 		kinds = `string_agg(r.kind, ' ')`
 	}
 	return `
-		SELECT p.id, p.topic_id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
+		SELECT p.id, p.number, p.author_id, p.version, ` + epoch("p.created_at") + `, ` + epoch("p.updated_at") + `,
 			` + epoch("p.deleted_at") + `, p.deleted_by_id,
 			CASE WHEN p.deleted_at IS NULL THEN p.cooked ELSE '' END,
 			` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
-			u.username, u.display_name, u.specialty, u.profession,
+			u.username, u.display_name, u.specialty,
 			CASE WHEN p.deleted_at IS NULL THEN (SELECT ` + kinds + ` FROM post_reactions r WHERE r.post_id = p.id) END,
 			CASE WHEN p.deleted_at IS NULL THEN
 				EXISTS (SELECT 1 FROM post_images i WHERE i.post_id = p.id) OR
@@ -517,7 +523,8 @@ const pageMediaSQL = `
 	WHERE p.topic_id = ? AND p.number BETWEEN ? AND ? AND p.deleted_at IS NULL AND lp.status = '` + PreviewReady + `'`
 
 // PostsInTopic returns the posts numbered first through last, in order,
-// with their authors, reactions, images and link cards. A deleted post
+// with their authors (name, username and specialty: AuthorProfession is
+// left empty), reactions, images and link cards. A deleted post
 // comes back as a tombstone: its content never leaves the database through
 // this path. A hidden post keeps its content, which moderators still read:
 // whoever shows it to anyone else must leave it out.
@@ -533,20 +540,26 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 	defer rows.Close()
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	media := false
+	// Each row is scanned into its place in posts, and the values without
+	// one are kept across rows (Scan sets each on every row): whatever
+	// Scan writes through escapes to the heap, so a variable declared in
+	// the loop would be an allocation a row.
+	var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
+	var reactions sql.NullString
+	var hasMedia bool
 	for rows.Next() {
-		var p PostView
-		var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
-		var reactions sql.NullString
-		var hasMedia bool
-		if err := rows.Scan(&p.ID, &p.TopicID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
+		posts = append(posts, PostView{})
+		p := &posts[len(posts)-1]
+		if err := rows.Scan(&p.ID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
 			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
-			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &p.AuthorProfession, &reactions, &hasMedia); err != nil {
+			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &reactions, &hasMedia); err != nil {
 			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
+		p.TopicID = topicID
 		if p.Anonymous {
 			// Nothing of the author but the post's label leaves the store
 			// (blanked here rather than in SQL: this is the hottest query).
-			p.AuthorUsername, p.AuthorName, p.AuthorSpecialty, p.AuthorProfession = "", "", "", ""
+			p.AuthorUsername, p.AuthorName, p.AuthorSpecialty = "", "", ""
 		}
 		p.CreatedAt, p.UpdatedAt = time.Unix(created.Int64, 0).UTC(), time.Unix(updated.Int64, 0).UTC()
 		if deletedAt.Valid {
@@ -567,7 +580,6 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		}
 		p.Reactions = countReactions(reactions.String)
 		media = media || hasMedia
-		posts = append(posts, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list posts of topic %d: %w", topicID, err)
@@ -622,10 +634,11 @@ func (s *Store) pageMedia(ctx context.Context, h *hotQueries, posts []PostView, 
 		preview        LinkPreview
 	}
 	var cards []card
+	// Kept across rows, as in PostsInTopic.
+	var kind, position, n1, n2, dicom int
+	var postID int64
+	var t [10]string
 	for rows.Next() {
-		var kind, position, n1, n2, dicom int
-		var postID int64
-		var t [10]string
 		if err := rows.Scan(&kind, &postID, &position, &n1, &n2, &dicom,
 			&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &t[6], &t[7], &t[8], &t[9]); err != nil {
 			return fmt.Errorf("read images and link cards of topic %d: %w", topicID, err)
