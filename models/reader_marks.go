@@ -13,6 +13,8 @@ import (
 // is the same for every reader (which may come from the app's cache), so
 // they come in one prepared statement: one round trip on PostgreSQL.
 type ReaderMarks struct {
+	// Reacted and Bookmarked are by post id; nil when the member has none
+	// on the page (most pages), which reads as empty.
 	Reacted    map[int64][]ReactionKind
 	Bookmarked map[int64]bool
 	Level      SubscriptionLevel
@@ -50,7 +52,7 @@ func readerMarksSQL(engine Engine) string {
 // ReaderMarksOn reads a member's marks on posts first to last (by number)
 // of a topic, their position in it and their draft of a reply to it.
 func (s *Store) ReaderMarksOn(ctx context.Context, userID, topicID int64, first, last int) (ReaderMarks, error) {
-	marks := ReaderMarks{Reacted: map[int64][]ReactionKind{}, Bookmarked: map[int64]bool{}, Level: LevelDefault}
+	marks := ReaderMarks{Level: LevelDefault}
 	h, err := s.hot(ctx)
 	if err != nil {
 		return marks, err
@@ -70,8 +72,14 @@ func (s *Store) ReaderMarksOn(ctx context.Context, userID, topicID int64, first,
 		}
 		switch what {
 		case 1:
+			if marks.Reacted == nil {
+				marks.Reacted = map[int64][]ReactionKind{}
+			}
 			marks.Reacted[n] = append(marks.Reacted[n], ReactionKind(value))
 		case 2:
+			if marks.Bookmarked == nil {
+				marks.Bookmarked = map[int64]bool{}
+			}
 			marks.Bookmarked[n] = true
 		case 3:
 			marks.Level = SubscriptionLevel(value)
