@@ -48,17 +48,7 @@ func TestPostsInTopicReadsReactionsImagesAndCards(t *testing.T) {
 		}
 		// c and a are fetched, b is still pending; the opening post lists a, b, c.
 		ids := q.take()
-		now := store.Now()
-		for _, id := range []int64{ids[2], ids[0]} {
-			p, err := store.LinkPreviewByID(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p.Status, p.Title, p.Year, p.FetchedAt = models.PreviewReady, "Card "+p.URL, 2024, &now
-			if err := store.SaveLinkPreview(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-		}
+		fetchCards(t, store, ids[2], ids[0])
 		for _, r := range []struct {
 			user *models.User
 			post int64

@@ -37,17 +37,7 @@ func TestTopicPageReadsMatchPlainReads(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids := q.take()
-		now := store.Now()
-		for _, id := range []int64{ids[2], ids[0]} {
-			p, err := store.LinkPreviewByID(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p.Status, p.Title, p.Description, p.Year, p.Journal, p.FetchedAt = models.PreviewReady, "Card "+p.URL, "About it", 2024, "NEJM", &now
-			if err := store.SaveLinkPreview(ctx, p); err != nil {
-				t.Fatal(err)
-			}
-		}
+		fetchCards(t, store, ids[2], ids[0]) // c and a; b stays pending
 		reply := func(author *models.User, c models.PostContent, anonymous bool) *models.Post {
 			t.Helper()
 			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: author.ID, PostContent: c, Anonymous: anonymous})
@@ -264,4 +254,22 @@ func plainTopicSummary(t *testing.T, store *models.Store, topicID int64) *models
 	}
 	s.Tags = tags[topicID]
 	return &s
+}
+
+// fetchCards makes the link previews with these ids ready, as a fetch
+// would: titled "Card <url>", from 2024.
+func fetchCards(t *testing.T, store *models.Store, ids ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	now := store.Now()
+	for _, id := range ids {
+		p, err := store.LinkPreviewByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Status, p.Title, p.Description, p.Year, p.Journal, p.FetchedAt = models.PreviewReady, "Card "+p.URL, "About it", 2024, "NEJM", &now
+		if err := store.SaveLinkPreview(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
