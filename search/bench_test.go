@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +249,8 @@ func BenchmarkIndexBatch(b *testing.B) {
 // a temporary folder, reporting posts a second.
 //
 //	ROUNDS_BENCH_DATA=./data/bench go test ./search -run '^$' -bench Rebuild -benchtime 1x -cpuprofile cpu.prof
+//
+// ROUNDS_BENCH_BATCH sets the posts a segment holds (rebuildBatch unless set).
 func BenchmarkRebuild(b *testing.B) {
 	dir := os.Getenv("ROUNDS_BENCH_DATA")
 	if dir == "" {
@@ -259,15 +262,25 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
+	batch := rebuildBatch
+	if s := os.Getenv("ROUNDS_BENCH_BATCH"); s != "" {
+		if batch, err = strconv.Atoi(s); err != nil {
+			b.Fatalf("ROUNDS_BENCH_BATCH: %v", err)
+		}
+	}
 	var posts int64
+	cpuStart := cpuTime()
 	for b.Loop() {
-		stats, err := Rebuild(ctx, b.TempDir(), store, nil)
+		stats, err := rebuild(ctx, b.TempDir(), store, batch, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
 		posts += stats.Posts
 	}
 	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
+	// The CPU a post costs, every core's: the steadier figure on a busy
+	// machine, where posts/s says more about the neighbours.
+	b.ReportMetric(float64((cpuTime()-cpuStart).Microseconds())/float64(max(posts, 1)), "cpu-µs/post")
 }
 
 // BenchmarkSnippet measures quoting a result: a post of a few paragraphs

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -131,5 +133,29 @@ func TestUserRoleCommand(t *testing.T) {
 		if err := run(args, &out, &out); err == nil {
 			t.Errorf("rounds %v succeeded", args)
 		}
+	}
+}
+
+// rounds reindex --cpuprofile writes a profile of the rebuild, so a
+// rebuild can be profiled as it runs for real (issue 16).
+func TestReindexWritesACPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ROUNDS_DATA_DIR", dir)
+	t.Setenv("ROUNDS_DATABASE_URL", "")
+	t.Setenv("ROUNDS_LOG_LEVEL", "warn")
+	var out bytes.Buffer
+	if err := run([]string{"migrate"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	profile := filepath.Join(t.TempDir(), "cpu.prof")
+	out.Reset()
+	if err := run([]string{"reindex", "--cpuprofile", profile}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "reindexed 0 posts") {
+		t.Fatalf("reindex said %q", out.String())
+	}
+	if info, err := os.Stat(profile); err != nil || info.Size() == 0 {
+		t.Fatalf("CPU profile: %v, %v", info, err)
 	}
 }

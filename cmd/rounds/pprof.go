@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
+	httppprof "net/http/pprof"
+	"os"
+	"runtime/pprof"
 	"time"
 )
 
@@ -17,11 +19,11 @@ import (
 // site's own listener. It returns the address it listens on.
 func serveProfiles(addr string, log *slog.Logger) (listening string, stop func(), err error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", httppprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("listen on ROUNDS_PPROF_ADDR %s: %w", addr, err)
@@ -36,6 +38,27 @@ func serveProfiles(addr string, log *slog.Logger) (listening string, stop func()
 	return ln.Addr().String(), func() {
 		if err := server.Close(); err != nil {
 			log.Warn("stop serving profiles", "err", err)
+		}
+	}, nil
+}
+
+// startCPUProfile profiles this process's CPU into path until the returned
+// function is called, for a one-shot command such as rounds reindex.
+func startCPUProfile(path string) (stop func(log *slog.Logger), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		if cerr := f.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		return nil, fmt.Errorf("start CPU profile: %w", err)
+	}
+	return func(log *slog.Logger) {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			log.Error("write CPU profile", "path", path, "err", err)
 		}
 	}, nil
 }

@@ -17,6 +17,7 @@ import (
 
 func runReindex(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reindex", stdout)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the rebuild to this `file` (for go tool pprof)")
 	if helped, err := parseFlags(fs, args); helped || err != nil {
 		return err
 	}
@@ -37,6 +38,14 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer e.close()
+
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile(e.log)
+	}
 
 	// The rebuild counts the posts it is to write; the progress report
 	// starts with its first call.
