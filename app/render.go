@@ -78,8 +78,17 @@ func (v *viewSet) render(c *fiber.Ctx, name string, data any) error {
 	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	sendHTML(c, buf.B)
+	return nil
+}
+
+// sendHTML sets a copy of page as the response's body. A copy, because
+// page is a pooled buffer that goes back to the pool when the handler
+// returns, before the response is written out (c.Send would keep page
+// itself, and another request could write over it meanwhile).
+func sendHTML(c *fiber.Ctx, page []byte) {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.B)
+	c.Response().SetBody(page)
 }
 
 // renderFragment executes a named partial alone, for the preview endpoint.
@@ -93,8 +102,8 @@ func (v *viewSet) renderFragment(c *fiber.Ctx, page, name string, data any) erro
 	if err := t.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("render %s/%s: %w", page, name, err)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.B)
+	sendHTML(c, buf.B)
+	return nil
 }
 
 func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {
