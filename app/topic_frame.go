@@ -150,44 +150,46 @@ func writeTopicHead(b *bytebufferpool.ByteBuffer, data *pageData, t *models.Topi
 
 // writeModeratorTools writes the forms that lock, pin and move the topic.
 func writeModeratorTools(b *bytebufferpool.ByteBuffer, t *models.TopicSummary, csrf string) {
-	b.B = append(b.B, "\n  <div class=\"mod-tools\" role=\"group\" aria-label=\"Moderator tools\">\n    <form method=\"post\" action=\"/mod/topics/"...)
+	b.B = append(b.B, "\n  <div class=\"mod-tools\" role=\"group\" aria-label=\"Moderator tools\">\n    "...)
+	lock, unlock := modSwitch{"lock", "Lock"}, modSwitch{"unlock", "Unlock"}
+	writeModeratorForm(b, t.ID, csrf, lock, unlock, t.Locked, func() {
+		b.B = append(b.B, "<label for=\"lock-reason\">Reason for locking <span class=\"muted\">(optional)</span></label>\n"+
+			"      <input id=\"lock-reason\" name=\"reason\" type=\"text\" maxlength=\"500\" autocomplete=\"off\">"...)
+	})
+	b.B = append(b.B, "\n    "...)
+	writeModeratorForm(b, t.ID, csrf, modSwitch{"pin", "Pin"}, modSwitch{"unpin", "Unpin"}, t.Pinned, nil)
+	b.B = append(b.B, "\n    <a class=\"button small\" href=\"/mod/topics/"...)
 	b.B = strconv.AppendInt(b.B, t.ID, 10)
-	if t.Locked {
-		b.B = append(b.B, "/unlock"...)
-	} else {
-		b.B = append(b.B, "/lock"...)
+	b.B = append(b.B, "/move\">Move</a>\n  </div>\n  "...)
+}
+
+// modSwitch is one way of a moderator's switch on a topic: its action's
+// last segment and its button.
+type modSwitch struct{ action, button string }
+
+// writeModeratorForm writes the form that turns a topic's state on, or off
+// when it is on; fields, when not nil, writes the fields of turning it on.
+func writeModeratorForm(b *bytebufferpool.ByteBuffer, topicID int64, csrf string, turnOn, turnOff modSwitch, on bool, fields func()) {
+	next := turnOn
+	if on {
+		next = turnOff
 	}
+	b.B = append(b.B, "<form method=\"post\" action=\"/mod/topics/"...)
+	b.B = strconv.AppendInt(b.B, topicID, 10)
+	b.B = append(b.B, '/')
+	b.B = append(b.B, next.action...)
 	b.B = append(b.B, "\">\n      <input type=\"hidden\" name=\"_csrf\" value=\""...)
 	writeHTML(b, csrf)
 	b.B = append(b.B, "\">\n      "...)
-	if !t.Locked {
-		b.B = append(b.B, "<label for=\"lock-reason\">Reason for locking <span class=\"muted\">(optional)</span></label>\n"+
-			"      <input id=\"lock-reason\" name=\"reason\" type=\"text\" maxlength=\"500\" autocomplete=\"off\">"...)
+	if fields != nil {
+		if !on {
+			fields()
+		}
+		b.B = append(b.B, "\n      "...)
 	}
-	b.B = append(b.B, "\n      <button type=\"submit\" class=\"button small\">"...)
-	if t.Locked {
-		b.B = append(b.B, "Unlock"...)
-	} else {
-		b.B = append(b.B, "Lock"...)
-	}
-	b.B = append(b.B, "</button>\n    </form>\n    <form method=\"post\" action=\"/mod/topics/"...)
-	b.B = strconv.AppendInt(b.B, t.ID, 10)
-	if t.Pinned {
-		b.B = append(b.B, "/unpin"...)
-	} else {
-		b.B = append(b.B, "/pin"...)
-	}
-	b.B = append(b.B, "\">\n      <input type=\"hidden\" name=\"_csrf\" value=\""...)
-	writeHTML(b, csrf)
-	b.B = append(b.B, "\">\n      <button type=\"submit\" class=\"button small\">"...)
-	if t.Pinned {
-		b.B = append(b.B, "Unpin"...)
-	} else {
-		b.B = append(b.B, "Pin"...)
-	}
-	b.B = append(b.B, "</button>\n    </form>\n    <a class=\"button small\" href=\"/mod/topics/"...)
-	b.B = strconv.AppendInt(b.B, t.ID, 10)
-	b.B = append(b.B, "/move\">Move</a>\n  </div>\n  "...)
+	b.B = append(b.B, "<button type=\"submit\" class=\"button small\">"...)
+	b.B = append(b.B, next.button...)
+	b.B = append(b.B, "</button>\n    </form>"...)
 }
 
 // writePager is the "pager" partial: the links to the topic's pages.
