@@ -23,6 +23,10 @@ type composerView struct {
 // the partials, all parsed at start-up.
 type viewSet struct {
 	pages map[string]*template.Template
+	// head is the head's links and iconSrc the brand's icon, as the
+	// layout writes them, for the pages written in Go (topic_frame.go).
+	head    template.HTML
+	iconSrc string
 }
 
 func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
@@ -52,7 +56,11 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list pages: %w", err)
 	}
-	v := &viewSet{pages: make(map[string]*template.Template, len(files))}
+	icon, err := brandIconSrc(funcs)
+	if err != nil {
+		return nil, err
+	}
+	v := &viewSet{pages: make(map[string]*template.Template, len(files)), head: head, iconSrc: icon}
 	for _, file := range files {
 		t, err := shared.Clone()
 		if err != nil {
@@ -64,6 +72,20 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
 		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
 	}
 	return v, nil
+}
+
+// brandIconSrc is the layout's icon address as its <img src> holds it.
+func brandIconSrc(funcs template.FuncMap) (string, error) {
+	const start, end = `<img src="`, `">`
+	t, err := template.New("icon").Funcs(funcs).Parse(start + `{{asset "img/icon.svg"}}` + end)
+	if err != nil {
+		return "", fmt.Errorf("parse the icon's address: %w", err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, nil); err != nil {
+		return "", fmt.Errorf("write the icon's address: %w", err)
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(b.String(), start), end), nil
 }
 
 // render executes a page into a pooled buffer first, so a template error
@@ -78,8 +100,17 @@ func (v *viewSet) render(c *fiber.Ctx, name string, data any) error {
 	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	sendHTML(c, buf.B)
+	return nil
+}
+
+// sendHTML sets a copy of page as the response's body. A copy, because
+// page is a pooled buffer that goes back to the pool when the handler
+// returns, before the response is written out (c.Send would keep page
+// itself, and another request could write over it meanwhile).
+func sendHTML(c *fiber.Ctx, page []byte) {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.B)
+	c.Response().SetBody(page)
 }
 
 // renderFragment executes a named partial alone, for the preview endpoint.
@@ -93,8 +124,8 @@ func (v *viewSet) renderFragment(c *fiber.Ctx, page, name string, data any) erro
 	if err := t.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("render %s/%s: %w", page, name, err)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.B)
+	sendHTML(c, buf.B)
+	return nil
 }
 
 func templateFuncs(assets *assets, now func() time.Time) template.FuncMap {

@@ -177,8 +177,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 		p.Reply = reply
 	}
 	data := h.page(c, topic.Title)
-	data.Page = p
-	return h.views.render(c, "topic_show", data)
+	return h.views.renderTopicPage(c, &data, &p)
 }
 
 // topicPostItems adds to the page's shared posts what is the reader's: what

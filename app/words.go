@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -22,16 +21,25 @@ func ago(d time.Duration) string {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute", "minutes") + " ago"
+		return countAgo(int(d/time.Minute), "minute", "minutes")
 	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour", "hours") + " ago"
+		return countAgo(int(d/time.Hour), "hour", "hours")
 	case d < 60*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day", "days") + " ago"
+		return countAgo(int(d/(24*time.Hour)), "day", "days")
 	case d < 2*365*24*time.Hour:
-		return plural(int(d/(30*24*time.Hour)), "month", "months") + " ago"
+		return countAgo(int(d/(30*24*time.Hour)), "month", "months")
 	default:
-		return plural(int(d/(365*24*time.Hour)), "year", "years") + " ago"
+		return countAgo(int(d/(365*24*time.Hour)), "year", "years")
 	}
+}
+
+// countAgo is plural(n, one, many) + " ago" in one allocation: every post
+// of a topic page written afresh says how long ago it was posted.
+func countAgo(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one + " ago"
+	}
+	return strconv.Itoa(n) + " " + many + " ago"
 }
 
 // plural counts n things, naming them in the singular or the plural.
@@ -39,7 +47,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return strconv.Itoa(n) + " " + many
 }
 
 // spanWords writes a duration as a person would: "1 minute", "45 seconds".

@@ -46,6 +46,10 @@ func TestAgo(t *testing.T) {
 		{2 * day, "2 days ago"},
 		{90 * day, "3 months ago"},
 		{3 * 365 * day, "3 years ago"},
+		{time.Hour, "1 hour ago"},
+		{59 * time.Minute, "59 minutes ago"},
+		{400 * day, "13 months ago"},
+		{150 * 365 * day, "150 years ago"},
 	}
 	for _, tt := range tests {
 		if got := ago(tt.d); got != tt.want {
