@@ -134,7 +134,9 @@ func (c *walCheckpointer) run() {
 // the write lock, so that the next writer starts the WAL again.
 func (c *walCheckpointer) checkpoint(ctx context.Context) error {
 	frames, err := c.passive(ctx)
-	if err != nil || frames.busy || frames.log < walRestartFrames {
+	// Past a reader still on older pages the WAL cannot start again yet:
+	// the lock would be taken for nothing.
+	if err != nil || frames.busy || frames.log < walRestartFrames || frames.written < frames.log {
 		return err
 	}
 	if err := c.lock.acquire(ctx); err != nil {
