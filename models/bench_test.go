@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"rounds/internal/cputime"
 	"rounds/models"
 	"rounds/models/modelstest"
 )
@@ -182,21 +182,15 @@ func BenchmarkReadPositionsAmong(b *testing.B) {
 		ids[i] = int64(1000 + 7*i)
 	}
 	b.ReportAllocs()
-	var before, after syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
-		b.Fatal(err)
-	}
+	before := cputime.Used()
 	for b.Loop() {
 		got, err := store.ReadPositionsAmong(ctx, author.ID, ids)
 		if err != nil || len(got) != 15 {
 			b.Fatalf("%d positions, %v", len(got), err)
 		}
 	}
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &after); err != nil {
-		b.Fatal(err)
-	}
-	cpu := (after.Utime.Nano() + after.Stime.Nano()) - (before.Utime.Nano() + before.Stime.Nano())
-	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
+	cpu := cputime.Used() - before
+	b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(b.N), "cpu-µs/op")
 }
 
 // benchBase is when the first of benchBoard's topics was posted; each

@@ -42,6 +42,9 @@ type Store struct {
 	jobs    Jobs // where writes queue background work; nil queues none
 	// writer queues and groups the writes on SQLite; nil on PostgreSQL.
 	writer *writeLock
+	// checkpointer keeps SQLite's WAL short; nil on PostgreSQL and in a
+	// store bound to a transaction.
+	checkpointer *walCheckpointer
 }
 
 // Errors the store returns for outcomes callers act on.
@@ -70,10 +73,11 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, op
 		NowFunc:                clock.nowUTC,
 	}
 	var (
-		db     *gorm.DB
-		engine Engine
-		writer *writeLock
-		err    error
+		db           *gorm.DB
+		engine       Engine
+		writer       *writeLock
+		checkpointer *walCheckpointer
+		err          error
 	)
 	switch {
 	case databaseURL == "":
@@ -82,11 +86,12 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, op
 		}
 		engine = SQLite
 		var pool *sql.DB
-		if pool, writer, err = openSQLite(sqliteDSN(SQLitePath(dataDir), o.mappedReads)); err != nil {
+		if pool, writer, checkpointer, err = openSQLite(sqliteDSN(SQLitePath(dataDir), o.mappedReads), log); err != nil {
 			break
 		}
 		if db, err = gorm.Open(&sqlite.Dialector{Conn: pool}, cfg); err != nil {
-			_ = pool.Close() // the open error is the one worth reporting
+			_ = checkpointer.close() // the open error is the one worth reporting
+			_ = pool.Close()
 		}
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
@@ -113,13 +118,14 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, op
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock, changes: &changes{}, writer: writer}
+	s := &Store{db: db, engine: engine, hotq: &hotQueries{}, clock: clock, changes: &changes{}, writer: writer,
+		checkpointer: checkpointer}
 	if err := countChanges(db, s.changes); err != nil {
-		_ = sqlDB.Close() // the registration error is the one worth reporting
+		_ = s.Close() // the registration error is the one worth reporting
 		return nil, fmt.Errorf("open %s database: %w", engine, err)
 	}
 	if err := s.Ping(ctx); err != nil {
-		_ = sqlDB.Close() // the ping error is the one worth reporting
+		_ = s.Close() // the ping error is the one worth reporting
 		return nil, err
 	}
 	return s, nil
@@ -168,6 +174,10 @@ func sqliteDSN(path string, mappedReads bool) string {
 	// here were bound by CPU, not by that fsync (docs/performance.md), and
 	// Rounds never loses what someone wrote to go faster.
 	q.Add("_pragma", "synchronous(FULL)")
+	// No checkpoint inside a COMMIT, while the writer holds the write
+	// lock: the store's checkpointer runs them beside the writers
+	// (sqlite_checkpoint.go).
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	// A page cache of its own for each of the pool's connections, outside
 	// Go's heap: 32 MB each held 256 MB of a server's memory once a large
 	// database had filled them, to save reads that the kernel's page cache
@@ -236,14 +246,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the connection pool.
+// Close stops the WAL's checkpointer and releases the connection pool.
 func (s *Store) Close() error {
 	s.hotq.close()
+	var stopped error
+	if s.checkpointer != nil {
+		stopped = s.checkpointer.close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("database handle: %w", err)
 	}
-	return sqlDB.Close()
+	return errors.Join(sqlDB.Close(), stopped)
 }
 
 // redactURL hides a password in a database URL before it reaches a log or

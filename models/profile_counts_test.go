@@ -21,26 +21,14 @@ func TestProfileCountsStayRightThroughEveryWrite(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
-		mod := &models.User{Username: "park", DisplayName: "Dr. Lena Park", Status: models.StatusVerified, Role: models.RoleModerator}
-		if err := store.CreateUser(ctx, mod); err != nil {
-			t.Fatal(err)
-		}
+		mod := modelstest.Verified("park", "Dr. Lena Park").Moderator().Make(t, store)
 		insider := modelstest.Verified("ito", "Dr. Ken Ito").Make(t, store)
-		closed := &models.Board{Slug: "private", Title: "Private", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
 		group := &models.Group{Name: "Cardiologists"}
-		if err := store.SaveGroup(ctx, group); err != nil {
-			t.Fatal(err)
-		}
+		closed := f.closedBoard(t, "private", "Private", group)
 		for _, u := range []int64{f.author.ID, insider.ID} {
 			if err := store.AddGroupMember(ctx, group.ID, u); err != nil {
 				t.Fatal(err)
 			}
-		}
-		if err := store.SetBoardGroups(ctx, closed.ID, []int64{group.ID}, nil); err != nil {
-			t.Fatal(err)
 		}
 
 		viewers := map[string]*models.User{"author": f.author, "peer": f.peer, "moderator": mod, "insider": insider}
@@ -241,10 +229,7 @@ func TestProfileCountsSurviveConcurrentWrites(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
-		mod := &models.User{Username: "park", DisplayName: "Dr. Lena Park", Status: models.StatusVerified, Role: models.RoleModerator}
-		if err := store.CreateUser(ctx, mod); err != nil {
-			t.Fatal(err)
-		}
+		mod := modelstest.Verified("park", "Dr. Lena Park").Moderator().Make(t, store)
 		topic, opener, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
 			Title: "Busy topic", PostContent: models.PostContent{Source: "o", Cooked: "<p>o</p>"}})
 		if err != nil {

@@ -47,10 +47,7 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mod := &models.User{Username: "park", DisplayName: "Dr. Lena Park", Status: models.StatusVerified, Role: models.RoleModerator}
-		if err := store.CreateUser(ctx, mod); err != nil {
-			t.Fatal(err)
-		}
+		mod := modelstest.Verified("park", "Dr. Lena Park").Moderator().Make(t, store)
 		if err := store.HidePost(ctx, hidden.ID, mod.ID, "off topic"); err != nil {
 			t.Fatal(err)
 		}
@@ -174,10 +171,7 @@ func TestProfileChangesWaitForAModerator(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
-		mod := &models.User{Username: "park", DisplayName: "Dr. Lena Park", Status: models.StatusVerified, Role: models.RoleModerator}
-		if err := store.CreateUser(ctx, mod); err != nil {
-			t.Fatal(err)
-		}
+		mod := modelstest.Verified("park", "Dr. Lena Park").Moderator().Make(t, store)
 		edit := models.ProfileEdit{DisplayName: f.author.DisplayName, Credentials: "MD, FACC", Profession: f.author.Profession,
 			Specialty: f.author.Specialty, Institution: "Mercy General", ShowInstitution: true}
 		pending, err := store.UpdateProfile(ctx, f.author.ID, edit)

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
 	"strconv"
@@ -77,6 +78,9 @@ type writeLock struct {
 	maxOpen    time.Duration
 	now        func() time.Time
 	counts     writeCounts
+	// committed is told, without waiting, of each commit: the WAL has
+	// grown (walCheckpointer).
+	committed chan struct{}
 }
 
 // writeCounts counts what reached the disk: each commit is one sync of
@@ -111,7 +115,8 @@ type groupMember struct {
 }
 
 func newWriteLock() *writeLock {
-	return &writeLock{maxWrites: commitGroupWrites, maxOpen: commitGroupOpen, now: time.Now}
+	return &writeLock{maxWrites: commitGroupWrites, maxOpen: commitGroupOpen, now: time.Now,
+		committed: make(chan struct{}, 1)}
 }
 
 // acquire waits for the lock, in arrival order.
@@ -272,12 +277,22 @@ func (w *writeLock) endGroup() {
 		} else {
 			w.counts.groups.Add(1)
 			w.counts.writes.Add(uint64(g.pending))
+			w.noteCommit()
 		}
 	} else if err := g.tx.Rollback(); err != nil {
 		g.err = fmt.Errorf("sqlite: end a group of writes: %w", err)
 	}
 	restoreTempStore(g.host)
 	close(g.done)
+}
+
+// noteCommit tells the checkpointer, if it is not told already, that the
+// WAL has grown.
+func (w *writeLock) noteCommit() {
+	select {
+	case w.committed <- struct{}{}:
+	default:
+	}
 }
 
 // restoreTempStore sets a group's host back to SQLite's own place for
@@ -303,19 +318,24 @@ func (w *writeLock) abandonGroup(cause error) {
 }
 
 // openSQLite opens the pool of connections to the SQLite database at dsn,
-// each queueing its writes on one writeLock.
-func openSQLite(dsn string) (*sql.DB, *writeLock, error) {
+// each queueing its writes on one writeLock, and starts the checkpointer
+// that keeps its WAL short.
+func openSQLite(dsn string, log *slog.Logger) (*sql.DB, *writeLock, *walCheckpointer, error) {
 	// The driver registered under "sqlite" by the SQLite dialector.
 	probe, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	drv := probe.Driver()
 	if err := probe.Close(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	lock := newWriteLock()
-	return sql.OpenDB(&sqliteConnector{dsn: dsn, drv: drv, lock: lock}), lock, nil
+	checkpointer, err := startCheckpointer(drv, dsn, lock, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sql.OpenDB(&sqliteConnector{dsn: dsn, drv: drv, lock: lock}), lock, checkpointer, nil
 }
 
 // SQLiteCommits counts the writes this store has committed to SQLite
@@ -537,7 +557,12 @@ func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error)
 	c.lock.endGroup()
 	c.lock.counts.alone.Add(1)
 	var once sync.Once
-	return func() { once.Do(c.lock.release) }, nil
+	return func() {
+		once.Do(func() {
+			c.lock.noteCommit()
+			c.lock.release()
+		})
+	}, nil
 }
 
 // sqliteReadTx is a read-only transaction, on its own connection.

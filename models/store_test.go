@@ -80,6 +80,24 @@ func (f fixture) topic(t *testing.T, title string, tags ...string) *models.Topic
 	return topic
 }
 
+// closedBoard makes a board that only group's members (and moderators)
+// may read, saving the group first.
+func (f fixture) closedBoard(t *testing.T, slug, title string, group *models.Group) *models.Board {
+	t.Helper()
+	ctx := context.Background()
+	board := &models.Board{Slug: slug, Title: title, CreatedAt: f.store.Now()}
+	if err := f.store.CreateBoard(ctx, board); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.SaveGroup(ctx, group); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.SetBoardGroups(ctx, board.ID, []int64{group.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return board
+}
+
 func TestTopicsRepliesAndRevisions(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()

@@ -28,17 +28,7 @@ func TestTagListKeepsToWhatTheReaderMayRead(t *testing.T) {
 		f := newFixture(t, store)
 		mod := modelstest.Verified("mod", "Dr. Mod").Moderator().Make(t, store)
 		nurse := modelstest.Verified("nurse", "Sam Nurse").Profession("nurse").Make(t, store)
-		closed := &models.Board{Slug: "nursing", Title: "Nursing", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
-		nursing := &models.Group{Name: "Nursing", AutoProfession: "nurse"}
-		if err := store.SaveGroup(ctx, nursing); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardGroups(ctx, closed.ID, []int64{nursing.ID}, nil); err != nil {
-			t.Fatal(err)
-		}
+		closed := f.closedBoard(t, "nursing", "Nursing", &models.Group{Name: "Nursing", AutoProfession: "nurse"})
 		open1 := f.topic(t, "Open one", "sepsis", "antibiotics")
 		if _, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID, Title: "Nurses only",
 			Tags: []string{"sepsis"}, PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}}); err != nil {

@@ -182,17 +182,7 @@ func TestReadingListsKeepToWhatTheMemberMayRead(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		mod := modelstest.Verified("mod", "Dr. Mod").Moderator().Make(t, store)
-		closed := &models.Board{Slug: "nursing", Title: "Nursing", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
-		nursing := &models.Group{Name: "Nursing", AutoProfession: "nurse"}
-		if err := store.SaveGroup(ctx, nursing); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardGroups(ctx, closed.ID, []int64{nursing.ID}, nil); err != nil {
-			t.Fatal(err)
-		}
+		closed := f.closedBoard(t, "nursing", "Nursing", &models.Group{Name: "Nursing", AutoProfession: "nurse"})
 		restricted, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID, Title: "Nurses only",
 			PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
 		if err != nil {

@@ -2,11 +2,11 @@ package seed
 
 import (
 	"context"
-	"syscall"
 	"testing"
 	"time"
 
 	"rounds/app/markdown"
+	"rounds/internal/cputime"
 	"rounds/models/modelstest"
 )
 
@@ -66,7 +66,7 @@ func BenchmarkImportChunk(b *testing.B) {
 				b.Fatal(err)
 			}
 			posts := 0
-			cpu := processCPU(b)
+			cpu := cputime.Used()
 			for b.Loop() {
 				if err := store.ImportTopics(ctx, topics); err != nil {
 					b.Fatal(err)
@@ -74,7 +74,7 @@ func BenchmarkImportChunk(b *testing.B) {
 				posts += chunkTopics * (replies + 1)
 			}
 			b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
-			b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(posts), "cpu-µs/post")
+			b.ReportMetric(float64((cputime.Used()-cpu).Microseconds())/float64(posts), "cpu-µs/post")
 		})
 	}
 }
@@ -90,7 +90,7 @@ func BenchmarkRenderChunk(b *testing.B) {
 	userIDs := make([]int64, 500)
 	boardIDs := make([]int64, len(g.Boards()))
 	posts := 0
-	cpu := processCPU(b)
+	cpu := cputime.Used()
 	for b.Loop() {
 		generated := make([]Topic, chunkTopics)
 		for i := range generated {
@@ -102,15 +102,5 @@ func BenchmarkRenderChunk(b *testing.B) {
 		posts += chunkTopics * (replies + 1)
 	}
 	b.ReportMetric(float64(posts)/b.Elapsed().Seconds(), "posts/s")
-	b.ReportMetric(float64((processCPU(b)-cpu).Microseconds())/float64(posts), "cpu-µs/post")
-}
-
-// processCPU is the CPU time (user and system) the process has used so far:
-// on a shared machine it moves far less than the wall clock.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Used()-cpu).Microseconds())/float64(posts), "cpu-µs/post")
 }

@@ -33,6 +33,15 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer e.close()
+	// A seed of a million posts takes minutes: ROUNDS_PPROF_ADDR serves
+	// its profiles as the server's, to see where they go.
+	if e.cfg.PprofAddr != "" {
+		_, stopProfiles, err := serveProfiles(e.cfg.PprofAddr, e.log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiles()
+	}
 
 	total := *topics * (*replies + 1)
 	start := time.Now()
