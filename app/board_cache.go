@@ -126,6 +126,11 @@ type boardListCache struct {
 	// which readBatcher counts (positionsKey), or by the member marking
 	// what they read, a write.
 	positions *stampedCache[positionsKey, map[int64]int]
+	// profiles and profilePosts are members' profiles and pages of their
+	// posts as viewers alike see them (profileKey): a profile changes only
+	// by a write.
+	profiles     *stampedCache[profileKey, *models.Profile]
+	profilePosts *stampedCache[profilePostsKey, profilePosts]
 }
 
 type memberBoard struct{ memberID, boardID int64 }
@@ -147,7 +152,9 @@ func newBoardListCache() *boardListCache {
 		levels: newStampedCache[memberBoard, models.SubscriptionLevel](readCacheSize),
 		// Each entry holds a list's worth of positions and its key keeps
 		// the list alive: fewer of them.
-		positions: newStampedCache[positionsKey, map[int64]int](readCacheSize / 10),
+		positions:    newStampedCache[positionsKey, map[int64]int](readCacheSize / 10),
+		profiles:     newStampedCache[profileKey, *models.Profile](readCacheSize / 10),
+		profilePosts: newStampedCache[profilePostsKey, profilePosts](readCacheSize / 10),
 	}
 }
 

@@ -93,8 +93,14 @@ func profileURL(username string) string { return "/u/" + username }
 // verified, and the posts they signed that the viewer may read. Profiles
 // are for verified peers only, as the boards are.
 func (h *Handler) profileShow(c *fiber.Ctx) error {
-	ctx, viewer := c.UserContext(), member(c)
-	p, err := h.store.ProfileOf(ctx, viewer, c.Params("username"))
+	viewer := member(c)
+	key, err := h.profileKeyOf(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.boardLists.profiles.read(key, h.cacheStamp(), profileKey.kept, func() (*models.Profile, error) {
+		return h.store.ProfileOf(c.UserContext(), viewer, key.username)
+	})
 	if err != nil {
 		return missing("That member", err)
 	}
@@ -110,13 +116,17 @@ func (h *Handler) profileShow(c *fiber.Ctx) error {
 	if before < 0 {
 		return errNotFound("That page", nil)
 	}
-	posts, more, err := h.store.ProfilePosts(ctx, viewer, p.User.ID, page.Kind, before, profilePostsPerPage)
+	postsKey := profilePostsKey{profileKey: key, kind: page.Kind, before: before}
+	posts, err := h.boardLists.profilePosts.read(postsKey, h.cacheStamp(), profilePostsKey.kept, func() (profilePosts, error) {
+		posts, more, err := h.store.ProfilePosts(c.UserContext(), viewer, p.User.ID, page.Kind, before, profilePostsPerPage)
+		return profilePosts{posts: posts, more: more}, err
+	})
 	if err != nil {
 		return err
 	}
-	page.Posts = posts
-	if more {
-		page.Older = fmt.Sprintf("%s?before=%d", profileURL(p.User.Username), posts[len(posts)-1].PostID)
+	page.Posts = posts.posts
+	if posts.more {
+		page.Older = fmt.Sprintf("%s?before=%d", profileURL(p.User.Username), posts.posts[len(posts.posts)-1].PostID)
 		if page.Kind != "" {
 			page.Older += "&show=" + string(page.Kind)
 		}
@@ -124,6 +134,47 @@ func (h *Handler) profileShow(c *fiber.Ctx) error {
 	data := h.page(c, p.User.DisplayName)
 	data.Page = page
 	return h.views.render(c, "profile_show", data)
+}
+
+// profileKey is everything a profile depends on: the member, and the
+// viewer only through the boards they may read (boardScope: the counts and
+// posts are of those boards) and whether they moderate (moderators see
+// hidden posts, and count them). Viewers alike in both share the entries
+// of the profile caches.
+type profileKey struct {
+	username, scope string
+	moderates       bool
+}
+
+func (h *Handler) profileKeyOf(c *fiber.Ctx) (profileKey, error) {
+	scope, err := h.boardScope(c)
+	return profileKey{username: c.Params("username"), scope: scope, moderates: member(c).IsModerator()}, err
+}
+
+// kept is the key as stored: the username is the request's bytes.
+func (k profileKey) kept() profileKey {
+	k.username = strings.Clone(k.username)
+	return k
+}
+
+// profilePostsKey names a page of a profile's list of posts.
+type profilePostsKey struct {
+	profileKey
+	kind   models.ProfileKind
+	before int64
+}
+
+func (k profilePostsKey) kept() profilePostsKey {
+	k.profileKey = k.profileKey.kept()
+	k.kind = models.ProfileKind(strings.Clone(string(k.kind)))
+	return k
+}
+
+// profilePosts is a page of a profile's posts, and whether more follow.
+// Entries are never changed once stored.
+type profilePosts struct {
+	posts []models.ProfilePost
+	more  bool
 }
 
 // memberSince is the month a member joined, as a profile says it.
