@@ -12,6 +12,69 @@ import (
 	"rounds/models"
 )
 
+// stampedCache keeps values read from the database under the read cache's
+// rule (cacheStamp.fresh): an entry is used only while the store's count of
+// this node's writes has not moved since it was read, and for at most
+// readCacheTTL. Past bound entries the map starts over empty, which costs a
+// database read per entry and nothing else. Values are shared by every
+// request that gets them: callers must not change them.
+type stampedCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	bound   int
+	entries map[K]stamped[V]
+}
+
+// stamped is a value with the stamp taken before it was read.
+type stamped[V any] struct {
+	stamp cacheStamp
+	value V
+}
+
+func newStampedCache[K comparable, V any](bound int) *stampedCache[K, V] {
+	return &stampedCache[K, V]{bound: bound, entries: map[K]stamped[V]{}}
+}
+
+// get is the value kept under k if it is still fresh at now.
+func (c *stampedCache[K, V]) get(k K, now cacheStamp) (V, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[k]
+	c.mu.Unlock()
+	if !ok || !e.stamp.fresh(now.changes, now.at) {
+		var zero V
+		return zero, false
+	}
+	return e.value, true
+}
+
+func (c *stampedCache[K, V]) put(k K, stamp cacheStamp, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.bound {
+		c.entries = map[K]stamped[V]{}
+	}
+	c.entries[k] = stamped[V]{stamp: stamp, value: v}
+}
+
+// read is the value under k: from the cache while it is fresh, else read
+// and kept, stamped with stamp, which the caller takes before anything is
+// read so that nothing is kept as newer than it is. A key holding the
+// request's bytes (Fiber reuses them for the next request) is stored as
+// keep makes it; keep is nil for keys that hold none.
+func (c *stampedCache[K, V]) read(k K, stamp cacheStamp, keep func(K) K, read func() (V, error)) (V, error) {
+	if v, ok := c.get(k, stamp); ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	if keep != nil {
+		k = keep(k)
+	}
+	c.put(k, stamp, v)
+	return v, nil
+}
+
 // boardListKey is everything a page of a board's topic list depends on:
 // the board, the page (its cursor, as the link gave it) and whether the
 // reader sees topics whose opening post is hidden (moderators do). The
@@ -26,6 +89,12 @@ type boardListKey struct {
 	seesHidden    bool
 }
 
+// kept is the key as stored: its cursors are the request's bytes.
+func (k boardListKey) kept() boardListKey {
+	k.after, k.before = strings.Clone(k.after), strings.Clone(k.before)
+	return k
+}
+
 // boardList is a page of a board's topics as every reader of the same kind
 // sees it: the lists and the links to the pages around it. Nothing in it
 // depends on who reads it otherwise; the board page adds the reader's own
@@ -33,107 +102,109 @@ type boardListKey struct {
 // they may post) and writes the rows.
 // Entries are never changed once stored.
 type boardList struct {
-	stamp          cacheStamp
 	pinned, topics []models.TopicSummary
 	newer, older   string
 	// more says more topics follow (the tag page's link to older ones).
 	more bool
 }
 
-// boardListCache keeps pages of boards' topic lists under the read cache's
-// rule: an entry is used only while the store's count of this node's
-// writes has not moved since it was read, and for at most readCacheTTL.
+// boardListCache keeps what the list pages read, under the read cache's
+// rule (stampedCache).
 type boardListCache struct {
-	mu    sync.Mutex
-	lists map[boardListKey]*boardList
-	// boards are the boards of board pages by slug, under the same rule:
-	// a board's title, description and settings change only by a write.
-	boards map[string]cachedBoard
-	// since is each member's NewSince, under the same rule: it changes
-	// only by the member choosing a date or marking all read, both writes.
-	since map[int64]cachedSince
+	lists *stampedCache[boardListKey, *boardList]
+	// boards are the boards of board pages by slug: a board's title,
+	// description and settings change only by a write.
+	boards *stampedCache[string, *models.Board]
+	// since is each member's NewSince: it changes only by the member
+	// choosing a date or marking all read, both writes.
+	since *stampedCache[int64, time.Time]
+	// levels are members' digest switches on boards: a member changes one
+	// only by a write.
+	levels *stampedCache[memberBoard, models.SubscriptionLevel]
+	// positions are how far a member has read a cached list's topics, as
+	// stored: written only by a flush of the positions gathered in memory,
+	// which readBatcher counts (positionsKey), or by the member marking
+	// what they read, a write.
+	positions *stampedCache[positionsKey, map[int64]int]
+	// profiles and profilePosts are members' profiles and pages of their
+	// posts as viewers alike see them (profileKey): a profile changes only
+	// by a write.
+	profiles     *stampedCache[profileKey, *models.Profile]
+	profilePosts *stampedCache[profilePostsKey, profilePosts]
 }
 
-type cachedSince struct {
-	stamp cacheStamp
-	since time.Time
-}
+type memberBoard struct{ memberID, boardID int64 }
 
-type cachedBoard struct {
-	stamp cacheStamp
-	board *models.Board
+// positionsKey names a member's stored positions in the topics of one
+// list as the cache holds it (a new read of the list is a new list), as
+// they stood after the written'th flush of positions.
+type positionsKey struct {
+	memberID int64
+	list     *boardList
+	written  uint64
 }
 
 func newBoardListCache() *boardListCache {
-	return &boardListCache{lists: map[boardListKey]*boardList{}, boards: map[string]cachedBoard{},
-		since: map[int64]cachedSince{}}
+	return &boardListCache{
+		lists:  newStampedCache[boardListKey, *boardList](readCacheSize / 10),
+		boards: newStampedCache[string, *models.Board](readCacheSize / 10),
+		since:  newStampedCache[int64, time.Time](readCacheSize),
+		levels: newStampedCache[memberBoard, models.SubscriptionLevel](readCacheSize),
+		// Each entry holds a list's worth of positions and its key keeps
+		// the list alive: fewer of them.
+		positions:    newStampedCache[positionsKey, map[int64]int](readCacheSize / 10),
+		profiles:     newStampedCache[profileKey, *models.Profile](readCacheSize / 10),
+		profilePosts: newStampedCache[profilePostsKey, profilePosts](readCacheSize / 10),
+	}
 }
 
 // newSince is when topics start to count as new to the member (the
 // store's NewSince), from the cache when it holds it.
 func (h *Handler) newSince(c *fiber.Ctx, memberID int64) (time.Time, error) {
-	stamp := h.cacheStamp()
-	lc := h.boardLists
-	lc.mu.Lock()
-	e, ok := lc.since[memberID]
-	lc.mu.Unlock()
-	if ok && e.stamp.fresh(stamp.changes, stamp.at) {
-		return e.since, nil
-	}
-	since, err := h.store.NewSince(c.UserContext(), memberID)
-	if err != nil {
-		return since, err
-	}
-	lc.mu.Lock()
-	if len(lc.since) >= readCacheSize {
-		lc.since = map[int64]cachedSince{}
-	}
-	lc.since[memberID] = cachedSince{stamp: stamp, since: since}
-	lc.mu.Unlock()
-	return since, nil
+	return h.boardLists.since.read(memberID, h.cacheStamp(), nil, func() (time.Time, error) {
+		return h.store.NewSince(c.UserContext(), memberID)
+	})
 }
 
-// board is the board of a board page, from the cache when it holds it.
-// Entries are never changed once stored: callers must not change it.
+// boardOfPage is the board of a board page, from the cache when it holds
+// it. Entries are never changed once stored: callers must not change it.
 func (h *Handler) boardOfPage(c *fiber.Ctx, slug string) (*models.Board, error) {
-	stamp := h.cacheStamp()
-	lc := h.boardLists
-	lc.mu.Lock()
-	e, ok := lc.boards[slug]
-	lc.mu.Unlock()
-	if ok && e.stamp.fresh(stamp.changes, stamp.at) {
-		return e.board, nil
+	return h.boardLists.boards.read(slug, h.cacheStamp(), strings.Clone, func() (*models.Board, error) {
+		return h.store.BoardBySlug(c.UserContext(), slug)
+	})
+}
+
+// boardLevel is the member's digest switch on a board, from the cache
+// when it holds it.
+func (h *Handler) boardLevel(c *fiber.Ctx, memberID, boardID int64) (models.SubscriptionLevel, error) {
+	return h.boardLists.levels.read(memberBoard{memberID, boardID}, h.cacheStamp(), nil, func() (models.SubscriptionLevel, error) {
+		return h.store.BoardLevel(c.UserContext(), memberID, boardID)
+	})
+}
+
+// listPositions is how far the member has read the topics of a list: the
+// stored positions, from the cache when it holds them, moved on by those
+// gathered in memory since.
+func (h *Handler) listPositions(c *fiber.Ctx, memberID int64, list *boardList) (map[int64]int, error) {
+	ids := make([]int64, 0, len(list.pinned)+len(list.topics))
+	for _, topics := range [][]models.TopicSummary{list.pinned, list.topics} {
+		for i := range topics {
+			ids = append(ids, topics[i].ID)
+		}
 	}
-	board, err := h.store.BoardBySlug(c.UserContext(), slug)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// The count of flushes is read before the positions, as the stamp is:
+	// a flush after it makes the entry one that is never asked for again.
+	key := positionsKey{memberID: memberID, list: list, written: h.reads.flushes()}
+	stored, err := h.boardLists.positions.read(key, h.cacheStamp(), nil, func() (map[int64]int, error) {
+		return h.store.ReadPositionsAmong(c.UserContext(), memberID, ids)
+	})
 	if err != nil {
 		return nil, err
 	}
-	lc.mu.Lock()
-	if len(lc.boards) >= readCacheSize/10 {
-		lc.boards = map[string]cachedBoard{}
-	}
-	lc.boards[strings.Clone(slug)] = cachedBoard{stamp: stamp, board: board}
-	lc.mu.Unlock()
-	return board, nil
-}
-
-func (c *boardListCache) get(k boardListKey, changes uint64, now time.Time) (*boardList, bool) {
-	c.mu.Lock()
-	e, ok := c.lists[k]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) {
-		return nil, false
-	}
-	return e, true
-}
-
-func (c *boardListCache) put(k boardListKey, e *boardList) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.lists) >= readCacheSize/10 {
-		c.lists = map[boardListKey]*boardList{}
-	}
-	c.lists[k] = e
+	return h.reads.aheadAmong(memberID, ids, stored), nil
 }
 
 // boardScope names the set of boards the reader may read (from the read
@@ -168,16 +239,5 @@ func (h *Handler) spanningList(c *fiber.Ctx, key boardListKey, read func() (*boa
 	if key.scope, err = h.boardScope(c); err != nil {
 		return nil, err
 	}
-	stamp := h.cacheStamp()
-	if list, ok := h.boardLists.get(key, stamp.changes, stamp.at); ok {
-		return list, nil
-	}
-	key.after, key.before = strings.Clone(key.after), strings.Clone(key.before) // Fiber's are the request's bytes
-	list, err := read()
-	if err != nil {
-		return nil, err
-	}
-	list.stamp = stamp
-	h.boardLists.put(key, list)
-	return list, nil
+	return h.boardLists.lists.read(key, h.cacheStamp(), boardListKey.kept, read)
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -46,4 +47,32 @@ func hide(t *testing.T, a *apptest.App, postID, moderatorID int64, reason string
 	if err := a.Store.HidePost(t.Context(), postID, moderatorID, reason); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// What a member has read of a board's topics is cached with the list, but
+// a position they reach on this node shows on the next page, both while it
+// is gathered in memory and after it is written (which does not count as a
+// change to the caches), however soon after the list was cached.
+func TestBoardPageSaysWhatTheMemberReadAcrossAFlush(t *testing.T) {
+	apptest.Run(t, func(t *testing.T, a *apptest.App) {
+		okafor := a.Member(t, apptest.Okafor)
+		weber := a.Member(t, apptest.Weber)
+		board := a.Board(t, "cardiology", "Cardiology")
+		a.Clock.Add(time.Hour) // topics start after the members joined
+		topic := a.Topic(t, board, okafor, "Statins after 80", "Do you deprescribe?")
+		a.Reply(t, topic, okafor, "Only with a reason")
+		asWeber := a.SignedIn(t, weber)
+		newBadge := `<span class="badge new-topic">New</span>`
+		mustContain(t, asWeber.Get("/b/cardiology"), newBadge) // list and positions cached
+
+		wantStatus(t, asWeber.Get(fmt.Sprintf("/t/%d", topic.ID)), http.StatusOK)
+		mustNotContain(t, asWeber.Get("/b/cardiology"), newBadge, "new</a>")
+		if err := a.Site.FlushReadPositions(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		mustNotContain(t, asWeber.Get("/b/cardiology"), newBadge, "new</a>")
+
+		a.Reply(t, topic, okafor, "And a reply since")
+		mustContain(t, asWeber.Get("/b/cardiology"), "1 new")
+	})
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"html/template"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,7 +52,7 @@ func (h *Handler) boardShow(c *fiber.Ctx) error {
 	}
 	// The list is the same for every reader of its kind; what each member
 	// has read of it is theirs, so the rows are written per request.
-	reads, err := h.boardReading(c, p.Pinned, p.Topics)
+	reads, err := h.boardReading(c, list)
 	if err != nil {
 		return err
 	}
@@ -82,25 +81,21 @@ func (h *Handler) boardTopicList(c *fiber.Ctx, boardID int64, page models.TopicP
 	if page.After != nil || page.Before == nil {
 		key.before = ""
 	}
-	stamp := h.cacheStamp()
-	if list, ok := h.boardLists.get(key, stamp.changes, stamp.at); ok {
-		return list, nil
-	}
-	topics, more, err := h.store.TopicsInBoard(ctx, boardID, page)
-	if err != nil {
-		return nil, err
-	}
-	key.after, key.before = strings.Clone(key.after), strings.Clone(key.before) // Fiber's are the request's bytes
-	list := &boardList{stamp: stamp, topics: topics}
-	first := page.After == nil && (page.Before == nil || !more)
-	if first {
-		if list.pinned, err = h.store.PinnedTopics(ctx, m, boardID); err != nil {
+	return h.boardLists.lists.read(key, h.cacheStamp(), boardListKey.kept, func() (*boardList, error) {
+		topics, more, err := h.store.TopicsInBoard(ctx, boardID, page)
+		if err != nil {
 			return nil, err
 		}
-	}
-	list.newer, list.older = topicCursors(topics, page, first, more)
-	h.boardLists.put(key, list)
-	return list, nil
+		list := &boardList{topics: topics}
+		first := page.After == nil && (page.Before == nil || !more)
+		if first {
+			if list.pinned, err = h.store.PinnedTopics(ctx, m, boardID); err != nil {
+				return nil, err
+			}
+		}
+		list.newer, list.older = topicCursors(topics, page, first, more)
+		return list, nil
+	})
 }
 
 // topicPageOf reads which page of a board's topics the link asks for:
@@ -141,24 +136,14 @@ func topicCursors(topics []models.TopicSummary, page models.TopicPage, first, mo
 
 // boardReading reads how far the member has read the listed topics, so
 // each row says what is new; nil for anyone but a verified member.
-func (h *Handler) boardReading(c *fiber.Ctx, lists ...[]models.TopicSummary) (*boardReading, error) {
+func (h *Handler) boardReading(c *fiber.Ctx, list *boardList) (*boardReading, error) {
 	m := member(c)
-	if !m.IsVerified() {
+	if !m.IsVerified() || len(list.pinned)+len(list.topics) == 0 {
 		return nil, nil
 	}
-	var ids []int64
-	for _, topics := range lists {
-		for i := range topics {
-			ids = append(ids, topics[i].ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	ctx := c.UserContext()
 	r := &boardReading{memberID: m.ID}
 	var err error
-	if r.positions, err = h.reads.positionsAmong(ctx, m.ID, ids); err != nil {
+	if r.positions, err = h.listPositions(c, m.ID, list); err != nil {
 		return nil, err
 	}
 	if r.since, err = h.newSince(c, m.ID); err != nil {

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"rounds/models"
@@ -43,6 +45,11 @@ type readBatcher struct {
 	done     chan struct{}
 	stopOnce sync.Once
 	started  bool
+	// written counts the flushes that wrote positions, so that what was
+	// read of the stored positions before one is known to be older
+	// (listPositions). These writes do not move the store's count of
+	// changes, which would empty every cache once a second.
+	written atomic.Uint64
 }
 
 type readKey struct{ userID, topicID int64 }
@@ -103,22 +110,26 @@ func (r *readBatcher) ahead(userID, topicID int64, stored int) int {
 	return max(p.Number, stored)
 }
 
-// positionsAmong is ahead for many topics: the member's stored
-// positions, moved on by those gathered in memory.
-func (r *readBatcher) positionsAmong(ctx context.Context, userID int64, topicIDs []int64) (map[int64]int, error) {
-	stored, err := r.store.ReadPositionsAmong(ctx, userID, topicIDs)
-	if err != nil {
-		return nil, err
+// aheadAmong is ahead for many topics: the member's stored positions
+// (left unchanged: they may be shared), moved on by those gathered in
+// memory.
+func (r *readBatcher) aheadAmong(userID int64, topicIDs []int64, stored map[int64]int) map[int64]int {
+	out := maps.Clone(stored)
+	if out == nil {
+		out = map[int64]int{}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, id := range topicIDs {
-		if p, ok := r.pending[readKey{userID, id}]; ok && p.Number > stored[id] {
-			stored[id] = p.Number
+		if p, ok := r.pending[readKey{userID, id}]; ok && p.Number > out[id] {
+			out[id] = p.Number
 		}
 	}
-	return stored, nil
+	return out
 }
+
+// flushes is how many flushes have written positions so far.
+func (r *readBatcher) flushes() uint64 { return r.written.Load() }
 
 // flush writes the positions gathered so far. Should the write fail they
 // are dropped, and logged by the caller: a position is a courtesy to the
@@ -146,6 +157,12 @@ func (r *readBatcher) write(ctx context.Context, which func(readKey) bool) error
 		}
 	}
 	r.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	// Counted once written (or refused): a read of the stored positions
+	// from before the write is then never used again.
+	defer r.written.Add(1)
 	return r.store.RecordReadPositions(ctx, batch)
 }
 

@@ -135,7 +135,7 @@ func (h *Handler) latestList(c *fiber.Ctx, page models.TopicPage) (topics []mode
 	if err != nil {
 		return nil, "", "", err
 	}
-	reads, err := h.boardReading(c, list.topics)
+	reads, err := h.boardReading(c, list)
 	if err != nil {
 		return nil, "", "", err
 	}

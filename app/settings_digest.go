@@ -267,7 +267,7 @@ type levelView struct {
 }
 
 func (h *Handler) boardLevelControl(c *fiber.Ctx, boardID int64, slug string) (*levelControl, error) {
-	level, err := h.store.BoardLevel(c.UserContext(), member(c).ID, boardID)
+	level, err := h.boardLevel(c, member(c).ID, boardID)
 	if err != nil {
 		return nil, err
 	}
