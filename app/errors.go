@@ -64,6 +64,9 @@ func classify(err error, formMB int) (int, string) {
 		return http.StatusTooManyRequests, limit.message()
 	case errors.Is(err, models.ErrNotFound):
 		return http.StatusNotFound, "That page was not found."
+	case errors.Is(err, models.ErrBusy):
+		return http.StatusServiceUnavailable, "Rounds is busy with other members' writes just now, so nothing was saved. " +
+			"Go back and send it again in a few seconds; your browser keeps what you typed."
 	case errors.As(err, &fiberErr):
 		msg := fiberErr.Message
 		switch code := fiberErr.Code; {
@@ -106,8 +109,13 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		"request_id", requestID(c), "err", err)
 	c.Status(status)
 	page := errorPage{Status: status, Message: message, RequestID: requestID(c)}
-	if status == http.StatusRequestEntityTooLarge || status == http.StatusUnprocessableEntity {
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusUnprocessableEntity ||
+		status == http.StatusServiceUnavailable {
 		page.Back = formPage(c)
+	}
+	if errors.Is(err, models.ErrBusy) {
+		c.Set(fiber.HeaderRetryAfter, "5")
+		page.Title = "Rounds is busy for a moment"
 	}
 	var limit *limitError
 	if errors.As(err, &limit) {

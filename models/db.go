@@ -52,6 +52,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("changed by someone else")
 	ErrLocked   = errors.New("topic is locked")
+	// ErrBusy says a write waited its whole allowance for other writes
+	// to finish (on SQLite, one writer at a time): nothing was written,
+	// and the same write a moment later will most likely go through.
+	ErrBusy = errors.New("the database is busy with other writes")
 )
 
 // SQLitePath is where the embedded database lives inside a data directory.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -63,7 +62,7 @@ const (
 )
 
 // errWriterBusy is returned when a writer waited writeWait in vain.
-var errWriterBusy = errors.New("the database is busy with other writes")
+var errWriterBusy = ErrBusy
 
 // writeLock is the queue of one database's writers, served first come,
 // first served, and the group commit its holders share.
