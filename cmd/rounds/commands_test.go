@@ -98,15 +98,24 @@ func TestMigrateAndImportTheNPIRegistry(t *testing.T) {
 	}
 }
 
-func TestUserRoleCommand(t *testing.T) {
+// migratedDataDir points the commands at a fresh SQLite data directory,
+// runs rounds migrate in it and returns it.
+func migratedDataDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("ROUNDS_DATA_DIR", dir)
 	t.Setenv("ROUNDS_DATABASE_URL", "")
 	t.Setenv("ROUNDS_LOG_LEVEL", "warn")
 	var out bytes.Buffer
 	if err := run([]string{"migrate"}, &out, &out); err != nil {
-		t.Fatal(err)
+		t.Fatalf("rounds migrate: %v\n%s", err, out.String())
 	}
+	return dir
+}
+
+func TestUserRoleCommand(t *testing.T) {
+	dir := migratedDataDir(t)
+	var out bytes.Buffer
 	ctx := context.Background()
 	store, err := models.Open(ctx, "", dir, nil)
 	if err != nil {
@@ -139,16 +148,9 @@ func TestUserRoleCommand(t *testing.T) {
 // rounds reindex --cpuprofile writes a profile of the rebuild, so a
 // rebuild can be profiled as it runs for real (issue 16).
 func TestReindexWritesACPUProfile(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("ROUNDS_DATA_DIR", dir)
-	t.Setenv("ROUNDS_DATABASE_URL", "")
-	t.Setenv("ROUNDS_LOG_LEVEL", "warn")
+	migratedDataDir(t)
 	var out bytes.Buffer
-	if err := run([]string{"migrate"}, &out, &out); err != nil {
-		t.Fatal(err)
-	}
 	profile := filepath.Join(t.TempDir(), "cpu.prof")
-	out.Reset()
 	if err := run([]string{"reindex", "--cpuprofile", profile}, &out, &out); err != nil {
 		t.Fatal(err)
 	}
