@@ -54,10 +54,7 @@ func BenchmarkSearchDocsAfter(b *testing.B) {
 		b.Run(string(e.Name), func(b *testing.B) {
 			ctx := context.Background()
 			store := modelstest.Migrated(b, e)
-			author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-			if err := store.CreateUser(ctx, author); err != nil {
-				b.Fatal(err)
-			}
+			author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
 			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
 			if err := store.CreateBoard(ctx, board); err != nil {
 				b.Fatal(err)
@@ -105,10 +102,7 @@ func BenchmarkSearchPage(b *testing.B) {
 		b.Run(string(e.Name), func(b *testing.B) {
 			ctx := context.Background()
 			store := modelstest.Migrated(b, e)
-			author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-			if err := store.CreateUser(ctx, author); err != nil {
-				b.Fatal(err)
-			}
+			author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
 			reader := &models.User{Username: "reader", DisplayName: "A Reader", Status: models.StatusVerified,
 				Profession: "physician", Specialty: "cardiology"}
 			if err := store.CreateUser(ctx, reader); err != nil {
@@ -204,10 +198,7 @@ func benchBoard(b *testing.B, n int, tags ...string) (*models.Store, *models.Use
 	b.Helper()
 	ctx := context.Background()
 	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
-	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		b.Fatal(err)
-	}
+	author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
 	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
 	if err := store.CreateBoard(ctx, board); err != nil {
 		b.Fatal(err)

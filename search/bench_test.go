@@ -207,10 +207,7 @@ Rhythm control when symptoms persist: https://www.escardio.org/Guidelines — ` 
 func BenchmarkIndexBatch(b *testing.B) {
 	ctx := context.Background()
 	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
-	author := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		b.Fatal(err)
-	}
+	author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
 	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
 	if err := store.CreateBoard(ctx, board); err != nil {
 		b.Fatal(err)
