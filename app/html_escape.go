@@ -24,6 +24,18 @@ var htmlReplacements = [...]string{
 	'>':  "&gt;",
 }
 
+// htmlText is writeHTML for a page built in a strings.Builder (the
+// profile's list): the same table, so the two cannot drift apart.
+var htmlText = func() func(string) string {
+	var pairs []string
+	for c, escaped := range htmlReplacements {
+		if escaped != "" {
+			pairs = append(pairs, string(rune(c)), escaped)
+		}
+	}
+	return strings.NewReplacer(pairs...).Replace
+}()
+
 // writeHTML writes s as text or as a quoted attribute's value.
 func writeHTML(b *bytebufferpool.ByteBuffer, s string) {
 	written := 0

@@ -215,11 +215,5 @@ func renderProfilePosts(posts []models.ProfilePost, now time.Time) template.HTML
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped
 }
 
-// htmlText escapes text as html/template does in text and quoted
-// attributes: template.HTMLEscapeString leaves '+' as it is, which
-// html/template writes as &#43;.
-var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;",
-	"<", "&lt;", ">", "&gt;").Replace
-
 // memberSince is the month a member joined, as a profile says it.
 func memberSince(t time.Time) string { return t.UTC().Format("January 2006") }
