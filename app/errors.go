@@ -109,13 +109,12 @@ func (h *Handler) handleError(c *fiber.Ctx, err error) error {
 		"request_id", requestID(c), "err", err)
 	c.Status(status)
 	page := errorPage{Status: status, Message: message, RequestID: requestID(c)}
-	if status == http.StatusRequestEntityTooLarge || status == http.StatusUnprocessableEntity ||
-		status == http.StatusServiceUnavailable {
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusUnprocessableEntity {
 		page.Back = formPage(c)
 	}
 	if errors.Is(err, models.ErrBusy) {
 		c.Set(fiber.HeaderRetryAfter, "5")
-		page.Title = "Rounds is busy for a moment"
+		page.Title, page.Back = "Rounds is busy for a moment", formPage(c)
 	}
 	var limit *limitError
 	if errors.As(err, &limit) {
