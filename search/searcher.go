@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -317,7 +318,23 @@ func (x *Index) runWrapped(ctx context.Context, text, filter query.Query, order 
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	settleTies(req.Sort, sr.Hits)
 	return sr, nil
+}
+
+// settleTies puts hits that sort equal in the order of their ids. The
+// shards' answers are merged in the order they arrive, and Bleve breaks a
+// tie by the hit's number within its own shard, so two equal hits from
+// different shards could change places from one search to the next, and a
+// page could differ from the same page a moment before.
+func settleTies(order search.SortOrder, hits search.DocumentMatchCollection) {
+	scoring, desc := order.CacheIsScore(), order.CacheDescending()
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		if c := order.Compare(scoring, desc, a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 // group gathers hits by topic, in the order of each topic's best hit,
