@@ -1,12 +1,15 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"maps"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,10 +22,14 @@ type composerView struct {
 	CSRF string
 }
 
-// viewSet holds one parsed template per page, each with the base layout and
-// the partials, all parsed at start-up.
+// viewSet holds one template per page, each with the base layout and the
+// partials. The layout and partials are parsed at start-up; each page's
+// own file is parsed onto a copy of them the first time the page is asked
+// for, or by warm, which a node runs beside its start: parsing and copying
+// some sixty pages was most of the time app.New took, and a node answers
+// /readyz without any of them.
 type viewSet struct {
-	pages map[string]*template.Template
+	pages map[string]*pageTemplate
 	// head is the head's links and iconSrc the brand's icon, as the
 	// layout writes them, for the pages written in Go (topic_frame.go).
 	head    template.HTML
@@ -60,18 +67,60 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &viewSet{pages: make(map[string]*template.Template, len(files)), head: head, iconSrc: icon}
+	v := &viewSet{pages: make(map[string]*pageTemplate, len(files)), head: head, iconSrc: icon}
 	for _, file := range files {
-		t, err := shared.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("clone layout for %s: %w", file, err)
-		}
-		if _, err := t.ParseFS(fsys, file); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", file, err)
-		}
-		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
+		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = &pageTemplate{shared: shared, fsys: fsys, file: file}
 	}
 	return v, nil
+}
+
+// pageTemplate is one page's template, parsed once, when first needed.
+type pageTemplate struct {
+	shared *template.Template // the layout and partials; never executed
+	fsys   fs.FS
+	file   string
+	once   sync.Once
+	t      *template.Template
+	err    error
+}
+
+func (p *pageTemplate) get() (*template.Template, error) {
+	p.once.Do(func() {
+		// Clone holds the shared set's lock while it copies, so pages
+		// parsed at once by requests and by warm do not disturb it.
+		t, err := p.shared.Clone()
+		if err != nil {
+			p.err = fmt.Errorf("clone layout for %s: %w", p.file, err)
+			return
+		}
+		if _, err := t.ParseFS(p.fsys, p.file); err != nil {
+			p.err = fmt.Errorf("parse %s: %w", p.file, err)
+			return
+		}
+		p.t = t
+	})
+	return p.t, p.err
+}
+
+// page is the named page's template, parsed now if no one has yet.
+func (v *viewSet) page(name string) (*template.Template, error) {
+	p, ok := v.pages[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	return p.get()
+}
+
+// warm parses every page not parsed yet and reports the pages that do not
+// parse (which the tests see on the first render of each page too).
+func (v *viewSet) warm() error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(v.pages)) {
+		if _, err := v.pages[name].get(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // brandIconSrc is the layout's icon address as its <img src> holds it.
@@ -91,9 +140,9 @@ func brandIconSrc(funcs template.FuncMap) (string, error) {
 // render executes a page into a pooled buffer first, so a template error
 // becomes a clean error page rather than half a page.
 func (v *viewSet) render(c *fiber.Ctx, name string, data any) error {
-	t, ok := v.pages[name]
-	if !ok {
-		return fmt.Errorf("no page template %q", name)
+	t, err := v.page(name)
+	if err != nil {
+		return err
 	}
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
@@ -115,9 +164,9 @@ func sendHTML(c *fiber.Ctx, page []byte) {
 
 // renderFragment executes a named partial alone, for the preview endpoint.
 func (v *viewSet) renderFragment(c *fiber.Ctx, page, name string, data any) error {
-	t, ok := v.pages[page]
-	if !ok {
-		return fmt.Errorf("no page template %q", page)
+	t, err := v.page(page)
+	if err != nil {
+		return err
 	}
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)

@@ -136,6 +136,13 @@ func New(site *Site) (*fiber.App, error) {
 	if h.views, err = loadViews(views.FS, templateFuncs(h.assets, h.now)); err != nil {
 		return nil, err
 	}
+	if site.warmPages {
+		go func() {
+			if err := h.views.warm(); err != nil {
+				h.log.Error("page templates", "err", err)
+			}
+		}()
+	}
 
 	app := fiber.New(fiber.Config{
 		AppName:               "Rounds",

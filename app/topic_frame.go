@@ -289,7 +289,11 @@ func writeSelected(b *bytebufferpool.ByteBuffer, selected bool) {
 
 // writePartial writes one of the page's partials with its template.
 func (v *viewSet) writePartial(b *bytebufferpool.ByteBuffer, name string, data any) error {
-	if err := v.pages["topic_show"].ExecuteTemplate(b, name, data); err != nil {
+	t, err := v.page("topic_show")
+	if err != nil {
+		return err
+	}
+	if err := t.ExecuteTemplate(b, name, data); err != nil {
 		return fmt.Errorf("render topic_show/%s: %w", name, err)
 	}
 	return nil
@@ -328,7 +332,11 @@ func (v *viewSet) compareWithTemplates(written []byte, data pageData, p *topicPa
 	want := bytebufferpool.Get()
 	defer bytebufferpool.Put(want)
 	data.Page = *p
-	if err := v.pages["topic_show"].ExecuteTemplate(want, "layout", data); err != nil {
+	t, err := v.page("topic_show")
+	if err != nil {
+		return err
+	}
+	if err := t.ExecuteTemplate(want, "layout", data); err != nil {
 		return fmt.Errorf("render topic_show for the comparison: %w", err)
 	}
 	topicFramesCompared.Add(1)

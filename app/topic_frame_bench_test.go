@@ -39,9 +39,13 @@ func BenchmarkTopicFrame(b *testing.B) {
 		b.ReportAllocs()
 		data := data
 		data.Page = *page
+		t, err := v.page("topic_show")
+		if err != nil {
+			b.Fatal(err)
+		}
 		for b.Loop() {
 			buf := bytebufferpool.Get()
-			if err := v.pages["topic_show"].ExecuteTemplate(buf, "layout", data); err != nil {
+			if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 				b.Fatal(err)
 			}
 			bytebufferpool.Put(buf)

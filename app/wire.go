@@ -94,6 +94,8 @@ type Site struct {
 	// reads gathers members' reading positions and writes them in
 	// batches (readBatcher); Close writes what is left.
 	reads *readBatcher
+	// warmPages: see WireOptions.WarmPages.
+	warmPages bool
 
 	stopSearch  func()
 	jobsStarted bool
@@ -120,6 +122,10 @@ type WireOptions struct {
 	// JobPollInterval is how often the job queue looks for work (see
 	// jobs.Options); zero means the queue's default.
 	JobPollInterval time.Duration
+	// WarmPages has New parse every page's template beside the node's
+	// start rather than each when first rendered (the node's commands
+	// set it; tests parse only the pages they render).
+	WarmPages bool
 }
 
 // Wire builds a node on its configuration (its secret ensured) and its
@@ -132,7 +138,7 @@ func Wire(ctx context.Context, cfg *config.Config, store *models.Store, opts Wir
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("wire: secret missing or too short")
 	}
-	s := &Site{Config: cfg, Store: store, Log: opts.Log}
+	s := &Site{Config: cfg, Store: store, Log: opts.Log, warmPages: opts.WarmPages}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

@@ -97,7 +97,7 @@ func serve(stdout, stderr io.Writer, demo bool) error {
 	if os.Getenv("GOMEMLIMIT") == "" && e.cfg.MemoryLimit > 0 {
 		debug.SetMemoryLimit(e.cfg.MemoryLimit)
 	}
-	site, err := app.Wire(ctx, e.cfg, e.store, app.WireOptions{Log: e.log, DemoSignIn: demo, DemoContent: demo})
+	site, err := app.Wire(ctx, e.cfg, e.store, app.WireOptions{Log: e.log, DemoSignIn: demo, DemoContent: demo, WarmPages: true})
 	if err != nil {
 		return err
 	}
