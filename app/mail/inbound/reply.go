@@ -3,6 +3,7 @@ package inbound
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -33,19 +34,24 @@ func ReplyText(text string) string {
 
 // Attributions: the line a client writes above the email it quotes. They
 // are matched against a line and the one or two after it joined, since
-// clients wrap them where a name or address is long.
-var attributions = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^on\b.{4,300}\bwrote:$`),                  // Gmail, Apple Mail, Thunderbird, Yahoo
-	regexp.MustCompile(`(?i)^[0-9].{4,300}\bwrote:$`),                 // "03/03/2026 10:15, Priya Nair wrote:"
-	regexp.MustCompile(`(?i)^.{0,200}<[^<>@\s]+@[^<>\s]+>\s*wrote:$`), // "Priya Nair <priya@x.org> wrote:"
-	regexp.MustCompile(`(?i)^le\b.{4,300}\ba écrit\s?:$`),             // French
-	regexp.MustCompile(`(?i)^am\b.{4,300}\bschrieb\b.{0,200}:$`),      // German
-	regexp.MustCompile(`(?i)^el\b.{4,300}\bescribió:$`),               // Spanish
-	regexp.MustCompile(`(?i)^em\b.{4,300}\bescreveu:$`),               // Portuguese
-	regexp.MustCompile(`(?i)^il\b.{4,300}\bha scritto:$`),             // Italian
-	regexp.MustCompile(`(?i)^op\b.{4,300}\bschreef\b.{0,200}:$`),      // Dutch
-	regexp.MustCompile(`(?i)^den\b.{4,300}\bskrev\b.{0,200}:$`),       // Swedish, Danish, Norwegian
-}
+// clients wrap them where a name or address is long. Compiled when the
+// first email is read, not when a node starts: each counted repeat is
+// copied out in the compiled program (a third of the start-up's package
+// set-up), and most nodes take no email at all.
+var attributions = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)^on\b.{4,300}\bwrote:$`),                  // Gmail, Apple Mail, Thunderbird, Yahoo
+		regexp.MustCompile(`(?i)^[0-9].{4,300}\bwrote:$`),                 // "03/03/2026 10:15, Priya Nair wrote:"
+		regexp.MustCompile(`(?i)^.{0,200}<[^<>@\s]+@[^<>\s]+>\s*wrote:$`), // "Priya Nair <priya@x.org> wrote:"
+		regexp.MustCompile(`(?i)^le\b.{4,300}\ba écrit\s?:$`),             // French
+		regexp.MustCompile(`(?i)^am\b.{4,300}\bschrieb\b.{0,200}:$`),      // German
+		regexp.MustCompile(`(?i)^el\b.{4,300}\bescribió:$`),               // Spanish
+		regexp.MustCompile(`(?i)^em\b.{4,300}\bescreveu:$`),               // Portuguese
+		regexp.MustCompile(`(?i)^il\b.{4,300}\bha scritto:$`),             // Italian
+		regexp.MustCompile(`(?i)^op\b.{4,300}\bschreef\b.{0,200}:$`),      // Dutch
+		regexp.MustCompile(`(?i)^den\b.{4,300}\bskrev\b.{0,200}:$`),       // Swedish, Danish, Norwegian
+	}
+})
 
 // looseAttribution is a bare "Priya Nair wrote:": a few capitalised words.
 var looseAttribution = regexp.MustCompile(`^(\p{Lu}[\p{L}\p{M}.'-]*,?\s){1,5}wrote:$`)
@@ -104,7 +110,7 @@ func attributionAt(lines []string, i int) int {
 		joined = strings.TrimSpace(joined + " " + next)
 		j := nextNonBlank(lines, i+n)
 		quoteFollows := j < len(lines) && isQuoted(strings.TrimSpace(lines[j]))
-		for _, re := range attributions {
+		for _, re := range attributions() {
 			if re.MatchString(joined) && (quoteFollows || attributionDetail.MatchString(joined)) {
 				return n
 			}
