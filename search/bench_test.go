@@ -231,7 +231,7 @@ func BenchmarkIndexBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, defaultSegments, nil, nil)
+		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, defaultSegments, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func BenchmarkRebuild(b *testing.B) {
 	var posts int64
 	cpuStart := cpuTime()
 	for b.Loop() {
-		stats, err := rebuild(ctx, b.TempDir(), store, seg, nil, nil)
+		stats, err := rebuild(ctx, b.TempDir(), store, seg, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

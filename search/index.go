@@ -293,7 +293,7 @@ func (x *Index) rebuildHere(ctx context.Context) error {
 	stats, err := Rebuild(ctx, x.dir, x.store, func(done, total int64) {
 		x.built.Store(done)
 		x.total.Store(total)
-	}, nil)
+	})
 	if err != nil {
 		return err
 	}

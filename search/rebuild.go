@@ -55,12 +55,9 @@ const (
 // Rebuild builds a new index under dir from every visible post in the
 // database and swaps it in as current in one rename. A server using the
 // old index switches to the new one at its next poll. progress, when not
-// nil, is called with the posts written and the total to write; merging,
-// when not nil, once when the posts are all read and the shards start to
-// merge their segments, whose files the merge maps into memory (so that
-// a command that gave the heap room while building can take it back).
-func Rebuild(ctx context.Context, dir string, store *models.Store, progress func(done, total int64), merging func()) (RebuildStats, error) {
-	return rebuild(ctx, dir, store, defaultSegments, progress, merging)
+// nil, is called with the posts written and the total to write.
+func Rebuild(ctx context.Context, dir string, store *models.Store, progress func(done, total int64)) (RebuildStats, error) {
+	return rebuild(ctx, dir, store, defaultSegments, progress)
 }
 
 // segments is how a build cuts and merges a shard's segments.
@@ -72,7 +69,7 @@ type segments struct {
 var defaultSegments = segments{batch: rebuildBatch, mergeMax: rebuildMergeMax}
 
 // rebuild is Rebuild with each shard's segments cut and merged as seg says.
-func rebuild(ctx context.Context, dir string, store *models.Store, seg segments, progress func(done, total int64), merging func()) (RebuildStats, error) {
+func rebuild(ctx context.Context, dir string, store *models.Store, seg segments, progress func(done, total int64)) (RebuildStats, error) {
 	start := time.Now()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return RebuildStats{}, fmt.Errorf("create search index folder: %w", err)
@@ -114,7 +111,7 @@ func rebuild(ctx context.Context, dir string, store *models.Store, seg segments,
 
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	building := filepath.Join(dir, buildingPrefix+stamp)
-	done, err := build(ctx, building, store, total, seg, progress, merging)
+	done, err := build(ctx, building, store, total, seg, progress)
 	if err == nil {
 		err = finish(ctx, building, position)
 	}
@@ -221,7 +218,7 @@ func removeBuilding(dir string) {
 // every document is in. One goroutine reads the posts from the database
 // and hands each to its shard, so with two shards both cores build while
 // the reading costs little beside them.
-func build(ctx context.Context, path string, store *models.Store, total int64, seg segments, progress func(done, total int64), merging func()) (int64, error) {
+func build(ctx context.Context, path string, store *models.Store, total int64, seg segments, progress func(done, total int64)) (int64, error) {
 	batch := seg.batch
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -307,7 +304,6 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 		done       atomic.Int64
 		progressMu sync.Mutex
 		mergeMu    sync.Mutex
-		mergeOnce  sync.Once
 		writers    sync.WaitGroup
 		writeErr   error
 		errOnce    sync.Once
@@ -359,9 +355,6 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 			// against the process's memory: past parallelMergeMax posts
 			// the shards merge one at a time, so that at most half the
 			// index is mapped at once.
-			if merging != nil {
-				mergeOnce.Do(merging)
-			}
 			if max(total, done.Load()) > parallelMergeMax {
 				mergeMu.Lock()
 				defer mergeMu.Unlock()

@@ -77,7 +77,7 @@ func TestRebuiltIndexAnswersLikeOneBuiltPostByPost(t *testing.T) {
 		// of 10 posts merged three at a time, so that merged segments are
 		// merged again (as past rebuildMergeMax segments a shard).
 		for _, seg := range []segments{{batch: 40, mergeMax: rebuildMergeMax}, {batch: 10, mergeMax: 3}} {
-			if _, err := rebuild(ctx, w.dir, store, seg, nil, nil); err != nil {
+			if _, err := rebuild(ctx, w.dir, store, seg, nil); err != nil {
 				t.Fatal(err)
 			}
 			w.reopen(t)

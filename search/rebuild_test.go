@@ -91,7 +91,7 @@ func TestRebuildEqualsTheDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		stats, err := Rebuild(ctx, w.dir, store, nil, nil)
+		stats, err := Rebuild(ctx, w.dir, store, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestRunningIndexFollowsARebuildFromOutside(t *testing.T) {
 		}
 		w.want(t, "phantom", w.everyone(), 999)
 
-		if _, err := Rebuild(ctx, w.dir, store, nil, nil); err != nil {
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
 			t.Fatal(err)
 		}
 		// Until it looks, the node serves from the index it has open.
@@ -223,7 +223,7 @@ func TestOneRebuildAtATime(t *testing.T) {
 					close(inside)
 					<-release
 				}
-			}, nil)
+			})
 			first <- err
 		}()
 		select {
@@ -233,7 +233,7 @@ func TestOneRebuildAtATime(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("the first rebuild never wrote a batch")
 		}
-		_, err := Rebuild(ctx, w.dir, store, nil, nil)
+		_, err := Rebuild(ctx, w.dir, store, nil)
 		close(release)
 		if !errors.Is(err, errRebuildRunning) || !strings.Contains(err.Error(), "another rebuild") {
 			t.Fatalf("a second rebuild while one runs: %v, want %v", err, errRebuildRunning)
@@ -242,7 +242,7 @@ func TestOneRebuildAtATime(t *testing.T) {
 			t.Fatalf("the first rebuild: %v", err)
 		}
 		// Once it is done, another may run.
-		if _, err := Rebuild(ctx, w.dir, store, nil, nil); err != nil {
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
 			t.Fatalf("a rebuild after the first ended: %v", err)
 		}
 	})
@@ -311,14 +311,9 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Segments of 300 posts: each shard writes several and merges them.
-		// The caller hears once, for both shards, that the merging starts.
-		var merging int
-		stats, err := rebuild(ctx, w.dir, store, segments{batch: 300, mergeMax: rebuildMergeMax}, nil, func() { merging++ })
+		stats, err := rebuild(ctx, w.dir, store, segments{batch: 300, mergeMax: rebuildMergeMax}, nil)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if merging != 1 {
-			t.Fatalf("told %d times that the merging starts", merging)
 		}
 		x := w.reopen(t)
 		got := indexVersions(t, x)
@@ -341,7 +336,7 @@ func TestRebuildStartsAfterTheCommittedOutbox(t *testing.T) {
 		if err := w.index.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Rebuild(ctx, w.dir, store, nil, nil); err != nil {
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
 			t.Fatal(err)
 		}
 		x := w.reopen(t)
@@ -384,7 +379,7 @@ func TestRebuildStartsBelowAnOpenTransaction(t *testing.T) {
 		if err := w.index.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Rebuild(ctx, w.dir, store, nil, nil); err != nil {
+		if _, err := Rebuild(ctx, w.dir, store, nil); err != nil {
 			t.Fatal(err)
 		}
 		x := w.reopen(t)

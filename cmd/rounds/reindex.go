@@ -15,13 +15,6 @@ import (
 	"rounds/search"
 )
 
-// The Go heap's limits while a rebuild analyses posts and while it merges
-// the segments.
-const (
-	buildingHeap = 600 << 20
-	mergingHeap  = 300 << 20
-)
-
 func runReindex(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reindex", stdout)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the rebuild to this `file` (for go tool pprof)")
@@ -30,22 +23,15 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Indexing makes a lot of short-lived garbage: collect less often, and
-	// give the heap room while the posts are analysed (600 MiB cost about
-	// 6 % less CPU than 300 at 50,000 posts); but keep it small once the
-	// shards merge, for the index files a merge maps count against the
-	// process's memory too (at a million posts about 580 MB a shard).
-	// GOGC and GOMEMLIMIT, when set, still decide.
+	// Indexing makes a lot of short-lived garbage: collect less often, but
+	// keep the heap small, for the index files the process maps while it
+	// merges count against its memory too. GOGC and GOMEMLIMIT, when set,
+	// still decide.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	merging := func() {}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(buildingHeap)
-		merging = func() {
-			debug.SetMemoryLimit(mergingHeap)
-			debug.FreeOSMemory()
-		}
+		debug.SetMemoryLimit(300 << 20)
 	}
 	e, err := setup(ctx, stderr, models.WithoutMappedReads())
 	if err != nil {
@@ -69,7 +55,7 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 			report = progress(stderr, e.log, total, "posts", false)
 		}
 		report(done)
-	}, merging)
+	})
 	if err != nil {
 		return err
 	}
