@@ -34,13 +34,13 @@ const (
 	// one segment at a time. Smaller batches are cheaper to build (50,000
 	// posts: 265-276 µs of CPU a post with 1,000, 326-330 with 2,000, 225-230
 	// with 500), for the batch's maps and arrays stay small and so does the
-	// heap the collector walks; but every segment is one more dictionary
-	// for the final merge to walk beside the others for each of its terms
-	// (zapx compares each term with every segment's), which at a million
-	// posts (500 segments a shard) costs about as much again as 500-post
-	// segments save, and the many small segments map more memory while they
-	// are merged (1.53 times the merged segment's size, against 1.45 with
-	// 2,000 and 1.61 with 500).
+	// heap the collector walks. But zapx's merge compares each term with
+	// every segment's dictionary, so its cost grows with the segments: at a
+	// million posts, 500-post segments (1,000 a shard) would add about 50 µs
+	// a post of merging, on one core, about what they save building; and
+	// many small segments map more memory while merged (1.61 times the
+	// merged segment with 500, 1.53 with 1,000, 1.45 with 2,000). See
+	// "rounds reindex: segments of 1,000 posts" in docs/performance.md.
 	rebuildBatch = 1000
 	// rebuildMergeMax is how many of a shard's segments are merged at once
 	// when its documents are all in: enough that a shard of a million
