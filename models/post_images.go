@@ -215,6 +215,36 @@ func (s *Store) altSearchDocs(ctx context.Context, docs []SearchDoc) error {
 	if err != nil {
 		return err
 	}
+	addAlts(docs, images)
+	return nil
+}
+
+// altSearchDocsInOrder is altSearchDocs for documents in the order of
+// their posts' ids, as a rebuild reads them a page at a time: it reads the
+// images of every post from the page's first to its last by range, rather
+// than binding each post's id (a statement with a thousand parameters a
+// page, which took about 2 % of a rebuild's CPU for posts that mostly
+// have no images). Those of posts not in the page are not used.
+func (s *Store) altSearchDocsInOrder(ctx context.Context, docs []SearchDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	first, last := docs[0].PostID, docs[len(docs)-1].PostID
+	var imgs []PostImage
+	if err := s.db.WithContext(ctx).Where("post_id BETWEEN ? AND ?", first, last).
+		Order("post_id, position").Find(&imgs).Error; err != nil {
+		return fmt.Errorf("load images of posts %d to %d: %w", first, last, err)
+	}
+	images := map[int64][]PostImage{}
+	for _, img := range imgs {
+		images[img.PostID] = append(images[img.PostID], img)
+	}
+	addAlts(docs, images)
+	return nil
+}
+
+// addAlts adds each visible document's images' descriptions to its text.
+func addAlts(docs []SearchDoc, images map[int64][]PostImage) {
 	for i := range docs {
 		imgs := images[docs[i].PostID]
 		if len(imgs) == 0 || !docs[i].Visible {
@@ -228,7 +258,6 @@ func (s *Store) altSearchDocs(ctx context.Context, docs []SearchDoc) error {
 		}
 		docs[i].Plain = b.String()
 	}
-	return nil
 }
 
 // ImageEdit is what an edit does to a post's images: Keep lists the

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -106,6 +107,71 @@ func TestPostImagesAttachSearchAndPurge(t *testing.T) {
 		}
 		if n := count(t, store, `SELECT COUNT(*) FROM post_images`); n != 0 {
 			t.Fatalf("%d images left after the purge", n)
+		}
+	})
+}
+
+// A rebuild's pages, which read images by a range of post ids, give each
+// post the descriptions the tailer's read by id gives it, and a hidden
+// post's images to no one.
+func TestRebuildPagesReadImageDescriptionsLikeThePosts(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		topic := f.topic(t, "Wide-complex tachycardia")
+		var ids []int64
+		for i, imgs := range [][]models.PostImage{
+			{anImage("aaaa", "12-lead ECG with delta waves"), anImage("bbbb", "rhythm strip")},
+			nil,
+			{anImage("cccc", "chest film, hidden with its post")},
+			{anImage("dddd", "echo, apical four-chamber")},
+		} {
+			text := fmt.Sprintf("Reply %d", i)
+			reply, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{
+				Source: text, Cooked: "<p>" + text + "</p>", Plain: text, Images: imgs}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, reply.ID)
+		}
+		if err := store.HidePost(ctx, ids[2], f.author.ID, "Identifies a patient"); err != nil {
+			t.Fatal(err)
+		}
+		want, err := store.SearchDocsForPosts(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := map[int64]string{}
+		for _, d := range want {
+			if d.Visible {
+				plain[d.PostID] = d.Plain
+			}
+		}
+		if plain[ids[0]] != "Reply 0\n\n12-lead ECG with delta waves\n\nrhythm strip" || plain[ids[3]] != "Reply 3\n\necho, apical four-chamber" {
+			t.Fatalf("the posts' own documents: %v", plain)
+		}
+		// Pages of two, so that a page starts and ends between the posts.
+		got := map[int64]string{}
+		for after := int64(0); ; {
+			docs, err := store.SearchDocsAfter(ctx, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(docs) == 0 {
+				break
+			}
+			for _, d := range docs {
+				got[d.PostID] = d.Plain
+			}
+			after = docs[len(docs)-1].PostID
+		}
+		if _, ok := got[ids[2]]; ok {
+			t.Fatalf("a rebuild read the hidden post: %q", got[ids[2]])
+		}
+		for id, p := range plain {
+			if got[id] != p {
+				t.Errorf("post %d: a rebuild read %q, the post's document is %q", id, got[id], p)
+			}
 		}
 	})
 }

@@ -112,7 +112,7 @@ func (s *Store) SearchDocsAfter(ctx context.Context, afterPostID int64, limit in
 	if err := s.tagSearchDocs(ctx, docs); err != nil {
 		return nil, err
 	}
-	if err := s.altSearchDocs(ctx, docs); err != nil {
+	if err := s.altSearchDocsInOrder(ctx, docs); err != nil {
 		return nil, err
 	}
 	return docs, nil

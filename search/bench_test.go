@@ -231,7 +231,7 @@ func BenchmarkIndexBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, rebuildBatch, nil)
+		done, err := build(ctx, filepath.Join(b.TempDir(), "index"), store, posts, defaultSegments, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -247,7 +247,8 @@ func BenchmarkIndexBatch(b *testing.B) {
 //
 //	ROUNDS_BENCH_DATA=./data/bench go test ./search -run '^$' -bench Rebuild -benchtime 1x -cpuprofile cpu.prof
 //
-// ROUNDS_BENCH_BATCH sets the posts a segment holds (rebuildBatch unless set).
+// ROUNDS_BENCH_BATCH sets the posts a segment holds and ROUNDS_BENCH_MERGE_MAX
+// the segments merged at once (defaultSegments unless set).
 func BenchmarkRebuild(b *testing.B) {
 	dir := os.Getenv("ROUNDS_BENCH_DATA")
 	if dir == "" {
@@ -259,16 +260,18 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	batch := rebuildBatch
-	if s := os.Getenv("ROUNDS_BENCH_BATCH"); s != "" {
-		if batch, err = strconv.Atoi(s); err != nil {
-			b.Fatalf("ROUNDS_BENCH_BATCH: %v", err)
+	seg := defaultSegments
+	for name, v := range map[string]*int{"ROUNDS_BENCH_BATCH": &seg.batch, "ROUNDS_BENCH_MERGE_MAX": &seg.mergeMax} {
+		if s := os.Getenv(name); s != "" {
+			if *v, err = strconv.Atoi(s); err != nil {
+				b.Fatalf("%s: %v", name, err)
+			}
 		}
 	}
 	var posts int64
 	cpuStart := cpuTime()
 	for b.Loop() {
-		stats, err := rebuild(ctx, b.TempDir(), store, batch, nil)
+		stats, err := rebuild(ctx, b.TempDir(), store, seg, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

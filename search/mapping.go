@@ -5,7 +5,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -32,7 +31,7 @@ const (
 
 // textAnalyzer is English analysis with stemming, used for titles, bodies
 // and the words of a query alike.
-const textAnalyzer = en.AnalyzerName
+const textAnalyzer = rememberingName
 
 // document is what the index holds for one post. Bleve indexes every
 // field it finds, empty or not, so fields that a post may lack are

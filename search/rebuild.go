@@ -29,13 +29,24 @@ type RebuildStats struct {
 
 // How a rebuild reads and writes.
 const (
-	rebuildPage  = 1000 // posts read from the database at a time
-	rebuildBatch = 2000 // documents a shard analyses and turns into one segment at a time
+	rebuildPage = 1000 // posts read from the database at a time
+	// rebuildBatch is how many documents a shard analyses and turns into
+	// one segment at a time. Smaller batches are cheaper to build (50,000
+	// posts: 265-276 µs of CPU a post with 1,000, 326-330 with 2,000, 225-230
+	// with 500), for the batch's maps and arrays stay small and so does the
+	// heap the collector walks. But zapx's merge compares each term with
+	// every segment's dictionary, so its cost grows with the segments: at a
+	// million posts, 500-post segments (1,000 a shard) would add about 50 µs
+	// a post of merging, on one core, about what they save building; and
+	// many small segments map more memory while merged (1.61 times the
+	// merged segment with 500, 1.53 with 1,000, 1.45 with 2,000). See
+	// "rounds reindex: segments of 1,000 posts" in docs/performance.md.
+	rebuildBatch = 1000
 	// rebuildMergeMax is how many of a shard's segments are merged at once
-	// when its documents are all in: enough that a shard of millions of
-	// posts is merged into one segment in one pass, each posting rewritten
-	// once rather than once per level of a tree of merges.
-	rebuildMergeMax = 1000
+	// when its documents are all in: enough that a shard of a million
+	// posts or two is merged into one segment in one pass, each posting
+	// rewritten once rather than once per level of a tree of merges.
+	rebuildMergeMax = 2000
 	// parallelMergeMax is the most posts whose shards are merged at the
 	// same time: about 200 MB of index (a million posts make about 760 MB).
 	parallelMergeMax = 250_000
@@ -46,11 +57,19 @@ const (
 // old index switches to the new one at its next poll. progress, when not
 // nil, is called with the posts written and the total to write.
 func Rebuild(ctx context.Context, dir string, store *models.Store, progress func(done, total int64)) (RebuildStats, error) {
-	return rebuild(ctx, dir, store, rebuildBatch, progress)
+	return rebuild(ctx, dir, store, defaultSegments, progress)
 }
 
-// rebuild is Rebuild with each shard's segments holding up to batch posts.
-func rebuild(ctx context.Context, dir string, store *models.Store, batch int, progress func(done, total int64)) (RebuildStats, error) {
+// segments is how a build cuts and merges a shard's segments.
+type segments struct {
+	batch    int // posts analysed and written as one segment at a time
+	mergeMax int // segments merged into one at a time
+}
+
+var defaultSegments = segments{batch: rebuildBatch, mergeMax: rebuildMergeMax}
+
+// rebuild is Rebuild with each shard's segments cut and merged as seg says.
+func rebuild(ctx context.Context, dir string, store *models.Store, seg segments, progress func(done, total int64)) (RebuildStats, error) {
 	start := time.Now()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return RebuildStats{}, fmt.Errorf("create search index folder: %w", err)
@@ -92,7 +111,7 @@ func rebuild(ctx context.Context, dir string, store *models.Store, batch int, pr
 
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 10)
 	building := filepath.Join(dir, buildingPrefix+stamp)
-	done, err := build(ctx, building, store, total, batch, progress)
+	done, err := build(ctx, building, store, total, seg, progress)
 	if err == nil {
 		err = finish(ctx, building, position)
 	}
@@ -199,7 +218,8 @@ func removeBuilding(dir string) {
 // every document is in. One goroutine reads the posts from the database
 // and hands each to its shard, so with two shards both cores build while
 // the reading costs little beside them.
-func build(ctx context.Context, path string, store *models.Store, total int64, batch int, progress func(done, total int64)) (int64, error) {
+func build(ctx context.Context, path string, store *models.Store, total int64, seg segments, progress func(done, total int64)) (int64, error) {
+	batch := seg.batch
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := os.MkdirAll(path, 0o700); err != nil {
@@ -215,7 +235,7 @@ func build(ctx context.Context, path string, store *models.Store, total int64, b
 		}
 		b, err := bleve.NewBuilder(shardPath(path, i), m, map[string]interface{}{
 			"batchSize": batch,
-			"mergeMax":  rebuildMergeMax,
+			"mergeMax":  seg.mergeMax,
 			// Segments are written and merged inside the folder being
 			// built, so a failed rebuild leaves nothing elsewhere and the
 			// merged segment moves into its shard with a rename.

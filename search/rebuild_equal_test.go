@@ -73,15 +73,19 @@ func TestRebuiltIndexAnswersLikeOneBuiltPostByPost(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		// Segments of 40 posts, so each shard merges several.
-		if _, err := rebuild(ctx, w.dir, store, 40, nil); err != nil {
-			t.Fatal(err)
-		}
-		w.reopen(t)
-		after := answers(t, w)
-		for i, q := range equalQueries {
-			if err := sameAnswer(before[i], after[i]); err != nil {
-				t.Errorf("%q: the rebuilt index answers differently: %v", q, err)
+		// Segments of 40 posts, so each shard merges several at once; and
+		// of 10 posts merged three at a time, so that merged segments are
+		// merged again (as past rebuildMergeMax segments a shard).
+		for _, seg := range []segments{{batch: 40, mergeMax: rebuildMergeMax}, {batch: 10, mergeMax: 3}} {
+			if _, err := rebuild(ctx, w.dir, store, seg, nil); err != nil {
+				t.Fatal(err)
+			}
+			w.reopen(t)
+			after := answers(t, w)
+			for i, q := range equalQueries {
+				if err := sameAnswer(before[i], after[i]); err != nil {
+					t.Errorf("%q: the index rebuilt with %+v answers differently: %v", q, seg, err)
+				}
 			}
 		}
 	})

@@ -311,7 +311,7 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Segments of 300 posts: each shard writes several and merges them.
-		stats, err := rebuild(ctx, w.dir, store, 300, nil)
+		stats, err := rebuild(ctx, w.dir, store, segments{batch: 300, mergeMax: rebuildMergeMax}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
