@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
@@ -24,16 +26,9 @@ func (h *Handler) readableBoard(c *fiber.Ctx, boardID int64, what string) (model
 // when it holds it.
 func (h *Handler) boardAccess(c *fiber.Ctx, boardID int64) (models.BoardAccess, error) {
 	u := member(c)
-	stamp := h.cacheStamp()
-	if a, ok := h.cache.boardAccess(u, boardID, stamp.changes, stamp.at); ok {
-		return a, nil
-	}
-	a, err := h.store.BoardAccessFor(c.UserContext(), u, boardID)
-	if err != nil {
-		return a, err
-	}
-	h.cache.putAccess(stamp, u, boardID, a)
-	return a, nil
+	return h.cache.access.read(accessKey{member: memberKeyOf(u), boardID: boardID}, h.cacheStamp(), nil, func() (models.BoardAccess, error) {
+		return h.store.BoardAccessFor(c.UserContext(), u, boardID)
+	})
 }
 
 // postRefusal says why a member who reads a board may not write on it, or
@@ -73,16 +68,20 @@ func (h *Handler) topicByID(c *fiber.Ctx, id int64) (*models.TopicSummary, error
 	if c.Method() != fiber.MethodGet {
 		return h.store.TopicByID(c.UserContext(), id)
 	}
-	stamp := h.cacheStamp()
-	if t, ok := h.cache.topic(id, stamp.changes, stamp.at); ok {
-		return t, nil
-	}
-	t, err := h.store.TopicByID(c.UserContext(), id)
+	t, err := h.cache.topics.read(id, h.cacheStamp(), nil, func() (models.TopicSummary, error) {
+		t, err := h.store.TopicByID(c.UserContext(), id)
+		if err != nil {
+			return models.TopicSummary{}, err
+		}
+		return *t, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	h.cache.putTopic(stamp, t)
-	return t, nil
+	// t is the reader's own copy but for its tags, which the kept value
+	// shares.
+	t.Tags = slices.Clone(t.Tags)
+	return &t, nil
 }
 
 // readablePost loads the post named by the route's id and its topic, when

@@ -4,76 +4,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rounds/models"
 )
-
-// stampedCache keeps values read from the database under the read cache's
-// rule (cacheStamp.fresh): an entry is used only while the store's count of
-// this node's writes has not moved since it was read, and for at most
-// readCacheTTL. Past bound entries the map starts over empty, which costs a
-// database read per entry and nothing else. Values are shared by every
-// request that gets them: callers must not change them.
-type stampedCache[K comparable, V any] struct {
-	mu      sync.Mutex
-	bound   int
-	entries map[K]stamped[V]
-}
-
-// stamped is a value with the stamp taken before it was read.
-type stamped[V any] struct {
-	stamp cacheStamp
-	value V
-}
-
-func newStampedCache[K comparable, V any](bound int) *stampedCache[K, V] {
-	return &stampedCache[K, V]{bound: bound, entries: map[K]stamped[V]{}}
-}
-
-// get is the value kept under k if it is still fresh at now.
-func (c *stampedCache[K, V]) get(k K, now cacheStamp) (V, bool) {
-	c.mu.Lock()
-	e, ok := c.entries[k]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(now.changes, now.at) {
-		var zero V
-		return zero, false
-	}
-	return e.value, true
-}
-
-func (c *stampedCache[K, V]) put(k K, stamp cacheStamp, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= c.bound {
-		c.entries = map[K]stamped[V]{}
-	}
-	c.entries[k] = stamped[V]{stamp: stamp, value: v}
-}
-
-// read is the value under k: from the cache while it is fresh, else read
-// and kept, stamped with stamp, which the caller takes before anything is
-// read so that nothing is kept as newer than it is. A key holding the
-// request's bytes (Fiber reuses them for the next request) is stored as
-// keep makes it; keep is nil for keys that hold none.
-func (c *stampedCache[K, V]) read(k K, stamp cacheStamp, keep func(K) K, read func() (V, error)) (V, error) {
-	if v, ok := c.get(k, stamp); ok {
-		return v, nil
-	}
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	if keep != nil {
-		k = keep(k)
-	}
-	c.put(k, stamp, v)
-	return v, nil
-}
 
 // boardListKey is everything a page of a board's topic list depends on:
 // the board, the page (its cursor, as the link gave it) and whether the

@@ -70,16 +70,9 @@ func (h *Handler) page(c *fiber.Ctx, title string) pageData {
 // memberCounts reads the header's counts, from the read cache when it
 // holds them.
 func (h *Handler) memberCounts(c *fiber.Ctx, u *models.User) (models.MemberCounts, error) {
-	stamp := h.cacheStamp()
-	if n, ok := h.cache.memberCounts(u, stamp.changes, stamp.at); ok {
-		return n, nil
-	}
-	n, err := h.store.CountsFor(c.UserContext(), u)
-	if err != nil {
-		return n, err
-	}
-	h.cache.putCounts(stamp, u, n)
-	return n, nil
+	return h.cache.counts.read(memberKeyOf(u), h.cacheStamp(), nil, func() (models.MemberCounts, error) {
+		return h.store.CountsFor(c.UserContext(), u)
+	})
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"sync"
 	"time"
 
@@ -22,20 +21,33 @@ const readCacheSize = 20000
 // readCache keeps, for a few seconds, what every page asks the database
 // whatever the page: who a session belongs to, the counts in the header,
 // what a member may do on a board and the boards they may search; and, for
-// pages read (GET), the topic a topic page shows. An entry remembers the store's
-// count of writes when it was read (models.Store.Changes) and is used only
-// while that count has not moved, so any write this node makes (signing
-// out, a suspension, a role changed, a notification, a report, an
-// application, a board's groups) is seen by the very next request. Entries
-// from before a write are never stored after it: the count is taken before
-// the database is read.
+// pages read (GET), the topic a topic page shows. Each kind is a
+// stampedCache, so an entry is used only while the store's count of writes
+// (models.Store.Changes) has not moved since it was read: any write this
+// node makes (signing out, a suspension, a role changed, a notification, a
+// report, an application, a board's groups) is seen by the very next
+// request. Entries from before a write are never stored after it: the
+// count is taken before the database is read.
 type readCache struct {
-	mu       sync.Mutex
-	sessions map[string]cachedSession
-	counts   map[int64]cachedCounts
-	access   map[accessKey]cachedAccess
-	topics   map[int64]cachedTopic
-	scopes   map[int64]cachedScope
+	sessions *stampedCache[string, cachedSession]
+	counts   *stampedCache[memberKey, models.MemberCounts]
+	access   *stampedCache[accessKey, models.BoardAccess]
+	// topics are kept as values so that each reader gets its own copy
+	// (topicByID).
+	topics *stampedCache[int64, models.TopicSummary]
+	// scopes' maps are shared by every request that gets them: they are
+	// only read.
+	scopes *stampedCache[memberKey, search.Scope]
+}
+
+func newReadCache() *readCache {
+	return &readCache{
+		sessions: newStampedCache[string, cachedSession](readCacheSize),
+		counts:   newStampedCache[memberKey, models.MemberCounts](readCacheSize),
+		access:   newStampedCache[accessKey, models.BoardAccess](readCacheSize),
+		topics:   newStampedCache[int64, models.TopicSummary](readCacheSize),
+		scopes:   newStampedCache[memberKey, search.Scope](readCacheSize),
+	}
 }
 
 type cacheStamp struct {
@@ -50,184 +62,112 @@ func (s cacheStamp) fresh(changes uint64, now time.Time) bool {
 	return s.changes == changes && age >= 0 && age < readCacheTTL
 }
 
-type cachedSession struct {
-	stamp cacheStamp
-	sess  models.Session
-	user  models.User
-}
-
-type cachedCounts struct {
-	stamp  cacheStamp
-	role   models.Role
-	status models.Status
-	counts models.MemberCounts
-}
-
-type accessKey struct {
-	userID, boardID int64
-}
-
-type cachedAccess struct {
-	stamp  cacheStamp
-	role   models.Role
-	status models.Status
-	access models.BoardAccess
-}
-
-func newReadCache() *readCache {
-	return &readCache{
-		sessions: map[string]cachedSession{},
-		counts:   map[int64]cachedCounts{},
-		access:   map[accessKey]cachedAccess{},
-		topics:   map[int64]cachedTopic{},
-		scopes:   map[int64]cachedScope{},
-	}
-}
-
-// session returns copies of a cached session and its member, so a handler
-// changing them changes nothing for the next request.
-func (c *readCache) session(id string, changes uint64, now time.Time) (*models.Session, *models.User, bool) {
-	c.mu.Lock()
-	e, ok := c.sessions[id]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) {
-		return nil, nil, false
-	}
-	sess, user := e.sess, e.user
-	return &sess, &user, true
-}
-
-func (c *readCache) putSession(stamp cacheStamp, sess *models.Session, user *models.User) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.sessions) >= readCacheSize {
-		c.sessions = map[string]cachedSession{}
-	}
-	c.sessions[sess.ID] = cachedSession{stamp: stamp, sess: *sess, user: *user}
-}
-
-// sessionSeen records that a cached session's activity was written.
-func (c *readCache) sessionSeen(id string, at time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.sessions[id]; ok {
-		e.sess.LastSeenAt = at
-		c.sessions[id] = e
-	}
-}
-
-func (c *readCache) memberCounts(u *models.User, changes uint64, now time.Time) (models.MemberCounts, bool) {
-	c.mu.Lock()
-	e, ok := c.counts[u.ID]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) || e.role != u.Role || e.status != u.Status {
-		return models.MemberCounts{}, false
-	}
-	return e.counts, true
-}
-
-func (c *readCache) putCounts(stamp cacheStamp, u *models.User, n models.MemberCounts) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.counts) >= readCacheSize {
-		c.counts = map[int64]cachedCounts{}
-	}
-	c.counts[u.ID] = cachedCounts{stamp: stamp, role: u.Role, status: u.Status, counts: n}
-}
-
-// boardAccess is keyed by member (0 for a visitor not signed in) and
-// board; the member's role and status are checked too, as the access
-// depends on them.
-func (c *readCache) boardAccess(u *models.User, boardID int64, changes uint64, now time.Time) (models.BoardAccess, bool) {
-	key, role, status := accessKeyOf(u, boardID)
-	c.mu.Lock()
-	e, ok := c.access[key]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) || e.role != role || e.status != status {
-		return models.BoardAccess{}, false
-	}
-	return e.access, true
-}
-
-func (c *readCache) putAccess(stamp cacheStamp, u *models.User, boardID int64, a models.BoardAccess) {
-	key, role, status := accessKeyOf(u, boardID)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.access) >= readCacheSize {
-		c.access = map[accessKey]cachedAccess{}
-	}
-	c.access[key] = cachedAccess{stamp: stamp, role: role, status: status, access: a}
-}
-
-type cachedTopic struct {
-	stamp cacheStamp
-	topic models.TopicSummary
-}
-
-// topic returns a copy of a cached topic (the same for every reader: who
-// may read it is checked after, on its board's access).
-func (c *readCache) topic(id int64, changes uint64, now time.Time) (*models.TopicSummary, bool) {
-	c.mu.Lock()
-	e, ok := c.topics[id]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) {
-		return nil, false
-	}
-	t := e.topic
-	t.Tags = slices.Clone(t.Tags)
-	return &t, true
-}
-
-func (c *readCache) putTopic(stamp cacheStamp, t *models.TopicSummary) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.topics) >= readCacheSize {
-		c.topics = map[int64]cachedTopic{}
-	}
-	e := cachedTopic{stamp: stamp, topic: *t}
-	e.topic.Tags = slices.Clone(t.Tags)
-	c.topics[t.ID] = e
-}
-
-type cachedScope struct {
-	stamp  cacheStamp
-	role   models.Role
-	status models.Status
-	scope  search.Scope
-}
-
-// searchScope is the boards a member (0: a visitor) may search. The
-// scope's map is shared by every request that gets it: it is only read.
-func (c *readCache) searchScope(u *models.User, changes uint64, now time.Time) (search.Scope, bool) {
-	key, role, status := accessKeyOf(u, 0)
-	c.mu.Lock()
-	e, ok := c.scopes[key.userID]
-	c.mu.Unlock()
-	if !ok || !e.stamp.fresh(changes, now) || e.role != role || e.status != status {
-		return search.Scope{}, false
-	}
-	return e.scope, true
-}
-
-func (c *readCache) putSearchScope(stamp cacheStamp, u *models.User, scope search.Scope) {
-	key, role, status := accessKeyOf(u, 0)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.scopes) >= readCacheSize {
-		c.scopes = map[int64]cachedScope{}
-	}
-	c.scopes[key.userID] = cachedScope{stamp: stamp, role: role, status: status, scope: scope}
-}
-
-func accessKeyOf(u *models.User, boardID int64) (accessKey, models.Role, models.Status) {
-	if u == nil {
-		return accessKey{boardID: boardID}, "", ""
-	}
-	return accessKey{userID: u.ID, boardID: boardID}, u.Role, u.Status
-}
-
 // stamp is taken before the database is read, so what is read is never
 // stored as newer than it is.
 func (h *Handler) cacheStamp() cacheStamp {
 	return cacheStamp{changes: h.store.Changes(), at: h.now()}
+}
+
+// cachedSession is a session and its member as kept: values, so that each
+// request gets copies it may change (sessionMember).
+type cachedSession struct {
+	sess models.Session
+	user models.User
+}
+
+// memberKey names the member what is kept depends on (id 0: a visitor not
+// signed in) with their role and status, as that too depends on them: a
+// member whose role or status is not what it was when the entry was read
+// finds no entry.
+type memberKey struct {
+	id     int64
+	role   models.Role
+	status models.Status
+}
+
+func memberKeyOf(u *models.User) memberKey {
+	if u == nil {
+		return memberKey{}
+	}
+	return memberKey{id: u.ID, role: u.Role, status: u.Status}
+}
+
+type accessKey struct {
+	member  memberKey
+	boardID int64
+}
+
+// stampedCache keeps values read from the database under the read cache's
+// rule (cacheStamp.fresh): an entry is used only while the store's count of
+// this node's writes has not moved since it was read, and for at most
+// readCacheTTL. Past bound entries the map starts over empty, which costs a
+// database read per entry and nothing else. Values are shared by every
+// request that gets them: callers must not change them.
+type stampedCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	bound   int
+	entries map[K]stamped[V]
+}
+
+// stamped is a value with the stamp taken before it was read.
+type stamped[V any] struct {
+	stamp cacheStamp
+	value V
+}
+
+func newStampedCache[K comparable, V any](bound int) *stampedCache[K, V] {
+	return &stampedCache[K, V]{bound: bound, entries: map[K]stamped[V]{}}
+}
+
+// get is the value kept under k if it is still fresh at now.
+func (c *stampedCache[K, V]) get(k K, now cacheStamp) (V, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[k]
+	c.mu.Unlock()
+	if !ok || !e.stamp.fresh(now.changes, now.at) {
+		var zero V
+		return zero, false
+	}
+	return e.value, true
+}
+
+func (c *stampedCache[K, V]) put(k K, stamp cacheStamp, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.bound {
+		c.entries = map[K]stamped[V]{}
+	}
+	c.entries[k] = stamped[V]{stamp: stamp, value: v}
+}
+
+// read is the value under k: from the cache while it is fresh, else read
+// and kept, stamped with stamp, which the caller takes before anything is
+// read so that nothing is kept as newer than it is. A key holding the
+// request's bytes (Fiber reuses them for the next request) is stored as
+// keep makes it; keep is nil for keys that hold none.
+func (c *stampedCache[K, V]) read(k K, stamp cacheStamp, keep func(K) K, read func() (V, error)) (V, error) {
+	if v, ok := c.get(k, stamp); ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	if keep != nil {
+		k = keep(k)
+	}
+	c.put(k, stamp, v)
+	return v, nil
+}
+
+// change replaces the value kept under k by what f makes of it, keeping
+// its stamp: for a write that leaves the store's count of changes where it
+// was (a session's last activity) but that the kept copy must show.
+func (c *stampedCache[K, V]) change(k K, f func(V) V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[k]; ok {
+		e.value = f(e.value)
+		c.entries[k] = e
+	}
 }

@@ -21,9 +21,11 @@ func withSession(t *testing.T, a *apptest.App, token, path string) *apptest.Resp
 	return a.Browser(t).Do(req)
 }
 
-// The session and header counts every page reads are cached, but any write
-// on this node is seen by the next request: signing out, a suspension, a
-// role given, a new notification.
+// Every kind the read cache keeps (sessions, header counts, board access,
+// topics, the boards a member may search) is cached, but any write on this
+// node is seen by the next request: signing out, a suspension, a role
+// given, a new notification, a board closed, a topic locked. Each subtest
+// reads a page twice first, so that the second comes from the cache.
 func TestReadCacheSeesWritesOnThisNodeAtOnce(t *testing.T) {
 	apptest.Run(t, func(t *testing.T, a *apptest.App) {
 		ctx := context.Background()
@@ -86,6 +88,51 @@ func TestReadCacheSeesWritesOnThisNodeAtOnce(t *testing.T) {
 			if res := withSession(t, a, token, path); res.Status == http.StatusOK {
 				t.Fatalf("a suspended member's session still reads the topic")
 			}
+		})
+
+		t.Run("board access", func(t *testing.T) {
+			ali := a.VerifiedMember(t, "ali", "Dr. Sara Ali", "Neurology")
+			neuro := a.Board(t, "neurology", "Neurology")
+			stroke := a.Topic(t, neuro, ali, "Thrombolysis past 4.5 hours", "Any takers?")
+			strokePath := "/t/" + strconv.FormatInt(stroke.ID, 10)
+			b := a.Browser(t)
+			b.SignIn(a.VerifiedMember(t, "chen", "Dr. Wei Chen", "Cardiology"))
+			for range 2 {
+				wantStatus(t, b.Get(strokePath), http.StatusOK)
+			}
+			a.Restrict(t, neuro, []*models.Group{a.Group(t, "Stroke team", "", "", ali)}, nil)
+			wantStatus(t, b.Get(strokePath), http.StatusNotFound)
+		})
+
+		t.Run("topic", func(t *testing.T) {
+			b := a.Browser(t)
+			b.SignIn(mod) // okafor is suspended by now
+			for range 2 {
+				mustNotContain(t, b.Get(path), `<span class="badge">Locked</span>`)
+			}
+			if err := a.Store.LockTopic(ctx, topic.ID, mod.ID, true, "Answered"); err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, b.Get(path), `<span class="badge">Locked</span>`)
+		})
+
+		t.Run("search scope", func(t *testing.T) {
+			nair := a.VerifiedMember(t, "nair", "Dr. Priya Nair", "Nephrology")
+			renal := a.Board(t, "nephrology", "Nephrology")
+			a.Topic(t, renal, nair, "Fistula maturation", "Six weeks before the first cannulation?")
+			a.Topic(t, board, nair, "Coronary fistula on CT", "Incidental, small, no symptoms.")
+			a.CatchUp(t)
+			b := a.Browser(t)
+			b.SignIn(nair)
+			for range 2 {
+				mustContain(t, b.Get(searchFor("fistula")), "2 posts in 2 topics")
+			}
+			// The database has the last word on what is listed; the count
+			// is the index's, searched within the cached scope.
+			a.Restrict(t, renal, []*models.Group{a.Group(t, "Transplant team", "", "")}, nil)
+			res := b.Get(searchFor("fistula"))
+			mustContain(t, res, "1 post in 1 topic", "Coronary <mark>fistula</mark> on CT")
+			mustNotContain(t, res, "maturation")
 		})
 	})
 }

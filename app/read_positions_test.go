@@ -17,10 +17,7 @@ func TestReadBatcherKeepsTheFurthestPositionAndFlushesOnClose(t *testing.T) {
 		ctx := context.Background()
 		author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
 		reader := modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
-		board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, board); err != nil {
-			t.Fatal(err)
-		}
+		board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
 		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Heparin nomograms",
 			PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
 		if err != nil {

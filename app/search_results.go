@@ -129,16 +129,9 @@ func resultCount(res *search.Results) string {
 // filter when that is every board there is. It comes from the read cache
 // when that holds it.
 func (h *Handler) searchScope(c *fiber.Ctx) (search.Scope, error) {
-	stamp := h.cacheStamp()
-	if scope, ok := h.cache.searchScope(member(c), stamp.changes, stamp.at); ok {
-		return scope, nil
-	}
-	scope, err := h.readSearchScope(c)
-	if err != nil {
-		return scope, err
-	}
-	h.cache.putSearchScope(stamp, member(c), scope)
-	return scope, nil
+	return h.cache.scopes.read(memberKeyOf(member(c)), h.cacheStamp(), nil, func() (search.Scope, error) {
+		return h.readSearchScope(c)
+	})
 }
 
 func (h *Handler) readSearchScope(c *fiber.Ctx) (search.Scope, error) {

@@ -89,7 +89,10 @@ func (h *Handler) loadMember(c *fiber.Ctx) error {
 			return err
 		}
 		sess.LastSeenAt = now
-		h.cache.sessionSeen(sess.ID, now)
+		h.cache.sessions.change(sess.ID, func(e cachedSession) cachedSession {
+			e.sess.LastSeenAt = now
+			return e
+		})
 	}
 	c.Locals(localMember, user)
 	c.Locals(localSession, sess)
@@ -100,14 +103,14 @@ func (h *Handler) loadMember(c *fiber.Ctx) error {
 // when it holds them (see readCache for how long that can be).
 func (h *Handler) sessionMember(c *fiber.Ctx, id string, now time.Time) (*models.Session, *models.User, error) {
 	stamp := h.cacheStamp()
-	if sess, user, ok := h.cache.session(id, stamp.changes, stamp.at); ok && sess.ExpiresAt.After(now) {
-		return sess, user, nil
+	if e, ok := h.cache.sessions.get(id, stamp); ok && e.sess.ExpiresAt.After(now) {
+		return &e.sess, &e.user, nil
 	}
 	sess, user, err := h.store.SessionMember(c.UserContext(), id, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	h.cache.putSession(stamp, sess, user)
+	h.cache.sessions.put(sess.ID, stamp, cachedSession{sess: *sess, user: *user})
 	return sess, user, nil
 }
 

@@ -48,7 +48,11 @@ func TestTagListWritesWhatItsTemplateWrote(t *testing.T) {
 	anonymous.Anonymous, anonymous.AnonymousAs, anonymous.AuthorName, anonymous.AuthorUsername = true, "Nurse", "", ""
 	cased := topic(40, "Case: outcome")
 	cased.Kind, cased.HasOutcome, cased.PostCount = models.KindCase, true, 2
-	for _, topics := range [][]models.TopicSummary{{plain}, {plain, hidden, anonymous, cased}} {
+	// html/template escapes '+' as well as & < > " ', and leaves letters
+	// beyond ASCII as they are.
+	marks := topic(5, `C++ & <β-blockers> "why" 'not' — Ünïcödé ½`)
+	marks.BoardTitle, marks.AuthorName = "Ob+Gyn & Peds — Über", `Zoë D'Souza + "Co" <MD>`
+	for _, topics := range [][]models.TopicSummary{{plain}, {plain, hidden, anonymous, cased, marks}} {
 		var want strings.Builder
 		if err := tmpl.Execute(&want, topics); err != nil {
 			t.Fatal(err)

@@ -49,6 +49,12 @@ func TestRenderTopicListMatchesItsTemplate(t *testing.T) {
 			s.AuthorName, s.AuthorSpecialty = "", "" // the username stays, to check it is not linked
 			s.BumpedAt = now.Add(-400 * 24 * time.Hour)
 		}),
+		// html/template escapes '+' as well as & < > " ', and leaves
+		// letters beyond ASCII as they are. (Tags, slugs and usernames,
+		// the parts of paths, are lower-case ASCII by the forms' checks.)
+		topic(6, `C++ & <β-blockers> "why" 'not' — Ünïcödé ½`, func(s *models.TopicSummary) {
+			s.AuthorName, s.AuthorSpecialty, s.Tags = `Zoë D'Souza + "Co" <MD>`, `Ob+Gyn & Peds — Über`, []string{"beta-blockers"}
+		}),
 	}
 	for n := range topics {
 		var want strings.Builder

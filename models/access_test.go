@@ -20,13 +20,7 @@ func TestBoardAccessByGroup(t *testing.T) {
 			}
 			return u
 		}
-		board := func(slug string) *models.Board {
-			b := &models.Board{Slug: slug, Title: slug, CreatedAt: store.Now()}
-			if err := store.CreateBoard(ctx, b); err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
+		board := func(slug string) *models.Board { return modelstest.OpenBoard(slug, slug).Make(t, store) }
 		doctor := user("doctor", "physician", "Cardiology", models.RoleMember)
 		nurse := user("nurse", "nurse", "Oncology", models.RoleMember)
 		listed := user("listed", "pharmacist", "", models.RoleMember)

@@ -62,14 +62,8 @@ func TestAnonymousLabelsSayOnlyWhatEnoughReadersShare(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		w := &labelWorld{store: store}
-		for _, b := range []*models.Board{{Slug: "frank", Title: "Frank talk"}, {Slug: "ward", Title: "Ward 4"}} {
-			b.CreatedAt = store.Now()
-			if err := store.CreateBoard(ctx, b); err != nil {
-				t.Fatal(err)
-			}
-		}
-		w.open, _ = store.BoardBySlug(ctx, "frank")
-		w.ward, _ = store.BoardBySlug(ctx, "ward")
+		w.open = modelstest.OpenBoard("frank", "Frank talk").Make(t, store)
+		w.ward = modelstest.OpenBoard("ward", "Ward 4").Make(t, store)
 
 		// The author's own spelling is shared by nobody; the crowd's
 		// prevails.

@@ -55,10 +55,7 @@ func BenchmarkSearchDocsAfter(b *testing.B) {
 			ctx := context.Background()
 			store := modelstest.Migrated(b, e)
 			author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
-			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-			if err := store.CreateBoard(ctx, board); err != nil {
-				b.Fatal(err)
-			}
+			board := modelstest.OpenBoard("cardiology", "Cardiology").Make(b, store)
 			const topics, perTopic = 10000, 10
 			base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 			batch := make([]models.ImportTopic, topics)
@@ -103,15 +100,8 @@ func BenchmarkSearchPage(b *testing.B) {
 			ctx := context.Background()
 			store := modelstest.Migrated(b, e)
 			author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
-			reader := &models.User{Username: "reader", DisplayName: "A Reader", Status: models.StatusVerified,
-				Profession: "physician", Specialty: "cardiology"}
-			if err := store.CreateUser(ctx, reader); err != nil {
-				b.Fatal(err)
-			}
-			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-			if err := store.CreateBoard(ctx, board); err != nil {
-				b.Fatal(err)
-			}
+			reader := modelstest.Verified("reader", "A Reader").Profession("physician").Specialty("cardiology").Make(b, store)
+			board := modelstest.OpenBoard("cardiology", "Cardiology").Make(b, store)
 			const topics, perTopic = 1000, 5
 			paragraph := "Started apixaban at the reduced dose given age over eighty and a creatinine of 1.6; " +
 				"rate control with metoprolol, and an echocardiogram before discharge. "
@@ -199,10 +189,7 @@ func benchBoard(b *testing.B, n int, tags ...string) (*models.Store, *models.Use
 	ctx := context.Background()
 	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
 	author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		b.Fatal(err)
-	}
+	board := modelstest.OpenBoard("cardiology", "Cardiology").Make(b, store)
 	topics := make([]models.ImportTopic, n)
 	for i := range topics {
 		topics[i] = models.ImportTopic{BoardID: board.ID, Title: fmt.Sprintf("Topic %d", i), Tags: tags,

@@ -67,10 +67,7 @@ func TestBookmarksListOnlyWhatTheMemberMayRead(t *testing.T) {
 		open := openingPost(t, store, f.topic(t, "Open topic").ID)
 		hidden := openingPost(t, store, f.topic(t, "Later hidden").ID)
 		deleted := openingPost(t, store, f.topic(t, "Later deleted").ID)
-		closedBoard := &models.Board{Slug: "pharmacy", Title: "Pharmacy", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closedBoard); err != nil {
-			t.Fatal(err)
-		}
+		closedBoard := modelstest.OpenBoard("pharmacy", "Pharmacy").Make(t, store)
 		closedTopic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closedBoard.ID, AuthorID: f.author.ID,
 			Title: "Closed later", PostContent: models.PostContent{Source: "Closed later", Cooked: "<p>Closed later</p>"}})
 		if err != nil {

@@ -105,10 +105,7 @@ func TestDraftsListOnlyPlacesTheMemberMayStillWriteAt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		closed := &models.Board{Slug: "oncology", Title: "Oncology", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
+		closed := modelstest.OpenBoard("oncology", "Oncology").Make(t, store)
 		save := func(place models.DraftPlace, body string) {
 			t.Helper()
 			if _, err := store.SaveDraft(ctx, f.peer.ID, place, url.Values{"body": {body}}); err != nil {

@@ -18,17 +18,11 @@ func TestMentionCandidatesAreVerifiedReadersOfTheBoard(t *testing.T) {
 		modelstest.Verified("modpri", "Pritam Moderator").Specialty("Neurology").Moderator().Make(t, store)
 		modelstest.Applicant("prisha", "Prisha Applicant").Specialty("Oncology").Make(t, store)
 		modelstest.Verified("pri_x", "Underscore Member").Specialty("Oncology").Make(t, store)
-		board := &models.Board{Slug: "oncology", Title: "Oncology", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, board); err != nil {
-			t.Fatal(err)
-		}
 		group := &models.Group{Name: "Oncologists", AutoSpecialty: "oncology"}
 		if err := store.SaveGroup(ctx, group); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SetBoardGroups(ctx, board.ID, []int64{group.ID}, nil); err != nil {
-			t.Fatal(err)
-		}
+		board := modelstest.OpenBoard("oncology", "Oncology").ReadBy(group).Make(t, store)
 		names := func(prefix string) string {
 			t.Helper()
 			found, err := store.MentionCandidates(ctx, board.ID, prefix, models.MentionCandidatesMax)

@@ -52,18 +52,9 @@ func TestProfileShowsOnlyWhatTheViewerMayRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A board only a group may read, and the member's topic on it.
-		closed := &models.Board{Slug: "private", Title: "Private", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
 		group := &models.Group{Name: "Cardiologists"}
-		if err := store.SaveGroup(ctx, group); err != nil {
-			t.Fatal(err)
-		}
+		closed := f.closedBoard(t, "private", "Private", group)
 		if err := store.AddGroupMember(ctx, group.ID, f.author.ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardGroups(ctx, closed.ID, []int64{group.ID}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID,

@@ -41,17 +41,7 @@ func TestSearchPageReadsOnlyWhatTheMemberMaySee(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		closed := &models.Board{Slug: "cardiac-nursing", Title: "Cardiac nursing", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, closed); err != nil {
-			t.Fatal(err)
-		}
-		nursing := &models.Group{Name: "Cardiology", AutoSpecialty: "cardiology"}
-		if err := store.SaveGroup(ctx, nursing); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardGroups(ctx, closed.ID, []int64{nursing.ID}, nil); err != nil {
-			t.Fatal(err)
-		}
+		closed := f.closedBoard(t, "cardiac-nursing", "Cardiac nursing", &models.Group{Name: "Cardiology", AutoSpecialty: "cardiology"})
 		private, privateOP, err := store.CreateTopic(ctx, models.NewTopic{BoardID: closed.ID, AuthorID: f.author.ID,
 			Title: "Members only", PostContent: models.PostContent{Source: "secret", Cooked: "<p>secret</p>"}})
 		if err != nil {

@@ -56,16 +56,11 @@ type fixture struct {
 
 func newFixture(t *testing.T, store *models.Store) fixture {
 	t.Helper()
-	ctx := context.Background()
-	f := fixture{store: store,
+	return fixture{store: store,
 		author: modelstest.Verified("okafor", "Dr. Amara Okafor").Specialty("Cardiology").Make(t, store),
 		peer:   modelstest.Verified("weber", "Jonas Weber, RN").Specialty("Critical Care Nursing").Make(t, store),
-		board:  &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()},
+		board:  modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store),
 	}
-	if err := store.CreateBoard(ctx, f.board); err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 func (f fixture) topic(t *testing.T, title string, tags ...string) *models.Topic {
@@ -84,18 +79,10 @@ func (f fixture) topic(t *testing.T, title string, tags ...string) *models.Topic
 // may read, saving the group first.
 func (f fixture) closedBoard(t *testing.T, slug, title string, group *models.Group) *models.Board {
 	t.Helper()
-	ctx := context.Background()
-	board := &models.Board{Slug: slug, Title: title, CreatedAt: f.store.Now()}
-	if err := f.store.CreateBoard(ctx, board); err != nil {
+	if err := f.store.SaveGroup(context.Background(), group); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.SaveGroup(ctx, group); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.store.SetBoardGroups(ctx, board.ID, []int64{group.ID}, nil); err != nil {
-		t.Fatal(err)
-	}
-	return board
+	return modelstest.OpenBoard(slug, title).ReadBy(group).Make(t, f.store)
 }
 
 func TestTopicsRepliesAndRevisions(t *testing.T) {

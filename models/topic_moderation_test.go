@@ -132,13 +132,8 @@ func TestTopicModerationMoveCarriesCountersAndSearch(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		mod := f.peer.ID
-		nursing := &models.Board{Slug: "nursing", Title: "Nursing", CreatedAt: store.Now()}
-		archive := &models.Board{Slug: "archive", Title: "Archive", Archived: true, CreatedAt: store.Now()}
-		for _, b := range []*models.Board{nursing, archive} {
-			if err := store.CreateBoard(ctx, b); err != nil {
-				t.Fatal(err)
-			}
-		}
+		nursing := modelstest.OpenBoard("nursing", "Nursing").Make(t, store)
+		archive := modelstest.OpenBoard("archive", "Archive").Archived().Make(t, store)
 		moving := f.topic(t, "Pressure injury prevention bundles", "wounds")
 		for _, body := range []string{"Two-hourly turns.", "Silicone dressings."} {
 			if _, err := store.CreateReply(ctx, models.NewReply{TopicID: moving.ID, AuthorID: f.peer.ID, PostContent: models.PostContent{Source: body, Cooked: "<p>" + body + "</p>"}}); err != nil {

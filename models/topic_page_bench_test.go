@@ -24,10 +24,7 @@ func BenchmarkTopicPageReads(b *testing.B) {
 			ctx := context.Background()
 			store := modelstest.Migrated(b, e)
 			reader := modelstest.Verified("weber", "Jonas Weber, RN").Make(b, store)
-			board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-			if err := store.CreateBoard(ctx, board); err != nil {
-				b.Fatal(err)
-			}
+			board := modelstest.OpenBoard("cardiology", "Cardiology").Make(b, store)
 			authors := make([]*models.User, 10)
 			for i := range authors {
 				authors[i] = modelstest.Verified(fmt.Sprintf("author%d", i), fmt.Sprintf("Dr. Author %d", i)).

@@ -122,10 +122,7 @@ func TestReadingListsLatestNewUnread(t *testing.T) {
 
 		// Marking the board read empties both lists, and leaves other
 		// boards' topics as they were.
-		other := &models.Board{Slug: "nephrology", Title: "Nephrology", CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, other); err != nil {
-			t.Fatal(err)
-		}
+		other := modelstest.OpenBoard("nephrology", "Nephrology").Make(t, store)
 		elsewhere, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: other.ID, AuthorID: f.author.ID, Title: "On another board",
 			PostContent: models.PostContent{Source: "z", Cooked: "<p>z</p>", Plain: "z"}})
 		if err != nil {

@@ -208,10 +208,7 @@ func BenchmarkIndexBatch(b *testing.B) {
 	ctx := context.Background()
 	store := modelstest.Migrated(b, modelstest.Engines(b)[0])
 	author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(b, store)
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		b.Fatal(err)
-	}
+	board := modelstest.OpenBoard("cardiology", "Cardiology").Make(b, store)
 	const posts = 500
 	var topic *models.Topic
 	for i := range posts {

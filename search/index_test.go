@@ -26,24 +26,12 @@ type world struct {
 
 func newWorld(t *testing.T, store *models.Store) *world {
 	t.Helper()
-	ctx := context.Background()
-	w := &world{store: store, dir: t.TempDir(),
-		author:     &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Specialty: "Cardiology", Status: models.StatusVerified},
-		peer:       &models.User{Username: "weber", DisplayName: "Jonas Weber, RN", Specialty: "Critical Care Nursing", Status: models.StatusVerified},
-		board:      &models.Board{Slug: "cardiology", Title: "Cardiology", CreatedAt: store.Now()},
-		restricted: &models.Board{Slug: "pharmacy-only", Title: "Pharmacy only", CreatedAt: store.Now()},
+	return &world{store: store, dir: t.TempDir(),
+		author:     modelstest.Verified("okafor", "Dr. Amara Okafor").Specialty("Cardiology").Make(t, store),
+		peer:       modelstest.Verified("weber", "Jonas Weber, RN").Specialty("Critical Care Nursing").Make(t, store),
+		board:      modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store),
+		restricted: modelstest.OpenBoard("pharmacy-only", "Pharmacy only").Make(t, store),
 	}
-	for _, u := range []*models.User{w.author, w.peer} {
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, b := range []*models.Board{w.board, w.restricted} {
-		if err := store.CreateBoard(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return w
 }
 
 // renderer reads posts as the composers do.

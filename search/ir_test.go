@@ -42,14 +42,8 @@ func loadCollection(t *testing.T, c irCollection) *Index {
 	ctx := context.Background()
 	// SQLite is enough: the figures are the index's, not the database's.
 	store := modelstest.Migrated(t, modelstest.Engines(t)[0])
-	author := &models.User{Username: "librarian", DisplayName: "Librarian", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		t.Fatal(err)
-	}
-	board := &models.Board{Slug: "collection", Title: c.name, CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		t.Fatal(err)
-	}
+	author := modelstest.Verified("librarian", "Librarian").Make(t, store)
+	board := modelstest.OpenBoard("collection", c.name).Make(t, store)
 	// All written at the same moment, so the date ties nothing.
 	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	imports := make([]models.ImportTopic, len(c.docs))

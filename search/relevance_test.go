@@ -96,10 +96,7 @@ func loadCorpus(t *testing.T, store *models.Store) *corpusWorld {
 	}
 	cw := &corpusWorld{scope: Scope{Boards: map[string]int64{}}, titles: map[int64]string{}}
 	for _, b := range c.Boards {
-		board := &models.Board{Slug: b.Slug, Title: b.Title, CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, board); err != nil {
-			t.Fatal(err)
-		}
+		board := modelstest.OpenBoard(b.Slug, b.Title).Make(t, store)
 		cw.scope.Boards[b.Slug] = board.ID
 	}
 	lookup := func(what string, m map[string]int64, key string) int64 {

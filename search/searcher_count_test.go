@@ -16,14 +16,8 @@ import (
 func TestNewestCountEstimated(t *testing.T) {
 	ctx := context.Background()
 	store := modelstest.Migrated(t, modelstest.Engines(t)[0])
-	author := &models.User{Username: "counter", DisplayName: "Counter", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		t.Fatal(err)
-	}
-	board := &models.Board{Slug: "wards", Title: "Wards", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		t.Fatal(err)
-	}
+	author := modelstest.Verified("counter", "Counter").Make(t, store)
+	board := modelstest.OpenBoard("wards", "Wards").Make(t, store)
 	const posts = 1200
 	at := store.Now().Add(-time.Hour)
 	imports := make([]models.ImportTopic, posts)
@@ -77,14 +71,8 @@ func TestNewestCountEstimated(t *testing.T) {
 func TestNewestWindowsKeepOrder(t *testing.T) {
 	ctx := context.Background()
 	store := modelstest.Migrated(t, modelstest.Engines(t)[0])
-	author := &models.User{Username: "dater", DisplayName: "Dater", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		t.Fatal(err)
-	}
-	board := &models.Board{Slug: "wards", Title: "Wards", CreatedAt: store.Now()}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		t.Fatal(err)
-	}
+	author := modelstest.Verified("dater", "Dater").Make(t, store)
+	board := modelstest.OpenBoard("wards", "Wards").Make(t, store)
 	// Post i is written i×7 hours ago: about three a day for 260 days, the
 	// newest first in the import, so newest first is lowest id first.
 	const posts = 900

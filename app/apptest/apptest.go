@@ -243,11 +243,7 @@ func (a *App) PendingMember(t testing.TB, username string) *models.User {
 // Board makes a board.
 func (a *App) Board(t testing.TB, slug, title string) *models.Board {
 	t.Helper()
-	b := &models.Board{Slug: slug, Title: title, Description: title + " discussion among peers.", CreatedAt: a.Store.Now()}
-	if err := a.Store.CreateBoard(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return modelstest.OpenBoard(slug, title).Description(title+" discussion among peers.").Make(t, a.Store)
 }
 
 // Topic opens a topic with a markdown opening post.

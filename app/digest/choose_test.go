@@ -35,14 +35,7 @@ func newDigestWorld(t *testing.T, store *models.Store) *digestWorld {
 	w.bob = w.member(t, "bob", "Bob Ortiz, RN", "Emergency Nursing", models.StatusVerified)
 	w.carol = w.member(t, "carol", "Dr. Carol Diaz", "Nephrology", models.StatusVerified)
 	board := func(slug string, policy models.EmailPolicy) *models.Board {
-		b := &models.Board{Slug: slug, Title: strings.ToUpper(slug[:1]) + slug[1:], CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardEmailPolicy(ctx, b.ID, policy); err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return modelstest.OpenBoard(slug, strings.ToUpper(slug[:1])+slug[1:]).EmailPolicy(policy).Make(t, store)
 	}
 	w.general = board("general", models.EmailFull)
 	w.cases = board("cases", models.EmailCounts)
@@ -274,12 +267,8 @@ func TestDigestOrder(t *testing.T) {
 		bob := w.member(t, "bob", "Bob", "Nephrology", models.StatusVerified)
 		carol := w.member(t, "carol", "Carol", "Pediatrics", models.StatusVerified)
 		reader := w.member(t, "reader", "Reader", "Pediatrics", models.StatusVerified)
-		general := &models.Board{Slug: "general", Title: "General", CreatedAt: store.Now()}
-		cases := &models.Board{Slug: "cases", Title: "Cases", CreatedAt: store.Now()}
-		must(t, store.CreateBoard(ctx, general))
-		must(t, store.CreateBoard(ctx, cases))
-		must(t, store.SetBoardEmailPolicy(ctx, general.ID, models.EmailFull))
-		must(t, store.SetBoardEmailPolicy(ctx, cases.ID, models.EmailCounts))
+		general := modelstest.OpenBoard("general", "General").EmailPolicy(models.EmailFull).Make(t, store)
+		cases := modelstest.OpenBoard("cases", "Cases").EmailPolicy(models.EmailCounts).Make(t, store)
 
 		a := w.topic(t, general, alice, "A")
 		for _, author := range []*models.User{bob, reader, bob, carol, reader, bob, bob} {

@@ -86,28 +86,13 @@ func newSite(t testing.TB, store *models.Store, s *sink) *site {
 
 func (s *site) member(name string, status models.Status) *models.User {
 	s.t.Helper()
-	ctx := context.Background()
-	u := &models.User{Username: name, DisplayName: "Dr. " + strings.ToUpper(name[:1]) + name[1:], Specialty: "Hospital Medicine", Status: status}
-	if err := s.store.CreateUser(ctx, u); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := s.store.LinkIdentity(ctx, u.ID, models.Identity{Provider: "test", Issuer: "https://idp.test",
-		Subject: name, Email: name + "@hospital.test", EmailVerified: true}); err != nil {
-		s.t.Fatal(err)
-	}
-	return u
+	return modelstest.Verified(name, "Dr. "+strings.ToUpper(name[:1])+name[1:]).Specialty("Hospital Medicine").
+		Status(status).WithEmail().Make(s.t, s.store)
 }
 
 func (s *site) board(slug string, policy models.EmailPolicy) *models.Board {
 	s.t.Helper()
-	b := &models.Board{Slug: slug, Title: "Board " + slug, CreatedAt: s.store.Now()}
-	if err := s.store.CreateBoard(context.Background(), b); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := s.store.SetBoardEmailPolicy(context.Background(), b.ID, policy); err != nil {
-		s.t.Fatal(err)
-	}
-	return b
+	return modelstest.OpenBoard(slug, "Board "+slug).EmailPolicy(policy).Make(s.t, s.store)
 }
 
 func (s *site) topic(b *models.Board, title, body string) *models.Topic {

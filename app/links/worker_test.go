@@ -19,14 +19,8 @@ import (
 func linkedPreview(t *testing.T, store *models.Store, url string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	u := &models.User{Username: "okafor", DisplayName: "Dr. Amara Okafor", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	board := &models.Board{Slug: "cardiology", Title: "Cardiology"}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		t.Fatal(err)
-	}
+	u := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
+	board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
 	jobs := &previewJobs{}
 	store.SetJobs(jobs)
 	_, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: u.ID, Title: "Linked",

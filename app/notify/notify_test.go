@@ -135,7 +135,6 @@ type site struct {
 
 func newSite(t testing.TB, store *models.Store, s *sink) *site {
 	t.Helper()
-	ctx := context.Background()
 	clock := testenv.NewClock()
 	store.SetClock(clock.Now)
 	mailer, err := mail.New(startSink(t, s), "Rounds <rounds@rounds.test>", "", slog.New(slog.DiscardHandler))
@@ -164,14 +163,7 @@ func newSite(t testing.TB, store *models.Store, s *sink) *site {
 		peer:   modelstest.Verified("weber", "Jonas Weber, RN").WithEmail().Make(t, store),
 		boards: map[models.EmailPolicy]*models.Board{}}
 	for _, p := range []models.EmailPolicy{models.EmailFull, models.EmailTitles, models.EmailCounts} {
-		b := &models.Board{Slug: "board-" + string(p), Title: "Board " + string(p), AllowAnonymous: true, CreatedAt: store.Now()}
-		if err := store.CreateBoard(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetBoardEmailPolicy(ctx, b.ID, p); err != nil {
-			t.Fatal(err)
-		}
-		st.boards[p] = b
+		st.boards[p] = modelstest.OpenBoard("board-"+string(p), "Board "+string(p)).Anonymous().EmailPolicy(p).Make(t, store)
 	}
 	return st
 }

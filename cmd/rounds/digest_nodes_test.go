@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"rounds/models"
+	"rounds/models/modelstest"
 )
 
 // mailbox is an SMTP server in the test process that keeps every message.
@@ -104,14 +105,8 @@ func TestTwoNodesSendEachDigestOnce(t *testing.T) {
 	store := openCrashStore(t, *pg)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	author := &models.User{Username: "digest_author", DisplayName: "Dr. Digest Author", Status: models.StatusVerified}
-	if err := store.CreateUser(ctx, author); err != nil {
-		t.Fatal(err)
-	}
-	board := &models.Board{Slug: "digest-board", Title: "Digest board"}
-	if err := store.CreateBoard(ctx, board); err != nil {
-		t.Fatal(err)
-	}
+	author := modelstest.Verified("digest_author", "Dr. Digest Author").Make(t, store)
+	board := modelstest.OpenBoard("digest-board", "Digest board").Make(t, store)
 	want := map[string]bool{}
 	for i := range members {
 		u := &models.User{Username: fmt.Sprintf("reader%02d", i), DisplayName: fmt.Sprintf("Reader %d", i), Status: models.StatusVerified}
