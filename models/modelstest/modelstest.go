@@ -1,6 +1,7 @@
-// Package modelstest gives tests a fresh, migrated database on every engine
-// they should run on: always SQLite in a temporary directory, and PostgreSQL
-// too when ROUNDS_TEST_DATABASE_URL is set, each test in a schema of its own.
+// Package modelstest gives tests a migrated database of their own on every
+// engine they should run on: always SQLite in a temporary directory, and
+// PostgreSQL too when ROUNDS_TEST_DATABASE_URL is set, each test in a
+// schema of its own (reused between tests, see schemaPool).
 package modelstest
 
 import (
