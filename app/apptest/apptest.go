@@ -97,7 +97,7 @@ type Options struct {
 // New starts a server on a fresh SQLite database.
 func New(t testing.TB, opts ...Options) *App {
 	t.Helper()
-	return NewOn(t, modelstest.Engines(t)[0], opts...)
+	return NewOn(t, modelstest.Engine{Name: models.SQLite, DataDir: t.TempDir()}, opts...)
 }
 
 // NewOn starts a server on the given engine.
@@ -214,7 +214,7 @@ func (a *App) CatchUp(t testing.TB) {
 // Run calls fn with a fresh server on every engine under test.
 func Run(t *testing.T, fn func(t *testing.T, a *App), opts ...Options) {
 	t.Helper()
-	for _, e := range modelstest.Engines(t) {
+	for _, e := range modelstest.MigratedEngines(t) {
 		t.Run(string(e.Name), func(t *testing.T) { fn(t, NewOn(t, e, opts...)) })
 	}
 }

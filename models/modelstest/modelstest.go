@@ -1,6 +1,7 @@
-// Package modelstest gives tests a fresh, migrated database on every engine
-// they should run on: always SQLite in a temporary directory, and PostgreSQL
-// too when ROUNDS_TEST_DATABASE_URL is set, each test in a schema of its own.
+// Package modelstest gives tests a migrated database of their own on every
+// engine they should run on: always SQLite in a temporary directory, and
+// PostgreSQL too when ROUNDS_TEST_DATABASE_URL is set, each test in a
+// schema of its own (reused between tests, see schemaPool).
 package modelstest
 
 import (
@@ -9,7 +10,6 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"testing"
 
@@ -43,6 +43,32 @@ func Engines(t testing.TB) []Engine {
 	return engines
 }
 
+// MigratedEngines lists the engines Engines does, each database already
+// brought up to date: SQLite's a copy of a database migrated once per test
+// process (sqliteTemplate), PostgreSQL's a schema taken from the process's
+// pool (schemaPool) and put back as migrated when the test ends. Migrated
+// finds nothing left to do on them. The migrations themselves are tested
+// from empty databases, which Engines gives.
+func MigratedEngines(t testing.TB) []Engine {
+	t.Helper()
+	sqlite := Engine{Name: models.SQLite, DataDir: t.TempDir()}
+	copySQLiteTemplate(t, sqlite)
+	engines := []Engine{sqlite}
+	if base := os.Getenv(EnvDatabaseURL); base != "" {
+		url := ""
+		if pool := poolFor(t, base); pool != nil {
+			var err error
+			if url, err = schemaURL(base, pool.acquire(t)); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			url = FreshSchema(t, base)
+		}
+		engines = append(engines, Engine{Name: models.Postgres, DatabaseURL: url, DataDir: t.TempDir()})
+	}
+	return engines
+}
+
 // FreshSchema creates an empty schema in the database at base, drops it when
 // the test ends, and returns a URL whose connections use only that schema.
 func FreshSchema(t testing.TB, base string) string {
@@ -71,14 +97,11 @@ func FreshSchema(t testing.TB, base string) string {
 			t.Errorf("close admin connection: %v", err)
 		}
 	})
-	u, err := url.Parse(base)
+	u, err := schemaURL(base, schema)
 	if err != nil {
-		t.Fatalf("parse %s: %v", EnvDatabaseURL, err)
+		t.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return u
 }
 
 // Open connects to the engine's database without migrating it. The store
@@ -99,9 +122,13 @@ func Open(t testing.TB, e Engine) *models.Store {
 	return store
 }
 
-// Migrated opens the engine's database and brings it up to date.
+// Migrated opens the engine's database and brings it up to date. An
+// SQLite database not made yet starts as a copy of the migrated template.
 func Migrated(t testing.TB, e Engine) *models.Store {
 	t.Helper()
+	if e.Name == models.SQLite {
+		copySQLiteTemplate(t, e)
+	}
 	store := Open(t, e)
 	if _, err := store.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", e.Name, err)
@@ -112,7 +139,7 @@ func Migrated(t testing.TB, e Engine) *models.Store {
 // Run calls fn once per engine as a subtest with a fresh, migrated store.
 func Run(t *testing.T, fn func(t *testing.T, store *models.Store)) {
 	t.Helper()
-	for _, e := range Engines(t) {
+	for _, e := range MigratedEngines(t) {
 		t.Run(string(e.Name), func(t *testing.T) {
 			fn(t, Migrated(t, e))
 		})
