@@ -37,6 +37,10 @@ type readBatcher struct {
 
 	mu      sync.Mutex
 	pending map[readKey]models.ReadPosition
+	// writing holds the positions a flush is writing, until the write has
+	// ended and been counted in written: a page read meanwhile finds them
+	// neither in pending nor yet in the database.
+	writing map[readKey]models.ReadPosition
 	// flushing lets one flush run at a time, so a later position is
 	// never written before an earlier one of the same topic.
 	flushing sync.Mutex
@@ -55,7 +59,7 @@ type readBatcher struct {
 type readKey struct{ userID, topicID int64 }
 
 func newReadBatcher(store *models.Store, log *slog.Logger) *readBatcher {
-	return &readBatcher{store: store, log: log, pending: map[readKey]models.ReadPosition{},
+	return &readBatcher{store: store, log: log, pending: map[readKey]models.ReadPosition{}, writing: map[readKey]models.ReadPosition{},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
@@ -102,12 +106,13 @@ func (r *readBatcher) record(userID, topicID int64, number int, at time.Time) {
 }
 
 // ahead is the member's position in the topic: the one gathered in memory
-// if it is ahead of stored, stored otherwise.
+// (or being written) if it is ahead of stored, stored otherwise.
 func (r *readBatcher) ahead(userID, topicID int64, stored int) int {
+	key := readKey{userID, topicID}
 	r.mu.Lock()
-	p := r.pending[readKey{userID, topicID}]
+	p, w := r.pending[key], r.writing[key]
 	r.mu.Unlock()
-	return max(p.Number, stored)
+	return max(p.Number, w.Number, stored)
 }
 
 // aheadAmong is ahead for many topics: the member's stored positions
@@ -121,8 +126,9 @@ func (r *readBatcher) aheadAmong(userID int64, topicIDs []int64, stored map[int6
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, id := range topicIDs {
-		if p, ok := r.pending[readKey{userID, id}]; ok && p.Number > out[id] {
-			out[id] = p.Number
+		key := readKey{userID, id}
+		if n := max(r.pending[key].Number, r.writing[key].Number); n > out[id] {
+			out[id] = n
 		}
 	}
 	return out
@@ -153,6 +159,7 @@ func (r *readBatcher) write(ctx context.Context, which func(readKey) bool) error
 	for k, p := range r.pending {
 		if which(k) {
 			batch = append(batch, p)
+			r.writing[k] = p
 			delete(r.pending, k)
 		}
 	}
@@ -160,10 +167,15 @@ func (r *readBatcher) write(ctx context.Context, which func(readKey) bool) error
 	if len(batch) == 0 {
 		return nil
 	}
+	err := r.store.RecordReadPositions(ctx, batch)
 	// Counted once written (or refused): a read of the stored positions
-	// from before the write is then never used again.
-	defer r.written.Add(1)
-	return r.store.RecordReadPositions(ctx, batch)
+	// from before the write is then never used again. Only then do the
+	// positions leave memory, so no page in between misses them.
+	r.written.Add(1)
+	r.mu.Lock()
+	clear(r.writing)
+	r.mu.Unlock()
+	return err
 }
 
 // close stops the timer and writes what is left.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"runtime"
 	"testing"
 
 	"rounds/models"
@@ -60,6 +61,70 @@ func TestReadBatcherKeepsTheFurthestPositionAndFlushesOnClose(t *testing.T) {
 		}
 		if n, _ := store.LastRead(ctx, author.ID, topic.ID); n != 4 {
 			t.Fatalf("closing did not write what was left: author at %d, want 4", n)
+		}
+	})
+}
+
+// A position being written is still the member's while the write waits
+// for the database: a page read then must not find it neither in memory
+// nor stored yet (the topic page once showed a member the posts they had
+// just read as new, when its read fell inside a flush).
+func TestReadPositionBeingWrittenIsStillSeen(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
+		reader := modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
+		board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
+		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Heparin nomograms",
+			PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newReadBatcher(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r.record(reader.ID, topic.ID, 7, store.Now())
+
+		// Another write holds the database, so the flush's write waits.
+		hold := store.DB().Begin()
+		if hold.Error != nil {
+			t.Fatal(hold.Error)
+		}
+		if store.Engine() == models.Postgres {
+			if err := hold.Exec(`LOCK TABLE topic_reads IN EXCLUSIVE MODE`).Error; err != nil {
+				t.Fatal(err)
+			}
+		} else if err := hold.Exec(`UPDATE users SET display_name = display_name WHERE id = ?`, author.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		flushed := make(chan error, 1)
+		go func() { flushed <- r.flush(ctx) }()
+		for taken := false; !taken; {
+			r.mu.Lock()
+			taken = len(r.pending) == 0
+			r.mu.Unlock()
+			runtime.Gosched()
+		}
+		select {
+		case err := <-flushed:
+			t.Fatalf("the flush ended (%v) while another write held the database", err)
+		default:
+		}
+		if n := r.ahead(reader.ID, topic.ID, 0); n != 7 {
+			t.Errorf("position while it is written: %d, want 7", n)
+		}
+		if got := r.aheadAmong(reader.ID, []int64{topic.ID}, nil); got[topic.ID] != 7 {
+			t.Errorf("positions while they are written: %v, want topic %d at 7", got, topic.ID)
+		}
+		if err := hold.Rollback().Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-flushed; err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := store.LastRead(ctx, reader.ID, topic.ID); n != 7 {
+			t.Fatalf("stored after the flush: %d, want 7", n)
+		}
+		if n := r.ahead(reader.ID, topic.ID, 7); n != 7 {
+			t.Errorf("position after the flush: %d, want 7", n)
 		}
 	})
 }
