@@ -11,20 +11,27 @@ import (
 	"rounds/models/modelstest"
 )
 
+// newBatcherWorld makes a batcher on store, a topic by author and a member
+// to read it.
+func newBatcherWorld(t *testing.T, store *models.Store) (r *readBatcher, author, reader *models.User, topic *models.Topic) {
+	t.Helper()
+	author = modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
+	reader = modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
+	board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
+	topic, _, err := store.CreateTopic(context.Background(), models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Heparin nomograms",
+		PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newReadBatcher(store, slog.New(slog.NewTextHandler(io.Discard, nil))), author, reader, topic
+}
+
 // The batcher keeps the furthest position per member and topic, writes
 // them all in one flush, and writes what is left when it closes.
 func TestReadBatcherKeepsTheFurthestPositionAndFlushesOnClose(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
-		reader := modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
-		board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
-		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Heparin nomograms",
-			PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := newReadBatcher(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r, author, reader, topic := newBatcherWorld(t, store)
 		r.record(reader.ID, topic.ID, 7, store.Now())
 		r.record(reader.ID, topic.ID, 3, store.Now())
 		r.record(reader.ID, topic.ID, 0, store.Now())
@@ -72,15 +79,7 @@ func TestReadBatcherKeepsTheFurthestPositionAndFlushesOnClose(t *testing.T) {
 func TestReadPositionBeingWrittenIsStillSeen(t *testing.T) {
 	modelstest.Run(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		author := modelstest.Verified("okafor", "Dr. Amara Okafor").Make(t, store)
-		reader := modelstest.Verified("weber", "Jonas Weber, RN").Make(t, store)
-		board := modelstest.OpenBoard("cardiology", "Cardiology").Make(t, store)
-		topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Heparin nomograms",
-			PostContent: models.PostContent{Source: "x", Cooked: "<p>x</p>", Plain: "x"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := newReadBatcher(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r, author, reader, topic := newBatcherWorld(t, store)
 		r.record(reader.ID, topic.ID, 7, store.Now())
 
 		// Another write holds the database, so the flush's write waits.
