@@ -170,11 +170,16 @@ func imagesOf[T storedImage](ctx context.Context, db *gorm.DB, ownerIDs []int64,
 		if err := db.WithContext(ctx).Where(column+" IN ?", chunk).Order(column + ", position").Find(&imgs).Error; err != nil {
 			return nil, fmt.Errorf("load images of %d %s: %w", len(ownerIDs), owners, err)
 		}
-		for _, img := range imgs {
-			out[img.owner()] = append(out[img.owner()], img)
-		}
+		addByOwner(out, imgs)
 	}
 	return out, nil
+}
+
+// addByOwner adds images, in their order, to their owners' lists.
+func addByOwner[T storedImage](out map[int64][]T, imgs []T) {
+	for _, img := range imgs {
+		out[img.owner()] = append(out[img.owner()], img)
+	}
 }
 
 // attachImages records a new post's images, in its transaction.
@@ -236,9 +241,7 @@ func (s *Store) altSearchDocsInOrder(ctx context.Context, docs []SearchDoc) erro
 		return fmt.Errorf("load images of posts %d to %d: %w", first, last, err)
 	}
 	images := map[int64][]PostImage{}
-	for _, img := range imgs {
-		images[img.PostID] = append(images[img.PostID], img)
-	}
+	addByOwner(images, imgs)
 	addAlts(docs, images)
 	return nil
 }
