@@ -45,7 +45,7 @@ func Engines(t testing.TB) []Engine {
 
 // MigratedEngines lists the engines Engines does, each database already
 // brought up to date: SQLite's a copy of a database migrated once per test
-// process (sqliteTemplate), PostgreSQL's a schema taken from the process's
+// process (sqliteTemplateFile), PostgreSQL's a schema taken from the process's
 // pool (schemaPool) and put back as migrated when the test ends. Migrated
 // finds nothing left to do on them. The migrations themselves are tested
 // from empty databases, which Engines gives.

@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,9 +14,6 @@ import (
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-
-	"rounds/models"
-	"rounds/models/testenv"
 )
 
 // The PostgreSQL schemas of MigratedEngines are migrated once and kept for
@@ -126,19 +121,15 @@ func (p *schemaPool) dropAbandoned(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list pool schemas: %w", err)
 	}
+	names, err := scanStrings(rows)
+	if err != nil {
+		return fmt.Errorf("list pool schemas: %w", err)
+	}
 	byOwner := map[string][]string{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, name := range names {
 		if parts := strings.Split(name, "_"); len(parts) == 4 && parts[2] != p.token {
 			byOwner[parts[2]] = append(byOwner[parts[2]], name)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	for token, schemas := range byOwner {
 		key, err := strconv.ParseUint(token, 16, 32)
@@ -209,16 +200,7 @@ func (p *schemaPool) migrate(schema string) error {
 	if err != nil {
 		return err
 	}
-	store, err := models.Open(ctx, u, "", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return fmt.Errorf("open schema %s: %w", schema, err)
-	}
-	store.SetClock(testenv.NewClock().Now)
-	_, err = store.Migrate(ctx)
-	if closeErr := store.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
+	if err := migrateOnce(ctx, u, "", nil); err != nil {
 		return fmt.Errorf("migrate schema %s: %w", schema, err)
 	}
 	p.mu.Lock()
@@ -272,13 +254,8 @@ func takeSnapshot(ctx context.Context, db *sql.DB, schema string) (*schemaSnapsh
 	if err != nil {
 		return nil, fmt.Errorf("list the tables of %s: %w", schema, err)
 	}
-	if err := scanAll(rows, func(r *sql.Rows) error {
-		var name string
-		err := r.Scan(&name)
-		snap.tables = append(snap.tables, name)
-		return err
-	}); err != nil {
-		return nil, err
+	if snap.tables, err = scanStrings(rows); err != nil {
+		return nil, fmt.Errorf("list the tables of %s: %w", schema, err)
 	}
 	for _, table := range snap.tables {
 		qualified := quoteIdent(schema) + "." + quoteIdent(table)
@@ -299,13 +276,8 @@ func takeSnapshot(ctx context.Context, db *sql.DB, schema string) (*schemaSnapsh
 		if err != nil {
 			return nil, fmt.Errorf("list the columns of %s: %w", table, err)
 		}
-		if err := scanAll(cols, func(r *sql.Rows) error {
-			var name string
-			err := r.Scan(&name)
-			saved.columns = append(saved.columns, name)
-			return err
-		}); err != nil {
-			return nil, err
+		if saved.columns, err = scanStrings(cols); err != nil {
+			return nil, fmt.Errorf("list the columns of %s: %w", table, err)
 		}
 		snap.rows = append(snap.rows, saved)
 	}
@@ -351,6 +323,18 @@ func (s *schemaSnapshot) resetSQL(schema string) string {
 	}
 	b.WriteString("COMMIT;")
 	return b.String()
+}
+
+// scanStrings reads rows of one text column.
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	var out []string
+	err := scanAll(rows, func(r *sql.Rows) error {
+		var s string
+		err := r.Scan(&s)
+		out = append(out, s)
+		return err
+	})
+	return out, err
 }
 
 func scanAll(rows *sql.Rows, scan func(*sql.Rows) error) error {

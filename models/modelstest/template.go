@@ -15,26 +15,16 @@ import (
 	"rounds/models/testenv"
 )
 
-// sqliteTemplate is a SQLite database migrated once per test process: a
-// test's store begins as a copy of it rather than running every migration
-// again, each in a transaction of its own with a sync at its commit (about
-// a second a test on a busy machine). The migrations themselves are tested
-// from an empty database (TestMigrateFromEmptyAndAgain).
-var sqliteTemplate struct {
-	once sync.Once
-	file []byte
-	err  error
-}
+// sqliteTemplateFile is a SQLite database migrated once per test process:
+// a test's store begins as a copy of it rather than running every
+// migration again, each in a transaction of its own with a sync at its
+// commit (about a second a test on a busy machine). The migrations
+// themselves are tested from an empty database
+// (TestMigrateFromEmptyAndAgain).
+var sqliteTemplateFile = sync.OnceValues(migrateSQLiteTemplate)
 
-// sqliteTemplateFile migrates a database in a directory of its own, writes
-// it out whole with VACUUM INTO and returns the file's bytes.
-func sqliteTemplateFile() ([]byte, error) {
-	sqliteTemplate.once.Do(func() {
-		sqliteTemplate.file, sqliteTemplate.err = migrateSQLiteTemplate()
-	})
-	return sqliteTemplate.file, sqliteTemplate.err
-}
-
+// migrateSQLiteTemplate migrates a database in a directory of its own,
+// writes it out whole with VACUUM INTO and returns the file's bytes.
 func migrateSQLiteTemplate() (file []byte, err error) {
 	dir, err := os.MkdirTemp("", "rounds-sqlite-template-")
 	if err != nil {
@@ -42,25 +32,31 @@ func migrateSQLiteTemplate() (file []byte, err error) {
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
 	ctx := context.Background()
-	store, err := models.Open(ctx, "", filepath.Join(dir, "data"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return nil, fmt.Errorf("open the SQLite template: %w", err)
-	}
-	// The clock a test's store has when Migrated migrates it, so the
-	// steps are stamped as they would have been.
-	store.SetClock(testenv.NewClock().Now)
 	out := filepath.Join(dir, "template.db")
-	_, err = store.Migrate(ctx)
-	if err == nil {
-		err = store.DB().WithContext(ctx).Exec(`VACUUM INTO ?`, out).Error
-	}
-	if closeErr := store.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
+	if err := migrateOnce(ctx, "", filepath.Join(dir, "data"), func(store *models.Store) error {
+		return store.DB().WithContext(ctx).Exec(`VACUUM INTO ?`, out).Error
+	}); err != nil {
 		return nil, fmt.Errorf("migrate the SQLite template: %w", err)
 	}
 	return os.ReadFile(out)
+}
+
+// migrateOnce opens the database at databaseURL (SQLite under dataDir when
+// it is empty), migrates it on the clock a test's store has when Migrated
+// migrates it, so the steps are stamped as they would have been, calls
+// then on it and closes it: the one migration that a test process's
+// databases are copied or reset from.
+func migrateOnce(ctx context.Context, databaseURL, dataDir string, then func(*models.Store) error) error {
+	store, err := models.Open(ctx, databaseURL, dataDir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	store.SetClock(testenv.NewClock().Now)
+	_, err = store.Migrate(ctx)
+	if err == nil && then != nil {
+		err = then(store)
+	}
+	return errors.Join(err, store.Close())
 }
 
 // copySQLiteTemplate starts the engine's database as the migrated template,
