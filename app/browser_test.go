@@ -408,15 +408,8 @@ func launchChromium(path string) (context.Context, func(), error) {
 		}
 	}
 	// Chromedp ties the browser's life to the context of its first action,
-	// so it cannot carry a deadline; a timer stands in for one (as within).
-	done := make(chan error, 1)
-	go func() { done <- chromedp.Do(browser) }()
-	select {
-	case err = <-done:
-	case <-time.After(browserTimeout):
-		err = fmt.Errorf("no answer within %v", browserTimeout)
-	}
-	if err != nil {
+	// so it cannot carry a deadline; a timer stands in for one.
+	if err := answerWithin(func() error { return chromedp.Do(browser) }); err != nil {
 		stop()
 		return nil, nil, fmt.Errorf("start Chromium (%s): %w", path, err)
 	}
@@ -440,15 +433,21 @@ func chromiumPath() (string, bool) {
 // stands in for one.
 func within(t *testing.T, what string, start func() error) {
 	t.Helper()
+	if err := answerWithin(start); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// answerWithin is start's error, or one saying it gave no answer within
+// browserTimeout.
+func answerWithin(start func() error) error {
 	done := make(chan error, 1)
 	go func() { done <- start() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
+		return err
 	case <-time.After(browserTimeout):
-		t.Fatalf("%s: no answer within %v", what, browserTimeout)
+		return fmt.Errorf("no answer within %v", browserTimeout)
 	}
 }
 
