@@ -64,11 +64,7 @@ func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "rounds.d
 // Open connects to PostgreSQL when databaseURL is a postgres URL, and
 // otherwise to the SQLite file in dataDir (created if missing). It does not
 // migrate; call Migrate.
-func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, opts ...OpenOption) (*Store, error) {
-	o := openOptions{mappedReads: true}
-	for _, opt := range opts {
-		opt(&o)
-	}
+func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*Store, error) {
 	clock := &clock{}
 	cfg := &gorm.Config{
 		Logger:                 newGormLogger(log),
@@ -89,8 +85,12 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, op
 			return nil, fmt.Errorf("create data directory %s: %w", dataDir, err)
 		}
 		engine = SQLite
+		if sqlitePageCacheErr != nil {
+			// Slower, not wrong: SQLite allocates its pages one by one.
+			log.Warn("SQLite page cache buffer not set up", "err", sqlitePageCacheErr)
+		}
 		var pool *sql.DB
-		if pool, writer, checkpointer, err = openSQLite(sqliteDSN(SQLitePath(dataDir), o.mappedReads), log); err != nil {
+		if pool, writer, checkpointer, err = openSQLite(sqliteDSN(SQLitePath(dataDir)), log); err != nil {
 			break
 		}
 		if db, err = gorm.Open(&sqlite.Dialector{Conn: pool}, cfg); err != nil {
@@ -136,37 +136,25 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger, op
 }
 
 // sqliteMaxConns is the size of the SQLite connection pool: each
-// connection keeps its own page cache (cache_size in sqliteDSN).
+// connection may hold up to cache_size pages (sqliteDSN) of SQLite's page
+// cache (sqlite_pagecache.go).
 const sqliteMaxConns = 8
 
 // sqliteCacheKiB is the page cache of each SQLite connection, in KiB.
 const sqliteCacheKiB = 4096
 
-// OpenOption changes how Open opens the database.
-type OpenOption func(*openOptions)
-
-type openOptions struct{ mappedReads bool }
-
-// WithoutMappedReads has SQLite read the database with pread, not through
-// a mapping, for a command that reads it once from end to end (rounds
-// reindex): mapping it gains nothing there, and the mapped pages would
-// count in the command's resident memory, up to the whole mapping.
-func WithoutMappedReads() OpenOption {
-	return func(o *openOptions) { o.mappedReads = false }
-}
-
-// sqliteMmapBytes is how much of the database file each SQLite connection
-// reads through a memory mapping: the most this build of SQLite maps
-// (SQLITE_MAX_MMAP_SIZE, just under 2 GiB); the part of a larger file
-// past it is read with pread as before. It reserves address space, not
-// memory: each connection maps the file once, so /proc's RssFile counts a
-// page read by several connections once for each (Pss_File does not).
-const sqliteMmapBytes = 0x7fff0000
-
 // sqliteDSN turns on WAL, a busy timeout, foreign keys, immediate write
-// transactions, a bounded page cache and memory-mapped reads for every
-// connection in the pool.
-func sqliteDSN(path string, mappedReads bool) string {
+// transactions and a bounded page cache for every connection in the pool.
+//
+// It leaves mmap_size at 0: SQLite reads the file with pread. A mapping
+// saved those system calls only until the next commit: in WAL mode a
+// connection that finds the database changed since its last read unmaps
+// the whole file, so every write (once a second at least, for the reading
+// positions) made every connection take a page fault again for each page
+// it touched, ten or more a topic page at 1M posts. Measured alternated at
+// 1M (docs/performance.md): reads through the page cache buffer
+// (sqlite_pagecache.go) cost a topic page about half the CPU.
+func sqliteDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -182,21 +170,12 @@ func sqliteDSN(path string, mappedReads bool) string {
 	// lock: the store's checkpointer runs them beside the writers
 	// (sqlite_checkpoint.go).
 	q.Add("_pragma", "wal_autocheckpoint(0)")
-	// A page cache of its own for each of the pool's connections, outside
-	// Go's heap: 32 MB each held 256 MB of a server's memory once a large
+	// A bound on each of the pool's connections' pages in SQLite's page
+	// cache, outside Go's heap: 32 MB each held 256 MB of a server's memory once a large
 	// database had filled them, to save reads that the kernel's page cache
 	// (shared, and not the server's memory) answers from memory anyway
 	// (docs/performance.md).
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", sqliteCacheKiB))
-	// Reads through a mapping of the file: a page the kernel's page cache
-	// holds is read from memory where it lies, with no pread system call
-	// and no copy into the connection's cache (a topic page at 100,000
-	// posts spent 15 % of the server's CPU fetching pages that way,
-	// docs/performance.md). The mapped pages are the kernel's file pages,
-	// not the server's own memory; writes still go through the WAL.
-	if mappedReads {
-		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmapBytes))
-	}
 	q.Add("_txlock", "immediate")
 	// Times are written as "2006-01-02 15:04:05.999999999-07:00", which
 	// SQLite's date functions read (the driver's default is Go's String).

@@ -25,7 +25,7 @@ func checkpointedDB(t *testing.T) (*sql.DB, *walCheckpointer) {
 	if err := db.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
 		t.Fatal(err)
 	}
-	c, err := newCheckpointer(drv, sqliteDSN(filepath.Clean(path), true), lock, nil)
+	c, err := newCheckpointer(drv, sqliteDSN(filepath.Clean(path)), lock, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

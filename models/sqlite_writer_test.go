@@ -52,7 +52,7 @@ func TestWriteLockHeld(t *testing.T) {
 	drv := probe.Driver()
 	_ = probe.Close()
 	lock := newWriteLock()
-	db := sql.OpenDB(&sqliteConnector{dsn: sqliteDSN(filepath.Join(t.TempDir(), "w.db"), true), drv: drv, lock: lock})
+	db := sql.OpenDB(&sqliteConnector{dsn: sqliteDSN(filepath.Join(t.TempDir(), "w.db")), drv: drv, lock: lock})
 	t.Cleanup(func() { _ = db.Close() })
 	if _, err := db.ExecContext(ctx, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`); err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func groupedDB(t *testing.T) (*sql.DB, *writeLock) {
 	_ = probe.Close()
 	lock := newWriteLock()
 	lock.maxOpen = time.Hour
-	db := sql.OpenDB(&sqliteConnector{dsn: sqliteDSN(filepath.Join(t.TempDir(), "g.db"), true), drv: drv, lock: lock})
+	db := sql.OpenDB(&sqliteConnector{dsn: sqliteDSN(filepath.Join(t.TempDir(), "g.db")), drv: drv, lock: lock})
 	db.SetMaxOpenConns(sqliteMaxConns)
 	t.Cleanup(func() { _ = db.Close() })
 	for _, ddl := range []string{

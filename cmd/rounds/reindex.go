@@ -11,7 +11,6 @@ import (
 	"syscall"
 
 	"rounds/app"
-	"rounds/models"
 	"rounds/search"
 )
 
@@ -33,7 +32,7 @@ func runReindex(args []string, stdout, stderr io.Writer) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(300 << 20)
 	}
-	e, err := setup(ctx, stderr, models.WithoutMappedReads())
+	e, err := setup(ctx, stderr)
 	if err != nil {
 		return err
 	}

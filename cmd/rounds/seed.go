@@ -11,7 +11,6 @@ import (
 
 	"rounds/app"
 	"rounds/app/seed"
-	"rounds/models"
 )
 
 func runSeed(args []string, stdout, stderr io.Writer) error {
@@ -28,7 +27,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e, err := setup(ctx, stderr, models.WithoutMappedReads())
+	e, err := setup(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,9 @@ type env struct {
 	store *models.Store
 }
 
-// setup loads and checks the configuration, opens the database (with
-// open's options) and brings its schema up to date.
-func setup(ctx context.Context, stderr io.Writer, open ...models.OpenOption) (*env, error) {
+// setup loads and checks the configuration, opens the database and brings
+// its schema up to date.
+func setup(ctx context.Context, stderr io.Writer) (*env, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err == nil {
 		err = cfg.LoadProviders(os.Environ())
@@ -46,7 +46,7 @@ func setup(ctx context.Context, stderr io.Writer, open ...models.OpenOption) (*e
 	if err := cfg.EnsureSecret(); err != nil {
 		return nil, err
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log, open...)
+	store, err := models.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
 		return nil, err
 	}
