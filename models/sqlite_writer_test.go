@@ -773,3 +773,100 @@ func TestGroupHostDropsLeastRecentlyUsedStatement(t *testing.T) {
 		t.Errorf("notes = %q, want %q", got, want)
 	}
 }
+
+// TestReadsKeepCompiledStatements runs reads outside any transaction from
+// the connection's kept statements (stmtCache): the read is kept after its
+// first run, sees what was written since on another connection (a kept
+// statement holds no snapshot between runs), binds its new arguments,
+// follows a change of the table, and a read run again while its first
+// rows are still open runs from its text.
+func TestReadsKeepCompiledStatements(t *testing.T) {
+	ctx := context.Background()
+	db, _ := groupedDB(t)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	kept := func(query string) bool {
+		t.Helper()
+		var ok bool
+		if err := conn.Raw(func(dc any) error {
+			_, ok = dc.(*sqliteConn).stmts.stmts[query]
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	count := `SELECT count(*) FROM notes WHERE body <> ?`
+	countNotes := func(not string) int {
+		t.Helper()
+		var n int
+		if err := conn.QueryRowContext(ctx, count, not).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := countNotes(""); n != 0 {
+		t.Fatalf("%d notes at the start, want 0", n)
+	}
+	if !kept(count) {
+		t.Fatalf("the connection does not keep %q compiled", count)
+	}
+	// Written on another connection of the pool (conn is held).
+	for _, body := range []string{"a", "b"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO notes (body) VALUES (?)`, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countNotes(""); n != 2 {
+		t.Errorf("the kept read counts %d notes after two were written, want 2", n)
+	}
+	if n := countNotes("a"); n != 1 {
+		t.Errorf("the kept read with a new argument counts %d notes, want 1", n)
+	}
+
+	all := `SELECT * FROM notes ORDER BY id`
+	outer, err := conn.QueryContext(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !outer.Next() {
+		t.Fatal("no first row")
+	}
+	inner, err := conn.QueryContext(ctx, all)
+	if err != nil {
+		t.Fatalf("the read run again with its kept rows open: %v", err)
+	}
+	rows := 0
+	for inner.Next() {
+		rows++
+	}
+	if err := inner.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := outer.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 2 {
+		t.Errorf("the read run from its text gave %d rows, want 2", rows)
+	}
+	if _, err := db.ExecContext(ctx, `ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT 'none'`); err != nil {
+		t.Fatal(err)
+	}
+	cols, err := conn.QueryContext(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := cols.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cols.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"id", "body", "tag"}; !slices.Equal(names, want) {
+		t.Errorf("the kept read's columns after the table changed = %q, want %q", names, want)
+	}
+}
