@@ -235,6 +235,10 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 			}
 			t.Run(role+" "+key, func(t *testing.T) {
 				// A fresh site per request: some requests change things.
+				// Each subtest has its own site, so they run side by side:
+				// most of a subtest's time is spent waiting for its
+				// database's disk writes, not on a CPU.
+				t.Parallel()
 				a := apptest.New(t)
 				author := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
 				board := a.Board(t, "cardiology", "Cardiology")
