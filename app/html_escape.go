@@ -6,11 +6,16 @@ import (
 	"github.com/valyala/bytebufferpool"
 )
 
-// The escapers of the pages written in Go (topic_frame.go). Each writes
-// what html/template writes for a string in the same place, byte for byte,
-// so a page written in Go equals the one its template would write
-// (TestEscapersMatchHTMLTemplate holds them to it): html/template escapes
-// '+' too, which template.HTMLEscapeString does not.
+// The escapers of the pages written in Go: the topic page's frame
+// (topic_frame.go) into a bytebufferpool buffer, its posts (topic_posts.go),
+// the lists of topics and search results into a strings.Builder. Each
+// writes what html/template writes for a string in the same place, byte
+// for byte, so a page written in Go equals the one its template would
+// write (TestEscapersMatchHTMLTemplate holds them to it): html/template
+// escapes '+' too, which template.HTMLEscapeString does not, and
+// normalizes URLs with lower-case percent escapes, where url.PathEscape
+// writes upper-case ones and escapes more. There is one appender for each
+// place; the writers and the string forms below are the same appender.
 
 // htmlReplacements is html/template's table for text, RCDATA (<title>,
 // <textarea>) and quoted attribute values.
@@ -24,48 +29,35 @@ var htmlReplacements = [...]string{
 	'>':  "&gt;",
 }
 
-// htmlText is writeHTML for a page built in a strings.Builder (the
-// profile's list): the same table, so the two cannot drift apart.
-var htmlText = func() func(string) string {
-	var pairs []string
-	for c, escaped := range htmlReplacements {
-		if escaped != "" {
-			pairs = append(pairs, string(rune(c)), escaped)
-		}
-	}
-	return strings.NewReplacer(pairs...).Replace
-}()
-
-// writeHTML writes s as text or as a quoted attribute's value.
-func writeHTML(b *bytebufferpool.ByteBuffer, s string) {
+// appendHTML appends s as text or as a quoted attribute's value.
+func appendHTML(b []byte, s string) []byte {
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if int(c) >= len(htmlReplacements) || htmlReplacements[c] == "" {
 			continue
 		}
-		b.B = append(b.B, s[written:i]...)
-		b.B = append(b.B, htmlReplacements[c]...)
+		b = append(b, s[written:i]...)
+		b = append(b, htmlReplacements[c]...)
 		written = i + 1
 	}
-	b.B = append(b.B, s[written:]...)
+	return append(b, s[written:]...)
 }
 
-// writeURL writes s where a URL attribute's value starts (href="{{.}}"):
+// appendURL appends s where a URL attribute's value starts (href="{{.}}"):
 // a URL of another scheme than http, https or mailto is refused, as
 // html/template refuses it, then s is normalized.
-func writeURL(b *bytebufferpool.ByteBuffer, s string) {
+func appendURL(b []byte, s string) []byte {
 	if !isSafeURL(s) {
-		b.B = append(b.B, "#ZgotmplZ"...)
-		return
+		return append(b, "#ZgotmplZ"...)
 	}
-	writeURLPart(b, s)
+	return appendURLPart(b, s)
 }
 
-// writeURLPart writes s inside a URL attribute before its query
+// appendURLPart appends s inside a URL attribute before its query
 // (href="/b/{{.}}"): characters a URL may not hold are percent-encoded,
 // and escapes already there are kept.
-func writeURLPart(b *bytebufferpool.ByteBuffer, s string) {
+func appendURLPart(b []byte, s string) []byte {
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -75,27 +67,71 @@ func writeURLPart(b *bytebufferpool.ByteBuffer, s string) {
 		case c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
 			continue
 		}
-		writeHTML(b, s[written:i])
-		b.B = appendPercent(b.B, c)
+		b = appendHTML(b, s[written:i])
+		b = appendPercent(b, c)
 		written = i + 1
 	}
-	writeHTML(b, s[written:])
+	return appendHTML(b, s[written:])
 }
 
-// writeQueryValue writes s inside a URL's query (href="/x?q={{.}}"):
+// appendQueryValue appends s inside a URL's query (href="/x?q={{.}}"):
 // every byte but the unreserved ones is percent-encoded, a space as %20.
-func writeQueryValue(b *bytebufferpool.ByteBuffer, s string) {
+func appendQueryValue(b []byte, s string) []byte {
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if isAlphanumeric(c) || c == '-' || c == '.' || c == '_' || c == '~' {
 			continue
 		}
-		b.B = append(b.B, s[written:i]...)
-		b.B = appendPercent(b.B, c)
+		b = append(b, s[written:i]...)
+		b = appendPercent(b, c)
 		written = i + 1
 	}
-	b.B = append(b.B, s[written:]...)
+	return append(b, s[written:]...)
+}
+
+// writeHTML writes s as text or as a quoted attribute's value.
+func writeHTML(b *bytebufferpool.ByteBuffer, s string) { b.B = appendHTML(b.B, s) }
+
+// writeURL writes s where a URL attribute's value starts (appendURL).
+func writeURL(b *bytebufferpool.ByteBuffer, s string) { b.B = appendURL(b.B, s) }
+
+// writeURLPart writes s inside a URL attribute before its query
+// (appendURLPart).
+func writeURLPart(b *bytebufferpool.ByteBuffer, s string) { b.B = appendURLPart(b.B, s) }
+
+// writeQueryValue writes s inside a URL's query (appendQueryValue).
+func writeQueryValue(b *bytebufferpool.ByteBuffer, s string) { b.B = appendQueryValue(b.B, s) }
+
+// The string forms, for the pages built in a strings.Builder. Most strings
+// need no escaping: each is escaped into a buffer on the stack and s
+// itself is returned when nothing changed, so only a string that changes
+// is copied to the heap.
+
+// htmlText is s as text or as a quoted attribute's value (appendHTML).
+func htmlText(s string) string {
+	var buf [256]byte
+	return changed(s, appendHTML(buf[:0], s))
+}
+
+// urlText is s where a URL attribute's value starts (appendURL).
+func urlText(s string) string {
+	var buf [256]byte
+	return changed(s, appendURL(buf[:0], s))
+}
+
+// urlPartText is s inside a URL attribute before its query (appendURLPart).
+func urlPartText(s string) string {
+	var buf [256]byte
+	return changed(s, appendURLPart(buf[:0], s))
+}
+
+// changed is escaped as a string: s itself when escaping left it as it was.
+func changed(s string, escaped []byte) string {
+	if string(escaped) == s {
+		return s
+	}
+	return string(escaped)
 }
 
 // isSafeURL is html/template's test of a URL's scheme.

@@ -50,4 +50,24 @@ func TestEscapersMatchHTMLTemplate(t *testing.T) {
 			}
 		}
 	}
+
+	// The string forms, for pages built in a strings.Builder, are the same
+	// appenders, for strings longer than their buffer on the stack too.
+	forms := []struct {
+		name   string
+		text   func(string) string
+		append func([]byte, string) []byte
+	}{
+		{"htmlText", htmlText, appendHTML},
+		{"urlText", urlText, appendURL},
+		{"urlPartText", urlPartText, appendURLPart},
+	}
+	long := strings.Repeat(`C++ & "ü" `, 40)
+	for _, form := range forms {
+		for _, value := range append(values, long, long[:255], long[:257]) {
+			if got, want := form.text(value), string(form.append(nil, value)); got != want {
+				t.Errorf("%s of %q:\n got %q\nwant %q", form.name, value, got, want)
+			}
+		}
+	}
 }

@@ -181,8 +181,9 @@ func TestLinkPreviewsAreFetchedAfterThePostIsSaved(t *testing.T) {
 			// The journal's Open Graph card.
 			`href="`+article+`" rel="nofollow noopener noreferrer ugc">Apixaban versus Warfarin in Patients with Atrial Fibrillation &amp; CKD</a>`,
 			"Journal of Things",
-			// Crossref's citation.
-			`href="https://doi.org/10.1016/s0140-6736(20)30183-5"`, "Clinical features of patients infected with 2019 novel coronavirus in Wuhan, China",
+			// Crossref's citation, its address written as html/template
+			// writes one, parentheses percent-encoded.
+			`href="https://doi.org/10.1016/s0140-6736%2820%2930183-5"`, "Clinical features of patients infected with 2019 novel coronavirus in Wuhan, China",
 			"<cite>The Lancet</cite> · 2020",
 			// PubMed's.
 			`href="https://pubmed.ncbi.nlm.nih.gov/33301246/"`, "Safety and Efficacy of the BNT162b2 mRNA Covid-19 Vaccine.",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"strconv"
 	"strings"
 
@@ -112,10 +111,10 @@ func writeAnswerMark(b *strings.Builder) {
 // writeAnsweredBy names the answer under the opening post, its author as
 // members may see them (an anonymous reply's label only).
 func writeAnsweredBy(b *strings.Builder, a *models.Answer) {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	b.WriteString(`<p class="answered-by"><span aria-hidden="true">✔</span> Answered by `)
 	if a.AuthorUsername != "" {
-		writeStrings(b, `<a href="/u/`, esc(a.AuthorUsername), `">`, esc(a.Byline()), `</a>`)
+		writeStrings(b, `<a href="/u/`, urlPartText(a.AuthorUsername), `">`, esc(a.Byline()), `</a>`)
 	} else {
 		b.WriteString(esc(a.Byline()))
 	}
@@ -130,5 +129,5 @@ func writeAnswerButton(b *strings.Builder, id string, isAnswer bool, csrf string
 		action, label = "/p/"+id+"/answer/remove", "Unmark answer"
 	}
 	writeStrings(b, `<form method="post" action="`, action, `" class="answer-form"><input type="hidden" name="_csrf" value="`,
-		template.HTMLEscapeString(csrf), `"><button type="submit" class="link-button">`, label, `</button></form>`)
+		htmlText(csrf), `"><button type="submit" class="link-button">`, label, `</button></form>`)
 }

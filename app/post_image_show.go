@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -105,7 +104,7 @@ func imagesLink(n int, postURL string) string {
 	if n > 1 {
 		what = strconv.Itoa(n) + " images: open the post on Rounds to see them."
 	}
-	return `<p><a href="` + template.HTMLEscapeString(postURL) + `">` + what + `</a></p>`
+	return `<p><a href="` + urlText(postURL) + `">` + what + `</a></p>`
 }
 
 // deleteImageBlobs deletes every size of images no post refers to any

@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -281,7 +280,7 @@ func (h *Handler) attachPolls(c *fiber.Ctx, m *models.User, topic *models.TopicS
 // only, the reader's own choice marked in words), with the form to change
 // the vote folded below while the poll is open.
 func writePoll(b *strings.Builder, id string, p *pollItem) {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	writeStrings(b, `  <section class="poll" aria-labelledby="poll-`, id, `">`, "\n")
 	writeStrings(b, `    <h3 class="poll-question" id="poll-`, id, `"><span class="poll-kind">Poll:</span> `, esc(p.Question), `</h3>`, "\n")
 	b.WriteString(`    <p class="poll-status muted">`)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -203,7 +202,7 @@ func renderProfilePosts(posts []models.ProfilePost, now time.Time) template.HTML
 		} else {
 			writeStrings(&b, "Reply #", strconv.Itoa(p.Number))
 		}
-		writeStrings(&b, "</span>\n        <span>in <a href=\"/b/", htmlText(url.PathEscape(p.BoardSlug)), `">`, htmlText(p.BoardTitle),
+		writeStrings(&b, "</span>\n        <span>in <a href=\"/b/", urlPartText(p.BoardSlug), `">`, htmlText(p.BoardTitle),
 			"</a></span>\n        ")
 		if p.Hidden {
 			b.WriteString(`<span class="badge">Hidden by moderators</span>`)

@@ -227,6 +227,15 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 	}
 	sort.Strings(keys)
 
+	// No GET changes what a member has (TestNoGETChangesData), so every
+	// GET of a role is asked of one site built for that role; the other
+	// requests may change things, so each gets a site of its own. Signing
+	// in is bookkeeping a GET may do, and each GET signs in afresh, as on a
+	// site of its own: the shared sites allow that many sign-ins.
+	shared := map[string]*accessSite{}
+	for _, role := range roles {
+		shared[role] = newAccessSite(t, role, true, apptest.Options{Env: map[string]string{"ROUNDS_RATE_LIMITS": "sign_in=100000/1m"}})
+	}
 	for _, role := range roles {
 		for _, key := range keys {
 			method, pattern, _ := strings.Cut(key, " ")
@@ -234,35 +243,23 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 				continue // covered by the security header tests
 			}
 			t.Run(role+" "+key, func(t *testing.T) {
-				// A fresh site per request: some requests change things.
-				a := apptest.New(t)
-				author := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
-				board := a.Board(t, "cardiology", "Cardiology")
-				topic := a.Topic(t, board, author, "Amiodarone and warfarin", "Opening post", "anticoagulation")
-				var user *models.User
-				switch role {
-				case "pending":
-					user = a.PendingMember(t, "newcomer")
-				case "member":
-					user = author
-				case "moderator", "admin":
-					user = a.VerifiedMember(t, "park", "Dr. Lena Park", "Internal Medicine")
-					if err := a.Store.SetRole(t.Context(), user.ID, models.Role(role)); err != nil {
-						t.Fatal(err)
-					}
+				// The subtests run side by side, each request on its own
+				// site or a GET on its role's: most of a subtest's time is
+				// spent waiting for its database's disk writes, not on a
+				// CPU.
+				t.Parallel()
+				s := shared[role]
+				if method != http.MethodGet {
+					s = newAccessSite(t, role, strings.HasSuffix(pattern, "/flag"))
 				}
-				post := topic.ID // the opening post of the only topic
-				if user != nil && user.ID != author.ID && user.IsVerified() {
-					post = a.Reply(t, topic, user, "A reply of my own").ID
-				}
+				a, topic, user, post := s.a, s.topic, s.user, s.own
 				path := strings.NewReplacer(":slug", "cardiology", ":id<int>", fmt.Sprint(topic.ID), ":tag", "anticoagulation", ":token", "not-a-feed-token", ":username", "okafor").Replace(pattern)
 				if strings.HasPrefix(pattern, "/t/:id<int>/:slug") {
 					path = fmt.Sprintf("/t/%d/%s", topic.ID, topic.Slug)
 				}
 				if strings.HasSuffix(pattern, "/flag") {
 					// Members report others' posts, never their own.
-					other := a.VerifiedMember(t, "reyes", "Dr. Ana Reyes", "Nephrology")
-					post = a.Reply(t, topic, other, "A reply to report").ID
+					post = s.others
 				}
 				if strings.HasPrefix(pattern, "/p/") {
 					path = strings.Replace(pattern, ":id<int>", fmt.Sprint(post), 1)
@@ -322,4 +319,44 @@ func TestEveryRouteChecksItsAccess(t *testing.T) {
 			})
 		}
 	}
+}
+
+// accessSite is a site TestEveryRouteChecksItsAccess asks a role's
+// requests of: a board with okafor's topic, the role's member (nil for a
+// guest), a post of that member's own and, when asked for, another
+// member's reply to report.
+type accessSite struct {
+	a      *apptest.App
+	topic  *models.Topic
+	user   *models.User
+	own    int64
+	others int64
+}
+
+func newAccessSite(t *testing.T, role string, withOthers bool, opts ...apptest.Options) *accessSite {
+	t.Helper()
+	a := apptest.New(t, opts...)
+	author := a.VerifiedMember(t, "okafor", "Dr. Amara Okafor", "Cardiology")
+	board := a.Board(t, "cardiology", "Cardiology")
+	s := &accessSite{a: a, topic: a.Topic(t, board, author, "Amiodarone and warfarin", "Opening post", "anticoagulation")}
+	switch role {
+	case "pending":
+		s.user = a.PendingMember(t, "newcomer")
+	case "member":
+		s.user = author
+	case "moderator", "admin":
+		s.user = a.VerifiedMember(t, "park", "Dr. Lena Park", "Internal Medicine")
+		if err := a.Store.SetRole(t.Context(), s.user.ID, models.Role(role)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.own = s.topic.ID // the opening post of the only topic
+	if s.user != nil && s.user.ID != author.ID && s.user.IsVerified() {
+		s.own = a.Reply(t, s.topic, s.user, "A reply of my own").ID
+	}
+	if withOthers {
+		other := a.VerifiedMember(t, "reyes", "Dr. Ana Reyes", "Nephrology")
+		s.others = a.Reply(t, s.topic, other, "A reply to report").ID
+	}
+	return s
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -14,19 +13,19 @@ import (
 // template's calls for the twenty topics and sixty posts of a page (its
 // helper functions and the escapers html/template adds to every value)
 // were a third of a search's CPU. It must stay equivalent to the
-// template it replaced (testdata/search_results.html): every
-// member-supplied string is escaped with template.HTMLEscapeString, path
-// segments as well; titles and snippets come marked and escaped by the
-// search package.
+// template it replaced (testdata/search_results.html), byte for byte:
+// every member-supplied string is escaped as html/template escapes it in
+// its place (htmlText, urlPartText); titles and snippets come marked and
+// escaped by the search package.
 func renderSearchResults(found []foundTopic, now time.Time) template.HTML {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	var b strings.Builder
 	b.Grow(len(found) * 1500)
 	b.WriteString("<ol class=\"search-results\">\n")
 	for i := range found {
 		t := &found[i]
 		b.WriteString(`<li class="search-topic">
-      <a class="topic-title" href="/t/` + strconv.FormatInt(t.ID, 10) + "/" + esc(url.PathEscape(t.Slug)) + `">` + string(t.Title) + `</a>`)
+      <a class="topic-title" href="/t/` + strconv.FormatInt(t.ID, 10) + "/" + urlPartText(t.Slug) + `">` + string(t.Title) + `</a>`)
 		if t.Answered {
 			b.WriteString(` <span class="badge answered"><span aria-hidden="true">✔</span> Answered</span>`)
 		}
@@ -34,7 +33,7 @@ func renderSearchResults(found []foundTopic, now time.Time) template.HTML {
 			b.WriteString(` <span class="badge outcome">Outcome posted</span>`)
 		}
 		b.WriteString(`
-      <div class="topic-meta"><a href="/b/` + esc(url.PathEscape(t.BoardSlug)) + `">` + esc(t.BoardTitle) + `</a> · <span>`)
+      <div class="topic-meta"><a href="/b/` + urlPartText(t.BoardSlug) + `">` + esc(t.BoardTitle) + `</a> · <span>`)
 		writeAuthor(&b, t.AuthorUsername, !t.Anonymous, t.Byline())
 		b.WriteString(`</span> ·
         `)
@@ -72,12 +71,11 @@ func renderSearchResults(found []foundTopic, now time.Time) template.HTML {
 // writeAuthor writes a byline, linked to the author's profile when there
 // is a username to link and the post is signed.
 func writeAuthor(b *strings.Builder, username string, signed bool, byline string) {
-	esc := template.HTMLEscapeString
 	if username != "" && signed {
-		b.WriteString(`<a class="author-link" href="/u/` + esc(url.PathEscape(username)) + `">` + esc(byline) + `</a>`)
+		writeStrings(b, `<a class="author-link" href="/u/`, urlPartText(username), `">`, htmlText(byline), `</a>`)
 		return
 	}
-	b.WriteString(esc(byline))
+	b.WriteString(htmlText(byline))
 }
 
 // writeWhen writes when something was written, as the templates' ago,

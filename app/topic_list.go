@@ -2,7 +2,6 @@ package app
 
 import (
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +14,9 @@ import (
 // topics, and a template's calls for each row (its helper functions and
 // the escapers html/template adds to every value) were about as costly as
 // the page's queries. It must stay equivalent to what a template would
-// make: every member-supplied string is escaped with htmlText, html/template's
-// own table (html_escape.go), and path segments are escaped as well.
+// make: every member-supplied string is escaped as html/template escapes it
+// in its place (html_escape.go): htmlText for text, urlPartText for path
+// segments.
 func renderTopicList(topics []models.TopicSummary, reads *boardReading, now time.Time) template.HTML {
 	var b strings.Builder
 	b.Grow(len(topics) * 800)
@@ -91,10 +91,10 @@ func renderReadingList(topics []models.ReadingTopic, now time.Time) template.HTM
 // decided in one place. reading is nil on a board's list.
 func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReading, now time.Time) {
 	esc := htmlText
-	href := "/t/" + strconv.FormatInt(t.ID, 10) + "/" + esc(url.PathEscape(t.Slug)) // one string, written twice
+	href := "/t/" + strconv.FormatInt(t.ID, 10) + "/" + urlPartText(t.Slug) // one string, written twice
 	if reading != nil && reading.FirstUnread != "" {
 		// The member goes on from where they stopped.
-		href = esc(reading.FirstUnread)
+		href = urlText(reading.FirstUnread)
 	}
 	b.WriteString(`  <li class="topic-row`)
 	if t.Pinned {
@@ -137,7 +137,7 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
       <div class="topic-meta">
         <span>`)
 	if t.AuthorUsername != "" && !t.Anonymous {
-		writeStrings(b, `<a class="author-link" href="/u/`, esc(url.PathEscape(t.AuthorUsername)), `">`, esc(t.Byline()), `</a>`)
+		writeStrings(b, `<a class="author-link" href="/u/`, urlPartText(t.AuthorUsername), `">`, esc(t.Byline()), `</a>`)
 	} else {
 		b.WriteString(esc(t.Byline()))
 	}
@@ -147,11 +147,11 @@ func writeTopicRow(b *strings.Builder, t *models.TopicSummary, reading *rowReadi
 	b.WriteString(`</span>
         `)
 	if reading != nil && reading.Board {
-		writeStrings(b, `<a class="board-link" href="/b/`, esc(url.PathEscape(t.BoardSlug)), `">`, esc(t.BoardTitle), `</a>
+		writeStrings(b, `<a class="board-link" href="/b/`, urlPartText(t.BoardSlug), `">`, esc(t.BoardTitle), `</a>
         `)
 	}
 	for _, tag := range t.Tags {
-		writeStrings(b, `<a class="tag" href="/tags/`, esc(url.PathEscape(tag)), `">`, esc(tag), `</a>`)
+		writeStrings(b, `<a class="tag" href="/tags/`, urlPartText(tag), `">`, esc(tag), `</a>`)
 	}
 	writeStrings(b, `
       </div>
@@ -187,7 +187,7 @@ func renderTagList(topics []models.TopicSummary, now time.Time) template.HTML {
 	for i := range topics {
 		t := &topics[i]
 		writeStrings(&b, "\n  <li class=\"topic-row\">\n    <div class=\"topic-main\">\n      <a class=\"topic-title\" href=\"/t/",
-			strconv.FormatInt(t.ID, 10), "/", esc(url.PathEscape(t.Slug)), `">`, esc(t.Title), "</a>\n      ")
+			strconv.FormatInt(t.ID, 10), "/", urlPartText(t.Slug), `">`, esc(t.Title), "</a>\n      ")
 		if t.OpenerHidden {
 			b.WriteString(`<span class="badge">Hidden from members</span>`)
 		}
@@ -198,15 +198,15 @@ func renderTagList(topics []models.TopicSummary, now time.Time) template.HTML {
 		if t.HasOutcome {
 			b.WriteString(` <span class="badge outcome">Outcome posted</span>`)
 		}
-		writeStrings(&b, "\n      <div class=\"topic-meta\"><a href=\"/b/", esc(url.PathEscape(t.BoardSlug)), `">`, esc(t.BoardTitle), `</a> · <span>`)
+		writeStrings(&b, "\n      <div class=\"topic-meta\"><a href=\"/b/", urlPartText(t.BoardSlug), `">`, esc(t.BoardTitle), `</a> · <span>`)
 		if t.AuthorUsername != "" && !t.Anonymous {
-			writeStrings(&b, `<a class="author-link" href="/u/`, esc(url.PathEscape(t.AuthorUsername)), `">`, esc(t.Byline()), `</a>`)
+			writeStrings(&b, `<a class="author-link" href="/u/`, urlPartText(t.AuthorUsername), `">`, esc(t.Byline()), `</a>`)
 		} else {
 			b.WriteString(esc(t.Byline()))
 		}
 		b.WriteString("</span>\n        ")
 		for _, tag := range t.Tags {
-			writeStrings(&b, `<a class="tag" href="/tags/`, esc(url.PathEscape(tag)), `">`, esc(tag), `</a>`)
+			writeStrings(&b, `<a class="tag" href="/tags/`, urlPartText(tag), `">`, esc(tag), `</a>`)
 		}
 		writeStrings(&b, "</div>\n    </div>\n    <div class=\"topic-stats\"><span>", plural(t.Replies(), "reply", "replies"),
 			"</span>\n      <time datetime=\"", isoTime(t.CreatedAt), `" title="`, stampTime(t.CreatedAt), `">`, ago(now.Sub(t.CreatedAt)),

@@ -14,8 +14,9 @@ import (
 // hottest page of the site, and html/template spends most of its time
 // there in reflective calls to its escapers (several per post), so this one
 // fragment is written in Go. It must stay equivalent to what a template
-// would make: every member-supplied string goes through
-// template.HTMLEscapeString, and Cooked is HTML sanitized at write time.
+// would make, byte for byte: every member-supplied string is escaped as
+// html/template escapes it in its place (htmlText, urlText, urlPartText),
+// and Cooked is HTML sanitized at write time.
 func renderPosts(posts []postItem) template.HTML {
 	var b strings.Builder
 	size := 0
@@ -68,7 +69,7 @@ func writeAfterPost(b *strings.Builder, p *postItem) {
 // page cache it (topicPostsCache). It returns false when the post is
 // complete (a tombstone), true when writePostTail must follow.
 func writePostHead(b *strings.Builder, p *postItem) bool {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	num := strconv.Itoa(p.Number)
 	b.WriteString(`<article class="post`)
 	switch {
@@ -90,7 +91,7 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 	if p.Username != "" {
 		// A signed post's author links to their profile; an anonymous
 		// one's (Username left empty) never does.
-		writeStrings(b, `<a class="author-name" href="/u/`, esc(p.Username), `">`, esc(p.AuthorName), `</a>`)
+		writeStrings(b, `<a class="author-name" href="/u/`, urlPartText(p.Username), `">`, esc(p.AuthorName), `</a>`)
 	} else {
 		writeStrings(b, `<span class="author-name">`, esc(p.AuthorName), `</span>`)
 	}
@@ -156,7 +157,6 @@ func writePostHead(b *strings.Builder, p *postItem) bool {
 // moderation links) and the closing tag.
 func writePostTail(b *strings.Builder, p *postItem) {
 	id := strconv.FormatInt(p.ID, 10)
-	esc := template.HTMLEscapeString
 	if p.Poll != nil {
 		writePoll(b, id, p.Poll)
 	}
@@ -179,7 +179,7 @@ func writePostTail(b *strings.Builder, p *postItem) {
 			}
 		}
 		if p.QuoteURL != "" {
-			writeStrings(b, ` <a href="`, esc(p.QuoteURL), `" class="quote-link" rel="nofollow">Quote</a>`)
+			writeStrings(b, ` <a href="`, urlText(p.QuoteURL), `" class="quote-link" rel="nofollow">Quote</a>`)
 		}
 		if p.AnswerCSRF != "" {
 			b.WriteString(` `)
@@ -208,14 +208,14 @@ func writePostTail(b *strings.Builder, p *postItem) {
 // full view, with the author's description as alt text, and a DICOM
 // file's download.
 func writeImages(b *strings.Builder, imgs []models.PostImage) {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	writeStrings(b, `  <ul class="post-images">`, "\n")
 	for _, img := range imgs {
 		alt := esc(img.Alt)
-		writeStrings(b, `    <li><a href="`, mediaURL(img.Name, "full"), `" class="post-image"><img src="`, mediaURL(img.Name, "thumb"),
+		writeStrings(b, `    <li><a href="`, urlText(mediaURL(img.Name, "full")), `" class="post-image"><img src="`, urlText(mediaURL(img.Name, "thumb")),
 			`" alt="`, alt, `" width="`, strconv.Itoa(img.ThumbWidth), `" height="`, strconv.Itoa(img.ThumbHeight), `" loading="lazy"></a>`)
 		if img.DICOM {
-			writeStrings(b, ` <a href="`, mediaURL(img.Name, "dicom"), `" class="dicom-download" download>De-identified DICOM file</a>`)
+			writeStrings(b, ` <a href="`, urlText(mediaURL(img.Name, "dicom")), `" class="dicom-download" download>De-identified DICOM file</a>`)
 		}
 		b.WriteString("</li>\n")
 	}
@@ -228,7 +228,7 @@ func writeImages(b *strings.Builder, imgs []models.PostImage) {
 // send no referrer, so a topic's address never reaches the site it links,
 // and the thumbnail comes through the image proxy (sharedPostItems).
 func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	writeStrings(b, `  <ul class="link-cards" aria-label="Link previews">`, "\n")
 	for i := range previews {
 		p := &previews[i]
@@ -243,9 +243,9 @@ func writePreviews(b *strings.Builder, previews []models.LinkPreview) {
 		}
 		writeStrings(b, `    <li class="`, class, `">`)
 		if !citation && strings.HasPrefix(p.ImageURL, imageproxy.Prefix) {
-			writeStrings(b, `<img class="link-card-image" src="`, esc(p.ImageURL), `" alt="" loading="lazy" width="96" height="96">`)
+			writeStrings(b, `<img class="link-card-image" src="`, urlText(p.ImageURL), `" alt="" loading="lazy" width="96" height="96">`)
 		}
-		writeStrings(b, `<div class="link-card-text"><a class="link-card-title" href="`, esc(p.URL), `" rel="nofollow noopener noreferrer ugc">`, esc(title), `</a>`)
+		writeStrings(b, `<div class="link-card-text"><a class="link-card-title" href="`, urlText(p.URL), `" rel="nofollow noopener noreferrer ugc">`, esc(title), `</a>`)
 		if citation {
 			if authors := citationAuthors(p.Authors); authors != "" {
 				writeStrings(b, `<span class="link-card-authors">`, esc(authors), `</span>`)
@@ -303,7 +303,7 @@ func siteOf(p *models.LinkPreview) string {
 // writeConfirmed tells moderators what the identifier check flagged in a
 // post and its author confirmed identifies no patient.
 func writeConfirmed(b *strings.Builder, notes []phiNote) {
-	esc := template.HTMLEscapeString
+	esc := htmlText
 	b.WriteString(`  <details class="phi-confirmed"><summary>The author confirmed `)
 	if len(notes) == 1 {
 		b.WriteString("1 possible identifier")
@@ -331,7 +331,7 @@ func writeReactions(b *strings.Builder, id string, counts []models.ReactionCount
 	}
 	b.WriteString(`  <div class="reactions">`)
 	if csrf != "" {
-		writeStrings(b, `<form method="post" action="/p/`, id, `/react" class="reaction-form"><input type="hidden" name="_csrf" value="`, template.HTMLEscapeString(csrf), `">`)
+		writeStrings(b, `<form method="post" action="/p/`, id, `/react" class="reaction-form"><input type="hidden" name="_csrf" value="`, htmlText(csrf), `">`)
 	}
 	for _, k := range models.ReactionKinds {
 		n, mine := count(k)

@@ -99,31 +99,20 @@ func TestTwoNodesSendEachDigestOnce(t *testing.T) {
 	b := node()
 	t.Cleanup(func() { b.stop(t) })
 
-	// Members whose daily digest fell due at the top of this hour, and a
-	// new topic for them to read about.
+	// A new topic, and members whose daily digest fell due at the top of
+	// this hour to read about it. The nodes' schedulers run every second
+	// while this is set up, so the topic is in place first: a digest that
+	// ran before it was (or before it was dated into the period, a write
+	// that bypasses the store and so the nodes' cached corpus) would find
+	// nothing to send, finish the period as empty and never send it. And
+	// each member comes whole in one transaction, never due on the
+	// default weekly schedule in between.
 	const members = 40
 	store := openCrashStore(t, *pg)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	author := modelstest.Verified("digest_author", "Dr. Digest Author").Make(t, store)
 	board := modelstest.OpenBoard("digest-board", "Digest board").Make(t, store)
-	want := map[string]bool{}
-	for i := range members {
-		u := &models.User{Username: fmt.Sprintf("reader%02d", i), DisplayName: fmt.Sprintf("Reader %d", i), Status: models.StatusVerified}
-		if err := store.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-		email := fmt.Sprintf("reader%02d@hospital.example", i)
-		want[email] = true
-		if err := store.DB().Create(&models.Identity{UserID: u.ID, Provider: "test", Issuer: "https://idp.example",
-			Subject: email, Email: email, EmailVerified: true, CreatedAt: now, LastUsedAt: now}).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SaveDigestSettings(ctx, models.DigestSettings{UserID: u.ID, Frequency: models.DigestDaily,
-			Hour: now.Hour(), Weekday: int(now.Weekday()), TimeZone: "UTC"}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	topic, _, err := store.CreateTopic(ctx, models.NewTopic{BoardID: board.ID, AuthorID: author.ID, Title: "Digest-worthy topic",
 		PostContent: models.PostContent{Source: "Something new", Cooked: "<p>Something new</p>"}})
 	if err != nil {
@@ -135,6 +124,26 @@ func TestTwoNodesSendEachDigestOnce(t *testing.T) {
 	for _, stmt := range []string{`UPDATE posts SET created_at = ?, updated_at = ? WHERE topic_id = ?`,
 		`UPDATE topics SET created_at = ?, bumped_at = ? WHERE id = ?`} {
 		if err := store.DB().Exec(stmt, posted, posted, topic.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for i := range members {
+		email := fmt.Sprintf("reader%02d@hospital.example", i)
+		want[email] = true
+		err := store.InTransaction(ctx, func(tx *models.Store) error {
+			u := &models.User{Username: fmt.Sprintf("reader%02d", i), DisplayName: fmt.Sprintf("Reader %d", i), Status: models.StatusVerified}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			if err := tx.DB().Create(&models.Identity{UserID: u.ID, Provider: "test", Issuer: "https://idp.example",
+				Subject: email, Email: email, EmailVerified: true, CreatedAt: now, LastUsedAt: now}).Error; err != nil {
+				return err
+			}
+			return tx.SaveDigestSettings(ctx, models.DigestSettings{UserID: u.ID, Frequency: models.DigestDaily,
+				Hour: now.Hour(), Weekday: int(now.Weekday()), TimeZone: "UTC"})
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,10 +171,18 @@ func TestTwoNodesSendEachDigestOnce(t *testing.T) {
 	a.kill()
 	// A digest the dead node was sending is run again once River takes
 	// the node for dead: after ROUNDS_JOB_RESCUE_AFTER and the attempt's
-	// own timeout (2 minutes), at River's next check (every 30s).
-	for deadline := time.Now().Add(200 * time.Second); received() < members; {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d members got their digest within 200s of the kill\nB:\n%s", received(), members, b.output())
+	// own timeout (2 minutes), at River's next check (every 30s). The
+	// survivor sends the rest meanwhile, as slowly as a loaded machine
+	// lets it: the test fails only when no one has got a digest for longer
+	// than a rescue takes, not at a fixed time.
+	const stalled = 200 * time.Second
+	for got, since := received(), time.Now(); got < members; {
+		if n := received(); n > got {
+			got, since = n, time.Now()
+			continue
+		}
+		if time.Since(since) > stalled {
+			t.Fatalf("%d of %d members got their digest, and no more for %s\nB:\n%s", got, members, stalled, b.output())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
