@@ -180,7 +180,15 @@ func sqliteDSN(path string) string {
 	// Times are written as "2006-01-02 15:04:05.999999999-07:00", which
 	// SQLite's date functions read (the driver's default is Go's String).
 	q.Add("_time_format", "sqlite")
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath(path) + "?" + q.Encode()
+}
+
+// uriPath writes a file's path as the path of a SQLite URI filename: the
+// characters that would end it or start an escape ('?', '#', '%') are
+// percent-encoded, so a data directory named "rounds#2" opens its own
+// database rather than the file "rounds".
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // clock is the site's clock, which stamps everything the store writes.

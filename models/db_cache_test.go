@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"modernc.org/libc"
@@ -115,4 +117,43 @@ func sqliteStatus(t *testing.T, op int32) int64 {
 		t.Fatalf("sqlite3_status64(%d): code %d", op, rc)
 	}
 	return *(*int64)(cMemory(out))
+}
+
+// A data directory whose name holds the characters that end or escape a
+// SQLite URI's path opens the database inside it, not a file named by
+// the part before them.
+func TestSQLiteDataDirectoryWithURICharacters(t *testing.T) {
+	for _, name := range []string{"site#2", "what?", "100%", "a%23b"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			store, err := Open(context.Background(), "", dir, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool, err := store.pool()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := pool.Exec(`CREATE TABLE marker (id INTEGER PRIMARY KEY)`); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(SQLitePath(dir)); err != nil {
+				t.Errorf("no database in %s: %v", dir, err)
+			}
+			entries, err := os.ReadDir(filepath.Dir(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("beside the data directory: %q, want only %q", names, name)
+			}
+		})
+	}
 }
