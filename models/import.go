@@ -117,6 +117,14 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				t.Pinned, false, len(t.Posts), storeTime(last.At), storeTime(first.At), storeTime(last.At))
 			for _, tag := range t.Tags {
 				tagRows.add(topicID, tag)
+				// One row a statement on SQLite, like the rest
+				// (newBulkInsert): a topic's several tags in one statement
+				// took a statement journal for each topic.
+				if tagRows.isFull() {
+					if err := flushAll(); err != nil {
+						return err
+					}
+				}
 			}
 			if t.EpisodeID != 0 || t.Case != nil {
 				extras = append(extras, extra{topicID: topicID, topic: t})

@@ -292,6 +292,42 @@ func TestGroupCommitRollsBackOnlyTheFailingMember(t *testing.T) {
 	}
 }
 
+// TestGroupHostRollsBackAlone has a group's first member, its host, which
+// writes without a savepoint of its own, roll back while another writer
+// waits: its writes are undone before the next writer begins, and that one
+// commits on its own.
+func TestGroupHostRollsBackAlone(t *testing.T) {
+	ctx := context.Background()
+	db, lock := groupedDB(t)
+	first, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, first, `INSERT INTO notes (body) VALUES ('first')`)
+	second := beginQueued(t, ctx, db, lock)
+	rolledBack := make(chan error, 1)
+	go func() { rolledBack <- first.Rollback() }()
+	tx := <-second
+	if got := noteBodies(t, tx); len(got) != 0 {
+		t.Errorf("the next writer sees %q, the rolled-back host's writes", got)
+	}
+	// The same note again: taken only if the host's is really gone.
+	mustExec(t, tx, `INSERT INTO notes (body) VALUES ('first')`)
+	mustExec(t, tx, `INSERT INTO notes (body) VALUES ('second')`)
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("commit the next writer: %v", err)
+	}
+	if err := <-rolledBack; err != nil {
+		t.Fatalf("roll back the host: %v", err)
+	}
+	if got, want := noteBodies(t, db), []string{"first", "second"}; !slices.Equal(got, want) {
+		t.Errorf("notes = %q, want %q", got, want)
+	}
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != 1 {
+		t.Errorf("%d commits for %d transactions, want 1 for 1", g, n)
+	}
+}
+
 // TestGroupCommitFailureFailsEveryMember has a group's COMMIT fail (a
 // deferred foreign key, checked only then): every member that committed
 // its part gets the error, nothing of the group is kept, and the next
