@@ -798,13 +798,14 @@ func writesData(query string) bool {
 }
 
 // stmtCache keeps, for one connection, the statements of the write
-// transactions it hosts and of the reads it runs, compiled. The driver compiles a statement given
-// as text again at every execution, and GORM's statements come as text:
-// about a quarter of a reply's CPU was SQLite parsing them. A reply's
-// transaction runs the same dozen statements each time, so the host runs
-// each from its compiled form after the first time. Only the write lock's
-// holder uses a group's host connection, so the cache needs no guard of
-// its own; a statement whose rows are still open is run from its text.
+// transactions it hosts and of the reads it runs, compiled. The driver
+// compiles a statement given as text again at every execution, and GORM's
+// statements come as text: about a quarter of a reply's CPU was SQLite
+// parsing them. A reply's transaction runs the same dozen statements each
+// time, so the host runs each from its compiled form after the first time.
+// Only the write lock's holder uses a group's host connection, and only
+// the reader holding a connection reads on it, so the cache needs no guard
+// of its own; a statement whose rows are still open is run from its text.
 // SQLite compiles a kept statement again by itself when the schema
 // changes (sqlite3_prepare_v2). Past max statements the least recently
 // used one is dropped.
