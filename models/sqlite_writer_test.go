@@ -208,6 +208,17 @@ func beginQueued(t *testing.T, ctx context.Context, db *sql.DB, lock *writeLock)
 	return began
 }
 
+// handOver queues the next writer behind the lock's holder, ends the
+// holder with end (Commit or Rollback) in the background, which passes the
+// lock on, and returns the next writer's transaction and how end went.
+func handOver(t *testing.T, ctx context.Context, db *sql.DB, lock *writeLock, end func() error) (*sql.Tx, <-chan error) {
+	t.Helper()
+	next := beginQueued(t, ctx, db, lock)
+	ended := make(chan error, 1)
+	go func() { ended <- end() }()
+	return <-next, ended
+}
+
 func noteBodies(t *testing.T, q interface {
 	Query(string, ...any) (*sql.Rows, error)
 }) []string {
@@ -304,10 +315,7 @@ func TestGroupHostRollsBackAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustExec(t, first, `INSERT INTO notes (body) VALUES ('first')`)
-	second := beginQueued(t, ctx, db, lock)
-	rolledBack := make(chan error, 1)
-	go func() { rolledBack <- first.Rollback() }()
-	tx := <-second
+	tx, rolledBack := handOver(t, ctx, db, lock, first.Rollback)
 	if got := noteBodies(t, tx); len(got) != 0 {
 		t.Errorf("the next writer sees %q, the rolled-back host's writes", got)
 	}
@@ -340,10 +348,7 @@ func TestGroupCommitFailureFailsEveryMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustExec(t, first, `INSERT INTO notes (body) VALUES ('first')`)
-	second := beginQueued(t, ctx, db, lock)
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- first.Commit() }()
-	tx := <-second
+	tx, firstDone := handOver(t, ctx, db, lock, first.Commit)
 	mustExec(t, tx, `INSERT INTO children (parent_id) VALUES (99)`)
 	secondErr := tx.Commit()
 	firstErr := <-firstDone
@@ -578,10 +583,7 @@ func TestGroupMemberWhoseRequestEnds(t *testing.T) {
 		mustExec(t, first, `INSERT INTO notes (body) VALUES ('kept')`)
 		request, cancel := context.WithCancel(ctx)
 		defer cancel()
-		second := beginQueued(t, request, db, lock)
-		firstDone := make(chan error, 1)
-		go func() { firstDone <- first.Commit() }()
-		tx := <-second
+		tx, firstDone := handOver(t, request, db, lock, first.Commit)
 		mustExec(t, tx, `INSERT INTO notes (body) VALUES ('abandoned')`)
 		cancel()
 		if err := <-firstDone; err != nil {
@@ -738,11 +740,7 @@ func TestGroupMemberLargeWritesRollBack(t *testing.T) {
 	for i := range 100 {
 		mustExec(t, first, `INSERT INTO notes (body) VALUES (?)`, fmt.Sprintf("first %03d %s", i, big))
 	}
-	second := beginQueued(t, ctx, db, lock)
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- first.Commit() }()
-
-	tx := <-second
+	tx, firstDone := handOver(t, ctx, db, lock, first.Commit)
 	for i := range 300 {
 		mustExec(t, tx, `INSERT INTO notes (body) VALUES (?)`, fmt.Sprintf("second %03d %s", i, big))
 	}
