@@ -151,7 +151,7 @@ func (s *Store) Bookmarks(ctx context.Context, u *User, offset, limit int) ([]Bo
 		Joins("JOIN posts p ON p.id = k.post_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Joins("JOIN boards b ON b.id = t.board_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoin(s.engine)).
 		Joins("JOIN users a ON a.id = p.author_id").
 		Where("k.user_id = ?", u.ID).Where(cond, args...)
 	if !seesHidden(u) {
@@ -235,7 +235,7 @@ func reminderReadable(tx *gorm.DB, userID, postID int64) (bool, int64, error) {
 		Hidden  bool
 	}
 	err := tx.Table("posts p").Joins("JOIN topics t ON t.id = p.topic_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoinSQL).
 		Select(`t.id AS topic_id, t.board_id, CASE WHEN p.deleted_at IS NULL THEN 0 ELSE 1 END AS deleted,
 			CASE WHEN p.hidden_at IS NULL AND `+openerShown+` THEN 0 ELSE 1 END AS hidden`).
 		Where("p.id = ?", postID).Take(&row).Error

@@ -255,7 +255,7 @@ func scanDraftPlaces(q *gorm.DB, u *User, hiddenTopics bool) (map[int64]DraftWhe
 	cond, args := readable(u)
 	q = q.Where(cond, args...)
 	if hiddenTopics && !seesHidden(u) {
-		q = q.Joins(openingPostJoin).Where(openerShown)
+		q = q.Joins(openingPostJoinSQL).Where(openerShown)
 	}
 	var rows []draftWhereRow
 	if err := q.Scan(&rows).Error; err != nil {

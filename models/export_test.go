@@ -9,7 +9,7 @@ func SchemaVersion() int { return migrations[len(migrations)-1].version }
 // did on every view: from the member's posts, joined to their topics,
 // boards and opening posts. The tests hold the kept counts to it.
 func (s *Store) ProfileCountsCounted(viewer *User, userID int64) (counts [5]int64, err error) {
-	from, args := profilePostsFrom(viewer)
+	from, args := profilePostsFrom(s.engine, viewer)
 	err = s.db.Raw(`SELECT COALESCE(SUM(CASE WHEN p.number = 1 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN p.number > 1 THEN 1 ELSE 0 END), 0) `+from,
 		append([]any{userID}, args...)...).Row().Scan(&counts[0], &counts[1])

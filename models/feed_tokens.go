@@ -137,7 +137,7 @@ func (s *Store) NewestTopics(ctx context.Context, boardID int64, limit int) ([]F
 			op.updated_at AS opening_updated_at,
 			CASE WHEN op.deleted_at IS NULL THEN (SELECT COUNT(*) FROM post_images pi WHERE pi.post_id = op.id) ELSE 0 END AS opening_images`).
 		Joins("JOIN users u ON u.id = t.author_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoin(s.engine)).
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Where("t.board_id = ?", boardID).Where(openerShown).
 		Order("t.created_at DESC, t.id DESC").Limit(limit).Scan(&topics).Error

@@ -47,11 +47,11 @@ func (s *Store) CountsFor(ctx context.Context, u *User) (MemberCounts, error) {
 // identifier waiting to be verified, and the applications and profile
 // changes waiting for a decision. The second and the last three parameters say whether the
 // member is a moderator.
-func memberCountsSQL() string {
+func memberCountsSQL(engine Engine) string {
 	read := permittedSQL("can_read")
 	return `SELECT
 		(SELECT COUNT(*) FROM notifications n JOIN topics t ON t.id = n.topic_id JOIN boards b ON b.id = t.board_id
-			JOIN posts p ON p.id = n.post_id ` + openingPostJoin + `
+			JOIN posts p ON p.id = n.post_id ` + openingPostJoin(engine) + `
 			WHERE n.user_id = ? AND n.read_at IS NULL AND p.deleted_at IS NULL AND p.hidden_at IS NULL
 			AND (? OR (` + openerShown + ` AND ` + read + `))),
 		(SELECT COUNT(*) FROM member_warnings w WHERE w.user_id = ? AND w.seen_at IS NULL),

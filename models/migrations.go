@@ -1001,6 +1001,12 @@ var migrations = []migration{
 		)`,
 		`INSERT INTO member_board_counts (` + memberCountColumns + `) ` + memberCountsOf("1 = 1"),
 	}},
+	{36, "the opening posts' flags in an index of their own", []string{
+		// Lists of topics, search results and the topic page read each
+		// opening post's anonymity and hidden mark (openingPostJoin): from
+		// this index, a row a topic, rather than from the posts' rows.
+		`CREATE INDEX posts_openers ON posts (topic_id, number, anonymous, anonymous_as, hidden_at) WHERE number = 1`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

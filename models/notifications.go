@@ -133,7 +133,7 @@ func (s *Store) visibleNotifications(ctx context.Context, u *User) *gorm.DB {
 		Joins("JOIN topics t ON t.id = n.topic_id").
 		Joins("JOIN boards b ON b.id = t.board_id").
 		Joins("JOIN posts p ON p.id = n.post_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoin(s.engine)).
 		Where("n.user_id = ? AND p.deleted_at IS NULL AND p.hidden_at IS NULL", u.ID).
 		Where(cond, args...)
 	if !seesHidden(u) {

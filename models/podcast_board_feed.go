@@ -46,7 +46,7 @@ func (s *Store) BoardEpisodes(ctx context.Context, boardID int64, limit int) ([]
 		Joins("JOIN topic_episodes te ON te.topic_id = t.id").
 		Joins("JOIN podcast_episodes e ON e.id = te.episode_id").
 		Joins("LEFT JOIN podcast_feeds f ON f.id = e.feed_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoin(s.engine)).
 		Where("t.board_id = ? AND t.kind = ?", boardID, KindPodcast).Where(openerShown).
 		Order("t.created_at DESC, t.id DESC").Limit(limit).Scan(&out).Error
 	if err != nil {

@@ -144,7 +144,7 @@ func (s *Store) EpisodeTopics(ctx context.Context, u *User, episodeIDs []int64) 
 	q := s.db.WithContext(ctx).Table("topic_episodes te").
 		Select("te.episode_id, t.id AS topic_id, t.slug, t.title, b.title AS board_title").
 		Joins("JOIN topics t ON t.id = te.topic_id").Joins("JOIN boards b ON b.id = t.board_id").
-		Joins(openingPostJoin).
+		Joins(openingPostJoin(s.engine)).
 		Where("te.episode_id IN ?", episodeIDs).Where(cond, args...)
 	if !seesHidden(u) {
 		q = q.Where(openerShown)

@@ -96,7 +96,7 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.media = prepare(pageMediaSQL)
 	h.topic = prepare(topicByIDSQL(s.engine))
 	h.access = prepare(boardAccessSQL())
-	h.counts = prepare(memberCountsSQL())
+	h.counts = prepare(memberCountsSQL(s.engine))
 	h.read = prepare(lastReadSQL)
 	h.draft = prepare(draftAtSQL(s.engine))
 	h.marks = prepare(readerMarksSQL(s.engine))

@@ -57,7 +57,7 @@ func memberCountsOf(cond string) string {
 				CASE WHEN p.hidden_at IS NULL AND op.hidden_at IS NULL THEN 1 ELSE 0 END AS shown,
 				` + reactions(string(ReactHelpful)) + ` AS helpful, ` + reactions(string(ReactAgree)) + ` AS agree,
 				` + reactions(string(ReactThanks)) + ` AS thanks
-			FROM posts p JOIN topics t ON t.id = p.topic_id ` + openingPostJoin + `
+			FROM posts p JOIN topics t ON t.id = p.topic_id ` + openingPostJoinSQL + `
 			WHERE p.anonymous = FALSE AND p.deleted_at IS NULL AND (` + cond + `)) x
 		GROUP BY x.user_id, x.board_id`
 }

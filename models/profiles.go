@@ -55,10 +55,10 @@ const (
 // boards the viewer may read and, unless the viewer moderates, neither
 // hidden nor in a topic whose opening post is hidden. It takes the
 // author's id, then the arguments of the board condition.
-func profilePostsFrom(viewer *User) (string, []any) {
+func profilePostsFrom(engine Engine, viewer *User) (string, []any) {
 	cond, args := readable(viewer)
 	q := `FROM posts p JOIN topics t ON t.id = p.topic_id JOIN boards b ON b.id = t.board_id
-		` + openingPostJoin + `
+		` + openingPostJoin(engine) + `
 		WHERE p.author_id = ? AND p.anonymous = ? AND p.deleted_at IS NULL AND ` + cond
 	if !viewer.IsModerator() {
 		q += ` AND p.hidden_at IS NULL AND ` + openerShown
@@ -112,7 +112,7 @@ func (s *Store) ProfileOf(ctx context.Context, viewer *User, username string) (*
 // on their profile, newest first, below the post id before (0 for the
 // first page), and says whether more follow.
 func (s *Store) ProfilePosts(ctx context.Context, viewer *User, authorID int64, kind ProfileKind, before int64, limit int) ([]ProfilePost, bool, error) {
-	from, args := profilePostsFrom(viewer)
+	from, args := profilePostsFrom(s.engine, viewer)
 	q := `SELECT p.id AS post_id, p.number, p.created_at, p.hidden_at IS NOT NULL AS hidden,
 		t.id AS topic_id, t.title AS topic_title, t.slug AS topic_slug, b.slug AS board_slug, b.title AS board_title ` + from
 	args = append([]any{authorID}, args...)

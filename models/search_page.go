@@ -33,7 +33,7 @@ func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int6
 			b.slug, b.title, `+answeredColumn+`, `+hasOutcomeColumn+`
 		FROM topics t
 		JOIN users u ON u.id = t.author_id
-		`+openingPostJoin+`
+		`+openingPostJoin(s.engine)+`
 		JOIN boards b ON b.id = t.board_id
 		WHERE t.id IN ? AND `+cond+shown, append([]any{ids}, args...)...).Rows()
 	if err != nil {

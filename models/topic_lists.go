@@ -33,9 +33,11 @@ func topicListColumns(engine Engine) string {
 }
 
 // topicListJoins joins a topic's author, opening post and board.
-const topicListJoins = `JOIN users u ON u.id = t.author_id
-		` + openingPostJoin + `
+func topicListJoins(engine Engine) string {
+	return `JOIN users u ON u.id = t.author_id
+		` + openingPostJoin(engine) + `
 		JOIN boards b ON b.id = t.board_id`
+}
 
 // shownToParam is openerShown unless the first parameter is true (the
 // reader sees topics whose opening post is hidden).
@@ -115,7 +117,7 @@ func pageArgs(page TopicPage) []any {
 func topicsInBoardSQL(engine Engine, page TopicPage) string {
 	cond, order := pageOrder(page)
 	return `SELECT ` + topicListColumns(engine) + `
-		FROM topics t ` + topicListJoins + `
+		FROM topics t ` + topicListJoins(engine) + `
 		WHERE t.board_id = ? AND t.pinned = ? AND ` + shownToParam + cond + order + ` LIMIT ?`
 }
 
@@ -123,7 +125,7 @@ func topicsInBoardSQL(engine Engine, page TopicPage) string {
 // topic first, below a topic id.
 func topicsWithTagSQL(engine Engine) string {
 	return `SELECT ` + topicListColumns(engine) + `
-		FROM topic_tags tt JOIN topics t ON t.id = tt.topic_id ` + topicListJoins + `
+		FROM topic_tags tt JOIN topics t ON t.id = tt.topic_id ` + topicListJoins(engine) + `
 		WHERE tt.tag = ? AND tt.topic_id < ? AND ` + readableParam + ` AND ` + shownToParam + `
 		ORDER BY tt.topic_id DESC LIMIT ?`
 }
@@ -155,15 +157,15 @@ func readingListSQL(engine Engine, list string, page TopicPage) (string, error) 
 	case ListUnread:
 		// The member's positions, by their primary key, then each topic by
 		// its own.
-		from = `FROM topic_reads r JOIN topics t ON t.id = r.topic_id ` + topicListJoins + `
+		from = `FROM topic_reads r JOIN topics t ON t.id = r.topic_id ` + topicListJoins(engine) + `
 		WHERE r.user_id = ? AND r.last_read < t.post_count`
 	case ListLatest:
-		from = `FROM topics t LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id ` + topicListJoins + `
+		from = `FROM topics t LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id ` + topicListJoins(engine) + `
 		WHERE 1 = 1`
 	case ListNew:
 		// A topic's activity is never before its creation, so the activity
 		// index bounds the scan.
-		from = `FROM topics t LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id ` + topicListJoins + `
+		from = `FROM topics t LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id ` + topicListJoins(engine) + `
 		WHERE r.topic_id IS NULL AND t.bumped_at > ? AND t.created_at > ? AND t.author_id <> ?`
 	default:
 		return "", fmt.Errorf("reading list %q: no such list", list)
@@ -186,7 +188,7 @@ func readingListArgs(list string, u *User, since any) []any {
 func latestTopicsSQL(engine Engine, page TopicPage) string {
 	cond, order := pageOrder(page)
 	return `SELECT ` + topicListColumns(engine) + `
-		FROM topics t ` + topicListJoins + `
+		FROM topics t ` + topicListJoins(engine) + `
 		WHERE ` + readableParam + ` AND ` + shownToParam + cond + order + ` LIMIT ?`
 }
 
