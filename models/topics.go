@@ -228,24 +228,6 @@ func (s *Store) TopicsWithTag(ctx context.Context, viewer *User, tag string, bef
 	return topics, more, nil
 }
 
-func (s *Store) attachTags(ctx context.Context, topics []TopicSummary) error {
-	if len(topics) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(topics))
-	for i := range topics {
-		ids[i] = topics[i].ID
-	}
-	tags, err := s.TagsForTopics(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i := range topics {
-		topics[i].Tags = tags[topics[i].ID]
-	}
-	return nil
-}
-
 // TagsForTopics returns each topic's tags in alphabetical order.
 func (s *Store) TagsForTopics(ctx context.Context, topicIDs []int64) (map[int64][]string, error) {
 	tags := make(map[int64][]string, len(topicIDs))
