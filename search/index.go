@@ -37,6 +37,7 @@ var (
 	keyPosition       = []byte("rounds.outbox_position")
 	keyAppliedAt      = []byte("rounds.applied_at")
 	keyShardBuilt     = []byte("rounds.shard_built")
+	keyLength         = []byte("rounds.average_length") // see lengthEstimate
 )
 
 // ErrRebuilding is returned by Search while the index is being built.

@@ -155,6 +155,9 @@ func finish(ctx context.Context, path string, position int64) error {
 		// makes sure of it.
 		err = idx.forceMerge(ctx)
 	}
+	if err == nil {
+		err = keepLength(ctx, idx)
+	}
 	if cerr := idx.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -193,6 +196,33 @@ func markBuilt(ctx context.Context, idx *shardSet, position int64) error {
 		}
 	}
 	return nil
+}
+
+// keepLength measures a built index's average lengths and keeps them in
+// it, so that the server reads them rather than measuring them (see
+// lengthEstimate), and waits until they are persisted.
+func keepLength(ctx context.Context, idx *shardSet) error {
+	docs, err := idx.DocCount()
+	if err != nil || docs == 0 {
+		return err
+	}
+	f, err := measureLength(idx, docs)
+	if err != nil {
+		return fmt.Errorf("measure the built index: %w", err)
+	}
+	batch := idx.shards[0].NewBatch()
+	batch.SetInternal(keyLength, f.encode())
+	persisted := make(chan error, 1)
+	batch.SetPersistedCallback(func(err error) { persisted <- err })
+	if err := idx.shards[0].Batch(batch); err != nil {
+		return err
+	}
+	select {
+	case err := <-persisted:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // removeBuilding deletes what an interrupted rebuild left behind; the

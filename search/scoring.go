@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"math"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -420,12 +422,76 @@ func (s *anySearcher) Size() int {
 // That undercounts words a post repeats, which only shifts where a post
 // counts as long; it is measured again when the index is replaced or has
 // grown or shrunk by a tenth.
+//
+// Measuring reads the head of every term's list of posts, which is spread
+// over the whole index: at a million posts, 120 MiB of a shard's 360 MiB
+// segment, and every page of it stays in the server's resident memory for
+// as long as the index is open (Bleve maps its segments and gives no way
+// to let the pages go). So the figures are kept in the index: a rebuild
+// measures them before the server opens the index, and a server that
+// measures them again, past a tenth's change, writes them with the
+// tailer's next batch. A server reads them there rather than measuring,
+// while the index holds within a tenth of the posts it held then.
 type lengthEstimate struct {
-	mu   sync.Mutex
-	name string // the index measured
-	docs uint64 // posts it held then
-	avg  float64
-	avgT float64 // the average title, over topics
+	mu    sync.Mutex
+	name  string // the index measured
+	docs  uint64 // posts it held then
+	avg   float64
+	avgT  float64 // the average title, over topics
+	saved bool    // the figures are the ones kept in the index
+}
+
+// lengthFigures are what a measurement found, as kept in the index under
+// keyLength.
+type lengthFigures struct {
+	docs      uint64
+	avg, avgT float64
+}
+
+func (f lengthFigures) encode() []byte {
+	return []byte(strconv.FormatUint(f.docs, 10) + " " + strconv.FormatFloat(f.avg, 'g', -1, 64) + " " +
+		strconv.FormatFloat(f.avgT, 'g', -1, 64))
+}
+
+// decodeLength reads figures kept in the index; ok is false when there
+// are none, or none usable.
+func decodeLength(raw []byte) (f lengthFigures, ok bool) {
+	parts := strings.Fields(string(raw))
+	if len(parts) != 3 {
+		return f, false
+	}
+	var err [3]error
+	f.docs, err[0] = strconv.ParseUint(parts[0], 10, 64)
+	f.avg, err[1] = strconv.ParseFloat(parts[1], 64)
+	f.avgT, err[2] = strconv.ParseFloat(parts[2], 64)
+	if err[0] != nil || err[1] != nil || err[2] != nil || f.docs == 0 || !(f.avg >= 1) || !(f.avgT >= 1) {
+		return f, false
+	}
+	return f, true
+}
+
+// withinATenth says whether two counts of posts differ by less than a tenth.
+func withinATenth(a, b uint64) bool { return 10*max(a, b) < 11*min(a, b) }
+
+// measureLength measures the average lengths of an index that holds docs
+// posts, reading every term's count in the body and the title.
+func measureLength(idx *shardSet, docs uint64) (lengthFigures, error) {
+	terms, err := idx.postingsCount(fieldBody)
+	var titles, topics uint64
+	if err == nil {
+		titles, err = idx.postingsCount(fieldTitle)
+	}
+	if err == nil {
+		topics, err = idx.termCount(fieldTopic)
+	}
+	if err != nil {
+		return lengthFigures{}, err
+	}
+	return lengthFigures{
+		docs: docs,
+		avg:  max(1, float64(terms)/float64(docs)),
+		avgT: max(1, float64(titles)/float64(max(topics, 1))),
+	}, nil
 }
 
 // averageLength is the average number of distinct terms in a post's body
@@ -443,17 +509,20 @@ func (x *Index) averageLength() (body, title float64) {
 	l := &x.length
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.name == x.name && l.avg > 0 && 10*max(docs, l.docs) < 11*min(docs, l.docs) {
+	if l.name == x.name && l.avg > 0 && withinATenth(docs, l.docs) {
 		return l.avg, l.avgT
 	}
-	terms, err := x.current.postingsCount(fieldBody)
-	var titles, topics uint64
-	if err == nil {
-		titles, err = x.current.postingsCount(fieldTitle)
+	if l.name != x.name {
+		// First use of this index here: the figures it keeps, if they
+		// still hold.
+		if raw, err := x.current.GetInternal(keyLength); err == nil {
+			if f, ok := decodeLength(raw); ok && withinATenth(docs, f.docs) {
+				l.name, l.docs, l.avg, l.avgT, l.saved = x.name, f.docs, f.avg, f.avgT, true
+				return l.avg, l.avgT
+			}
+		}
 	}
-	if err == nil {
-		topics, err = x.current.termCount(fieldTopic)
-	}
+	f, err := measureLength(x.current, docs)
 	if err != nil {
 		x.log.Warn("measure the search index", "err", err)
 		if l.avg > 0 {
@@ -461,9 +530,29 @@ func (x *Index) averageLength() (body, title float64) {
 		}
 		return 1, 1
 	}
-	l.name, l.docs, l.avg = x.name, docs, max(1, float64(terms)/float64(docs))
-	l.avgT = max(1, float64(titles)/float64(max(topics, 1)))
+	l.name, l.docs, l.avg, l.avgT, l.saved = x.name, f.docs, f.avg, f.avgT, false
 	return l.avg, l.avgT
+}
+
+// unsavedLength is the figures measured here for the index name that the
+// index does not keep yet, if any.
+func (l *lengthEstimate) unsavedLength(name string) (lengthFigures, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.saved || l.name != name || l.avg <= 0 {
+		return lengthFigures{}, false
+	}
+	return lengthFigures{docs: l.docs, avg: l.avg, avgT: l.avgT}, true
+}
+
+// savedLength notes that the index name keeps the figures f, unless they
+// have been measured again since.
+func (l *lengthEstimate) savedLength(name string, f lengthFigures) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.name == name && l.docs == f.docs && l.avg == f.avg && l.avgT == f.avgT {
+		l.saved = true
+	}
 }
 
 // corpusStats are the figures rarity is measured with, over every shard

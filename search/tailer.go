@@ -44,8 +44,9 @@ func (x *Index) CatchUp(ctx context.Context) (int, error) {
 			return applied, err
 		}
 		if len(fresh) == 0 {
-			// Nothing new, but time may have closed a gap.
-			if next := x.advance(nil, time.Now()); next != x.position {
+			// Nothing new, but time may have closed a gap, or average
+			// lengths measured here are to be kept.
+			if next := x.advance(nil, time.Now()); next != x.position || x.lengthUnsaved() {
 				batch := x.newBatch()
 				if batch == nil {
 					return applied, ErrRebuilding
@@ -64,6 +65,16 @@ func (x *Index) CatchUp(ctx context.Context) (int, error) {
 			return applied, nil
 		}
 	}
+}
+
+// lengthUnsaved says whether this process measured average lengths that
+// the open index does not keep yet.
+func (x *Index) lengthUnsaved() bool {
+	x.mu.RLock()
+	name := x.name
+	x.mu.RUnlock()
+	_, ok := x.length.unsavedLength(name)
+	return ok
 }
 
 // checkOutboxKept sends an index that fell further behind than the outbox
@@ -215,7 +226,13 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 	// after a failed batch, which a shard may have taken its part of).
 	x.generation.Add(1)
 	x.mu.RLock()
-	idx := x.current
+	idx, name := x.current, x.name
+	// Average lengths measured here go with the batch, so the next start
+	// need not measure them again.
+	length, unsaved := x.length.unsavedLength(name)
+	if unsaved {
+		batch.SetInternal(keyLength, length.encode())
+	}
 	var err error
 	if idx == nil {
 		err = ErrRebuilding
@@ -226,6 +243,9 @@ func (x *Index) commit(_ context.Context, batch *shardBatch, entries []models.Ou
 	x.generation.Add(1)
 	if err != nil {
 		return fmt.Errorf("write search index batch: %w", err)
+	}
+	if unsaved {
+		x.length.savedLength(name, length)
 	}
 	for _, e := range entries {
 		x.seen[e.ID] = e.CreatedAt
