@@ -242,6 +242,27 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 	})
 }
 
+// SettleImports readies the tables a run of imports wrote for reading, for
+// the seed command to call after its last import. On PostgreSQL that is
+// VACUUM (ANALYZE): rows bulk-loaded and never vacuumed cost every later
+// read its visibility checks (the hint bits each first read sets, and no
+// index-only scans without the visibility map), and tables the imports do
+// not analyze (the members, the revisions, the counts) keep the planner's
+// guesses for empty tables; a server with autovacuum off would keep them
+// so for good. SQLite has nothing to settle.
+func (s *Store) SettleImports(ctx context.Context) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	// The tables ImportTopics writes, and the members who wrote.
+	err := s.db.WithContext(ctx).Exec(`VACUUM (ANALYZE) topics, topic_tags, posts, post_revisions, search_outbox,
+		member_board_counts, boards, users`).Error
+	if err != nil {
+		return fmt.Errorf("vacuum imported tables: %w", err)
+	}
+	return nil
+}
+
 // importMemberCounts adds an import's topics and replies to their
 // authors' kept counts on PostgreSQL in one statement, where
 // addMemberCounts sends one a member and board: a seed's import of 10,000

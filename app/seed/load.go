@@ -250,7 +250,7 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 			opts.Progress(written)
 		}
 	}
-	return nil
+	return store.SettleImports(ctx)
 }
 
 // importTopics renders topics for the store. episodes, the demo's show by
