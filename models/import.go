@@ -1,9 +1,12 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,17 +66,29 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 				return fmt.Errorf("import: highest %s id: %w", table, err)
 			}
 		}
-		topicRows := newBulkInsert(s.engine, `INSERT INTO topics (id, board_id, kind, title, slug, author_id,
-			pinned, locked, post_count, bumped_at, created_at, updated_at) VALUES `, 12)
-		tagRows := newBulkInsert(s.engine, `INSERT INTO topic_tags (topic_id, tag) VALUES `, 2)
-		postRows := newBulkInsert(s.engine, `INSERT INTO posts (id, topic_id, number, author_id, source, cooked,
-			plain, version, created_at, updated_at) VALUES `, 10)
-		revRows := newBulkInsert(s.engine, `INSERT INTO post_revisions (id, post_id, version, title, source,
-			editor_id, created_at) VALUES `, 7)
+		firstPostID := postID
+		topicRows := newBulkInsert(s.engine, "topics", "id bigint", "board_id bigint", "kind text", "title text",
+			"slug text", "author_id bigint", "pinned boolean", "locked boolean", "post_count integer",
+			"bumped_at timestamptz", "created_at timestamptz", "updated_at timestamptz")
+		tagRows := newBulkInsert(s.engine, "topic_tags", "topic_id bigint", "tag text")
+		postRows := newBulkInsert(s.engine, "posts", "id bigint", "topic_id bigint", "number integer",
+			"author_id bigint", "source text", "cooked text", "plain text", "version integer",
+			"created_at timestamptz", "updated_at timestamptz")
+		revRows := newBulkInsert(s.engine, "post_revisions", "id bigint", "post_id bigint", "version integer",
+			"title text", "source text", "editor_id bigint", "created_at timestamptz")
 		// One search outbox row per topic: the indexers read its posts.
-		outboxRows := newBulkInsert(s.engine, `INSERT INTO search_outbox (topic_id, created_at) VALUES `, 2)
+		outboxRows := newBulkInsert(s.engine, "search_outbox", "topic_id bigint", "created_at timestamptz")
 		// Parents go before children, so foreign keys hold at every statement.
 		inserts := []*bulkInsert{topicRows, tagRows, postRows, revRows, outboxRows}
+		// Closed with the import, not left to the transaction's end: inside
+		// BulkLoad's one transaction they would pile up import after import.
+		defer func() {
+			for _, b := range inserts {
+				if b.stmt != nil {
+					_ = b.stmt.Close()
+				}
+			}
+		}()
 		flushAll := func() error {
 			for _, b := range inserts {
 				if err := b.flush(ctx, conn); err != nil {
@@ -171,7 +186,13 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 		if err := flushAll(); err != nil {
 			return err
 		}
-		if err := addMemberCounts(tx, nil, counts); err != nil {
+		var err error
+		if s.engine == Postgres {
+			err = importMemberCounts(ctx, conn, counts)
+		} else {
+			err = addMemberCounts(tx, nil, counts)
+		}
+		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		now := s.Now()
@@ -216,12 +237,177 @@ func (s *Store) ImportTopics(ctx context.Context, topics []ImportTopic) error {
 			// Fresh statistics, or the planner keeps the row counts of the
 			// empty tables it last saw and reads a keyset page such as a
 			// search rebuild's batch by scanning and sorting whole tables.
-			if _, err := conn.ExecContext(ctx, `ANALYZE topics, topic_tags, posts`); err != nil {
-				return fmt.Errorf("import: analyze: %w", err)
+			// Statistics within a factor of two serve the planner as well,
+			// so ANALYZE runs when the posts cross a power of two: a seed
+			// of a million in imports of 10,000 analyses 8 times, not 100
+			// (at 1M each ANALYZE took about as long as the import).
+			if analyzeAfterImport(firstPostID, postID) {
+				if _, err := conn.ExecContext(ctx, `ANALYZE topics, topic_tags, posts`); err != nil {
+					return fmt.Errorf("import: analyze: %w", err)
+				}
 			}
 		}
 		return nil
 	})
+}
+
+// BulkLoad runs load, a run of ImportTopics on the store it is given,
+// and then SettleImports. On PostgreSQL, when there are no posts yet (a
+// fresh database being seeded), it does all of it in one transaction that
+// first drops the secondary indexes and the foreign keys of posts and
+// post_revisions and makes them again, as they were, once load is done:
+// a sort a index and a join a key instead of a million random inserts
+// into posts_created and four trigger queries a post (half of a 200,000
+// post seed's PostgreSQL CPU). Whatever fails rolls back all of it, the
+// dropped indexes and keys too. The tables are locked for the whole load,
+// which is why it is only done on a database with no posts. Elsewhere,
+// and on SQLite, load runs on the store as it is.
+func (s *Store) BulkLoad(ctx context.Context, load func(st *Store) error) error {
+	empty := false
+	if s.engine == Postgres {
+		if err := s.db.WithContext(ctx).Raw(`SELECT NOT EXISTS (SELECT 1 FROM posts)`).Row().Scan(&empty); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	if !empty {
+		if err := load(s); err != nil {
+			return err
+		}
+		return s.SettleImports(ctx)
+	}
+	err := s.InTransaction(ctx, func(bound *Store) error {
+		// Without a savepoint an import: a row that imports in different
+		// savepoints update or lock (a member's counts, a board's, the
+		// members and boards the topics' keys lock) gets a MultiXact for
+		// each, and every later upsert read them all back (at 800,000
+		// posts, 40 % of PostgreSQL's CPU in GetMultiXactIdMembers). A
+		// failed import fails the whole load anyway.
+		tx := *bound
+		tx.db = bound.db.Session(&gorm.Session{DisableNestedTransaction: true})
+		remake, err := tx.dropImportIndexes(ctx)
+		if err != nil {
+			return err
+		}
+		if err := load(&tx); err != nil {
+			return err
+		}
+		for _, stmt := range remake {
+			if err := tx.db.WithContext(ctx).Exec(stmt).Error; err != nil {
+				return fmt.Errorf("bulk load: %s: %w", stmt, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.SettleImports(ctx)
+}
+
+// dropImportIndexes drops, in the store's transaction on PostgreSQL, the
+// foreign keys of posts and post_revisions and their indexes that back no
+// constraint (not the primary keys), and returns the statements that make
+// them again as the catalog defines them: indexes first, then the keys.
+func (s *Store) dropImportIndexes(ctx context.Context) ([]string, error) {
+	db := s.db.WithContext(ctx)
+	var indexes []struct{ Name, Def string }
+	err := db.Raw(`SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+		FROM pg_index i
+		WHERE i.indrelid IN ('posts'::regclass, 'post_revisions'::regclass)
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+		ORDER BY 1`).Scan(&indexes).Error
+	if err != nil {
+		return nil, fmt.Errorf("bulk load: list indexes: %w", err)
+	}
+	var keys []struct{ Rel, Name, Def string }
+	err = db.Raw(`SELECT conrelid::regclass::text AS rel, conname AS name, pg_get_constraintdef(oid) AS def
+		FROM pg_constraint
+		WHERE contype = 'f' AND conrelid IN ('posts'::regclass, 'post_revisions'::regclass)
+		ORDER BY 1, 2`).Scan(&keys).Error
+	if err != nil {
+		return nil, fmt.Errorf("bulk load: list foreign keys: %w", err)
+	}
+	// Sorting a million rows' keys in memory rather than in runs on disk.
+	remake := []string{`SET LOCAL maintenance_work_mem = '256MB'`}
+	for _, k := range keys {
+		if err := db.Exec(`ALTER TABLE ` + k.Rel + ` DROP CONSTRAINT ` + k.Name).Error; err != nil {
+			return nil, fmt.Errorf("bulk load: drop %s: %w", k.Name, err)
+		}
+	}
+	for _, ix := range indexes {
+		if err := db.Exec(`DROP INDEX ` + ix.Name).Error; err != nil {
+			return nil, fmt.Errorf("bulk load: drop %s: %w", ix.Name, err)
+		}
+		remake = append(remake, ix.Def)
+	}
+	for _, k := range keys {
+		remake = append(remake, `ALTER TABLE `+k.Rel+` ADD CONSTRAINT `+k.Name+` `+k.Def)
+	}
+	return remake, nil
+}
+
+// SettleImports readies the tables a run of imports wrote for reading, for
+// the seed command to call after its last import. On PostgreSQL that is
+// VACUUM (ANALYZE): rows bulk-loaded and never vacuumed cost every later
+// read its visibility checks (the hint bits each first read sets, and no
+// index-only scans without the visibility map), and tables the imports do
+// not analyze (the members, the revisions, the counts) keep the planner's
+// guesses for empty tables; a server with autovacuum off would keep them
+// so for good. SQLite has nothing to settle.
+func (s *Store) SettleImports(ctx context.Context) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	// The tables ImportTopics writes, and the members who wrote.
+	err := s.db.WithContext(ctx).Exec(`VACUUM (ANALYZE) topics, topic_tags, posts, post_revisions, search_outbox,
+		member_board_counts, boards, users`).Error
+	if err != nil {
+		return fmt.Errorf("vacuum imported tables: %w", err)
+	}
+	return nil
+}
+
+// importMemberCounts adds an import's topics and replies to their
+// authors' kept counts on PostgreSQL in one statement, where
+// addMemberCounts sends one a member and board: a seed's import of 10,000
+// posts by 500 members over a dozen boards was thousands of round trips.
+// The rows go in key order, as concurrent upserts should.
+func importMemberCounts(ctx context.Context, conn *sql.Tx, counts map[memberKey]memberCount) error {
+	keys := make([]memberKey, 0, len(counts))
+	for k, c := range counts {
+		if c.Topics != 0 || c.Replies != 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, func(a, b memberKey) int {
+		return cmp.Or(cmp.Compare(a.user, b.user), cmp.Compare(a.board, b.board))
+	})
+	users, boards, topics, replies := make([]int64, len(keys)), make([]int64, len(keys)), make([]int64, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		c := counts[k]
+		users[i], boards[i], topics[i], replies[i] = k.user, k.board, c.Topics, c.Replies
+	}
+	_, err := conn.ExecContext(ctx, `INSERT INTO member_board_counts (`+memberCountColumns+`)
+		SELECT u, b, t, r, 0, 0, 0, 0, 0, 0, 0, 0
+		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS x(u, b, t, r)
+		ON CONFLICT (user_id, board_id) DO UPDATE SET
+			topics = member_board_counts.topics + excluded.topics,
+			replies = member_board_counts.replies + excluded.replies`, users, boards, topics, replies)
+	if err != nil {
+		return fmt.Errorf("keep %d members' counts: %w", len(keys), err)
+	}
+	return nil
+}
+
+// analyzeAfterImport says whether an import that took the posts' highest
+// id from before to after should refresh the planner's statistics: when
+// the count crossed a power of two, so they are never more than a factor
+// of two behind the table.
+func analyzeAfterImport(before, after int64) bool {
+	return bits.Len64(uint64(before)) != bits.Len64(uint64(after))
 }
 
 // placeholders rewrites ? into $n for PostgreSQL in SQL sent past GORM.
@@ -242,39 +428,60 @@ func (s *Store) placeholders(query string) string {
 	return b.String()
 }
 
-// bulkInsert gathers rows for one multi-row INSERT and sends it when the
-// statement reaches its size limit. A statement of n rows always has the
-// same text, so it is prepared once per transaction and only bound and run
-// after that, rather than parsed again for every batch. (The inserts are
-// flushed together, parents first, so on PostgreSQL they flush at
-// different row counts: a few shapes each.)
+// bulkInsert gathers rows for one table and sends them in as few
+// statements as the engine does best. A statement always has the same
+// text, so it is prepared once per transaction and only bound and run
+// after that, rather than parsed again for every batch.
+//
+// On SQLite it is an INSERT of one row: SQLite keeps a statement journal
+// (a temporary file, written page by page) for a statement that writes
+// several rows and may fail halfway, and the driver finds each parameter's
+// value by scanning the arguments from the first, so binding a statement
+// grows with the square of its parameters (docs/performance.md, "rounds
+// seed at a million posts").
+//
+// On PostgreSQL it is an INSERT … SELECT FROM unnest of one array a
+// column: a statement of a fixed dozen parameters whatever its rows,
+// which pgx sends in binary, where a multi-row VALUES of thousands of
+// parameters cost PostgreSQL its parsing and planning on every batch
+// (docs/performance.md, "PostgreSQL at a million posts").
 type bulkInsert struct {
-	engine  Engine
-	prefix  string
-	columns int
+	engine Engine
+	// query is the whole statement.
+	query string
+	// types are the columns' PostgreSQL types (bigint, integer, text,
+	// boolean, timestamptz), which say what each column's array holds.
+	types   []string
 	maxRows int
 	args    []any
 	rows    int
-	// stmts are the prepared statements by their number of rows; the
-	// transaction's end closes them.
-	stmts map[int]*sql.Stmt
+	// stmt is the prepared statement; the transaction's end closes it.
+	stmt *sql.Stmt
 }
 
-func newBulkInsert(engine Engine, prefix string, columns int) *bulkInsert {
-	// PostgreSQL takes up to 65,535 parameters in a statement and binds
-	// them in linear time; stay well below, as each statement is a round
-	// trip. On the embedded SQLite a prepared INSERT of one row is
-	// cheapest: SQLite keeps a statement journal (a temporary file,
-	// written page by page) for a statement that writes several rows and
-	// may fail halfway, and the driver finds each parameter's value by
-	// scanning the arguments from the first, so binding a statement grows
-	// with the square of its parameters (docs/performance.md, "rounds seed
-	// at a million posts").
-	maxRows := 1
-	if engine == Postgres {
-		maxRows = max(16000/columns, 1)
+// newBulkInsert is the insert into table of columns, each "name type"
+// with the column's PostgreSQL type.
+func newBulkInsert(engine Engine, table string, columns ...string) *bulkInsert {
+	names := make([]string, len(columns))
+	types := make([]string, len(columns))
+	for i, c := range columns {
+		names[i], types[i], _ = strings.Cut(c, " ")
 	}
-	return &bulkInsert{engine: engine, prefix: prefix, columns: columns, maxRows: maxRows}
+	b := &bulkInsert{engine: engine, types: types, maxRows: 1}
+	prefix := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") "
+	if engine != Postgres {
+		b.query = prefix + "VALUES (" + strings.TrimSuffix(strings.Repeat("?,", len(columns)), ",") + ")"
+		return b
+	}
+	arrays := make([]string, len(columns))
+	for i, t := range types {
+		arrays[i] = "$" + strconv.Itoa(i+1) + "::" + t + "[]"
+	}
+	b.query = prefix + "SELECT * FROM unnest(" + strings.Join(arrays, ", ") + ")"
+	// Large enough that a seed's chunk of 10,000 posts is a statement or
+	// two a table, small enough to keep a batch's arrays a few MB.
+	b.maxRows = 5000
+	return b
 }
 
 func (b *bulkInsert) add(values ...any) {
@@ -284,49 +491,72 @@ func (b *bulkInsert) add(values ...any) {
 
 func (b *bulkInsert) isFull() bool { return b.rows >= b.maxRows }
 
-// statement is the INSERT of rows rows.
-func (b *bulkInsert) statement(rows int) string {
-	var sb strings.Builder
-	sb.Grow(len(b.prefix) + rows*(b.columns*4+3))
-	sb.WriteString(b.prefix)
-	n := 0
-	for r := range rows {
-		if r > 0 {
-			sb.WriteByte(',')
+// columnArrays turns the rows gathered, row after row, into one typed
+// slice a column, for unnest.
+func (b *bulkInsert) columnArrays() ([]any, error) {
+	n := len(b.types)
+	out := make([]any, n)
+	for c, t := range b.types {
+		var err error
+		switch t {
+		case "bigint", "integer":
+			out[c], err = column(b, c, func(v any) (int64, bool) {
+				switch x := v.(type) {
+				case int64:
+					return x, true
+				case int:
+					return int64(x), true
+				}
+				return 0, false
+			})
+		case "text":
+			out[c], err = column(b, c, func(v any) (string, bool) { x, ok := v.(string); return x, ok })
+		case "boolean":
+			out[c], err = column(b, c, func(v any) (bool, bool) { x, ok := v.(bool); return x, ok })
+		case "timestamptz":
+			out[c], err = column(b, c, func(v any) (time.Time, bool) { x, ok := v.(time.Time); return x, ok })
+		default:
+			err = fmt.Errorf("bulk insert: no arrays of type %s", t)
 		}
-		sb.WriteByte('(')
-		for c := range b.columns {
-			if c > 0 {
-				sb.WriteByte(',')
-			}
-			n++
-			if b.engine == Postgres {
-				sb.WriteString("$" + strconv.Itoa(n))
-			} else {
-				sb.WriteByte('?')
-			}
+		if err != nil {
+			return nil, err
 		}
-		sb.WriteByte(')')
 	}
-	return sb.String()
+	return out, nil
+}
+
+// column gathers column c of every row, each value converted by as.
+func column[T any](b *bulkInsert, c int, as func(any) (T, bool)) ([]T, error) {
+	n := len(b.types)
+	vals := make([]T, b.rows)
+	for r := range b.rows {
+		v, ok := as(b.args[r*n+c])
+		if !ok {
+			return nil, fmt.Errorf("bulk insert: column %d of row %d is a %T, not %s", c+1, r+1, b.args[r*n+c], b.types[c])
+		}
+		vals[r] = v
+	}
+	return vals, nil
 }
 
 func (b *bulkInsert) flush(ctx context.Context, conn *sql.Tx) error {
 	if b.rows == 0 {
 		return nil
 	}
-	stmt := b.stmts[b.rows]
-	if stmt == nil {
+	if b.stmt == nil {
 		var err error
-		if stmt, err = conn.PrepareContext(ctx, b.statement(b.rows)); err != nil {
-			return fmt.Errorf("bulk insert: prepare %d rows: %w", b.rows, err)
+		if b.stmt, err = conn.PrepareContext(ctx, b.query); err != nil {
+			return fmt.Errorf("bulk insert: prepare: %w", err)
 		}
-		if b.stmts == nil {
-			b.stmts = map[int]*sql.Stmt{}
-		}
-		b.stmts[b.rows] = stmt
 	}
-	if _, err := stmt.ExecContext(ctx, b.args...); err != nil {
+	args := b.args
+	if b.engine == Postgres {
+		var err error
+		if args, err = b.columnArrays(); err != nil {
+			return err
+		}
+	}
+	if _, err := b.stmt.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("bulk insert (%d rows): %w", b.rows, err)
 	}
 	clear(b.args) // let the rows' text go

@@ -229,28 +229,32 @@ func LoadSynthetic(ctx context.Context, store *models.Store, md *markdown.Render
 		}()
 	}
 
-	written := 0
-	for future := range order {
-		var r result
-		select {
-		case r = <-future:
-		case <-ctx.Done():
-			return ctx.Err()
+	// On a fresh PostgreSQL database the chunks go in one transaction with
+	// the posts' indexes and keys made once at the end (models.BulkLoad).
+	return store.BulkLoad(ctx, func(st *models.Store) error {
+		written := 0
+		for future := range order {
+			var r result
+			select {
+			case r = <-future:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if r.err != nil {
+				return r.err
+			}
+			if err := st.ImportTopics(ctx, r.topics); err != nil {
+				return err
+			}
+			for _, t := range r.topics {
+				written += len(t.Posts)
+			}
+			if opts.Progress != nil {
+				opts.Progress(written)
+			}
 		}
-		if r.err != nil {
-			return r.err
-		}
-		if err := store.ImportTopics(ctx, r.topics); err != nil {
-			return err
-		}
-		for _, t := range r.topics {
-			written += len(t.Posts)
-		}
-		if opts.Progress != nil {
-			opts.Progress(written)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // importTopics renders topics for the store. episodes, the demo's show by

@@ -145,6 +145,23 @@ func TestUserRoleCommand(t *testing.T) {
 	}
 }
 
+// rounds seed --cpuprofile writes a profile of the seed, as reindex does,
+// so a seed can be profiled without the server's profile endpoint.
+func TestSeedWritesACPUProfile(t *testing.T) {
+	migratedDataDir(t)
+	var out bytes.Buffer
+	profile := filepath.Join(t.TempDir(), "cpu.prof")
+	if err := run([]string{"seed", "--topics", "3", "--replies", "1", "--members", "5", "--cpuprofile", profile}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "seeded 3 topics and 6 posts") {
+		t.Fatalf("seed said %q", out.String())
+	}
+	if info, err := os.Stat(profile); err != nil || info.Size() == 0 {
+		t.Fatalf("CPU profile: %v, %v", info, err)
+	}
+}
+
 // rounds reindex --cpuprofile writes a profile of the rebuild, so a
 // rebuild can be profiled as it runs for real (issue 16).
 func TestReindexWritesACPUProfile(t *testing.T) {

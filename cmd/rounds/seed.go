@@ -19,6 +19,7 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 	replies := fs.Int("replies", 19, "replies in each topic")
 	members := fs.Int("members", 500, "number of members who write them")
 	seedValue := fs.Uint64("seed", 1, "random seed; the same seed writes the same content")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the seed to this `file` (for go tool pprof)")
 	if helped, err := parseFlags(fs, args); helped || err != nil {
 		return err
 	}
@@ -40,6 +41,13 @@ func runSeed(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer stopProfiles()
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile(e.log)
 	}
 
 	total := *topics * (*replies + 1)
