@@ -51,6 +51,8 @@ type Handler struct {
 	cache *readCache
 	// topicPosts keeps the shared part of topic pages (topic_cache.go).
 	topicPosts *topicPostsCache
+	// pageSlots paces the pages members read most (pacing.go).
+	pageSlots chan struct{}
 	// boardLists keeps pages of boards' topic lists (board_cache.go).
 	boardLists *boardListCache
 	// fetcher makes every request Rounds sends out, such as reading the
@@ -122,6 +124,7 @@ func New(site *Site) (*fiber.App, error) {
 		providers:  site.Providers,
 		reads:      site.reads,
 		topicPosts: newTopicPostsCache(),
+		pageSlots:  pageSlots(),
 		boardLists: newBoardListCache(),
 	}
 	h.unsubscribes = site.Unsubscribes
