@@ -41,6 +41,7 @@ const (
 	// many small segments map more memory while merged (1.61 times the
 	// merged segment with 500, 1.53 with 1,000, 1.45 with 2,000). See
 	// "rounds reindex: segments of 1,000 posts" in docs/performance.md.
+	// Built in parts, 500-post segments were no cheaper at 1M either.
 	rebuildBatch = 1000
 	// rebuildMergeMax is how many of a part's segments are merged at once
 	// when it is full: more than a part holds, so that each posting is
@@ -50,8 +51,11 @@ const (
 	// segments merged into one as soon as it is full, while the other
 	// shard goes on building; a shard's parts (8 at a million posts) are
 	// merged at the end (see shardBuild). Each term is then compared with
-	// 64 + 8 segments' in merging rather than 500, and the merge at the
-	// end, one shard at a time, takes a fifth of the time it did.
+	// 64 + 8 segments' in merging rather than 500, and the merging at the
+	// end, one shard at a time with the other core idle, takes about a
+	// third of the time it did (1M posts: 20-23 s against 58 s, load 1-3).
+	// The parts' merges write every posting once more, beside the other
+	// shard's building. See "rounds reindex in parts" in docs/performance.md.
 	rebuildPart = 64 * rebuildBatch
 	// parallelMergeMax is the most posts whose shards' parts are merged
 	// at the same time: about 200 MB of index (a million posts make about
