@@ -258,7 +258,7 @@ func BenchmarkRebuild(b *testing.B) {
 	}
 	defer store.Close()
 	seg := defaultSegments
-	for name, v := range map[string]*int{"ROUNDS_BENCH_BATCH": &seg.batch, "ROUNDS_BENCH_MERGE_MAX": &seg.mergeMax} {
+	for name, v := range map[string]*int{"ROUNDS_BENCH_BATCH": &seg.batch, "ROUNDS_BENCH_MERGE_MAX": &seg.mergeMax, "ROUNDS_BENCH_PART": &seg.part} {
 		if s := os.Getenv(name); s != "" {
 			if *v, err = strconv.Atoi(s); err != nil {
 				b.Fatalf("%s: %v", name, err)

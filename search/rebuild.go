@@ -41,14 +41,25 @@ const (
 	// many small segments map more memory while merged (1.61 times the
 	// merged segment with 500, 1.53 with 1,000, 1.45 with 2,000). See
 	// "rounds reindex: segments of 1,000 posts" in docs/performance.md.
+	// Built in parts, 500-post segments were no cheaper at 1M either.
 	rebuildBatch = 1000
-	// rebuildMergeMax is how many of a shard's segments are merged at once
-	// when its documents are all in: enough that a shard of a million
-	// posts or two is merged into one segment in one pass, each posting
-	// rewritten once rather than once per level of a tree of merges.
+	// rebuildMergeMax is how many of a part's segments are merged at once
+	// when it is full: more than a part holds, so that each posting is
+	// rewritten once there rather than once per level of a tree of merges.
 	rebuildMergeMax = 2000
-	// parallelMergeMax is the most posts whose shards are merged at the
-	// same time: about 200 MB of index (a million posts make about 760 MB).
+	// rebuildPart is how many posts a shard builds as one part, its 64
+	// segments merged into one as soon as it is full, while the other
+	// shard goes on building; a shard's parts (8 at a million posts) are
+	// merged at the end (see shardBuild). Each term is then compared with
+	// 64 + 8 segments' in merging rather than 500, and the merging at the
+	// end, one shard at a time with the other core idle, takes about a
+	// third of the time it did (1M posts: 20-23 s against 58 s, load 1-3).
+	// The parts' merges write every posting once more, beside the other
+	// shard's building. See "rounds reindex in parts" in docs/performance.md.
+	rebuildPart = 64 * rebuildBatch
+	// parallelMergeMax is the most posts whose shards' parts are merged
+	// at the same time: about 200 MB of index (a million posts make about
+	// 760 MB).
 	parallelMergeMax = 250_000
 )
 
@@ -64,9 +75,10 @@ func Rebuild(ctx context.Context, dir string, store *models.Store, progress func
 type segments struct {
 	batch    int // posts analysed and written as one segment at a time
 	mergeMax int // segments merged into one at a time
+	part     int // posts a shard builds and merges as one part; 0: one part
 }
 
-var defaultSegments = segments{batch: rebuildBatch, mergeMax: rebuildMergeMax}
+var defaultSegments = segments{batch: rebuildBatch, mergeMax: rebuildMergeMax, part: rebuildPart}
 
 // rebuild is Rebuild with each shard's segments cut and merged as seg says.
 func rebuild(ctx context.Context, dir string, store *models.Store, seg segments, progress func(done, total int64)) (RebuildStats, error) {
@@ -256,28 +268,6 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 		return 0, fmt.Errorf("create search index folder: %w", err)
 	}
 	m := newMapping()
-	// A builder starts at its shard's first document: one with none
-	// cannot finish, so an empty shard is made as an empty index instead.
-	builders := make([]bleve.Builder, shardCount)
-	builderOf := func(i int) (bleve.Builder, error) {
-		if builders[i] != nil {
-			return builders[i], nil
-		}
-		b, err := bleve.NewBuilder(shardPath(path, i), m, map[string]interface{}{
-			"batchSize": batch,
-			"mergeMax":  seg.mergeMax,
-			// Segments are written and merged inside the folder being
-			// built, so a failed rebuild leaves nothing elsewhere and the
-			// merged segment moves into its shard with a rename.
-			"buildPathPrefix": path,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("start building shard %d: %w", i, err)
-		}
-		builders[i] = b
-		return b, nil
-	}
-
 	type post struct {
 		id  string
 		doc document
@@ -288,7 +278,7 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 	// meanwhile, up to a batch ahead of each shard, so that the shards do
 	// not wait on the database when they are done (posts as text are small
 	// beside the batch being analysed).
-	out := make([]chan []post, len(builders))
+	out := make([]chan []post, shardCount)
 	for i := range out {
 		out[i] = make(chan []post, max(2, 2*batch*len(out)/rebuildPage))
 	}
@@ -343,16 +333,13 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 		writers.Add(1)
 		go func() {
 			defer writers.Done()
+			sb := &shardBuild{path: path, shard: shard, m: m, seg: seg}
 			for page := range in {
 				if ctx.Err() != nil {
 					continue // drain what the reader sent before it stopped
 				}
 				for _, p := range page {
-					b, err := builderOf(shard)
-					if err == nil {
-						err = b.Index(p.id, p.doc)
-					}
-					if err != nil {
+					if err := sb.index(p.id, p.doc); err != nil {
 						fail(fmt.Errorf("index post %s: %w", p.id, err))
 						break
 					}
@@ -370,7 +357,7 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 			if ctx.Err() != nil {
 				return
 			}
-			if builders[shard] == nil {
+			if sb.empty() {
 				empty, err := bleve.NewUsing(shardPath(path, shard), m, scorch.Name, scorch.Name, nil)
 				if err == nil {
 					err = empty.Close()
@@ -380,16 +367,21 @@ func build(ctx context.Context, path string, store *models.Store, total int64, s
 				}
 				return
 			}
-			// The last batch and the merge of the shard's segments. A merge
-			// maps every segment of its shard, and mapped pages count
-			// against the process's memory: past parallelMergeMax posts
-			// the shards merge one at a time, so that at most half the
-			// index is mapped at once.
+			// The last part, merged on its own: small, so both shards may
+			// at once.
+			if err := sb.closePart(); err != nil {
+				fail(fmt.Errorf("finish shard %d: %w", shard, err))
+				return
+			}
+			// The merge of the shard's parts. A merge maps every segment
+			// it reads, and mapped pages count against the process's
+			// memory: past parallelMergeMax posts the shards merge one at
+			// a time, so that at most half the index is mapped at once.
 			if max(total, done.Load()) > parallelMergeMax {
 				mergeMu.Lock()
 				defer mergeMu.Unlock()
 			}
-			if err := builders[shard].Close(); err != nil {
+			if err := sb.mergeParts(ctx); err != nil {
 				fail(fmt.Errorf("finish shard %d: %w", shard, err))
 			}
 		}()

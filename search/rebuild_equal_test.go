@@ -75,8 +75,13 @@ func TestRebuiltIndexAnswersLikeOneBuiltPostByPost(t *testing.T) {
 
 		// Segments of 40 posts, so each shard merges several at once; and
 		// of 10 posts merged three at a time, so that merged segments are
-		// merged again (as past rebuildMergeMax segments a shard).
-		for _, seg := range []segments{{batch: 40, mergeMax: rebuildMergeMax}, {batch: 10, mergeMax: 3}} {
+		// merged again (as past rebuildMergeMax segments a shard). Then
+		// in parts (shardBuild): of 30 posts, three segments each, whose
+		// merged segments are merged again; and as the defaults do.
+		for _, seg := range []segments{
+			{batch: 40, mergeMax: rebuildMergeMax}, {batch: 10, mergeMax: 3},
+			{batch: 10, mergeMax: rebuildMergeMax, part: 30}, {batch: 7, mergeMax: 2, part: 25}, defaultSegments,
+		} {
 			if _, err := rebuild(ctx, w.dir, store, seg, nil); err != nil {
 				t.Fatal(err)
 			}

@@ -310,15 +310,35 @@ func TestRebuildKeepsEveryPage(t *testing.T) {
 		if err := store.ImportTopics(ctx, imports); err != nil {
 			t.Fatal(err)
 		}
-		// Segments of 300 posts: each shard writes several and merges them.
-		stats, err := rebuild(ctx, w.dir, store, segments{batch: 300, mergeMax: rebuildMergeMax}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := w.reopen(t)
-		got := indexVersions(t, x)
-		if err := sameVersions(dbVersions(t, store), got); err != nil {
-			t.Fatalf("Rebuild wrote %d posts, the index holds %d: %v", stats.Posts, len(got), err)
+		// Segments of 300 posts: each shard writes several and merges them;
+		// then in parts of 400 posts (about three a shard), each merged
+		// when full and the parts merged at the end.
+		for _, seg := range []segments{{batch: 300, mergeMax: rebuildMergeMax}, {batch: 300, mergeMax: rebuildMergeMax, part: 400}} {
+			stats, err := rebuild(ctx, w.dir, store, seg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := w.reopen(t)
+			got := indexVersions(t, x)
+			if err := sameVersions(dbVersions(t, store), got); err != nil {
+				t.Fatalf("%+v: Rebuild wrote %d posts, the index holds %d: %v", seg, stats.Posts, len(got), err)
+			}
+			// Nothing of the build is left beside the shards, each one
+			// segment.
+			entries, err := os.ReadDir(filepath.Join(w.dir, stats.Dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				if !strings.HasPrefix(e.Name(), "shard-") {
+					t.Errorf("%+v: the rebuilt index holds %s", seg, e.Name())
+					continue
+				}
+				zaps, _ := filepath.Glob(filepath.Join(w.dir, stats.Dir, e.Name(), "store", "*.zap"))
+				if len(zaps) != 1 {
+					t.Errorf("%+v: %s holds %d segments, want 1", seg, e.Name(), len(zaps))
+				}
+			}
 		}
 	})
 }
