@@ -52,7 +52,7 @@ func TestPagesAreBuiltNoMoreAtOnceThanTheSlots(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := most.Load(); got != slots {
-		t.Errorf("at most %d pages were built at once, want %d (the slots)", got, slots)
+	if got := most.Load(); got > slots {
+		t.Errorf("%d pages were built at once, want at most %d (the slots)", got, slots)
 	}
 }
