@@ -15,8 +15,8 @@ import (
 // of reach are simply absent. Their tags are not read: search results do
 // not show them (reading them was a ninth of a search's CPU at 1M posts).
 //
-// Like the posts below, read with plain SQL scanned by hand rather than
-// through GORM's reflection.
+// The columns and joins are the topic lists' (topicColumns), scanned by
+// hand rather than through GORM's reflection, like the posts below.
 func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int64) (map[int64]TopicSummary, error) {
 	out := make(map[int64]TopicSummary, len(ids))
 	if len(ids) == 0 {
@@ -27,37 +27,22 @@ func (s *Store) ReadableTopicsByID(ctx context.Context, viewer *User, ids []int6
 	if !seesHidden(viewer) {
 		shown = " AND " + openerShown
 	}
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked,
-			t.post_count, t.purged_count, t.answer_post_id, t.has_polls, t.bumped_at, t.created_at, t.updated_at,
-			`+shownAuthor("op", "u.display_name")+`, `+shownAuthor("op", "u.specialty")+`, `+shownAuthor("op", "u.username")+`,
-			COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
-			b.slug, b.title, `+answeredColumn+`, `+hasOutcomeColumn+`
-		FROM topics t
-		JOIN users u ON u.id = t.author_id
-		`+openingPostJoin(s.engine)+`
-		JOIN boards b ON b.id = t.board_id
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT `+topicColumns+`
+		FROM topics t `+topicListJoins(s.engine)+`
 		WHERE t.id IN ? AND `+cond+shown, append([]any{ids}, args...)...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
 	}
 	defer rows.Close()
-	topics := make([]TopicSummary, 0, len(ids))
 	for rows.Next() {
 		var t TopicSummary
-		if err := rows.Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID, &t.Pinned, &t.Locked,
-			&t.PostCount, &t.PurgedCount, &t.AnswerPostID, &t.HasPolls, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
-			&t.AuthorName, &t.AuthorSpecialty, &t.AuthorUsername, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden,
-			&t.BoardSlug, &t.BoardTitle, &t.Answered, &t.HasOutcome); err != nil {
+		if err := scanTopic(rows, &t); err != nil {
 			return nil, fmt.Errorf("read topics for member %d: %w", viewer.ID, err)
 		}
-		t.BumpedAt, t.CreatedAt, t.UpdatedAt = t.BumpedAt.UTC(), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
-		topics = append(topics, t)
+		out[t.ID] = t
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load %d topics for member %d: %w", len(ids), viewer.ID, err)
-	}
-	for _, t := range topics {
-		out[t.ID] = t
 	}
 	return out, nil
 }

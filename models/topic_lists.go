@@ -18,18 +18,22 @@ import (
 // direction of paging); what differs between readers (a moderator or not,
 // the member's groups) is bound as parameters.
 
-// topicListColumns are the columns scanTopicRow reads, for the topic t, its
-// author u, its opening post op and its board b.
+// topicColumns are the columns scanTopic reads, for the topic t, its
+// author u, its opening post op and its board b (topicListJoins).
+var topicColumns = `t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked,
+		t.post_count, t.purged_count, t.answer_post_id, t.has_polls, t.bumped_at, t.created_at, t.updated_at,
+		` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `, ` + shownAuthor("op", "u.username") + `,
+		COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
+		b.slug, b.title, ` + answeredColumn + `, ` + hasOutcomeColumn
+
+// topicListColumns are the columns scanTopicRow reads: topicColumns and
+// the topic's tags.
 func topicListColumns(engine Engine) string {
 	tagList := `(SELECT group_concat(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
 	if engine == Postgres {
 		tagList = `(SELECT string_agg(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id)`
 	}
-	return `t.id, t.board_id, t.kind, t.title, t.slug, t.author_id, t.pinned, t.locked,
-		t.post_count, t.purged_count, t.answer_post_id, t.has_polls, t.bumped_at, t.created_at, t.updated_at,
-		` + shownAuthor("op", "u.display_name") + `, ` + shownAuthor("op", "u.specialty") + `, ` + shownAuthor("op", "u.username") + `,
-		COALESCE(op.anonymous, FALSE), COALESCE(op.anonymous_as, ''), op.hidden_at IS NOT NULL,
-		b.slug, b.title, ` + answeredColumn + `, ` + hasOutcomeColumn + `, COALESCE(` + tagList + `, '')`
+	return topicColumns + `, COALESCE(` + tagList + `, '')`
 }
 
 // topicListJoins joins a topic's author, opening post and board.
@@ -57,17 +61,25 @@ func readableArgs(viewer *User) []any {
 	return []any{viewer.IsModerator(), viewer.ID, viewer.Profession, viewer.Specialty}
 }
 
-// scanTopicRow reads one row of topicListColumns, then extra columns.
-func scanTopicRow(rows *sql.Rows, t *TopicSummary, extra ...any) error {
-	var tags string
+// scanTopic reads one row of topicColumns, then extra columns.
+func scanTopic(rows *sql.Rows, t *TopicSummary, extra ...any) error {
 	dest := append([]any{&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID, &t.Pinned, &t.Locked,
 		&t.PostCount, &t.PurgedCount, &t.AnswerPostID, &t.HasPolls, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
 		&t.AuthorName, &t.AuthorSpecialty, &t.AuthorUsername, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden,
-		&t.BoardSlug, &t.BoardTitle, &t.Answered, &t.HasOutcome, &tags}, extra...)
+		&t.BoardSlug, &t.BoardTitle, &t.Answered, &t.HasOutcome}, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return err
 	}
 	t.BumpedAt, t.CreatedAt, t.UpdatedAt = t.BumpedAt.UTC(), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return nil
+}
+
+// scanTopicRow reads one row of topicListColumns, then extra columns.
+func scanTopicRow(rows *sql.Rows, t *TopicSummary, extra ...any) error {
+	var tags string
+	if err := scanTopic(rows, t, append([]any{&tags}, extra...)...); err != nil {
+		return err
+	}
 	if tags != "" {
 		t.Tags = strings.Split(tags, ",")
 	}
