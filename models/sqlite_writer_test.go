@@ -136,6 +136,15 @@ func TestWriteLockHeld(t *testing.T) {
 	held("after a prepared UPDATE", false)
 }
 
+// wantCommits checks that the lock's writes reached the disk in groups
+// commits holding writes transactions.
+func wantCommits(t *testing.T, lock *writeLock, groups, writes int) {
+	t.Helper()
+	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != uint64(groups) || n != uint64(writes) {
+		t.Errorf("%d commits for %d transactions, want %d for %d", g, n, groups, writes)
+	}
+}
+
 // groupedDB opens a database whose write transactions share commits, on a
 // pool as large as the store's, with groups left open however long their
 // members take: the tests decide who joins a group by who is queued.
@@ -298,9 +307,7 @@ func TestGroupCommitRollsBackOnlyTheFailingMember(t *testing.T) {
 	if got, want := noteBodies(t, db), []string{"first", "third"}; !slices.Equal(got, want) {
 		t.Errorf("notes after the group = %q, want %q", got, want)
 	}
-	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != 2 {
-		t.Errorf("%d commits for %d transactions, want 1 for 2", g, n)
-	}
+	wantCommits(t, lock, 1, 2)
 }
 
 // TestGroupHostRollsBackAlone has a group's first member, its host, which
@@ -331,9 +338,7 @@ func TestGroupHostRollsBackAlone(t *testing.T) {
 	if got, want := noteBodies(t, db), []string{"first", "second"}; !slices.Equal(got, want) {
 		t.Errorf("notes = %q, want %q", got, want)
 	}
-	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != 1 {
-		t.Errorf("%d commits for %d transactions, want 1 for 1", g, n)
-	}
+	wantCommits(t, lock, 1, 1)
 }
 
 // TestGroupCommitFailureFailsEveryMember has a group's COMMIT fail (a
@@ -422,9 +427,7 @@ func TestGroupCommitMembersReadWithoutDeadlock(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 1 || n != uint64(lock.maxWrites) {
-		t.Errorf("%d commits for %d transactions, want 1 for %d", g, n, lock.maxWrites)
-	}
+	wantCommits(t, lock, 1, lock.maxWrites)
 }
 
 // TestGroupCommitBounds: a group takes no more than maxWrites members, and
@@ -453,9 +456,7 @@ func TestGroupCommitBounds(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if g, n := lock.counts.groups.Load(), lock.counts.writes.Load(); g != 2 || n != 3 {
-			t.Errorf("%d commits for %d transactions, want 2 for 3", g, n)
-		}
+		wantCommits(t, lock, 2, 3)
 	})
 	t.Run("time open", func(t *testing.T) {
 		db, lock := groupedDB(t)
