@@ -455,7 +455,7 @@ type bulkInsert struct {
 	maxRows int
 	args    []any
 	rows    int
-	// stmt is the prepared statement; the transaction's end closes it.
+	// stmt is the prepared statement; ImportTopics closes it when its import ends.
 	stmt *sql.Stmt
 }
 
