@@ -12,7 +12,7 @@ import (
 // MappingVersion names the shape of the index. Change it whenever the
 // mapping or what goes into a document changes: a node that finds an index
 // built with another version rebuilds it from the database.
-const MappingVersion = "8"
+const MappingVersion = "9"
 
 // Field names in the index.
 const (
@@ -23,7 +23,7 @@ const (
 	fieldKind    = "kind"    // discussion, podcast or case
 	fieldTags    = "tags"    // the topic's tags
 	fieldAuthor  = "author"  // username; absent for anonymous posts
-	fieldCreated = "created" // when the post was written: searched by date, not sorted on
+	fieldCreated = "created" // when the post was written, as its day, month and year (dates.go): searched by date, not sorted on
 	fieldNewest  = "newest"  // when the post was written, as a short key that sorts as the time does (order:newest)
 	fieldVersion = "version" // the post's version, stored to compare the index with the database; not searchable
 	fieldState   = "state"   // the topic's states: answered, outcome
@@ -37,17 +37,17 @@ const textAnalyzer = rememberingName
 // field it finds, empty or not, so fields that a post may lack are
 // pointers, left nil: a reply has no title, an anonymous post no author.
 type document struct {
-	Title   *string   `json:"title,omitempty"`
-	Body    string    `json:"body"`
-	Topic   string    `json:"topic"`
-	Board   string    `json:"board"`
-	Kind    string    `json:"kind"`
-	Tags    []string  `json:"tags,omitempty"`
-	Author  *string   `json:"author,omitempty"`
-	Created time.Time `json:"created"`
-	Newest  string    `json:"newest"`
-	Version float64   `json:"version"`
-	State   []string  `json:"state,omitempty"`
+	Title   *string  `json:"title,omitempty"`
+	Body    string   `json:"body"`
+	Topic   string   `json:"topic"`
+	Board   string   `json:"board"`
+	Kind    string   `json:"kind"`
+	Tags    []string `json:"tags,omitempty"`
+	Author  *string  `json:"author,omitempty"`
+	Created []string `json:"created"`
+	Newest  string   `json:"newest"`
+	Version float64  `json:"version"`
+	State   []string `json:"state,omitempty"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -69,21 +69,12 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = docValues
 		return f
 	}
-	// A date's doc values hold all sixteen of its prefix-coded terms, so
-	// sorting a million posts' hits by it read (and decompressed) about
-	// ten times what one short term a post does: newest-first searches
-	// sort on fieldNewest instead, and the date has no doc values.
-	date := func() *mapping.FieldMapping {
-		f := bleve.NewDateTimeFieldMapping()
-		f.Store = false
-		f.IncludeTermVectors = false
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
-	// A number or a date is indexed as sixteen terms, one per precision,
-	// mostly unique to the post, so each such field costs the index's
-	// dictionaries more than a post's words do. The version is only ever
+	// A number is indexed as sixteen terms, one per precision, mostly
+	// unique to the post, so each such field costs the index's
+	// dictionaries more than a post's words do (when a post was written is
+	// indexed as a few day, month and year terms instead: dates.go, and
+	// newest-first searches sort on fieldNewest, one short term a post,
+	// rather than on a date's doc values). The version is only ever
 	// read back, never searched: stored, not indexed. (When a post last
 	// changed is not kept at all: nothing searches, sorts or shows it.)
 	version := bleve.NewNumericFieldMapping()
@@ -101,7 +92,7 @@ func newMapping() mapping.IndexMapping {
 	post.AddFieldMappingsAt(fieldKind, keywordField(false))
 	post.AddFieldMappingsAt(fieldTags, keywordField(false))
 	post.AddFieldMappingsAt(fieldAuthor, keywordField(false))
-	post.AddFieldMappingsAt(fieldCreated, date())
+	post.AddFieldMappingsAt(fieldCreated, keywordField(false))
 	post.AddFieldMappingsAt(fieldNewest, keywordField(true))
 	post.AddFieldMappingsAt(fieldVersion, version)
 	post.AddFieldMappingsAt(fieldState, keywordField(false))

@@ -34,7 +34,7 @@ func TestPhraseQueryMatchesBleves(t *testing.T) {
 				body = append(body, words[rnd.IntN(len(words))])
 			}
 			doc := document{Body: strings.Join(body, " "), Topic: "1", Board: "1", Kind: "discussion",
-				Created: time.Unix(int64(i), 0).UTC(), Newest: newestKey(time.Unix(int64(i), 0))}
+				Created: dateTerms(time.Unix(int64(i), 0)), Newest: newestKey(time.Unix(int64(i), 0))}
 			if err := batch.Index(fmt.Sprintf("%d/%d", segment, i), doc); err != nil {
 				t.Fatal(err)
 			}

@@ -190,9 +190,7 @@ func (x *Index) find(ctx context.Context, text, filter query.Query, newest bool,
 		if !after.IsZero() && !from.After(after) {
 			break
 		}
-		yes := true
-		recent := query.NewDateRangeInclusiveQuery(from, time.Time{}, &yes, nil)
-		recent.SetField(fieldCreated)
+		recent := writtenBetween(from, time.Time{})
 		// The window is joined to the words, not given as a filter: Bleve
 		// tests a filter on every post the words match (hundreds of
 		// thousands for a common word at a million posts), while a
@@ -392,10 +390,7 @@ func (x *Index) filter(q Query, scope Scope, boardID int64) query.Query {
 		must = append(must, term(fieldTags, tag))
 	}
 	if !q.Before.IsZero() || !q.After.IsZero() {
-		yes, no := true, false
-		dates := query.NewDateRangeInclusiveQuery(q.After, q.Before, &yes, &no)
-		dates.SetField(fieldCreated)
-		must = append(must, dates)
+		must = append(must, writtenBetween(q.After, q.Before))
 	}
 	for _, state := range q.States {
 		must = append(must, term(fieldState, state))

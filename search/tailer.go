@@ -332,7 +332,7 @@ func toDocument(d models.SearchDoc) document {
 		Board:   strconv.FormatInt(d.BoardID, 10),
 		Kind:    d.Kind,
 		Tags:    d.Tags,
-		Created: d.CreatedAt.UTC(),
+		Created: dateTerms(d.CreatedAt),
 		Newest:  newestKey(d.CreatedAt),
 		Version: float64(d.Version),
 	}
