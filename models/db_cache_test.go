@@ -47,6 +47,45 @@ func TestEverySQLiteConnectionHasTheBoundedPageCacheAndNoMapping(t *testing.T) {
 	}
 }
 
+// Every pooled SQLite connection runs in SQLite's multi-thread mode, with
+// no mutex of its own (sqlite_mutex.go): database/sql gives a connection to
+// one goroutine at a time, and the mutex cost every column read.
+func TestPooledSQLiteConnectionsHaveNoMutex(t *testing.T) {
+	ctx := context.Background()
+	store := openBareSQLite(t)
+	pool, err := store.pool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tls := libc.NewTLS()
+	defer tls.Close()
+	// Holding each connection open makes the pool open the next one.
+	for i := range pool.Stats().MaxOpenConnections {
+		conn, err := pool.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		err = conn.Raw(func(dc any) error {
+			db, err := sqliteHandle(dc.(*sqliteConn).conn)
+			if err != nil {
+				return err
+			}
+			if mutex := sqlite3.Xsqlite3_db_mutex(tls, db); mutex != 0 {
+				t.Errorf("connection %d: has a mutex (%#x), want none", i, mutex)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+	}
+}
+
 // SQLite's pages come from the buffer given when the process started
 // (sqlite_pagecache.go), not from a malloc each: reading a table fills
 // slots of it, and no page is allocated outside it.
