@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,18 +19,7 @@ import (
 // in every other connection (sqliteDSN).
 func TestEverySQLiteConnectionHasTheBoundedPageCacheAndNoMapping(t *testing.T) {
 	ctx := context.Background()
-	store := openBareSQLite(t)
-	pool, err := store.pool()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Holding each connection open makes the pool open the next one.
-	for i := range pool.Stats().MaxOpenConnections {
-		conn, err := pool.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+	eachPooledConnection(t, openBareSQLite(t), func(i int, conn *sql.Conn) {
 		var kib int64
 		if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&kib); err != nil {
 			t.Fatal(err)
@@ -44,7 +34,54 @@ func TestEverySQLiteConnectionHasTheBoundedPageCacheAndNoMapping(t *testing.T) {
 		if mapped != 0 {
 			t.Errorf("connection %d: mmap_size %d, want 0", i, mapped)
 		}
+	})
+}
+
+// eachPooledConnection calls check with each of the store's pooled
+// connections in turn, every one of them: holding each open makes the pool
+// open the next.
+func eachPooledConnection(t *testing.T, store *Store, check func(i int, conn *sql.Conn)) {
+	t.Helper()
+	pool, err := store.pool()
+	if err != nil {
+		t.Fatal(err)
 	}
+	for i := range pool.Stats().MaxOpenConnections {
+		conn, err := pool.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		check(i, conn)
+	}
+}
+
+// Every pooled SQLite connection runs in SQLite's multi-thread mode, with
+// no mutex of its own (sqlite_mutex.go): database/sql gives a connection to
+// one goroutine at a time, and the mutex cost every column read.
+func TestPooledSQLiteConnectionsHaveNoMutex(t *testing.T) {
+	ctx := context.Background()
+	tls := libc.NewTLS()
+	defer tls.Close()
+	eachPooledConnection(t, openBareSQLite(t), func(i int, conn *sql.Conn) {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		err := conn.Raw(func(dc any) error {
+			db, err := sqliteHandle(dc.(*sqliteConn).conn)
+			if err != nil {
+				return err
+			}
+			if mutex := sqlite3.Xsqlite3_db_mutex(tls, db); mutex != 0 {
+				t.Errorf("connection %d: has a mutex (%#x), want none", i, mutex)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+	})
 }
 
 // SQLite's pages come from the buffer given when the process started

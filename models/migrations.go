@@ -1007,6 +1007,33 @@ var migrations = []migration{
 		// this index, a row a topic, rather than from the posts' rows.
 		`CREATE INDEX posts_openers ON posts (topic_id, number, anonymous, anonymous_as, hidden_at) WHERE number = 1`,
 	}},
+	{37, "a mark on each post that may have images or link cards", []string{
+		// The topic page reads the images and link cards of the posts
+		// marked has_media, in a second statement (pageMediaSQL), rather than
+		// probing both tables for every post it shows. A post is marked when
+		// an image or a link is added to it, by the triggers below whichever
+		// code adds it, and stays marked: a post whose images were removed,
+		// or whose links have no card ready, costs that second statement and
+		// shows nothing more.
+		`ALTER TABLE posts ADD COLUMN has_media BOOLEAN NOT NULL DEFAULT FALSE`,
+		`UPDATE posts SET has_media = TRUE WHERE id IN (SELECT post_id FROM post_images UNION SELECT post_id FROM post_links)`,
+		`{{sqlite}} CREATE TRIGGER post_images_mark_media AFTER INSERT ON post_images BEGIN
+			UPDATE posts SET has_media = TRUE WHERE id = NEW.post_id AND NOT has_media;
+		END`,
+		`{{sqlite}} CREATE TRIGGER post_links_mark_media AFTER INSERT ON post_links BEGIN
+			UPDATE posts SET has_media = TRUE WHERE id = NEW.post_id AND NOT has_media;
+		END`,
+		`{{postgres}} CREATE FUNCTION mark_post_media() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			UPDATE posts SET has_media = TRUE WHERE id = NEW.post_id AND NOT has_media;
+			RETURN NULL;
+		END
+		$$`,
+		`{{postgres}} CREATE TRIGGER post_images_mark_media AFTER INSERT ON post_images
+			FOR EACH ROW EXECUTE FUNCTION mark_post_media()`,
+		`{{postgres}} CREATE TRIGGER post_links_mark_media AFTER INSERT ON post_links
+			FOR EACH ROW EXECUTE FUNCTION mark_post_media()`,
+	}},
 }
 
 func (s *Store) ddl(stmt string) string {

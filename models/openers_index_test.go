@@ -32,23 +32,7 @@ func TestOpeningPostsAreReadFromTheirIndex(t *testing.T) {
 		"reading list":  reading,
 		"header counts": memberCountsSQL(SQLite),
 	} {
-		rows, err := store.DB().WithContext(ctx).Raw(`EXPLAIN QUERY PLAN `+query,
-			make([]any, strings.Count(query, "?"))...).Rows()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		plan := queryPlan(t, store, name, query)
 		found := false
 		for _, step := range plan {
 			if strings.Contains(step, "op USING COVERING INDEX posts_openers") {
@@ -62,4 +46,29 @@ func TestOpeningPostsAreReadFromTheirIndex(t *testing.T) {
 			t.Errorf("%s does not read the opening post from posts_openers alone; its plan:\n%s", name, strings.Join(plan, "\n"))
 		}
 	}
+}
+
+// queryPlan is SQLite's plan of query (named name in failures), a line a
+// step, with every parameter NULL.
+func queryPlan(t *testing.T, store *Store, name, query string) []string {
+	t.Helper()
+	rows, err := store.DB().WithContext(context.Background()).Raw(`EXPLAIN QUERY PLAN `+query,
+		make([]any, strings.Count(query, "?"))...).Rows()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return plan
 }

@@ -482,8 +482,10 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // page does not show, are left out. Besides the posts and their authors it
 // reads, for each post not deleted,
 // its reactions' kinds (one word each, counted by the caller) and whether it
-// has images or ready link cards, so that a page without any (most of them)
-// takes this one statement, and one with some a second (pageMediaSQL).
+// may have images or ready link cards (has_media, migration 37: set when an
+// image or a link is added), so that a page without any (most of them) takes
+// this one statement, and one with some a second (pageMediaSQL), which reads
+// what there is.
 func postsInTopicSQL(engine Engine) string {
 	epoch := func(col string) string { return epochSQL(engine, col) }
 	kinds := `group_concat(r.kind, ' ')`
@@ -497,11 +499,7 @@ func postsInTopicSQL(engine Engine) string {
 			` + epoch("p.hidden_at") + `, p.hidden_by_id, p.hidden_reason, p.anonymous, p.anonymous_as, p.phi_confirmed,
 			u.username, u.display_name, u.specialty,
 			CASE WHEN p.deleted_at IS NULL THEN (SELECT ` + kinds + ` FROM post_reactions r WHERE r.post_id = p.id) END,
-			CASE WHEN p.deleted_at IS NULL THEN
-				EXISTS (SELECT 1 FROM post_images i WHERE i.post_id = p.id) OR
-				EXISTS (SELECT 1 FROM post_links pl JOIN link_previews lp ON lp.id = pl.preview_id
-					WHERE pl.post_id = p.id AND lp.status = '` + PreviewReady + `')
-			ELSE FALSE END
+			CASE WHEN p.deleted_at IS NULL THEN p.has_media ELSE FALSE END
 		FROM posts p JOIN users u ON u.id = p.author_id
 		WHERE p.topic_id = ? AND p.number BETWEEN ? AND ?
 		ORDER BY p.number`

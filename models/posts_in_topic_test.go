@@ -100,3 +100,70 @@ func TestPostsInTopicReadsReactionsImagesAndCards(t *testing.T) {
 		}
 	})
 }
+
+// A post is marked has_media when it is given an image or a link, however
+// it gets them (written with them, or an edit that adds an image), so that
+// the topic page reads images and cards only for the posts marked; a post
+// with neither stays unmarked.
+func TestPostsAreMarkedWhenGivenImagesOrLinks(t *testing.T) {
+	modelstest.Run(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		q := &queued{}
+		store.SetJobs(q)
+		img := func(name string) models.PostImage {
+			return models.PostImage{Name: name, Alt: "film", ContentType: "image/png", Width: 800, Height: 600,
+				PageWidth: 800, PageHeight: 600, ThumbWidth: 320, ThumbHeight: 240}
+		}
+		content := func(text string) models.PostContent {
+			return models.PostContent{Source: text, Cooked: "<p>" + text + "</p>", Plain: text}
+		}
+		topic, opening, err := store.CreateTopic(ctx, models.NewTopic{BoardID: f.board.ID, AuthorID: f.author.ID,
+			Title: "Anticoagulation", PostContent: content("no media")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply := func(c models.PostContent) *models.Post {
+			t.Helper()
+			p, err := store.CreateReply(ctx, models.NewReply{TopicID: topic.ID, AuthorID: f.peer.ID, PostContent: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		withImage := content("the film")
+		withImage.Images = []models.PostImage{img("aaaa")}
+		withLink := content("see the trial")
+		withLink.Links = q.links("https://a.example/trial")
+		imaged, linked, edited := reply(withImage), reply(withLink), reply(content("film to follow"))
+		_, err = store.EditPost(ctx, models.PostEdit{PostID: edited.ID, EditorID: f.peer.ID, BaseVersion: 1,
+			PostContent: content("film added"), Images: &models.ImageEdit{Added: []models.PostImage{img("bbbb")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		want := map[int64]bool{opening.ID: false, imaged.ID: true, linked.ID: true, edited.ID: true}
+		rows, err := store.DB().WithContext(ctx).Raw(`SELECT id, has_media FROM posts WHERE topic_id = ?`, topic.ID).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			var marked bool
+			if err := rows.Scan(&id, &marked); err != nil {
+				t.Fatal(err)
+			}
+			got[id] = marked
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		for id, marked := range want {
+			if got[id] != marked {
+				t.Errorf("post %d: has_media %v, want %v", id, got[id], marked)
+			}
+		}
+	})
+}

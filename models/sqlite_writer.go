@@ -384,6 +384,10 @@ func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := withoutConnectionMutex(conn); err != nil {
+		_ = conn.Close() // the mutex's error is the one worth reporting
+		return nil, err
+	}
 	return &sqliteConn{conn: conn, lock: c.lock, stmts: &stmtCache{}}, nil
 }
 
