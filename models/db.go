@@ -141,17 +141,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*
 const sqliteMaxConns = 8
 
 // sqliteCacheKiB is the page cache of each SQLite connection, in KiB.
-//
-// In WAL mode a connection drops its whole cache whenever another has
-// committed since its last read, and a node commits at least once a second
-// while members read (their reading positions), so a cache earns only the
-// pages read again within about a second. The buffer that holds every
-// connection's pages (sqlite_pagecache.go) is resident from the start,
-// SQLite writing a free list through all of it: at 4 MB a connection it
-// was 36 MiB of a node's memory. Measured alternated at 1M posts under
-// load (docs/performance.md), 2 MB cost the topic page, Latest and search
-// no CPU a request beyond the noise and a node held 16 MiB less.
-const sqliteCacheKiB = 2048
+const sqliteCacheKiB = 4096
 
 // sqliteDSN turns on WAL, a busy timeout, foreign keys, immediate write
 // transactions and a bounded page cache for every connection in the pool.
