@@ -373,9 +373,9 @@ func Load(getenv func(string) string) (*Config, error) {
 // limit: at 200MB a node was 346–350 MiB after the load (Go's 190, SQLite's
 // page cache buffer of 36 and its other memory, the program's code and the
 // search index's mapped pages, 116), past the 300 MB it should stay under.
-// At 128MB it was 274–282 MiB, the collector running about twice as often,
-// which cost no CPU a request measurable beside other work
-// (docs/performance.md).
+// At 128MB it was 274–282 MiB, the collector running 1.5–2 times as often;
+// measured beside other work, Latest's CPU a request rose in every pair and
+// search's in most, by perhaps 5–20 % (docs/performance.md).
 const DefaultMemoryLimit = "128MB"
 
 // minMemoryLimit is the least ROUNDS_MEMORY_LIMIT takes: below it the
