@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,11 +24,11 @@ type composerView struct {
 }
 
 // viewSet holds one template per page, each with the base layout and the
-// partials. The layout and partials are parsed at start-up; each page's
-// own file is parsed onto a copy of them the first time the page is asked
-// for, or by warm, which a node runs beside its start: parsing and copying
-// some sixty pages was most of the time app.New took, and a node answers
-// /readyz without any of them.
+// partials it uses. The layout and partials are parsed at start-up; each
+// page's own file is parsed, and the layout and partials it calls copied to
+// it, the first time the page is asked for, or by warm, which a node runs
+// beside its start: parsing and copying some sixty pages was most of the
+// time app.New took, and a node answers /readyz without any of them.
 type viewSet struct {
 	pages map[string]*pageTemplate
 	// head is the head's links and iconSrc the brand's icon, as the
@@ -43,13 +44,13 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
 	var head template.HTML
 	funcs = maps.Clone(funcs)
 	funcs["headAssets"] = func() template.HTML { return head }
-	shared, err := template.New("base").Funcs(funcs).ParseFS(fsys, "layouts/*.html", "partials/*.html")
+	parts, err := loadParts(fsys, funcs)
 	if err != nil {
-		return nil, fmt.Errorf("parse layout and partials: %w", err)
+		return nil, err
 	}
-	if shared.Lookup("head_assets") != nil {
+	if f := parts.file["head_assets"]; f != nil {
 		// On a copy: a template that has run can no longer be cloned.
-		once, err := shared.Clone()
+		once, err := f.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("clone the head's links: %w", err)
 		}
@@ -69,32 +70,147 @@ func loadViews(fsys fs.FS, funcs template.FuncMap) (*viewSet, error) {
 	}
 	v := &viewSet{pages: make(map[string]*pageTemplate, len(files)), head: head, iconSrc: icon}
 	for _, file := range files {
-		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = &pageTemplate{shared: shared, fsys: fsys, file: file}
+		v.pages[strings.TrimSuffix(path.Base(file), ".html")] = &pageTemplate{parts: parts, funcs: funcs, fsys: fsys, file: file}
 	}
 	return v, nil
 }
 
+// viewParts are the layouts' and partials' templates, parsed once, file by
+// file, for pages to copy the ones they call.
+//
+// A page holds a copy of what it may run: html/template escapes a set's
+// templates in place the first time it runs them, so sets cannot share
+// them. Copying every partial to every page kept some sixty copies of all
+// of them, 16 MB of the server's heap under load at a million posts (two
+// fifths of what it kept alive), for the few each page calls; a page now
+// holds the files whose templates it calls, and the files those call.
+type viewParts struct {
+	// file is the file's templates, by the name of each template it
+	// defines; never executed.
+	file map[string]*template.Template
+}
+
+func loadParts(fsys fs.FS, funcs template.FuncMap) (*viewParts, error) {
+	var files []string
+	for _, pattern := range []string{"layouts/*.html", "partials/*.html"} {
+		found, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", pattern, err)
+		}
+		files = append(files, found...)
+	}
+	parts := &viewParts{file: map[string]*template.Template{}}
+	for _, file := range files {
+		t, err := template.New(file).Funcs(funcs).ParseFS(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("parse layout and partials: %w", err)
+		}
+		for _, d := range t.Templates() {
+			if d.Tree == nil || d.Name() == path.Base(file) {
+				continue // the file's text outside its definitions
+			}
+			if other, ok := parts.file[d.Name()]; ok && other != t {
+				return nil, fmt.Errorf("parse layout and partials: %s defines %q, which another file defines too", file, d.Name())
+			}
+			parts.file[d.Name()] = t
+		}
+	}
+	return parts, nil
+}
+
+// addCalled copies to t the parts' files that define roots, and those whose
+// templates t calls and does not define, and then the files those call,
+// until t calls nothing it lacks. A name no file defines is left for the
+// page's execution to report, as it did when every page held every partial.
+func (p *viewParts) addCalled(t *template.Template, roots ...string) error {
+	added := map[*template.Template]bool{}
+	for {
+		var missing []*template.Template
+		need := func(name string) {
+			f := p.file[name]
+			if f != nil && !added[f] && t.Lookup(name) == nil {
+				added[f] = true
+				missing = append(missing, f)
+			}
+		}
+		for _, name := range roots {
+			need(name)
+		}
+		for _, d := range t.Templates() {
+			if d.Tree != nil {
+				for _, name := range calledTemplates(d.Tree.Root) {
+					need(name)
+				}
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		for _, f := range missing {
+			for _, d := range f.Templates() {
+				if d.Tree == nil || t.Lookup(d.Name()) != nil {
+					continue // the page's own definition wins, as a later parse's did
+				}
+				if _, err := t.AddParseTree(d.Name(), d.Tree.Copy()); err != nil {
+					return fmt.Errorf("add %s: %w", d.Name(), err)
+				}
+			}
+		}
+	}
+}
+
+// calledTemplates lists the names of the templates node calls with
+// {{template}} (a {{block}} is a call too, once parsed).
+func calledTemplates(node parse.Node) []string {
+	var names []string
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			names = append(names, n.Name)
+		}
+	}
+	walk(node)
+	return names
+}
+
 // pageTemplate is one page's template, parsed once, when first needed.
 type pageTemplate struct {
-	shared *template.Template // the layout and partials; never executed
-	fsys   fs.FS
-	file   string
-	once   sync.Once
-	t      *template.Template
-	err    error
+	parts *viewParts
+	funcs template.FuncMap
+	fsys  fs.FS
+	file  string
+	once  sync.Once
+	t     *template.Template
+	err   error
 }
 
 func (p *pageTemplate) get() (*template.Template, error) {
 	p.once.Do(func() {
-		// Clone holds the shared set's lock while it copies, so pages
-		// parsed at once by requests and by warm do not disturb it.
-		t, err := p.shared.Clone()
+		t, err := template.New("base").Funcs(p.funcs).ParseFS(p.fsys, p.file)
 		if err != nil {
-			p.err = fmt.Errorf("clone layout for %s: %w", p.file, err)
+			p.err = fmt.Errorf("parse %s: %w", p.file, err)
 			return
 		}
-		if _, err := t.ParseFS(p.fsys, p.file); err != nil {
-			p.err = fmt.Errorf("parse %s: %w", p.file, err)
+		// Every page runs in the layout, which calls what the page defines.
+		if err := p.parts.addCalled(t, "layout"); err != nil {
+			p.err = fmt.Errorf("add the partials %s calls: %w", p.file, err)
 			return
 		}
 		p.t = t

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -76,5 +77,58 @@ func TestPagesParseWhenFirstAsked(t *testing.T) {
 	}
 	if _, err := v.page("missing"); err == nil {
 		t.Error("a page that does not exist gave no error")
+	}
+}
+
+// TestPagesHoldOnlyThePartialsTheyCall checks that a page's template set
+// has the layout, the files of the partials it calls (every template in
+// such a file, and the partials those call in turn) and nothing else: each
+// page keeps its own copy of what it holds, for the life of the node.
+func TestPagesHoldOnlyThePartialsTheyCall(t *testing.T) {
+	fsys := fstest.MapFS{
+		"layouts/base.html":      {Data: []byte(`{{define "layout"}}<main>{{template "content" .}}</main>{{template "footer"}}{{end}}`)},
+		"partials/footer.html":   {Data: []byte(`{{define "footer"}}<footer>{{end}}`)},
+		"partials/note.html":     {Data: []byte(`{{define "note"}}<p>{{template "quote" .}}</p>{{end}}{{define "note_preview"}}{{.}}{{end}}`)},
+		"partials/quote.html":    {Data: []byte(`{{define "quote"}}<q>{{.}}</q>{{end}}`)},
+		"partials/unused.html":   {Data: []byte(`{{define "unused"}}{{template "quote" .}}{{end}}`)},
+		"partials/choice.html":   {Data: []byte(`{{define "choice"}}<i>{{.}}</i>{{end}}`)},
+		"partials/override.html": {Data: []byte(`{{define "title"}}shared{{end}}`)},
+		"pages/notes.html": {Data: []byte(`{{define "content"}}{{if .}}{{range .}}{{template "note" .}}{{end}}{{else}}{{with .}}{{else}}{{template "choice" "none"}}{{end}}{{end}}{{template "title"}}{{end}}` +
+			`{{define "title"}}own{{end}}`)},
+		"pages/plain.html": {Data: []byte(`{{define "content"}}<b>{{.}}</b>{{end}}`)},
+	}
+	v, err := loadViews(fsys, map[string]any{"asset": func(string) string { return "/static/x" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string][]string{
+		"notes": {"choice", "content", "footer", "layout", "note", "note_preview", "quote", "title"},
+		"plain": {"content", "footer", "layout"},
+	} {
+		tmpl, err := v.page(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range tmpl.Templates() {
+			if d.Tree != nil && !strings.HasSuffix(d.Name(), ".html") {
+				got = append(got, d.Name())
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("page %s holds %v, want %v", page, got, want)
+		}
+	}
+	tmpl, err := v.page("notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, "layout", []string{"a < b"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "<main><p><q>a &lt; b</q></p>own</main><footer>"; b.String() != want {
+		t.Errorf("notes page: %q, want %q", b.String(), want)
 	}
 }

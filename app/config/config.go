@@ -98,7 +98,7 @@ type Config struct {
 	ImageMaxPixels int64
 	ImageMemory    int64
 	// MemoryLimit is the soft limit on the memory Go manages for a running
-	// node (ROUNDS_MEMORY_LIMIT, default 200MB; "off" for none), which
+	// node (ROUNDS_MEMORY_LIMIT, default 128MB; "off" for none), which
 	// `rounds serve` gives the runtime (runtime/debug.SetMemoryLimit): the
 	// garbage collector runs more often as the heap nears it, rather than
 	// letting a burst of requests' garbage grow the process to several times
@@ -367,10 +367,16 @@ func Load(getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-// DefaultMemoryLimit is ROUNDS_MEMORY_LIMIT's default: with SQLite's page
-// caches (8 connections of at most 4 MB) and the program's own mapped
-// code, a node stays near 300 MB under load (docs/performance.md).
-const DefaultMemoryLimit = "200MB"
+// DefaultMemoryLimit is ROUNDS_MEMORY_LIMIT's default. A node keeps about
+// 45 MB of its heap alive under load at a million posts; with GOGC at 400
+// the limit, not GOGC, says when the collector runs, and Go held the whole
+// limit: at 200MB a node was 346–350 MiB after the load (Go's 190, SQLite's
+// page cache buffer of 36 and its other memory, the program's code and the
+// search index's mapped pages, 116), past the 300 MB it should stay under.
+// At 128MB it was 274–282 MiB, the collector running 1.5–2 times as often;
+// measured beside other work, Latest's CPU a request rose in every pair and
+// search's in most, by perhaps 5–20 % (docs/performance.md).
+const DefaultMemoryLimit = "128MB"
 
 // minMemoryLimit is the least ROUNDS_MEMORY_LIMIT takes: below it the
 // collector would run almost without pause on a node's ordinary heap.

@@ -113,7 +113,7 @@ func TestImageCacheSettings(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	for value, want := range map[string]int64{"": 200 << 20, "1GB": 1 << 30, "64MB": 64 << 20, " 512mb ": 512 << 20, "off": 0, "OFF": 0} {
+	for value, want := range map[string]int64{"": 128 << 20, "1GB": 1 << 30, "64MB": 64 << 20, " 512mb ": 512 << 20, "off": 0, "OFF": 0} {
 		vars := map[string]string{}
 		if value != "" {
 			vars["ROUNDS_MEMORY_LIMIT"] = value
