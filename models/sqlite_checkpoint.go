@@ -149,7 +149,7 @@ func (c *walCheckpointer) checkpoint(ctx context.Context) error {
 	c.locked.Add(1)
 	// An open group holds SQLite's write lock and its pages are not yet
 	// in the WAL: commit it first, as a writer outside it would.
-	c.lock.endGroup()
+	c.lock.tell(c.lock.endGroup())
 	_, err = c.passive(ctx)
 	return err
 }
