@@ -346,8 +346,9 @@ func (w *writeLock) endGroup() *commitGroup {
 
 // tell syncs the WAL holding an ended group's commit, when SQLite did not
 // sync it in the COMMIT, and then tells the group's members how it ended.
-// It need not hold the lock: the group's host connection is its own until
-// the members are told, as they hold it.
+// It need not hold the lock: it touches only the WAL file and the ended
+// group, whose host connection (set back by endGroup) its member holds
+// until told.
 func (w *writeLock) tell(g *commitGroup) {
 	if g == nil {
 		return
