@@ -160,11 +160,12 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// FULL: a post acknowledged to its author survives a power cut too.
-	// NORMAL would sync the WAL only at checkpoints (one fsync less in the
-	// single writer's turn, about 3 ms on the development machine) at the
-	// price of losing the last acknowledged posts to a power cut; writes
-	// here were bound by CPU, not by that fsync (docs/performance.md), and
-	// Rounds never loses what someone wrote to go faster.
+	// NORMAL would sync the WAL only at checkpoints at the price of losing
+	// the last acknowledged posts to a power cut, and Rounds never loses
+	// what someone wrote to go faster. A group commit's host alone runs
+	// its group's COMMIT with NORMAL and syncs the WAL itself before any
+	// member is told, once it has passed the write lock on
+	// (sqlite_walsync.go).
 	q.Add("_pragma", "synchronous(FULL)")
 	// No checkpoint inside a COMMIT, while the writer holds the write
 	// lock: the store's checkpointer runs them beside the writers
@@ -248,7 +249,11 @@ func (s *Store) Close() error {
 	if err != nil {
 		return fmt.Errorf("database handle: %w", err)
 	}
-	return errors.Join(sqlDB.Close(), stopped)
+	closed := sqlDB.Close()
+	if s.writer != nil {
+		closed = errors.Join(closed, s.writer.closeWAL())
+	}
+	return errors.Join(closed, stopped)
 }
 
 // redactURL hides a password in a database URL before it reaches a log or

@@ -58,14 +58,19 @@ func walSize(t *testing.T, c *walCheckpointer) int64 {
 	return frames.log
 }
 
+// sqliteAutocheckpoint is the WAL's size in pages at which SQLite
+// checkpoints inside a COMMIT unless told not to.
+const sqliteAutocheckpoint = 1000
+
 // A COMMIT never checkpoints: the WAL grows past SQLite's own threshold
 // for that (1,000 pages) until the checkpointer copies it, and the next
 // write after the checkpointer's starts the WAL again.
 func TestCheckpointsLeaveCommitsAlone(t *testing.T) {
 	db, c := checkpointedDB(t)
-	writeNotes(t, db, 1, 600) // two pages or more each: the note and its index
+	c.restartFrames = sqliteAutocheckpoint // to start the WAL again without writing 32 MiB
+	writeNotes(t, db, 1, 600)              // two pages or more each: the note and its index
 	size := walSize(t, c)
-	if size < walRestartFrames {
+	if size < sqliteAutocheckpoint {
 		t.Fatalf("WAL after 600 commits of a page or more: %d pages; a commit checkpointed it", size)
 	}
 	if err := c.checkpoint(context.Background()); err != nil {
@@ -100,5 +105,29 @@ func TestCheckpointOfASmallWAL(t *testing.T) {
 	}
 	if size := walSize(t, c); size == 0 {
 		t.Error("the notes are not in the WAL")
+	}
+}
+
+// A WAL past SQLite's own checkpoint size but short of walRestartFrames
+// is copied into the database file without holding up the writers.
+func TestCheckpointOfAWALShortOfItsRestart(t *testing.T) {
+	db, c := checkpointedDB(t)
+	writeNotes(t, db, 1, 600)
+	size := walSize(t, c)
+	if size < sqliteAutocheckpoint || size >= walRestartFrames {
+		t.Fatalf("WAL after 600 commits: %d pages, want %d to %d", size, sqliteAutocheckpoint, walRestartFrames)
+	}
+	if err := c.checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.locked.Load(); n != 0 {
+		t.Errorf("%d checkpoints of a WAL of %d pages took the write lock, want none", n, size)
+	}
+	frames, err := c.passive(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frames.written != frames.log {
+		t.Errorf("%d of the WAL's %d pages copied into the database file", frames.written, frames.log)
 	}
 }

@@ -39,9 +39,11 @@ import (
 // a member ends, the lock passes to the next writer in the queue with the
 // group still open, as long as someone is waiting and the group has room
 // (commitGroupWrites, commitGroupOpen); otherwise the group's one COMMIT
-// ends it. A member's Commit returns only once that COMMIT has succeeded,
-// and every member gets its error if it failed: nothing is acknowledged
-// before it is on disk, and nothing acknowledged is lost. A member sees the
+// ends it. A member's Commit returns only once that COMMIT has succeeded
+// and the WAL holding it is synced to disk, and every member gets the error
+// if either failed: nothing is acknowledged before it is on disk, and
+// nothing acknowledged is lost. The sync runs after the lock has passed
+// on (sqlite_walsync.go). A member sees the
 // writes of the members before it in its group, which are either all
 // committed with its own or all fail with it. A writing statement outside
 // a transaction joins as a member of its own, in a savepoint of its own;
@@ -82,6 +84,17 @@ type writeLock struct {
 	// committed is told, without waiting, of each commit: the WAL has
 	// grown (walCheckpointer).
 	committed chan struct{}
+	// wal is the database's WAL, which groups sync themselves once they
+	// have passed the lock on (sqlite_walsync.go); nil when the database
+	// has none, and then SQLite syncs inside each COMMIT. The first group
+	// looks for it (walChecked).
+	wal        *walFile
+	walChecked bool
+	// failed is the first failed sync of the WAL, after which no write is
+	// taken (acquire): the kernel may have dropped pages it could not
+	// write, and a later sync that succeeds does not bring them back.
+	// Guarded by mu.
+	failed error
 }
 
 // writeCounts counts what reached the disk: each commit is one sync of
@@ -97,8 +110,12 @@ type lockWaiter struct{ granted chan struct{} }
 // commitGroup is one SQLite transaction shared by several write
 // transactions.
 type commitGroup struct {
-	host    sqliteDriverConn // the connection the transaction runs on
-	stmts   *stmtCache       // the host's compiled statements
+	host  sqliteDriverConn // the connection the transaction runs on
+	owner *sqliteConn      // the pool's connection wrapping host
+	stmts *stmtCache       // the host's compiled statements
+	// wal, when set, is synced after the group's COMMIT (with
+	// synchronous=NORMAL on the host) and before its members are told.
+	wal     *walFile
 	tx      driver.Tx
 	began   time.Time
 	joined  int // members so far
@@ -123,6 +140,11 @@ func newWriteLock() *writeLock {
 // acquire waits for the lock, in arrival order.
 func (w *writeLock) acquire(ctx context.Context) error {
 	w.mu.Lock()
+	if w.failed != nil {
+		err := w.failed
+		w.mu.Unlock()
+		return fmt.Errorf("sqlite: no writes since an earlier sync of the WAL failed, until restarted: %w", err)
+	}
 	if !w.held {
 		w.held = true
 		w.mu.Unlock()
@@ -169,7 +191,7 @@ func (w *writeLock) release() {
 		return
 	}
 	w.mu.Unlock()
-	w.endGroup()
+	ended := w.endGroup()
 	w.mu.Lock()
 	if len(w.waiters) > 0 {
 		w.grantNext()
@@ -177,6 +199,8 @@ func (w *writeLock) release() {
 		w.held = false
 	}
 	w.mu.Unlock()
+	// The next writer runs while the WAL syncs.
+	w.tell(ended)
 }
 
 // grantNext hands the lock to the first waiter; w.mu is held.
@@ -188,9 +212,18 @@ func (w *writeLock) grantNext() {
 
 // join makes the holder's write transaction a member of the open group, or
 // begins a group on conn, the holder's connection, when none is open.
-func (w *writeLock) join(conn sqliteDriverConn, stmts *stmtCache, opts driver.TxOptions) (*groupMember, error) {
+func (w *writeLock) join(owner *sqliteConn, conn sqliteDriverConn, stmts *stmtCache, opts driver.TxOptions) (*groupMember, error) {
 	hosts := false
 	if w.group == nil {
+		if !w.walChecked {
+			wal, err := findWAL(conn)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: find the WAL: %w", err)
+			}
+			w.mu.Lock() // for closeWAL
+			w.wal, w.walChecked = wal, true
+			w.mu.Unlock()
+		}
 		// A member's savepoint journals the first change to each page it
 		// writes. SQLite keeps that journal in memory up to 64 KiB and then
 		// in a temporary file, created, written page by page and deleted
@@ -204,14 +237,24 @@ func (w *writeLock) join(conn sqliteDriverConn, stmts *stmtCache, opts driver.Tx
 		if _, err := conn.ExecContext(context.Background(), "PRAGMA temp_store = MEMORY", nil); err != nil {
 			return nil, err
 		}
+		g := &commitGroup{host: conn, owner: owner, stmts: stmts, done: make(chan struct{})}
+		if w.wal != nil {
+			// The group syncs the WAL itself once it has passed the lock
+			// on (tell); if the host cannot leave that to it, SQLite syncs
+			// inside the COMMIT as before.
+			if _, err := conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL", nil); err == nil {
+				g.wal = w.wal
+			}
+		}
 		// The outer transaction outlives the request that began it, which
 		// may end before the group commits.
 		tx, err := conn.BeginTx(context.Background(), opts)
 		if err != nil {
-			restoreTempStore(conn)
+			restoreHost(g)
 			return nil, err
 		}
-		w.group = &commitGroup{host: conn, stmts: stmts, tx: tx, began: w.now(), done: make(chan struct{})}
+		g.tx, g.began = tx, w.now()
+		w.group = g
 		hosts = true
 	}
 	g := w.group
@@ -245,7 +288,7 @@ func (w *writeLock) leave(m *groupMember, commit bool) error {
 		// The host is its group's only member until it leaves (join):
 		// the group ends with it, rolled back (endGroup), before the
 		// lock passes on.
-		w.endGroup()
+		w.tell(w.endGroup())
 	case m.hosts:
 	case commit:
 		_, err = g.host.ExecContext(context.Background(), "RELEASE "+m.savepoint, nil)
@@ -278,12 +321,12 @@ func (w *writeLock) leave(m *groupMember, commit bool) error {
 	return nil
 }
 
-// endGroup commits the open group, if any, and tells its members. Only
-// the holder calls it.
-func (w *writeLock) endGroup() {
+// endGroup commits the open group, if any, and returns it: its members
+// are told by tell, which syncs the WAL first. Only the holder calls it.
+func (w *writeLock) endGroup() *commitGroup {
 	g := w.group
 	if g == nil {
-		return
+		return nil
 	}
 	w.group = nil
 	if g.pending > 0 {
@@ -297,8 +340,42 @@ func (w *writeLock) endGroup() {
 	} else if err := g.tx.Rollback(); err != nil {
 		g.err = fmt.Errorf("sqlite: end a group of writes: %w", err)
 	}
-	restoreTempStore(g.host)
+	restoreHost(g)
+	return g
+}
+
+// tell syncs the WAL holding an ended group's commit, when SQLite did not
+// sync it in the COMMIT, and then tells the group's members how it ended.
+// It need not hold the lock: it touches only the WAL file and the ended
+// group, whose host connection (set back by endGroup) its member holds
+// until told.
+func (w *writeLock) tell(g *commitGroup) {
+	if g == nil {
+		return
+	}
+	if g.wal != nil && g.pending > 0 && g.err == nil {
+		if err := g.wal.sync(); err != nil {
+			g.err = fmt.Errorf("sqlite: sync %d grouped writes to disk: %w", g.pending, err)
+			w.mu.Lock()
+			if w.failed == nil {
+				w.failed = err
+			}
+			w.mu.Unlock()
+		}
+	}
 	close(g.done)
+}
+
+// closeWAL closes the WAL file the groups sync, once the store's
+// connections are closed.
+func (w *writeLock) closeWAL() error {
+	w.mu.Lock()
+	wal := w.wal
+	w.mu.Unlock()
+	if wal == nil {
+		return nil
+	}
+	return wal.close()
 }
 
 // noteCommit tells the checkpointer, if it is not told already, that the
@@ -310,12 +387,21 @@ func (w *writeLock) noteCommit() {
 	}
 }
 
-// restoreTempStore sets a group's host back to SQLite's own place for
-// temporary storage once the group's transaction has ended (join). Should
-// it fail, the connection keeps its savepoint journals and sorts in
-// memory, which is still correct.
-func restoreTempStore(conn sqliteDriverConn) {
-	_, _ = conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT", nil)
+// restoreHost sets a group's host back as the pool's other connections
+// are once the group's transaction has ended (join): SQLite's own place for
+// temporary storage (should that fail, the connection keeps its savepoint
+// journals and sorts in memory, which is still correct), and commits
+// synced inside COMMIT. A connection that cannot be set back to that is
+// dropped from the pool when its member is done (sqliteConn.IsValid):
+// it would commit writes outside a group without a sync.
+func restoreHost(g *commitGroup) {
+	_, _ = g.host.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT", nil)
+	if g.wal == nil {
+		return
+	}
+	if _, err := g.host.ExecContext(context.Background(), "PRAGMA synchronous = FULL", nil); err != nil {
+		g.owner.unsafe = true
+	}
 }
 
 // abandonGroup rolls the open group back after cause made it unusable.
@@ -327,7 +413,7 @@ func (w *writeLock) abandonGroup(cause error) {
 	w.group = nil
 	// SQLite may have rolled the transaction back already.
 	_ = g.tx.Rollback()
-	restoreTempStore(g.host)
+	restoreHost(g)
 	g.err = fmt.Errorf("sqlite: the writes committed together were rolled back: %w", cause)
 	close(g.done)
 }
@@ -405,7 +491,15 @@ type sqliteConn struct {
 	// stmts keeps the statements of the write transactions this
 	// connection hosts, compiled (stmtCache).
 	stmts *stmtCache
+	// unsafe says the connection could not be set back to sync its own
+	// commits after hosting a group (restoreHost): database/sql closes it
+	// instead of pooling it again (IsValid). Set before the group's
+	// members are told, so before this connection's user goes on.
+	unsafe bool
 }
+
+// IsValid tells database/sql whether to keep the connection in the pool.
+func (c *sqliteConn) IsValid() bool { return !c.unsafe }
 
 // The SQLite driver implements these; the wrapper hands them on.
 type sqliteDriverConn interface {
@@ -484,7 +578,7 @@ func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(conn, c.stmts, opts)
+	m, err := c.lock.join(c, conn, c.stmts, opts)
 	if err != nil {
 		c.lock.release()
 		return nil, err
@@ -525,7 +619,7 @@ func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []drive
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(conn, c.stmts, driver.TxOptions{})
+	m, err := c.lock.join(c, conn, c.stmts, driver.TxOptions{})
 	if err != nil {
 		c.lock.release()
 		return nil, err
@@ -582,7 +676,7 @@ func (c *sqliteConn) lockWrite(ctx context.Context, writes bool) (func(), error)
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	c.lock.endGroup()
+	c.lock.tell(c.lock.endGroup())
 	c.lock.counts.alone.Add(1)
 	var once sync.Once
 	return func() {
