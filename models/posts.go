@@ -538,6 +538,29 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		return nil, fmt.Errorf("list posts %d-%d of topic %d: %w", first, last, topicID, err)
 	}
 	defer rows.Close()
+	posts, media, err := scanPostsInTopic(rows, topicID, first, last)
+	if err != nil {
+		return nil, err
+	}
+	if media {
+		if err := s.pageMedia(ctx, h, posts, topicID, first, last); err != nil {
+			return nil, err
+		}
+	}
+	return posts, nil
+}
+
+// resultRows are the rows of a statement's result, from database/sql or
+// from pgx (ReadTopicPage).
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanPostsInTopic reads postsInTopicSQL's rows, and says whether any of
+// the posts has images or ready link cards for pageMedia to add.
+func scanPostsInTopic(rows resultRows, topicID int64, first, last int) ([]PostView, bool, error) {
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	media := false
 	// Each row is scanned into its place in posts, and the values without
@@ -553,7 +576,7 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		if err := rows.Scan(&p.ID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
 			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
 			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &reactions, &hasMedia); err != nil {
-			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
+			return nil, false, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
 		p.TopicID = topicID
 		if p.Anonymous {
@@ -582,14 +605,9 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		media = media || hasMedia
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list posts of topic %d: %w", topicID, err)
+		return nil, false, fmt.Errorf("list posts of topic %d: %w", topicID, err)
 	}
-	if media {
-		if err := s.pageMedia(ctx, h, posts, topicID, first, last); err != nil {
-			return nil, err
-		}
-	}
-	return posts, nil
+	return posts, media, nil
 }
 
 // countReactions counts the kinds listed in kinds (one word a reaction),

@@ -57,12 +57,22 @@ func (s *Store) ReaderMarksOn(ctx context.Context, userID, topicID int64, first,
 	if err != nil {
 		return marks, err
 	}
-	rows, err := s.inTx(ctx, h.marks).QueryContext(ctx, userID, topicID, first, last, userID, topicID, first, last,
-		userID, topicID, userID, topicID, userID, topicID)
+	rows, err := s.inTx(ctx, h.marks).QueryContext(ctx, readerMarksArgs(userID, topicID, first, last)...)
 	if err != nil {
 		return marks, fmt.Errorf("read member %d's marks on topic %d: %w", userID, topicID, err)
 	}
 	defer rows.Close()
+	return scanReaderMarks(rows, userID, topicID)
+}
+
+// readerMarksArgs are readerMarksSQL's arguments.
+func readerMarksArgs(userID, topicID int64, first, last int) []any {
+	return []any{userID, topicID, first, last, userID, topicID, first, last, userID, topicID, userID, topicID, userID, topicID}
+}
+
+// scanReaderMarks reads readerMarksSQL's rows.
+func scanReaderMarks(rows resultRows, userID, topicID int64) (ReaderMarks, error) {
+	marks := ReaderMarks{Level: LevelDefault}
 	for rows.Next() {
 		var what int
 		var n int64
