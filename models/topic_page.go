@@ -108,6 +108,10 @@ func (s *Store) readTopicPageBatch(ctx context.Context, q TopicPageQuery) (page 
 // sendTopicPageBatch runs readTopicPageBatch's batch on a connection of the
 // pool, given back before it returns.
 func (s *Store) sendTopicPageBatch(ctx context.Context, q TopicPageQuery) (page TopicPageReads, media, done bool, err error) {
+	h, err := s.hot(ctx)
+	if err != nil {
+		return TopicPageReads{}, false, true, err
+	}
 	pool, err := s.pool()
 	if err != nil {
 		return TopicPageReads{}, false, true, err
@@ -127,13 +131,13 @@ func (s *Store) sendTopicPageBatch(ctx context.Context, q TopicPageQuery) (page 
 		// statements database/sql prepared on this connection, if it did.
 		batch := &pgx.Batch{}
 		if q.Topic {
-			batch.Queue(s.placeholders(topicByIDSQL(s.engine)), q.TopicID)
+			batch.Queue(h.pageTexts.topic, q.TopicID)
 		}
 		if q.Posts {
-			batch.Queue(s.placeholders(postsInTopicSQL(s.engine)), q.TopicID, q.First, q.Last)
+			batch.Queue(h.pageTexts.posts, q.TopicID, q.First, q.Last)
 		}
 		if q.ReaderID != 0 {
-			batch.Queue(s.placeholders(readerMarksSQL(s.engine)), readerMarksArgs(q.ReaderID, q.TopicID, q.First, q.Last)...)
+			batch.Queue(h.pageTexts.marks, readerMarksArgs(q.ReaderID, q.TopicID, q.First, q.Last)...)
 		}
 		if batch.Len() == 0 {
 			return nil
