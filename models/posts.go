@@ -563,21 +563,24 @@ type resultRows interface {
 func scanPostsInTopic(rows resultRows, topicID int64, first, last int) ([]PostView, bool, error) {
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	media := false
-	// Each row is scanned into its place in posts, and the values without
-	// one are kept across rows (Scan sets each on every row): whatever
-	// Scan writes through escapes to the heap, so a variable declared in
-	// the loop would be an allocation a row.
+	// Each row is scanned into row and copied into posts, through one list
+	// of destinations made once: rows is an interface, so whatever its Scan
+	// is given escapes to the heap, and a list (or a variable) made for
+	// each row would be allocations a row. The values without a place in
+	// a post are kept across rows too (Scan sets each on every row).
+	var row PostView
 	var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 	var reactions sql.NullString
 	var hasMedia bool
+	dest := []any{&row.ID, &row.Number, &row.AuthorID, &row.Version, &created, &updated,
+		&deletedAt, &deletedBy, &row.Cooked, &hiddenAt, &hiddenBy, &row.HiddenReason, &row.Anonymous, &row.AnonymousAs, &row.PHIConfirmed,
+		&row.AuthorUsername, &row.AuthorName, &row.AuthorSpecialty, &reactions, &hasMedia}
 	for rows.Next() {
-		posts = append(posts, PostView{})
-		p := &posts[len(posts)-1]
-		if err := rows.Scan(&p.ID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
-			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &reactions, &hasMedia); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, false, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
+		posts = append(posts, row)
+		p := &posts[len(posts)-1]
 		p.TopicID = topicID
 		if p.Anonymous {
 			// Nothing of the author but the post's label leaves the store

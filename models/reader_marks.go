@@ -73,11 +73,14 @@ func readerMarksArgs(userID, topicID int64, first, last int) []any {
 // scanReaderMarks reads readerMarksSQL's rows.
 func scanReaderMarks(rows resultRows, userID, topicID int64) (ReaderMarks, error) {
 	marks := ReaderMarks{Level: LevelDefault}
+	// Kept across rows, with one list of destinations, as in
+	// scanPostsInTopic.
+	var what int
+	var n int64
+	var value string
+	dest := []any{&what, &n, &value}
 	for rows.Next() {
-		var what int
-		var n int64
-		var value string
-		if err := rows.Scan(&what, &n, &value); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return marks, fmt.Errorf("read member %d's marks on topic %d: %w", userID, topicID, err)
 		}
 		switch what {
