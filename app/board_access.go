@@ -65,10 +65,28 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 // topicByID loads a topic, from the read cache when it holds it and the
 // request only reads (a form posted reads the topic as it is now).
 func (h *Handler) topicByID(c *fiber.Ctx, id int64) (*models.TopicSummary, error) {
+	return h.topicByIDRead(c, id, nil)
+}
+
+// topicByIDRead is topicByID given what topicShow read for the page
+// (reads; nil for nothing): the topic read there is taken, and kept under
+// the stamp taken before it was read.
+func (h *Handler) topicByIDRead(c *fiber.Ctx, id int64, reads *topicPageReads) (*models.TopicSummary, error) {
+	read := reads != nil && reads.Topic != nil
 	if c.Method() != fiber.MethodGet {
+		if read {
+			return reads.Topic, nil
+		}
 		return h.store.TopicByID(c.UserContext(), id)
 	}
-	t, err := h.cache.topics.read(id, h.cacheStamp(), nil, func() (models.TopicSummary, error) {
+	stamp := h.cacheStamp()
+	if read {
+		stamp = reads.stamp
+	}
+	t, err := h.cache.topics.read(id, stamp, nil, func() (models.TopicSummary, error) {
+		if read {
+			return *reads.Topic, nil
+		}
 		t, err := h.store.TopicByID(c.UserContext(), id)
 		if err != nil {
 			return models.TopicSummary{}, err

@@ -86,20 +86,40 @@ func (c *topicPostsCache) put(k topicPostsKey, e *topicPosts) {
 	c.size += e.size
 }
 
+// holds says whether the cache has a fresh page of the topic's posts for
+// a reader of this kind, with the opening post shown or not.
+func (c *topicPostsCache) holds(topicID int64, page int, moderator bool, stamp cacheStamp) bool {
+	for _, summaryAbove := range []bool{false, true} {
+		k := topicPostsKey{topicID: topicID, page: page, moderator: moderator, summaryAbove: summaryAbove}
+		if _, ok := c.get(k, stamp.changes, stamp.at); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // sharedTopicPosts returns the part of a page of posts that is the same for
 // every reader of the same kind (see topicPostsKey): from the cache when it
-// holds it, otherwise read and written now. Entries are never changed after
-// they are stored; readers copy the items they add to.
-func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSummary, page int, moderator, summaryAbove bool) (*topicPosts, error) {
+// holds it, otherwise from the posts topicShow read (reads, when not nil
+// and they hold them) or read now, and written. Entries are never changed
+// after they are stored; readers copy the items they add to.
+func (h *Handler) sharedTopicPosts(ctx context.Context, topic *models.TopicSummary, page int, moderator, summaryAbove bool,
+	reads *topicPageReads) (*topicPosts, error) {
 	key := topicPostsKey{topicID: topic.ID, page: page, moderator: moderator, summaryAbove: summaryAbove}
 	stamp := h.cacheStamp()
 	if e, ok := h.topicPosts.get(key, stamp.changes, stamp.at); ok {
 		return e, nil
 	}
-	first := (page-1)*postsPerPage + 1
-	posts, err := h.store.PostsInTopic(ctx, topic.ID, first, first+postsPerPage-1)
-	if err != nil {
-		return nil, err
+	var posts []models.PostView
+	if reads != nil && reads.query.Posts {
+		// Read before this request's stamp: kept as of then.
+		posts, stamp = reads.Posts, reads.stamp
+	} else {
+		first := (page-1)*postsPerPage + 1
+		var err error
+		if posts, err = h.store.PostsInTopic(ctx, topic.ID, first, first+postsPerPage-1); err != nil {
+			return nil, err
+		}
 	}
 	items := h.sharedPostItems(posts, moderator, stamp.at)
 	if err := h.markAnswer(ctx, topic, items); err != nil {

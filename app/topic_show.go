@@ -47,11 +47,23 @@ type pageLink struct {
 }
 
 func (h *Handler) topicShow(c *fiber.Ctx) error {
-	topic, access, err := h.readableTopic(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	page := c.QueryInt("page", 1)
+	reads, err := h.readTopicPage(c, id, page)
+	if err != nil {
+		return missing("That topic", err)
+	}
+	topic, err := h.topicByIDRead(c, id, reads)
+	if err != nil {
+		return missing("That topic", err)
+	}
+	access, err := h.topicReadable(c, topic, "That topic")
+	if err != nil {
+		return err
+	}
 	if page < 1 || page > max(pageOfPost(topic.PostCount), 1) {
 		return errNotFound("That page of the topic", nil)
 	}
@@ -64,14 +76,9 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	lastRead := 0
 	var marks *models.ReaderMarks
 	if m.IsVerified() {
-		// The member's marks on the page, position and draft, in one
-		// statement.
-		first := (page-1)*postsPerPage + 1
-		read, err := h.store.ReaderMarksOn(c.UserContext(), m.ID, topic.ID, first, first+postsPerPage-1)
-		if err != nil {
-			return err
-		}
-		marks, lastRead = &read, h.reads.ahead(m.ID, topic.ID, read.LastRead)
+		// The member's marks on the page, position and draft, read with
+		// the rest (readTopicPage).
+		marks, lastRead = reads.Marks, h.reads.ahead(m.ID, topic.ID, reads.Marks.LastRead)
 		if c.Request().URI().QueryArgs().Has("unread") {
 			// From a list or a notification: on from where the member stopped.
 			return c.Redirect(firstUnreadURL(&topic.Topic, lastRead), fiber.StatusSeeOther)
@@ -82,7 +89,41 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 			h.reads.record(m.ID, topic.ID, min(page*postsPerPage, topic.PostCount), h.now())
 		}
 	}
-	return h.renderTopicRead(c, topic, access, page, nil, lastRead, marks)
+	return h.renderTopicRead(c, topic, access, page, nil, lastRead, marks, reads)
+}
+
+// topicPageReads is what topicShow read from the store in one go
+// (models.Store.ReadTopicPage) before it had the topic to check the
+// reader's access with: the parts of the page no cache held, and the
+// cache stamp taken before they were read, which they are kept under.
+type topicPageReads struct {
+	stamp cacheStamp
+	query models.TopicPageQuery
+	models.TopicPageReads
+}
+
+// readTopicPage reads what a page of a topic needs and the caches do not
+// hold: the topic, the page's posts (not when a member is only sent on to
+// their first unread post), the member's marks. On PostgreSQL that is one
+// round trip rather than one a part.
+func (h *Handler) readTopicPage(c *fiber.Ctx, id int64, page int) (*topicPageReads, error) {
+	m := member(c)
+	stamp := h.cacheStamp()
+	first := (page-1)*postsPerPage + 1
+	q := models.TopicPageQuery{TopicID: id, First: first, Last: first + postsPerPage - 1}
+	if _, cached := h.cache.topics.get(id, stamp); !cached || c.Method() != fiber.MethodGet {
+		q.Topic = true
+	}
+	forward := m.IsVerified() && c.Request().URI().QueryArgs().Has("unread")
+	q.Posts = !forward && !h.topicPosts.holds(id, page, m.IsModerator(), stamp)
+	if m.IsVerified() {
+		q.ReaderID = m.ID
+	}
+	read, err := h.store.ReadTopicPage(c.UserContext(), q)
+	if err != nil {
+		return nil, err
+	}
+	return &topicPageReads{stamp: stamp, query: q, TopicPageReads: read}, nil
 }
 
 // readerScriptCookie is set by public/js/reading.js: where it runs, it
@@ -112,15 +153,16 @@ func firstUnreadURL(t *models.Topic, lastRead int) string {
 // more than the topic, the page and topicPostsKey's fields, it must be added
 // to the key.
 func (h *Handler) renderTopic(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer) error {
-	return h.renderTopicRead(c, topic, access, page, reply, 0, nil)
+	return h.renderTopicRead(c, topic, access, page, reply, 0, nil, nil)
 }
 
 // renderTopicRead is renderTopic for a member who had read the topic to
 // post lastRead (0 for none, or not known): the post after it is marked as
 // the first new since their last visit. marks, when not nil, are the
-// member's marks on the page already read (models.Store.ReaderMarksOn).
+// member's marks on the page already read (models.Store.ReaderMarksOn);
+// reads, when not nil, what topicShow read for the page.
 func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, access models.BoardAccess, page int, reply *composer,
-	lastRead int, marks *models.ReaderMarks) error {
+	lastRead int, marks *models.ReaderMarks, reads *topicPageReads) error {
 	pages := max(pageOfPost(topic.PostCount), 1)
 	m := member(c)
 	p := topicPage{Topic: topic, Page: page, Pages: pages, URL: topicURL(&topic.Topic),
@@ -136,7 +178,7 @@ func (h *Handler) renderTopicRead(c *fiber.Ctx, topic *models.TopicSummary, acce
 	if p.Outcome, err = h.topicOutcome(c, topic); err != nil {
 		return err
 	}
-	shared, err := h.sharedTopicPosts(c.UserContext(), topic, page, m.IsModerator(), p.Case != nil && p.Case.OpeningIsSummary)
+	shared, err := h.sharedTopicPosts(c.UserContext(), topic, page, m.IsModerator(), p.Case != nil && p.Case.OpeningIsSummary, reads)
 	if err != nil {
 		return err
 	}

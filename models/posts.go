@@ -536,23 +536,49 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		return nil, fmt.Errorf("list posts %d-%d of topic %d: %w", first, last, topicID, err)
 	}
 	defer rows.Close()
+	posts, media, err := scanPostsInTopic(rows, topicID, first, last)
+	if err != nil {
+		return nil, err
+	}
+	if media {
+		if err := s.pageMedia(ctx, h, posts, topicID, first, last); err != nil {
+			return nil, err
+		}
+	}
+	return posts, nil
+}
+
+// resultRows are the rows of a statement's result, from database/sql or
+// from pgx (ReadTopicPage).
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanPostsInTopic reads postsInTopicSQL's rows, and says whether any of
+// the posts has images or ready link cards for pageMedia to add.
+func scanPostsInTopic(rows resultRows, topicID int64, first, last int) ([]PostView, bool, error) {
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	media := false
-	// Each row is scanned into its place in posts, and the values without
-	// one are kept across rows (Scan sets each on every row): whatever
-	// Scan writes through escapes to the heap, so a variable declared in
-	// the loop would be an allocation a row.
+	// Each row is scanned into row and copied into posts, through one list
+	// of destinations made once: rows is an interface, so whatever its Scan
+	// is given escapes to the heap, and a list (or a variable) made for
+	// each row would be allocations a row. The values without a place in
+	// a post are kept across rows too (Scan sets each on every row).
+	var row PostView
 	var created, updated, deletedAt, deletedBy, hiddenAt, hiddenBy sql.NullInt64
 	var reactions sql.NullString
 	var hasMedia bool
+	dest := []any{&row.ID, &row.Number, &row.AuthorID, &row.Version, &created, &updated,
+		&deletedAt, &deletedBy, &row.Cooked, &hiddenAt, &hiddenBy, &row.HiddenReason, &row.Anonymous, &row.AnonymousAs, &row.PHIConfirmed,
+		&row.AuthorUsername, &row.AuthorName, &row.AuthorSpecialty, &reactions, &hasMedia}
 	for rows.Next() {
-		posts = append(posts, PostView{})
-		p := &posts[len(posts)-1]
-		if err := rows.Scan(&p.ID, &p.Number, &p.AuthorID, &p.Version, &created, &updated,
-			&deletedAt, &deletedBy, &p.Cooked, &hiddenAt, &hiddenBy, &p.HiddenReason, &p.Anonymous, &p.AnonymousAs, &p.PHIConfirmed,
-			&p.AuthorUsername, &p.AuthorName, &p.AuthorSpecialty, &reactions, &hasMedia); err != nil {
-			return nil, fmt.Errorf("read post of topic %d: %w", topicID, err)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, false, fmt.Errorf("read post of topic %d: %w", topicID, err)
 		}
+		posts = append(posts, row)
+		p := &posts[len(posts)-1]
 		p.TopicID = topicID
 		if p.Anonymous {
 			// Nothing of the author but the post's label leaves the store
@@ -580,14 +606,9 @@ func (s *Store) PostsInTopic(ctx context.Context, topicID int64, first, last int
 		media = media || hasMedia
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list posts of topic %d: %w", topicID, err)
+		return nil, false, fmt.Errorf("list posts of topic %d: %w", topicID, err)
 	}
-	if media {
-		if err := s.pageMedia(ctx, h, posts, topicID, first, last); err != nil {
-			return nil, err
-		}
-	}
-	return posts, nil
+	return posts, media, nil
 }
 
 // countReactions counts the kinds listed in kinds (one word a reaction),

@@ -28,6 +28,10 @@ type hotQueries struct {
 	marks   *sql.Stmt // readerMarksSQL, reader_marks.go
 	since   *sql.Stmt // newSinceSQL, topic_reads.go
 
+	// pageTexts are the texts of topic, posts and marks as the
+	// database takes them, for ReadTopicPage's batch on PostgreSQL.
+	pageTexts struct{ topic, posts, marks string }
+
 	// lists are the statements of the lists of topics (topic_lists.go),
 	// prepared when first run: a few texts each, by list and direction.
 	listMu sync.Mutex
@@ -101,6 +105,8 @@ func (h *hotQueries) prepare(ctx context.Context, s *Store) error {
 	h.draft = prepare(draftAtSQL(s.engine))
 	h.marks = prepare(readerMarksSQL(s.engine))
 	h.since = prepare(newSinceSQL)
+	h.pageTexts.topic, h.pageTexts.posts, h.pageTexts.marks =
+		s.placeholders(topicByIDSQL(s.engine)), s.placeholders(postsInTopicSQL(s.engine)), s.placeholders(readerMarksSQL(s.engine))
 	return h.err
 }
 

@@ -57,17 +57,30 @@ func (s *Store) ReaderMarksOn(ctx context.Context, userID, topicID int64, first,
 	if err != nil {
 		return marks, err
 	}
-	rows, err := s.inTx(ctx, h.marks).QueryContext(ctx, userID, topicID, first, last, userID, topicID, first, last,
-		userID, topicID, userID, topicID, userID, topicID)
+	rows, err := s.inTx(ctx, h.marks).QueryContext(ctx, readerMarksArgs(userID, topicID, first, last)...)
 	if err != nil {
 		return marks, fmt.Errorf("read member %d's marks on topic %d: %w", userID, topicID, err)
 	}
 	defer rows.Close()
+	return scanReaderMarks(rows, userID, topicID)
+}
+
+// readerMarksArgs are readerMarksSQL's arguments.
+func readerMarksArgs(userID, topicID int64, first, last int) []any {
+	return []any{userID, topicID, first, last, userID, topicID, first, last, userID, topicID, userID, topicID, userID, topicID}
+}
+
+// scanReaderMarks reads readerMarksSQL's rows.
+func scanReaderMarks(rows resultRows, userID, topicID int64) (ReaderMarks, error) {
+	marks := ReaderMarks{Level: LevelDefault}
+	// Kept across rows, with one list of destinations, as in
+	// scanPostsInTopic.
+	var what int
+	var n int64
+	var value string
+	dest := []any{&what, &n, &value}
 	for rows.Next() {
-		var what int
-		var n int64
-		var value string
-		if err := rows.Scan(&what, &n, &value); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return marks, fmt.Errorf("read member %d's marks on topic %d: %w", userID, topicID, err)
 		}
 		switch what {

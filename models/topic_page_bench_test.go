@@ -3,6 +3,9 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,6 +68,28 @@ func BenchmarkTopicPageReads(b *testing.B) {
 					return err
 				})
 			})
+			// The three together: one by one as the page read them
+			// before, and as ReadTopicPage reads them (one round trip on
+			// PostgreSQL).
+			b.Run("ThreeReads", func(b *testing.B) {
+				benchEachTopic(b, topics, func(id int64) error {
+					if _, err := store.TopicByID(ctx, id); err != nil {
+						return err
+					}
+					if _, err := store.PostsInTopic(ctx, id, 1, perTopic); err != nil {
+						return err
+					}
+					_, err := store.ReaderMarksOn(ctx, reader.ID, id, 1, perTopic)
+					return err
+				})
+			})
+			b.Run("ReadTopicPage", func(b *testing.B) {
+				benchEachTopic(b, topics, func(id int64) error {
+					_, err := store.ReadTopicPage(ctx, models.TopicPageQuery{TopicID: id, Topic: true, Posts: true,
+						First: 1, Last: perTopic, ReaderID: reader.ID})
+					return err
+				})
+			})
 		})
 	}
 }
@@ -79,6 +104,7 @@ func benchEachTopic(b *testing.B, n int, read func(id int64) error) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &before); err != nil {
 		b.Fatal(err)
 	}
+	serverBefore, server := postgresBackendsCPU()
 	i := 0
 	for b.Loop() {
 		if err := read(int64(i%n + 1)); err != nil {
@@ -91,4 +117,46 @@ func benchEachTopic(b *testing.B, n int, read func(id int64) error) {
 	}
 	cpu := (after.Utime.Nano() + after.Stime.Nano()) - (before.Utime.Nano() + before.Stime.Nano())
 	b.ReportMetric(float64(cpu)/1e3/float64(b.N), "cpu-µs/op")
+	if serverAfter, ok := postgresBackendsCPU(); server && ok {
+		b.ReportMetric(float64(serverAfter-serverBefore)/1e3/float64(b.N), "pg-cpu-µs/op")
+	}
+}
+
+// postgresBackendsCPU is the CPU time so far of the PostgreSQL backends
+// serving the test database (ROUNDS_TEST_DATABASE_URL's), when the server
+// runs on this machine and /proc shows them: what a read costs the server
+// besides this process. Backends that ended are not counted, so it is
+// only read around a run whose connections stay open.
+func postgresBackendsCPU() (time.Duration, bool) {
+	u, err := url.Parse(os.Getenv(modelstest.EnvDatabaseURL))
+	if err != nil || u.Path == "" {
+		return 0, false
+	}
+	database := " " + strings.TrimPrefix(u.Path, "/") + " "
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, false
+	}
+	ticks, found := int64(0), false
+	for _, d := range dirs {
+		cmdline, err := os.ReadFile("/proc/" + d.Name() + "/cmdline")
+		if err != nil || !strings.HasPrefix(string(cmdline), "postgres:") || !strings.Contains(string(cmdline), database) {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command's closing parenthesis: utime and
+		// stime are the 12th and 13th of them.
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(fields) < 13 {
+			continue
+		}
+		user, _ := strconv.ParseInt(fields[11], 10, 64)
+		system, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks, found = ticks+user+system, true
+	}
+	// Linux counts in clock ticks of 1/100 s.
+	return time.Duration(ticks) * 10 * time.Millisecond, found
 }

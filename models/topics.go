@@ -435,12 +435,18 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	if err != nil {
 		return nil, err
 	}
+	return scanTopicByID(s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan, s.engine, id)
+}
+
+// scanTopicByID reads topicByIDSQL's row through scan, the Scan of a
+// database/sql or a pgx row (ReadTopicPage); no row is ErrNotFound.
+func scanTopicByID(scan func(dest ...any) error, engine Engine, id int64) (*TopicSummary, error) {
 	var t TopicSummary
 	var tags string
-	err = s.inTx(ctx, h.topic).QueryRowContext(ctx, id).Scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
+	err := scan(&t.ID, &t.BoardID, &t.Kind, &t.Title, &t.Slug, &t.AuthorID,
 		&t.Pinned, &t.Locked, &t.PostCount, &t.PurgedCount, &t.BumpedAt, &t.CreatedAt, &t.UpdatedAt,
 		&t.AnswerPostID, &t.HasPolls, &t.Answered, &t.HasOutcome, &t.AuthorName, &t.AuthorSpecialty, &t.Anonymous, &t.AnonymousAs, &t.OpenerHidden, &t.BoardSlug, &t.BoardTitle, &tags)
-	if errors.Is(err, errNoRows) {
+	if errors.Is(err, errNoRows) { // pgx's ErrNoRows is sql.ErrNoRows too
 		return nil, fmt.Errorf("load topic %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
@@ -448,7 +454,7 @@ func (s *Store) TopicByID(ctx context.Context, id int64) (*TopicSummary, error) 
 	}
 	if tags != "" {
 		t.Tags = strings.Split(tags, ",")
-		if s.engine == SQLite {
+		if engine == SQLite {
 			slices.Sort(t.Tags)
 		}
 	}
