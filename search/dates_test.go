@@ -13,13 +13,6 @@ import (
 // Every range of days a search can ask for is covered by its spans'
 // terms exactly: each day inside by one span, each day outside by none.
 func TestDateSpansCoverExactlyTheDaysAsked(t *testing.T) {
-	day := func(s string) time.Time {
-		d, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	dates := []string{"2019-01-01", "2019-12-31", "2020-02-29", "2020-03-01", "2021-07-15", "2022-01-01",
 		"2022-01-02", "2022-12-01", "2022-12-31", "2023-06-30", "2024-01-31", "2024-02-01", "2025-03-14"}
 	var times []time.Time
