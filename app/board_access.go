@@ -51,7 +51,13 @@ func (h *Handler) readableTopic(c *fiber.Ctx) (*models.TopicSummary, models.Boar
 	if err != nil {
 		return nil, models.BoardAccess{}, err
 	}
-	topic, err := h.topicByID(c, id)
+	return h.readableTopicRead(c, id, nil)
+}
+
+// readableTopicRead is readableTopic for the topic id, given what topicShow
+// read for its page (reads; nil for nothing, see topicByIDRead).
+func (h *Handler) readableTopicRead(c *fiber.Ctx, id int64, reads *topicPageReads) (*models.TopicSummary, models.BoardAccess, error) {
+	topic, err := h.topicByIDRead(c, id, reads)
 	if err != nil {
 		return nil, models.BoardAccess{}, missing("That topic", err)
 	}

@@ -56,11 +56,7 @@ func (h *Handler) topicShow(c *fiber.Ctx) error {
 	if err != nil {
 		return missing("That topic", err)
 	}
-	topic, err := h.topicByIDRead(c, id, reads)
-	if err != nil {
-		return missing("That topic", err)
-	}
-	access, err := h.topicReadable(c, topic, "That topic")
+	topic, access, err := h.readableTopicRead(c, id, reads)
 	if err != nil {
 		return err
 	}
