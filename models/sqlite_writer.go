@@ -211,8 +211,10 @@ func (w *writeLock) grantNext() {
 }
 
 // join makes the holder's write transaction a member of the open group, or
-// begins a group on conn, the holder's connection, when none is open.
-func (w *writeLock) join(owner *sqliteConn, conn sqliteDriverConn, stmts *stmtCache, opts driver.TxOptions) (*groupMember, error) {
+// begins a group on conn, the inner connection of owner (the holder's
+// pool connection, whose compiled statements the group uses), when none is
+// open.
+func (w *writeLock) join(owner *sqliteConn, conn sqliteDriverConn, opts driver.TxOptions) (*groupMember, error) {
 	hosts := false
 	if w.group == nil {
 		if !w.walChecked {
@@ -237,7 +239,7 @@ func (w *writeLock) join(owner *sqliteConn, conn sqliteDriverConn, stmts *stmtCa
 		if _, err := conn.ExecContext(context.Background(), "PRAGMA temp_store = MEMORY", nil); err != nil {
 			return nil, err
 		}
-		g := &commitGroup{host: conn, owner: owner, stmts: stmts, done: make(chan struct{})}
+		g := &commitGroup{host: conn, owner: owner, stmts: owner.stmts, done: make(chan struct{})}
 		if w.wal != nil {
 			// The group syncs the WAL itself once it has passed the lock
 			// on (tell); if the host cannot leave that to it, SQLite syncs
@@ -578,7 +580,7 @@ func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(c, conn, c.stmts, opts)
+	m, err := c.lock.join(c, conn, opts)
 	if err != nil {
 		c.lock.release()
 		return nil, err
@@ -619,7 +621,7 @@ func (c *sqliteConn) execInGroup(ctx context.Context, query string, args []drive
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.lock.join(c, conn, c.stmts, driver.TxOptions{})
+	m, err := c.lock.join(c, conn, driver.TxOptions{})
 	if err != nil {
 		c.lock.release()
 		return nil, err
