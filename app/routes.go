@@ -89,8 +89,9 @@ func (h *Handler) routes(app *fiber.App) error {
 		{fiber.MethodGet, "/p/:id<int>/delete", verifiedMember, h.postDeleteConfirm},
 		{fiber.MethodPost, "/p/:id<int>/delete", verifiedMember, h.postDelete},
 		{fiber.MethodGet, "/tags/:tag", reader, h.paced(h.tagShow)},
-		// Paced inside the rate limit: the limit's count is a write, which
-		// may wait for other writers, and must not hold a page's slot.
+		// Paced inside the rate limit: the limit's count may be a write
+		// (ROUNDS_RATE_LIMIT_STORE=database), which may wait for other
+		// writers, and must not hold a page's slot.
 		{fiber.MethodGet, "/search", reader, h.limited(h.paced(h.searchShow), ratelimit.Search, ratelimit.SearchIP)},
 		{fiber.MethodGet, "/search/help", reader, h.searchHelp},
 		{fiber.MethodGet, imageproxy.Prefix + ":signature/:address", reader, h.imageShow},

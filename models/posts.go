@@ -557,7 +557,8 @@ type resultRows interface {
 }
 
 // scanPostsInTopic reads postsInTopicSQL's rows, and says whether any of
-// the posts has images or ready link cards for pageMedia to add.
+// the posts may have images or ready link cards (has_media) for pageMedia
+// to add.
 func scanPostsInTopic(rows resultRows, topicID int64, first, last int) ([]PostView, bool, error) {
 	posts := make([]PostView, 0, min(max(last-first+1, 0), 100))
 	media := false
