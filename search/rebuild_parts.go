@@ -30,10 +30,10 @@ var zapPlugin = &zap.ZapPlugin{}
 // parts are merged into the shard's one segment.
 //
 // Zapx's merge compares each term with every merged segment's current
-// term, and most of an index's terms (ids, the newest keys; before
-// mapping version 9 the dates' finer precisions too) belong to one post each, so merging a million posts'
-// 1,000 segments in one pass cost 18 % of a rebuild's CPU in those
-// comparisons alone, on one core while the other waited. In parts, each
+// term, and most of an index's terms (ids, the newest keys, and before
+// mapping version 9 the dates' finer precisions) belong to one post
+// each, so merging a million posts' 1,000 segments in one pass cost 18 %
+// of a rebuild's CPU in those comparisons alone, on one core while the other waited. In parts, each
 // term is compared with a part's segments and then with the parts, far
 // fewer, and the parts' merges run beside the other shard's building; the
 // price is that each posting is written twice.
