@@ -31,12 +31,12 @@ var zapPlugin = &zap.ZapPlugin{}
 //
 // Zapx's merge compares each term with every merged segment's current
 // term, and most of an index's terms (ids, the newest keys, and before
-// mapping version 9 the dates' finer precisions) belong to one post
-// each, so merging a million posts' 1,000 segments in one pass cost 18 %
-// of a rebuild's CPU in those comparisons alone, on one core while the other waited. In parts, each
-// term is compared with a part's segments and then with the parts, far
-// fewer, and the parts' merges run beside the other shard's building; the
-// price is that each posting is written twice.
+// mapping version 9 the dates' finer precisions) belong to one post each,
+// so merging a million posts' 1,000 segments in one pass cost 18 % of a
+// rebuild's CPU in those comparisons alone, on one core while the other
+// waited. In parts, each term is compared with a part's segments and then
+// with the parts, far fewer, and the parts' merges run beside the other
+// shard's building; the price is that each posting is written twice.
 //
 // The first part is built in the shard's own folder, so its root.bolt
 // (which names the segment file and its format, nothing of its contents)
