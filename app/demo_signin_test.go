@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,4 +52,30 @@ func TestDemoSignInStaysOnTheSitesAddress(t *testing.T) {
 			mustContain(t, discovery, `"issuer":"`+base+`/oidc"`)
 		})
 	}
+}
+
+// Members signing in to the demo at the same moment each end signed in as
+// themselves, and the provider, which keeps its sessions in plain maps,
+// is not run into from two requests at once (it crashed the process with
+// a concurrent map read and write when one member's code was exchanged
+// while another's authorization was written).
+func TestDemoSignInsAtOnceEachGetTheirOwnSession(t *testing.T) {
+	a := apptest.New(t, apptest.Options{})
+	var members []string
+	for i := range 12 {
+		u := a.VerifiedMember(t, fmt.Sprintf("member%02d", i), fmt.Sprintf("Dr. Member %02d", i), "Cardiology")
+		members = append(members, u.Username)
+	}
+	t.Run("together", func(t *testing.T) {
+		for _, name := range members {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				for range 3 {
+					b := a.Browser(t)
+					b.SignInAs(name)
+					mustContain(t, b.Get("/settings/sessions"), "Dr. Member "+strings.TrimPrefix(name, "member"))
+				}
+			})
+		}
+	})
 }

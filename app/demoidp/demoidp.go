@@ -39,7 +39,7 @@ const Path = mockoidc.IssuerBase
 // IdP is the running demo provider.
 type IdP struct {
 	m      *mockoidc.MockOIDC
-	mu     sync.Mutex
+	mu     sync.Mutex // held while the provider answers a request (Start)
 	ln     *memoryListener
 	client *http.Client
 }
@@ -56,19 +56,19 @@ func Start(base *url.URL) (*IdP, error) {
 		return nil, fmt.Errorf("demo identity provider: %w", err)
 	}
 	idp := &IdP{m: m, ln: newMemoryListener(base.Host)}
-	// The provider signs in whoever the authorization request names in
-	// login_hint. Queueing that identity and answering the request happen
-	// under one lock, so concurrent sign-ins cannot swap identities.
+	// The provider answers one request at a time: it keeps its sessions
+	// in maps without a lock of their own, which one sign-in's
+	// authorization writes while another's code is exchanged. It signs in
+	// whoever the authorization request names in login_hint; queueing that
+	// identity and answering the request happen under the same lock, so
+	// concurrent sign-ins cannot swap identities.
 	if err := m.AddMiddleware(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			hint := r.URL.Query().Get("login_hint")
-			if r.URL.Path != mockoidc.AuthorizationEndpoint || !hintPattern.MatchString(hint) {
-				next.ServeHTTP(w, r)
-				return
-			}
 			idp.mu.Lock()
 			defer idp.mu.Unlock()
-			m.QueueUser(&mockoidc.MockUser{Subject: Subject(hint), Email: Email(hint), EmailVerified: true, PreferredUsername: hint})
+			if hint := r.URL.Query().Get("login_hint"); r.URL.Path == mockoidc.AuthorizationEndpoint && hintPattern.MatchString(hint) {
+				m.QueueUser(&mockoidc.MockUser{Subject: Subject(hint), Email: Email(hint), EmailVerified: true, PreferredUsername: hint})
+			}
 			next.ServeHTTP(w, r)
 		})
 	}); err != nil {
